@@ -1,0 +1,12 @@
+package org.sheetlab.data.idx;
+
+/** A file is not a well-formed IDX file. The message names the file and what is wrong with it. */
+public class IdxFormatException extends RuntimeException {
+    public IdxFormatException(String message) {
+        super(message);
+    }
+
+    public IdxFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,176 @@
+package org.sheetlab.data.iterator;
+
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Mini-batches over in-memory arrays, reshuffled every epoch with a permutation that depends only on (seed, epoch).
+ *
+ * <p>Shapes: features [N, F], labels [N, C]; each {@link #next()} returns features [b, F] and labels [b, C] with
+ * b = batch size (the last batch may be smaller). {@link #reset()} advances to the next epoch.
+ * {@link #seek(int, int)} positions the iterator at a given epoch and batch, which is how a resumed run continues.
+ */
+public final class ShuffledArrayIterator implements DataSetIterator {
+    private final INDArray features;
+    private final INDArray labels;
+    private final int batchSize;
+    private final long seed;
+    private final boolean shuffle;
+    private final List<String> labelNames;
+    private DataSetPreProcessor preProcessor;
+    private int epoch;
+    private int cursor;
+    private int[] order;
+
+    /**
+     * @param shuffle reshuffle every epoch (training); false iterates in file order (evaluation)
+     * @param labelNames class names, index = class id (may be null)
+     */
+    public ShuffledArrayIterator(INDArray features, INDArray labels, int batchSize, boolean shuffle, long seed,
+            List<String> labelNames) {
+        if (features.rank() != 2 || labels.rank() != 2 || features.size(0) != labels.size(0)) {
+            throw new IllegalArgumentException("ShuffledArrayIterator: expected features [N, F] and labels [N, C] with "
+                    + "the same N, got " + java.util.Arrays.toString(features.shape()) + " and "
+                    + java.util.Arrays.toString(labels.shape()));
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        this.features = features;
+        this.labels = labels;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.labelNames = labelNames;
+        seek(0, 0);
+    }
+
+    /** Number of examples N. */
+    public int numExamples() {
+        return (int) features.size(0);
+    }
+
+    /** Batches per epoch, ⌈N / b⌉. */
+    public int batchesPerEpoch() {
+        return (numExamples() + batchSize - 1) / batchSize;
+    }
+
+    /** The current epoch (0-based). */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** The index of the batch the next call to {@link #next()} returns. */
+    public int batchIndex() {
+        return cursor / batchSize;
+    }
+
+    /** Positions the iterator at batch {@code batch} of epoch {@code epoch}. */
+    public void seek(int epoch, int batch) {
+        if (epoch < 0 || batch < 0 || batch > batchesPerEpoch()) {
+            throw new IllegalArgumentException("cannot seek to epoch " + epoch + ", batch " + batch + " (an epoch has "
+                    + batchesPerEpoch() + " batches)");
+        }
+        this.epoch = epoch;
+        this.cursor = Math.min(batch * batchSize, numExamples());
+        this.order = shuffle ? permutation(numExamples(), new Random(seed * 1_000_003L + epoch)) : null;
+    }
+
+    private static int[] permutation(int n, Random random) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    @Override
+    public boolean hasNext() {
+        return cursor < numExamples();
+    }
+
+    @Override
+    public DataSet next() {
+        return next(batchSize);
+    }
+
+    @Override
+    public DataSet next(int num) {
+        if (!hasNext()) {
+            throw new NoSuchElementException("epoch " + epoch + " is exhausted; call reset() for the next epoch");
+        }
+        int end = Math.min(cursor + num, numExamples());
+        DataSet ds;
+        if (order == null) {
+            ds = new DataSet(features.get(NDArrayIndex.interval(cursor, end), NDArrayIndex.all()).dup(),
+                    labels.get(NDArrayIndex.interval(cursor, end), NDArrayIndex.all()).dup());
+        } else {
+            int[] rows = java.util.Arrays.copyOfRange(order, cursor, end);
+            ds = new DataSet(Nd4j.pullRows(features, 1, rows), Nd4j.pullRows(labels, 1, rows));
+        }
+        cursor = end;
+        if (preProcessor != null) {
+            preProcessor.preProcess(ds);
+        }
+        return ds;
+    }
+
+    @Override
+    public int inputColumns() {
+        return (int) features.size(1);
+    }
+
+    @Override
+    public int totalOutcomes() {
+        return (int) labels.size(1);
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+        return false;
+    }
+
+    /** Starts the next epoch (a new permutation when shuffling). */
+    @Override
+    public void reset() {
+        seek(epoch + 1, 0);
+    }
+
+    @Override
+    public int batch() {
+        return batchSize;
+    }
+
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        this.preProcessor = preProcessor;
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return preProcessor;
+    }
+
+    @Override
+    public List<String> getLabels() {
+        return labelNames;
+    }
+}

@@ -1,0 +1,98 @@
+package org.sheetlab.experiments.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.data.fashionmnist.FashionMnist;
+import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
+import org.sheetlab.data.iterator.ShuffledArrayIterator;
+import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.models.mlp.FinalQ5Network;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sheetlab bench final-q5}: training throughput of the Final Q5 network (784-300-100-10, Adam, FLOAT) on the
+ * real Fashion-MNIST training set, the same loop as the experiment (shuffled batches, {@code net.fit(batch)}),
+ * timed after a warm-up. Prints one JSON object.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure training throughput (samples/s) of a sheet network; used by scripts/bench.")
+public final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "What to measure: final-q5.")
+    String target;
+
+    @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize = 128;
+
+    @Option(names = "--batches", description = "Timed batches (default: ${DEFAULT-VALUE}).")
+    int batches = 400;
+
+    @Option(names = "--warmup", description = "Untimed warm-up batches (default: ${DEFAULT-VALUE}).")
+    int warmup = 50;
+
+    @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Override
+    public Integer call() {
+        if (!"final-q5".equals(target)) {
+            throw new IllegalArgumentException("unknown benchmark '" + target + "'; known: final-q5");
+        }
+        Map<String, Object> result = finalQ5(batchSize, batches, warmup, seed);
+        try {
+            System.out.println(RunDirectory.JSON.writeValueAsString(result));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return 0;
+    }
+
+    /** Trains warm-up + timed batches and returns samples/s and the setting. */
+    public static Map<String, Object> finalQ5(int batchSize, int batches, int warmup, long seed) {
+        FashionMnist data = FashionMnistFetcher.loadOrFetch();
+        MultiLayerNetwork net = new MultiLayerNetwork(FinalQ5Network.builder().setInputSize(784).optSeed(seed).build());
+        net.init();
+        ShuffledArrayIterator it = data.train().shuffledIterator(batchSize, seed);
+        for (int i = 0; i < warmup; i++) {
+            net.fit(nextBatch(it));
+        }
+        long samples = 0;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            DataSet ds = nextBatch(it);
+            net.fit(ds);
+            samples += ds.numExamples();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("impl", "sheetlab (DL4J " + Nd4j.getBackend().getClass().getSimpleName() + ")");
+        r.put("batchSize", batchSize);
+        r.put("batches", batches);
+        r.put("seconds", seconds);
+        r.put("samplesPerSecond", samples / seconds);
+        r.put("finalLoss", net.score());
+        r.put("threads", Nd4j.getEnvironment().maxMasterThreads());
+        r.put("blas", Nd4j.getExecutioner().getEnvironmentInformation().getProperty("blas.vendor", "?"));
+        System.err.printf(Locale.ROOT, "sheetlab: %.0f samples/s (batch %d, %d batches, %.2f s)%n", samples / seconds,
+                batchSize, batches, seconds);
+        return r;
+    }
+
+    private static DataSet nextBatch(ShuffledArrayIterator it) {
+        if (!it.hasNext()) {
+            it.reset();
+        }
+        DataSet ds = it.next();
+        if (ds.numExamples() < it.batch()) { // keep every timed batch full-size, as the peer does
+            it.reset();
+            ds = it.next();
+        }
+        return ds;
+    }
+}

@@ -1,0 +1,53 @@
+package org.sheetlab.experiments.cli;
+
+import java.util.List;
+import org.sheetlab.data.DatasetException;
+import org.sheetlab.experiments.bench.BenchCommand;
+import org.sheetlab.experiments.finalq5.FinalQ5Experiment;
+import org.sheetlab.experiments.notebook.NotebookCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code sheetlab}: the experiments of the deep-learning sheet, one subcommand each. Bad input (options, shapes,
+ * missing or corrupt data, corrupt checkpoints) ends with a one-line error naming the fix, exit code 2; anything else
+ * is a bug and prints its stack trace.
+ */
+@Command(name = "sheetlab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Deep-learning sheet concepts as DL4J experiments. Every experiment takes --seed, --epochs, "
+                + "--batch-size, --max-batches, --output-dir and --resume.",
+        subcommands = {CountCommand.class, BenchCommand.class, NotebookCommand.class, CommandLine.HelpCommand.class})
+public final class SheetlabCli {
+    /** The experiments, in the order {@code --help} lists them. Add a new experiment here. */
+    public static final List<Class<?>> EXPERIMENTS = List.of(FinalQ5Experiment.class);
+
+    private SheetlabCli() {}
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Parses {@code args}, runs the command and returns its exit code. */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line, with every experiment registered as a subcommand. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(SheetlabCli.class);
+        for (Class<?> experiment : EXPERIMENTS) {
+            cli.addSubcommand(experiment);
+        }
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof DatasetException
+                    || ex instanceof IllegalStateException && ex.getMessage() != null
+                    && ex.getMessage().startsWith("training diverged")) {
+                commandLine.getErr().println(commandLine.getColorScheme().errorText(
+                        commandLine.getCommandName() + ": " + ex.getMessage()));
+                return 2;
+            }
+            throw ex;
+        });
+        return cli;
+    }
+}

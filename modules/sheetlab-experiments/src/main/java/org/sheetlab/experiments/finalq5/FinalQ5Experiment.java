@@ -1,0 +1,136 @@
+package org.sheetlab.experiments.finalq5;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.learning.config.Adam;
+import org.sheetlab.data.fashionmnist.FashionMnist;
+import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
+import org.sheetlab.experiments.plot.Curves;
+import org.sheetlab.experiments.run.Provenance;
+import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.experiments.train.EpochMetrics;
+import org.sheetlab.experiments.train.Trainer;
+import org.sheetlab.experiments.train.TrainingOptions;
+import org.sheetlab.experiments.train.TrainingState;
+import org.sheetlab.models.analysis.NetworkCount;
+import org.sheetlab.models.analysis.NetworkCounter;
+import org.sheetlab.models.mlp.FinalQ5Network;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Trains the sheet's Final Q5 network with input 784 on Fashion-MNIST (60,000 train / 10,000 test) and writes a run
+ * folder: {@code run.json}, {@code metrics.json}, {@code curves.png}, {@code model.zip}, {@code parameters.txt} and
+ * {@code parameters.json}, plus {@code checkpoint.zip} for {@code --resume}.
+ */
+@Command(name = "final-q5", mixinStandardHelpOptions = true,
+        description = "Sheet Final Q5 network (784-300-100-10, relu/softmax) trained on Fashion-MNIST.")
+public final class FinalQ5Experiment implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(FinalQ5Experiment.class);
+    public static final String NAME = "final-q5";
+
+    /** Options of {@code final-q5}: the common training options plus the learning rate and data location. */
+    public static final class Options extends TrainingOptions {
+        @Option(names = "--learning-rate", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+        public double learningRate = 1e-3;
+
+        @Option(names = "--data-dir", description = "Directory with the Fashion-MNIST IDX files (default: search "
+                + "$SHEETLAB_DATA, ~/.sheetlab/datasets, /usr/share/datasets; fetch if missing).")
+        public Path dataDir;
+
+        public Options() {
+            epochs = 15;
+            batchSize = 128;
+        }
+    }
+
+    /** What a run produced. */
+    public record Result(Path runDir, List<EpochMetrics> history, NetworkCount count, MultiLayerNetwork network) {
+        public EpochMetrics last() {
+            return history.get(history.size() - 1);
+        }
+    }
+
+    @Mixin
+    Options options = new Options();
+
+    @Override
+    public Integer call() {
+        Result r = run(options);
+        System.out.printf("final-q5: test accuracy %.4f after %d epochs; run folder %s%n", r.last().testAccuracy(),
+                r.last().epoch(), r.runDir());
+        return 0;
+    }
+
+    /** Runs the experiment; tests and {@code main} both come through here. */
+    public static Result run(Options o) {
+        o.validate();
+        if (o.learningRate <= 0) {
+            throw new IllegalArgumentException("--learning-rate must be > 0, got " + o.learningRate);
+        }
+        Path out = o.outputDir != null ? o.outputDir
+                : Paths.get("runs", NAME, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        RunDirectory run = new RunDirectory(out);
+        Trainer trainer = new Trainer(run, o).onEpoch(h -> Curves.write(run, "final-q5", h));
+        if (!o.resume && trainer.hasCheckpoint()) {
+            throw new IllegalArgumentException("run folder " + run.root() + " already holds a run (" + Trainer.CHECKPOINT
+                    + "); pass --resume to continue it or choose another --output-dir");
+        }
+
+        FashionMnist data = o.dataDir != null ? FashionMnist.load(o.dataDir) : FashionMnistFetcher.loadOrFetch();
+
+        MultiLayerConfiguration conf = FinalQ5Network.builder().setInputSize(FashionMnist.HEIGHT * FashionMnist.WIDTH)
+                .optOutputs(FashionMnist.NUM_CLASSES).optSeed(o.seed).optUpdater(new Adam(o.learningRate)).build();
+        NetworkCount count = NetworkCounter.count(conf, InputType.feedForward(784));
+        run.writeText("parameters.txt", count.toTable(o.batchSize));
+        run.writeJson("parameters.json", count);
+
+        MultiLayerNetwork net;
+        TrainingState state;
+        if (o.resume) {
+            Trainer.Restored restored = trainer.restore();
+            net = restored.network();
+            state = restored.state();
+            log.info("resuming {} at epoch {}, batch {}", run.root(), state.epoch + 1, state.batch);
+        } else {
+            net = new MultiLayerNetwork(conf);
+            net.init();
+            state = trainer.freshState();
+        }
+        writeRunJson(run, o, "running", null);
+
+        List<EpochMetrics> history = trainer.fit(net, state, data.train().shuffledIterator(o.batchSize, o.seed),
+                data.test().orderedIterator(o.batchSize));
+        Curves.write(run, "final-q5", history);
+        run.writeFile("model.zip", f -> ModelSerializer.writeModel(net, f.toFile(), true));
+        writeRunJson(run, o, "completed", history.get(history.size() - 1));
+        return new Result(run.root(), history, count, net);
+    }
+
+    private static void writeRunJson(RunDirectory run, Options o, String status, EpochMetrics last) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("experiment", NAME);
+        json.put("status", status);
+        json.put("options", o);
+        json.put("seed", o.seed);
+        json.put("dataset", "Fashion-MNIST 60000/10000");
+        json.put("provenance", Provenance.collect());
+        if (last != null) {
+            json.put("final", last);
+        }
+        run.writeJson("run.json", json);
+    }
+}

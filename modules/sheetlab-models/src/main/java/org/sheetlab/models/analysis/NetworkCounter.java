@@ -1,0 +1,87 @@
+package org.sheetlab.models.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+
+/**
+ * Counts parameters and activations of a DL4J network configuration without allocating the network (sheet,
+ * "Parameter &amp; Activation Counting").
+ *
+ * <p>Parameters come from each layer's own {@code ParamInitializer}, so they match {@code net.numParams()}; output
+ * shapes come from DL4J's shape inference for the given {@link InputType}, so conv and pooling layers follow
+ * O = ⌊(W − K + 2P)/S⌋ + 1 exactly as DL4J computes it. Activations per sample are the product of each output shape.
+ */
+public final class NetworkCounter {
+    private NetworkCounter() {}
+
+    /** Counts a MultiLayerConfiguration fed with {@code inputType}. */
+    public static NetworkCount count(MultiLayerConfiguration conf, InputType inputType) {
+        List<InputType> types;
+        try {
+            types = conf.getLayerActivationTypes(inputType);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot infer layer shapes for input " + inputType + ": "
+                    + e.getMessage() + "; check that the input type matches the first layer", e);
+        }
+        List<LayerCount> rows = new ArrayList<>();
+        rows.add(inputRow("input", inputType));
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            Layer layer = conf.getConf(i).getLayer();
+            checkNIn(layer, i);
+            String name = layer.getLayerName() != null ? layer.getLayerName() : "layer" + i;
+            InputType out = types.get(i);
+            rows.add(new LayerCount(name, layer.getClass().getSimpleName(), out.getShape(false),
+                    layer.initializer().numParams(layer), out.arrayElementsPerExample()));
+        }
+        return new NetworkCount(rows);
+    }
+
+    /** Counts a ComputationGraphConfiguration fed with {@code inputTypes} (one per network input), in topological order. */
+    public static NetworkCount count(ComputationGraphConfiguration conf, InputType... inputTypes) {
+        if (inputTypes.length != conf.getNetworkInputs().size()) {
+            throw new IllegalArgumentException("the graph has " + conf.getNetworkInputs().size() + " inputs "
+                    + conf.getNetworkInputs() + " but " + inputTypes.length + " input types were given");
+        }
+        Map<String, InputType> types = conf.getLayerActivationTypes(inputTypes);
+        List<LayerCount> rows = new ArrayList<>();
+        for (int i = 0; i < inputTypes.length; i++) {
+            rows.add(inputRow(conf.getNetworkInputs().get(i), inputTypes[i]));
+        }
+        for (String name : conf.getTopologicalOrderStr()) {
+            GraphVertex vertex = conf.getVertices().get(name);
+            if (vertex == null) {
+                continue; // a network input
+            }
+            String type = vertex.getClass().getSimpleName();
+            if (vertex instanceof LayerVertex lv) {
+                Layer layer = lv.getLayerConf().getLayer();
+                checkNIn(layer, name);
+                type = layer.getClass().getSimpleName();
+            }
+            InputType out = types.get(name);
+            rows.add(new LayerCount(name, type, out.getShape(false), vertex.numParams(true),
+                    out.arrayElementsPerExample()));
+        }
+        return new NetworkCount(rows);
+    }
+
+    private static LayerCount inputRow(String name, InputType type) {
+        return new LayerCount(name, "Input", type.getShape(false), 0, type.arrayElementsPerExample());
+    }
+
+    private static void checkNIn(Layer layer, Object where) {
+        if (layer instanceof FeedForwardLayer ff && ff.getNIn() <= 0) {
+            throw new IllegalArgumentException("layer " + where + " (" + layer.getClass().getSimpleName()
+                    + ") has no nIn, so its parameters cannot be counted; build the configuration with "
+                    + ".setInputType(...) or set nIn explicitly");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.sheetlab.models.mlp;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Sheet, "Parameter &amp; Activation Counting", Final Q5: xi = Input(400) → Dense(300, relu) → Dense(100, relu) →
+ * Dense(10, softmax), trained with categorical cross-entropy.
+ *
+ * <p>Shapes: input [B, n_in] → [B, 300] → [B, 100] → [B, n_out]. Parameters: (n_in·300 + 300) + (300·100 + 100) +
+ * (100·n_out + n_out); for n_in = 400, n_out = 10 that is 120,300 + 30,100 + 1,010 = 151,410, and 810 activations per
+ * sample (400 + 300 + 100 + 10). With n_in = 784 (Fashion-MNIST) it is 266,610 parameters.
+ *
+ * <pre>{@code
+ * MultiLayerConfiguration conf = FinalQ5Network.builder().setInputSize(784).optSeed(42).build();
+ * }</pre>
+ *
+ * Defaults: hidden sizes 300 and 100, 10 outputs, ReLU hidden activations, He initialisation (N(0, 2/n_in), the
+ * sheet's "He/Kaiming (ReLU)"), biases 0, Adam(1e-3), FLOAT, seed 42.
+ */
+public final class FinalQ5Network {
+    private FinalQ5Network() {}
+
+    /** Layer names, in order. */
+    public static final String[] LAYER_NAMES = {"dense1", "dense2", "output"};
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** DJL-style builder: {@code setX} for required values, {@code optX} for optional ones. */
+    public static final class Builder {
+        private int inputSize = -1;
+        private int[] hidden = {300, 100};
+        private int outputs = 10;
+        private long seed = 42;
+        private IUpdater updater = new Adam(1e-3);
+        private DataType dataType = DataType.FLOAT;
+        private WeightInit weightInit = WeightInit.RELU;
+
+        /** n_in, the number of input features (400 on the sheet, 784 for Fashion-MNIST). Required. */
+        public Builder setInputSize(int inputSize) {
+            this.inputSize = inputSize;
+            return this;
+        }
+
+        /** The two hidden widths; the sheet uses 300 and 100. */
+        public Builder optHidden(int first, int second) {
+            this.hidden = new int[] {first, second};
+            return this;
+        }
+
+        /** Number of softmax outputs (classes); 10 on the sheet. */
+        public Builder optOutputs(int outputs) {
+            this.outputs = outputs;
+            return this;
+        }
+
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder optUpdater(IUpdater updater) {
+            this.updater = updater;
+            return this;
+        }
+
+        /** Network data type (FLOAT by default; DOUBLE for gradient checks). */
+        public Builder optDataType(DataType dataType) {
+            this.dataType = dataType;
+            return this;
+        }
+
+        public Builder optWeightInit(WeightInit weightInit) {
+            this.weightInit = weightInit;
+            return this;
+        }
+
+        public MultiLayerConfiguration build() {
+            if (inputSize < 1) {
+                throw new IllegalStateException("FinalQ5Network: setInputSize(n_in) is required and must be >= 1, got "
+                        + inputSize);
+            }
+            if (outputs < 2 || Arrays.stream(hidden).anyMatch(h -> h < 1)) {
+                throw new IllegalStateException("FinalQ5Network: hidden sizes must be >= 1 and outputs >= 2, got hidden "
+                        + Arrays.toString(hidden) + ", outputs " + outputs);
+            }
+            return new NeuralNetConfiguration.Builder()
+                    .seed(seed)
+                    .dataType(dataType)
+                    .updater(updater)
+                    .weightInit(weightInit)
+                    .biasInit(0.0)
+                    .list()
+                    .layer(new DenseLayer.Builder().name(LAYER_NAMES[0]).nOut(hidden[0])
+                            .activation(Activation.RELU).build())
+                    .layer(new DenseLayer.Builder().name(LAYER_NAMES[1]).nOut(hidden[1])
+                            .activation(Activation.RELU).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name(LAYER_NAMES[2])
+                            .nOut(outputs).activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.feedForward(inputSize))
+                    .build();
+        }
+    }
+}

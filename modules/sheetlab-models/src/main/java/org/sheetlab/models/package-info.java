@@ -1,0 +1,2 @@
+/** Network builders and analysis on DL4J; see the sub-packages. */
+package org.sheetlab.models;
