@@ -55,7 +55,7 @@ public final class NetworkCounter {
         for (int i = 0; i < inputTypes.length; i++) {
             rows.add(inputRow(conf.getNetworkInputs().get(i), inputTypes[i]));
         }
-        for (String name : conf.getTopologicalOrderStr()) {
+        for (String name : topologicalOrder(conf)) {
             GraphVertex vertex = conf.getVertices().get(name);
             if (vertex == null) {
                 continue; // a network input
@@ -71,6 +71,23 @@ public final class NetworkCounter {
                     out.arrayElementsPerExample()));
         }
         return new NetworkCount(rows);
+    }
+
+    /** Kahn's algorithm over the vertex inputs, ties broken by declaration order (the conf is not yet initialised). */
+    static List<String> topologicalOrder(ComputationGraphConfiguration conf) {
+        Map<String, List<String>> inputs = conf.getVertexInputs();
+        List<String> order = new ArrayList<>();
+        java.util.Set<String> done = new java.util.HashSet<>(conf.getNetworkInputs());
+        List<String> pending = new ArrayList<>(conf.getVertices().keySet());
+        while (!pending.isEmpty()) {
+            String next = pending.stream().filter(v -> done.containsAll(inputs.getOrDefault(v, List.of())))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("the graph has a cycle among "
+                            + pending));
+            pending.remove(next);
+            done.add(next);
+            order.add(next);
+        }
+        return order;
     }
 
     private static LayerCount inputRow(String name, InputType type) {
