@@ -32,12 +32,26 @@ public final class SheetlabCli {
         return commandLine().execute(args);
     }
 
+    /** The subcommands in two groups, experiments (from {@link #EXPERIMENTS}) first, then tools. */
+    private static String commandList(CommandLine.Help help) {
+        java.util.Map<String, CommandLine.Help> experiments = new java.util.LinkedHashMap<>();
+        java.util.Map<String, CommandLine.Help> tools = new java.util.LinkedHashMap<>();
+        help.subcommands().forEach((name, sub) -> {
+            boolean isExperiment = EXPERIMENTS.contains(sub.commandSpec().userObject().getClass());
+            (isExperiment ? experiments : tools).put(name, sub);
+        });
+        return "%nExperiments:%n".formatted() + help.commandList(experiments) + "%nTools:%n".formatted()
+                + help.commandList(tools);
+    }
+
     /** The configured command line, with every experiment registered as a subcommand. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(SheetlabCli.class);
         for (Class<?> experiment : EXPERIMENTS) {
             cli.addSubcommand(experiment);
         }
+        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING, help -> "");
+        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, SheetlabCli::commandList);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof DatasetException
                     || ex instanceof IllegalStateException && ex.getMessage() != null

@@ -1,0 +1,89 @@
+package org.sheetlab.experiments.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+class SheetlabCliTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cli = SheetlabCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        PrintWriter outWriter = new PrintWriter(out);
+        PrintWriter errWriter = new PrintWriter(err);
+        cli.setOut(outWriter);
+        cli.setErr(errWriter);
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true));
+        try {
+            int code = cli.execute(args);
+            outWriter.flush();
+            errWriter.flush();
+            return new Run(code, out + captured.toString(), err.toString());
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    @Test
+    void helpListsEveryRegisteredExperiment() {
+        assertThat(run("--help").code()).isZero();
+        String help = SheetlabCli.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
+        assertThat(SheetlabCli.EXPERIMENTS).isNotEmpty();
+        for (Class<?> e : SheetlabCli.EXPERIMENTS) {
+            Command c = e.getAnnotation(Command.class);
+            String experiments = help.substring(help.indexOf("Experiments:"), help.indexOf("Tools:"));
+            assertThat(experiments).contains(c.name()).contains(c.description()[0].substring(0, 15));
+        }
+    }
+
+    /** Every experiment smoke-runs from the command line with the common options. */
+    @Test
+    void everyExperimentSmokeRunsFromTheCommandLine() {
+        for (Class<?> e : SheetlabCli.EXPERIMENTS) {
+            String name = e.getAnnotation(Command.class).name();
+            Path out = tmp.resolve(name);
+            Run r = run(name, "--epochs", "1", "--max-batches", "2", "--batch-size", "16", "--seed", "7", "--quiet",
+                    "--output-dir", out.toString());
+            assertThat(r.code()).as(name + ": " + r.err()).isZero();
+            assertThat(out.resolve("run.json")).exists();
+            assertThat(out.resolve("metrics.json")).exists();
+        }
+    }
+
+    @Test
+    void countPrintsTheSheetTotals() {
+        Run r = run("count", "final-q5", "--input", "400");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("151,410").contains("810").contains("120,300").contains("30,100").contains("1,010");
+        Run batch = run("count", "final-q5", "--input", "400", "--batch-size", "32");
+        assertThat(batch.out()).contains(String.format("%,d", 32 * 810));
+    }
+
+    @Test
+    void badInputEndsWithAOneLineErrorAndExitCode2() {
+        Run unknown = run("count", "resnet999");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown model").contains("final-q5").doesNotContain("\tat ");
+        Run badOption = run("final-q5", "--epochs", "-3", "--output-dir", tmp.resolve("bad").toString());
+        assertThat(badOption.code()).isEqualTo(2);
+        assertThat(badOption.err()).contains("--epochs must be >= 1");
+        Run resumeWithoutDir = run("final-q5", "--resume");
+        assertThat(resumeWithoutDir.code()).isEqualTo(2);
+        assertThat(resumeWithoutDir.err()).contains("--output-dir");
+        assertThat(Files.exists(tmp.resolve("bad").resolve("checkpoint.zip"))).isFalse();
+    }
+}
