@@ -218,6 +218,8 @@ public final class NotebookRunner implements AutoCloseable {
             if (!line.startsWith("%")) {
                 return "a magic must stand alone in its cell; move the Java code '" + line + "' to its own cell";
             }
+        }
+        for (String line : lines) {
             String[] parts = line.split("\\s+");
             if (parts[0].equals("%jars") || parts[0].equals("%jar")) {
                 for (int i = 1; i < parts.length; i++) {

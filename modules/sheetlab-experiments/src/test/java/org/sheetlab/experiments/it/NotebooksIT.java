@@ -1,0 +1,33 @@
+package org.sheetlab.experiments.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Executes every notebook in notebooks/ with the packaged jar; any cell error fails the build. */
+class NotebooksIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyNotebookRunsWithoutACellError() throws Exception {
+        List<Path> notebooks;
+        try (var files = Files.list(PackagedJar.ROOT.resolve("notebooks"))) {
+            notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+        }
+        assertThat(notebooks).isNotEmpty();
+        for (Path nb : notebooks) {
+            Path log = tmp.resolve(nb.getFileName() + ".log");
+            Process p = PackagedJar.command(log, "notebook", nb.toString()).start();
+            assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("notebook %s finished in 10 minutes", nb).isTrue();
+            String out = PackagedJar.log(log);
+            assertThat(p.exitValue()).as("notebook %s:%n%s", nb, out).isZero();
+            assertThat(out).contains("notebook " + nb + ": OK");
+        }
+    }
+}
