@@ -37,6 +37,7 @@ public final class Provenance {
                 + System.getProperty("os.arch"));
         p.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         p.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        p.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         p.put("gitRevision", gitRevision());
         p.put("time", Instant.now().toString());
         return p;
