@@ -13,6 +13,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
 import org.sheetlab.experiments.plot.Curves;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Trains the sheet's Final Q5 network with input 784 on Fashion-MNIST (60,000 train / 10,000 test) and writes a run
+ * Trains the sheet's Final Q5 network with input 784 on Fashion-MNIST (Adam, learning rate decayed by
+ * {@code --lr-decay} per epoch) (60,000 train / 10,000 test) and writes a run
  * folder: {@code run.json}, {@code metrics.json}, {@code curves.png}, {@code model.zip}, {@code parameters.txt} and
  * {@code parameters.json}, plus {@code checkpoint.zip} for {@code --resume}.
  */
@@ -47,6 +50,11 @@ public final class FinalQ5Experiment implements Callable<Integer> {
         @Option(names = "--learning-rate", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
         public double learningRate = 1e-3;
 
+        @Option(names = "--lr-decay", description = "Learning rate multiplier per epoch, lr_e = lr * decay^e "
+                + "(default: ${DEFAULT-VALUE}; 1 = constant).")
+        public double lrDecay = 0.85;
+
+        @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class)
         @Option(names = "--data-dir", description = "Directory with the Fashion-MNIST IDX files (default: search "
                 + "$SHEETLAB_DATA, ~/.sheetlab/datasets, /usr/share/datasets; fetch if missing).")
         public Path dataDir;
@@ -81,6 +89,9 @@ public final class FinalQ5Experiment implements Callable<Integer> {
         if (o.learningRate <= 0) {
             throw new IllegalArgumentException("--learning-rate must be > 0, got " + o.learningRate);
         }
+        if (!(o.lrDecay > 0 && o.lrDecay <= 1)) {
+            throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + o.lrDecay);
+        }
         Path out = o.outputDir != null ? o.outputDir
                 : Paths.get("runs", NAME, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunDirectory run = new RunDirectory(out);
@@ -93,7 +104,7 @@ public final class FinalQ5Experiment implements Callable<Integer> {
         FashionMnist data = o.dataDir != null ? FashionMnist.load(o.dataDir) : FashionMnistFetcher.loadOrFetch();
 
         MultiLayerConfiguration conf = FinalQ5Network.builder().setInputSize(FashionMnist.HEIGHT * FashionMnist.WIDTH)
-                .optOutputs(FashionMnist.NUM_CLASSES).optSeed(o.seed).optUpdater(new Adam(o.learningRate)).build();
+                .optOutputs(FashionMnist.NUM_CLASSES).optSeed(o.seed).optUpdater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, o.learningRate, o.lrDecay))).build();
         NetworkCount count = NetworkCounter.count(conf, InputType.feedForward(784));
         run.writeText("parameters.txt", count.toTable(o.batchSize));
         run.writeJson("parameters.json", count);

@@ -139,6 +139,7 @@ public final class Trainer {
             log.info(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f, test loss %.4f, test accuracy %.4f, "
                     + "%.1f s, %,.0f samples/s", m.epoch(), options.epochs, m.trainLoss(), m.testLoss(),
                     m.testAccuracy(), m.seconds(), m.samplesPerSecond()));
+            net.incrementEpochCount(); // drives per-epoch schedules (ScheduleType.EPOCH); saved with the checkpoint
             state.epoch = epoch + 1;
             state.batch = 0;
             state.epochLossSum = 0;

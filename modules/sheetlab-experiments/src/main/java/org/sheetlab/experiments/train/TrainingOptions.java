@@ -21,6 +21,7 @@ public class TrainingOptions {
             + "for smoke runs (default: no limit).")
     public Integer maxBatches;
 
+    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class)
     @Option(names = "--output-dir", description = "Run folder (default: runs/<experiment>/<date-time>).")
     public Path outputDir;
 
