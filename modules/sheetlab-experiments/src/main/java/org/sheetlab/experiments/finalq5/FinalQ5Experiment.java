@@ -1,5 +1,7 @@
 package org.sheetlab.experiments.finalq5;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
@@ -54,7 +56,7 @@ public final class FinalQ5Experiment implements Callable<Integer> {
                 + "(default: ${DEFAULT-VALUE}; 1 = constant).")
         public double lrDecay = 0.85;
 
-        @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class)
+        @JsonSerialize(using = ToStringSerializer.class) // a plain path in run.json, not a file: URI
         @Option(names = "--data-dir", description = "Directory with the Fashion-MNIST IDX files (default: search "
                 + "$SHEETLAB_DATA, ~/.sheetlab/datasets, /usr/share/datasets; fetch if missing).")
         public Path dataDir;

@@ -1,5 +1,7 @@
 package org.sheetlab.experiments.train;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -21,7 +23,7 @@ public class TrainingOptions {
             + "for smoke runs (default: no limit).")
     public Integer maxBatches;
 
-    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class)
+    @JsonSerialize(using = ToStringSerializer.class) // a plain path in run.json, not a file: URI
     @Option(names = "--output-dir", description = "Run folder (default: runs/<experiment>/<date-time>).")
     public Path outputDir;
 
