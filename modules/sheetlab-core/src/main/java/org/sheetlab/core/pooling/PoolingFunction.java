@@ -1,0 +1,23 @@
+package org.sheetlab.core.pooling;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A pooling reduction over windows. Shapes: windows [N, K] (one window per row), output y [N, 1], upstream gradient
+ * δ [N, 1], input gradient [N, K]. Implementations are stateless and keep the input's data type.
+ */
+public interface PoolingFunction {
+    /** y = f(window), one value per row: [N, K] → [N, 1]. */
+    INDArray forward(INDArray windows);
+
+    /** ∂L/∂x = δ·∂y/∂x for every window element: [N, K]. {@code y} is {@link #forward}'s result for the same windows. */
+    INDArray backward(INDArray windows, INDArray y, INDArray dy);
+
+    /** Checks the [N, K] contract. */
+    static void checkWindows(String name, INDArray windows) {
+        if (windows.rank() != 2 || windows.size(1) < 1) {
+            throw new IllegalArgumentException(name + ": expected windows as a [N, K] matrix, got shape "
+                    + java.util.Arrays.toString(windows.shape()));
+        }
+    }
+}
