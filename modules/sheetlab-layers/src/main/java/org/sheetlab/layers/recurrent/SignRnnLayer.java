@@ -120,7 +120,7 @@ public final class SignRnnLayer extends BaseLayer<SignRnn> {
             }
             INDArray da = outAct.backprop(tr.a()[t].dup(), dOut).getFirst();
             dv.addi(da.transpose().mmul(tr.s()[t + 1]));
-            INDArray ds = da.mmul(v);
+            INDArray ds = da.mmul(v).addi(dsNext);
             INDArray dz = stateAct.backprop(tr.z()[t].dup(), ds.dup()).getFirst();
             INDArray carry = null;
             if (m != null) {
