@@ -3,9 +3,6 @@ package org.sheetlab.experiments.finalq5;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,24 +10,18 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
-import org.sheetlab.experiments.plot.Curves;
-import org.sheetlab.experiments.run.Provenance;
 import org.sheetlab.experiments.run.RunDirectory;
 import org.sheetlab.experiments.train.EpochMetrics;
-import org.sheetlab.experiments.train.Trainer;
 import org.sheetlab.experiments.train.TrainingOptions;
-import org.sheetlab.experiments.train.TrainingState;
+import org.sheetlab.experiments.train.TrainingSession;
 import org.sheetlab.models.analysis.NetworkCount;
 import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.models.mlp.FinalQ5Network;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,7 +35,6 @@ import picocli.CommandLine.Option;
 @Command(name = "final-q5", mixinStandardHelpOptions = true,
         description = "Sheet Final Q5 network (784-300-100-10, relu/softmax) trained on Fashion-MNIST.")
 public final class FinalQ5Experiment implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(FinalQ5Experiment.class);
     public static final String NAME = "final-q5";
 
     /** Options of {@code final-q5}: the common training options plus the learning rate and data location. */
@@ -87,63 +77,27 @@ public final class FinalQ5Experiment implements Callable<Integer> {
 
     /** Runs the experiment; tests and {@code main} both come through here. */
     public static Result run(Options o) {
-        o.validate();
         if (o.learningRate <= 0) {
             throw new IllegalArgumentException("--learning-rate must be > 0, got " + o.learningRate);
         }
         if (!(o.lrDecay > 0 && o.lrDecay <= 1)) {
             throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + o.lrDecay);
         }
-        Path out = o.outputDir != null ? o.outputDir
-                : Paths.get("runs", NAME, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        RunDirectory run = new RunDirectory(out);
-        Trainer trainer = new Trainer(run, o).onEpoch(h -> Curves.write(run, "final-q5", h));
-        if (!o.resume && trainer.hasCheckpoint()) {
-            throw new IllegalArgumentException("run folder " + run.root() + " already holds a run (" + Trainer.CHECKPOINT
-                    + "); pass --resume to continue it or choose another --output-dir");
-        }
-
+        RunDirectory run = TrainingSession.open(NAME, o);
         FashionMnist data = o.dataDir != null ? FashionMnist.load(o.dataDir) : FashionMnistFetcher.loadOrFetch();
-
         MultiLayerConfiguration conf = FinalQ5Network.builder().setInputSize(FashionMnist.HEIGHT * FashionMnist.WIDTH)
-                .optOutputs(FashionMnist.NUM_CLASSES).optSeed(o.seed).optUpdater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, o.learningRate, o.lrDecay))).build();
+                .optOutputs(FashionMnist.NUM_CLASSES).optSeed(o.seed)
+                .optUpdater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, o.learningRate, o.lrDecay))).build();
         NetworkCount count = NetworkCounter.count(conf, InputType.feedForward(784));
         run.writeText("parameters.txt", count.toTable(o.batchSize));
         run.writeJson("parameters.json", count);
-
-        MultiLayerNetwork net;
-        TrainingState state;
-        if (o.resume) {
-            Trainer.Restored restored = trainer.restore();
-            net = restored.network();
-            state = restored.state();
-            log.info("resuming {} at epoch {}, batch {}", run.root(), state.epoch + 1, state.batch);
-        } else {
-            net = new MultiLayerNetwork(conf);
-            net.init();
-            state = trainer.freshState();
-        }
-        writeRunJson(run, o, "running", null);
-
-        List<EpochMetrics> history = trainer.fit(net, state, data.train().shuffledIterator(o.batchSize, o.seed),
-                data.test().orderedIterator(o.batchSize));
-        Curves.write(run, "final-q5", history);
-        run.writeFile("model.zip", f -> ModelSerializer.writeModel(net, f.toFile(), true));
-        writeRunJson(run, o, "completed", history.get(history.size() - 1));
-        return new Result(run.root(), history, count, net);
-    }
-
-    private static void writeRunJson(RunDirectory run, Options o, String status, EpochMetrics last) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("experiment", NAME);
-        json.put("status", status);
-        json.put("options", o);
-        json.put("seed", o.seed);
-        json.put("dataset", "Fashion-MNIST 60000/10000");
-        json.put("provenance", Provenance.collect());
-        if (last != null) {
-            json.put("final", last);
-        }
-        run.writeJson("run.json", json);
+        Map<String, Object> dataset = Map.of("dataset", "Fashion-MNIST 60000/10000");
+        TrainingSession.writeRunJson(run, NAME, "running", o, dataset);
+        TrainingSession.Outcome outcome = TrainingSession.train(run, NAME, conf, o,
+                data.train().shuffledIterator(o.batchSize, o.seed), data.test().orderedIterator(o.batchSize));
+        Map<String, Object> extra = new LinkedHashMap<>(dataset);
+        extra.put("final", outcome.last());
+        TrainingSession.writeRunJson(run, NAME, "completed", o, extra);
+        return new Result(run.root(), outcome.history(), count, outcome.network());
     }
 }
