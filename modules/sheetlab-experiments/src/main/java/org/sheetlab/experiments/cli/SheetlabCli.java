@@ -5,6 +5,8 @@ import org.sheetlab.data.DatasetException;
 import org.sheetlab.experiments.bench.BenchCommand;
 import org.sheetlab.experiments.finalq5.FinalQ5Experiment;
 import org.sheetlab.experiments.notebook.NotebookCommand;
+import org.sheetlab.experiments.pooling.PoolingExperiment;
+import org.sheetlab.experiments.signrnn.SignRnnExperiment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +21,8 @@ import picocli.CommandLine.Command;
         subcommands = {CountCommand.class, BenchCommand.class, NotebookCommand.class, CommandLine.HelpCommand.class})
 public final class SheetlabCli {
     /** The experiments, in the order {@code --help} lists them. Add a new experiment here. */
-    public static final List<Class<?>> EXPERIMENTS = List.of(FinalQ5Experiment.class);
+    public static final List<Class<?>> EXPERIMENTS = List.of(FinalQ5Experiment.class, PoolingExperiment.class,
+            SignRnnExperiment.class);
 
     private SheetlabCli() {}
 

@@ -60,7 +60,12 @@ class SheetlabCliTest {
                     "--output-dir", out.toString());
             assertThat(r.code()).as(name + ": " + r.err()).isZero();
             assertThat(out.resolve("run.json")).exists();
-            assertThat(out.resolve("metrics.json")).exists();
+            try {
+                assertThat(org.sheetlab.experiments.run.RunDirectory.JSON.readTree(out.resolve("run.json").toFile())
+                        .get("status").asText()).as(name).isEqualTo("completed");
+            } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
         }
     }
 

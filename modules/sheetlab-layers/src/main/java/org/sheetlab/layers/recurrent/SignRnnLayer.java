@@ -85,6 +85,17 @@ public final class SignRnnLayer extends BaseLayer<SignRnn> {
         return new Trace(x, z, s, a, out, mask);
     }
 
+    /** The hidden states s_1 … s_T for {@code x} [B, n_in, T] (NCW), as [B, h, T]: ±1 for the sign state. */
+    public INDArray states(INDArray x) {
+        setInput(x, LayerWorkspaceMgr.noWorkspaces());
+        Trace tr = forward(false);
+        INDArray out = Nd4j.create(x.dataType(), x.size(0), layerConf().getHiddenSize(), tr.z().length);
+        for (int t = 0; t < tr.z().length; t++) {
+            out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t)).assign(tr.s()[t + 1]);
+        }
+        return out;
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);

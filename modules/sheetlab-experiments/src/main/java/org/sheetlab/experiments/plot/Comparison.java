@@ -1,0 +1,60 @@
+package org.sheetlab.experiments.plot;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.sheetlab.experiments.run.RunDirectory;
+
+/**
+ * A comparison of several trained variants: {@code summary.json}, {@code summary.txt} (a table) and
+ * {@code comparison.png} (test accuracy and seconds per epoch as bar charts), written atomically.
+ */
+public final class Comparison {
+    /** One variant's result. */
+    public record Row(String variant, double testAccuracy, double testLoss, double secondsPerEpoch, int epochs,
+            long parameters) {}
+
+    private Comparison() {}
+
+    public static void write(RunDirectory run, String title, List<Row> rows) {
+        run.writeJson("summary.json", Map.of("experiment", title, "variants", rows));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s %14s %10s %14s %7s %11s%n", "variant",
+                "test accuracy", "test loss", "s per epoch", "epochs", "parameters"));
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "%-10s %14.4f %10.4f %14.2f %7d %,11d%n", r.variant(),
+                    r.testAccuracy(), r.testLoss(), r.secondsPerEpoch(), r.epochs(), r.parameters()));
+        }
+        run.writeText("summary.txt", sb.toString());
+        List<String> names = rows.stream().map(Row::variant).toList();
+        CategoryChart acc = new CategoryChartBuilder().width(520).height(380).title(title + ": test accuracy")
+                .yAxisTitle("accuracy").build();
+        acc.addSeries("test accuracy", names, rows.stream().map(Row::testAccuracy).toList());
+        CategoryChart time = new CategoryChartBuilder().width(520).height(380).title(title + ": training time")
+                .yAxisTitle("seconds per epoch").build();
+        time.addSeries("seconds per epoch", names, rows.stream().map(Row::secondsPerEpoch).toList());
+        BufferedImage left = BitmapEncoder.getBufferedImage(acc);
+        BufferedImage right = BitmapEncoder.getBufferedImage(time);
+        BufferedImage img = new BufferedImage(left.getWidth() + right.getWidth(), left.getHeight(),
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.drawImage(left, 0, 0, null);
+        g.drawImage(right, left.getWidth(), 0, null);
+        g.dispose();
+        run.write("comparison.png", out -> ImageIO.write(img, "png", out));
+    }
+
+    /** Prints the table written to summary.txt. */
+    public static String table(RunDirectory run) {
+        try {
+            return java.nio.file.Files.readString(run.resolve("summary.txt"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.sheetlab.experiments.pooling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.RunDirectory;
+
+class PoolingExperimentTest {
+    @TempDir
+    Path tmp;
+
+    private PoolingExperiment.Options smoke(Path out) {
+        PoolingExperiment.Options o = new PoolingExperiment.Options();
+        o.outputDir = out;
+        o.variants = List.of("max", "p2", "logavg");
+        o.maxBatches = 3;
+        o.batchSize = 32;
+        o.quiet = true;
+        o.checkpointEvery = 0;
+        return o;
+    }
+
+    @Test
+    void trainsEveryVariantAndWritesTheComparison() throws Exception {
+        Path out = tmp.resolve("run");
+        PoolingExperiment.Result r = PoolingExperiment.run(smoke(out));
+        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("max", "p2", "logavg");
+        assertThat(r.rows()).extracting(Comparison.Row::parameters).containsOnly(46_730L);
+        for (String v : List.of("max", "p2", "logavg")) {
+            assertThat(out.resolve(v).resolve("model.zip")).exists();
+            assertThat(out.resolve(v).resolve("metrics.json")).exists();
+        }
+        JsonNode summary = RunDirectory.JSON.readTree(out.resolve("summary.json").toFile());
+        assertThat(summary.get("variants")).hasSize(3);
+        assertThat(ImageIO.read(out.resolve("comparison.png").toFile()).getWidth()).isGreaterThan(800);
+        assertThat(RunDirectory.JSON.readTree(out.resolve("run.json").toFile()).get("status").asText())
+                .isEqualTo("completed");
+
+        // resuming a finished run reloads every variant without training and reproduces the table
+        PoolingExperiment.Options again = smoke(out);
+        again.resume = true;
+        assertThat(PoolingExperiment.run(again).rows()).extracting(Comparison.Row::testAccuracy)
+                .containsExactlyElementsOf(r.rows().stream().map(Comparison.Row::testAccuracy).toList());
+    }
+
+    @Test
+    void unknownVariantIsNamed() {
+        PoolingExperiment.Options o = smoke(tmp.resolve("x"));
+        o.variants = List.of("max", "median");
+        assertThatThrownBy(() -> PoolingExperiment.run(o)).hasMessageContaining("median").hasMessageContaining("logavg");
+    }
+}

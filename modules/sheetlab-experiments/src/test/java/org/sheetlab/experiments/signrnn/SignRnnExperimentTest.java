@@ -1,0 +1,35 @@
+package org.sheetlab.experiments.signrnn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheetlab.experiments.plot.Comparison;
+
+class SignRnnExperimentTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void signStatesAreExactlyPlusMinusOneAndTanhStatesAreNot() throws Exception {
+        SignRnnExperiment.Options o = new SignRnnExperiment.Options();
+        o.outputDir = tmp.resolve("run");
+        o.maxBatches = 4;
+        o.hidden = 16;
+        o.quiet = true;
+        o.checkpointEvery = 0;
+        SignRnnExperiment.Result r = SignRnnExperiment.run(o);
+        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("sign", "tanh");
+        double[] sign = r.stateHistograms().get("sign");
+        double[] tanh = r.stateHistograms().get("tanh");
+        assertThat(Arrays.stream(sign).sum()).isCloseTo(1.0, within(1e-9));
+        assertThat(sign[0] + sign[sign.length - 1]).isCloseTo(1.0, within(1e-12)); // only −1 and +1
+        assertThat(tanh[0] + tanh[tanh.length - 1]).isLessThan(0.99);
+        assertThat(ImageIO.read(o.outputDir.resolve("states.png").toFile())).isNotNull();
+        assertThat(o.outputDir.resolve("sign").resolve("model.zip")).exists();
+    }
+}
