@@ -36,7 +36,7 @@ public final class AvgPool1dChain {
 
     /** x3 = AvgPool1D_k(x2) [B, m/k]. */
     public INDArray x3(INDArray x2) {
-        return x2.mmul(poolJacobian(x2.size(1)).transpose());
+        return x2.mmul(poolJacobian(x2.size(1), x2.dataType()).transpose());
     }
 
     /** x4 = σ(x3). */
@@ -44,9 +44,14 @@ public final class AvgPool1dChain {
         return Transforms.sigmoid(x3, true);
     }
 
-    /** ∂x3/∂x2 = (1/k)·1 on each window: [m/k, m]. */
+    /** ∂x3/∂x2 = (1/k)·1 on each window: [m/k, m], in ND4J's default floating-point type. */
     public INDArray poolJacobian(long m) {
-        INDArray j = Nd4j.zeros(Nd4j.defaultFloatingPointType(), m / k, m);
+        return poolJacobian(m, Nd4j.defaultFloatingPointType());
+    }
+
+    /** ∂x3/∂x2 = (1/k)·1 on each window: [m/k, m], in {@code dataType}. */
+    public INDArray poolJacobian(long m, org.nd4j.linalg.api.buffer.DataType dataType) {
+        INDArray j = Nd4j.zeros(dataType, m / k, m);
         for (long r = 0; r < m / k; r++) {
             for (long c = r * k; c < (r + 1) * k; c++) {
                 j.putScalar(r, c, 1.0 / k);
@@ -61,10 +66,15 @@ public final class AvgPool1dChain {
         return Nd4j.diag(s.mul(s.rsub(1.0)).reshape(s.length()));
     }
 
-    /** ∂L/∂w = Σ_examples x1ᵀ·(δ4·∂x4/∂x3·∂x3/∂x2), built from the Jacobians above: [n, m]. */
+    /**
+     * ∂L/∂w = Σ_examples x1ᵀ·(δ4·∂x4/∂x3·∂x3/∂x2), built from the Jacobians above: [n, m], in w's data type (x1 and
+     * δ4 are cast to it).
+     */
     public INDArray gradientW(INDArray x1, INDArray w, INDArray delta4) {
+        x1 = x1.castTo(w.dataType());
+        delta4 = delta4.castTo(w.dataType());
         INDArray x3 = x3(x2(x1, w));
-        INDArray pool = poolJacobian(w.size(1));
+        INDArray pool = poolJacobian(w.size(1), w.dataType());
         INDArray grad = Nd4j.zeros(w.dataType(), w.shape());
         for (long b = 0; b < x1.size(0); b++) {
             INDArray d2 = delta4.getRow(b, true).mmul(sigmoidJacobian(x3.getRow(b, true))).mmul(pool); // ∂L/∂x2 [1, m]

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training throughput (samples/s) of a sheet network; used by scripts/bench.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "What to measure: final-q5.")
+    @Parameters(index = "0", description = "What to measure: final-q5 (training samples/s) or pooling (forward + "
+            + "backward ms per call).")
     String target;
 
     @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -41,10 +42,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!"final-q5".equals(target)) {
-            throw new IllegalArgumentException("unknown benchmark '" + target + "'; known: final-q5");
-        }
-        Map<String, Object> result = finalQ5(batchSize, batches, warmup, seed);
+        Map<String, Object> result = switch (target) {
+            case "final-q5" -> finalQ5(batchSize, batches, warmup, seed);
+            case "pooling" -> PoolingBench.run(batches, warmup, seed);
+            default -> throw new IllegalArgumentException("unknown benchmark '" + target + "'; known: final-q5, pooling");
+        };
         try {
             System.out.println(RunDirectory.JSON.writeValueAsString(result));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -14,6 +14,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.core.pooling.PoolingFunction;
+import org.sheetlab.layers.LayerWiring;
 
 /**
  * Configuration shared by the global forms of the sheet's pooling layers: one window per channel covering the whole
@@ -33,12 +34,8 @@ public abstract class GlobalWindowPooling extends NoParamLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        GlobalWindowPoolingLayer layer = new GlobalWindowPoolingLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamTable(Map.of());
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new GlobalWindowPoolingLayer(conf, networkDataType), conf, listeners, layerIndex,
+                null, Map.of());
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.core.counting.ConvArithmetic;
 import org.sheetlab.core.pooling.PoolingFunction;
+import org.sheetlab.layers.LayerWiring;
 
 /**
  * Configuration shared by the sheet's 2-D window pooling layers: kernel [k_h, k_w], stride [s_h, s_w], padding
@@ -62,12 +63,8 @@ public abstract class WindowPooling2D extends NoParamLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        WindowPoolingLayer layer = new WindowPoolingLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamTable(Map.of());
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new WindowPoolingLayer(conf, networkDataType), conf, listeners, layerIndex, null,
+                Map.of());
     }
 
     @Override

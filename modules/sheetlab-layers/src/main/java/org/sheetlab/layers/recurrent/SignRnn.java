@@ -16,6 +16,7 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.core.activation.SignSte;
+import org.sheetlab.layers.LayerWiring;
 
 /**
  * Sheet, Simple RNN, "Final Q7 Variant (sign activation)":
@@ -58,14 +59,9 @@ public final class SignRnn extends BaseRecurrentLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        SignRnnLayer layer = new SignRnnLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
         Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new SignRnnLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView,
+                params);
     }
 
     @Override

@@ -1,0 +1,29 @@
+package org.sheetlab.layers;
+
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The wiring every layer configuration's {@code instantiate} does: listeners, index, parameters, configuration. */
+public final class LayerWiring {
+    private LayerWiring() {}
+
+    /**
+     * Connects a freshly constructed runtime layer; {@code params} is the initializer's parameter map (empty for
+     * parameter-free layers) and {@code paramsView} the flattened view it lives in (null when there are none).
+     */
+    public static <L extends Layer> L wire(L layer, NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+            int index, INDArray paramsView, Map<String, INDArray> params) {
+        layer.setListeners(listeners);
+        layer.setIndex(index);
+        if (paramsView != null) {
+            layer.setParamsViewArray(paramsView);
+        }
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
+    }
+}
