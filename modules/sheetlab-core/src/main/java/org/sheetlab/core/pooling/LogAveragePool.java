@@ -29,6 +29,26 @@ public final class LogAveragePool implements PoolingFunction {
     }
 
     @Override
+    public double forwardWindow(double[] v, int n) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, v[i]);
+        }
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += Math.exp(v[i] - m);
+        }
+        return m + Math.log(s / n);
+    }
+
+    @Override
+    public void backwardWindow(double[] v, int n, double y, double dy, double[] grad) {
+        for (int i = 0; i < n; i++) {
+            grad[i] = dy * Math.exp(v[i] - y) / n;
+        }
+    }
+
+    @Override
     public String toString() {
         return "LogAveragePool";
     }

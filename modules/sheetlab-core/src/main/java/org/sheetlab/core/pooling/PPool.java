@@ -56,6 +56,65 @@ public final class PPool implements PoolingFunction {
         return ratio.muli(Transforms.sign(windows, true)).muliColumnVector(dy);
     }
 
+    @Override
+    public double forwardWindow(double[] v, int n) {
+        double m = 0;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, Math.abs(v[i]));
+        }
+        if (m == 0) {
+            return 0;
+        }
+        if (p == 1) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += Math.abs(v[i]);
+            }
+            return s;
+        }
+        double s = 0;
+        if (p == 2) {
+            for (int i = 0; i < n; i++) {
+                double r = v[i] / m;
+                s += r * r;
+            }
+            return m * Math.sqrt(s);
+        }
+        for (int i = 0; i < n; i++) {
+            s += pow(Math.abs(v[i]) / m, p);
+        }
+        return m * Math.pow(s, 1.0 / p);
+    }
+
+    /** bᵉ, by repeated multiplication for small integer exponents (much faster than Math.pow). */
+    private static double pow(double b, double e) {
+        int k = (int) e;
+        if (k == e && k >= 0 && k <= 16) {
+            double r = 1;
+            for (int i = 0; i < k; i++) {
+                r *= b;
+            }
+            return r;
+        }
+        return Math.pow(b, e);
+    }
+
+    @Override
+    public void backwardWindow(double[] v, int n, double y, double dy, double[] grad) {
+        for (int i = 0; i < n; i++) {
+            double x = v[i];
+            if (y == 0 || x == 0) {
+                grad[i] = 0;
+            } else if (p == 1) {
+                grad[i] = dy * Math.signum(x);
+            } else if (p == 2) {
+                grad[i] = dy * x / y;
+            } else {
+                grad[i] = dy * Math.signum(x) * pow(Math.abs(x) / y, p - 1);
+            }
+        }
+    }
+
     /** A copy with zeros replaced by ones, for safe division (the numerators are zero there too). */
     private static INDArray nonZero(INDArray a) {
         INDArray safe = a.dup();

@@ -4,7 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A pooling reduction over windows. Shapes: windows [N, K] (one window per row), output y [N, 1], upstream gradient
- * δ [N, 1], input gradient [N, K]. Implementations are stateless and keep the input's data type.
+ * δ [N, 1], input gradient [N, K]. Implementations are stateless and keep the input's data type. The same formula is
+ * also given per window on plain arrays ({@link #forwardWindow}, {@link #backwardWindow}), which the windowed layers'
+ * host kernel uses; tests check that both forms agree.
  */
 public interface PoolingFunction {
     /** y = f(window), one value per row: [N, K] → [N, 1]. */
@@ -12,6 +14,15 @@ public interface PoolingFunction {
 
     /** ∂L/∂x = δ·∂y/∂x for every window element: [N, K]. {@code y} is {@link #forward}'s result for the same windows. */
     INDArray backward(INDArray windows, INDArray y, INDArray dy);
+
+    /** y for one window: the first {@code n} values of {@code window}. Same formula as {@link #forward}. */
+    double forwardWindow(double[] window, int n);
+
+    /**
+     * Writes δ·∂y/∂xᵢ for one window into {@code grad[0..n)}; {@code y} is {@link #forwardWindow}'s result. Same
+     * formula as {@link #backward}.
+     */
+    void backwardWindow(double[] window, int n, double y, double dy, double[] grad);
 
     /** Checks the [N, K] contract. */
     static void checkWindows(String name, INDArray windows) {
