@@ -20,7 +20,6 @@ import org.sheetlab.experiments.train.EpochMetrics;
 import org.sheetlab.experiments.train.TrainingOptions;
 import org.sheetlab.experiments.train.TrainingSession;
 import org.sheetlab.models.analysis.NetworkCount;
-import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.models.mlp.FinalQ5Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,16 +87,13 @@ public final class FinalQ5Experiment implements Callable<Integer> {
         MultiLayerConfiguration conf = FinalQ5Network.builder().setInputSize(FashionMnist.HEIGHT * FashionMnist.WIDTH)
                 .optOutputs(FashionMnist.NUM_CLASSES).optSeed(o.seed)
                 .optUpdater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, o.learningRate, o.lrDecay))).build();
-        NetworkCount count = NetworkCounter.count(conf, InputType.feedForward(784));
-        run.writeText("parameters.txt", count.toTable(o.batchSize));
-        run.writeJson("parameters.json", count);
         Map<String, Object> dataset = Map.of("dataset", "Fashion-MNIST 60000/10000");
         TrainingSession.writeRunJson(run, NAME, "running", o, dataset);
-        TrainingSession.Outcome outcome = TrainingSession.train(run, NAME, conf, o,
+        TrainingSession.Outcome outcome = TrainingSession.train(run, NAME, conf, InputType.feedForward(784), o,
                 data.train().shuffledIterator(o.batchSize, o.seed), data.test().orderedIterator(o.batchSize));
         Map<String, Object> extra = new LinkedHashMap<>(dataset);
         extra.put("final", outcome.last());
         TrainingSession.writeRunJson(run, NAME, "completed", o, extra);
-        return new Result(run.root(), outcome.history(), count, outcome.network());
+        return new Result(run.root(), outcome.history(), outcome.count(), outcome.network());
     }
 }

@@ -49,10 +49,11 @@ public final class Comparison {
         run.write("comparison.png", out -> ImageIO.write(img, "png", out));
     }
 
-    /** Prints the table written to summary.txt. */
-    public static String table(RunDirectory run) {
+    /** What a comparison experiment prints at the end: the table from summary.txt and the run folder. */
+    public static String report(java.nio.file.Path runDir) {
         try {
-            return java.nio.file.Files.readString(run.resolve("summary.txt"));
+            return java.nio.file.Files.readString(runDir.resolve("summary.txt")) + "run folder " + runDir
+                    + System.lineSeparator();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
 import org.sheetlab.experiments.plot.Comparison;
@@ -51,9 +52,7 @@ public final class PoolingExperiment implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Result r = run(options);
-        System.out.print(Comparison.table(new RunDirectory(r.runDir())));
-        System.out.println("run folder " + r.runDir());
+        System.out.print(Comparison.report(run(options).runDir()));
         return 0;
     }
 
@@ -69,7 +68,8 @@ public final class PoolingExperiment implements Callable<Integer> {
         for (PoolingKind kind : kinds) {
             MultiLayerConfiguration conf = PoolingCnn.build(kind, o.seed, o.learningRate);
             RunDirectory sub = new RunDirectory(run.resolve(kind.cliName()));
-            TrainingSession.Outcome out = TrainingSession.train(sub, "pooling " + kind.cliName(), conf, o,
+            TrainingSession.Outcome out = TrainingSession.train(sub, "pooling " + kind.cliName(), conf,
+                    InputType.convolutionalFlat(28, 28, 1), o,
                     data.train().shuffledIterator(o.batchSize, o.seed), data.test().orderedIterator(o.batchSize));
             double seconds = out.history().stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
             rows.add(new Comparison.Row(kind.cliName(), out.last().testAccuracy(), out.last().testLoss(), seconds,

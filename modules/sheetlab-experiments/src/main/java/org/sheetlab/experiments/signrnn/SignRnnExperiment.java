@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -64,9 +65,7 @@ public final class SignRnnExperiment implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Result r = run(options);
-        System.out.print(Comparison.table(new RunDirectory(r.runDir())));
-        System.out.println("run folder " + r.runDir());
+        System.out.print(Comparison.report(run(options).runDir()));
         return 0;
     }
 
@@ -95,7 +94,8 @@ public final class SignRnnExperiment implements Callable<Integer> {
             ShuffledArrayIterator test = data.test().orderedIterator(o.batchSize);
             test.setPreProcessor(ROWS_AS_STEPS);
             TrainingSession.Outcome out = TrainingSession.train(new RunDirectory(run.resolve(name)), "rnn " + name,
-                    RowRnnClassifier.build(cell, o.hidden, o.seed, o.learningRate), o, train, test);
+                    RowRnnClassifier.build(cell, o.hidden, o.seed, o.learningRate), InputType.recurrent(28, 28), o,
+                    train, test);
             double seconds = out.history().stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
             rows.add(new Comparison.Row(name, out.last().testAccuracy(), out.last().testLoss(), seconds,
                     out.history().size(), out.network().numParams()));

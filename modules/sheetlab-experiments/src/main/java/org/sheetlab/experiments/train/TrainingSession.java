@@ -8,12 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sheetlab.data.iterator.ShuffledArrayIterator;
 import org.sheetlab.experiments.plot.Curves;
 import org.sheetlab.experiments.run.Provenance;
 import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.models.analysis.NetworkCount;
+import org.sheetlab.models.analysis.NetworkCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +30,8 @@ public final class TrainingSession {
 
     private TrainingSession() {}
 
-    /** A trained network and its per-epoch history. */
-    public record Outcome(MultiLayerNetwork network, List<EpochMetrics> history) {
+    /** A trained network, its per-epoch history and its parameter/activation count. */
+    public record Outcome(MultiLayerNetwork network, List<EpochMetrics> history, NetworkCount count) {
         public EpochMetrics last() {
             return history.get(history.size() - 1);
         }
@@ -65,10 +68,14 @@ public final class TrainingSession {
 
     /**
      * Trains {@code conf} in {@code run} (or continues it from its checkpoint with {@code --resume}; a finished
-     * network is only reloaded) and writes curves and the model.
+     * network is only reloaded) and writes the sheet's parameter/activation table for {@code inputType}
+     * ({@code parameters.txt}, {@code parameters.json}), curves and the model.
      */
-    public static Outcome train(RunDirectory run, String title, MultiLayerConfiguration conf, TrainingOptions o,
-            ShuffledArrayIterator train, ShuffledArrayIterator test) {
+    public static Outcome train(RunDirectory run, String title, MultiLayerConfiguration conf, InputType inputType,
+            TrainingOptions o, ShuffledArrayIterator train, ShuffledArrayIterator test) {
+        NetworkCount count = NetworkCounter.count(conf, inputType);
+        run.writeText("parameters.txt", count.toTable(o.batchSize));
+        run.writeJson("parameters.json", count);
         Trainer trainer = new Trainer(run, o).onEpoch(h -> Curves.write(run, title, h));
         MultiLayerNetwork net;
         TrainingState state;
@@ -88,6 +95,6 @@ public final class TrainingSession {
         List<EpochMetrics> history = trainer.fit(net, state, train, test);
         Curves.write(run, title, history);
         run.writeFile("model.zip", f -> ModelSerializer.writeModel(net, f.toFile(), true));
-        return new Outcome(net, history);
+        return new Outcome(net, history, count);
     }
 }

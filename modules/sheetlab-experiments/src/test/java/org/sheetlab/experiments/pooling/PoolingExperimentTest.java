@@ -36,6 +36,7 @@ class PoolingExperimentTest {
         for (String v : List.of("max", "p2", "logavg")) {
             assertThat(out.resolve(v).resolve("model.zip")).exists();
             assertThat(out.resolve(v).resolve("metrics.json")).exists();
+            assertThat(java.nio.file.Files.readString(out.resolve(v).resolve("parameters.txt"))).contains("46,730");
         }
         JsonNode summary = RunDirectory.JSON.readTree(out.resolve("summary.json").toFile());
         assertThat(summary.get("variants")).hasSize(3);
