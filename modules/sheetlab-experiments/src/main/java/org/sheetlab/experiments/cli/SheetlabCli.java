@@ -6,6 +6,7 @@ import org.sheetlab.experiments.bench.BenchCommand;
 import org.sheetlab.experiments.finalq5.FinalQ5Experiment;
 import org.sheetlab.experiments.notebook.NotebookCommand;
 import org.sheetlab.experiments.pooling.PoolingExperiment;
+import org.sheetlab.experiments.recall.RecallFirstExperiment;
 import org.sheetlab.experiments.signrnn.SignRnnExperiment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
 public final class SheetlabCli {
     /** The experiments, in the order {@code --help} lists them. Add a new experiment here. */
     public static final List<Class<?>> EXPERIMENTS = List.of(FinalQ5Experiment.class, PoolingExperiment.class,
-            SignRnnExperiment.class);
+            SignRnnExperiment.class, RecallFirstExperiment.class);
 
     private SheetlabCli() {}
 

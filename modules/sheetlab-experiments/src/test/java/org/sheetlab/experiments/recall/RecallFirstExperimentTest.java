@@ -1,0 +1,37 @@
+package org.sheetlab.experiments.recall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheetlab.experiments.run.RunDirectory;
+
+/** recall-first on the real breast-cancer data (installed by scripts/test), a few epochs. */
+class RecallFirstExperimentTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void thresholdReachesTheTargetRecallOnValidationAndLowersItNeverRaises() throws Exception {
+        RecallFirstExperiment.Options o = new RecallFirstExperiment.Options();
+        o.outputDir = tmp.resolve("run");
+        o.epochs = 8;
+        o.quiet = true;
+        RecallFirstExperiment.Result r = RecallFirstExperiment.run(o);
+        assertThat(r.validationRecall()).isGreaterThanOrEqualTo(0.98);
+        // the sheet's trade: a threshold chosen for recall finds at least as many malignant cases as 0.5
+        if (r.threshold() <= 0.5) {
+            assertThat(r.atThreshold().tp()).isGreaterThanOrEqualTo(r.atHalf().tp());
+            assertThat(r.atThreshold().fn()).isLessThanOrEqualTo(r.atHalf().fn());
+        }
+        long total = r.atHalf().tp() + r.atHalf().tn() + r.atHalf().fp() + r.atHalf().fn();
+        assertThat(total).isEqualTo(115);
+        JsonNode t = RunDirectory.JSON.readTree(o.outputDir.resolve("thresholds.json").toFile());
+        assertThat(t.get("threshold").asDouble()).isEqualTo(r.threshold());
+        assertThat(t.at("/testAtThreshold/recall").asDouble()).isEqualTo(r.atThreshold().recall());
+        assertThat(ImageIO.read(o.outputDir.resolve("pr-curve.png").toFile()).getWidth()).isEqualTo(640);
+    }
+}
