@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training throughput (samples/s) of a sheet network; used by scripts/bench.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "What to measure: final-q5 (training samples/s) or pooling (forward + "
-            + "backward ms per call).")
+    @Parameters(index = "0", description = "What to measure: final-q5 (training samples/s), pooling (forward + "
+            + "backward ms per call) or newton (H^-1 g, dense vs block-diagonal).")
     String target;
 
     @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -45,7 +45,9 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> result = switch (target) {
             case "final-q5" -> finalQ5(batchSize, batches, warmup, seed);
             case "pooling" -> PoolingBench.run(batches, warmup, seed);
-            default -> throw new IllegalArgumentException("unknown benchmark '" + target + "'; known: final-q5, pooling");
+            case "newton" -> NewtonBench.run(Math.max(1, Math.min(batches, 9)), seed);
+            default -> throw new IllegalArgumentException("unknown benchmark '" + target
+                    + "'; known: final-q5, pooling, newton");
         };
         try {
             System.out.println(RunDirectory.JSON.writeValueAsString(result));
