@@ -1,7 +1,5 @@
 package org.sheetlab.experiments.newton;
 
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -17,7 +14,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -28,6 +24,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.sheetlab.core.secondorder.SecondOrder;
 import org.sheetlab.data.breastcancer.BreastCancer;
+import org.sheetlab.experiments.plot.Charts;
 import org.sheetlab.experiments.run.RunDirectory;
 import org.sheetlab.experiments.train.TrainingOptions;
 import org.sheetlab.experiments.train.TrainingSession;
@@ -181,14 +178,6 @@ public final class NewtonExperiment implements Callable<Integer> {
             byIteration.addSeries(c.method(), it, c.loss()).setMarker(SeriesMarkers.NONE);
             byTime.addSeries(c.method(), c.seconds(), c.loss()).setMarker(SeriesMarkers.NONE);
         }
-        BufferedImage left = BitmapEncoder.getBufferedImage(byIteration);
-        BufferedImage right = BitmapEncoder.getBufferedImage(byTime);
-        BufferedImage img = new BufferedImage(left.getWidth() + right.getWidth(), left.getHeight(),
-                BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.drawImage(left, 0, 0, null);
-        g.drawImage(right, left.getWidth(), 0, null);
-        g.dispose();
-        run.write("newton.png", out -> ImageIO.write(img, "png", out));
+        Charts.writePng(run, "newton.png", Charts.sideBySide(byIteration, byTime));
     }
 }

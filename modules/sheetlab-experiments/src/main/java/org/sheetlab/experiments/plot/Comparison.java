@@ -1,12 +1,8 @@
 package org.sheetlab.experiments.plot;
 
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.sheetlab.experiments.run.RunDirectory;
@@ -38,15 +34,7 @@ public final class Comparison {
         CategoryChart time = new CategoryChartBuilder().width(520).height(380).title(title + ": training time")
                 .yAxisTitle("seconds per epoch").build();
         time.addSeries("seconds per epoch", names, rows.stream().map(Row::secondsPerEpoch).toList());
-        BufferedImage left = BitmapEncoder.getBufferedImage(acc);
-        BufferedImage right = BitmapEncoder.getBufferedImage(time);
-        BufferedImage img = new BufferedImage(left.getWidth() + right.getWidth(), left.getHeight(),
-                BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.drawImage(left, 0, 0, null);
-        g.drawImage(right, left.getWidth(), 0, null);
-        g.dispose();
-        run.write("comparison.png", out -> ImageIO.write(img, "png", out));
+        Charts.writePng(run, "comparison.png", Charts.sideBySide(acc, time));
     }
 
     /** What a comparison experiment prints at the end: the table from summary.txt and the run folder. */

@@ -1,10 +1,7 @@
 package org.sheetlab.experiments.plot;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -34,20 +31,11 @@ public final class Curves {
     /** Both charts side by side as one image. */
     public static BufferedImage image(String title, List<EpochMetrics> history) {
         XYChart[] charts = charts(title, history);
-        BufferedImage left = BitmapEncoder.getBufferedImage(charts[0]);
-        BufferedImage right = BitmapEncoder.getBufferedImage(charts[1]);
-        BufferedImage out = new BufferedImage(left.getWidth() + right.getWidth(),
-                Math.max(left.getHeight(), right.getHeight()), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.drawImage(left, 0, 0, null);
-        g.drawImage(right, left.getWidth(), 0, null);
-        g.dispose();
-        return out;
+        return Charts.sideBySide(charts[0], charts[1]);
     }
 
     /** Writes {@code curves.png} into the run folder atomically. */
     public static void write(RunDirectory run, String title, List<EpochMetrics> history) {
-        BufferedImage img = image(title, history);
-        run.write("curves.png", out -> ImageIO.write(img, "png", out));
+        Charts.writePng(run, "curves.png", image(title, history));
     }
 }

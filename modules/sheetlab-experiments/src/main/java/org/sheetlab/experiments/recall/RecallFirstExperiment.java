@@ -1,6 +1,5 @@
 package org.sheetlab.experiments.recall;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.BitmapEncoder;
@@ -20,6 +18,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.core.metrics.BinaryConfusion;
 import org.sheetlab.data.breastcancer.BreastCancer;
+import org.sheetlab.experiments.plot.Charts;
 import org.sheetlab.experiments.run.RunDirectory;
 import org.sheetlab.experiments.train.TrainingOptions;
 import org.sheetlab.experiments.train.TrainingSession;
@@ -145,7 +144,6 @@ public final class RecallFirstExperiment implements Callable<Integer> {
         XYSeries b = chart.addSeries(String.format(Locale.ROOT, "threshold %.3f (recall-first)", threshold),
                 new double[] {chosen.recall()}, new double[] {chosen.precision()});
         b.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        BufferedImage img = BitmapEncoder.getBufferedImage(chart);
-        run.write("pr-curve.png", stream -> ImageIO.write(img, "png", stream));
+        Charts.writePng(run, "pr-curve.png", BitmapEncoder.getBufferedImage(chart));
     }
 }

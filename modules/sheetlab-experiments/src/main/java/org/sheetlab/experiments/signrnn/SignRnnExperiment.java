@@ -1,13 +1,11 @@
 package org.sheetlab.experiments.signrnn;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
@@ -22,6 +20,7 @@ import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
 import org.sheetlab.data.iterator.ShuffledArrayIterator;
+import org.sheetlab.experiments.plot.Charts;
 import org.sheetlab.experiments.plot.Comparison;
 import org.sheetlab.experiments.run.RunDirectory;
 import org.sheetlab.experiments.train.EpochMetrics;
@@ -142,7 +141,6 @@ public final class SignRnnExperiment implements Callable<Integer> {
         }
         histograms.forEach((name, h) -> chart.addSeries(name, centres,
                 java.util.Arrays.stream(h).boxed().toList()));
-        BufferedImage img = BitmapEncoder.getBufferedImage(chart);
-        run.write("states.png", out -> ImageIO.write(img, "png", out));
+        Charts.writePng(run, "states.png", BitmapEncoder.getBufferedImage(chart));
     }
 }
