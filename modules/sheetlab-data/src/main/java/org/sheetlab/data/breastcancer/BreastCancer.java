@@ -16,13 +16,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.data.DatasetException;
-import org.sheetlab.data.iterator.ShuffledArrayIterator;
+import org.sheetlab.data.iterator.LabeledArrays;
 
 /**
  * The Wisconsin diagnostic breast-cancer data. Labels: 1 = malignant (the positive class), 0 = benign.
  *
- * <p>Shapes: {@link Part#features()} [N, 30] FLOAT standardised with the training part's mean and standard deviation;
- * {@link Part#labels()} [N, 2] one-hot (column 1 = malignant).
+ * <p>Shapes: {@link LabeledArrays#features()} [N, 30] FLOAT standardised with the training part's mean and standard
+ * deviation;
+ * {@link LabeledArrays#labels()} [N, 2] one-hot (column 1 = malignant).
  */
 public final class BreastCancer {
     public static final String FETCH_COMMAND = "datasets/breast-cancer/fetch.sh";
@@ -32,40 +33,25 @@ public final class BreastCancer {
     public static final int FEATURES = 30;
     public static final List<String> CLASSES = List.of("benign", "malignant");
 
-    /** One part of the split. */
-    public record Part(INDArray features, INDArray labels, int[] labelIds) {
-        public int size() {
-            return labelIds.length;
-        }
+    private final LabeledArrays train;
+    private final LabeledArrays validation;
+    private final LabeledArrays test;
 
-        public ShuffledArrayIterator shuffledIterator(int batchSize, long seed) {
-            return new ShuffledArrayIterator(features, labels, batchSize, true, seed, CLASSES);
-        }
-
-        public ShuffledArrayIterator orderedIterator(int batchSize) {
-            return new ShuffledArrayIterator(features, labels, batchSize, false, 0, CLASSES);
-        }
-    }
-
-    private final Part train;
-    private final Part validation;
-    private final Part test;
-
-    private BreastCancer(Part train, Part validation, Part test) {
+    private BreastCancer(LabeledArrays train, LabeledArrays validation, LabeledArrays test) {
         this.train = train;
         this.validation = validation;
         this.test = test;
     }
 
-    public Part train() {
+    public LabeledArrays train() {
         return train;
     }
 
-    public Part validation() {
+    public LabeledArrays validation() {
         return validation;
     }
 
-    public Part test() {
+    public LabeledArrays test() {
         return test;
     }
 
@@ -178,7 +164,7 @@ public final class BreastCancer {
                 part(x, y, test, mean, std));
     }
 
-    private static Part part(double[][] x, int[] y, List<Integer> rows, double[] mean, double[] std) {
+    private static LabeledArrays part(double[][] x, int[] y, List<Integer> rows, double[] mean, double[] std) {
         float[] f = new float[rows.size() * FEATURES];
         float[] l = new float[rows.size() * 2];
         int[] ids = new int[rows.size()];
@@ -190,7 +176,7 @@ public final class BreastCancer {
             ids[r] = y[i];
             l[r * 2 + y[i]] = 1f;
         }
-        return new Part(Nd4j.create(f, new long[] {rows.size(), FEATURES}, 'c').castTo(DataType.FLOAT),
-                Nd4j.create(l, new long[] {rows.size(), 2}, 'c').castTo(DataType.FLOAT), ids);
+        return new LabeledArrays(Nd4j.create(f, new long[] {rows.size(), FEATURES}, 'c').castTo(DataType.FLOAT),
+                Nd4j.create(l, new long[] {rows.size(), 2}, 'c').castTo(DataType.FLOAT), ids, CLASSES);
     }
 }

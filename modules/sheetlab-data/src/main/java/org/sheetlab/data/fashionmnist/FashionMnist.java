@@ -16,13 +16,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.data.DatasetException;
 import org.sheetlab.data.idx.IdxFile;
 import org.sheetlab.data.idx.IdxFormatException;
-import org.sheetlab.data.iterator.ShuffledArrayIterator;
+import org.sheetlab.data.iterator.LabeledArrays;
 
 /**
  * The Fashion-MNIST dataset loaded from its four IDX files (gzip or plain).
  *
- * <p>Shapes: {@link Split#features()} is [N, 784] FLOAT with pixel/255 in [0, 1] (row-major 28×28);
- * {@link Split#labels()} is [N, 10] one-hot FLOAT. N = 60,000 (train) and 10,000 (test).
+ * <p>Shapes: {@link LabeledArrays#features()} is [N, 784] FLOAT with pixel/255 in [0, 1] (row-major 28×28);
+ * {@link LabeledArrays#labels()} is [N, 10] one-hot FLOAT. N = 60,000 (train) and 10,000 (test).
  *
  * <p>Checks on load: IDX header and payload size, image size 28×28, equal image and label counts, labels in 0..9, the
  * expected example counts and the SHA-256 of each decompressed file (the same for Debian's package and the official
@@ -53,28 +53,11 @@ public final class FashionMnist {
     public static final FileSpec TEST_LABELS = new FileSpec("t10k-labels-idx1-ubyte", 10_000,
             "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
 
-    /** One split: features [N, 784] in [0, 1] and one-hot labels [N, 10], both FLOAT. */
-    public record Split(INDArray features, INDArray labels, int[] labelIds) {
-        public int size() {
-            return labelIds.length;
-        }
-
-        /** A training-style iterator: reshuffled each epoch from (seed, epoch). */
-        public ShuffledArrayIterator shuffledIterator(int batchSize, long seed) {
-            return new ShuffledArrayIterator(features, labels, batchSize, true, seed, CLASSES);
-        }
-
-        /** An evaluation-style iterator in file order. */
-        public ShuffledArrayIterator orderedIterator(int batchSize) {
-            return new ShuffledArrayIterator(features, labels, batchSize, false, 0, CLASSES);
-        }
-    }
-
     private final Path directory;
-    private final Split train;
-    private final Split test;
+    private final LabeledArrays train;
+    private final LabeledArrays test;
 
-    private FashionMnist(Path directory, Split train, Split test) {
+    private FashionMnist(Path directory, LabeledArrays train, LabeledArrays test) {
         this.directory = directory;
         this.train = train;
         this.test = test;
@@ -98,8 +81,8 @@ public final class FashionMnist {
      */
     public static FashionMnist load(Path directory, FileSpec trainImages, FileSpec trainLabels, FileSpec testImages,
             FileSpec testLabels) {
-        Split train = loadSplit(directory, trainImages, trainLabels);
-        Split test = loadSplit(directory, testImages, testLabels);
+        LabeledArrays train = loadSplit(directory, trainImages, trainLabels);
+        LabeledArrays test = loadSplit(directory, testImages, testLabels);
         return new FashionMnist(directory, train, test);
     }
 
@@ -137,11 +120,11 @@ public final class FashionMnist {
         return directory;
     }
 
-    public Split train() {
+    public LabeledArrays train() {
         return train;
     }
 
-    public Split test() {
+    public LabeledArrays test() {
         return test;
     }
 
@@ -182,7 +165,7 @@ public final class FashionMnist {
         }
     }
 
-    private static Split loadSplit(Path dir, FileSpec imagesSpec, FileSpec labelsSpec) {
+    private static LabeledArrays loadSplit(Path dir, FileSpec imagesSpec, FileSpec labelsSpec) {
         IdxFile images = readChecked(dir, imagesSpec);
         IdxFile labels = readChecked(dir, labelsSpec);
         long[] shape = images.shape();
@@ -214,7 +197,7 @@ public final class FashionMnist {
         }
         INDArray features = Nd4j.create(x, new long[] {n, pixels}, 'c').castTo(DataType.FLOAT);
         INDArray oneHot = Nd4j.create(y, new long[] {n, NUM_CLASSES}, 'c').castTo(DataType.FLOAT);
-        return new Split(features, oneHot, ids);
+        return new LabeledArrays(features, oneHot, ids, CLASSES);
     }
 
     static String sha256(byte[] bytes) {

@@ -18,6 +18,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.core.metrics.BinaryConfusion;
 import org.sheetlab.data.breastcancer.BreastCancer;
+import org.sheetlab.data.iterator.LabeledArrays;
 import org.sheetlab.experiments.plot.Charts;
 import org.sheetlab.experiments.run.RunDirectory;
 import org.sheetlab.experiments.train.TrainingOptions;
@@ -113,7 +114,7 @@ public final class RecallFirstExperiment implements Callable<Integer> {
     }
 
     /** P(malignant) for every example of a part. */
-    static double[] malignantScores(MultiLayerNetwork net, BreastCancer.Part part) {
+    static double[] malignantScores(MultiLayerNetwork net, LabeledArrays part) {
         return net.output(part.features(), false).getColumn(1).toDoubleVector();
     }
 
