@@ -1,0 +1,24 @@
+package org.sheetlab.data.iterator;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A labelled dataset part held in memory: features [N, F], one-hot labels [N, C], the label ids [N] and the class
+ * names (index = label id), with the two iterators every experiment uses.
+ */
+public record LabeledArrays(INDArray features, INDArray labels, int[] labelIds, List<String> classNames) {
+    public int size() {
+        return labelIds.length;
+    }
+
+    /** A training-style iterator: reshuffled each epoch from (seed, epoch). */
+    public ShuffledArrayIterator shuffledIterator(int batchSize, long seed) {
+        return new ShuffledArrayIterator(features, labels, batchSize, true, seed, classNames);
+    }
+
+    /** An evaluation-style iterator in stored order. */
+    public ShuffledArrayIterator orderedIterator(int batchSize) {
+        return new ShuffledArrayIterator(features, labels, batchSize, false, 0, classNames);
+    }
+}
