@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -46,7 +47,8 @@ public final class FinalQ5Network {
         private long seed = 42;
         private IUpdater updater = new Adam(1e-3);
         private DataType dataType = DataType.FLOAT;
-        private WeightInit weightInit = WeightInit.RELU;
+        private IWeightInit weightInit = WeightInit.RELU.getWeightInitFunction();
+        private Activation hiddenActivation = Activation.RELU;
 
         /** n_in, the number of input features (400 on the sheet, 784 for Fashion-MNIST). Required. */
         public Builder setInputSize(int inputSize) {
@@ -83,7 +85,19 @@ public final class FinalQ5Network {
         }
 
         public Builder optWeightInit(WeightInit weightInit) {
+            this.weightInit = weightInit.getWeightInitFunction();
+            return this;
+        }
+
+        /** Any weight initialiser, e.g. {@code new WeightInitDistribution(new NormalDistribution(0, 1))}. */
+        public Builder optWeightInit(IWeightInit weightInit) {
             this.weightInit = weightInit;
+            return this;
+        }
+
+        /** The hidden layers' activation (ReLU on the sheet). */
+        public Builder optHiddenActivation(Activation activation) {
+            this.hiddenActivation = activation;
             return this;
         }
 
@@ -104,9 +118,9 @@ public final class FinalQ5Network {
                     .biasInit(0.0)
                     .list()
                     .layer(new DenseLayer.Builder().name(LAYER_NAMES[0]).nOut(hidden[0])
-                            .activation(Activation.RELU).build())
+                            .activation(hiddenActivation).build())
                     .layer(new DenseLayer.Builder().name(LAYER_NAMES[1]).nOut(hidden[1])
-                            .activation(Activation.RELU).build())
+                            .activation(hiddenActivation).build())
                     .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name(LAYER_NAMES[2])
                             .nOut(outputs).activation(Activation.SOFTMAX).build())
                     .setInputType(InputType.feedForward(inputSize))
