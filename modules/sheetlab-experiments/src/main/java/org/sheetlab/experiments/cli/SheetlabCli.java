@@ -5,6 +5,7 @@ import org.sheetlab.data.DatasetException;
 import org.sheetlab.experiments.bench.BenchCommand;
 import org.sheetlab.experiments.finalq5.FinalQ5Experiment;
 import org.sheetlab.experiments.init.InitExperiment;
+import org.sheetlab.experiments.mcdropout.McDropoutExperiment;
 import org.sheetlab.experiments.newton.NewtonExperiment;
 import org.sheetlab.experiments.notebook.NotebookCommand;
 import org.sheetlab.experiments.pooling.PoolingExperiment;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Command;
 public final class SheetlabCli {
     /** The experiments, in the order {@code --help} lists them. Add a new experiment here. */
     public static final List<Class<?>> EXPERIMENTS = List.of(FinalQ5Experiment.class, PoolingExperiment.class,
-            SignRnnExperiment.class, RecallFirstExperiment.class, NewtonExperiment.class, InitExperiment.class);
+            SignRnnExperiment.class, RecallFirstExperiment.class, NewtonExperiment.class, InitExperiment.class,
+            McDropoutExperiment.class);
 
     private SheetlabCli() {}
 

@@ -1,0 +1,170 @@
+package org.sheetlab.experiments.mcdropout;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sheetlab.core.metrics.Calibration;
+import org.sheetlab.data.fashionmnist.FashionMnist;
+import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
+import org.sheetlab.experiments.plot.Charts;
+import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.experiments.train.TrainingOptions;
+import org.sheetlab.experiments.train.TrainingSession;
+import org.sheetlab.models.uncertainty.McDropout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Trains 784 → Dense(300, relu) → BatchNorm → Dense(100, relu, dropout) → BatchNorm → softmax(10, dropout) on
+ * Fashion-MNIST, then compares plain inference with MC dropout ({@link McDropout}, T passes) on the test set: accuracy,
+ * ECE (15 bins), mean predictive entropy of right and wrong predictions; writes {@code calibration.json} and
+ * {@code reliability.png}.
+ */
+@Command(name = "mc-dropout", mixinStandardHelpOptions = true,
+        description = "MC dropout vs plain inference on Fashion-MNIST (BatchNorm-safe): ECE and reliability diagram.")
+public final class McDropoutExperiment implements Callable<Integer> {
+    public static final String NAME = "mc-dropout";
+    private static final int BINS = 15;
+
+    /** Options: the common ones plus the dropout retain probability, samples and learning rate. */
+    public static final class Options extends TrainingOptions {
+        @Option(names = "--retain", description = "Dropout retain probability (DL4J's dropOut(p)) "
+                + "(default: ${DEFAULT-VALUE}).")
+        public double retain = 0.5;
+
+        @Option(names = "--samples", description = "MC dropout passes T (default: ${DEFAULT-VALUE}).")
+        public int samples = 20;
+
+        @Option(names = "--learning-rate", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+        public double learningRate = 1e-3;
+
+        public Options() {
+            epochs = 3;
+            batchSize = 128;
+        }
+    }
+
+    /** Test-set figures for plain inference and MC dropout. */
+    public record Result(Path runDir, double plainAccuracy, double plainEce, double mcAccuracy, double mcEce,
+            double entropyRight, double entropyWrong) {}
+
+    @Mixin
+    Options options = new Options();
+
+    @Override
+    public Integer call() {
+        Result r = run(options);
+        System.out.printf(Locale.ROOT, "plain inference: accuracy %.4f, ECE %.4f%nMC dropout (T = %d): accuracy %.4f, "
+                + "ECE %.4f; mean predictive entropy right %.3f, wrong %.3f nats%nrun folder %s%n", r.plainAccuracy(),
+                r.plainEce(), options.samples, r.mcAccuracy(), r.mcEce(), r.entropyRight(), r.entropyWrong(),
+                r.runDir());
+        return 0;
+    }
+
+    static MultiLayerConfiguration network(long seed, double lr, double retain) {
+        return new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(lr)).weightInit(WeightInit.RELU).list()
+                .layer(new DenseLayer.Builder().name("dense1").nOut(300).activation(Activation.RELU).build())
+                .layer(new BatchNormalization.Builder().name("bn1").build())
+                .layer(new DenseLayer.Builder().name("dense2").nOut(100).activation(Activation.RELU).dropOut(retain)
+                        .build())
+                .layer(new BatchNormalization.Builder().name("bn2").build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
+                        .activation(Activation.SOFTMAX).dropOut(retain).build())
+                .setInputType(InputType.feedForward(784)).build();
+    }
+
+    public static Result run(Options o) {
+        if (!(o.retain > 0 && o.retain < 1) || o.samples < 2 || o.learningRate <= 0) {
+            throw new IllegalArgumentException("--retain must be in (0, 1), --samples >= 2 and --learning-rate > 0");
+        }
+        RunDirectory run = TrainingSession.open(NAME, o);
+        FashionMnist data = FashionMnistFetcher.loadOrFetch();
+        TrainingSession.writeRunJson(run, NAME, "running", o, Map.of("dataset", "Fashion-MNIST 60000/10000"));
+        TrainingSession.Outcome out = TrainingSession.train(run, NAME, network(o.seed, o.learningRate, o.retain),
+                InputType.feedForward(784), o, data.train().shuffledIterator(o.batchSize, o.seed),
+                data.test().orderedIterator(o.batchSize));
+        int n = o.maxBatches == null ? data.test().size() : Math.min(data.test().size(), o.maxBatches * o.batchSize);
+        INDArray x = data.test().features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n),
+                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        int[] labels = java.util.Arrays.copyOf(data.test().labelIds(), n);
+        INDArray plain = McDropout.deterministic(out.network(), x);
+        Nd4j.getRandom().setSeed(o.seed);
+        McDropout.Prediction mc = McDropout.predict(out.network(), x, o.samples);
+        Calibration.Bins plainBins = Calibration.reliability(plain, labels, BINS);
+        Calibration.Bins mcBins = Calibration.reliability(mc.mean(), labels, BINS);
+        double[] accEntropy = accuracyAndEntropy(mc, labels);
+        double plainAcc = accuracyAndEntropy(new McDropout.Prediction(plain, plain, mc.entropy()), labels)[0];
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("testExamples", n);
+        json.put("samples", o.samples);
+        json.put("plain", Map.of("accuracy", plainAcc, "ece", plainBins.ece(), "bins", plainBins));
+        json.put("mcDropout", Map.of("accuracy", accEntropy[0], "ece", mcBins.ece(), "bins", mcBins,
+                "meanEntropyRight", accEntropy[1], "meanEntropyWrong", accEntropy[2]));
+        run.writeJson("calibration.json", json);
+        XYChart chart = new XYChartBuilder().width(640).height(480).title("reliability diagram (test)")
+                .xAxisTitle("confidence").yAxisTitle("accuracy").build();
+        chart.addSeries("perfect calibration", new double[] {0, 1}, new double[] {0, 1}).setMarker(SeriesMarkers.NONE);
+        addBins(chart, "plain inference", plainBins);
+        addBins(chart, "MC dropout (T = " + o.samples + ")", mcBins);
+        Charts.writePng(run, "reliability.png", org.knowm.xchart.BitmapEncoder.getBufferedImage(chart));
+        TrainingSession.writeRunJson(run, NAME, "completed", o, Map.of("calibration", json));
+        return new Result(run.root(), plainAcc, plainBins.ece(), accEntropy[0], mcBins.ece(), accEntropy[1],
+                accEntropy[2]);
+    }
+
+    private static void addBins(XYChart chart, String name, Calibration.Bins b) {
+        java.util.List<Double> conf = new java.util.ArrayList<>();
+        java.util.List<Double> acc = new java.util.ArrayList<>();
+        for (int i = 0; i < b.count().length; i++) {
+            if (b.count()[i] > 0) {
+                conf.add(b.confidence()[i]);
+                acc.add(b.accuracy()[i]);
+            }
+        }
+        chart.addSeries(name, conf, acc).setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    /** [accuracy of the mean prediction, mean entropy where right, mean entropy where wrong]. */
+    private static double[] accuracyAndEntropy(McDropout.Prediction p, int[] labels) {
+        double[][] mean = p.mean().toDoubleMatrix();
+        double[] entropy = p.entropy().toDoubleVector();
+        double right = 0;
+        double wrong = 0;
+        int nRight = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            for (int c = 1; c < mean[i].length; c++) {
+                if (mean[i][c] > mean[i][best]) {
+                    best = c;
+                }
+            }
+            if (best == labels[i]) {
+                right += entropy[i];
+                nRight++;
+            } else {
+                wrong += entropy[i];
+            }
+        }
+        int nWrong = labels.length - nRight;
+        return new double[] {(double) nRight / labels.length, nRight == 0 ? Double.NaN : right / nRight,
+                nWrong == 0 ? Double.NaN : wrong / nWrong};
+    }
+}
