@@ -148,7 +148,15 @@ public final class Trainer {
             state.epochSamples = 0;
             run.writeJson("metrics.json", java.util.Map.of("epochs", state.history));
             onEpoch.accept(List.copyOf(state.history));
+            if (options.patience != null && EarlyStopping.isBest(state.history)) {
+                run.writeFile("best-model.zip", f -> ModelSerializer.writeModel(net, f.toFile(), true));
+            }
             checkpoint(net, state);
+            if (options.patience != null && EarlyStopping.shouldStop(state.history, options.patience)) {
+                log.info("early stopping after epoch {}: no test-loss improvement for {} epochs; best model in "
+                        + "best-model.zip", epoch + 1, options.patience);
+                break;
+            }
         }
         return List.copyOf(state.history);
     }

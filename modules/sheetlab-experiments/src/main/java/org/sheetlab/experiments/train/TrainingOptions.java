@@ -34,6 +34,10 @@ public class TrainingOptions {
             + "(default: ${DEFAULT-VALUE}; 0 = only at epoch ends).")
     public int checkpointEvery = 100;
 
+    @Option(names = "--patience", description = "Early stopping: stop when the test loss has not improved for this "
+            + "many epochs, and keep the best model as best-model.zip (default: off).")
+    public Integer patience;
+
     @Option(names = "--quiet", description = "No progress bar.")
     public boolean quiet;
 
@@ -50,6 +54,9 @@ public class TrainingOptions {
         }
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
+        }
+        if (patience != null && patience < 1) {
+            throw new IllegalArgumentException("--patience must be >= 1, got " + patience);
         }
         if (resume && outputDir == null) {
             throw new IllegalArgumentException("--resume needs --output-dir naming the run folder to continue");
