@@ -77,6 +77,32 @@ class RegularizationBatchNormInitTest {
         assertAllClose(decay.getParam("0_b"), sheetB, 1e-9, 1e-12);
     }
 
+    /** Sheet: L̃ = L + λ‖w‖₁ (sparsity): DL4J's {@code .l1(λ)} steps w ← w − η(∂L/∂w + λ·sign(w)), biases untouched. */
+    @Test
+    void l1AddsLambdaSignOfW() {
+        double eta = 0.1;
+        double lambda = 0.05;
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 8, 3);
+        INDArray y = Nd4j.randn(DataType.DOUBLE, 8, 2);
+        MultiLayerNetwork plain = linear(new NeuralNetConfiguration.Builder());
+        MultiLayerNetwork l1 = linear(new NeuralNetConfiguration.Builder().l1(lambda));
+        INDArray w0 = plain.getParam("0_W").dup();
+        INDArray b0 = plain.getParam("0_b").dup();
+        plain.setInput(x);
+        plain.setLabels(y);
+        plain.computeGradientAndScore();
+        INDArray gW = plain.gradient().getGradientFor("0_W").div(8);
+        INDArray gB = plain.gradient().getGradientFor("0_b").div(8);
+        l1.fit(new DataSet(x, y));
+        INDArray sheetW = w0.sub(gW.add(org.nd4j.linalg.ops.transforms.Transforms.sign(w0, true).mul(lambda)).mul(eta));
+        assertAllClose(l1.getParam("0_W"), sheetW, 1e-9, 1e-12);
+        assertAllClose(l1.getParam("0_b"), b0.sub(gB.mul(eta)), 1e-9, 1e-12);
+        // and the penalty is in the score: L + λ‖w‖₁
+        plain.setParams(l1.params());
+        assertThat(l1.score(new DataSet(x, y), false) - plain.score(new DataSet(x, y), false))
+                .isCloseTo(lambda * l1.getParam("0_W").norm1Number().doubleValue(), within(1e-9));
+    }
+
     /** Sheet: x̂ = (x − μ_B)/√(σ_B² + ε), y = γx̂ + β; with γ = 1, β = 0 the output has mean 0 and variance 1. */
     @Test
     void batchNormWithUnitGammaZeroBetaStandardisesTheBatch() {
