@@ -5,16 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.data.Checksums;
 import org.sheetlab.data.DatasetException;
 import org.sheetlab.data.iterator.LabeledArrays;
 
@@ -79,7 +77,7 @@ public final class BreastCancer {
         try {
             byte[] bytes = Files.readAllBytes(file);
             if (sha256 != null) {
-                String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+                String actual = Checksums.sha256(bytes);
                 if (!actual.equals(sha256)) {
                     throw new DatasetException("breast-cancer file " + file + " is corrupt: SHA-256 " + actual
                             + ", expected " + sha256 + ". Reinstall with: " + FETCH_COMMAND);
@@ -88,8 +86,6 @@ public final class BreastCancer {
             lines = new String(bytes, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
         } catch (IOException e) {
             throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
         String[] header = lines.get(0).split(",");
         if (header.length != 4 || !header[0].equals(String.valueOf(expectedRows))

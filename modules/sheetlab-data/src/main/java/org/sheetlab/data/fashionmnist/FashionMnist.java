@@ -4,15 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.data.Checksums;
 import org.sheetlab.data.DatasetException;
 import org.sheetlab.data.idx.IdxFile;
 import org.sheetlab.data.idx.IdxFormatException;
@@ -144,7 +142,7 @@ public final class FashionMnist {
         try {
             byte[] raw = IdxFile.readAll(file);
             if (spec.sha256() != null) {
-                String actual = sha256(raw);
+                String actual = Checksums.sha256(raw);
                 if (!actual.equals(spec.sha256())) {
                     throw new DatasetException("Fashion-MNIST file " + file + " is corrupt: SHA-256 of its content is "
                             + actual + ", expected " + spec.sha256() + ". Delete it and reinstall with: "
@@ -198,13 +196,5 @@ public final class FashionMnist {
         INDArray features = Nd4j.create(x, new long[] {n, pixels}, 'c').castTo(DataType.FLOAT);
         INDArray oneHot = Nd4j.create(y, new long[] {n, NUM_CLASSES}, 'c').castTo(DataType.FLOAT);
         return new LabeledArrays(features, oneHot, ids, CLASSES);
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -11,6 +11,7 @@ import org.sheetlab.experiments.notebook.NotebookCommand;
 import org.sheetlab.experiments.pooling.PoolingExperiment;
 import org.sheetlab.experiments.recall.RecallFirstExperiment;
 import org.sheetlab.experiments.signrnn.SignRnnExperiment;
+import org.sheetlab.experiments.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -76,8 +77,7 @@ public final class SheetlabCli {
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, SheetlabCli::commandList);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof DatasetException
-                    || ex instanceof IllegalStateException && ex.getMessage() != null
-                    && ex.getMessage().startsWith("training diverged")) {
+                    || ex instanceof TrainingDivergedException) {
                 commandLine.getErr().println(commandLine.getColorScheme().errorText(
                         commandLine.getCommandName() + ": " + ex.getMessage()));
                 return 2;

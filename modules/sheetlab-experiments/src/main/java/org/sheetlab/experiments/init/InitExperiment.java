@@ -25,6 +25,7 @@ import org.sheetlab.experiments.plot.Charts;
 import org.sheetlab.experiments.plot.Comparison;
 import org.sheetlab.experiments.run.RunDirectory;
 import org.sheetlab.experiments.train.EpochMetrics;
+import org.sheetlab.experiments.train.TrainingDivergedException;
 import org.sheetlab.experiments.train.TrainingOptions;
 import org.sheetlab.experiments.train.TrainingSession;
 import org.sheetlab.models.mlp.FinalQ5Network;
@@ -116,10 +117,7 @@ public final class InitExperiment implements Callable<Integer> {
                 double seconds = out.history().stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
                 rows.add(new Comparison.Row(v.label, out.last().testAccuracy(), out.last().testLoss(), seconds,
                         out.history().size(), out.network().numParams()));
-            } catch (IllegalStateException e) {
-                if (e.getMessage() == null || !e.getMessage().startsWith("training diverged")) {
-                    throw e;
-                }
+            } catch (TrainingDivergedException e) {
                 diverged.add(v.label + ": " + e.getMessage());
                 rows.add(new Comparison.Row(v.label, Double.NaN, Double.NaN, Double.NaN, 0, fresh.numParams()));
             }

@@ -111,7 +111,7 @@ public final class McDropoutExperiment implements Callable<Integer> {
         Calibration.Bins plainBins = Calibration.reliability(plain, labels, BINS);
         Calibration.Bins mcBins = Calibration.reliability(mc.mean(), labels, BINS);
         double[] accEntropy = accuracyAndEntropy(mc, labels);
-        double plainAcc = accuracyAndEntropy(new McDropout.Prediction(plain, plain, mc.entropy()), labels)[0];
+        double plainAcc = accuracy(plain, labels);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("testExamples", n);
         json.put("samples", o.samples);
@@ -140,6 +140,15 @@ public final class McDropoutExperiment implements Callable<Integer> {
             }
         }
         chart.addSeries(name, conf, acc).setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    private static double accuracy(INDArray probabilities, int[] labels) {
+        int[] predicted = probabilities.argMax(1).toIntVector();
+        int right = 0;
+        for (int i = 0; i < labels.length; i++) {
+            right += predicted[i] == labels[i] ? 1 : 0;
+        }
+        return (double) right / labels.length;
     }
 
     /** [accuracy of the mean prediction, mean entropy where right, mean entropy where wrong]. */

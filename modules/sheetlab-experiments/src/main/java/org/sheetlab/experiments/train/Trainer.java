@@ -65,25 +65,24 @@ public final class Trainer {
             throw new IllegalArgumentException("--resume: no checkpoint in " + run.root() + " (expected " + CHECKPOINT
                     + "); start a new run without --resume");
         }
+        MultiLayerNetwork net;
+        TrainingState state;
         try {
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true);
+            net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true);
             String json = ModelSerializer.getObjectFromFile(file.toFile(), STATE_ENTRY);
-            TrainingState state = RunDirectory.JSON.readValue(json, TrainingState.class);
-            if (state.seed != options.seed || state.batchSize != options.batchSize
-                    || !java.util.Objects.equals(state.maxBatches, options.maxBatches)) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "--resume: the checkpoint in %s was made "
-                        + "with --seed %d --batch-size %d --max-batches %s; resume with the same values (got %d, %d, %s)",
-                        run.root(), state.seed, state.batchSize, state.maxBatches, options.seed, options.batchSize,
-                        options.maxBatches));
-            }
-            return new Restored(net, state);
+            state = RunDirectory.JSON.readValue(json, TrainingState.class);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith("--resume")) {
-                throw iae;
-            }
             throw new IllegalArgumentException("--resume: the checkpoint " + file + " is corrupt or unreadable ("
                     + e.getMessage() + "); delete it to start over, or restore it from a backup", e);
         }
+        if (state.seed != options.seed || state.batchSize != options.batchSize
+                || !java.util.Objects.equals(state.maxBatches, options.maxBatches)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--resume: the checkpoint in %s was made "
+                    + "with --seed %d --batch-size %d --max-batches %s; resume with the same values (got %d, %d, %s)",
+                    run.root(), state.seed, state.batchSize, state.maxBatches, options.seed, options.batchSize,
+                    options.maxBatches));
+        }
+        return new Restored(net, state);
     }
 
     /** A fresh loop state for a new run. */
@@ -115,7 +114,7 @@ public final class Trainer {
                     state.epochSeconds += (System.nanoTime() - t0) / 1e9;
                     state.epochSamples += ds.numExamples();
                     if (!Double.isFinite(loss)) {
-                        throw new IllegalStateException(String.format(Locale.ROOT, "training diverged: loss is %s at "
+                        throw new TrainingDivergedException(String.format(Locale.ROOT, "training diverged: loss is %s at "
                                 + "epoch %d, batch %d; lower the learning rate", loss, epoch + 1, state.batch));
                     }
                     state.epochLossSum += loss;
