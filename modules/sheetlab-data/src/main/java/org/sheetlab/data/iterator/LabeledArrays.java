@@ -21,4 +21,14 @@ public record LabeledArrays(INDArray features, INDArray labels, int[] labelIds, 
     public ShuffledArrayIterator orderedIterator(int batchSize) {
         return new ShuffledArrayIterator(features, labels, batchSize, false, 0, classNames);
     }
+
+    /** {@link #shuffledIterator} as a harness data source. */
+    public org.sheetlab.data.source.ArrayDataSource shuffledSource(int batchSize, long seed) {
+        return new org.sheetlab.data.source.ArrayDataSource(shuffledIterator(batchSize, seed));
+    }
+
+    /** {@link #orderedIterator} as a harness data source. */
+    public org.sheetlab.data.source.ArrayDataSource orderedSource(int batchSize) {
+        return new org.sheetlab.data.source.ArrayDataSource(orderedIterator(batchSize));
+    }
 }
