@@ -1,4 +1,4 @@
-package org.sheetlab.experiments.run;
+package org.sheetlab.train.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.sheetlab.experiments.run;
+package org.sheetlab.train.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,11 +1,11 @@
-package org.sheetlab.experiments.plot;
+package org.sheetlab.train.plot;
 
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
-import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.train.run.RunDirectory;
 
 /** Rendering XChart charts into a run folder. */
 public final class Charts {

@@ -1,0 +1,230 @@
+package org.sheetlab.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.data.source.DataSource;
+import org.sheetlab.train.eval.Evaluator;
+import org.sheetlab.train.plot.Curves;
+import org.sheetlab.train.run.RunDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop in this JVM. For every epoch from the state's position: seek the source to (epoch, batch), run
+ * the step on each batch with ND4J's random generator reseeded from (seed, epoch, batch), and checkpoint every
+ * {@link TrainingConfig#checkpointEvery()} batches; then evaluate every {@link EvaluationSet}, write
+ * {@code metrics.json} and {@code curves.png}, call the listeners, keep {@code best-model.zip} (with patience),
+ * checkpoint, and stop early when the monitored metric stalls. At the end the main network is saved as
+ * {@code model.zip} (others as {@code model-<name>.zip}).
+ *
+ * <p>New run or resume: with {@link TrainingConfig#resume()} and a checkpoint in the folder, the step's networks and
+ * the loop state are restored from it; a folder that holds a checkpoint without resume is refused (nothing is
+ * overwritten); otherwise the step starts as given. Because the batch order, the random stream and every sum depend
+ * only on the loop position and the checkpoint, a run killed with {@code kill -9} and resumed ends with the same
+ * parameters, bit for bit, as an uninterrupted run (same CPU type and backend).
+ */
+public final class LocalTrainingLoop implements TrainingLoop {
+    private static final Logger log = LoggerFactory.getLogger(LocalTrainingLoop.class);
+
+    private final RunDirectory run;
+    private final TrainingConfig config;
+    private final String title;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    /**
+     * @param run the run folder (metrics, curves, checkpoints and models go here)
+     * @param config the loop settings
+     * @param title the title of the curves
+     */
+    public LocalTrainingLoop(RunDirectory run, TrainingConfig config, String title) {
+        this.run = run;
+        this.config = config;
+        this.title = title;
+    }
+
+    public LocalTrainingLoop addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    public RunDirectory runDirectory() {
+        return run;
+    }
+
+    @Override
+    public TrainingResult fit(TrainingStep step, DataSource train, List<EvaluationSet> evaluation) {
+        TrainingState state = start(step);
+        for (TrainingListener l : listeners) {
+            l.onStart(step, state);
+        }
+        boolean stopped = false;
+        int perEpoch = config.batchesPerEpoch(train.batchesPerEpoch());
+        for (int epoch = state.epoch; epoch < config.epochs() && !stopped; epoch++) {
+            trainEpoch(step, train, state, epoch, perEpoch);
+            Map<String, Double> values = evaluate(step.evaluationModel(), evaluation, config.maxBatches());
+            EpochMetrics m = new EpochMetrics(epoch + 1, state.batch, state.epochLossSum / state.epochLossCount, values,
+                    state.epochSeconds, state.epochSamples / state.epochSeconds);
+            state.history.add(m);
+            log.info(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f, %s, %.1f s, %,.0f samples/s",
+                    m.epoch(), config.epochs(), m.trainLoss(), format(values), m.seconds(), m.samplesPerSecond()));
+            step.endEpoch();
+            state.startEpoch(epoch + 1);
+            List<EpochMetrics> history = List.copyOf(state.history);
+            run.writeJson("metrics.json", Map.of("epochs", history));
+            Curves.write(run, title, history);
+            for (TrainingListener l : listeners) {
+                l.onEpochEnd(step, history);
+            }
+            boolean early = config.patience() != null;
+            if (early && EarlyStopping.isBest(history, config.monitor(), config.maximize())) {
+                Model best = step.evaluationModel();
+                run.writeFile("best-model.zip", f -> ModelSerializer.writeModel(best, f.toFile(), true));
+            }
+            Checkpoints.write(run, step, state);
+            if (early && EarlyStopping.shouldStop(history, config.monitor(), config.maximize(), config.patience())) {
+                log.info("early stopping after epoch {}: no {} improvement for {} epochs; best model in "
+                        + "best-model.zip", epoch + 1, config.monitor(), config.patience());
+                stopped = true;
+            }
+        }
+        List<EpochMetrics> history = List.copyOf(state.history);
+        Curves.write(run, title, history);
+        boolean main = true;
+        for (Map.Entry<String, Model> e : step.networks().entrySet()) {
+            String name = main ? "model.zip" : "model-" + e.getKey() + ".zip";
+            main = false;
+            run.writeFile(name, f -> ModelSerializer.writeModel(e.getValue(), f.toFile(), true));
+        }
+        for (TrainingListener l : listeners) {
+            l.onEnd(step, history);
+        }
+        boolean stoppedEarly = config.patience() != null && !history.isEmpty()
+                && EarlyStopping.shouldStop(history, config.monitor(), config.maximize(), config.patience());
+        return new TrainingResult(run.root(), history, step, stoppedEarly);
+    }
+
+    /** A fresh state, or the checkpoint's (networks restored into the step) when resuming. */
+    private TrainingState start(TrainingStep step) {
+        if (Checkpoints.exists(run)) {
+            if (!config.resume()) {
+                throw new IllegalArgumentException("run folder " + run.root() + " already holds a run ("
+                        + Checkpoints.FILE + "); pass --resume to continue it or choose another --output-dir");
+            }
+            TrainingState state = Checkpoints.restore(run, step, config);
+            log.info("resuming {} at epoch {}, batch {}", run.root(), state.epoch + 1, state.batch);
+            return state;
+        }
+        TrainingState s = new TrainingState();
+        s.seed = config.seed();
+        s.batchSize = config.batchSize();
+        s.maxBatches = config.maxBatches();
+        return s;
+    }
+
+    private void trainEpoch(TrainingStep step, DataSource train, TrainingState state, int epoch, int perEpoch) {
+        train.seek(epoch, state.batch);
+        try (ProgressBar bar = progressBar(epoch, perEpoch, state.batch)) {
+            while (state.batch < perEpoch && train.hasNext()) {
+                MultiDataSet batch = train.next();
+                Nd4j.getRandom().setSeed(batchSeed(config.seed(), epoch, state.batch));
+                long t0 = System.nanoTime();
+                double loss = step.fit(batch);
+                state.epochSeconds += (System.nanoTime() - t0) / 1e9;
+                state.epochSamples += batch.getFeatures(0).size(0);
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDivergedException(String.format(Locale.ROOT, "training diverged: loss is %s at "
+                            + "epoch %d, batch %d; lower the learning rate", loss, epoch + 1, state.batch));
+                }
+                state.epochLossSum += loss;
+                state.epochLossCount++;
+                state.batch++;
+                if (bar != null) {
+                    bar.step();
+                    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f | %,.0f samples/s",
+                            state.epochLossSum / state.epochLossCount, state.epochSamples / state.epochSeconds));
+                }
+                for (TrainingListener l : listeners) {
+                    l.onBatch(step, epoch, state.batch - 1, loss);
+                }
+                if (config.checkpointEvery() > 0 && state.batch % config.checkpointEvery() == 0
+                        && state.batch < perEpoch) {
+                    Checkpoints.write(run, step, state);
+                }
+            }
+        }
+        if (state.epochLossCount == 0) {
+            throw new IllegalArgumentException("the training data has no batches in epoch " + (epoch + 1)
+                    + "; check the dataset and --batch-size");
+        }
+    }
+
+    /**
+     * Runs every evaluation set through the model (at most {@code maxBatches} batches each, from the start, in
+     * order) and returns the values by metric key.
+     */
+    public static Map<String, Double> evaluate(Model model, List<EvaluationSet> sets, Integer maxBatches) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (EvaluationSet set : sets) {
+            DataSource data = set.data();
+            data.seek(0, 0);
+            set.evaluators().forEach(Evaluator::reset);
+            int batches = 0;
+            while (data.hasNext() && (maxBatches == null || batches < maxBatches)) {
+                MultiDataSet batch = data.next();
+                INDArray[] outputs = Networks.output(model, batch);
+                for (Evaluator e : set.evaluators()) {
+                    e.add(batch, outputs, model);
+                }
+                batches++;
+            }
+            for (Evaluator e : set.evaluators()) {
+                e.result().forEach((k, v) -> values.put(set.key(k), v));
+            }
+        }
+        return values;
+    }
+
+    /** The seed of ND4J's random generator for one batch: a SplitMix64 mix of (seed, epoch, batch). */
+    static long batchSeed(long seed, int epoch, int batch) {
+        long z = seed * 0x9E3779B97F4A7C15L + ((long) epoch << 32) + batch;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static String format(Map<String, Double> values) {
+        StringBuilder sb = new StringBuilder();
+        values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f",
+                k, v)));
+        return sb.toString();
+    }
+
+    private ProgressBar progressBar(int epoch, int perEpoch, int start) {
+        if (!config.progressBar()) {
+            return null;
+        }
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()))
+                .setInitialMax(perEpoch == Integer.MAX_VALUE ? -1 : perEpoch)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(500)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .showSpeed()
+                .setUnit(" batches", 1)
+                .build();
+        bar.stepTo(start);
+        return bar;
+    }
+}

@@ -1,0 +1,34 @@
+package org.sheetlab.train.eval;
+
+import java.util.Map;
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.sheetlab.train.Networks;
+
+/**
+ * {@code loss}: the network's own loss (DL4J's score in inference mode, regularisation included) averaged over
+ * examples: Σ_batches score_b · n_b / Σ n_b.
+ */
+public final class LossEvaluator implements Evaluator {
+    private double sum;
+    private long n;
+
+    @Override
+    public void reset() {
+        sum = 0;
+        n = 0;
+    }
+
+    @Override
+    public void add(MultiDataSet batch, INDArray[] outputs, Model model) {
+        long size = batch.getFeatures(0).size(0);
+        sum += Networks.score(model, batch) * size;
+        n += size;
+    }
+
+    @Override
+    public Map<String, Double> result() {
+        return Map.of("loss", n == 0 ? Double.NaN : sum / n);
+    }
+}
