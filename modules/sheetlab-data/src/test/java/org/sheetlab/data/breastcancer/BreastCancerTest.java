@@ -110,4 +110,19 @@ class BreastCancerTest {
         assertThatThrownBy(() -> BreastCancer.loadOrFetch(dataDir, 1)).isInstanceOf(DatasetException.class)
                 .hasMessageContaining("SHA-256").hasMessageContaining(BreastCancer.FETCH_COMMAND);
     }
+
+    /**
+     * The packaged fetch script (extracted with its checksum file: the test runs in the module folder, where
+     * datasets/breast-cancer/fetch.sh is not) copies the installed file into a --data-dir. Runs only where Debian's
+     * copy is installed, so the script needs neither apt nor the network.
+     */
+    @Test
+    void loadOrFetchCopiesTheInstalledFileIntoAnEmptyDataDir() {
+        Assumptions.assumeTrue(Files.isRegularFile(BreastCancer.DEBIAN_FILE), "python3-sklearn not installed");
+        Assumptions.assumeFalse(Files.isRegularFile(Path.of(BreastCancer.FETCH_COMMAND)), "run from the module");
+        Path dataDir = tmp.resolve("empty");
+        BreastCancer bc = BreastCancer.loadOrFetch(dataDir, 42);
+        assertThat(dataDir.resolve(BreastCancer.FILE_NAME)).isRegularFile();
+        assertThat(bc.train().size()).isEqualTo(341);
+    }
 }
