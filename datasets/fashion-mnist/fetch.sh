@@ -3,19 +3,29 @@
 #  - Where apt exists (as root or through sudo): Debian's package dataset-fashion-mnist, into
 #    /usr/share/datasets/fashion-mnist.
 #  - Otherwise: the official files from Zalando Research into ${SHEETLAB_DATA:-$HOME/.sheetlab/datasets}/fashion-mnist.
-# Either way the decompressed files are checked against the SHA-256 sums in checksums.sha256 (the Java loader checks
-# them again on every load). Safe to run twice.
+#  - fetch.sh DATA_DIR: into DATA_DIR instead (the experiments' --data-dir): Debian's files copied there, else downloaded.
+# Either way the decompressed files are checked against the SHA-256 sums in checksums.sha256 next to this script (the
+# Java loader reads the same file and checks them again on every load). Safe to run twice.
 set -euo pipefail
 
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 files=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
-declare -A sha=(
-  [train-images-idx3-ubyte]=c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888
-  [train-labels-idx1-ubyte]=bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9
-  [t10k-images-idx3-ubyte]=5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b
-  [t10k-labels-idx1-ubyte]=0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34
-)
+declare -A sha=()
+while read -r sum f; do
+  [ -n "${sum:-}" ] && [ "${sum:0:1}" != "#" ] && sha[${f#\*}]=$sum
+done < "$here/checksums.sha256"
+for f in "${files[@]}"; do
+  if [ -z "${sha[$f]:-}" ]; then echo "fetch.sh: $here/checksums.sha256 lists no $f" >&2; exit 2; fi
+done
 debian_dir=/usr/share/datasets/fashion-mnist
-user_dir=${SHEETLAB_DATA:-$HOME/.sheetlab/datasets}/fashion-mnist
+target=${1:-}
+if [ -n "$target" ]; then
+  user_dir=$target
+  search=("$target")
+else
+  user_dir=${SHEETLAB_DATA:-$HOME/.sheetlab/datasets}/fashion-mnist
+  search=("$user_dir" "$debian_dir")
+fi
 
 complete() {
   for f in "${files[@]}"; do [ -f "$1/$f.gz" ] || [ -f "$1/$f" ] || return 1; done
@@ -34,22 +44,35 @@ verify() {
   echo "Fashion-MNIST verified in $dir"
 }
 
-for dir in "$user_dir" "$debian_dir"; do
+for dir in "${search[@]}"; do
   if complete "$dir"; then verify "$dir"; exit $?; fi
 done
 
-if command -v apt-get >/dev/null 2>&1; then
+if ! complete "$debian_dir" && command -v apt-get >/dev/null 2>&1; then
   sudo=""
   if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo=sudo; else sudo=none; fi
   fi
   if [ "$sudo" != none ]; then
     echo "Installing Debian package dataset-fashion-mnist ..."
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dataset-fashion-mnist >/dev/null
-    if complete "$debian_dir"; then verify "$debian_dir"; exit $?; fi
-    echo "fetch.sh: the Debian package did not install the files; downloading instead" >&2
+    # wait up to 5 minutes for a package manager that is busy elsewhere instead of failing at once
+    $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq dataset-fashion-mnist \
+      >/dev/null
+    complete "$debian_dir" || echo "fetch.sh: the Debian package did not install the files; downloading instead" >&2
   fi
+fi
+
+if complete "$debian_dir"; then
+  verify "$debian_dir"
+  if [ -z "$target" ]; then exit 0; fi
+  mkdir -p "$target"
+  for f in "${files[@]}"; do
+    cp "$debian_dir/$f.gz" "$target/$f.gz.part"
+    mv -f "$target/$f.gz.part" "$target/$f.gz"
+  done
+  verify "$target"
+  exit 0
 fi
 
 base=${FASHION_MNIST_URL:-http://fashion-mnist.s3-website.eu-central-1.amazonaws.com}

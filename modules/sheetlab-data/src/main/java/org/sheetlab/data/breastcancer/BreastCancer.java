@@ -12,7 +12,11 @@ import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.datavec.api.records.reader.impl.csv.CSVRecordReader;
+import org.datavec.api.split.FileSplit;
+import org.datavec.api.writable.Writable;
 import org.sheetlab.data.Checksums;
+import org.sheetlab.data.DatasetDescriptor;
 import org.sheetlab.data.DatasetException;
 import org.sheetlab.data.iterator.LabeledArrays;
 
@@ -22,12 +26,22 @@ import org.sheetlab.data.iterator.LabeledArrays;
  * <p>Shapes: {@link LabeledArrays#features()} [N, 30] FLOAT standardised with the training part's mean and standard
  * deviation;
  * {@link LabeledArrays#labels()} [N, 2] one-hot (column 1 = malignant).
+ *
+ * <p>The file is scikit-learn's {@value #FILE_NAME}, read with DataVec's {@link CSVRecordReader}; its SHA-256 comes
+ * from {@code datasets/breast-cancer/checksums.sha256} through {@link #DESCRIPTOR}, which also gives the search path
+ * ({@code --data-dir}, else {@code $SHEETLAB_DATA/breast-cancer}, else {@link #DEBIAN_DIR}) and fetches missing data
+ * with {@link #FETCH_COMMAND}.
  */
 public final class BreastCancer {
+    /** The file's name in every data directory. */
+    public static final String FILE_NAME = "breast_cancer.csv";
+    /** Where Debian's python3-sklearn installs the file. */
+    public static final Path DEBIAN_DIR = Paths.get("/usr/lib/python3/dist-packages/sklearn/datasets/data");
+    public static final Path DEBIAN_FILE = DEBIAN_DIR.resolve(FILE_NAME);
+    /** Name, file, checksum (from {@code datasets/breast-cancer/checksums.sha256}), fetch command, search path. */
+    public static final DatasetDescriptor DESCRIPTOR = DatasetDescriptor.of("breast-cancer", DEBIAN_DIR);
     public static final String FETCH_COMMAND = "datasets/breast-cancer/fetch.sh";
-    public static final Path DEBIAN_FILE = Paths.get("/usr/lib/python3/dist-packages/sklearn/datasets/data/"
-            + "breast_cancer.csv");
-    public static final String SHA256 = "fed3eb72d0575ef6192293f5093c6e801b1476b577d0386bf4455504522172ed";
+    public static final int ROWS = 569;
     public static final int FEATURES = 30;
     public static final List<String> CLASSES = List.of("benign", "malignant");
 
@@ -53,15 +67,23 @@ public final class BreastCancer {
         return test;
     }
 
-    /** The file: {@code $SHEETLAB_BREAST_CANCER} if set, else Debian's python3-sklearn copy. */
-    public static Path location() {
-        String env = System.getenv("SHEETLAB_BREAST_CANCER");
-        return env != null && !env.isBlank() ? Paths.get(env) : DEBIAN_FILE;
+    /** The official file, fetched if missing, split 60/20/20 stratified by {@code seed}: {@code loadOrFetch(null, seed)}. */
+    public static BreastCancer load(long seed) {
+        return loadOrFetch(null, seed);
     }
 
-    /** Loads the official file (checksum checked) and splits it 60/20/20, stratified, by {@code seed}. */
-    public static BreastCancer load(long seed) {
-        return load(location(), SHA256, 569, seed);
+    /**
+     * The experiments' entry point: loads the official file (checksum checked) from {@code dataDirOrNull} (their
+     * {@code --data-dir}; null: {@code $SHEETLAB_DATA/breast-cancer}, then {@link #DEBIAN_DIR}), running
+     * {@link #FETCH_COMMAND} first when no searched directory holds it, and splits it 60/20/20, stratified, by
+     * {@code seed}.
+     *
+     * @throws DatasetException "breast-cancer data not found in &lt;places&gt;. Install it with: ..." when it cannot
+     *     be fetched, or the file and problem when it is corrupt
+     */
+    public static BreastCancer loadOrFetch(Path dataDirOrNull, long seed) {
+        Path dir = DESCRIPTOR.locateOrFetch(dataDirOrNull);
+        return load(dir.resolve(FILE_NAME), DESCRIPTOR.sha256(FILE_NAME), ROWS, seed);
     }
 
     /**
@@ -73,7 +95,7 @@ public final class BreastCancer {
             throw new DatasetException("breast-cancer data not found at " + file + ". Install it with: "
                     + FETCH_COMMAND);
         }
-        List<String> lines;
+        String headerLine;
         try {
             byte[] bytes = Files.readAllBytes(file);
             if (sha256 != null) {
@@ -83,39 +105,60 @@ public final class BreastCancer {
                             + ", expected " + sha256 + ". Reinstall with: " + FETCH_COMMAND);
                 }
             }
-            lines = new String(bytes, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+            headerLine = new String(bytes, StandardCharsets.UTF_8).lines().findFirst().orElse("");
         } catch (IOException e) {
             throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        String[] header = lines.get(0).split(",");
+        String[] header = headerLine.split(",");
         if (header.length != 4 || !header[0].equals(String.valueOf(expectedRows))
                 || !header[1].equals(String.valueOf(FEATURES)) || !header[2].equals("malignant")) {
-            throw new DatasetException(file + ": unexpected header '" + lines.get(0) + "', expected '" + expectedRows
+            throw new DatasetException(file + ": unexpected header '" + headerLine + "', expected '" + expectedRows
                     + ",30,malignant,benign'. Reinstall with: " + FETCH_COMMAND);
         }
-        if (lines.size() - 1 != expectedRows) {
-            throw new DatasetException(file + " holds " + (lines.size() - 1) + " rows, expected " + expectedRows
+        List<List<Writable>> rows = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
+        try (CSVRecordReader reader = new CSVRecordReader(1, ',')) {
+            reader.initialize(new FileSplit(file.toFile()));
+            int line = 1;
+            while (reader.hasNext()) {
+                List<Writable> record = reader.next();
+                line++;
+                if (record.size() == 1 && record.get(0).toString().isBlank()) {
+                    continue; // a blank line
+                }
+                rows.add(record);
+                lineNumbers.add(line);
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new DatasetException("cannot read " + file + ": " + e.getMessage() + ". Reinstall with: "
+                    + FETCH_COMMAND, e);
+        }
+        if (rows.size() != expectedRows) {
+            throw new DatasetException(file + " holds " + rows.size() + " rows, expected " + expectedRows
                     + ". Reinstall with: " + FETCH_COMMAND);
         }
         double[][] x = new double[expectedRows][FEATURES];
         int[] y = new int[expectedRows];
         for (int i = 0; i < expectedRows; i++) {
-            String[] f = lines.get(i + 1).split(",");
-            if (f.length != FEATURES + 1) {
-                throw new DatasetException(file + " line " + (i + 2) + " has " + f.length + " fields, expected "
-                        + (FEATURES + 1) + ". Reinstall with: " + FETCH_COMMAND);
+            List<Writable> f = rows.get(i);
+            if (f.size() != FEATURES + 1) {
+                throw new DatasetException(file + " line " + lineNumbers.get(i) + " has " + f.size()
+                        + " fields, expected " + (FEATURES + 1) + ". Reinstall with: " + FETCH_COMMAND);
             }
             try {
                 for (int j = 0; j < FEATURES; j++) {
-                    x[i][j] = Double.parseDouble(f[j]);
+                    x[i][j] = Double.parseDouble(f.get(j).toString());
                 }
-                int target = Integer.parseInt(f[FEATURES].trim());
+                int target = Integer.parseInt(f.get(FEATURES).toString().trim());
                 if (target != 0 && target != 1) {
                     throw new NumberFormatException("target " + target);
                 }
                 y[i] = 1 - target; // scikit-learn: 0 = malignant; here malignant is the positive class 1
             } catch (NumberFormatException e) {
-                throw new DatasetException(file + " line " + (i + 2) + ": not a number (" + e.getMessage()
+                throw new DatasetException(file + " line " + lineNumbers.get(i) + ": not a number (" + e.getMessage()
                         + "). Reinstall with: " + FETCH_COMMAND);
             }
         }

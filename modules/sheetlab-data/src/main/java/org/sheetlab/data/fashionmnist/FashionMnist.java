@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.data.Checksums;
+import org.sheetlab.data.DatasetDescriptor;
 import org.sheetlab.data.DatasetException;
 import org.sheetlab.data.idx.IdxFile;
 import org.sheetlab.data.idx.IdxFormatException;
@@ -24,13 +24,19 @@ import org.sheetlab.data.iterator.LabeledArrays;
  *
  * <p>Checks on load: IDX header and payload size, image size 28×28, equal image and label counts, labels in 0..9, the
  * expected example counts and the SHA-256 of each decompressed file (the same for Debian's package and the official
- * download). Every failure is a {@link DatasetException} naming the file and {@link #FETCH_COMMAND}.
+ * download), read from {@code datasets/fashion-mnist/checksums.sha256} through {@link #DESCRIPTOR}. Every failure is a
+ * {@link DatasetException} naming the file and {@link #FETCH_COMMAND}.
+ *
+ * <p>Where the files are looked for, and how missing ones are fetched, is {@link DatasetDescriptor}'s one scheme:
+ * {@code --data-dir}, else {@code $SHEETLAB_DATA/fashion-mnist}, else {@link #DEBIAN_DIR}.
  */
 public final class FashionMnist {
-    /** The command that installs the dataset (Debian package where apt exists, else the official files). */
-    public static final String FETCH_COMMAND = "datasets/fashion-mnist/fetch.sh";
     /** Where Debian's dataset-fashion-mnist package installs the files. */
     public static final Path DEBIAN_DIR = Paths.get("/usr/share/datasets/fashion-mnist");
+    /** Name, files, checksums (from {@code datasets/fashion-mnist/checksums.sha256}), fetch command, search path. */
+    public static final DatasetDescriptor DESCRIPTOR = DatasetDescriptor.of("fashion-mnist", DEBIAN_DIR);
+    /** The command that installs the dataset (Debian package where apt exists, else the official files). */
+    public static final String FETCH_COMMAND = "datasets/fashion-mnist/fetch.sh";
     /** Class names, index = label id. */
     public static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
@@ -41,15 +47,15 @@ public final class FashionMnist {
     /** The expected content of one IDX file: base name, example count and SHA-256 of the decompressed bytes. */
     public record FileSpec(String baseName, int count, String sha256) {}
 
-    /** The four files of the official dataset. */
-    public static final FileSpec TRAIN_IMAGES = new FileSpec("train-images-idx3-ubyte", 60_000,
-            "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888");
-    public static final FileSpec TRAIN_LABELS = new FileSpec("train-labels-idx1-ubyte", 60_000,
-            "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9");
-    public static final FileSpec TEST_IMAGES = new FileSpec("t10k-images-idx3-ubyte", 10_000,
-            "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b");
-    public static final FileSpec TEST_LABELS = new FileSpec("t10k-labels-idx1-ubyte", 10_000,
-            "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
+    /** The four files of the official dataset, their checksums from {@link #DESCRIPTOR}. */
+    public static final FileSpec TRAIN_IMAGES = official("train-images-idx3-ubyte", 60_000);
+    public static final FileSpec TRAIN_LABELS = official("train-labels-idx1-ubyte", 60_000);
+    public static final FileSpec TEST_IMAGES = official("t10k-images-idx3-ubyte", 10_000);
+    public static final FileSpec TEST_LABELS = official("t10k-labels-idx1-ubyte", 10_000);
+
+    private static FileSpec official(String baseName, int count) {
+        return new FileSpec(baseName, count, DESCRIPTOR.sha256(baseName));
+    }
 
     private final Path directory;
     private final LabeledArrays train;
@@ -63,9 +69,19 @@ public final class FashionMnist {
 
     /** Loads and verifies the official dataset from the first directory of {@link #searchPath()} that holds it. */
     public static FashionMnist load() {
-        Path dir = locate().orElseThrow(() -> new DatasetException("Fashion-MNIST is not installed: looked in "
-                + searchPath() + ". Install it with: " + FETCH_COMMAND));
-        return load(dir);
+        return load(locate().orElseThrow(() -> DESCRIPTOR.notFound(searchPath())));
+    }
+
+    /**
+     * The experiments' entry point: loads and verifies the official dataset from {@code dataDirOrNull} (their
+     * {@code --data-dir}; null: {@code $SHEETLAB_DATA/fashion-mnist}, then {@link #DEBIAN_DIR}), running
+     * {@link #FETCH_COMMAND} first when no searched directory holds it.
+     *
+     * @throws DatasetException "fashion-mnist data not found in &lt;places&gt;. Install it with: ..." when it cannot
+     *     be fetched, or the file and problem when a file is corrupt
+     */
+    public static FashionMnist loadOrFetch(Path dataDirOrNull) {
+        return load(DESCRIPTOR.locateOrFetch(dataDirOrNull));
     }
 
     /** Loads and verifies the official dataset from {@code directory}. */
@@ -85,33 +101,22 @@ public final class FashionMnist {
     }
 
     /**
-     * Directories searched, in order: {@code $SHEETLAB_DATA/fashion-mnist}, {@code ~/.sheetlab/datasets/fashion-mnist}
-     * (where the fetch script downloads without apt), and Debian's {@code /usr/share/datasets/fashion-mnist}.
+     * Directories searched without a {@code --data-dir}, in order: {@code $SHEETLAB_DATA/fashion-mnist}
+     * ({@code $SHEETLAB_DATA} defaults to {@code ~/.sheetlab/datasets}, where the fetch script downloads without
+     * apt), then Debian's {@code /usr/share/datasets/fashion-mnist}.
      */
     public static List<Path> searchPath() {
-        List<Path> dirs = new ArrayList<>();
-        String env = System.getenv("SHEETLAB_DATA");
-        if (env != null && !env.isBlank()) {
-            dirs.add(Paths.get(env, "fashion-mnist"));
-        }
-        dirs.add(Paths.get(System.getProperty("user.home"), ".sheetlab", "datasets", "fashion-mnist"));
-        dirs.add(DEBIAN_DIR);
-        return dirs;
+        return DESCRIPTOR.searchPath(null);
     }
 
     /** The first directory of {@link #searchPath()} that holds all four files, if any. */
     public static Optional<Path> locate() {
-        return searchPath().stream().filter(FashionMnist::isComplete).findFirst();
+        return DESCRIPTOR.locate(null);
     }
 
     /** True when all four files (gzip or plain) are present in {@code dir}. */
     public static boolean isComplete(Path dir) {
-        for (FileSpec spec : List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)) {
-            if (find(dir, spec.baseName()).isEmpty()) {
-                return false;
-            }
-        }
-        return true;
+        return DESCRIPTOR.isComplete(dir);
     }
 
     public Path directory() {
@@ -127,13 +132,7 @@ public final class FashionMnist {
     }
 
     private static Optional<Path> find(Path dir, String baseName) {
-        for (String name : List.of(baseName + ".gz", baseName)) {
-            Path p = dir.resolve(name);
-            if (Files.isRegularFile(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return DatasetDescriptor.find(dir, baseName);
     }
 
     private static IdxFile readChecked(Path dir, FileSpec spec) {

@@ -7,10 +7,16 @@ import static org.assertj.core.api.Assertions.within;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sheetlab.data.Checksums;
 import org.sheetlab.data.DatasetException;
+import org.sheetlab.data.iterator.LabeledArrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The loader on small files in scikit-learn's layout, built by the test. */
 class BreastCancerTest {
@@ -62,5 +68,61 @@ class BreastCancerTest {
         Path p = file(50, "50,30,malignant,benign");
         Files.writeString(p, Files.readString(p).replaceFirst(",1\n", ",7\n"));
         assertThatThrownBy(() -> BreastCancer.load(p, null, 50, 1)).hasMessageContaining("target 7");
+    }
+
+    private static String sha(INDArray a) {
+        ByteBuffer b = ByteBuffer.allocate((int) a.length() * 4);
+        for (float f : a.dup('c').data().asFloat()) {
+            b.putFloat(f);
+        }
+        return Checksums.sha256(b.array());
+    }
+
+    /**
+     * The DataVec (CSVRecordReader) loader gives bit for bit the arrays of the earlier String.split loader on the
+     * real file: SHA-256 of the FLOAT bytes of train / validation / test features and labels for seed 42, recorded
+     * with the earlier loader (commit 27e2456). Runs where Debian's python3-sklearn copy is installed.
+     */
+    @Test
+    void realFileGivesTheSameArraysAsBeforeDataVec() throws IOException {
+        Assumptions.assumeTrue(Files.isRegularFile(BreastCancer.DEBIAN_FILE), "python3-sklearn not installed");
+        Path dataDir = Files.createDirectories(tmp.resolve("data"));
+        Files.copy(BreastCancer.DEBIAN_FILE, dataDir.resolve(BreastCancer.FILE_NAME));
+        BreastCancer bc = BreastCancer.loadOrFetch(dataDir, 42);
+        List<LabeledArrays> parts = List.of(bc.train(), bc.validation(), bc.test());
+        assertThat(parts.stream().map(LabeledArrays::size).toList()).containsExactly(341, 113, 115);
+        assertThat(parts.stream().map(p -> sha(p.features())).toList()).containsExactly(
+                "157e2dfac4d487e7b9669b98850e9df3526363a11b192f3244b1ad68dddab09f",
+                "6014b4846b775cd8cbaa1996ee826723363f6c6e577d02c971cb61dea99b5599",
+                "28c0d071dba3b7a0838433a509ca86d1302f4766f424695c0b5f3b0270fd98dd");
+        assertThat(parts.stream().map(p -> sha(p.labels())).toList()).containsExactly(
+                "0d368c0ca16f3c910f4e224b90a8d4435c69f9be9ccd5cdc92098d9bbd6d1156",
+                "f4fd2c8f1d737696112ba6283ef1e220f5a621261bae19433feb72fdbb489f7c",
+                "e83fd35de382ded84a2c404e193a7e5c6fa8047fb4afab3fbb202b47685649da");
+        assertThat(parts.stream().map(p -> Arrays.hashCode(p.labelIds())).toList())
+                .containsExactly(-1305616704, 1701814463, 85853120);
+    }
+
+    @Test
+    void aDataDirWithACorruptCopyIsReportedNotFetched() throws IOException {
+        Path dataDir = Files.createDirectories(tmp.resolve("data"));
+        Files.copy(file(50, "50,30,malignant,benign"), dataDir.resolve(BreastCancer.FILE_NAME));
+        assertThatThrownBy(() -> BreastCancer.loadOrFetch(dataDir, 1)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("SHA-256").hasMessageContaining(BreastCancer.FETCH_COMMAND);
+    }
+
+    /**
+     * The packaged fetch script (extracted with its checksum file: the test runs in the module folder, where
+     * datasets/breast-cancer/fetch.sh is not) copies the installed file into a --data-dir. Runs only where Debian's
+     * copy is installed, so the script needs neither apt nor the network.
+     */
+    @Test
+    void loadOrFetchCopiesTheInstalledFileIntoAnEmptyDataDir() {
+        Assumptions.assumeTrue(Files.isRegularFile(BreastCancer.DEBIAN_FILE), "python3-sklearn not installed");
+        Assumptions.assumeFalse(Files.isRegularFile(Path.of(BreastCancer.FETCH_COMMAND)), "run from the module");
+        Path dataDir = tmp.resolve("empty");
+        BreastCancer bc = BreastCancer.loadOrFetch(dataDir, 42);
+        assertThat(dataDir.resolve(BreastCancer.FILE_NAME)).isRegularFile();
+        assertThat(bc.train().size()).isEqualTo(341);
     }
 }
