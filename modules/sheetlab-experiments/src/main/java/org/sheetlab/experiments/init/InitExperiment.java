@@ -8,8 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
@@ -20,29 +18,36 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
-import org.sheetlab.experiments.plot.Charts;
+import org.sheetlab.experiments.options.DataDirOption;
+import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.LoopOptions;
+import org.sheetlab.experiments.options.RunOptions;
 import org.sheetlab.experiments.plot.Comparison;
-import org.sheetlab.experiments.run.RunDirectory;
-import org.sheetlab.experiments.train.EpochMetrics;
-import org.sheetlab.experiments.train.TrainingDivergedException;
-import org.sheetlab.experiments.train.TrainingOptions;
-import org.sheetlab.experiments.train.TrainingSession;
+import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.experiments.run.Variants;
 import org.sheetlab.models.mlp.FinalQ5Network;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingDivergedException;
+import org.sheetlab.train.listeners.ActivationStatistics;
+import org.sheetlab.train.plot.Charts;
+import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Trains the Final Q5 network (784-300-100-10, ReLU, plain SGD so the initialisation is not rescued by an adaptive
  * optimiser) from four initialisations and writes {@code summary.*}, {@code comparison.png},
  * {@code activations.json} and {@code activations.png} (log10 of the standard deviation of each layer's activations
- * at initialisation on 512 test images). A variant whose loss becomes non-finite is reported as diverged.
+ * at initialisation on 512 test images, recorded by the {@link ActivationStatistics} listener, which also follows them
+ * epoch by epoch in each variant's {@code activation-stats.json}). A variant whose loss becomes non-finite is reported
+ * as diverged.
  */
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = "Zero vs too-large vs Xavier vs He initialisation of the Final Q5 network on Fashion-MNIST.")
 public final class InitExperiment implements Callable<Integer> {
     public static final String NAME = "init";
+    private static final List<String> LAYERS = List.of("dense1", "dense2", "output");
 
     /** The initialisations compared. */
     public enum Variant {
@@ -60,14 +65,23 @@ public final class InitExperiment implements Callable<Integer> {
         }
     }
 
-    /** Options: the common ones plus the SGD learning rate. */
-    public static final class Options extends TrainingOptions {
-        @Option(names = "--learning-rate", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
-        public double learningRate = 0.05;
+    /** Options: run and loop options, the SGD learning rate and the data folder. */
+    public static final class Options {
+        @Mixin
+        public RunOptions run = new RunOptions();
+
+        @Mixin
+        public LoopOptions loop = new LoopOptions();
+
+        @Mixin
+        public LearningRateOption learningRate = new LearningRateOption(0.05);
+
+        @Mixin
+        public DataDirOption dataDir = new DataDirOption();
 
         public Options() {
-            epochs = 2;
-            batchSize = 128;
+            loop.epochs = 2;
+            loop.batchSize = 128;
         }
     }
 
@@ -89,49 +103,41 @@ public final class InitExperiment implements Callable<Integer> {
     }
 
     public static Result run(Options o) {
-        if (o.learningRate <= 0) {
-            throw new IllegalArgumentException("--learning-rate must be > 0, got " + o.learningRate);
-        }
-        RunDirectory run = TrainingSession.open(NAME, o);
-        FashionMnist data = FashionMnistFetcher.loadOrFetch();
-        TrainingSession.writeRunJson(run, NAME, "running", o, Map.of("dataset", "Fashion-MNIST 60000/10000"));
+        double lr = o.learningRate.get();
+        TrainingConfig config = ExperimentRun.config(o.run, o.loop);
+        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        FashionMnist data = Datasets.fashionMnist(o.dataDir);
+        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
         INDArray probe = data.test().features().get(NDArrayIndex.interval(0, 512), NDArrayIndex.all());
-        List<Comparison.Row> rows = new ArrayList<>();
         Map<String, double[]> stds = new LinkedHashMap<>();
         List<String> diverged = new ArrayList<>();
-        for (Variant v : Variant.values()) {
-            var conf = FinalQ5Network.builder().setInputSize(784).optSeed(o.seed).optWeightInit(v.init)
-                    .optUpdater(new Sgd(o.learningRate)).build();
-            MultiLayerNetwork fresh = new MultiLayerNetwork(conf);
-            fresh.init();
-            List<INDArray> acts = fresh.feedForward(probe, false);
-            double[] std = new double[acts.size() - 1];
-            for (int i = 1; i < acts.size(); i++) {
-                std[i - 1] = acts.get(i).stdNumber().doubleValue();
-            }
-            stds.put(v.label, std);
-            try {
-                TrainingSession.Outcome out = TrainingSession.train(new RunDirectory(run.resolve(v.name()
-                        .toLowerCase(Locale.ROOT))), "init " + v.label, conf, InputType.feedForward(784), o,
-                        data.train().shuffledIterator(o.batchSize, o.seed), data.test().orderedIterator(o.batchSize));
-                double seconds = out.history().stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
-                rows.add(new Comparison.Row(v.label, out.last().testAccuracy(), out.last().testLoss(), seconds,
-                        out.history().size(), out.network().numParams()));
-            } catch (TrainingDivergedException e) {
-                diverged.add(v.label + ": " + e.getMessage());
-                rows.add(new Comparison.Row(v.label, Double.NaN, Double.NaN, Double.NaN, 0, fresh.numParams()));
-            }
-            Comparison.write(run, NAME, rows);
-        }
-        run.writeJson("activations.json", Map.of("layers", List.of("dense1", "dense2", "output"),
-                "stdAtInit", stds, "diverged", diverged));
+        List<Comparison.Row> rows = Variants.compare(run, NAME, List.of(Variant.values()),
+                v -> v.name().toLowerCase(Locale.ROOT), (v, folder) -> {
+                    FinalQ5Network.Builder b = FinalQ5Network.builder().setInputSize(784).optSeed(config.seed())
+                            .optWeightInit(v.init).optUpdater(new Sgd(lr));
+                    ActivationStatistics stats = new ActivationStatistics(folder, probe);
+                    try {
+                        return Variants.row(v.label, ExperimentRun.trainNetwork(folder, "init " + v.label, config, b,
+                                data.train().shuffledSource(config.batchSize(), config.seed()),
+                                ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())),
+                                stats));
+                    } catch (TrainingDivergedException e) {
+                        diverged.add(v.label + ": " + e.getMessage());
+                        return new Comparison.Row(v.label, Double.NaN, Double.NaN, Double.NaN, 0,
+                                b.build().getLayers().stream().mapToLong(l -> l.getLayer().initializer()
+                                        .numParams(l)).sum());
+                    } finally {
+                        stds.put(v.label, stats.rows().get("init"));
+                    }
+                });
+        run.writeJson("activations.json", Map.of("layers", LAYERS, "stdAtInit", stds, "diverged", diverged));
         CategoryChart chart = new CategoryChartBuilder().width(700).height(420)
                 .title("activation std at initialisation (512 test images)").xAxisTitle("layer")
                 .yAxisTitle("log10(std), floored at -6").build();
-        stds.forEach((label, s) -> chart.addSeries(label, List.of("dense1", "dense2", "output"),
+        stds.forEach((label, s) -> chart.addSeries(label, LAYERS,
                 java.util.Arrays.stream(s).map(x -> Math.log10(Math.max(x, 1e-6))).boxed().toList()));
         Charts.writePng(run, "activations.png", BitmapEncoder.getBufferedImage(chart));
-        TrainingSession.writeRunJson(run, NAME, "completed", o, Map.of("variants", rows, "diverged", diverged));
+        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("variants", rows, "diverged", diverged));
         return new Result(run.root(), rows, stds, diverged);
     }
 }

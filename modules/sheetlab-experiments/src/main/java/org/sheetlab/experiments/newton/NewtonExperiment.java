@@ -7,47 +7,70 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.sheetlab.core.secondorder.SecondOrder;
 import org.sheetlab.data.breastcancer.BreastCancer;
-import org.sheetlab.experiments.plot.Charts;
-import org.sheetlab.experiments.run.RunDirectory;
-import org.sheetlab.experiments.train.TrainingOptions;
-import org.sheetlab.experiments.train.TrainingSession;
+import org.sheetlab.data.iterator.LabeledArrays;
+import org.sheetlab.data.source.ArrayDataSource;
+import org.sheetlab.experiments.options.DataDirOption;
+import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.LoopOptions;
+import org.sheetlab.experiments.options.RunOptions;
+import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.models.analysis.NetworkCounter;
+import org.sheetlab.models.linear.SoftmaxRegression;
+import org.sheetlab.models.optim.NewtonStep;
 import org.sheetlab.models.optim.NewtonTrainer;
+import org.sheetlab.train.EpochMetrics;
+import org.sheetlab.train.EvaluationSet;
+import org.sheetlab.train.NetworkStep;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.TrainingStep;
+import org.sheetlab.train.eval.AccuracyEvaluator;
+import org.sheetlab.train.eval.LossEvaluator;
+import org.sheetlab.train.plot.Charts;
+import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Trains one small model (softmax regression 30 → 2, 62 parameters, DOUBLE) four ways on the full breast-cancer training
- * split (full batch): full Newton, block-diagonal Newton (both damped), SGD and Adam, for {@code --epochs}
- * iterations each, from the same initial parameters. Writes {@code losses.json}, {@code newton.png} (loss against
- * iteration and against wall time), and the Hessian's eigenvalue range and κ of the damped Hessian H + λI at the
- * start and the end of full Newton.
- * Here an "epoch" is one full-batch iteration.
+ * Trains one small model (softmax regression 30 → 2, 62 parameters, DOUBLE) four ways on the breast-cancer training
+ * split from the same initial parameters: full Newton, block-diagonal Newton (both damped, {@link NewtonStep}), SGD
+ * and Adam, each in its own sub-folder on the training harness (so {@code --resume}, {@code --patience} on the
+ * validation loss, {@code --checkpoint-every} and {@code --max-batches} act as for every experiment). An epoch is one
+ * pass over the training split; with the default {@code --batch-size 0} that is one full-batch step, the setting of
+ * the sheet's Newton step.
+ *
+ * <p>Writes {@code metrics.json} (per method: the full-training-set loss before training and after each epoch, the
+ * cumulative training seconds; the Hessian's eigenvalue range and κ of the damped Hessian H + λI at the start and the
+ * end of full Newton) and {@code newton.png} (loss against epoch and against wall time).
  */
 @Command(name = "newton", mixinStandardHelpOptions = true,
-        description = "Newton (full, block-diagonal) vs SGD vs Adam on breast-cancer data; loss vs time; Hessian kappa.")
+        description = "Newton (full, block-diagonal) vs SGD vs Adam on breast-cancer data; loss vs time; Hessian kappa. "
+                + "--batch-size 0 (default) = full batch: one step per epoch.")
 public final class NewtonExperiment implements Callable<Integer> {
     public static final String NAME = "newton";
+    static final List<String> METHODS = List.of("newton-full", "newton-block", "sgd", "adam");
 
-    /** Options: the common ones (epochs = iterations) plus damping and the first-order learning rates. */
-    public static final class Options extends TrainingOptions {
+    /** Options: run and loop options (an epoch is a pass over the training split), damping and learning rates. */
+    public static final class Options {
+        @Mixin
+        public RunOptions run = new RunOptions();
+
+        @Mixin
+        public LoopOptions loop = new LoopOptions();
+
         @Option(names = "--damping", description = "Newton damping λ in (H + λI) (default: ${DEFAULT-VALUE}).")
         public double damping = 1.0;
 
@@ -57,12 +80,17 @@ public final class NewtonExperiment implements Callable<Integer> {
         @Option(names = "--adam-lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
         public double adamLearningRate = 1e-2;
 
+        @Mixin
+        public DataDirOption dataDir = new DataDirOption();
+
         public Options() {
-            epochs = 25;
+            loop.epochs = 25;
+            loop.batchSize = 0;
+            loop.checkpointEvery = 0;
         }
     }
 
-    /** Loss per iteration (index 0 = before training) and cumulative seconds, per method. */
+    /** Full-training-set loss per epoch (index 0 = before training) and cumulative training seconds, per method. */
     public record Curve(String method, double[] loss, double[] seconds) {
         public double last() {
             return loss[loss.length - 1];
@@ -86,88 +114,110 @@ public final class NewtonExperiment implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Softmax regression 30 → 2 (62 parameters, DOUBLE): convex, so its Hessian is positive semi-definite and Newton's
-     * step is a descent step. (On the 30-4-2-2 MLP the Hessian at initialisation was indefinite, κ = −1.2, and the
-     * block-diagonal step diverged; Newton's method needs curvature it can trust.) The two-class softmax is
-     * over-parametrised, so H is singular without damping.
-     */
-    static MultiLayerNetwork network(long seed, IUpdater updater) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
-                .dataType(DataType.DOUBLE).updater(updater).weightInit(WeightInit.XAVIER).list()
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
-                        .build())
-                .setInputType(InputType.feedForward(BreastCancer.FEATURES)).build());
+    /** Softmax regression 30 → 2 in DOUBLE with {@code updater} (unused by the Newton steps). */
+    static SoftmaxRegression.Builder model(long seed, IUpdater updater) {
+        return SoftmaxRegression.builder().setInputSize(BreastCancer.FEATURES).optOutputs(2)
+                .optDataType(DataType.DOUBLE).optUpdater(updater).optSeed(seed);
+    }
+
+    private static MultiLayerNetwork init(SoftmaxRegression.Builder b) {
+        MultiLayerNetwork net = new MultiLayerNetwork(b.build());
         net.init();
         return net;
     }
 
+    private static TrainingStep step(String method, MultiLayerNetwork net, double damping) {
+        return switch (method) {
+            case "newton-full" -> new NewtonStep(net, NewtonTrainer.Mode.FULL, damping, 1e-5);
+            case "newton-block" -> new NewtonStep(net, NewtonTrainer.Mode.BLOCK_DIAGONAL, damping, 1e-5);
+            default -> NetworkStep.of(net);
+        };
+    }
+
+    private static LabeledArrays asDouble(LabeledArrays a) {
+        return new LabeledArrays(a.features().castTo(DataType.DOUBLE), a.labels().castTo(DataType.DOUBLE),
+                a.labelIds(), a.classNames());
+    }
+
     public static Result run(Options o) {
-        if (o.damping < 0 || o.sgdLearningRate <= 0 || o.adamLearningRate <= 0) {
-            throw new IllegalArgumentException("--damping must be >= 0 and the learning rates > 0");
+        if (o.damping < 0 || !(o.sgdLearningRate > 0) || !(o.adamLearningRate > 0)) {
+            throw new IllegalArgumentException("--damping must be >= 0 and --sgd-lr, --adam-lr > 0");
         }
-        RunDirectory run = TrainingSession.open(NAME, o);
-        BreastCancer data = BreastCancer.load(o.seed);
-        DataSet full = new DataSet(data.train().features().castTo(DataType.DOUBLE),
-                data.train().labels().castTo(DataType.DOUBLE));
-        TrainingSession.writeRunJson(run, NAME, "running", o, Map.of("dataset", "Wisconsin breast cancer, "
-                + data.train().size() + " training examples, full batch"));
-        int iterations = o.maxBatches == null ? o.epochs : Math.min(o.epochs, o.maxBatches);
-        MultiLayerNetwork init = network(o.seed, new Sgd(o.sgdLearningRate));
+        if (o.loop.batchSize < 0) {
+            throw new IllegalArgumentException("--batch-size must be >= 0 (0 = full batch), got " + o.loop.batchSize);
+        }
+        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        BreastCancer data = Datasets.breastCancer(o.dataDir, o.run.seed);
+        LabeledArrays train = asDouble(data.train());
+        LabeledArrays validation = asDouble(data.validation());
+        int batch = o.loop.batchSize == 0 ? train.size() : o.loop.batchSize;
+        TrainingConfig config = ExperimentRun.configBuilder(o.run, o.loop).batchSize(batch)
+                .monitor("validationLoss", false).build();
+        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Wisconsin breast cancer, "
+                + train.size() + " training examples, batch " + batch));
+        DataSet full = new DataSet(train.features(), train.labels());
         List<Curve> curves = new ArrayList<>();
-        org.nd4j.linalg.api.ndarray.INDArray[] eig = new org.nd4j.linalg.api.ndarray.INDArray[2];
-        for (String method : List.of("Newton (full)", "Newton (block)", "SGD", "Adam")) {
-            MultiLayerNetwork net = network(o.seed, method.equals("Adam") ? new Adam(o.adamLearningRate)
-                    : new Sgd(o.sgdLearningRate));
-            net.setParams(init.params().dup());
-            NewtonTrainer newton = method.startsWith("Newton") ? new NewtonTrainer(net, method.contains("full")
-                    ? NewtonTrainer.Mode.FULL : NewtonTrainer.Mode.BLOCK_DIAGONAL, o.damping, 1e-5) : null;
-            if (method.equals("Newton (full)")) {
-                eig[0] = SecondOrder.eigenvalues(newton.hessian(full));
+        MultiLayerNetwork newtonFull = null;
+        for (String method : METHODS) {
+            IUpdater updater = method.equals("adam") ? new Adam(o.adamLearningRate) : new Sgd(o.sgdLearningRate);
+            SoftmaxRegression.Builder b = model(config.seed(), updater);
+            MultiLayerNetwork net = init(b);
+            double initialLoss = net.score(full, false);
+            // full batch: the split in stored order (one step per epoch); mini-batches: reshuffled per epoch
+            ArrayDataSource source = batch == train.size() ? train.orderedSource(batch)
+                    : train.shuffledSource(batch, config.seed());
+            TrainingResult r = ExperimentRun.train(new RunDirectory(run.resolve(method)), "newton: " + method, config,
+                    NetworkCounter.count(net.getLayerWiseConfigurations(), b.inputType()),
+                    step(method, net, o.damping), source, List.of(
+                            EvaluationSet.of("fullTrain", train.orderedSource(train.size()), new LossEvaluator()),
+                            EvaluationSet.of("validation", validation.orderedSource(validation.size()),
+                                    new LossEvaluator(), new AccuracyEvaluator())));
+            curves.add(curve(method, initialLoss, r.history()));
+            if (method.equals("newton-full")) {
+                newtonFull = (MultiLayerNetwork) r.model();
             }
-            double[] loss = new double[iterations + 1];
-            double[] seconds = new double[iterations + 1];
-            loss[0] = net.score(full, false);
-            long t0 = System.nanoTime();
-            for (int i = 1; i <= iterations; i++) {
-                if (newton != null) {
-                    newton.step(full);
-                } else {
-                    net.fit(full);
-                }
-                seconds[i] = (System.nanoTime() - t0) / 1e9;
-                loss[i] = net.score(full, false);
-            }
-            if (method.equals("Newton (full)")) {
-                eig[1] = SecondOrder.eigenvalues(newton.hessian(full));
-            }
-            curves.add(new Curve(method, loss, seconds));
         }
         // κ of the damped Hessian H + λI, the matrix Newton actually solves (H itself is singular here)
+        INDArray[] eig = {
+            SecondOrder.eigenvalues(new NewtonTrainer(init(model(config.seed(), new Sgd(o.sgdLearningRate))),
+                    NewtonTrainer.Mode.FULL, o.damping, 1e-5).hessian(full)),
+            SecondOrder.eigenvalues(new NewtonTrainer(newtonFull, NewtonTrainer.Mode.FULL, o.damping, 1e-5)
+                    .hessian(full))};
         double[] kappa = new double[2];
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("iterations", iterations);
-        json.put("parameters", init.numParams());
+        json.put("epochs", config.epochs());
+        json.put("batchSize", batch);
+        json.put("parameters", newtonFull.numParams());
         json.put("damping", o.damping);
         for (int k = 0; k < 2; k++) {
-            double min = eig[k].minNumber().doubleValue();
-            double max = eig[k].maxNumber().doubleValue();
-            kappa[k] = (max + o.damping) / (min + o.damping);
+            kappa[k] = SecondOrder.dampedConditionNumber(eig[k], o.damping);
             String when = k == 0 ? "Start" : "End";
-            json.put("hessianLambdaMin" + when, min);
-            json.put("hessianLambdaMax" + when, max);
+            json.put("hessianLambdaMin" + when, eig[k].minNumber().doubleValue());
+            json.put("hessianLambdaMax" + when, eig[k].maxNumber().doubleValue());
             json.put("kappaDamped" + when, kappa[k]);
         }
         json.put("curves", curves);
-        run.writeJson("losses.json", json);
+        run.writeJson("metrics.json", json);
         writePlot(run, curves);
-        TrainingSession.writeRunJson(run, NAME, "completed", o, Map.of("results", json));
+        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("results", json));
         return new Result(run.root(), curves, kappa[0], kappa[1]);
     }
 
+    /** Loss before training, then the full-training-set loss after each epoch; cumulative training seconds. */
+    private static Curve curve(String method, double initialLoss, List<EpochMetrics> history) {
+        double[] loss = new double[history.size() + 1];
+        double[] seconds = new double[history.size() + 1];
+        loss[0] = initialLoss;
+        for (int i = 0; i < history.size(); i++) {
+            loss[i + 1] = history.get(i).metric("fullTrainLoss");
+            seconds[i + 1] = seconds[i] + history.get(i).seconds();
+        }
+        return new Curve(method, loss, seconds);
+    }
+
     private static void writePlot(RunDirectory run, List<Curve> curves) {
-        XYChart byIteration = new XYChartBuilder().width(560).height(400).title("loss by iteration")
-                .xAxisTitle("iteration").yAxisTitle("training loss").build();
+        XYChart byEpoch = new XYChartBuilder().width(560).height(400).title("loss by epoch")
+                .xAxisTitle("epoch").yAxisTitle("training loss").build();
         XYChart byTime = new XYChartBuilder().width(560).height(400).title("loss by wall time")
                 .xAxisTitle("seconds").yAxisTitle("training loss").build();
         for (Curve c : curves) {
@@ -175,9 +225,9 @@ public final class NewtonExperiment implements Callable<Integer> {
             for (int i = 0; i < it.length; i++) {
                 it[i] = i;
             }
-            byIteration.addSeries(c.method(), it, c.loss()).setMarker(SeriesMarkers.NONE);
+            byEpoch.addSeries(c.method(), it, c.loss()).setMarker(SeriesMarkers.NONE);
             byTime.addSeries(c.method(), c.seconds(), c.loss()).setMarker(SeriesMarkers.NONE);
         }
-        Charts.writePng(run, "newton.png", Charts.sideBySide(byIteration, byTime));
+        Charts.writePng(run, "newton.png", Charts.sideBySide(byEpoch, byTime));
     }
 }

@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.train.run.RunDirectory;
 
 /**
- * A comparison of several trained variants: {@code summary.json}, {@code summary.txt} (a table) and
+ * A comparison of several trained variants: {@code metrics.json} (the variants' final figures), {@code summary.txt} (a table) and
  * {@code comparison.png} (test accuracy and seconds per epoch as bar charts), written atomically.
  */
 public final class Comparison {
@@ -19,7 +19,7 @@ public final class Comparison {
     private Comparison() {}
 
     public static void write(RunDirectory run, String title, List<Row> rows) {
-        run.writeJson("summary.json", Map.of("experiment", title, "variants", rows));
+        run.writeJson("metrics.json", Map.of("experiment", title, "variants", rows));
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s %14s %10s %14s %7s %11s%n", "variant",
                 "test accuracy", "test loss", "s per epoch", "epochs", "parameters"));
         for (Row r : rows) {
@@ -34,7 +34,7 @@ public final class Comparison {
         CategoryChart time = new CategoryChartBuilder().width(520).height(380).title(title + ": training time")
                 .yAxisTitle("seconds per epoch").build();
         time.addSeries("seconds per epoch", names, rows.stream().map(Row::secondsPerEpoch).toList());
-        Charts.writePng(run, "comparison.png", Charts.sideBySide(acc, time));
+        org.sheetlab.train.plot.Charts.writePng(run, "comparison.png", org.sheetlab.train.plot.Charts.sideBySide(acc, time));
     }
 
     /** What a comparison experiment prints at the end: the table from summary.txt and the run folder. */

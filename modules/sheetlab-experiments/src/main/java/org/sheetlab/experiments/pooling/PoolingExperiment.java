@@ -1,46 +1,57 @@
 package org.sheetlab.experiments.pooling;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
+import org.sheetlab.experiments.options.DataDirOption;
+import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.LoopOptions;
+import org.sheetlab.experiments.options.RunOptions;
 import org.sheetlab.experiments.plot.Comparison;
-import org.sheetlab.experiments.run.RunDirectory;
-import org.sheetlab.experiments.train.EpochMetrics;
-import org.sheetlab.experiments.train.TrainingOptions;
-import org.sheetlab.experiments.train.TrainingSession;
+import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.experiments.run.Variants;
 import org.sheetlab.models.cnn.PoolingCnn;
 import org.sheetlab.models.cnn.PoolingKind;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Trains {@link PoolingCnn} once per pooling kind on Fashion-MNIST, each in its own sub-folder (a full run folder
- * with checkpoints), then writes {@code summary.json}, {@code summary.txt} and {@code comparison.png}.
+ * with checkpoints), then writes {@code metrics.json}, {@code summary.txt} and {@code comparison.png}.
  */
 @Command(name = "pooling", mixinStandardHelpOptions = true,
         description = "Same CNN on Fashion-MNIST with max, avg, p-pooling (p=2,3) and log-average pooling.")
 public final class PoolingExperiment implements Callable<Integer> {
     public static final String NAME = "pooling";
 
-    /** Options: the common ones plus the pooling kinds and the learning rate. */
-    public static final class Options extends TrainingOptions {
+    /** Options: run and loop options, the pooling kinds, the learning rate and the data folder. */
+    public static final class Options {
+        @Mixin
+        public RunOptions run = new RunOptions();
+
+        @Mixin
+        public LoopOptions loop = new LoopOptions();
+
         @Option(names = "--variants", split = ",", description = "Pooling kinds to compare (default: "
                 + "max,avg,p2,p3,logavg).")
         public List<String> variants = List.of("max", "avg", "p2", "p3", "logavg");
 
-        @Option(names = "--learning-rate", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-        public double learningRate = 1e-3;
+        @Mixin
+        public LearningRateOption learningRate = new LearningRateOption(1e-3);
+
+        @Mixin
+        public DataDirOption dataDir = new DataDirOption();
 
         public Options() {
-            epochs = 1; // DL4J's CPU convolutions run at ~360 samples/s here: one epoch of five variants ≈ 15 min
-            batchSize = 64;
+            loop.epochs = 1; // DL4J's CPU convolutions run at ~360 samples/s here: one epoch of five variants ≈ 15 min
+            loop.batchSize = 64;
         }
     }
 
@@ -58,25 +69,19 @@ public final class PoolingExperiment implements Callable<Integer> {
 
     public static Result run(Options o) {
         List<PoolingKind> kinds = o.variants.stream().map(PoolingKind::parse).toList();
-        if (o.learningRate <= 0) {
-            throw new IllegalArgumentException("--learning-rate must be > 0, got " + o.learningRate);
-        }
-        RunDirectory run = TrainingSession.open(NAME, o);
-        FashionMnist data = FashionMnistFetcher.loadOrFetch();
-        TrainingSession.writeRunJson(run, NAME, "running", o, Map.of("dataset", "Fashion-MNIST 60000/10000"));
-        List<Comparison.Row> rows = new ArrayList<>();
-        for (PoolingKind kind : kinds) {
-            MultiLayerConfiguration conf = PoolingCnn.build(kind, o.seed, o.learningRate);
-            RunDirectory sub = new RunDirectory(run.resolve(kind.cliName()));
-            TrainingSession.Outcome out = TrainingSession.train(sub, "pooling " + kind.cliName(), conf,
-                    InputType.convolutionalFlat(28, 28, 1), o,
-                    data.train().shuffledIterator(o.batchSize, o.seed), data.test().orderedIterator(o.batchSize));
-            double seconds = out.history().stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
-            rows.add(new Comparison.Row(kind.cliName(), out.last().testAccuracy(), out.last().testLoss(), seconds,
-                    out.history().size(), out.network().numParams()));
-            Comparison.write(run, NAME, rows);
-        }
-        TrainingSession.writeRunJson(run, NAME, "completed", o, Map.of("dataset", "Fashion-MNIST 60000/10000",
+        double lr = o.learningRate.get();
+        TrainingConfig config = ExperimentRun.config(o.run, o.loop);
+        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        FashionMnist data = Datasets.fashionMnist(o.dataDir);
+        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
+        List<Comparison.Row> rows = Variants.compare(run, NAME, kinds, PoolingKind::cliName, (kind, folder) -> {
+            PoolingCnn.Builder b = PoolingCnn.builder().setPooling(kind).optSeed(config.seed())
+                    .optUpdater(new Adam(lr));
+            return Variants.row(kind.cliName(), ExperimentRun.trainNetwork(folder, "pooling " + kind.cliName(), config,
+                    b, data.train().shuffledSource(config.batchSize(), config.seed()),
+                    ExperimentRun.classification("test", data.test().orderedSource(config.batchSize()))));
+        });
+        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000",
                 "variants", rows));
         return new Result(run.root(), rows);
     }

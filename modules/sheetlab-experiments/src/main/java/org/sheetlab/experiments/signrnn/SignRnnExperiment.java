@@ -4,38 +4,39 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
-import org.sheetlab.data.iterator.ShuffledArrayIterator;
-import org.sheetlab.experiments.plot.Charts;
+import org.sheetlab.experiments.options.DataDirOption;
+import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.LoopOptions;
+import org.sheetlab.experiments.options.RunOptions;
 import org.sheetlab.experiments.plot.Comparison;
-import org.sheetlab.experiments.run.RunDirectory;
-import org.sheetlab.experiments.train.EpochMetrics;
-import org.sheetlab.experiments.train.TrainingOptions;
-import org.sheetlab.experiments.train.TrainingSession;
-import org.sheetlab.layers.recurrent.SignRnnLayer;
+import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.experiments.run.Variants;
+import org.sheetlab.models.rnn.RecurrentStates;
 import org.sheetlab.models.rnn.RowRnnClassifier;
+import org.sheetlab.models.rnn.RowsAsSteps;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.plot.Charts;
+import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Trains {@link RowRnnClassifier} with the sign cell and with the tanh cell on Fashion-MNIST read row by row, then
- * writes {@code summary.*}, {@code comparison.png} and {@code states.png} / {@code states.json}: histograms of the
- * hidden-state values on test images (the sign-RNN's are exactly ±1).
+ * Trains {@link RowRnnClassifier} with the sign cell and with the tanh cell on Fashion-MNIST read row by row
+ * ({@link RowsAsSteps}), then writes {@code summary.*}, {@code comparison.png} and {@code states.png} /
+ * {@code states.json}: histograms of the hidden-state values on test images (the sign-RNN's are exactly ±1).
  */
 @Command(name = "sign-rnn", mixinStandardHelpOptions = true,
         description = "Sign-RNN (sheet Final Q7) vs tanh RNN on Fashion-MNIST read row by row.")
@@ -43,17 +44,26 @@ public final class SignRnnExperiment implements Callable<Integer> {
     public static final String NAME = "sign-rnn";
     private static final int BINS = 20;
 
-    /** Options: the common ones plus the hidden size and learning rate. */
-    public static final class Options extends TrainingOptions {
+    /** Options: run and loop options, the hidden size, the learning rate and the data folder. */
+    public static final class Options {
+        @Mixin
+        public RunOptions run = new RunOptions();
+
+        @Mixin
+        public LoopOptions loop = new LoopOptions();
+
         @Option(names = "--hidden", description = "Hidden state size h (default: ${DEFAULT-VALUE}).")
         public int hidden = 64;
 
-        @Option(names = "--learning-rate", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-        public double learningRate = 2e-3;
+        @Mixin
+        public LearningRateOption learningRate = new LearningRateOption(2e-3);
+
+        @Mixin
+        public DataDirOption dataDir = new DataDirOption();
 
         public Options() {
-            epochs = 3;
-            batchSize = 64;
+            loop.epochs = 3;
+            loop.batchSize = 64;
         }
     }
 
@@ -68,53 +78,35 @@ public final class SignRnnExperiment implements Callable<Integer> {
         return 0;
     }
 
-    /** [B, 784] rows of pixels → [B, 28 pixels, 28 steps]: step t is image row t. */
-    static final DataSetPreProcessor ROWS_AS_STEPS = ds -> {
-        INDArray f = ds.getFeatures();
-        ds.setFeatures(f.reshape('c', f.size(0), 28, 28).permute(0, 2, 1).dup('c'));
-    };
-
     public static Result run(Options o) {
-        if (o.hidden < 1 || o.learningRate <= 0) {
-            throw new IllegalArgumentException("--hidden must be >= 1 and --learning-rate > 0");
+        double lr = o.learningRate.get();
+        if (o.hidden < 1) {
+            throw new IllegalArgumentException("--hidden must be >= 1, got " + o.hidden);
         }
-        RunDirectory run = TrainingSession.open(NAME, o);
-        FashionMnist data = FashionMnistFetcher.loadOrFetch();
-        TrainingSession.writeRunJson(run, NAME, "running", o, Map.of("dataset", "Fashion-MNIST 60000/10000"));
-        List<Comparison.Row> rows = new ArrayList<>();
+        TrainingConfig config = ExperimentRun.config(o.run, o.loop);
+        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        FashionMnist data = Datasets.fashionMnist(o.dataDir);
+        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
+        INDArray probeX = RowsAsSteps.FASHION_MNIST.apply(data.test().orderedIterator(256).next().getFeatures());
         Map<String, double[]> histograms = new LinkedHashMap<>();
-        ShuffledArrayIterator probe = data.test().orderedIterator(256);
-        probe.setPreProcessor(ROWS_AS_STEPS);
-        INDArray probeX = probe.next().getFeatures();
-        for (RowRnnClassifier.Cell cell : RowRnnClassifier.Cell.values()) {
-            String name = cell.name().toLowerCase(java.util.Locale.ROOT);
-            ShuffledArrayIterator train = data.train().shuffledIterator(o.batchSize, o.seed);
-            train.setPreProcessor(ROWS_AS_STEPS);
-            ShuffledArrayIterator test = data.test().orderedIterator(o.batchSize);
-            test.setPreProcessor(ROWS_AS_STEPS);
-            TrainingSession.Outcome out = TrainingSession.train(new RunDirectory(run.resolve(name)), "rnn " + name,
-                    RowRnnClassifier.build(cell, o.hidden, o.seed, o.learningRate), InputType.recurrent(28, 28), o,
-                    train, test);
-            double seconds = out.history().stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
-            rows.add(new Comparison.Row(name, out.last().testAccuracy(), out.last().testLoss(), seconds,
-                    out.history().size(), out.network().numParams()));
-            histograms.put(name, histogram(states(out.network(), probeX)));
-            Comparison.write(run, NAME, rows);
-        }
+        List<Comparison.Row> rows = Variants.compare(run, NAME, List.of(RowRnnClassifier.Cell.values()),
+                cell -> cell.name().toLowerCase(Locale.ROOT), (cell, folder) -> {
+                    String name = cell.name().toLowerCase(Locale.ROOT);
+                    TrainingResult r = ExperimentRun.trainNetwork(folder, "rnn " + name, config,
+                            RowRnnClassifier.builder().setCell(cell).optHidden(o.hidden).optSeed(config.seed())
+                                    .optUpdater(new Adam(lr)),
+                            data.train().shuffledSource(config.batchSize(), config.seed())
+                                    .withPreProcessor(RowsAsSteps.FASHION_MNIST),
+                            ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())
+                                    .withPreProcessor(RowsAsSteps.FASHION_MNIST)));
+                    histograms.put(name, histogram(RecurrentStates.of((MultiLayerNetwork) r.model(), probeX)));
+                    return Variants.row(name, r);
+                });
         run.writeJson("states.json", Map.of("bins", BINS, "range", new double[] {-1, 1}, "histograms", histograms));
         writeStatesPlot(run, histograms);
-        TrainingSession.writeRunJson(run, NAME, "completed", o, Map.of("dataset", "Fashion-MNIST 60000/10000",
+        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000",
                 "variants", rows));
         return new Result(run.root(), rows, histograms);
-    }
-
-    /** Hidden states [B, h, T] of the network's recurrent layer for inputs x. */
-    static INDArray states(MultiLayerNetwork net, INDArray x) {
-        Layer underlying = ((LastTimeStepLayer) net.getLayer(0)).getUnderlying();
-        if (underlying instanceof SignRnnLayer sign) {
-            return sign.states(x);
-        }
-        return underlying.activate(x, false, LayerWorkspaceMgr.noWorkspaces()); // SimpleRnn: output = state
     }
 
     /** Fractions of state values in 20 equal bins over [−1, 1]. */
@@ -137,10 +129,9 @@ public final class SignRnnExperiment implements Callable<Integer> {
                 .yAxisTitle("fraction").build();
         List<String> centres = new ArrayList<>();
         for (int i = 0; i < BINS; i++) {
-            centres.add(String.format(java.util.Locale.ROOT, "%.1f", -1 + (i + 0.5) * 2.0 / BINS));
+            centres.add(String.format(Locale.ROOT, "%.1f", -1 + (i + 0.5) * 2.0 / BINS));
         }
-        histograms.forEach((name, h) -> chart.addSeries(name, centres,
-                java.util.Arrays.stream(h).boxed().toList()));
+        histograms.forEach((name, h) -> chart.addSeries(name, centres, java.util.Arrays.stream(h).boxed().toList()));
         Charts.writePng(run, "states.png", BitmapEncoder.getBufferedImage(chart));
     }
 }

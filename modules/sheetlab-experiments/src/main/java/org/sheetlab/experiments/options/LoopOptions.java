@@ -1,0 +1,26 @@
+package org.sheetlab.experiments.options;
+
+import picocli.CommandLine.Option;
+
+/**
+ * Options of the training loop: epochs, batch size, resume, checkpoint interval, early stopping. A picocli mixin;
+ * an experiment's options class sets its own defaults in its constructor.
+ */
+public final class LoopOptions {
+    @Option(names = "--epochs", description = "Number of passes over the training set (default: ${DEFAULT-VALUE}).")
+    public int epochs = 10;
+
+    @Option(names = "--batch-size", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    public int batchSize = 128;
+
+    @Option(names = "--resume", description = "Continue the run in --output-dir from its last checkpoint.")
+    public boolean resume;
+
+    @Option(names = "--checkpoint-every", description = "Also checkpoint every N batches within an epoch "
+            + "(default: ${DEFAULT-VALUE}; 0 = only at epoch ends).")
+    public int checkpointEvery = 100;
+
+    @Option(names = "--patience", description = "Early stopping: stop when the test loss has not improved for this "
+            + "many epochs, and keep the best model as best-model.zip (default: off).")
+    public Integer patience;
+}
