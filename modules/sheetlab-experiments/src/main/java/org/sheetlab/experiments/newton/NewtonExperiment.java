@@ -7,13 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -28,6 +22,7 @@ import org.sheetlab.experiments.plot.Charts;
 import org.sheetlab.experiments.run.RunDirectory;
 import org.sheetlab.experiments.train.TrainingOptions;
 import org.sheetlab.experiments.train.TrainingSession;
+import org.sheetlab.models.linear.SoftmaxRegression;
 import org.sheetlab.models.optim.NewtonTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,11 +88,8 @@ public final class NewtonExperiment implements Callable<Integer> {
      * over-parametrised, so H is singular without damping.
      */
     static MultiLayerNetwork network(long seed, IUpdater updater) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
-                .dataType(DataType.DOUBLE).updater(updater).weightInit(WeightInit.XAVIER).list()
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
-                        .build())
-                .setInputType(InputType.feedForward(BreastCancer.FEATURES)).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(SoftmaxRegression.builder().setInputSize(BreastCancer.FEATURES)
+                .optOutputs(2).optDataType(DataType.DOUBLE).optUpdater(updater).optSeed(seed).build());
         net.init();
         return net;
     }
@@ -152,7 +144,7 @@ public final class NewtonExperiment implements Callable<Integer> {
         for (int k = 0; k < 2; k++) {
             double min = eig[k].minNumber().doubleValue();
             double max = eig[k].maxNumber().doubleValue();
-            kappa[k] = (max + o.damping) / (min + o.damping);
+            kappa[k] = SecondOrder.dampedConditionNumber(eig[k], o.damping);
             String when = k == 0 ? "Start" : "End";
             json.put("hessianLambdaMin" + when, min);
             json.put("hessianLambdaMax" + when, max);

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
 import org.sheetlab.experiments.plot.Comparison;
@@ -66,10 +65,12 @@ public final class PoolingExperiment implements Callable<Integer> {
         TrainingSession.writeRunJson(run, NAME, "running", o, Map.of("dataset", "Fashion-MNIST 60000/10000"));
         List<Comparison.Row> rows = new ArrayList<>();
         for (PoolingKind kind : kinds) {
-            MultiLayerConfiguration conf = PoolingCnn.build(kind, o.seed, o.learningRate);
+            PoolingCnn.Builder model = PoolingCnn.builder().setPooling(kind).optSeed(o.seed)
+                    .optUpdater(new org.nd4j.linalg.learning.config.Adam(o.learningRate));
+            MultiLayerConfiguration conf = model.build();
             RunDirectory sub = new RunDirectory(run.resolve(kind.cliName()));
             TrainingSession.Outcome out = TrainingSession.train(sub, "pooling " + kind.cliName(), conf,
-                    InputType.convolutionalFlat(28, 28, 1), o,
+                    model.inputType(), o,
                     data.train().shuffledIterator(o.batchSize, o.seed), data.test().orderedIterator(o.batchSize));
             double seconds = out.history().stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
             rows.add(new Comparison.Row(kind.cliName(), out.last().testAccuracy(), out.last().testLoss(), seconds,

@@ -6,17 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
 import org.sheetlab.data.iterator.ShuffledArrayIterator;
@@ -26,8 +19,9 @@ import org.sheetlab.experiments.run.RunDirectory;
 import org.sheetlab.experiments.train.EpochMetrics;
 import org.sheetlab.experiments.train.TrainingOptions;
 import org.sheetlab.experiments.train.TrainingSession;
-import org.sheetlab.layers.recurrent.SignRnnLayer;
+import org.sheetlab.models.rnn.RecurrentStates;
 import org.sheetlab.models.rnn.RowRnnClassifier;
+import org.sheetlab.models.rnn.RowsAsSteps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,12 +62,6 @@ public final class SignRnnExperiment implements Callable<Integer> {
         return 0;
     }
 
-    /** [B, 784] rows of pixels → [B, 28 pixels, 28 steps]: step t is image row t. */
-    static final DataSetPreProcessor ROWS_AS_STEPS = ds -> {
-        INDArray f = ds.getFeatures();
-        ds.setFeatures(f.reshape('c', f.size(0), 28, 28).permute(0, 2, 1).dup('c'));
-    };
-
     public static Result run(Options o) {
         if (o.hidden < 1 || o.learningRate <= 0) {
             throw new IllegalArgumentException("--hidden must be >= 1 and --learning-rate > 0");
@@ -84,21 +72,22 @@ public final class SignRnnExperiment implements Callable<Integer> {
         List<Comparison.Row> rows = new ArrayList<>();
         Map<String, double[]> histograms = new LinkedHashMap<>();
         ShuffledArrayIterator probe = data.test().orderedIterator(256);
-        probe.setPreProcessor(ROWS_AS_STEPS);
+        probe.setPreProcessor(RowsAsSteps.FASHION_MNIST);
         INDArray probeX = probe.next().getFeatures();
         for (RowRnnClassifier.Cell cell : RowRnnClassifier.Cell.values()) {
             String name = cell.name().toLowerCase(java.util.Locale.ROOT);
             ShuffledArrayIterator train = data.train().shuffledIterator(o.batchSize, o.seed);
-            train.setPreProcessor(ROWS_AS_STEPS);
+            train.setPreProcessor(RowsAsSteps.FASHION_MNIST);
             ShuffledArrayIterator test = data.test().orderedIterator(o.batchSize);
-            test.setPreProcessor(ROWS_AS_STEPS);
+            test.setPreProcessor(RowsAsSteps.FASHION_MNIST);
+            RowRnnClassifier.Builder model = RowRnnClassifier.builder().setCell(cell).optHidden(o.hidden)
+                    .optSeed(o.seed).optUpdater(new org.nd4j.linalg.learning.config.Adam(o.learningRate));
             TrainingSession.Outcome out = TrainingSession.train(new RunDirectory(run.resolve(name)), "rnn " + name,
-                    RowRnnClassifier.build(cell, o.hidden, o.seed, o.learningRate), InputType.recurrent(28, 28), o,
-                    train, test);
+                    model.build(), model.inputType(), o, train, test);
             double seconds = out.history().stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
             rows.add(new Comparison.Row(name, out.last().testAccuracy(), out.last().testLoss(), seconds,
                     out.history().size(), out.network().numParams()));
-            histograms.put(name, histogram(states(out.network(), probeX)));
+            histograms.put(name, histogram(RecurrentStates.of(out.network(), probeX)));
             Comparison.write(run, NAME, rows);
         }
         run.writeJson("states.json", Map.of("bins", BINS, "range", new double[] {-1, 1}, "histograms", histograms));
@@ -106,15 +95,6 @@ public final class SignRnnExperiment implements Callable<Integer> {
         TrainingSession.writeRunJson(run, NAME, "completed", o, Map.of("dataset", "Fashion-MNIST 60000/10000",
                 "variants", rows));
         return new Result(run.root(), rows, histograms);
-    }
-
-    /** Hidden states [B, h, T] of the network's recurrent layer for inputs x. */
-    static INDArray states(MultiLayerNetwork net, INDArray x) {
-        Layer underlying = ((LastTimeStepLayer) net.getLayer(0)).getUnderlying();
-        if (underlying instanceof SignRnnLayer sign) {
-            return sign.states(x);
-        }
-        return underlying.activate(x, false, LayerWorkspaceMgr.noWorkspaces()); // SimpleRnn: output = state
     }
 
     /** Fractions of state values in 20 equal bins over [−1, 1]. */
