@@ -34,6 +34,24 @@ public final class SecondOrder {
         return min == 0 ? Double.POSITIVE_INFINITY : max / min;
     }
 
+    /**
+     * Sheet, "Condition Number" box with Newton's damping: κ(H + λI) = (λmax + λ)/(λmin + λ), the condition number of
+     * the damped Hessian that a damped Newton step solves, from the eigenvalues of H (shape [n] or any shape; only
+     * their min and max are read; the damping shifts every eigenvalue by λ). +∞ when λmin + λ = 0; negative when
+     * λmin + λ &lt; 0 (H + λI indefinite). E.g. eigenvalues {0, 4}, λ = 1: κ = 5/1 = 5.
+     */
+    public static double dampedConditionNumber(INDArray eigenvalues, double damping) {
+        if (damping < 0) {
+            throw new IllegalArgumentException("damping must be >= 0, got " + damping);
+        }
+        if (eigenvalues.isEmpty()) {
+            throw new IllegalArgumentException("no eigenvalues");
+        }
+        double min = eigenvalues.minNumber().doubleValue() + damping;
+        double max = eigenvalues.maxNumber().doubleValue() + damping;
+        return min == 0 ? Double.POSITIVE_INFINITY : max / min;
+    }
+
     /** The eigenvalues λ of a symmetric matrix (H = U·Diag(λ)·Uᵀ); the input is not modified. */
     public static INDArray eigenvalues(INDArray symmetric) {
         if (symmetric.rank() != 2 || symmetric.rows() != symmetric.columns()) {

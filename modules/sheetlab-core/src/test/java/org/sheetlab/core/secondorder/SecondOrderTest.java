@@ -94,4 +94,18 @@ class SecondOrderTest {
                 Nd4j.createFromArray(0.3, -1.2), 1e-4);
         assertAllClose(h, Hessian2x2.ofQuadratic(2, 1, 3), 1e-8, 1e-8);
     }
+
+    /** κ(H + λI) = (λmax + λ)/(λmin + λ): eigenvalues {0, 4} with λ = 1 give 5; λ = 0 gives +∞ (singular H). */
+    @Test
+    void dampedConditionNumberByHand() {
+        INDArray eig = Nd4j.createFromArray(4.0, 0.0, 1.0);
+        assertThat(SecondOrder.dampedConditionNumber(eig, 1.0)).isEqualTo(5.0);
+        assertThat(SecondOrder.dampedConditionNumber(eig, 0.0)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(SecondOrder.dampedConditionNumber(Nd4j.createFromArray(-2.0, 3.0), 1.0)).isEqualTo(-4.0);
+        // diag(1, 9) + 1·I = diag(2, 10): κ = 5, as conditionNumber of the damped matrix itself
+        INDArray h = Nd4j.createFromArray(new double[][] {{1, 0}, {0, 9}});
+        assertThat(SecondOrder.dampedConditionNumber(SecondOrder.eigenvalues(h), 1.0))
+                .isCloseTo(SecondOrder.conditionNumber(h.add(Nd4j.eye(2))), within(1e-12)).isCloseTo(5.0, within(1e-12));
+        assertThatThrownBy(() -> SecondOrder.dampedConditionNumber(eig, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -5,21 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.core.metrics.Calibration;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
@@ -28,6 +19,7 @@ import org.sheetlab.experiments.run.RunDirectory;
 import org.sheetlab.experiments.train.TrainingOptions;
 import org.sheetlab.experiments.train.TrainingSession;
 import org.sheetlab.models.uncertainty.McDropout;
+import org.sheetlab.models.uncertainty.McDropoutMlp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,18 +71,6 @@ public final class McDropoutExperiment implements Callable<Integer> {
         return 0;
     }
 
-    static MultiLayerConfiguration network(long seed, double lr, double retain) {
-        return new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(lr)).weightInit(WeightInit.RELU).list()
-                .layer(new DenseLayer.Builder().name("dense1").nOut(300).activation(Activation.RELU).build())
-                .layer(new BatchNormalization.Builder().name("bn1").build())
-                .layer(new DenseLayer.Builder().name("dense2").nOut(100).activation(Activation.RELU).dropOut(retain)
-                        .build())
-                .layer(new BatchNormalization.Builder().name("bn2").build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
-                        .activation(Activation.SOFTMAX).dropOut(retain).build())
-                .setInputType(InputType.feedForward(784)).build();
-    }
-
     public static Result run(Options o) {
         if (!(o.retain > 0 && o.retain < 1) || o.samples < 2 || o.learningRate <= 0) {
             throw new IllegalArgumentException("--retain must be in (0, 1), --samples >= 2 and --learning-rate > 0");
@@ -98,8 +78,9 @@ public final class McDropoutExperiment implements Callable<Integer> {
         RunDirectory run = TrainingSession.open(NAME, o);
         FashionMnist data = FashionMnistFetcher.loadOrFetch();
         TrainingSession.writeRunJson(run, NAME, "running", o, Map.of("dataset", "Fashion-MNIST 60000/10000"));
-        TrainingSession.Outcome out = TrainingSession.train(run, NAME, network(o.seed, o.learningRate, o.retain),
-                InputType.feedForward(784), o, data.train().shuffledIterator(o.batchSize, o.seed),
+        McDropoutMlp.Builder model = McDropoutMlp.builder().setInputSize(784).optSeed(o.seed)
+                .optUpdater(new Adam(o.learningRate)).optRetain(o.retain);
+        TrainingSession.Outcome out = TrainingSession.train(run, NAME, model.build(), model.inputType(), o, data.train().shuffledIterator(o.batchSize, o.seed),
                 data.test().orderedIterator(o.batchSize));
         int n = o.maxBatches == null ? data.test().size() : Math.min(data.test().size(), o.maxBatches * o.batchSize);
         INDArray x = data.test().features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n),
@@ -110,8 +91,9 @@ public final class McDropoutExperiment implements Callable<Integer> {
         McDropout.Prediction mc = McDropout.predict(out.network(), x, o.samples);
         Calibration.Bins plainBins = Calibration.reliability(plain, labels, BINS);
         Calibration.Bins mcBins = Calibration.reliability(mc.mean(), labels, BINS);
-        double[] accEntropy = accuracyAndEntropy(mc, labels);
-        double plainAcc = accuracy(plain, labels);
+        Calibration.Split mcSplit = Calibration.byCorrectness(mc.mean(), mc.entropy(), labels);
+        double[] accEntropy = {mcSplit.accuracy(), mcSplit.meanRight(), mcSplit.meanWrong()};
+        double plainAcc = Calibration.accuracy(plain, labels);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("testExamples", n);
         json.put("samples", o.samples);
@@ -131,49 +113,7 @@ public final class McDropoutExperiment implements Callable<Integer> {
     }
 
     private static void addBins(XYChart chart, String name, Calibration.Bins b) {
-        java.util.List<Double> conf = new java.util.ArrayList<>();
-        java.util.List<Double> acc = new java.util.ArrayList<>();
-        for (int i = 0; i < b.count().length; i++) {
-            if (b.count()[i] > 0) {
-                conf.add(b.confidence()[i]);
-                acc.add(b.accuracy()[i]);
-            }
-        }
-        chart.addSeries(name, conf, acc).setMarker(SeriesMarkers.CIRCLE);
-    }
-
-    private static double accuracy(INDArray probabilities, int[] labels) {
-        int[] predicted = probabilities.argMax(1).toIntVector();
-        int right = 0;
-        for (int i = 0; i < labels.length; i++) {
-            right += predicted[i] == labels[i] ? 1 : 0;
-        }
-        return (double) right / labels.length;
-    }
-
-    /** [accuracy of the mean prediction, mean entropy where right, mean entropy where wrong]. */
-    private static double[] accuracyAndEntropy(McDropout.Prediction p, int[] labels) {
-        double[][] mean = p.mean().toDoubleMatrix();
-        double[] entropy = p.entropy().toDoubleVector();
-        double right = 0;
-        double wrong = 0;
-        int nRight = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int best = 0;
-            for (int c = 1; c < mean[i].length; c++) {
-                if (mean[i][c] > mean[i][best]) {
-                    best = c;
-                }
-            }
-            if (best == labels[i]) {
-                right += entropy[i];
-                nRight++;
-            } else {
-                wrong += entropy[i];
-            }
-        }
-        int nWrong = labels.length - nRight;
-        return new double[] {(double) nRight / labels.length, nRight == 0 ? Double.NaN : right / nRight,
-                nWrong == 0 ? Double.NaN : wrong / nWrong};
+        double[][] xy = b.points();
+        chart.addSeries(name, xy[0], xy[1]).setMarker(SeriesMarkers.CIRCLE);
     }
 }

@@ -1,14 +1,10 @@
 package org.sheetlab.experiments.recall;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -17,6 +13,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.core.metrics.BinaryConfusion;
+import org.sheetlab.core.metrics.PrecisionRecallCurve;
 import org.sheetlab.data.breastcancer.BreastCancer;
 import org.sheetlab.data.iterator.LabeledArrays;
 import org.sheetlab.experiments.plot.Charts;
@@ -85,10 +82,9 @@ public final class RecallFirstExperiment implements Callable<Integer> {
                 + " train / " + data.validation().size() + " validation / " + data.test().size() + " test",
                 "positiveClass", "malignant");
         TrainingSession.writeRunJson(run, NAME, "running", o, dataset);
-        var conf = FinalQ5Network.builder().setInputSize(BreastCancer.FEATURES).optHidden(16, 8).optOutputs(2)
-                .optSeed(o.seed).optUpdater(new Adam(o.learningRate)).build();
-        TrainingSession.Outcome out = TrainingSession.train(run, NAME, conf,
-                InputType.feedForward(BreastCancer.FEATURES), o, data.train().shuffledIterator(o.batchSize, o.seed),
+        FinalQ5Network.Builder model = FinalQ5Network.builder().setInputSize(BreastCancer.FEATURES).optHidden(16, 8)
+                .optOutputs(2).optSeed(o.seed).optUpdater(new Adam(o.learningRate));
+        TrainingSession.Outcome out = TrainingSession.train(run, NAME, model.build(), model.inputType(), o, data.train().shuffledIterator(o.batchSize, o.seed),
                 data.validation().orderedIterator(o.batchSize));
 
         double[] valScores = malignantScores(out.network(), data.validation());
@@ -129,17 +125,10 @@ public final class RecallFirstExperiment implements Callable<Integer> {
 
     private static void writePrCurve(RunDirectory run, double[] scores, int[] labels, BinaryConfusion half,
             BinaryConfusion chosen, double threshold) {
-        double[] thresholds = Arrays.stream(scores).distinct().sorted().toArray();
-        List<Double> recall = new ArrayList<>();
-        List<Double> precision = new ArrayList<>();
-        for (int i = thresholds.length - 1; i >= 0; i--) {
-            BinaryConfusion c = BinaryConfusion.at(scores, labels, thresholds[i]);
-            recall.add(c.recall());
-            precision.add(c.precision());
-        }
+        PrecisionRecallCurve pr = PrecisionRecallCurve.of(scores, labels);
         XYChart chart = new XYChartBuilder().width(640).height(480).title("precision-recall, test split (malignant)")
                 .xAxisTitle("recall").yAxisTitle("precision").build();
-        chart.addSeries("PR curve", recall, precision).setMarker(SeriesMarkers.NONE);
+        chart.addSeries("PR curve", pr.recall(), pr.precision()).setMarker(SeriesMarkers.NONE);
         XYSeries a = chart.addSeries("threshold 0.5", new double[] {half.recall()}, new double[] {half.precision()});
         a.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         XYSeries b = chart.addSeries(String.format(Locale.ROOT, "threshold %.3f (recall-first)", threshold),

@@ -79,6 +79,25 @@ class SheetlabCliTest {
     }
 
     @Test
+    void countListsAndCountsEveryCatalogModel() {
+        Run list = run("count", "--list");
+        assertThat(list.code()).isZero();
+        for (org.sheetlab.models.ModelCatalog.Entry e : org.sheetlab.models.ModelCatalog.entries()) {
+            assertThat(list.out()).contains(e.name()).contains(e.description());
+            Run r = run("count", e.name());
+            assertThat(r.code()).as(e.name() + ": " + r.err()).isZero();
+            var b = e.builder();
+            long total = org.sheetlab.models.analysis.NetworkCounter.count(b.build(), b.inputType()).totalParameters();
+            assertThat(r.out()).as(e.name()).contains(String.format(java.util.Locale.ROOT, "%,d", total));
+        }
+        assertThat(run("count", "pooling-cnn").out()).contains("46,730");
+        Run fixed = run("count", "sign-rnn", "--input", "400");
+        assertThat(fixed.code()).isEqualTo(2);
+        assertThat(fixed.err()).contains("fixed input").contains("--input");
+        assertThat(run("count").code()).isEqualTo(2);
+    }
+
+    @Test
     void badInputEndsWithAOneLineErrorAndExitCode2() {
         Run unknown = run("count", "resnet999");
         assertThat(unknown.code()).isEqualTo(2);

@@ -5,36 +5,92 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sheetlab.models.NetworkBuilder;
 
 /**
- * A small CNN for 28×28 grey images whose two pooling layers are of one {@link PoolingKind}:
- * conv 5×5×16 (relu) → pool 2×2 → conv 5×5×32 (relu) → pool 2×2 → dense 64 (relu) → dense 10 (softmax).
- * Shapes: [B, 784] (flat) → [B,16,24,24] → [B,16,12,12] → [B,32,8,8] → [B,32,4,4] → [B,64] → [B,10]; 46,730
- * parameters whatever the pooling (pooling has none). Pooling comes after the ReLU, the sheet's domain for p-pooling.
+ * Sheet, "Pooling Gradients" (Final Q1): a small CNN for 28×28 grey images whose two pooling layers are of one
+ * {@link PoolingKind}: conv 5×5×16 (relu) → pool 2×2 → conv 5×5×32 (relu) → pool 2×2 → dense 64 (relu) → dense 10
+ * (softmax). Shapes: [B, 784] (flat, {@code InputType.convolutionalFlat(28, 28, 1)}) → [B,16,24,24] → [B,16,12,12] →
+ * [B,32,8,8] → [B,32,4,4] → [B,64] → [B,10]; 46,730 parameters whatever the pooling (pooling has none):
+ * conv1 5·5·1·16 + 16 = 416, conv2 5·5·16·32 + 32 = 12,832, dense 512·64 + 64 = 32,832, output 64·10 + 10 = 650.
+ * Pooling comes after the ReLU, the sheet's domain for p-pooling.
+ *
+ * <pre>{@code
+ * PoolingCnn.Builder b = PoolingCnn.builder().setPooling(PoolingKind.P3).optSeed(42).optUpdater(new Adam(1e-3));
+ * MultiLayerConfiguration conf = b.build();
+ * InputType in = b.inputType();   // convolutionalFlat(28, 28, 1)
+ * }</pre>
+ *
+ * Defaults: He initialisation (WeightInit.RELU), Adam(1e-3), FLOAT (DL4J's default), seed 42. The pooling kind is
+ * required.
  */
 public final class PoolingCnn {
+    /** Layer names, in order. */
+    public static final String[] LAYER_NAMES = {"conv1", "pool1", "conv2", "pool2", "dense", "output"};
+
     private PoolingCnn() {}
 
-    /** The configuration for {@code kind}, Adam(learningRate), FLOAT, seeded. */
-    public static MultiLayerConfiguration build(PoolingKind kind, long seed, double learningRate) {
-        return new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(learningRate))
-                .weightInit(WeightInit.RELU).list()
-                .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nOut(16).activation(Activation.RELU).build())
-                .layer(named(kind.layer(2), "pool1"))
-                .layer(new ConvolutionLayer.Builder(5, 5).name("conv2").nOut(32).activation(Activation.RELU).build())
-                .layer(named(kind.layer(2), "pool2"))
-                .layer(new DenseLayer.Builder().name("dense").nOut(64).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutionalFlat(28, 28, 1)).build();
+    public static Builder builder() {
+        return new Builder();
     }
 
-    private static org.deeplearning4j.nn.conf.layers.Layer named(org.deeplearning4j.nn.conf.layers.Layer l, String n) {
+    /** {@code setX} for required values, {@code optX} for optional ones. */
+    public static final class Builder implements NetworkBuilder {
+        private PoolingKind pooling;
+        private long seed = 42;
+        private IUpdater updater = new Adam(1e-3);
+
+        /** The kind of both pooling layers (2×2, stride 2). Required. */
+        public Builder setPooling(PoolingKind pooling) {
+            this.pooling = pooling;
+            return this;
+        }
+
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The updater; Adam(1e-3) by default. */
+        public Builder optUpdater(IUpdater updater) {
+            this.updater = updater;
+            return this;
+        }
+
+        /** convolutionalFlat(28, 28, 1): flat [B, 784] rows of pixels. */
+        @Override
+        public InputType inputType() {
+            return InputType.convolutionalFlat(28, 28, 1);
+        }
+
+        @Override
+        public MultiLayerConfiguration build() {
+            if (pooling == null) {
+                throw new IllegalStateException("PoolingCnn: setPooling(kind) is required");
+            }
+            return new NeuralNetConfiguration.Builder().seed(seed).updater(updater)
+                    .weightInit(WeightInit.RELU).list()
+                    .layer(new ConvolutionLayer.Builder(5, 5).name(LAYER_NAMES[0]).nOut(16).activation(Activation.RELU)
+                            .build())
+                    .layer(named(pooling.layer(2), LAYER_NAMES[1]))
+                    .layer(new ConvolutionLayer.Builder(5, 5).name(LAYER_NAMES[2]).nOut(32).activation(Activation.RELU)
+                            .build())
+                    .layer(named(pooling.layer(2), LAYER_NAMES[3]))
+                    .layer(new DenseLayer.Builder().name(LAYER_NAMES[4]).nOut(64).activation(Activation.RELU).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name(LAYER_NAMES[5]).nOut(10)
+                            .activation(Activation.SOFTMAX).build())
+                    .setInputType(inputType()).build();
+        }
+    }
+
+    private static Layer named(Layer l, String n) {
         l.setLayerName(n);
         return l;
     }

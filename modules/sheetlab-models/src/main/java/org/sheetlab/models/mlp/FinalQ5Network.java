@@ -1,6 +1,7 @@
 package org.sheetlab.models.mlp;
 
 import java.util.Arrays;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -13,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sheetlab.models.NetworkBuilder;
 
 /**
  * Sheet, "Parameter &amp; Activation Counting", Final Q5: xi = Input(400) → Dense(300, relu) → Dense(100, relu) →
@@ -23,14 +25,23 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * sample (400 + 300 + 100 + 10). With n_in = 784 (Fashion-MNIST) it is 266,610 parameters.
  *
  * <pre>{@code
- * MultiLayerConfiguration conf = FinalQ5Network.builder().setInputSize(784).optSeed(42).build();
+ * FinalQ5Network.Builder b = FinalQ5Network.builder().setInputSize(784).optSeed(42);
+ * MultiLayerConfiguration conf = b.build();            // MultiLayerNetwork
+ * ComputationGraphConfiguration graph = b.buildGraph(); // ComputationGraph: input "input" → dense1 → dense2 → output
+ * InputType in = b.inputType();                         // feedForward(784)
  * }</pre>
+ *
+ * The graph has the same layers, in the same order, with the same seed; initialised, its parameters equal the
+ * MultiLayerNetwork's element for element (tested in FinalQ5NetworkTest).
  *
  * Defaults: hidden sizes 300 and 100, 10 outputs, ReLU hidden activations, He initialisation (N(0, 2/n_in), the
  * sheet's "He/Kaiming (ReLU)"), biases 0, Adam(1e-3), FLOAT, seed 42.
  */
 public final class FinalQ5Network {
     private FinalQ5Network() {}
+
+    /** The graph's input name ({@link Builder#buildGraph()}). */
+    public static final String INPUT_NAME = "input";
 
     /** Layer names, in order. */
     public static final String[] LAYER_NAMES = {"dense1", "dense2", "output"};
@@ -40,7 +51,7 @@ public final class FinalQ5Network {
     }
 
     /** DJL-style builder: {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder {
+    public static final class Builder implements NetworkBuilder {
         private int inputSize = -1;
         private int[] hidden = {300, 100};
         private int outputs = 10;
@@ -101,7 +112,42 @@ public final class FinalQ5Network {
             return this;
         }
 
+        /** feedForward(n_in). */
+        @Override
+        public InputType inputType() {
+            check();
+            return InputType.feedForward(inputSize);
+        }
+
+        /** The MultiLayerNetwork configuration: dense1 → dense2 → output. */
+        @Override
         public MultiLayerConfiguration build() {
+            check();
+            return base().list()
+                    .layer(dense1())
+                    .layer(dense2())
+                    .layer(output())
+                    .setInputType(InputType.feedForward(inputSize))
+                    .build();
+        }
+
+        /**
+         * The same network as a ComputationGraph: input {@value FinalQ5Network#INPUT_NAME} → "dense1" → "dense2" →
+         * "output" (the output vertex), same layers, seed, updater and initialisation as {@link #build()}.
+         */
+        public ComputationGraphConfiguration buildGraph() {
+            check();
+            return base().graphBuilder()
+                    .addInputs(INPUT_NAME)
+                    .addLayer(LAYER_NAMES[0], dense1(), INPUT_NAME)
+                    .addLayer(LAYER_NAMES[1], dense2(), LAYER_NAMES[0])
+                    .addLayer(LAYER_NAMES[2], output(), LAYER_NAMES[1])
+                    .setOutputs(LAYER_NAMES[2])
+                    .setInputTypes(InputType.feedForward(inputSize))
+                    .build();
+        }
+
+        private void check() {
             if (inputSize < 1) {
                 throw new IllegalStateException("FinalQ5Network: setInputSize(n_in) is required and must be >= 1, got "
                         + inputSize);
@@ -110,21 +156,28 @@ public final class FinalQ5Network {
                 throw new IllegalStateException("FinalQ5Network: hidden sizes must be >= 1 and outputs >= 2, got hidden "
                         + Arrays.toString(hidden) + ", outputs " + outputs);
             }
+        }
+
+        private NeuralNetConfiguration.Builder base() {
             return new NeuralNetConfiguration.Builder()
                     .seed(seed)
                     .dataType(dataType)
                     .updater(updater)
                     .weightInit(weightInit)
-                    .biasInit(0.0)
-                    .list()
-                    .layer(new DenseLayer.Builder().name(LAYER_NAMES[0]).nOut(hidden[0])
-                            .activation(hiddenActivation).build())
-                    .layer(new DenseLayer.Builder().name(LAYER_NAMES[1]).nOut(hidden[1])
-                            .activation(hiddenActivation).build())
-                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name(LAYER_NAMES[2])
-                            .nOut(outputs).activation(Activation.SOFTMAX).build())
-                    .setInputType(InputType.feedForward(inputSize))
-                    .build();
+                    .biasInit(0.0);
+        }
+
+        private DenseLayer dense1() {
+            return new DenseLayer.Builder().name(LAYER_NAMES[0]).nOut(hidden[0]).activation(hiddenActivation).build();
+        }
+
+        private DenseLayer dense2() {
+            return new DenseLayer.Builder().name(LAYER_NAMES[1]).nOut(hidden[1]).activation(hiddenActivation).build();
+        }
+
+        private OutputLayer output() {
+            return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name(LAYER_NAMES[2]).nOut(outputs)
+                    .activation(Activation.SOFTMAX).build();
         }
     }
 }

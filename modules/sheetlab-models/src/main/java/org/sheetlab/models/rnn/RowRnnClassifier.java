@@ -3,22 +3,34 @@ package org.sheetlab.models.rnn;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.layers.recurrent.SignRnn;
+import org.sheetlab.models.NetworkBuilder;
 
 /**
- * Reads a 28×28 image as 28 steps of 28 pixels ([B, 28, 28] NCW: features × time) and classifies it from the last
- * step: recurrent layer → last time step → dense softmax over 10 classes.
+ * Sheet, "Simple RNN" (Final Q7): reads a 28×28 image as 28 steps of 28 pixels ([B, 28, 28] NCW: features × time,
+ * {@code InputType.recurrent(28, 28)}; see {@link RowsAsSteps}) and classifies it from the last step: recurrent layer
+ * → last time step → dense softmax over 10 classes. Shapes: [B, 28, 28] → states [B, h, 28] → [B, h] → [B, 10].
  * <ul>
  *   <li>{@link Cell#SIGN}: the sheet's Final Q7 sign-RNN, s_t = sign(W s_{t−1} + U x_t), o_t = ReLU(V s_t).</li>
  *   <li>{@link Cell#TANH}: DL4J's SimpleRnn, the sheet's s_t = tanh(W s_{t−1} + U x_t) (DL4J adds a bias).</li>
  * </ul>
+ *
+ * <pre>{@code
+ * RowRnnClassifier.Builder b = RowRnnClassifier.builder().setCell(RowRnnClassifier.Cell.SIGN).optHidden(64);
+ * MultiLayerConfiguration conf = b.build();
+ * InputType in = b.inputType();   // recurrent(28, 28)
+ * }</pre>
+ *
+ * Defaults: hidden size 64, Xavier initialisation, Adam(2e-3), FLOAT (DL4J's default), seed 42. The cell is required.
  */
 public final class RowRnnClassifier {
     /** The recurrent cell. */
@@ -26,15 +38,61 @@ public final class RowRnnClassifier {
 
     private RowRnnClassifier() {}
 
-    public static MultiLayerConfiguration build(Cell cell, int hidden, long seed, double learningRate) {
-        org.deeplearning4j.nn.conf.layers.Layer rnn = cell == Cell.SIGN
-                ? new SignRnn.Builder().name("sign_rnn").hiddenSize(hidden).nOut(hidden).build()
-                : new SimpleRnn.Builder().name("tanh_rnn").nOut(hidden).activation(Activation.TANH).build();
-        return new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(learningRate))
-                .weightInit(WeightInit.XAVIER).list()
-                .layer(new LastTimeStep(rnn))
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.recurrent(28, 28)).build();
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code setX} for required values, {@code optX} for optional ones. */
+    public static final class Builder implements NetworkBuilder {
+        private Cell cell;
+        private int hidden = 64;
+        private long seed = 42;
+        private IUpdater updater = new Adam(2e-3);
+
+        /** The recurrent cell. Required. */
+        public Builder setCell(Cell cell) {
+            this.cell = cell;
+            return this;
+        }
+
+        /** Hidden state size h (64 by default). */
+        public Builder optHidden(int hidden) {
+            this.hidden = hidden;
+            return this;
+        }
+
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The updater; Adam(2e-3) by default. */
+        public Builder optUpdater(IUpdater updater) {
+            this.updater = updater;
+            return this;
+        }
+
+        /** recurrent(28, 28): 28 features per step, 28 steps. */
+        @Override
+        public InputType inputType() {
+            return InputType.recurrent(28, 28);
+        }
+
+        @Override
+        public MultiLayerConfiguration build() {
+            if (cell == null || hidden < 1) {
+                throw new IllegalStateException("RowRnnClassifier: setCell(cell) is required and the hidden size must "
+                        + "be >= 1, got " + cell + ", " + hidden);
+            }
+            Layer rnn = cell == Cell.SIGN
+                    ? new SignRnn.Builder().name("sign_rnn").hiddenSize(hidden).nOut(hidden).build()
+                    : new SimpleRnn.Builder().name("tanh_rnn").nOut(hidden).activation(Activation.TANH).build();
+            return new NeuralNetConfiguration.Builder().seed(seed).updater(updater)
+                    .weightInit(WeightInit.XAVIER).list()
+                    .layer(new LastTimeStep(rnn))
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
+                            .activation(Activation.SOFTMAX).build())
+                    .setInputType(inputType()).build();
+        }
     }
 }
