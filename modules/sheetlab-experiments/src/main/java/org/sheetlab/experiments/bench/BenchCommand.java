@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
 import org.sheetlab.data.iterator.ShuffledArrayIterator;
-import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.train.run.RunDirectory;
 import org.sheetlab.models.mlp.FinalQ5Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -11,7 +11,7 @@ import org.sheetlab.experiments.notebook.NotebookCommand;
 import org.sheetlab.experiments.pooling.PoolingExperiment;
 import org.sheetlab.experiments.recall.RecallFirstExperiment;
 import org.sheetlab.experiments.signrnn.SignRnnExperiment;
-import org.sheetlab.experiments.train.TrainingDivergedException;
+import org.sheetlab.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

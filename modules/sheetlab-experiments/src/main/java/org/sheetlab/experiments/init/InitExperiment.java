@@ -26,6 +26,7 @@ import org.sheetlab.experiments.options.RunOptions;
 import org.sheetlab.experiments.plot.Comparison;
 import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.experiments.run.Variants;
+import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.models.mlp.FinalQ5Network;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingDivergedException;
@@ -124,8 +125,7 @@ public final class InitExperiment implements Callable<Integer> {
                     } catch (TrainingDivergedException e) {
                         diverged.add(v.label + ": " + e.getMessage());
                         return new Comparison.Row(v.label, Double.NaN, Double.NaN, Double.NaN, 0,
-                                b.build().getLayers().stream().mapToLong(l -> l.getLayer().initializer()
-                                        .numParams(l)).sum());
+                                NetworkCounter.count(b.build(), b.inputType()).totalParameters());
                     } finally {
                         stds.put(v.label, stats.rows().get("init"));
                     }

@@ -1,5 +1,16 @@
 package org.sheetlab.experiments.mcdropout;
 
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.sheetlab.experiments.options.DataDirOption;
+import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.LoopOptions;
+import org.sheetlab.experiments.options.RunOptions;
+import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.run.RunDirectory;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,11 +24,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.core.metrics.Calibration;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
-import org.sheetlab.experiments.plot.Charts;
-import org.sheetlab.experiments.run.RunDirectory;
-import org.sheetlab.experiments.train.TrainingOptions;
-import org.sheetlab.experiments.train.TrainingSession;
 import org.sheetlab.models.uncertainty.McDropout;
 import org.sheetlab.models.uncertainty.McDropoutMlp;
 import picocli.CommandLine.Command;
@@ -37,7 +43,13 @@ public final class McDropoutExperiment implements Callable<Integer> {
     private static final int BINS = 15;
 
     /** Options: the common ones plus the dropout retain probability, samples and learning rate. */
-    public static final class Options extends TrainingOptions {
+    public static final class Options {
+        @Mixin
+        public RunOptions run = new RunOptions();
+
+        @Mixin
+        public LoopOptions loop = new LoopOptions();
+
         @Option(names = "--retain", description = "Dropout retain probability (DL4J's dropOut(p)) "
                 + "(default: ${DEFAULT-VALUE}).")
         public double retain = 0.5;
@@ -45,12 +57,15 @@ public final class McDropoutExperiment implements Callable<Integer> {
         @Option(names = "--samples", description = "MC dropout passes T (default: ${DEFAULT-VALUE}).")
         public int samples = 20;
 
-        @Option(names = "--learning-rate", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-        public double learningRate = 1e-3;
+        @Mixin
+        public LearningRateOption learningRate = new LearningRateOption(1e-3);
+
+        @Mixin
+        public DataDirOption dataDir = new DataDirOption();
 
         public Options() {
-            epochs = 3;
-            batchSize = 128;
+            loop.epochs = 3;
+            loop.batchSize = 128;
         }
     }
 
@@ -72,23 +87,29 @@ public final class McDropoutExperiment implements Callable<Integer> {
     }
 
     public static Result run(Options o) {
-        if (!(o.retain > 0 && o.retain < 1) || o.samples < 2 || o.learningRate <= 0) {
-            throw new IllegalArgumentException("--retain must be in (0, 1), --samples >= 2 and --learning-rate > 0");
+        double lr = o.learningRate.get();
+        if (!(o.retain > 0 && o.retain < 1) || o.samples < 2) {
+            throw new IllegalArgumentException("--retain must be in (0, 1) and --samples >= 2, got " + o.retain
+                    + " and " + o.samples);
         }
-        RunDirectory run = TrainingSession.open(NAME, o);
-        FashionMnist data = FashionMnistFetcher.loadOrFetch();
-        TrainingSession.writeRunJson(run, NAME, "running", o, Map.of("dataset", "Fashion-MNIST 60000/10000"));
-        McDropoutMlp.Builder model = McDropoutMlp.builder().setInputSize(784).optSeed(o.seed)
-                .optUpdater(new Adam(o.learningRate)).optRetain(o.retain);
-        TrainingSession.Outcome out = TrainingSession.train(run, NAME, model.build(), model.inputType(), o, data.train().shuffledIterator(o.batchSize, o.seed),
-                data.test().orderedIterator(o.batchSize));
-        int n = o.maxBatches == null ? data.test().size() : Math.min(data.test().size(), o.maxBatches * o.batchSize);
+        TrainingConfig config = ExperimentRun.config(o.run, o.loop);
+        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        FashionMnist data = Datasets.fashionMnist(o.dataDir);
+        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
+        McDropoutMlp.Builder model = McDropoutMlp.builder().setInputSize(784).optSeed(config.seed())
+                .optUpdater(new Adam(lr)).optRetain(o.retain);
+        TrainingResult out = ExperimentRun.trainNetwork(run, NAME, config, model,
+                data.train().shuffledSource(config.batchSize(), config.seed()),
+                ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())));
+        MultiLayerNetwork net = (MultiLayerNetwork) out.model();
+        int n = o.run.maxBatches == null ? data.test().size()
+                : Math.min(data.test().size(), o.run.maxBatches * config.batchSize());
         INDArray x = data.test().features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n),
                 org.nd4j.linalg.indexing.NDArrayIndex.all());
         int[] labels = java.util.Arrays.copyOf(data.test().labelIds(), n);
-        INDArray plain = McDropout.deterministic(out.network(), x);
-        Nd4j.getRandom().setSeed(o.seed);
-        McDropout.Prediction mc = McDropout.predict(out.network(), x, o.samples);
+        INDArray plain = McDropout.deterministic(net, x);
+        Nd4j.getRandom().setSeed(config.seed());
+        McDropout.Prediction mc = McDropout.predict(net, x, o.samples);
         Calibration.Bins plainBins = Calibration.reliability(plain, labels, BINS);
         Calibration.Bins mcBins = Calibration.reliability(mc.mean(), labels, BINS);
         Calibration.Split mcSplit = Calibration.byCorrectness(mc.mean(), mc.entropy(), labels);
@@ -106,8 +127,8 @@ public final class McDropoutExperiment implements Callable<Integer> {
         chart.addSeries("perfect calibration", new double[] {0, 1}, new double[] {0, 1}).setMarker(SeriesMarkers.NONE);
         addBins(chart, "plain inference", plainBins);
         addBins(chart, "MC dropout (T = " + o.samples + ")", mcBins);
-        Charts.writePng(run, "reliability.png", org.knowm.xchart.BitmapEncoder.getBufferedImage(chart));
-        TrainingSession.writeRunJson(run, NAME, "completed", o, Map.of("calibration", json));
+        org.sheetlab.train.plot.Charts.writePng(run, "reliability.png", org.knowm.xchart.BitmapEncoder.getBufferedImage(chart));
+        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("calibration", json));
         return new Result(run.root(), plainAcc, plainBins.ece(), accEntropy[0], mcBins.ece(), accEntropy[1],
                 accEntropy[2]);
     }

@@ -25,7 +25,7 @@ import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
-import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.train.run.RunDirectory;
 
 /**
  * Executes an IJava-dialect notebook on JShell in this JVM and reports the first failing cell.

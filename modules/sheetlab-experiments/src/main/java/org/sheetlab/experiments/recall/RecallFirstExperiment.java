@@ -1,5 +1,15 @@
 package org.sheetlab.experiments.recall;
 
+import org.sheetlab.experiments.options.DataDirOption;
+import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.LoopOptions;
+import org.sheetlab.experiments.options.RunOptions;
+import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.run.RunDirectory;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -16,10 +26,6 @@ import org.sheetlab.core.metrics.BinaryConfusion;
 import org.sheetlab.core.metrics.PrecisionRecallCurve;
 import org.sheetlab.data.breastcancer.BreastCancer;
 import org.sheetlab.data.iterator.LabeledArrays;
-import org.sheetlab.experiments.plot.Charts;
-import org.sheetlab.experiments.run.RunDirectory;
-import org.sheetlab.experiments.train.TrainingOptions;
-import org.sheetlab.experiments.train.TrainingSession;
 import org.sheetlab.models.mlp.FinalQ5Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,18 +43,27 @@ public final class RecallFirstExperiment implements Callable<Integer> {
     public static final String NAME = "recall-first";
 
     /** Options: the common ones plus the target recall and learning rate. */
-    public static final class Options extends TrainingOptions {
+    public static final class Options {
+        @Mixin
+        public RunOptions run = new RunOptions();
+
+        @Mixin
+        public LoopOptions loop = new LoopOptions();
+
         @Option(names = "--target-recall", description = "Recall to reach on the validation split "
                 + "(default: ${DEFAULT-VALUE}).")
         public double targetRecall = 0.98;
 
-        @Option(names = "--learning-rate", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-        public double learningRate = 1e-3;
+        @Mixin
+        public LearningRateOption learningRate = new LearningRateOption(1e-3);
+
+        @Mixin
+        public DataDirOption dataDir = new DataDirOption();
 
         public Options() {
-            epochs = 60;
-            batchSize = 32;
-            checkpointEvery = 0;
+            loop.epochs = 60;
+            loop.batchSize = 32;
+            loop.checkpointEvery = 0;
         }
     }
 
@@ -73,25 +88,29 @@ public final class RecallFirstExperiment implements Callable<Integer> {
     }
 
     public static Result run(Options o) {
-        if (!(o.targetRecall > 0 && o.targetRecall <= 1) || o.learningRate <= 0) {
-            throw new IllegalArgumentException("--target-recall must be in (0, 1] and --learning-rate > 0");
+        double lr = o.learningRate.get();
+        if (!(o.targetRecall > 0 && o.targetRecall <= 1)) {
+            throw new IllegalArgumentException("--target-recall must be in (0, 1], got " + o.targetRecall);
         }
-        RunDirectory run = TrainingSession.open(NAME, o);
-        BreastCancer data = BreastCancer.load(o.seed);
+        TrainingConfig config = ExperimentRun.configBuilder(o.run, o.loop).monitor("validationLoss", false).build();
+        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        BreastCancer data = Datasets.breastCancer(o.dataDir, o.run.seed);
         Map<String, Object> dataset = Map.of("dataset", "Wisconsin breast cancer, 569 = " + data.train().size()
                 + " train / " + data.validation().size() + " validation / " + data.test().size() + " test",
                 "positiveClass", "malignant");
-        TrainingSession.writeRunJson(run, NAME, "running", o, dataset);
+        ExperimentRun.writeRunJson(run, NAME, "running", o, config, dataset);
         FinalQ5Network.Builder model = FinalQ5Network.builder().setInputSize(BreastCancer.FEATURES).optHidden(16, 8)
-                .optOutputs(2).optSeed(o.seed).optUpdater(new Adam(o.learningRate));
-        TrainingSession.Outcome out = TrainingSession.train(run, NAME, model.build(), model.inputType(), o, data.train().shuffledIterator(o.batchSize, o.seed),
-                data.validation().orderedIterator(o.batchSize));
+                .optOutputs(2).optSeed(config.seed()).optUpdater(new Adam(lr));
+        TrainingResult trained = ExperimentRun.trainNetwork(run, NAME, config, model,
+                data.train().shuffledSource(config.batchSize(), config.seed()),
+                ExperimentRun.classification("validation", data.validation().orderedSource(config.batchSize())));
+        MultiLayerNetwork net = (MultiLayerNetwork) trained.model();
 
-        double[] valScores = malignantScores(out.network(), data.validation());
+        double[] valScores = malignantScores(net, data.validation());
         double threshold = BinaryConfusion.thresholdForRecall(valScores, data.validation().labelIds(),
                 o.targetRecall);
         double valRecall = BinaryConfusion.at(valScores, data.validation().labelIds(), threshold).recall();
-        double[] testScores = malignantScores(out.network(), data.test());
+        double[] testScores = malignantScores(net, data.test());
         BinaryConfusion half = BinaryConfusion.at(testScores, data.test().labelIds(), 0.5);
         BinaryConfusion chosen = BinaryConfusion.at(testScores, data.test().labelIds(), threshold);
 
@@ -105,7 +124,7 @@ public final class RecallFirstExperiment implements Callable<Integer> {
         writePrCurve(run, testScores, data.test().labelIds(), half, chosen, threshold);
         Map<String, Object> extra = new LinkedHashMap<>(dataset);
         extra.put("thresholds", json);
-        TrainingSession.writeRunJson(run, NAME, "completed", o, extra);
+        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, extra);
         return new Result(run.root(), threshold, half, chosen, valRecall);
     }
 
@@ -134,6 +153,6 @@ public final class RecallFirstExperiment implements Callable<Integer> {
         XYSeries b = chart.addSeries(String.format(Locale.ROOT, "threshold %.3f (recall-first)", threshold),
                 new double[] {chosen.recall()}, new double[] {chosen.precision()});
         b.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        Charts.writePng(run, "pr-curve.png", BitmapEncoder.getBufferedImage(chart));
+        org.sheetlab.train.plot.Charts.writePng(run, "pr-curve.png", BitmapEncoder.getBufferedImage(chart));
     }
 }

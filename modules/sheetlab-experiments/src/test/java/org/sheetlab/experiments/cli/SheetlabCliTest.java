@@ -61,7 +61,7 @@ class SheetlabCliTest {
             assertThat(r.code()).as(name + ": " + r.err()).isZero();
             assertThat(out.resolve("run.json")).exists();
             try {
-                assertThat(org.sheetlab.experiments.run.RunDirectory.JSON.readTree(out.resolve("run.json").toFile())
+                assertThat(org.sheetlab.train.run.RunDirectory.JSON.readTree(out.resolve("run.json").toFile())
                         .get("status").asText()).as(name).isEqualTo("completed");
             } catch (java.io.IOException ex) {
                 throw new java.io.UncheckedIOException(ex);

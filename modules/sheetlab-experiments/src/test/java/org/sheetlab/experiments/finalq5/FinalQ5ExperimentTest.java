@@ -12,7 +12,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.train.run.RunDirectory;
 import org.sheetlab.experiments.train.Trainer;
 
 /** Smoke runs of final-q5 on the real Fashion-MNIST through {@link FinalQ5Experiment#run}, the method main calls. */
@@ -65,7 +65,7 @@ class FinalQ5ExperimentTest {
         FinalQ5Experiment.Result straight = FinalQ5Experiment.run(smoke(tmp.resolve("a"), 2, 4));
         FinalQ5Experiment.Result again = FinalQ5Experiment.run(smoke(tmp.resolve("b"), 2, 4));
         assertThat(again.history()).isEqualTo(straight.history().stream()
-                .map(m -> new org.sheetlab.experiments.train.EpochMetrics(m.epoch(), m.batches(), m.trainLoss(),
+                .map(m -> new org.sheetlab.train.EpochMetrics(m.epoch(), m.batches(), m.trainLoss(),
                         m.testLoss(), m.testAccuracy(), again.history().get(m.epoch() - 1).seconds(),
                         again.history().get(m.epoch() - 1).samplesPerSecond())).toList());
         assertThat(again.network().params()).isEqualTo(straight.network().params());

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.train.run.RunDirectory;
 import org.sheetlab.experiments.train.Trainer;
 
 /**

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.train.run.RunDirectory;
 
 /** mc-dropout on the real Fashion-MNIST, 20 batches, T = 4, evaluated on the first 20·128 test images. */
 class McDropoutExperimentTest {

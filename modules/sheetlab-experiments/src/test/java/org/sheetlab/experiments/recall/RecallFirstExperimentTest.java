@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.experiments.run.RunDirectory;
+import org.sheetlab.train.run.RunDirectory;
 
 /** recall-first on the real breast-cancer data (installed by scripts/test), a few epochs. */
 class RecallFirstExperimentTest {
