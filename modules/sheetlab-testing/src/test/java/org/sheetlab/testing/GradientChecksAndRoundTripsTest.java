@@ -35,6 +35,8 @@ class GradientChecksAndRoundTripsTest {
 
     /** Identity forward, twice the true gradient backward: a deliberately wrong backprop. */
     public static final class DoubledIdentity extends BaseActivationFunction {
+        private static final long serialVersionUID = 1L;
+
         @Override
         public INDArray getActivation(INDArray in, boolean training) {
             return in;
