@@ -14,6 +14,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * ∂L/∂z = ∂L/∂s · 1{|z| ≤ 1}, the derivative of hardtanh. Shapes: any; elementwise.
  */
 public final class SignSte extends BaseActivationFunction {
+    private static final long serialVersionUID = 1L;
+
     @Override
     public INDArray getActivation(INDArray in, boolean training) {
         INDArray nonNegative = in.gte(0.0).castTo(in.dataType());

@@ -53,8 +53,8 @@ class BinaryConfusionTest {
         // 5 positives; recall ≥ 0.8 needs 4 of them: scores 0.95, 0.9, 0.7, 0.4 → threshold 0.4
         double t = BinaryConfusion.thresholdForRecall(scores, labels, 0.8);
         assertThat(t).isEqualTo(0.4);
-        assertThat(BinaryConfusion.at(scores, labels, t).recall()).isGreaterThanOrEqualTo(0.8);
-        assertThat(BinaryConfusion.at(scores, labels, Math.nextUp(t)).recall()).isLessThan(0.8);
+        assertThat(BinaryConfusion.at(scores, labels, t).recall()).isEqualTo(4 / 5.0);
+        assertThat(BinaryConfusion.at(scores, labels, Math.nextUp(t)).recall()).isEqualTo(3 / 5.0);
         assertThat(BinaryConfusion.thresholdForRecall(scores, labels, 1.0)).isEqualTo(0.1);
         assertThatThrownBy(() -> BinaryConfusion.thresholdForRecall(scores, new int[10], 0.9))
                 .hasMessageContaining("no positive");

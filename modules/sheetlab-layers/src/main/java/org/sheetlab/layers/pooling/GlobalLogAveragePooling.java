@@ -8,6 +8,8 @@ import org.sheetlab.core.pooling.PoolingFunction;
  * softmax; [B, C, H, W] or [B, C, T] → [B, C].
  */
 public final class GlobalLogAveragePooling extends GlobalWindowPooling {
+    private static final long serialVersionUID = 1L;
+
     /** For JSON deserialisation. */
     public GlobalLogAveragePooling() {}
 
@@ -20,9 +22,12 @@ public final class GlobalLogAveragePooling extends GlobalWindowPooling {
         return new LogAveragePool();
     }
 
+    // DL4J declares Layer.Builder.build() as the generic <E extends Layer> E build(); returning this concrete class is
+    // an unchecked override (as in DL4J's own builders). javac reports it on the class, not the method, so only a
+    // class-level suppression silences it. Sound: build() returns exactly the class its callers expect.
+    @SuppressWarnings("unchecked")
     public static final class Builder extends org.deeplearning4j.nn.conf.layers.Layer.Builder<Builder> {
         @Override
-        @SuppressWarnings("unchecked")
         public GlobalLogAveragePooling build() {
             return new GlobalLogAveragePooling(this);
         }

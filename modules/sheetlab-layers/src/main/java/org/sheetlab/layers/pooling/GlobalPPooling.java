@@ -8,6 +8,8 @@ import org.sheetlab.core.pooling.PoolingFunction;
  * [B, C, T] → [B, C]. See {@link PPool} for the domain and numerics.
  */
 public final class GlobalPPooling extends GlobalWindowPooling {
+    private static final long serialVersionUID = 1L;
+
     private double p = 2;
 
     /** For JSON deserialisation. */
@@ -42,6 +44,10 @@ public final class GlobalPPooling extends GlobalWindowPooling {
         return 31 * super.hashCode() + Double.hashCode(p);
     }
 
+    // DL4J declares Layer.Builder.build() as the generic <E extends Layer> E build(); returning this concrete class is
+    // an unchecked override (as in DL4J's own builders). javac reports it on the class, not the method, so only a
+    // class-level suppression silences it. Sound: build() returns exactly the class its callers expect.
+    @SuppressWarnings("unchecked")
     public static final class Builder extends org.deeplearning4j.nn.conf.layers.Layer.Builder<Builder> {
         private double p = 2;
 
@@ -51,7 +57,6 @@ public final class GlobalPPooling extends GlobalWindowPooling {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public GlobalPPooling build() {
             return new GlobalPPooling(this);
         }

@@ -22,6 +22,8 @@ import org.sheetlab.layers.LayerWiring;
  * sequence fails with a message).
  */
 public abstract class GlobalWindowPooling extends NoParamLayer {
+    private static final long serialVersionUID = 1L;
+
     protected GlobalWindowPooling() {}
 
     protected GlobalWindowPooling(org.deeplearning4j.nn.conf.layers.Layer.Builder<?> b) {

@@ -13,6 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The runtime layer behind {@link GlobalWindowPooling}: rows [B·C, positions] reduced to [B, C]. */
 public final class GlobalWindowPoolingLayer extends AbstractLayer<GlobalWindowPooling> {
+    private static final long serialVersionUID = 1L;
+
     public GlobalWindowPoolingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }

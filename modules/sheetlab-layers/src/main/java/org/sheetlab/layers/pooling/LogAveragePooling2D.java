@@ -12,6 +12,8 @@ import org.sheetlab.core.pooling.PoolingFunction;
  * <pre>{@code new LogAveragePooling2D.Builder().kernelSize(2, 2).stride(2, 2).build()}</pre>
  */
 public final class LogAveragePooling2D extends WindowPooling2D {
+    private static final long serialVersionUID = 1L;
+
     /** For JSON deserialisation. */
     public LogAveragePooling2D() {}
 
@@ -24,9 +26,12 @@ public final class LogAveragePooling2D extends WindowPooling2D {
         return new LogAveragePool();
     }
 
+    // DL4J declares Layer.Builder.build() as the generic <E extends Layer> E build(); returning this concrete class is
+    // an unchecked override (as in DL4J's own builders). javac reports it on the class, not the method, so only a
+    // class-level suppression silences it. Sound: build() returns exactly the class its callers expect.
+    @SuppressWarnings("unchecked")
     public static final class Builder extends WindowPooling2D.Builder<Builder> {
         @Override
-        @SuppressWarnings("unchecked")
         public LogAveragePooling2D build() {
             return new LogAveragePooling2D(this);
         }

@@ -12,6 +12,8 @@ import org.sheetlab.core.pooling.PoolingFunction;
  * <pre>{@code new PPooling2D.Builder().p(3).kernelSize(2, 2).stride(2, 2).build()}</pre>
  */
 public final class PPooling2D extends WindowPooling2D {
+    private static final long serialVersionUID = 1L;
+
     private double p = 2;
 
     /** For JSON deserialisation. */
@@ -46,6 +48,10 @@ public final class PPooling2D extends WindowPooling2D {
         return 31 * super.hashCode() + Double.hashCode(p);
     }
 
+    // DL4J declares Layer.Builder.build() as the generic <E extends Layer> E build(); returning this concrete class is
+    // an unchecked override (as in DL4J's own builders). javac reports it on the class, not the method, so only a
+    // class-level suppression silences it. Sound: build() returns exactly the class its callers expect.
+    @SuppressWarnings("unchecked")
     public static final class Builder extends WindowPooling2D.Builder<Builder> {
         private double p = 2;
 
@@ -56,7 +62,6 @@ public final class PPooling2D extends WindowPooling2D {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public PPooling2D build() {
             return new PPooling2D(this);
         }

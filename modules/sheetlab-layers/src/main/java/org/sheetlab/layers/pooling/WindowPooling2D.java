@@ -26,6 +26,8 @@ import org.sheetlab.layers.LayerWiring;
  * layer and the fix.
  */
 public abstract class WindowPooling2D extends NoParamLayer {
+    private static final long serialVersionUID = 1L;
+
     private int[] kernelSize = {2, 2};
     private int[] stride = {2, 2};
     private int[] padding = {0, 0};

@@ -26,6 +26,8 @@ import org.sheetlab.core.pooling.PoolingFunction;
  * bench/results/pooling-*.json).
  */
 public final class WindowPoolingLayer extends AbstractLayer<WindowPooling2D> {
+    private static final long serialVersionUID = 1L;
+
     private INDArray cachedInput;
     private double[] cachedX;
     private double[] cachedY;

@@ -36,6 +36,8 @@ import org.sheetlab.layers.LayerWiring;
  * <pre>{@code new SignRnn.Builder().nIn(28).hiddenSize(64).nOut(32).build()}</pre>
  */
 public final class SignRnn extends BaseRecurrentLayer {
+    private static final long serialVersionUID = 1L;
+
     private long hiddenSize;
     private IActivation stateActivation = new SignSte();
 
@@ -107,6 +109,10 @@ public final class SignRnn extends BaseRecurrentLayer {
         return Objects.hash(super.hashCode(), hiddenSize, stateActivation);
     }
 
+    // DL4J declares Layer.Builder.build() as the generic <E extends Layer> E build(); returning this concrete class is
+    // an unchecked override (as in DL4J's own builders). javac reports it on the class, not the method, so only a
+    // class-level suppression silences it. Sound: build() returns exactly the class its callers expect.
+    @SuppressWarnings("unchecked")
     public static final class Builder extends BaseRecurrentLayer.Builder<Builder> {
         private long hiddenSize;
         private IActivation stateActivation = new SignSte();
@@ -132,7 +138,6 @@ public final class SignRnn extends BaseRecurrentLayer {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public SignRnn build() {
             return new SignRnn(this);
         }

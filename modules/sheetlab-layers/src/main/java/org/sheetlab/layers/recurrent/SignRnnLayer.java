@@ -26,6 +26,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * With a mask m_t ∈ {0, 1}: s_t = m_t·act(z_t) + (1 − m_t)·s_{t−1} and o_t = m_t·relu(a_t).
  */
 public final class SignRnnLayer extends BaseLayer<SignRnn> {
+    private static final long serialVersionUID = 1L;
+
     public SignRnnLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }

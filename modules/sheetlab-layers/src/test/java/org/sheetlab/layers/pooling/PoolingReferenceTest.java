@@ -60,10 +60,10 @@ class PoolingReferenceTest {
             INDArray x = ReferenceValues.array(c.get("x"));
             layer.setInput(x, LayerWorkspaceMgr.noWorkspaces());
             INDArray y = layer.activate(false, LayerWorkspaceMgr.noWorkspaces());
-            assertAllClose(y, ReferenceValues.array(c.get("y")), 1e-6, 1e-9);
+            assertAllClose(y, ReferenceValues.array(c.get("y")), 1e-10, 1e-10);
             INDArray dx = layer.backpropGradient(ReferenceValues.array(c.get("dy")), LayerWorkspaceMgr.noWorkspaces())
                     .getSecond();
-            assertAllClose(dx, ReferenceValues.array(c.get("dx")), 1e-6, 1e-9);
+            assertAllClose(dx, ReferenceValues.array(c.get("dx")), 1e-10, 1e-10);
             checked++;
         }
         assertThat(checked).isEqualTo(cases.size());

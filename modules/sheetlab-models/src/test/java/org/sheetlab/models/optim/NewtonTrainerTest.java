@@ -1,6 +1,7 @@
 package org.sheetlab.models.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
 
@@ -80,8 +81,19 @@ class NewtonTrainerTest {
         double sgdLoss = sgd.score(ds, false);
         assertThat(fullLoss).isLessThan(sgdLoss).isLessThan(start);
         assertThat(blockLoss).isLessThan(start);
-        // the Hessian of a convex loss is positive semi-definite: κ is finite and positive
-        assertThat(SecondOrder.conditionNumber(fullNewton.hessian(ds))).isGreaterThanOrEqualTo(1.0);
+        // the Hessian of the logistic loss by hand: H = X̃ᵀ·Diag(p(1 − p))·X̃ with X̃ = [X, 1] (DL4J's parameter order
+        // W then b) and p the network's output. No 1/B: DL4J's gradient before the updater is summed over the batch,
+        // so the trainer's Hessian is that of the summed loss (B × the mean's). κ(H) from it, finite
+        INDArray p = full.output(x);
+        INDArray design = Nd4j.hstack(x, Nd4j.ones(DataType.DOUBLE, 100, 1));
+        INDArray weighted = design.mulColumnVector(p.mul(p.rsub(1.0)));
+        INDArray expectedHessian = design.transpose().mmul(weighted);
+        INDArray hessian = fullNewton.hessian(ds);
+        assertAllClose(hessian, expectedHessian, 1e-6, 1e-9); // finite differences of the gradient, step 1e-5
+        double kappa = SecondOrder.conditionNumber(hessian);
+        assertThat(kappa).isFinite().isCloseTo(SecondOrder.conditionNumber(expectedHessian),
+                within(1e-5 * kappa));
+        assertThat(kappa).isGreaterThan(1.0);
     }
 
     @Test

@@ -18,6 +18,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.core.training.BatchArithmetic;
@@ -85,19 +87,30 @@ class ActivationsAndGradientDescentTest {
         plain.fit(new DataSet(x, y));
         assertAllClose(plain.params(), w0.sub(g.mul(0.1)), 1e-9, 1e-12);
 
-        // clipping: cap ‖∇‖ per layer; the step of each layer is then at most η·threshold
-        MultiLayerNetwork clipped = net(GradientNormalization.ClipL2PerLayer, 0.5);
+        // clipping: cap ‖∇‖ per layer at the threshold. Each layer's step is then exactly η·threshold·ĝ (ĝ its
+        // gradient's direction), a length of η·threshold = 0.05
+        double eta = 0.1;
+        double threshold = 0.5;
+        MultiLayerNetwork clipped = net(GradientNormalization.ClipL2PerLayer, threshold);
         INDArray c0 = clipped.params().dup();
+        assertThat(c0).as("same seed, same start").isEqualTo(w0);
         clipped.fit(new DataSet(x, y));
         INDArray step = c0.sub(clipped.params());
         long n0 = clipped.getLayer(0).numParams();
-        double stepLayer0 = step.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n0)).norm2Number().doubleValue();
-        double stepLayer1 = step.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n0, step.length())).norm2Number()
-                .doubleValue();
-        assertThat(stepLayer0).isLessThanOrEqualTo(0.1 * 0.5 + 1e-12);
-        assertThat(stepLayer1).isLessThanOrEqualTo(0.1 * 0.5 + 1e-12);
-        double unclippedStep = g.mul(0.1).norm2Number().doubleValue();
-        assertThat(unclippedStep).as("the test gradient really is large").isGreaterThan(0.1 * 0.5 * 2);
+        INDArrayIndex[] layers = {NDArrayIndex.interval(0, n0), NDArrayIndex.interval(n0, step.length())};
+        for (int l = 0; l < 2; l++) {
+            INDArray gl = g.get(layers[l]);
+            double norm = gl.norm2Number().doubleValue();
+            assertThat(norm).as("layer %d's gradient really is above the threshold", l).isGreaterThan(2 * threshold);
+            assertAllClose(step.get(layers[l]), gl.mul(eta * threshold / norm), 1e-10, 1e-14);
+            assertThat(step.get(layers[l]).norm2Number().doubleValue()).as("layer %d step length", l)
+                    .isCloseTo(eta * threshold, within(1e-12));
+        }
+        // a threshold above the gradient's norm leaves the step unchanged: exactly the plain SGD step
+        MultiLayerNetwork unclipped = net(GradientNormalization.ClipL2PerLayer, 1e6);
+        unclipped.fit(new DataSet(x, y));
+        assertAllClose(unclipped.params(), w0.sub(g.mul(eta)), 1e-12, 1e-14);
+        assertAllClose(unclipped.params(), plain.params(), 0, 0);
     }
 
     @Test

@@ -51,8 +51,8 @@ class TrainingStepsReferenceTest {
             MultiLayerNetwork net = linear(b);
             net.fit(ds);
             JsonNode step = REF.get("steps").get(name);
-            assertAllClose(net.getLayer(0).getParam("W"), ReferenceValues.array(step.get("W")), 1e-9, 1e-12);
-            assertAllClose(net.getLayer(0).getParam("b").reshape(2), ReferenceValues.array(step.get("b")), 1e-9,
+            assertAllClose(net.getLayer(0).getParam("W"), ReferenceValues.array(step.get("W")), 1e-10, 1e-12);
+            assertAllClose(net.getLayer(0).getParam("b").reshape(2), ReferenceValues.array(step.get("b")), 1e-10,
                     1e-12);
         }
     }
@@ -66,6 +66,6 @@ class TrainingStepsReferenceTest {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         INDArray out = net.feedForward(ReferenceValues.array(REF.at("/batchNorm/x")), true).get(1);
-        assertAllClose(out, ReferenceValues.array(REF.at("/batchNorm/y")), 1e-9, 1e-9);
+        assertAllClose(out, ReferenceValues.array(REF.at("/batchNorm/y")), 1e-10, 1e-10);
     }
 }

@@ -2,6 +2,7 @@ package org.sheetlab.models.uncertainty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -76,9 +77,24 @@ class McDropoutTest {
         Nd4j.getRandom().setSeed(3);
         McDropout.Prediction p = McDropout.predict(net, x, 30);
         assertAllClose(p.mean().sum(1), Nd4j.ones(DataType.DOUBLE, 10), 1e-9, 1e-9);
+        // dropout on: the passes differ, so some output has a spread (its value depends on the masks)
         assertThat(p.std().maxNumber().doubleValue()).isGreaterThan(0);
+        // the predictive entropy is −Σ p̄ log p̄ of the mean, row by row, by hand; within [0, log 3]
+        for (int i = 0; i < 10; i++) {
+            double h = 0;
+            for (int k = 0; k < 3; k++) {
+                double m = p.mean().getDouble(i, k);
+                h -= m == 0 ? 0 : m * Math.log(m);
+            }
+            assertThat(p.entropy().getDouble(i)).as("entropy row %d", i).isCloseTo(h, within(1e-12));
+        }
         assertThat(p.entropy().minNumber().doubleValue()).isGreaterThanOrEqualTo(0);
         assertThat(p.entropy().maxNumber().doubleValue()).isLessThanOrEqualTo(Math.log(3) + 1e-9);
+        // the same seed gives the same samples: mean and std are repeatable
+        Nd4j.getRandom().setSeed(3);
+        McDropout.Prediction again = McDropout.predict(net, x, 30);
+        assertAllClose(again.mean(), p.mean(), 0, 0);
+        assertAllClose(again.std(), p.std(), 0, 0);
         assertThatThrownBy(() -> McDropout.predict(trained(false), x, 5)).hasMessageContaining("no dropout");
         assertThatThrownBy(() -> McDropout.predict(net, x, 1)).hasMessageContaining("at least 2");
     }
