@@ -104,7 +104,7 @@ class SheetlabCliTest {
         assertThat(unknown.err()).contains("unknown model").contains("final-q5").doesNotContain("\tat ");
         Run badOption = run("final-q5", "--epochs", "-3", "--output-dir", tmp.resolve("bad").toString());
         assertThat(badOption.code()).isEqualTo(2);
-        assertThat(badOption.err()).contains("--epochs must be >= 1");
+        assertThat(badOption.err()).contains("epochs (--epochs) must be >= 1");
         Run resumeWithoutDir = run("final-q5", "--resume");
         assertThat(resumeWithoutDir.code()).isEqualTo(2);
         assertThat(resumeWithoutDir.err()).contains("--output-dir");

@@ -16,11 +16,7 @@ class InitExperimentTest {
     @Test
     void zeroInitIsStuckLargeInitExplodesHeAndXavierLearn() throws Exception {
         InitExperiment.Options o = new InitExperiment.Options();
-        o.outputDir = tmp.resolve("run");
-        o.epochs = 1;
-        o.maxBatches = 30;
-        o.quiet = true;
-        o.checkpointEvery = 0;
+        org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("run"), 1, 30, 128);
         InitExperiment.Result r = InitExperiment.run(o);
         assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("zero", "large N(0,1)", "xavier", "he");
         // zero: every activation is 0 (no signal: the symmetry problem), the loss stays at ln 10
@@ -31,7 +27,12 @@ class InitExperimentTest {
         double[] he = r.activationStd().get("he");
         assertThat(large[1]).isGreaterThan(large[0]).isGreaterThan(10 * he[0]);
         assertThat(he[0]).isBetween(0.05, 2.0);
+        // the listener's own file in each variant holds the same initial row, then one row per epoch
+        var stats = org.sheetlab.train.run.RunDirectory.JSON.readTree(tmp.resolve("run").resolve("he")
+                .resolve("activation-stats.json").toFile());
+        assertThat(stats.at("/std/init/0").asDouble()).isEqualTo(he[0]);
+        assertThat(stats.get("std").size()).isEqualTo(2);
         assertThat(r.rows().get(3).testAccuracy()).isGreaterThan(r.rows().get(0).testAccuracy());
-        assertThat(o.outputDir.resolve("activations.png")).exists();
+        assertThat(o.run.outputDir.resolve("activations.png")).exists();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.sheetlab.train.run.RunDirectory;
 import org.junit.jupiter.api.io.TempDir;
 
 /** newton on the real breast-cancer data, 8 iterations. */
@@ -15,16 +16,27 @@ class NewtonExperimentTest {
     @Test
     void fullNewtonBeatsFirstOrderMethodsPerIteration() throws Exception {
         NewtonExperiment.Options o = new NewtonExperiment.Options();
-        o.outputDir = tmp.resolve("run");
-        o.epochs = 8;
+        o.run.outputDir = tmp.resolve("run");
+        o.run.quiet = true;
+        o.loop.epochs = 8;
         NewtonExperiment.Result r = NewtonExperiment.run(o);
         assertThat(r.curves()).extracting(NewtonExperiment.Curve::method)
-                .containsExactly("Newton (full)", "Newton (block)", "SGD", "Adam");
+                .containsExactly("newton-full", "newton-block", "sgd", "adam");
         NewtonExperiment.Curve full = r.curves().get(0);
         assertThat(full.loss()).hasSize(9);
         assertThat(full.last()).isLessThan(full.loss()[0]);
         assertThat(full.last()).isLessThan(r.curves().get(2).last()).isLessThan(r.curves().get(3).last());
-        assertThat(r.kappaStart()).isGreaterThan(1); // κ of the damped Hessian, which is positive definite
-        assertThat(ImageIO.read(o.outputDir.resolve("newton.png").toFile()).getWidth()).isGreaterThan(1000);
+        // κ of the damped Hessian H + I, recomputed from the eigenvalues written to metrics.json
+        var m = RunDirectory.JSON.readTree(o.run.outputDir.resolve("metrics.json").toFile());
+        double min = m.get("hessianLambdaMinStart").asDouble();
+        double max = m.get("hessianLambdaMaxStart").asDouble();
+        assertThat(min).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-3)); // the 2-class softmax is singular
+        assertThat(r.kappaStart()).isFinite().isEqualTo((max + 1) / (min + 1));
+        assertThat(r.kappaEnd()).isFinite().isLessThan(r.kappaStart());
+        for (String method : java.util.List.of("newton-full", "newton-block", "sgd", "adam")) {
+            assertThat(o.run.outputDir.resolve(method).resolve("metrics.json")).isRegularFile();
+            assertThat(o.run.outputDir.resolve(method).resolve("checkpoint.zip")).isRegularFile();
+        }
+        assertThat(ImageIO.read(o.run.outputDir.resolve("newton.png").toFile()).getWidth()).isGreaterThan(1000);
     }
 }

@@ -18,12 +18,8 @@ class PoolingExperimentTest {
 
     private PoolingExperiment.Options smoke(Path out) {
         PoolingExperiment.Options o = new PoolingExperiment.Options();
-        o.outputDir = out;
+        org.sheetlab.experiments.Smoke.set(o.run, o.loop, out, 1, 3, 32);
         o.variants = List.of("max", "p2", "logavg");
-        o.maxBatches = 3;
-        o.batchSize = 32;
-        o.quiet = true;
-        o.checkpointEvery = 0;
         return o;
     }
 
@@ -38,7 +34,7 @@ class PoolingExperimentTest {
             assertThat(out.resolve(v).resolve("metrics.json")).exists();
             assertThat(java.nio.file.Files.readString(out.resolve(v).resolve("parameters.txt"))).contains("46,730");
         }
-        JsonNode summary = RunDirectory.JSON.readTree(out.resolve("summary.json").toFile());
+        JsonNode summary = RunDirectory.JSON.readTree(out.resolve("metrics.json").toFile());
         assertThat(summary.get("variants")).hasSize(3);
         assertThat(ImageIO.read(out.resolve("comparison.png").toFile()).getWidth()).isGreaterThan(800);
         assertThat(RunDirectory.JSON.readTree(out.resolve("run.json").toFile()).get("status").asText())
@@ -46,7 +42,7 @@ class PoolingExperimentTest {
 
         // resuming a finished run reloads every variant without training and reproduces the table
         PoolingExperiment.Options again = smoke(out);
-        again.resume = true;
+        again.loop.resume = true;
         assertThat(PoolingExperiment.run(again).rows()).extracting(Comparison.Row::testAccuracy)
                 .containsExactlyElementsOf(r.rows().stream().map(Comparison.Row::testAccuracy).toList());
     }

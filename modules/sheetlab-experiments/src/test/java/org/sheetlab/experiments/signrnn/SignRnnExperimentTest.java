@@ -17,11 +17,8 @@ class SignRnnExperimentTest {
     @Test
     void signStatesAreExactlyPlusMinusOneAndTanhStatesAreNot() throws Exception {
         SignRnnExperiment.Options o = new SignRnnExperiment.Options();
-        o.outputDir = tmp.resolve("run");
-        o.maxBatches = 4;
+        org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("run"), 1, 4, 64);
         o.hidden = 16;
-        o.quiet = true;
-        o.checkpointEvery = 0;
         SignRnnExperiment.Result r = SignRnnExperiment.run(o);
         assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("sign", "tanh");
         double[] sign = r.stateHistograms().get("sign");
@@ -29,7 +26,7 @@ class SignRnnExperimentTest {
         assertThat(Arrays.stream(sign).sum()).isCloseTo(1.0, within(1e-9));
         assertThat(sign[0] + sign[sign.length - 1]).isCloseTo(1.0, within(1e-12)); // only −1 and +1
         assertThat(tanh[0] + tanh[tanh.length - 1]).isLessThan(0.99);
-        assertThat(ImageIO.read(o.outputDir.resolve("states.png").toFile())).isNotNull();
-        assertThat(o.outputDir.resolve("sign").resolve("model.zip")).exists();
+        assertThat(ImageIO.read(o.run.outputDir.resolve("states.png").toFile())).isNotNull();
+        assertThat(o.run.outputDir.resolve("sign").resolve("model.zip")).exists();
     }
 }
