@@ -67,6 +67,28 @@ public final class SheetlabCli {
                 + help.commandList(tools);
     }
 
+    /**
+     * A bad option or parameter (not a number, unknown, missing): one line naming the command, the problem and where
+     * the options are listed, exit code 2, instead of picocli's default of the whole usage message.
+     */
+    static int badParameter(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String message = ex.getMessage() == null ? "invalid input"
+                : ex.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+        if (!message.isEmpty()) {
+            message = Character.toLowerCase(message.charAt(0)) + message.substring(1);
+        }
+        StringBuilder line = new StringBuilder(cmd.getCommandName()).append(": ").append(message);
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            line.append(" (did you mean ").append(String.join(" or ", unmatched.getSuggestions().stream().limit(3)
+                    .toList())).append("?)");
+        }
+        line.append("; see '").append(cmd.getCommandSpec().qualifiedName()).append(" --help'");
+        cmd.getErr().println(cmd.getColorScheme().errorText(line.toString()));
+        cmd.getErr().flush();
+        return 2;
+    }
+
     /** The configured command line, with every experiment registered as a subcommand. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(SheetlabCli.class);
@@ -75,11 +97,14 @@ public final class SheetlabCli {
         }
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING, help -> "");
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, SheetlabCli::commandList);
+        cli.setParameterExceptionHandler(SheetlabCli::badParameter);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof DatasetException
                     || ex instanceof TrainingDivergedException) {
                 commandLine.getErr().println(commandLine.getColorScheme().errorText(
-                        commandLine.getCommandName() + ": " + ex.getMessage()));
+                        commandLine.getCommandName() + ": " + String.valueOf(ex.getMessage()).strip()
+                                .replaceAll("\\s*\\R\\s*", " ")));
+                commandLine.getErr().flush();
                 return 2;
             }
             throw ex;

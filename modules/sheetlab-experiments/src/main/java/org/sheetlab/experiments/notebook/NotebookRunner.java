@@ -16,8 +16,12 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Timer;
-import java.util.TimerTask;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -32,8 +36,11 @@ import org.sheetlab.train.run.RunDirectory;
  *
  * <p>Per code cell: a line-magic cell ({@code %jars a.jar dir/}) is applied; other magics are rejected with the fix;
  * Java source is split into complete snippets and evaluated in order. A rejected snippet (compile error), an
- * exception, or an unresolved reference fails the notebook. stdout, {@code display(...)} output and the value of a
- * final expression are recorded as the cell's outputs.
+ * exception, an unresolved reference, or a cell that runs past its time limit (it is stopped) fails the notebook.
+ * stdout, {@code display(...)} output and the value of a final expression are recorded as the cell's outputs.
+ *
+ * <p>Snippets run on JShell's local execution engine, in this JVM (no remote execution JVM is started): a stopped
+ * snippet's thread is ended with {@link JShell#stop()}.
  */
 public final class NotebookRunner implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +55,16 @@ public final class NotebookRunner implements AutoCloseable {
     private final JShell shell;
     private final Path baseDir;
     private final long cellTimeoutMillis;
+    /** Cells are evaluated here, so that a cell past its time limit cannot hold up the runner. */
+    private final ExecutorService cellThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "notebook-cell");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Why this runner can run no more cells (a cell that ignored its stop request), or null. */
+    private volatile String broken;
+    /** How long a stopped cell has to end before the runner gives up on it. */
+    static final long STOP_GRACE_MILLIS = 10_000;
 
     /**
      * @param baseDir directory that relative paths in magics resolve against (the notebook's folder)
@@ -89,6 +106,9 @@ public final class NotebookRunner implements AutoCloseable {
         JsonNode cells = root.get("cells");
         if (cells == null || !cells.isArray()) {
             return new Outcome(notebook, 0, "no 'cells' array: not a Jupyter notebook");
+        }
+        if (broken != null) {
+            return new Outcome(notebook, 0, "not run: this runner is unusable (" + broken + ")");
         }
         int count = 0;
         String error = null;
@@ -136,50 +156,17 @@ public final class NotebookRunner implements AutoCloseable {
         PrintStream originalOut = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream tee = new PrintStream(new TeeStream(originalOut, captured), true, StandardCharsets.UTF_8);
-        Timer watchdog = new Timer("notebook-cell-watchdog", true);
-        watchdog.schedule(new TimerTask() {
-            @Override
-            public void run() {
-                shell.stop();
-            }
-        }, cellTimeoutMillis);
-        String error = null;
+        String error;
         String lastValue = null;
         System.setOut(tee);
         try {
-            String remaining = source;
-            SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-            while (!remaining.isBlank() && error == null) {
-                SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-                if (!info.completeness().isComplete()) {
-                    error = "incomplete Java source (a missing ';' or '}'?): " + remaining.strip();
-                    break;
-                }
-                lastValue = null;
-                for (SnippetEvent event : shell.eval(info.source())) {
-                    if (event.causeSnippet() != null) {
-                        continue; // an update to a dependent snippet, not this one
-                    }
-                    if (event.status() == Snippet.Status.REJECTED) {
-                        error = "compile error: " + diagnostics(event.snippet());
-                    } else if (event.exception() != null) {
-                        error = describe(event.exception());
-                    } else if (event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED
-                            || event.status() == Snippet.Status.RECOVERABLE_DEFINED) {
-                        error = "unresolved reference: " + shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet)
-                                event.snippet()).collect(Collectors.joining(", "));
-                    } else if (event.snippet().kind() == Snippet.Kind.EXPRESSION
-                            || event.snippet().kind() == Snippet.Kind.VAR
-                                    && event.snippet().subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
-                        lastValue = event.value();
-                    }
-                }
-                remaining = info.remaining();
-            }
+            Future<String[]> evaluation = cellThread.submit(() -> evaluate(source));
+            String[] result = awaitCell(evaluation, executionCount);
+            error = result[0];
+            lastValue = result[1];
         } finally {
             System.out.flush();
             System.setOut(originalOut);
-            watchdog.cancel();
         }
         String text = captured.toString(StandardCharsets.UTF_8);
         if (!text.isEmpty()) {
@@ -210,6 +197,79 @@ public final class NotebookRunner implements AutoCloseable {
             e.putArray("traceback").add(error);
         }
         return error;
+    }
+
+    /**
+     * Waits for a cell's evaluation. At the time limit the snippet is stopped ({@link JShell#stop()}, which JShell
+     * reports as a normal completion, so the time-out is recorded here) and the cell fails; if the snippet does not
+     * stop within {@link #STOP_GRACE_MILLIS}, this runner is marked unusable and the cell fails all the same.
+     *
+     * @return {error or null, value of the last expression or null}
+     */
+    private String[] awaitCell(Future<String[]> evaluation, int executionCount) {
+        try {
+            try {
+                return evaluation.get(cellTimeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                shell.stop();
+                String limit = "stopped after its time limit of " + describeMillis(cellTimeoutMillis)
+                        + " (raise it with --cell-timeout, or make the cell faster)";
+                try {
+                    evaluation.get(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                    return new String[] {"timed out: " + limit, null};
+                } catch (TimeoutException stillRunning) {
+                    broken = "cell " + executionCount + " did not stop after its time limit";
+                    return new String[] {"timed out: " + limit + "; it ignored the stop request for "
+                            + describeMillis(STOP_GRACE_MILLIS) + " and is still running", null};
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shell.stop();
+            return new String[] {"interrupted", null};
+        } catch (ExecutionException e) {
+            return new String[] {"notebook runner failure: " + describe(e.getCause()), null};
+        }
+    }
+
+    private static String describeMillis(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    /** Evaluates a cell's snippets in order on the cell thread; returns {error or null, last value or null}. */
+    private String[] evaluate(String source) {
+        String error = null;
+        String lastValue = null;
+        String remaining = source;
+        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+        while (!remaining.isBlank() && error == null) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+            if (!info.completeness().isComplete()) {
+                error = "incomplete Java source (a missing ';' or '}'?): " + remaining.strip();
+                break;
+            }
+            lastValue = null;
+            for (SnippetEvent event : shell.eval(info.source())) {
+                if (event.causeSnippet() != null) {
+                    continue; // an update to a dependent snippet, not this one
+                }
+                if (event.status() == Snippet.Status.REJECTED) {
+                    error = "compile error: " + diagnostics(event.snippet());
+                } else if (event.exception() != null) {
+                    error = describe(event.exception());
+                } else if (event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED
+                        || event.status() == Snippet.Status.RECOVERABLE_DEFINED) {
+                    error = "unresolved reference: " + shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet)
+                            event.snippet()).collect(Collectors.joining(", "));
+                } else if (event.snippet().kind() == Snippet.Kind.EXPRESSION
+                        || event.snippet().kind() == Snippet.Kind.VAR
+                                && event.snippet().subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
+                    lastValue = event.value();
+                }
+            }
+            remaining = info.remaining();
+        }
+        return new String[] {error, lastValue};
     }
 
     private String magic(String cell) {
@@ -287,7 +347,10 @@ public final class NotebookRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        shell.close();
+        cellThread.shutdownNow();
+        if (broken == null) {
+            shell.close();
+        }
     }
 
     /** Copies writes to two streams (the console and the cell's captured output). */

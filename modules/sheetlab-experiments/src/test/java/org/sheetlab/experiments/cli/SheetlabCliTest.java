@@ -110,4 +110,61 @@ class SheetlabCliTest {
         assertThat(resumeWithoutDir.err()).contains("--output-dir");
         assertThat(Files.exists(tmp.resolve("bad").resolve("checkpoint.zip"))).isFalse();
     }
+
+    /** Exit code 2 and exactly one line on stderr, no stack trace; returns that line. */
+    private static String oneLineError(Run r) {
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().lines().filter(l -> !l.isBlank())).as(r.err()).hasSize(1);
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("at org.").doesNotContain("Usage:");
+        return r.err().strip();
+    }
+
+    @Test
+    void aNonNumberOptionValueIsOneLineNotTheUsage() {
+        assertThat(oneLineError(run("final-q5", "--epochs", "abc"))).isEqualTo(
+                "final-q5: invalid value for option '--epochs': 'abc' is not an int; see 'sheetlab final-q5 --help'");
+    }
+
+    @Test
+    void anUnknownOptionIsOneLineWithTheHelpCommand() {
+        assertThat(oneLineError(run("final-q5", "--epoch", "3"))).startsWith("final-q5: unknown option").contains("'--epoch'")
+                .contains("did you mean --epochs").endsWith("see 'sheetlab final-q5 --help'");
+        assertThat(oneLineError(run("count"))).startsWith("count: missing required parameter")
+                .endsWith("see 'sheetlab count --help'");
+    }
+
+    @Test
+    void anUnwritableOutputFolderIsOneLine() throws java.io.IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a folder");
+        assertThat(oneLineError(run("final-q5", "--epochs", "1", "--output-dir", file.resolve("run").toString())))
+                .startsWith("final-q5: cannot create the run folder " + file.resolve("run"))
+                .endsWith("choose a writable --output-dir");
+    }
+
+    @Test
+    void aCorruptCheckpointIsOneLine() throws java.io.IOException {
+        Path dir = Files.createDirectories(tmp.resolve("corrupt"));
+        Files.writeString(dir.resolve("run.json"), "{}");
+        Files.write(dir.resolve("checkpoint.zip"), new byte[] {'P', 'K', 3, 4, 1, 2, 3});
+        assertThat(oneLineError(run("final-q5", "--epochs", "1", "--max-batches", "2", "--quiet", "--resume",
+                "--output-dir", dir.toString()))).contains("checkpoint " + dir.resolve("checkpoint.zip"))
+                .contains("corrupt");
+    }
+
+    @Test
+    void aCorruptIdxFileIsOneLine() throws java.io.IOException {
+        Path installed = org.sheetlab.data.fashionmnist.FashionMnist.locate().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(installed != null, "Fashion-MNIST is not installed");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        try (java.util.stream.Stream<Path> files = Files.list(installed)) {
+            for (Path f : files.toList()) {
+                if (!f.getFileName().toString().startsWith("t10k-labels")) {
+                    Files.copy(f, data.resolve(f.getFileName()));
+                }
+            }
+        }
+        Files.write(data.resolve("t10k-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 3, 1, 2});
+        assertThat(oneLineError(run("final-q5", "--epochs", "1", "--max-batches", "2", "--quiet", "--data-dir",
+                data.toString(), "--output-dir", tmp.resolve("idx").toString()))).contains("t10k-labels-idx1-ubyte");
+    }
 }

@@ -28,6 +28,16 @@ final class PackagedJar {
                 .redirectOutput(log.toFile());
     }
 
+    /**
+     * The same JVM with stdout and stderr in separate files and {@code OMP_NUM_THREADS=1} (as the launcher scripts
+     * set it), so that stderr holds only what the run reports.
+     */
+    static ProcessBuilder commandSeparately(Path stdout, Path stderr, String... args) {
+        ProcessBuilder pb = command(stdout, args).redirectErrorStream(false).redirectError(stderr.toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        return pb;
+    }
+
     static String log(Path log) throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
     }

@@ -1,6 +1,7 @@
 package org.sheetlab.experiments.notebook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,5 +82,35 @@ class NotebookRunnerTest {
         assertThat(run(notebook("%jars foo.jar\nint x = 1;"), false).error()).contains("stand alone");
         assertThat(run(notebook("%maven org.foo:bar:1.0"), false).error()).contains("unsupported magic %maven");
         assertThat(run(notebook("%jars nowhere/"), false).error()).contains("no jar found");
+    }
+
+    /** JShell reports a stopped snippet as completed; the runner must still fail the notebook on its time limit. */
+    @Test
+    void aCellPastItsTimeLimitIsStoppedAndFailsTheNotebook() throws IOException {
+        Path nb = notebook("int before = 1;", "while (true) {}", "int after = 2;");
+        long t0 = System.nanoTime();
+        NotebookRunner.Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (NotebookRunner r = new NotebookRunner(tmp, 1_000)) {
+                return r.run(nb, false);
+            }
+        });
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(o.ok()).isFalse();
+        assertThat(o.cellsRun()).as("the cell after the stopped one does not run").isEqualTo(2);
+        assertThat(o.error()).startsWith("cell 2: timed out").contains("time limit of 1 s").contains("--cell-timeout");
+        assertThat(seconds).as("returns soon after the 1 s limit").isLessThan(1 + NotebookRunner.STOP_GRACE_MILLIS / 1e3);
+        // the snippet's thread (JShell's local execution engine runs it in this JVM) has ended, not kept spinning
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive() && t.getThreadGroup() != null
+                && t.getThreadGroup().getName().startsWith("JShell"));
+    }
+
+    @Test
+    void aNotebookWithinItsTimeLimitPasses() throws IOException {
+        NotebookRunner.Outcome o;
+        try (NotebookRunner r = new NotebookRunner(tmp, 5_000)) {
+            o = r.run(notebook("long s = 0;", "for (int i = 0; i < 1000; i++) { s += i; }", "s"), false);
+        }
+        assertThat(o.error()).isNull();
+        assertThat(o.cellsRun()).isEqualTo(3);
     }
 }

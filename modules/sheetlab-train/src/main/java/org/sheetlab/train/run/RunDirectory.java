@@ -24,7 +24,12 @@ public final class RunDirectory {
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create run folder " + this.root + ": " + e.getMessage(), e);
+            throw new RunFolderException("cannot create the run folder " + this.root + ": " + reason(e, this.root)
+                    + "; choose a writable --output-dir", e);
+        }
+        if (!Files.isWritable(this.root)) {
+            throw new RunFolderException("cannot write to the run folder " + this.root
+                    + ": permission denied; choose a writable --output-dir", null);
         }
     }
 
@@ -68,8 +73,8 @@ public final class RunDirectory {
             makeReadable(tmp);
             moveAtomically(tmp, target);
             return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        } catch (IOException | UncheckedIOException e) {
+            throw writeFailure(target, tmp, e);
         } finally {
             if (tmp != null) {
                 try {
@@ -79,6 +84,79 @@ public final class RunDirectory {
                 }
             }
         }
+    }
+
+    /** The name the trainer gives its checkpoint; a failed write names it when it is there to resume from. */
+    static final String CHECKPOINT = "checkpoint.zip";
+
+    /** One line: which file, why, how much space it needed, and what is still intact. */
+    private RunFolderException writeFailure(Path target, Path tmp, Exception e) {
+        long reached = -1;
+        try {
+            if (tmp != null && Files.exists(tmp)) {
+                reached = Files.size(tmp);
+            }
+        } catch (IOException ignored) {
+            // the size is only for the message
+        }
+        Path checkpoint = root.resolve(CHECKPOINT);
+        String intact = Files.isRegularFile(checkpoint)
+                ? "the last good checkpoint " + checkpoint + " is intact: continue with --output-dir " + root
+                        + " --resume"
+                : "no checkpoint was written yet, so start again (in another --output-dir or after removing " + root
+                        + ")";
+        if (isNoSpace(e)) {
+            String store = "the file system";
+            long free = -1;
+            try {
+                java.nio.file.FileStore fs = Files.getFileStore(root);
+                store = "the file system of " + root + " (" + fs.name() + ")";
+                free = fs.getUsableSpace();
+            } catch (IOException ignored) {
+                // the store is only for the message
+            }
+            return new RunFolderException("cannot write " + target + ": no space left on " + store + ": it needed "
+                    + "more than the " + bytes(reached) + " written" + (free >= 0 ? " (" + bytes(free) + " free)" : "")
+                    + "; free some space; " + intact, e);
+        }
+        return new RunFolderException("cannot write " + target + ": " + reason(e, target) + "; check the "
+                + "--output-dir folder (permissions, space); " + intact, e);
+    }
+
+    private static boolean isNoSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String bytes(long n) {
+        if (n < 0) {
+            return "an unknown size";
+        }
+        return n < 1024 ? n + " bytes" : String.format(java.util.Locale.ROOT, "%,d KiB", (n + 1023) / 1024);
+    }
+
+    /** A human reason for an I/O failure; Java's messages are often just the path. */
+    static String reason(Throwable e, Path subject) {
+        Throwable cause = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        if (cause instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (cause instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " exists and is not a folder";
+        }
+        if (cause instanceof java.nio.file.NoSuchFileException f) {
+            return f.getFile() + " does not exist";
+        }
+        if (cause instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            boolean named = f.getFile() == null || f.getFile().equals(subject.toString());
+            return (named ? "" : f.getFile() + ": ") + f.getReason();
+        }
+        String m = cause.getMessage();
+        return m == null ? cause.getClass().getSimpleName() : m.replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** Writes a UTF-8 text file atomically. */

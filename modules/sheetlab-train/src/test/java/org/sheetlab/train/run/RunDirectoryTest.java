@@ -35,4 +35,44 @@ class RunDirectoryTest {
         assertThat(Files.readString(p)).isEqualTo("hello");
         assertThat(Files.getPosixFilePermissions(p).toString()).contains("OTHERS_READ");
     }
+
+    /** A full disk: one line naming the file, the space it needed, and the checkpoint that is still good. */
+    @Test
+    void aFullDiskNamesTheFileTheSpaceAndTheIntactCheckpoint() throws IOException {
+        RunDirectory run = new RunDirectory(tmp.resolve("r"));
+        Path checkpoint = run.writeText(RunDirectory.CHECKPOINT, "good checkpoint");
+        assertThatThrownBy(() -> run.writeFile(RunDirectory.CHECKPOINT, f -> {
+            Files.write(f, new byte[3000]);
+            throw new IOException("No space left on device");
+        })).isInstanceOf(RunFolderException.class)
+                .hasMessageStartingWith("cannot write " + checkpoint + ": no space left on the file system of "
+                        + run.root())
+                .hasMessageContaining("it needed more than the 3 KiB written")
+                .hasMessageContaining("the last good checkpoint " + checkpoint + " is intact")
+                .hasMessageEndingWith("--output-dir " + run.root() + " --resume")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(Files.readString(checkpoint)).isEqualTo("good checkpoint");
+        try (var files = Files.list(run.root())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(RunDirectory.CHECKPOINT);
+        }
+    }
+
+    @Test
+    void aFullDiskBeforeAnyCheckpointSaysSo() {
+        RunDirectory run = new RunDirectory(tmp.resolve("r"));
+        assertThatThrownBy(() -> run.write("model.zip", out -> {
+            throw new IOException("No space left on device");
+        })).isInstanceOf(RunFolderException.class).hasMessageContaining("no space left")
+                .hasMessageContaining("no checkpoint was written yet");
+    }
+
+    @Test
+    void aFolderThatCannotBeCreatedIsNamed() throws IOException {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertThatThrownBy(() -> new RunDirectory(file.resolve("run"))).isInstanceOf(RunFolderException.class)
+                .hasMessage("cannot create the run folder " + file.resolve("run") + ": Not a directory; choose a "
+                        + "writable --output-dir");
+        assertThatThrownBy(() -> new RunDirectory(file)).isInstanceOf(RunFolderException.class)
+                .hasMessageContaining("exists and is not a folder");
+    }
 }
