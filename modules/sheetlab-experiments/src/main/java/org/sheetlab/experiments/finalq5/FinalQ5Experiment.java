@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
@@ -57,6 +58,10 @@ public final class FinalQ5Experiment implements Callable<Integer> {
                 + "(default: ${DEFAULT-VALUE}; 1 = constant).")
         public double lrDecay = 0.85;
 
+        @Option(names = "--graph", description = "Train the same network as a ComputationGraph "
+                + "(input → dense1 → dense2 → output; same initial weights as the MultiLayerNetwork).")
+        public boolean graph;
+
         @Mixin
         public DataDirOption dataDir = new DataDirOption();
 
@@ -93,16 +98,27 @@ public final class FinalQ5Experiment implements Callable<Integer> {
         TrainingConfig config = ExperimentRun.config(o.run, o.loop);
         RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
         FashionMnist data = Datasets.fashionMnist(o.dataDir);
-        MultiLayerConfiguration conf = FinalQ5Network.builder().setInputSize(FashionMnist.HEIGHT * FashionMnist.WIDTH)
+        FinalQ5Network.Builder model = FinalQ5Network.builder().setInputSize(FashionMnist.HEIGHT * FashionMnist.WIDTH)
                 .optOutputs(FashionMnist.NUM_CLASSES).optSeed(o.run.seed)
-                .optUpdater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, lr, o.lrDecay))).build();
-        InputType input = InputType.feedForward(784);
+                .optUpdater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, lr, o.lrDecay)));
         Map<String, Object> dataset = Map.of("dataset", "Fashion-MNIST 60000/10000");
         ExperimentRun.writeRunJson(run, NAME, "running", o, config, dataset);
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        NetworkCount count = NetworkCounter.count(conf, input);
-        TrainingResult result = ExperimentRun.train(run, NAME, config, count, NetworkStep.of(net),
+        NetworkStep step;
+        NetworkCount count;
+        if (o.graph) {
+            ComputationGraphConfiguration conf = model.buildGraph();
+            ComputationGraph graph = new ComputationGraph(conf);
+            graph.init();
+            step = NetworkStep.of(graph);
+            count = NetworkCounter.count(conf, model.inputType());
+        } else {
+            MultiLayerConfiguration conf = model.build();
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init();
+            step = NetworkStep.of(net);
+            count = NetworkCounter.count(conf, model.inputType());
+        }
+        TrainingResult result = ExperimentRun.train(run, NAME, config, count, step,
                 data.train().shuffledSource(config.batchSize(), config.seed()),
                 ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())));
         Map<String, Object> extra = new LinkedHashMap<>(dataset);

@@ -3,30 +3,52 @@ package org.sheetlab.experiments.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sheetlab.train.Checkpoints;
 import org.sheetlab.train.run.RunDirectory;
-import org.sheetlab.experiments.train.Trainer;
 
 /**
- * A final-q5 run killed with SIGKILL mid-epoch and restarted with --resume ends with exactly the metrics of an
- * uninterrupted run with the same options.
+ * Runs killed with SIGKILL mid-epoch and restarted with {@code --resume} end with exactly the trained weights (the
+ * {@code coefficients.bin} of every model.zip, byte for byte) and metrics of an uninterrupted run with the same
+ * options, on the packaged jar: final-q5 as a MultiLayerNetwork, final-q5 as a ComputationGraph ({@code --graph}),
+ * and newton, whose Newton steps are a training loop of their own ({@code NewtonStep}).
  */
 class KillAndResumeIT {
     @TempDir
     Path tmp;
 
-    private static final String[] OPTIONS = {"final-q5", "--epochs", "2", "--max-batches", "150", "--batch-size", "32",
-            "--checkpoint-every", "10", "--quiet"};
+    /** The options, the sub-folder whose checkpoint is watched, and the model folders to compare. */
+    private record Scenario(List<String> args, String watched, List<String> models) {}
 
-    private static String[] with(String... extra) {
-        String[] all = new String[OPTIONS.length + extra.length];
-        System.arraycopy(OPTIONS, 0, all, 0, OPTIONS.length);
-        System.arraycopy(extra, 0, all, OPTIONS.length, extra.length);
-        return all;
+    private static Scenario scenario(String name) {
+        return switch (name) {
+            case "mlp" -> new Scenario(List.of("final-q5", "--epochs", "2", "--max-batches", "150", "--batch-size",
+                    "32", "--checkpoint-every", "50", "--quiet"), "", List.of(""));
+            case "graph" -> new Scenario(List.of("final-q5", "--graph", "--epochs", "2", "--max-batches", "150",
+                    "--batch-size", "32", "--checkpoint-every", "50", "--quiet"), "", List.of(""));
+            case "newton" -> new Scenario(List.of("newton", "--epochs", "3", "--batch-size", "16",
+                    "--checkpoint-every", "5", "--quiet"), "newton-full",
+                    List.of("newton-full", "newton-block", "sgd", "adam"));
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    private static String[] args(Scenario s, String... extra) {
+        List<String> all = new java.util.ArrayList<>(s.args());
+        all.addAll(List.of(extra));
+        return all.toArray(String[]::new);
     }
 
     private static void runToEnd(ProcessBuilder pb, Path log) throws Exception {
@@ -35,38 +57,63 @@ class KillAndResumeIT {
         assertThat(p.exitValue()).as(PackagedJar.log(log)).isZero();
     }
 
-    @Test
-    void killedRunResumesToTheSameResult() throws Exception {
+    /** The raw parameter bytes of a ModelSerializer zip. */
+    private static byte[] coefficients(Path zip) throws IOException {
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            ZipEntry e = z.getEntry("coefficients.bin");
+            assertThat(e).as("coefficients.bin in " + zip).isNotNull();
+            try (InputStream in = z.getInputStream(e)) {
+                return in.readAllBytes();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "graph", "newton"})
+    void killedMidEpochResumesToTheSameWeights(String name) throws Exception {
+        Scenario s = scenario(name);
         Path killed = tmp.resolve("killed");
-        Process p = PackagedJar.command(tmp.resolve("a.log"), with("--output-dir", killed.toString())).start();
-        Path checkpoint = killed.resolve(Trainer.CHECKPOINT);
-        long deadline = System.currentTimeMillis() + 120_000;
+        Process p = PackagedJar.command(tmp.resolve("a.log"), args(s, "--output-dir", killed.toString())).start();
+        Path checkpoint = killed.resolve(s.watched()).resolve(Checkpoints.FILE);
+        long deadline = System.currentTimeMillis() + 180_000;
         while (!Files.exists(checkpoint) && p.isAlive() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
+            Thread.sleep(2);
         }
         assertThat(p.isAlive()).as("the run was still going when its first checkpoint appeared").isTrue();
         p.destroyForcibly(); // SIGKILL: no shutdown hooks, no chance to tidy up
         p.waitFor();
-        assertThat(Files.exists(killed.resolve("model.zip"))).as("the killed run had not finished").isFalse();
+        assertThat(killed.resolve(s.models().get(0)).resolve("model.zip")).as("the killed run had not finished")
+                .doesNotExist();
 
-        runToEnd(PackagedJar.command(tmp.resolve("b.log"), with("--output-dir", killed.toString(), "--resume")),
-                tmp.resolve("b.log"));
-        assertThat(PackagedJar.log(tmp.resolve("b.log"))).contains("resuming");
+        Path resumeLog = tmp.resolve("b.log");
+        runToEnd(PackagedJar.command(resumeLog, args(s, "--output-dir", killed.toString(), "--resume")), resumeLog);
+        Matcher m = Pattern.compile("resuming \\S+ at epoch (\\d+), batch (\\d+)").matcher(PackagedJar.log(resumeLog));
+        assertThat(m.find()).as(PackagedJar.log(resumeLog)).isTrue();
+        assertThat(Integer.parseInt(m.group(2))).as("the kill happened mid-epoch: the resumed run starts at a batch "
+                + "> 0").isGreaterThan(0);
 
         Path straight = tmp.resolve("straight");
-        runToEnd(PackagedJar.command(tmp.resolve("c.log"), with("--output-dir", straight.toString())),
+        runToEnd(PackagedJar.command(tmp.resolve("c.log"), args(s, "--output-dir", straight.toString())),
                 tmp.resolve("c.log"));
 
-        JsonNode a = RunDirectory.JSON.readTree(killed.resolve("metrics.json").toFile()).get("epochs");
-        JsonNode b = RunDirectory.JSON.readTree(straight.resolve("metrics.json").toFile()).get("epochs");
-        assertThat(a).hasSize(2);
-        for (int i = 0; i < 2; i++) {
-            for (String field : new String[] {"batches", "trainLoss", "testLoss", "testAccuracy"}) {
-                assertThat(a.get(i).get(field).asDouble()).as("epoch %d %s", i + 1, field)
-                        .isEqualTo(b.get(i).get(field).asDouble());
+        for (String model : s.models()) {
+            assertThat(coefficients(killed.resolve(model).resolve("model.zip"))).as(model + " weights")
+                    .isEqualTo(coefficients(straight.resolve(model).resolve("model.zip")));
+            JsonNode a = RunDirectory.JSON.readTree(killed.resolve(model).resolve("metrics.json").toFile())
+                    .get("epochs");
+            JsonNode b = RunDirectory.JSON.readTree(straight.resolve(model).resolve("metrics.json").toFile())
+                    .get("epochs");
+            assertThat(a.size()).isEqualTo(b.size()).isPositive();
+            for (int i = 0; i < a.size(); i++) {
+                var fields = a.get(i).fieldNames();
+                while (fields.hasNext()) {
+                    String f = fields.next();
+                    if (!f.equals("seconds") && !f.equals("samplesPerSecond")) {
+                        assertThat(a.get(i).get(f).asDouble()).as("%s epoch %d %s", model, i + 1, f)
+                                .isEqualTo(b.get(i).get(f).asDouble());
+                    }
+                }
             }
         }
-        assertThat(Files.readAllBytes(killed.resolve("parameters.txt")))
-                .isEqualTo(Files.readAllBytes(straight.resolve("parameters.txt")));
     }
 }

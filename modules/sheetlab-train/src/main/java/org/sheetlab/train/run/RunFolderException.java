@@ -1,4 +1,4 @@
-package org.sheetlab.experiments.run;
+package org.sheetlab.train.run;
 
 /**
  * A run folder cannot be created or a file in it cannot be written (no permission, not a folder, no space left).
