@@ -12,7 +12,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.sheetlab.models.NetworkBuilder;
+import org.sheetlab.models.AbstractNetworkBuilder;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Sheet, "Pooling Gradients" (Final Q1): a small CNN for 28×28 grey images whose two pooling layers are of one
@@ -42,25 +43,22 @@ public final class PoolingCnn {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder implements NetworkBuilder {
+    public static final class Builder extends AbstractNetworkBuilder<Builder> {
         private PoolingKind pooling;
-        private long seed = 42;
-        private IUpdater updater = new Adam(1e-3);
+
+        /** Adam(1e-3), FLOAT by default. */
+        Builder() {
+            super(new Adam(1e-3), DataType.FLOAT);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /** The kind of both pooling layers (2×2, stride 2). Required. */
         public Builder setPooling(PoolingKind pooling) {
             this.pooling = pooling;
-            return this;
-        }
-
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** The updater; Adam(1e-3) by default. */
-        public Builder optUpdater(IUpdater updater) {
-            this.updater = updater;
             return this;
         }
 
@@ -75,8 +73,7 @@ public final class PoolingCnn {
             if (pooling == null) {
                 throw new IllegalStateException("PoolingCnn: setPooling(kind) is required");
             }
-            return new NeuralNetConfiguration.Builder().seed(seed).updater(updater)
-                    .weightInit(WeightInit.RELU).list()
+            return base().weightInit(WeightInit.RELU).list()
                     .layer(new ConvolutionLayer.Builder(5, 5).name(LAYER_NAMES[0]).nOut(16).activation(Activation.RELU)
                             .build())
                     .layer(named(pooling.layer(2), LAYER_NAMES[1]))

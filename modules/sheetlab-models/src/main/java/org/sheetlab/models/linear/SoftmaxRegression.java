@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.sheetlab.models.NetworkBuilder;
+import org.sheetlab.models.FeedForwardBuilder;
 
 /**
  * Sheet, "Newton Step" / "Condition Number": softmax regression p̂ = softmax(W x + b) with categorical cross-entropy,
@@ -36,16 +36,16 @@ public final class SoftmaxRegression {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder implements NetworkBuilder {
-        private int inputSize = -1;
+    public static final class Builder extends FeedForwardBuilder<Builder> {
         private int outputs = 2;
-        private long seed = 42;
-        private IUpdater updater = new Sgd(0.1);
-        private DataType dataType = DataType.DOUBLE;
 
-        /** n_in, the number of features (30 for the breast-cancer data). Required. */
-        public Builder setInputSize(int inputSize) {
-            this.inputSize = inputSize;
+        /** Sgd(0.1) (Newton steps bypass it) and DOUBLE by default. */
+        Builder() {
+            super(new Sgd(0.1), DataType.DOUBLE);
+        }
+
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -55,41 +55,17 @@ public final class SoftmaxRegression {
             return this;
         }
 
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** The updater; Sgd(0.1) by default (Newton steps bypass it). */
-        public Builder optUpdater(IUpdater updater) {
-            this.updater = updater;
-            return this;
-        }
-
-        /** Network data type; DOUBLE by default. */
-        public Builder optDataType(DataType dataType) {
-            this.dataType = dataType;
-            return this;
-        }
-
-        /** feedForward(n_in). */
-        @Override
-        public InputType inputType() {
-            check();
-            return InputType.feedForward(inputSize);
-        }
-
         @Override
         public MultiLayerConfiguration build() {
             check();
-            return new NeuralNetConfiguration.Builder().seed(seed).dataType(dataType).updater(updater)
-                    .weightInit(WeightInit.XAVIER).list()
+            return base().weightInit(WeightInit.XAVIER).list()
                     .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(outputs)
                             .activation(Activation.SOFTMAX).build())
                     .setInputType(InputType.feedForward(inputSize)).build();
         }
 
-        private void check() {
+        @Override
+        protected void check() {
             if (inputSize < 1 || outputs < 2) {
                 throw new IllegalStateException("SoftmaxRegression: setInputSize(n_in) is required (>= 1) and outputs "
                         + "must be >= 2, got " + inputSize + ", " + outputs);

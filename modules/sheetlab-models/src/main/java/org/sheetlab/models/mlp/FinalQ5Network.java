@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.sheetlab.models.NetworkBuilder;
+import org.sheetlab.models.FeedForwardBuilder;
 
 /**
  * Sheet, "Parameter &amp; Activation Counting", Final Q5: xi = Input(400) → Dense(300, relu) → Dense(100, relu) →
@@ -51,19 +51,18 @@ public final class FinalQ5Network {
     }
 
     /** DJL-style builder: {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder implements NetworkBuilder {
-        private int inputSize = -1;
+    public static final class Builder extends FeedForwardBuilder<Builder> {
         private int[] hidden = {300, 100};
         private int outputs = 10;
-        private long seed = 42;
-        private IUpdater updater = new Adam(1e-3);
-        private DataType dataType = DataType.FLOAT;
         private IWeightInit weightInit = WeightInit.RELU.getWeightInitFunction();
         private Activation hiddenActivation = Activation.RELU;
 
-        /** n_in, the number of input features (400 on the sheet, 784 for Fashion-MNIST). Required. */
-        public Builder setInputSize(int inputSize) {
-            this.inputSize = inputSize;
+        Builder() {
+            super(new Adam(1e-3), DataType.FLOAT);
+        }
+
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -76,22 +75,6 @@ public final class FinalQ5Network {
         /** Number of softmax outputs (classes); 10 on the sheet. */
         public Builder optOutputs(int outputs) {
             this.outputs = outputs;
-            return this;
-        }
-
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder optUpdater(IUpdater updater) {
-            this.updater = updater;
-            return this;
-        }
-
-        /** Network data type (FLOAT by default; DOUBLE for gradient checks). */
-        public Builder optDataType(DataType dataType) {
-            this.dataType = dataType;
             return this;
         }
 
@@ -110,13 +93,6 @@ public final class FinalQ5Network {
         public Builder optHiddenActivation(Activation activation) {
             this.hiddenActivation = activation;
             return this;
-        }
-
-        /** feedForward(n_in). */
-        @Override
-        public InputType inputType() {
-            check();
-            return InputType.feedForward(inputSize);
         }
 
         /** The MultiLayerNetwork configuration: dense1 → dense2 → output. */
@@ -147,24 +123,18 @@ public final class FinalQ5Network {
                     .build();
         }
 
-        private void check() {
-            if (inputSize < 1) {
-                throw new IllegalStateException("FinalQ5Network: setInputSize(n_in) is required and must be >= 1, got "
-                        + inputSize);
-            }
+        @Override
+        protected void check() {
+            super.check();
             if (outputs < 2 || Arrays.stream(hidden).anyMatch(h -> h < 1)) {
                 throw new IllegalStateException("FinalQ5Network: hidden sizes must be >= 1 and outputs >= 2, got hidden "
                         + Arrays.toString(hidden) + ", outputs " + outputs);
             }
         }
 
-        private NeuralNetConfiguration.Builder base() {
-            return new NeuralNetConfiguration.Builder()
-                    .seed(seed)
-                    .dataType(dataType)
-                    .updater(updater)
-                    .weightInit(weightInit)
-                    .biasInit(0.0);
+        @Override
+        protected NeuralNetConfiguration.Builder base() {
+            return super.base().weightInit(weightInit).biasInit(0.0);
         }
 
         private DenseLayer dense1() {

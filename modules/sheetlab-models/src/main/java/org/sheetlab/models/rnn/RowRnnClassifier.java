@@ -13,7 +13,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.layers.recurrent.SignRnn;
-import org.sheetlab.models.NetworkBuilder;
+import org.sheetlab.models.AbstractNetworkBuilder;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Sheet, "Simple RNN" (Final Q7): reads a 28×28 image as 28 steps of 28 pixels ([B, 28, 28] NCW: features × time,
@@ -43,11 +44,19 @@ public final class RowRnnClassifier {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder implements NetworkBuilder {
+    public static final class Builder extends AbstractNetworkBuilder<Builder> {
         private Cell cell;
         private int hidden = 64;
-        private long seed = 42;
-        private IUpdater updater = new Adam(2e-3);
+
+        /** Adam(2e-3), FLOAT by default. */
+        Builder() {
+            super(new Adam(2e-3), DataType.FLOAT);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /** The recurrent cell. Required. */
         public Builder setCell(Cell cell) {
@@ -58,17 +67,6 @@ public final class RowRnnClassifier {
         /** Hidden state size h (64 by default). */
         public Builder optHidden(int hidden) {
             this.hidden = hidden;
-            return this;
-        }
-
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** The updater; Adam(2e-3) by default. */
-        public Builder optUpdater(IUpdater updater) {
-            this.updater = updater;
             return this;
         }
 
@@ -87,8 +85,7 @@ public final class RowRnnClassifier {
             Layer rnn = cell == Cell.SIGN
                     ? new SignRnn.Builder().name("sign_rnn").hiddenSize(hidden).nOut(hidden).build()
                     : new SimpleRnn.Builder().name("tanh_rnn").nOut(hidden).activation(Activation.TANH).build();
-            return new NeuralNetConfiguration.Builder().seed(seed).updater(updater)
-                    .weightInit(WeightInit.XAVIER).list()
+            return base().weightInit(WeightInit.XAVIER).list()
                     .layer(new LastTimeStep(rnn))
                     .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
                             .activation(Activation.SOFTMAX).build())

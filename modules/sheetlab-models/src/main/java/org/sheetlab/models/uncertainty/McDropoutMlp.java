@@ -11,7 +11,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.sheetlab.models.NetworkBuilder;
+import org.sheetlab.models.FeedForwardBuilder;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Sheet, "Regularization" Q4b (dropout kept on at test time) with "Batch Normalization": the MLP the MC-dropout
@@ -40,15 +41,16 @@ public final class McDropoutMlp {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder implements NetworkBuilder {
-        private int inputSize = -1;
+    public static final class Builder extends FeedForwardBuilder<Builder> {
         private double retain = 0.5;
-        private long seed = 42;
-        private IUpdater updater = new Adam(1e-3);
 
-        /** n_in (784 for Fashion-MNIST). Required. */
-        public Builder setInputSize(int inputSize) {
-            this.inputSize = inputSize;
+        /** Adam(1e-3), FLOAT by default. */
+        Builder() {
+            super(new Adam(1e-3), DataType.FLOAT);
+        }
+
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -58,28 +60,10 @@ public final class McDropoutMlp {
             return this;
         }
 
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** The updater; Adam(1e-3) by default. */
-        public Builder optUpdater(IUpdater updater) {
-            this.updater = updater;
-            return this;
-        }
-
-        /** feedForward(n_in). */
-        @Override
-        public InputType inputType() {
-            check();
-            return InputType.feedForward(inputSize);
-        }
-
         @Override
         public MultiLayerConfiguration build() {
             check();
-            return new NeuralNetConfiguration.Builder().seed(seed).updater(updater).weightInit(WeightInit.RELU).list()
+            return base().weightInit(WeightInit.RELU).list()
                     .layer(new DenseLayer.Builder().name(LAYER_NAMES[0]).nOut(300).activation(Activation.RELU).build())
                     .layer(new BatchNormalization.Builder().name(LAYER_NAMES[1]).build())
                     .layer(new DenseLayer.Builder().name(LAYER_NAMES[2]).nOut(100).activation(Activation.RELU)
@@ -90,7 +74,8 @@ public final class McDropoutMlp {
                     .setInputType(InputType.feedForward(inputSize)).build();
         }
 
-        private void check() {
+        @Override
+        protected void check() {
             if (inputSize < 1 || !(retain > 0 && retain < 1)) {
                 throw new IllegalStateException("McDropoutMlp: setInputSize(n_in) is required (>= 1) and the retain "
                         + "probability must be in (0, 1), got " + inputSize + ", " + retain);
