@@ -22,7 +22,8 @@ import org.sheetlab.testing.ReferenceValues;
 /** The sheet's core formulas against PyTorch/NumPy (sheet_core.py → sheet_core.json). */
 @ExtendWith(DoublePrecision.class)
 class SheetCoreReferenceTest {
-    private static final JsonNode REF = ReferenceValues.load("/reference/sheet_core.json").root();
+    private static final JsonNode REF =
+            ReferenceValues.load("/reference/sheet_core.json").root();
 
     private static INDArray arr(String... path) {
         JsonNode n = REF;
@@ -38,9 +39,14 @@ class SheetCoreReferenceTest {
         INDArray sig = Activation.SIGMOID.getActivationFunction().getActivation(z.dup(), false);
         assertAllClose(sig, arr("activations", "sigmoid"), 1e-12, 1e-15);
         assertAllClose(sig.mul(sig.rsub(1.0)), arr("activations", "sigmoidGrad"), 1e-12, 1e-15); // σ' = σ(1 − σ)
-        assertAllClose(Activation.RELU6.getActivationFunction().getActivation(z.dup(), false), arr("activations", "relu6"),
-                0, 0); // min(max(z, 0), 6): exact
-        INDArray sm = Activation.SOFTMAX.getActivationFunction().getActivation(z.reshape(1, z.length()).dup(), false);
+        assertAllClose(
+                Activation.RELU6.getActivationFunction().getActivation(z.dup(), false),
+                arr("activations", "relu6"),
+                0,
+                0); // min(max(z, 0), 6): exact
+        INDArray sm = Activation.SOFTMAX
+                .getActivationFunction()
+                .getActivation(z.reshape(1, z.length()).dup(), false);
         assertAllClose(sm.reshape(z.length()), arr("activations", "softmax"), 1e-12, 1e-15);
     }
 
@@ -53,8 +59,11 @@ class SheetCoreReferenceTest {
         assertAllClose(Hessian2x2.ofQuadratic(a, b, c), arr("newton", "hessian"), 1e-12, 1e-15);
         assertAllClose(Hessian2x2.inverseOfQuadratic(a, b, c), arr("newton", "inverse"), 1e-12, 1e-15);
         INDArray w0 = arr("newton", "w0");
-        assertAllClose(SecondOrder.newtonStep(w0, Hessian2x2.ofQuadratic(a, b, c), arr("newton", "gradient"), 0),
-                arr("newton", "step"), 1e-10, 1e-12);
+        assertAllClose(
+                SecondOrder.newtonStep(w0, Hessian2x2.ofQuadratic(a, b, c), arr("newton", "gradient"), 0),
+                arr("newton", "step"),
+                1e-10,
+                1e-12);
     }
 
     @Test
@@ -62,8 +71,11 @@ class SheetCoreReferenceTest {
         INDArray ev = SecondOrder.eigenvalues(arr("eigen", "matrix"));
         assertAllClose(Nd4j.sort(ev.reshape(ev.length()), true), arr("eigen", "eigenvalues"), 1e-10, 1e-12);
         double kappa = SecondOrder.conditionNumber(arr("eigen", "matrix"));
-        assertThat(kappa).isFinite().isCloseTo(REF.at("/eigen/kappa").asDouble(),
-                within(1e-10 * REF.at("/eigen/kappa").asDouble()));
+        assertThat(kappa)
+                .isFinite()
+                .isCloseTo(
+                        REF.at("/eigen/kappa").asDouble(),
+                        within(1e-10 * REF.at("/eigen/kappa").asDouble()));
         INDArray out = new BlockDiagonalHessian(arr("blockDiagonal", "blocks")).inverseTimes(arr("blockDiagonal", "g"));
         assertAllClose(out, arr("blockDiagonal", "inverseTimes"), 1e-10, 1e-12);
     }
@@ -71,8 +83,12 @@ class SheetCoreReferenceTest {
     @Test
     void expectedCalibrationError() {
         int[] labels = arr("calibration", "labels").toIntVector();
-        assertThat(Calibration.reliability(arr("calibration", "probabilities"), labels, REF.at("/calibration/bins")
-                .asInt()).ece()).isCloseTo(REF.at("/calibration/ece").asDouble(), within(1e-12));
+        assertThat(Calibration.reliability(
+                                arr("calibration", "probabilities"),
+                                labels,
+                                REF.at("/calibration/bins").asInt())
+                        .ece())
+                .isCloseTo(REF.at("/calibration/ece").asDouble(), within(1e-12));
     }
 
     /** The chain rule ∂L/∂w = ∂L/∂s · ∂s/∂z · ∂z/∂w for L = (σ(w·x) − t)², against autograd and finite differences. */
@@ -92,10 +108,20 @@ class SheetCoreReferenceTest {
             wp.putScalar(i, w.getDouble(i) + eps);
             INDArray wm = w.dup();
             wm.putScalar(i, w.getDouble(i) - eps);
-            double lp = Math.pow(Transforms.sigmoid(Nd4j.scalar(DataType.DOUBLE, wp.mul(x).sumNumber().doubleValue()))
-                    .getDouble(0) - t, 2);
-            double lm = Math.pow(Transforms.sigmoid(Nd4j.scalar(DataType.DOUBLE, wm.mul(x).sumNumber().doubleValue()))
-                    .getDouble(0) - t, 2);
+            double lp = Math.pow(
+                    Transforms.sigmoid(Nd4j.scalar(
+                                            DataType.DOUBLE,
+                                            wp.mul(x).sumNumber().doubleValue()))
+                                    .getDouble(0)
+                            - t,
+                    2);
+            double lm = Math.pow(
+                    Transforms.sigmoid(Nd4j.scalar(
+                                            DataType.DOUBLE,
+                                            wm.mul(x).sumNumber().doubleValue()))
+                                    .getDouble(0)
+                            - t,
+                    2);
             assertThat((lp - lm) / (2 * eps)).isCloseTo(chain.getDouble(i), within(1e-8));
         }
     }

@@ -140,7 +140,8 @@ public final class DatasetDescriptor {
             return List.of(dataDirOrNull);
         }
         String root = env.apply(DATA_ENV);
-        Path user = root != null && !root.isBlank() ? Paths.get(root, name)
+        Path user = root != null && !root.isBlank()
+                ? Paths.get(root, name)
                 : Paths.get(System.getProperty("user.home"), ".sheetlab", "datasets", name);
         return user.equals(installDir) ? List.of(user) : List.of(user, installDir);
     }

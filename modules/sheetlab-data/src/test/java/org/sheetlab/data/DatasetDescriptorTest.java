@@ -24,7 +24,9 @@ class DatasetDescriptorTest {
     Path tmp;
 
     private DatasetDescriptor small() {
-        return DatasetDescriptor.parse("toy", "# toy data\n" + SUM_A + "  a.csv\n\n" + SUM_B.toUpperCase() + " *b.bin\n",
+        return DatasetDescriptor.parse(
+                "toy",
+                "# toy data\n" + SUM_A + "  a.csv\n\n" + SUM_B.toUpperCase() + " *b.bin\n",
                 tmp.resolve("install"));
     }
 
@@ -55,7 +57,8 @@ class DatasetDescriptorTest {
             assertThat(Paths.get("../..", d.fetchCommand())).isRegularFile();
         }
         assertThat(BreastCancer.DESCRIPTOR.files()).containsExactly(BreastCancer.FILE_NAME);
-        assertThat(FashionMnist.TRAIN_IMAGES.sha256()).isEqualTo(FashionMnist.DESCRIPTOR.sha256("train-images-idx3-ubyte"));
+        assertThat(FashionMnist.TRAIN_IMAGES.sha256())
+                .isEqualTo(FashionMnist.DESCRIPTOR.sha256("train-images-idx3-ubyte"));
         assertThat(BreastCancer.FETCH_COMMAND).isEqualTo(BreastCancer.DESCRIPTOR.fetchCommand());
         assertThat(FashionMnist.FETCH_COMMAND).isEqualTo(FashionMnist.DESCRIPTOR.fetchCommand());
     }
@@ -65,7 +68,8 @@ class DatasetDescriptorTest {
         DatasetDescriptor d = small();
         Path dataDir = tmp.resolve("mine");
         // --data-dir given: only that directory
-        assertThat(d.searchPath(dataDir, Map.of("SHEETLAB_DATA", "/srv/data")::get)).containsExactly(dataDir);
+        assertThat(d.searchPath(dataDir, Map.of("SHEETLAB_DATA", "/srv/data")::get))
+                .containsExactly(dataDir);
         // else $SHEETLAB_DATA/<name>, then the install location
         assertThat(d.searchPath(null, Map.of("SHEETLAB_DATA", "/srv/data")::get))
                 .containsExactly(Paths.get("/srv/data/toy"), tmp.resolve("install"));
@@ -73,8 +77,10 @@ class DatasetDescriptorTest {
         Path home = Paths.get(System.getProperty("user.home"), ".sheetlab", "datasets", "toy");
         assertThat(d.searchPath(null, Map.<String, String>of()::get)).containsExactly(home, tmp.resolve("install"));
         assertThat(d.searchPath(null, Map.of("SHEETLAB_DATA", " ")::get)).containsExactly(home, tmp.resolve("install"));
-        assertThat(BreastCancer.DESCRIPTOR.searchPath(null, Map.of("SHEETLAB_DATA", "/srv/data")::get)).containsExactly(
-                Paths.get("/srv/data/breast-cancer"), Paths.get("/usr/lib/python3/dist-packages/sklearn/datasets/data"));
+        assertThat(BreastCancer.DESCRIPTOR.searchPath(null, Map.of("SHEETLAB_DATA", "/srv/data")::get))
+                .containsExactly(
+                        Paths.get("/srv/data/breast-cancer"),
+                        Paths.get("/usr/lib/python3/dist-packages/sklearn/datasets/data"));
         assertThat(FashionMnist.DESCRIPTOR.searchPath(null, Map.of("SHEETLAB_DATA", "/srv/data")::get))
                 .containsExactly(Paths.get("/srv/data/fashion-mnist"), Paths.get("/usr/share/datasets/fashion-mnist"));
     }
@@ -91,10 +97,14 @@ class DatasetDescriptorTest {
         Map<String, String> env = Map.of("SHEETLAB_DATA", root.toString());
         assertThat(d.isComplete(install)).isTrue();
         assertThat(d.isComplete(user)).isFalse();
-        assertThat(d.locateOrFetch(null, env::get, dir -> { throw new AssertionError("no fetch needed"); }))
+        assertThat(d.locateOrFetch(null, env::get, dir -> {
+                    throw new AssertionError("no fetch needed");
+                }))
                 .isEqualTo(install);
         Files.writeString(user.resolve("b.bin"), "2");
-        assertThat(d.locateOrFetch(null, env::get, dir -> { throw new AssertionError("no fetch needed"); }))
+        assertThat(d.locateOrFetch(null, env::get, dir -> {
+                    throw new AssertionError("no fetch needed");
+                }))
                 .isEqualTo(user);
     }
 
@@ -119,21 +129,24 @@ class DatasetDescriptorTest {
 
     @Test
     void missingDataThatCannotBeFetchedIsOneLineNamingThePlacesAndTheFetchCommand() {
-        DatasetDescriptor d = DatasetDescriptor.parse("breast-cancer", SUM_A + "  breast_cancer.csv\n",
-                tmp.resolve("usr-lib"));
+        DatasetDescriptor d =
+                DatasetDescriptor.parse("breast-cancer", SUM_A + "  breast_cancer.csv\n", tmp.resolve("usr-lib"));
         Map<String, String> env = Map.of("SHEETLAB_DATA", tmp.resolve("data").toString());
         String expected = "breast-cancer data not found in " + tmp.resolve("data/breast-cancer") + ", "
                 + tmp.resolve("usr-lib") + ". Install it with: datasets/breast-cancer/fetch.sh";
         // the fetch fails
         assertThatThrownBy(() -> d.locateOrFetch(null, env::get, dir -> {
-            throw new DatasetException("fetching breast-cancer failed (exit 2)");
-        })).isInstanceOf(DatasetException.class).hasMessage(expected);
+                    throw new DatasetException("fetching breast-cancer failed (exit 2)");
+                }))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(expected);
         // the fetch "succeeds" but installs nothing where we look
-        assertThatThrownBy(() -> d.locateOrFetch(null, env::get, dir -> { })).hasMessage(expected);
+        assertThatThrownBy(() -> d.locateOrFetch(null, env::get, dir -> {})).hasMessage(expected);
         // with --data-dir only that place is named
         Path dataDir = tmp.resolve("given");
-        assertThatThrownBy(() -> d.locateOrFetch(dataDir, env::get, dir -> { })).hasMessage(
-                "breast-cancer data not found in " + dataDir + ". Install it with: datasets/breast-cancer/fetch.sh");
+        assertThatThrownBy(() -> d.locateOrFetch(dataDir, env::get, dir -> {}))
+                .hasMessage("breast-cancer data not found in " + dataDir
+                        + ". Install it with: datasets/breast-cancer/fetch.sh");
         assertThat(expected).doesNotContain("\n");
     }
 }

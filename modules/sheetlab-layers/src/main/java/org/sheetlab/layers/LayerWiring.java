@@ -15,8 +15,13 @@ public final class LayerWiring {
      * Connects a freshly constructed runtime layer; {@code params} is the initializer's parameter map (empty for
      * parameter-free layers) and {@code paramsView} the flattened view it lives in (null when there are none).
      */
-    public static <L extends Layer> L wire(L layer, NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-            int index, INDArray paramsView, Map<String, INDArray> params) {
+    public static <L extends Layer> L wire(
+            L layer,
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int index,
+            INDArray paramsView,
+            Map<String, INDArray> params) {
         layer.setListeners(listeners);
         layer.setIndex(index);
         if (paramsView != null) {

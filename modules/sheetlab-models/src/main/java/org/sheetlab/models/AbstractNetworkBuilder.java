@@ -45,6 +45,9 @@ public abstract class AbstractNetworkBuilder<B extends AbstractNetworkBuilder<B>
 
     /** DL4J's configuration builder with the seed, data type and updater set. */
     protected NeuralNetConfiguration.Builder base() {
-        return new NeuralNetConfiguration.Builder().seed(seed).dataType(dataType).updater(updater);
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(dataType)
+                .updater(updater);
     }
 }

@@ -32,7 +32,11 @@ public final class ModelCatalog {
      * @param defaultInputSize n_in used when none is given (for fixed-input networks: their flat input size)
      * @param factory n_in → a builder with the experiment's defaults (the argument is ignored when the input is fixed)
      */
-    public record Entry(String name, String description, boolean freeInputSize, int defaultInputSize,
+    public record Entry(
+            String name,
+            String description,
+            boolean freeInputSize,
+            int defaultInputSize,
             IntFunction<NetworkBuilder> factory) {
         /** A builder for {@code inputSize} features (ignored unless {@link #freeInputSize()}). */
         public NetworkBuilder builder(int inputSize) {
@@ -48,27 +52,70 @@ public final class ModelCatalog {
     private static final Map<String, Entry> MODELS = new LinkedHashMap<>();
 
     static {
-        add(new Entry("final-q5", "Final Q5 MLP n_in -> 300 -> 100 -> 10 (relu, softmax); the sheet counts n_in = 400",
-                true, 400, n -> FinalQ5Network.builder().setInputSize(n)));
-        add(new Entry("pooling-cnn", "Final Q1 CNN on 28x28x1: conv5x5x16 -> pool -> conv5x5x32 -> pool -> 64 -> 10 "
-                + "(max pooling; every pooling kind has the same counts)",
-                false, 784, n -> PoolingCnn.builder().setPooling(PoolingKind.MAX).optSeed(42)
+        add(new Entry(
+                "final-q5",
+                "Final Q5 MLP n_in -> 300 -> 100 -> 10 (relu, softmax); the sheet counts n_in = 400",
+                true,
+                400,
+                n -> FinalQ5Network.builder().setInputSize(n)));
+        add(new Entry(
+                "pooling-cnn",
+                "Final Q1 CNN on 28x28x1: conv5x5x16 -> pool -> conv5x5x32 -> pool -> 64 -> 10 "
+                        + "(max pooling; every pooling kind has the same counts)",
+                false,
+                784,
+                n -> PoolingCnn.builder()
+                        .setPooling(PoolingKind.MAX)
+                        .optSeed(42)
                         .optUpdater(new Adam(1e-3))));
-        add(new Entry("sign-rnn", "Final Q7 sign-RNN (h = 64) reading 28x28 images row by row, softmax on the last step",
-                false, 784, n -> RowRnnClassifier.builder().setCell(RowRnnClassifier.Cell.SIGN).optHidden(64)
-                        .optSeed(42).optUpdater(new Adam(2e-3))));
-        add(new Entry("tanh-rnn", "Simple RNN with tanh (h = 64) reading 28x28 images row by row, softmax on the last "
-                + "step", false, 784, n -> RowRnnClassifier.builder().setCell(RowRnnClassifier.Cell.TANH).optHidden(64)
-                        .optSeed(42).optUpdater(new Adam(2e-3))));
-        add(new Entry("mc-dropout-mlp", "Q4b MC-dropout MLP n_in -> 300 -> BN -> 100 (dropout) -> BN -> 10 (dropout)",
-                true, 784, n -> McDropoutMlp.builder().setInputSize(n).optRetain(0.5).optSeed(42)
+        add(new Entry(
+                "sign-rnn",
+                "Final Q7 sign-RNN (h = 64) reading 28x28 images row by row, softmax on the last step",
+                false,
+                784,
+                n -> RowRnnClassifier.builder()
+                        .setCell(RowRnnClassifier.Cell.SIGN)
+                        .optHidden(64)
+                        .optSeed(42)
+                        .optUpdater(new Adam(2e-3))));
+        add(new Entry(
+                "tanh-rnn",
+                "Simple RNN with tanh (h = 64) reading 28x28 images row by row, softmax on the last " + "step",
+                false,
+                784,
+                n -> RowRnnClassifier.builder()
+                        .setCell(RowRnnClassifier.Cell.TANH)
+                        .optHidden(64)
+                        .optSeed(42)
+                        .optUpdater(new Adam(2e-3))));
+        add(new Entry(
+                "mc-dropout-mlp",
+                "Q4b MC-dropout MLP n_in -> 300 -> BN -> 100 (dropout) -> BN -> 10 (dropout)",
+                true,
+                784,
+                n -> McDropoutMlp.builder()
+                        .setInputSize(n)
+                        .optRetain(0.5)
+                        .optSeed(42)
                         .optUpdater(new Adam(1e-3))));
-        add(new Entry("recall-first-mlp", "Final Q5 shape with widths 16, 8 and 2 outputs (breast cancer, n_in = 30)",
-                true, 30, n -> FinalQ5Network.builder().setInputSize(n).optHidden(16, 8).optOutputs(2).optSeed(42)
+        add(new Entry(
+                "recall-first-mlp",
+                "Final Q5 shape with widths 16, 8 and 2 outputs (breast cancer, n_in = 30)",
+                true,
+                30,
+                n -> FinalQ5Network.builder()
+                        .setInputSize(n)
+                        .optHidden(16, 8)
+                        .optOutputs(2)
+                        .optSeed(42)
                         .optUpdater(new Adam(1e-3))));
-        add(new Entry("newton-softmax", "softmax regression n_in -> 2 (DOUBLE) for Newton's method (breast cancer, "
-                + "n_in = 30: 62 parameters)", true, 30, n -> SoftmaxRegression.builder().setInputSize(n)
-                        .optOutputs(2)));
+        add(new Entry(
+                "newton-softmax",
+                "softmax regression n_in -> 2 (DOUBLE) for Newton's method (breast cancer, "
+                        + "n_in = 30: 62 parameters)",
+                true,
+                30,
+                n -> SoftmaxRegression.builder().setInputSize(n).optOutputs(2)));
     }
 
     private ModelCatalog() {}

@@ -39,33 +39,59 @@ class BuilderEquivalenceTest {
     @Test
     void poolingCnnForEveryKind() {
         for (PoolingKind kind : PoolingKind.values()) {
-            assertThat(PoolingCnn.builder().setPooling(kind).optSeed(7).optUpdater(new Adam(3e-4)).build().toJson())
-                    .as(kind.cliName()).isEqualTo(oldPoolingCnn(kind, 7, 3e-4).toJson());
+            assertThat(PoolingCnn.builder()
+                            .setPooling(kind)
+                            .optSeed(7)
+                            .optUpdater(new Adam(3e-4))
+                            .build()
+                            .toJson())
+                    .as(kind.cliName())
+                    .isEqualTo(oldPoolingCnn(kind, 7, 3e-4).toJson());
         }
         assertThat(PoolingCnn.builder().setPooling(PoolingKind.P3).build().toJson())
                 .isEqualTo(oldPoolingCnn(PoolingKind.P3, 42, 1e-3).toJson());
         assertThat(PoolingCnn.builder().setPooling(PoolingKind.MAX).inputType())
                 .isEqualTo(InputType.convolutionalFlat(28, 28, 1));
-        assertThatThrownBy(() -> PoolingCnn.builder().build()).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> PoolingCnn.builder().build())
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("setPooling");
     }
 
     @Test
     void rowRnnForBothCells() {
         for (RowRnnClassifier.Cell cell : RowRnnClassifier.Cell.values()) {
-            assertThat(RowRnnClassifier.builder().setCell(cell).optHidden(64).optSeed(3).optUpdater(new Adam(2e-3))
-                    .build().toJson()).as(cell.name()).isEqualTo(oldRowRnn(cell, 64, 3, 2e-3).toJson());
-            assertThat(RowRnnClassifier.builder().setCell(cell).optHidden(32).build().toJson())
+            assertThat(RowRnnClassifier.builder()
+                            .setCell(cell)
+                            .optHidden(64)
+                            .optSeed(3)
+                            .optUpdater(new Adam(2e-3))
+                            .build()
+                            .toJson())
+                    .as(cell.name())
+                    .isEqualTo(oldRowRnn(cell, 64, 3, 2e-3).toJson());
+            assertThat(RowRnnClassifier.builder()
+                            .setCell(cell)
+                            .optHidden(32)
+                            .build()
+                            .toJson())
                     .isEqualTo(oldRowRnn(cell, 32, 42, 2e-3).toJson());
         }
-        assertThat(RowRnnClassifier.builder().setCell(RowRnnClassifier.Cell.SIGN).inputType())
+        assertThat(RowRnnClassifier.builder()
+                        .setCell(RowRnnClassifier.Cell.SIGN)
+                        .inputType())
                 .isEqualTo(InputType.recurrent(28, 28));
     }
 
     @Test
     void mcDropoutMlp() {
-        assertThat(McDropoutMlp.builder().setInputSize(784).optSeed(5).optUpdater(new Adam(1e-3)).optRetain(0.7)
-                .build().toJson()).isEqualTo(oldMcDropout(5, 1e-3, 0.7).toJson());
+        assertThat(McDropoutMlp.builder()
+                        .setInputSize(784)
+                        .optSeed(5)
+                        .optUpdater(new Adam(1e-3))
+                        .optRetain(0.7)
+                        .build()
+                        .toJson())
+                .isEqualTo(oldMcDropout(5, 1e-3, 0.7).toJson());
         assertThat(McDropoutMlp.builder().setInputSize(784).build().toJson())
                 .isEqualTo(oldMcDropout(42, 1e-3, 0.5).toJson());
         assertThat(McDropoutMlp.builder().setInputSize(784).inputType()).isEqualTo(InputType.feedForward(784));
@@ -74,8 +100,13 @@ class BuilderEquivalenceTest {
     @Test
     void softmaxRegressionAndItsParameters() {
         for (IUpdater u : new IUpdater[] {new Sgd(0.1), new Adam(1e-2)}) {
-            MultiLayerConfiguration conf = SoftmaxRegression.builder().setInputSize(30).optOutputs(2)
-                    .optDataType(DataType.DOUBLE).optUpdater(u).optSeed(11).build();
+            MultiLayerConfiguration conf = SoftmaxRegression.builder()
+                    .setInputSize(30)
+                    .optOutputs(2)
+                    .optDataType(DataType.DOUBLE)
+                    .optUpdater(u)
+                    .optSeed(11)
+                    .build();
             assertThat(conf.toJson()).isEqualTo(oldNewton(11, u).toJson());
             MultiLayerNetwork a = new MultiLayerNetwork(conf);
             a.init();
@@ -91,24 +122,49 @@ class BuilderEquivalenceTest {
         assertThat(FinalQ5Network.builder().setInputSize(784).optSeed(9).build().toJson())
                 .isEqualTo(oldFinalQ5(784, 300, 100, 10, 9, new Adam(1e-3)).toJson());
         // recall-first's MLP
-        assertThat(FinalQ5Network.builder().setInputSize(30).optHidden(16, 8).optOutputs(2).optSeed(1)
-                .optUpdater(new Adam(1e-3)).build().toJson())
+        assertThat(FinalQ5Network.builder()
+                        .setInputSize(30)
+                        .optHidden(16, 8)
+                        .optOutputs(2)
+                        .optSeed(1)
+                        .optUpdater(new Adam(1e-3))
+                        .build()
+                        .toJson())
                 .isEqualTo(oldFinalQ5(30, 16, 8, 2, 1, new Adam(1e-3)).toJson());
     }
 
     // ---- the replaced code, verbatim ----
 
     private static MultiLayerConfiguration oldPoolingCnn(PoolingKind kind, long seed, double learningRate) {
-        return new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(learningRate))
-                .weightInit(WeightInit.RELU).list()
-                .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nOut(16).activation(Activation.RELU).build())
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(learningRate))
+                .weightInit(WeightInit.RELU)
+                .list()
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .name("conv1")
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .build())
                 .layer(named(kind.layer(2), "pool1"))
-                .layer(new ConvolutionLayer.Builder(5, 5).name("conv2").nOut(32).activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .name("conv2")
+                        .nOut(32)
+                        .activation(Activation.RELU)
+                        .build())
                 .layer(named(kind.layer(2), "pool2"))
-                .layer(new DenseLayer.Builder().name("dense").nOut(64).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutionalFlat(28, 28, 1)).build();
+                .layer(new DenseLayer.Builder()
+                        .name("dense")
+                        .nOut(64)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .name("output")
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1))
+                .build();
     }
 
     private static org.deeplearning4j.nn.conf.layers.Layer named(org.deeplearning4j.nn.conf.layers.Layer l, String n) {
@@ -116,41 +172,80 @@ class BuilderEquivalenceTest {
         return l;
     }
 
-    private static MultiLayerConfiguration oldRowRnn(RowRnnClassifier.Cell cell, int hidden, long seed,
-            double learningRate) {
+    private static MultiLayerConfiguration oldRowRnn(
+            RowRnnClassifier.Cell cell, int hidden, long seed, double learningRate) {
         org.deeplearning4j.nn.conf.layers.Layer rnn = cell == RowRnnClassifier.Cell.SIGN
-                ? new SignRnn.Builder().name("sign_rnn").hiddenSize(hidden).nOut(hidden).build()
-                : new SimpleRnn.Builder().name("tanh_rnn").nOut(hidden).activation(Activation.TANH).build();
-        return new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(learningRate))
-                .weightInit(WeightInit.XAVIER).list()
+                ? new SignRnn.Builder()
+                        .name("sign_rnn")
+                        .hiddenSize(hidden)
+                        .nOut(hidden)
+                        .build()
+                : new SimpleRnn.Builder()
+                        .name("tanh_rnn")
+                        .nOut(hidden)
+                        .activation(Activation.TANH)
+                        .build();
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(learningRate))
+                .weightInit(WeightInit.XAVIER)
+                .list()
                 .layer(new LastTimeStep(rnn))
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.recurrent(28, 28)).build();
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .name("output")
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.recurrent(28, 28))
+                .build();
     }
 
     private static MultiLayerConfiguration oldMcDropout(long seed, double lr, double retain) {
-        return new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(lr)).weightInit(WeightInit.RELU).list()
-                .layer(new DenseLayer.Builder().name("dense1").nOut(300).activation(Activation.RELU).build())
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(lr))
+                .weightInit(WeightInit.RELU)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .name("dense1")
+                        .nOut(300)
+                        .activation(Activation.RELU)
+                        .build())
                 .layer(new BatchNormalization.Builder().name("bn1").build())
-                .layer(new DenseLayer.Builder().name("dense2").nOut(100).activation(Activation.RELU).dropOut(retain)
+                .layer(new DenseLayer.Builder()
+                        .name("dense2")
+                        .nOut(100)
+                        .activation(Activation.RELU)
+                        .dropOut(retain)
                         .build())
                 .layer(new BatchNormalization.Builder().name("bn2").build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
-                        .activation(Activation.SOFTMAX).dropOut(retain).build())
-                .setInputType(InputType.feedForward(784)).build();
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .name("output")
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .dropOut(retain)
+                        .build())
+                .setInputType(InputType.feedForward(784))
+                .build();
     }
 
     private static MultiLayerConfiguration oldNewton(long seed, IUpdater updater) {
-        return new NeuralNetConfiguration.Builder().seed(seed)
-                .dataType(DataType.DOUBLE).updater(updater).weightInit(WeightInit.XAVIER).list()
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.DOUBLE)
+                .updater(updater)
+                .weightInit(WeightInit.XAVIER)
+                .list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
                         .build())
-                .setInputType(InputType.feedForward(30)).build();
+                .setInputType(InputType.feedForward(30))
+                .build();
     }
 
-    private static MultiLayerConfiguration oldFinalQ5(int inputSize, int h1, int h2, int outputs, long seed,
-            IUpdater updater) {
+    private static MultiLayerConfiguration oldFinalQ5(
+            int inputSize, int h1, int h2, int outputs, long seed, IUpdater updater) {
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
@@ -158,10 +253,21 @@ class BuilderEquivalenceTest {
                 .weightInit(WeightInit.RELU.getWeightInitFunction())
                 .biasInit(0.0)
                 .list()
-                .layer(new DenseLayer.Builder().name("dense1").nOut(h1).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().name("dense2").nOut(h2).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output")
-                        .nOut(outputs).activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .name("dense1")
+                        .nOut(h1)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .name("dense2")
+                        .nOut(h2)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .name("output")
+                        .nOut(outputs)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.feedForward(inputSize))
                 .build();
     }

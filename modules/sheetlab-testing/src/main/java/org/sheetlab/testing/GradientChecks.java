@@ -40,14 +40,24 @@ public final class GradientChecks {
 
     /** A configuration with the default epsilon and tolerances, to add masks or exclusions to. */
     public static GradientCheckUtil.MLNConfig config(MultiLayerNetwork net, INDArray input, INDArray labels) {
-        return new GradientCheckUtil.MLNConfig().net(net).input(input).labels(labels).epsilon(EPSILON)
-                .maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR);
+        return new GradientCheckUtil.MLNConfig()
+                .net(net)
+                .input(input)
+                .labels(labels)
+                .epsilon(EPSILON)
+                .maxRelError(MAX_REL_ERROR)
+                .minAbsoluteError(MIN_ABS_ERROR);
     }
 
     /** A configuration with the default epsilon and tolerances, to add masks or exclusions to. */
     public static GradientCheckUtil.GraphConfig config(ComputationGraph net, INDArray[] inputs, INDArray[] labels) {
-        return new GradientCheckUtil.GraphConfig().net(net).inputs(inputs).labels(labels).epsilon(EPSILON)
-                .maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR);
+        return new GradientCheckUtil.GraphConfig()
+                .net(net)
+                .inputs(inputs)
+                .labels(labels)
+                .epsilon(EPSILON)
+                .maxRelError(MAX_REL_ERROR)
+                .minAbsoluteError(MIN_ABS_ERROR);
     }
 
     public static void assertGradientsOk(MultiLayerNetwork net, INDArray input, INDArray labels) {
@@ -81,12 +91,19 @@ public final class GradientChecks {
             net.computeGradientAndScore();
             Gradient g = net.gradient();
             // as in GradientCheckUtil: the updater (NoOp or SGD(1)) divides by the minibatch and adds regularization
-            UpdaterCreator.getUpdater(net).update(net, g, 0, 0, (int) config.input().size(0),
-                    LayerWorkspaceMgr.noWorkspaces());
+            UpdaterCreator.getUpdater(net)
+                    .update(net, g, 0, 0, (int) config.input().size(0), LayerWorkspaceMgr.noWorkspaces());
             return g.gradientForVariable();
         });
-        failNamingParameters(what, net.paramTable(), analytic, config.excludeParams(), () -> net.score(ds, true),
-                config.epsilon(), config.maxRelError(), config.minAbsoluteError());
+        failNamingParameters(
+                what,
+                net.paramTable(),
+                analytic,
+                config.excludeParams(),
+                () -> net.score(ds, true),
+                config.epsilon(),
+                config.maxRelError(),
+                config.minAbsoluteError());
     }
 
     /** Runs the check and fails with {@code what} and the failing parameters if it does not pass. */
@@ -103,22 +120,35 @@ public final class GradientChecks {
             net.setLayerMaskArrays(config.inputMask(), config.labelMask());
             net.computeGradientAndScore();
             Gradient g = net.gradient();
-            new ComputationGraphUpdater(net).update(g, 0, 0, (int) config.inputs()[0].size(0),
-                    LayerWorkspaceMgr.noWorkspaces());
+            new ComputationGraphUpdater(net)
+                    .update(g, 0, 0, (int) config.inputs()[0].size(0), LayerWorkspaceMgr.noWorkspaces());
             return g.gradientForVariable();
         });
-        failNamingParameters(what, net.paramTable(), analytic, config.excludeParams(), () -> net.score(mds, true),
-                config.epsilon(), config.maxRelError(), config.minAbsoluteError());
+        failNamingParameters(
+                what,
+                net.paramTable(),
+                analytic,
+                config.excludeParams(),
+                () -> net.score(mds, true),
+                config.epsilon(),
+                config.maxRelError(),
+                config.minAbsoluteError());
     }
 
     private static void requireDouble(String what, DataType network, INDArray params, INDArray input) {
-        if (network != DataType.DOUBLE || params.dataType() != DataType.DOUBLE
+        if (network != DataType.DOUBLE
+                || params.dataType() != DataType.DOUBLE
                 || Nd4j.defaultFloatingPointType() != DataType.DOUBLE
                 || (input != null && input.dataType() != DataType.DOUBLE)) {
-            Assertions.fail("%sgradient checks need DOUBLE everywhere: network %s, parameters %s, "
-                    + "ND4J default %s, input %s (build with .dataType(DataType.DOUBLE), run with "
-                    + "@ExtendWith(DoublePrecision.class))", prefix(what), network, params.dataType(),
-                    Nd4j.defaultFloatingPointType(), input == null ? "none" : input.dataType());
+            Assertions.fail(
+                    "%sgradient checks need DOUBLE everywhere: network %s, parameters %s, "
+                            + "ND4J default %s, input %s (build with .dataType(DataType.DOUBLE), run with "
+                            + "@ExtendWith(DoublePrecision.class))",
+                    prefix(what),
+                    network,
+                    params.dataType(),
+                    Nd4j.defaultFloatingPointType(),
+                    input == null ? "none" : input.dataType());
         }
     }
 
@@ -140,8 +170,15 @@ public final class GradientChecks {
      * Recomputes central differences parameter by parameter and fails naming, for each parameter that disagrees, how
      * many entries disagree and the worst one (multi-index in the parameter's shape).
      */
-    private static void failNamingParameters(String what, Map<String, INDArray> params, Map<String, INDArray> analytic,
-            Set<String> excluded, DoubleSupplier score, double eps, double maxRel, double minAbs) {
+    private static void failNamingParameters(
+            String what,
+            Map<String, INDArray> params,
+            Map<String, INDArray> analytic,
+            Set<String> excluded,
+            DoubleSupplier score,
+            double eps,
+            double maxRel,
+            double minAbs) {
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
             INDArray p = e.getValue();
@@ -168,7 +205,8 @@ public final class GradientChecks {
                     failed++;
                     if (!(rel <= worstRel)) {
                         worstRel = rel;
-                        worst = String.format("worst %s: analytic %.6g, numeric %.6g, relative error %.3g",
+                        worst = String.format(
+                                "worst %s: analytic %.6g, numeric %.6g, relative error %.3g",
                                 Arrays.toString(at), a, numeric, rel);
                     }
                 }
@@ -177,8 +215,12 @@ public final class GradientChecks {
                 failures.add(String.format("%s: %d of %d entries disagree, %s", e.getKey(), failed, p.length(), worst));
             }
         }
-        Assertions.fail("%sgradient check failed (max relative error %g, min absolute error %g)%s%s", prefix(what),
-                maxRel, minAbs, failures.isEmpty() ? "; every entry agrees on recomputation (see DL4J's log)" : ":\n  ",
+        Assertions.fail(
+                "%sgradient check failed (max relative error %g, min absolute error %g)%s%s",
+                prefix(what),
+                maxRel,
+                minAbs,
+                failures.isEmpty() ? "; every entry agrees on recomputation (see DL4J's log)" : ":\n  ",
                 String.join("\n  ", failures));
     }
 }

@@ -32,8 +32,9 @@ public final class NdAssert {
             }
         }
         if (worst >= 0) {
-            fail("arrays differ at flat index %d (shape %s): actual %s, expected %s (rtol %g, atol %g)", worst,
-                    Arrays.toString(expected.shape()), a[worst], e[worst], rtol, atol);
+            fail(
+                    "arrays differ at flat index %d (shape %s): actual %s, expected %s (rtol %g, atol %g)",
+                    worst, Arrays.toString(expected.shape()), a[worst], e[worst], rtol, atol);
         }
     }
 

@@ -39,9 +39,13 @@ public final class RoundTrips {
         } finally {
             f.delete();
         }
-        assertThat(restored.getLayerWiseConfigurations()).as("restored configuration").isEqualTo(conf);
+        assertThat(restored.getLayerWiseConfigurations())
+                .as("restored configuration")
+                .isEqualTo(conf);
         assertSameArray("parameters", restored.params(), net.params());
-        assertSameArray("updater state", restored.getUpdater().getStateViewArray(),
+        assertSameArray(
+                "updater state",
+                restored.getUpdater().getStateViewArray(),
                 net.getUpdater().getStateViewArray());
         assertSameArray("output", restored.output(input), net.output(input));
         return restored;
@@ -67,7 +71,9 @@ public final class RoundTrips {
         }
         assertThat(restored.getConfiguration()).as("restored configuration").isEqualTo(conf);
         assertSameArray("parameters", restored.params(), net.params());
-        assertSameArray("updater state", restored.getUpdater().getStateViewArray(),
+        assertSameArray(
+                "updater state",
+                restored.getUpdater().getStateViewArray(),
                 net.getUpdater().getStateViewArray());
         INDArray[] expected = net.output(inputs);
         INDArray[] actual = restored.output(inputs);
@@ -87,7 +93,9 @@ public final class RoundTrips {
         assertThat(actual).as(what).isNotNull();
         assertThat(actual.dataType()).as(what + " data type").isEqualTo(expected.dataType());
         assertThat(actual.shape()).as(what + " shape").isEqualTo(expected.shape());
-        assertThat(actual.dup('c').data().asDouble()).as(what).isEqualTo(expected.dup('c').data().asDouble());
+        assertThat(actual.dup('c').data().asDouble())
+                .as(what)
+                .isEqualTo(expected.dup('c').data().asDouble());
     }
 
     private static File tempFile() {

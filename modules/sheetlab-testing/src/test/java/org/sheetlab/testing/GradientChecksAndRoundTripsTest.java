@@ -24,8 +24,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -64,13 +64,22 @@ class GradientChecksAndRoundTripsTest {
     }
 
     private static MultiLayerNetwork mlp(DataType dt, IActivation hidden) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(dt).updater(new NoOp())
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(dt)
+                .updater(new NoOp())
                 .list()
-                .layer(new DenseLayer.Builder().nOut(3).activation(Activation.TANH).build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(3)
+                        .activation(Activation.TANH)
+                        .build())
                 .layer(new ActivationLayer.Builder().activation(hidden).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(4)).build();
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(4))
+                .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
@@ -88,28 +97,50 @@ class GradientChecksAndRoundTripsTest {
     void aCorrectNetworkPassesAndAWrongBackpropIsNamed() {
         INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 4);
         assertGradientsOk(mlp(DataType.DOUBLE, Activation.TANH.getActivationFunction()), x, labels(3));
-        assertThatThrownBy(() -> assertGradientsOk("doubled", GradientChecks.config(
-                mlp(DataType.DOUBLE, new DoubledIdentity()), x, labels(3))))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("doubled: gradient check failed")
-                .hasMessageContaining("0_W: 12 of 12 entries disagree").hasMessageContaining("0_b: 3 of 3 entries disagree")
-                .hasMessageNotContaining("2_W").hasMessageNotContaining("2_b");
+        assertThatThrownBy(() -> assertGradientsOk(
+                        "doubled", GradientChecks.config(mlp(DataType.DOUBLE, new DoubledIdentity()), x, labels(3))))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("doubled: gradient check failed")
+                .hasMessageContaining("0_W: 12 of 12 entries disagree")
+                .hasMessageContaining("0_b: 3 of 3 entries disagree")
+                .hasMessageNotContaining("2_W")
+                .hasMessageNotContaining("2_b");
     }
 
     @Test
     void aFloatNetworkIsRejectedInsteadOfChecked() {
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 4);
-        assertThatThrownBy(() -> assertGradientsOk(mlp(DataType.FLOAT, Activation.TANH.getActivationFunction()), x,
-                labels(2))).isInstanceOf(AssertionError.class).hasMessageContaining("need DOUBLE")
+        assertThatThrownBy(() ->
+                        assertGradientsOk(mlp(DataType.FLOAT, Activation.TANH.getActivationFunction()), x, labels(2)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("need DOUBLE")
                 .hasMessageContaining("network FLOAT");
     }
 
     private static ComputationGraph graph(IUpdater updater) {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE)
-                .updater(updater).graphBuilder().addInputs("in")
-                .addLayer("h", new DenseLayer.Builder().nOut(3).activation(Activation.SIGMOID).build(), "in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
-                        .activation(Activation.SOFTMAX).build(), "h")
-                .setOutputs("out").setInputTypes(InputType.feedForward(4)).build();
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .dataType(DataType.DOUBLE)
+                .updater(updater)
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer(
+                        "h",
+                        new DenseLayer.Builder()
+                                .nOut(3)
+                                .activation(Activation.SIGMOID)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nOut(2)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "h")
+                .setOutputs("out")
+                .setInputTypes(InputType.feedForward(4))
+                .build();
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         return graph;
@@ -125,7 +156,8 @@ class GradientChecksAndRoundTripsTest {
         ComputationGraph adam = graph(new Adam(0.01));
         adam.fit(new DataSet(x, labels(3)));
         ComputationGraph restored = assertRoundTrips(adam, x);
-        assertThat(restored.getUpdater().getStateViewArray().amaxNumber().doubleValue()).isNotZero();
+        assertThat(restored.getUpdater().getStateViewArray().amaxNumber().doubleValue())
+                .isNotZero();
     }
 
     @Test

@@ -25,27 +25,33 @@ class NdAssertTest {
     @Test
     void failsOutsideTheToleranceNamingTheWorstElement() {
         assertThatThrownBy(() -> assertAllClose(a(1.0, 2.0, 3.0), a(1.0, 2.1, 3.01), 1e-6, 1e-9))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("flat index 1")
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("flat index 1")
                 .hasMessageContaining("expected 2.1");
         // the bound is atol + rtol·|e|, not the larger of the two
-        assertThatCode(() -> assertAllClose(a(1.0 + 1.5e-6), a(1.0), 1e-6, 1e-6)).doesNotThrowAnyException();
-        assertThatThrownBy(() -> assertAllClose(a(1.0 + 2.5e-6), a(1.0), 1e-6, 1e-6)).isInstanceOf(AssertionError.class);
+        assertThatCode(() -> assertAllClose(a(1.0 + 1.5e-6), a(1.0), 1e-6, 1e-6))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> assertAllClose(a(1.0 + 2.5e-6), a(1.0), 1e-6, 1e-6))
+                .isInstanceOf(AssertionError.class);
     }
 
     @Test
     void infinitiesMatchOnlyTheSameInfinity() {
         assertThatCode(() -> assertAllClose(a(INF, -INF), a(INF, -INF))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> assertAllClose(a(1e308), a(INF), 1, 1)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> assertAllClose(a(1e308), a(INF), 1, 1))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("expected Infinity");
         assertThatThrownBy(() -> assertAllClose(a(-INF), a(INF), 1, 1)).isInstanceOf(AssertionError.class);
         assertThatThrownBy(() -> assertAllClose(a(INF), a(1e308), 1, 1)).isInstanceOf(AssertionError.class);
         assertThatThrownBy(() -> assertAllClose(a(0.0, INF), a(0.0, 5.0), 1e-6, 1e-9))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("flat index 1");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("flat index 1");
     }
 
     @Test
     void nanMatchesOnlyNan() {
-        assertThatCode(() -> assertAllClose(a(Double.NaN, 1.0), a(Double.NaN, 1.0))).doesNotThrowAnyException();
+        assertThatCode(() -> assertAllClose(a(Double.NaN, 1.0), a(Double.NaN, 1.0)))
+                .doesNotThrowAnyException();
         assertThatThrownBy(() -> assertAllClose(a(Double.NaN), a(1.0), 1, 1)).isInstanceOf(AssertionError.class);
         assertThatThrownBy(() -> assertAllClose(a(1.0), a(Double.NaN), 1, 1)).isInstanceOf(AssertionError.class);
         assertThatThrownBy(() -> assertAllClose(a(INF), a(Double.NaN), 1, 1)).isInstanceOf(AssertionError.class);
@@ -54,7 +60,9 @@ class NdAssertTest {
 
     @Test
     void shapesMustMatch() {
-        assertThatThrownBy(() -> assertAllClose(a(1.0, 2.0).reshape(1, 2), a(1.0, 2.0).reshape(2, 1)))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("shape");
+        assertThatThrownBy(() ->
+                        assertAllClose(a(1.0, 2.0).reshape(1, 2), a(1.0, 2.0).reshape(2, 1)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("shape");
     }
 }

@@ -37,7 +37,8 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<Map.Entry<String, Model>> networks = new ArrayList<>(step.networks().entrySet());
+        List<Map.Entry<String, Model>> networks =
+                new ArrayList<>(step.networks().entrySet());
         run.writeFile(FILE, tmp -> {
             File f = tmp.toFile();
             ModelSerializer.writeModel(networks.get(0).getValue(), f, true);
@@ -92,14 +93,24 @@ public final class Checkpoints {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("--resume: the checkpoint " + file + " is corrupt or unreadable ("
-                    + e.getMessage() + "); delete it to start over, or restore it from a backup", e);
+            throw new IllegalArgumentException(
+                    "--resume: the checkpoint " + file + " is corrupt or unreadable (" + e.getMessage()
+                            + "); delete it to start over, or restore it from a backup",
+                    e);
         }
-        if (state.seed != config.seed() || state.batchSize != config.batchSize()
+        if (state.seed != config.seed()
+                || state.batchSize != config.batchSize()
                 || !java.util.Objects.equals(state.maxBatches, config.maxBatches())) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "--resume: the checkpoint in %s was made "
-                    + "with --seed %d --batch-size %d --max-batches %s; resume with the same values (got %d, %d, %s)",
-                    run.root(), state.seed, state.batchSize, state.maxBatches, config.seed(), config.batchSize(),
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "--resume: the checkpoint in %s was made "
+                            + "with --seed %d --batch-size %d --max-batches %s; resume with the same values (got %d, %d, %s)",
+                    run.root(),
+                    state.seed,
+                    state.batchSize,
+                    state.maxBatches,
+                    config.seed(),
+                    config.batchSize(),
                     config.maxBatches()));
         }
         step.restore(restored);
@@ -108,7 +119,8 @@ public final class Checkpoints {
     }
 
     private static Model read(File f, boolean graph) throws IOException {
-        return graph ? ModelSerializer.restoreComputationGraph(f, true) : ModelSerializer.restoreMultiLayerNetwork(f,
-                true);
+        return graph
+                ? ModelSerializer.restoreComputationGraph(f, true)
+                : ModelSerializer.restoreMultiLayerNetwork(f, true);
     }
 }

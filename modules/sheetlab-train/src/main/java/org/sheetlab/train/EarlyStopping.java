@@ -24,7 +24,9 @@ public final class EarlyStopping {
             return false;
         }
         double bestBefore = history.subList(0, history.size() - patience).stream()
-                .mapToDouble(m -> signed(m, metric, maximize)).min().orElse(Double.POSITIVE_INFINITY);
+                .mapToDouble(m -> signed(m, metric, maximize))
+                .min()
+                .orElse(Double.POSITIVE_INFINITY);
         return history.subList(history.size() - patience, history.size()).stream()
                 .allMatch(m -> signed(m, metric, maximize) >= bestBefore);
     }

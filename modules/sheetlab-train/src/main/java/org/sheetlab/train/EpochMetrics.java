@@ -32,7 +32,12 @@ public final class EpochMetrics {
      * @param seconds wall time of the epoch's training steps (evaluation excluded)
      * @param samplesPerSecond training examples per second in this epoch
      */
-    public EpochMetrics(int epoch, int batches, double trainLoss, Map<String, Double> metrics, double seconds,
+    public EpochMetrics(
+            int epoch,
+            int batches,
+            double trainLoss,
+            Map<String, Double> metrics,
+            double seconds,
             double samplesPerSecond) {
         this.epoch = epoch;
         this.batches = batches;
@@ -111,9 +116,13 @@ public final class EpochMetrics {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EpochMetrics m && epoch == m.epoch && batches == m.batches
-                && Double.compare(trainLoss, m.trainLoss) == 0 && Double.compare(seconds, m.seconds) == 0
-                && Double.compare(samplesPerSecond, m.samplesPerSecond) == 0 && metrics.equals(m.metrics);
+        return o instanceof EpochMetrics m
+                && epoch == m.epoch
+                && batches == m.batches
+                && Double.compare(trainLoss, m.trainLoss) == 0
+                && Double.compare(seconds, m.seconds) == 0
+                && Double.compare(samplesPerSecond, m.samplesPerSecond) == 0
+                && metrics.equals(m.metrics);
     }
 
     @Override

@@ -74,11 +74,23 @@ public final class LocalTrainingLoop implements TrainingLoop {
         for (int epoch = state.epoch; epoch < config.epochs() && !stopped; epoch++) {
             trainEpoch(step, train, state, epoch, perEpoch);
             Map<String, Double> values = evaluate(step.evaluationModel(), evaluation, config.maxBatches());
-            EpochMetrics m = new EpochMetrics(epoch + 1, state.batch, state.epochLossSum / state.epochLossCount, values,
-                    state.epochSeconds, state.epochSamples / state.epochSeconds);
+            EpochMetrics m = new EpochMetrics(
+                    epoch + 1,
+                    state.batch,
+                    state.epochLossSum / state.epochLossCount,
+                    values,
+                    state.epochSeconds,
+                    state.epochSamples / state.epochSeconds);
             state.history.add(m);
-            log.info(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f, %s, %.1f s, %,.0f samples/s",
-                    m.epoch(), config.epochs(), m.trainLoss(), format(values), m.seconds(), m.samplesPerSecond()));
+            log.info(String.format(
+                    Locale.ROOT,
+                    "epoch %d/%d: train loss %.4f, %s, %.1f s, %,.0f samples/s",
+                    m.epoch(),
+                    config.epochs(),
+                    m.trainLoss(),
+                    format(values),
+                    m.seconds(),
+                    m.samplesPerSecond()));
             step.endEpoch();
             state.startEpoch(epoch + 1);
             List<EpochMetrics> history = List.copyOf(state.history);
@@ -94,8 +106,12 @@ public final class LocalTrainingLoop implements TrainingLoop {
             }
             Checkpoints.write(run, step, state);
             if (early && EarlyStopping.shouldStop(history, config.monitor(), config.maximize(), config.patience())) {
-                log.info("early stopping after epoch {}: no {} improvement for {} epochs; best model in "
-                        + "best-model.zip", epoch + 1, config.monitor(), config.patience());
+                log.info(
+                        "early stopping after epoch {}: no {} improvement for {} epochs; best model in "
+                                + "best-model.zip",
+                        epoch + 1,
+                        config.monitor(),
+                        config.patience());
                 stopped = true;
             }
         }
@@ -110,7 +126,8 @@ public final class LocalTrainingLoop implements TrainingLoop {
         for (TrainingListener l : listeners) {
             l.onEnd(step, history);
         }
-        boolean stoppedEarly = config.patience() != null && !history.isEmpty()
+        boolean stoppedEarly = config.patience() != null
+                && !history.isEmpty()
                 && EarlyStopping.shouldStop(history, config.monitor(), config.maximize(), config.patience());
         return new TrainingResult(run.root(), history, step, stoppedEarly);
     }
@@ -144,21 +161,29 @@ public final class LocalTrainingLoop implements TrainingLoop {
                 state.epochSeconds += (System.nanoTime() - t0) / 1e9;
                 state.epochSamples += batch.getFeatures(0).size(0);
                 if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException(String.format(Locale.ROOT, "training diverged: loss is %s at "
-                            + "epoch %d, batch %d; lower the learning rate", loss, epoch + 1, state.batch));
+                    throw new TrainingDivergedException(String.format(
+                            Locale.ROOT,
+                            "training diverged: loss is %s at " + "epoch %d, batch %d; lower the learning rate",
+                            loss,
+                            epoch + 1,
+                            state.batch));
                 }
                 state.epochLossSum += loss;
                 state.epochLossCount++;
                 state.batch++;
                 if (bar != null) {
                     bar.step();
-                    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f | %,.0f samples/s",
-                            state.epochLossSum / state.epochLossCount, state.epochSamples / state.epochSeconds));
+                    bar.setExtraMessage(String.format(
+                            Locale.ROOT,
+                            " loss %.4f | %,.0f samples/s",
+                            state.epochLossSum / state.epochLossCount,
+                            state.epochSamples / state.epochSeconds));
                 }
                 for (TrainingListener l : listeners) {
                     l.onBatch(step, epoch, state.batch - 1, loss);
                 }
-                if (config.checkpointEvery() > 0 && state.batch % config.checkpointEvery() == 0
+                if (config.checkpointEvery() > 0
+                        && state.batch % config.checkpointEvery() == 0
                         && state.batch < perEpoch) {
                     Checkpoints.write(run, step, state);
                 }
@@ -206,8 +231,8 @@ public final class LocalTrainingLoop implements TrainingLoop {
 
     private static String format(Map<String, Double> values) {
         StringBuilder sb = new StringBuilder();
-        values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f",
-                k, v)));
+        values.forEach(
+                (k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f", k, v)));
         return sb.toString();
     }
 

@@ -21,7 +21,8 @@ public final class Networks {
     public static INDArray[] output(Model model, MultiDataSet batch) {
         if (model instanceof MultiLayerNetwork net) {
             INDArray mask = batch.getFeaturesMaskArray(0);
-            INDArray out = mask == null ? net.output(batch.getFeatures(0), false)
+            INDArray out = mask == null
+                    ? net.output(batch.getFeatures(0), false)
                     : net.output(batch.getFeatures(0), false, mask, batch.getLabelsMaskArray(0));
             return new INDArray[] {out};
         }

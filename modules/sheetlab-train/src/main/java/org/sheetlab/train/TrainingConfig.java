@@ -18,8 +18,17 @@ import java.util.Locale;
  * @param resume continue from the run folder's checkpoint instead of refusing a folder that holds a run
  * @param progressBar draw a progress bar on stderr
  */
-public record TrainingConfig(long seed, int epochs, int batchSize, Integer maxBatches, int checkpointEvery,
-        Integer patience, String monitor, boolean maximize, boolean resume, boolean progressBar) {
+public record TrainingConfig(
+        long seed,
+        int epochs,
+        int batchSize,
+        Integer maxBatches,
+        int checkpointEvery,
+        Integer patience,
+        String monitor,
+        boolean maximize,
+        boolean resume,
+        boolean progressBar) {
 
     public TrainingConfig {
         require(epochs >= 1, "epochs (--epochs) must be >= 1, got %d", epochs);
@@ -109,8 +118,17 @@ public record TrainingConfig(long seed, int epochs, int batchSize, Integer maxBa
         }
 
         public TrainingConfig build() {
-            return new TrainingConfig(seed, epochs, batchSize, maxBatches, checkpointEvery, patience, monitor, maximize,
-                    resume, progressBar);
+            return new TrainingConfig(
+                    seed,
+                    epochs,
+                    batchSize,
+                    maxBatches,
+                    checkpointEvery,
+                    patience,
+                    monitor,
+                    maximize,
+                    resume,
+                    progressBar);
         }
     }
 }

@@ -54,10 +54,19 @@ class LocalTrainingLoopTest {
     }
 
     private static MultiLayerNetwork mlp(long seed, double dropout) {
-        var b = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-2)).list()
-                .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).dropOut(dropout).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+        var b = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(1e-2))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .dropOut(dropout)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.feedForward(6));
         MultiLayerConfiguration conf = b.build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -66,19 +75,40 @@ class LocalTrainingLoopTest {
     }
 
     private static ComputationGraph graph(long seed) {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-2))
-                .graphBuilder().addInputs("in")
-                .addLayer("dense", new DenseLayer.Builder().nOut(8).activation(Activation.TANH).build(), "in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "dense")
-                .setOutputs("out").setInputTypes(InputType.feedForward(6)).build();
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(1e-2))
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer(
+                        "dense",
+                        new DenseLayer.Builder()
+                                .nOut(8)
+                                .activation(Activation.TANH)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nOut(3)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "dense")
+                .setOutputs("out")
+                .setInputTypes(InputType.feedForward(6))
+                .build();
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
         return g;
     }
 
     private static TrainingConfig.Builder config() {
-        return TrainingConfig.builder().seed(7).epochs(3).batchSize(16).checkpointEvery(2).progressBar(false);
+        return TrainingConfig.builder()
+                .seed(7)
+                .epochs(3)
+                .batchSize(16)
+                .checkpointEvery(2)
+                .progressBar(false);
     }
 
     private static List<EvaluationSet> eval(LabeledArrays test) {
@@ -108,8 +138,8 @@ class LocalTrainingLoopTest {
         LabeledArrays train = data(100, 1);
         LabeledArrays test = data(40, 2);
         RunDirectory run = new RunDirectory(tmp.resolve("run"));
-        TrainingResult r = new LocalTrainingLoop(run, config().build(), "t").fit(NetworkStep.of(mlp(7, 1.0)),
-                train.shuffledSource(16, 7), eval(test));
+        TrainingResult r = new LocalTrainingLoop(run, config().build(), "t")
+                .fit(NetworkStep.of(mlp(7, 1.0)), train.shuffledSource(16, 7), eval(test));
         assertThat(r.history()).hasSize(3);
         assertThat(r.last().metrics()).containsOnlyKeys("testLoss", "testAccuracy");
         assertThat(r.last().batches()).isEqualTo(7); // ceil(100 / 16)
@@ -136,16 +166,21 @@ class LocalTrainingLoopTest {
                 .fit(NetworkStep.of(mlp(7, 0.7)), train.shuffledSource(16, 7), eval(test));
 
         RunDirectory run = new RunDirectory(tmp.resolve("killed"));
-        assertThatThrownBy(() -> new LocalTrainingLoop(run, config().build(), "t").addListener(killAfter(11))
-                .fit(NetworkStep.of(mlp(7, 0.7)), train.shuffledSource(16, 7), eval(test))).isInstanceOf(Kill.class);
+        assertThatThrownBy(() -> new LocalTrainingLoop(run, config().build(), "t")
+                        .addListener(killAfter(11))
+                        .fit(NetworkStep.of(mlp(7, 0.7)), train.shuffledSource(16, 7), eval(test)))
+                .isInstanceOf(Kill.class);
         // the last checkpoint is at epoch 2, batch 4 (every 2 batches: 7 + 4 = 11 batches run, 10 saved)
-        TrainingResult resumed = new LocalTrainingLoop(run, config().resume(true).build(), "t")
+        TrainingResult resumed = new LocalTrainingLoop(
+                        run, config().resume(true).build(), "t")
                 .fit(NetworkStep.of(mlp(7, 0.7)), train.shuffledSource(16, 7), eval(test));
         assertThat(params(resumed.model())).isEqualTo(params(full.model()));
         assertThat(resumed.history()).hasSize(3);
         for (int i = 0; i < 3; i++) {
-            assertThat(resumed.history().get(i).trainLoss()).isEqualTo(full.history().get(i).trainLoss());
-            assertThat(resumed.history().get(i).metrics()).isEqualTo(full.history().get(i).metrics());
+            assertThat(resumed.history().get(i).trainLoss())
+                    .isEqualTo(full.history().get(i).trainLoss());
+            assertThat(resumed.history().get(i).metrics())
+                    .isEqualTo(full.history().get(i).metrics());
         }
     }
 
@@ -156,9 +191,12 @@ class LocalTrainingLoopTest {
         TrainingResult full = new LocalTrainingLoop(new RunDirectory(tmp.resolve("full")), config().build(), "t")
                 .fit(NetworkStep.of(graph(7)), train.shuffledSource(16, 7), eval(test));
         RunDirectory run = new RunDirectory(tmp.resolve("killed"));
-        assertThatThrownBy(() -> new LocalTrainingLoop(run, config().build(), "t").addListener(killAfter(9))
-                .fit(NetworkStep.of(graph(7)), train.shuffledSource(16, 7), eval(test))).isInstanceOf(Kill.class);
-        TrainingResult resumed = new LocalTrainingLoop(run, config().resume(true).build(), "t")
+        assertThatThrownBy(() -> new LocalTrainingLoop(run, config().build(), "t")
+                        .addListener(killAfter(9))
+                        .fit(NetworkStep.of(graph(7)), train.shuffledSource(16, 7), eval(test)))
+                .isInstanceOf(Kill.class);
+        TrainingResult resumed = new LocalTrainingLoop(
+                        run, config().resume(true).build(), "t")
                 .fit(NetworkStep.of(graph(7)), train.shuffledSource(16, 7), eval(test));
         assertThat(resumed.model()).isInstanceOf(ComputationGraph.class);
         assertThat(params(resumed.model())).isEqualTo(params(full.model()));
@@ -216,11 +254,13 @@ class LocalTrainingLoopTest {
         new LocalTrainingLoop(new RunDirectory(tmp.resolve("full")), config().build(), "t")
                 .fit(full, train.shuffledSource(16, 7), eval(test));
         RunDirectory run = new RunDirectory(tmp.resolve("killed"));
-        assertThatThrownBy(() -> new LocalTrainingLoop(run, config().build(), "t").addListener(killAfter(13))
-                .fit(new TwoNetworks(3), train.shuffledSource(16, 7), eval(test))).isInstanceOf(Kill.class);
+        assertThatThrownBy(() -> new LocalTrainingLoop(run, config().build(), "t")
+                        .addListener(killAfter(13))
+                        .fit(new TwoNetworks(3), train.shuffledSource(16, 7), eval(test)))
+                .isInstanceOf(Kill.class);
         TwoNetworks resumed = new TwoNetworks(3);
-        new LocalTrainingLoop(run, config().resume(true).build(), "t").fit(resumed, train.shuffledSource(16, 7),
-                eval(test));
+        new LocalTrainingLoop(run, config().resume(true).build(), "t")
+                .fit(resumed, train.shuffledSource(16, 7), eval(test));
         assertThat(resumed.steps).isEqualTo(full.steps).isEqualTo(21);
         assertThat(params(resumed.a)).isEqualTo(params(full.a));
         assertThat(params(resumed.b)).isEqualTo(params(full.b));
@@ -233,24 +273,29 @@ class LocalTrainingLoopTest {
         LabeledArrays train = data(50, 1);
         LabeledArrays test = data(20, 2);
         RunDirectory run = new RunDirectory(tmp.resolve("run"));
-        new LocalTrainingLoop(run, config().epochs(1).build(), "t").fit(NetworkStep.of(mlp(7, 1.0)),
-                train.shuffledSource(16, 7), eval(test));
+        new LocalTrainingLoop(run, config().epochs(1).build(), "t")
+                .fit(NetworkStep.of(mlp(7, 1.0)), train.shuffledSource(16, 7), eval(test));
         assertThatThrownBy(() -> new LocalTrainingLoop(run, config().epochs(1).build(), "t")
-                .fit(NetworkStep.of(mlp(7, 1.0)), train.shuffledSource(16, 7), eval(test)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already holds a run")
+                        .fit(NetworkStep.of(mlp(7, 1.0)), train.shuffledSource(16, 7), eval(test)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already holds a run")
                 .hasMessageContaining("--resume");
-        assertThatThrownBy(() -> new LocalTrainingLoop(run, config().seed(8).epochs(2).resume(true).build(), "t")
-                .fit(NetworkStep.of(mlp(7, 1.0)), train.shuffledSource(16, 8), eval(test)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--seed 7");
+        assertThatThrownBy(() -> new LocalTrainingLoop(
+                                run, config().seed(8).epochs(2).resume(true).build(), "t")
+                        .fit(NetworkStep.of(mlp(7, 1.0)), train.shuffledSource(16, 8), eval(test)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--seed 7");
     }
 
     @Test
     void aCorruptCheckpointGivesOneClearError() throws Exception {
         RunDirectory run = new RunDirectory(tmp.resolve("run"));
         Files.write(run.resolve(Checkpoints.FILE), new byte[] {1, 2, 3});
-        assertThatThrownBy(() -> new LocalTrainingLoop(run, config().resume(true).build(), "t")
-                .fit(NetworkStep.of(mlp(7, 1.0)), data(20, 1).shuffledSource(16, 7), eval(data(20, 2))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt or unreadable");
+        assertThatThrownBy(
+                        () -> new LocalTrainingLoop(run, config().resume(true).build(), "t")
+                                .fit(NetworkStep.of(mlp(7, 1.0)), data(20, 1).shuffledSource(16, 7), eval(data(20, 2))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("corrupt or unreadable");
     }
 
     @Test
@@ -270,7 +315,9 @@ class LocalTrainingLoopTest {
 
     @Test
     void batchSeedsDifferAcrossPositions() {
-        assertThat(LocalTrainingLoop.batchSeed(1, 0, 0)).isNotEqualTo(LocalTrainingLoop.batchSeed(1, 0, 1))
-                .isNotEqualTo(LocalTrainingLoop.batchSeed(1, 1, 0)).isNotEqualTo(LocalTrainingLoop.batchSeed(2, 0, 0));
+        assertThat(LocalTrainingLoop.batchSeed(1, 0, 0))
+                .isNotEqualTo(LocalTrainingLoop.batchSeed(1, 0, 1))
+                .isNotEqualTo(LocalTrainingLoop.batchSeed(1, 1, 0))
+                .isNotEqualTo(LocalTrainingLoop.batchSeed(2, 0, 0));
     }
 }

@@ -16,8 +16,10 @@ class PerplexityEvaluatorTest {
         // B = 1, V = 2, T = 3: p(label) = 0.5, 0.25, (masked 0.9)
         INDArray p = Nd4j.create(new double[] {0.5, 0.75, 0.9, 0.5, 0.25, 0.1}, new long[] {1, 2, 3}, 'c')
                 .castTo(DataType.DOUBLE);
-        INDArray y = Nd4j.create(new double[] {1, 0, 1, 0, 1, 0}, new long[] {1, 2, 3}, 'c').castTo(DataType.DOUBLE);
-        INDArray mask = Nd4j.create(new double[] {1, 1, 0}, new long[] {1, 3}, 'c').castTo(DataType.DOUBLE);
+        INDArray y = Nd4j.create(new double[] {1, 0, 1, 0, 1, 0}, new long[] {1, 2, 3}, 'c')
+                .castTo(DataType.DOUBLE);
+        INDArray mask =
+                Nd4j.create(new double[] {1, 1, 0}, new long[] {1, 3}, 'c').castTo(DataType.DOUBLE);
         PerplexityEvaluator e = new PerplexityEvaluator();
         e.reset();
         MultiDataSet batch = new MultiDataSet(new INDArray[] {p}, new INDArray[] {y}, null, new INDArray[] {mask});

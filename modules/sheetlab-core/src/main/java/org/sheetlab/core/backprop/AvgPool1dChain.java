@@ -28,8 +28,8 @@ public final class AvgPool1dChain {
     /** x2 = x1·w [B, m]. */
     public INDArray x2(INDArray x1, INDArray w) {
         if (w.size(1) % k != 0) {
-            throw new IllegalArgumentException("AvgPool1D with stride = window = " + k + " needs m divisible by k, got m = "
-                    + w.size(1));
+            throw new IllegalArgumentException(
+                    "AvgPool1D with stride = window = " + k + " needs m divisible by k, got m = " + w.size(1));
         }
         return x1.mmul(w);
     }
@@ -77,7 +77,9 @@ public final class AvgPool1dChain {
         INDArray pool = poolJacobian(w.size(1), w.dataType());
         INDArray grad = Nd4j.zeros(w.dataType(), w.shape());
         for (long b = 0; b < x1.size(0); b++) {
-            INDArray d2 = delta4.getRow(b, true).mmul(sigmoidJacobian(x3.getRow(b, true))).mmul(pool); // ∂L/∂x2 [1, m]
+            INDArray d2 = delta4.getRow(b, true)
+                    .mmul(sigmoidJacobian(x3.getRow(b, true)))
+                    .mmul(pool); // ∂L/∂x2 [1, m]
             grad.addi(x1.getRow(b, true).transpose().mmul(d2)); // ∂x2/∂w = x1ᵀ
         }
         return grad;

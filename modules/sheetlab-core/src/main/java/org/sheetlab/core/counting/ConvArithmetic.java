@@ -18,8 +18,9 @@ public final class ConvArithmetic {
         }
         long span = inputSize - kernel + 2 * padding;
         if (span < 0) {
-            throw new IllegalArgumentException("conv output size: kernel " + kernel + " is larger than the padded input "
-                    + (inputSize + 2 * padding) + "; use a smaller kernel or more padding");
+            throw new IllegalArgumentException(
+                    "conv output size: kernel " + kernel + " is larger than the padded input "
+                            + (inputSize + 2 * padding) + "; use a smaller kernel or more padding");
         }
         return Math.floorDiv(span, stride) + 1;
     }

@@ -30,8 +30,8 @@ public final class ParameterCount {
         requirePositive("conv", "K_w", kernelW);
         requirePositive("conv", "C_in", channelsIn);
         requirePositive("conv", "C_out", channelsOut);
-        return Math.addExact(Math.multiplyExact(Math.multiplyExact(kernelH * kernelW, channelsIn), channelsOut),
-                channelsOut);
+        return Math.addExact(
+                Math.multiplyExact(Math.multiplyExact(kernelH * kernelW, channelsIn), channelsOut), channelsOut);
     }
 
     /** Max and average pooling have no parameters. */

@@ -20,8 +20,8 @@ public record BinaryConfusion(long tp, long tn, long fp, long fn) {
     /** Counts at a threshold: predicted positive when score ≥ threshold. labels are 0 or 1, scores in any range. */
     public static BinaryConfusion at(double[] scores, int[] labels, double threshold) {
         if (scores.length != labels.length) {
-            throw new IllegalArgumentException("scores and labels differ in length: " + scores.length + " vs "
-                    + labels.length);
+            throw new IllegalArgumentException(
+                    "scores and labels differ in length: " + scores.length + " vs " + labels.length);
         }
         long tp = 0;
         long tn = 0;

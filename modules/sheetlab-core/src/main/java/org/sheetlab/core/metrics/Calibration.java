@@ -55,8 +55,8 @@ public final class Calibration {
     public static Split byCorrectness(INDArray probabilities, INDArray uncertainty, int[] labels) {
         checkShapes(probabilities, labels);
         if (uncertainty.length() != labels.length) {
-            throw new IllegalArgumentException("uncertainty needs " + labels.length + " values, got "
-                    + uncertainty.length());
+            throw new IllegalArgumentException(
+                    "uncertainty needs " + labels.length + " values, got " + uncertainty.length());
         }
         double[][] p = probabilities.toDoubleMatrix();
         double[] u = uncertainty.toDoubleVector();
@@ -72,7 +72,9 @@ public final class Calibration {
             }
         }
         int nWrong = labels.length - nRight;
-        return new Split((double) nRight / labels.length, nRight == 0 ? Double.NaN : right / nRight,
+        return new Split(
+                (double) nRight / labels.length,
+                nRight == 0 ? Double.NaN : right / nRight,
                 nWrong == 0 ? Double.NaN : wrong / nWrong);
     }
 
@@ -105,7 +107,8 @@ public final class Calibration {
     public static Bins reliability(INDArray probabilities, int[] labels, int bins) {
         if (bins < 1 || probabilities.rank() != 2 || probabilities.size(0) != labels.length) {
             throw new IllegalArgumentException("reliability needs probabilities [N, C] with N = labels.length and >= 1 "
-                    + "bin, got " + java.util.Arrays.toString(probabilities.shape()) + ", " + labels.length + " labels, "
+                    + "bin, got " + java.util.Arrays.toString(probabilities.shape()) + ", " + labels.length
+                    + " labels, "
                     + bins + " bins");
         }
         double[] confSum = new double[bins];

@@ -46,8 +46,8 @@ public final class BlockDiagonalHessian {
     /** H'⁻¹·g in O(n): per block, the closed-form 2×2 inverse times the 2-vector (vectorised over blocks). */
     public INDArray inverseTimes(INDArray g) {
         if (g.length() != size()) {
-            throw new IllegalArgumentException("gradient has " + g.length() + " entries, the Hessian is " + size() + "×"
-                    + size());
+            throw new IllegalArgumentException(
+                    "gradient has " + g.length() + " entries, the Hessian is " + size() + "×" + size());
         }
         long m = blocks.size(0);
         INDArray flat = blocks.reshape('c', m, 4);

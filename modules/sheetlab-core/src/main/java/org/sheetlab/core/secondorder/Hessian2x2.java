@@ -29,8 +29,8 @@ public final class Hessian2x2 {
     /** Inverse of any 2×2 matrix [[p, q], [r, s]] = 1/(ps − qr)·[[s, −q], [−r, p]], in the input's data type. */
     public static INDArray inverse(INDArray m) {
         if (m.rank() != 2 || m.rows() != 2 || m.columns() != 2) {
-            throw new IllegalArgumentException("Hessian2x2.inverse needs a 2×2 matrix, got shape "
-                    + java.util.Arrays.toString(m.shape()));
+            throw new IllegalArgumentException(
+                    "Hessian2x2.inverse needs a 2×2 matrix, got shape " + java.util.Arrays.toString(m.shape()));
         }
         double p = m.getDouble(0, 0);
         double q = m.getDouble(0, 1);

@@ -17,9 +17,12 @@ public final class SecondOrder {
         if (damping < 0) {
             throw new IllegalArgumentException("damping must be >= 0, got " + damping);
         }
-        INDArray h = damping == 0 ? hessian : hessian.add(Nd4j.eye(hessian.rows()).castTo(hessian.dataType())
-                .muli(damping));
-        INDArray step = Nd4j.linalg().solve(h, gradient.reshape(gradient.length(), 1)).reshape(w.shape());
+        INDArray h = damping == 0
+                ? hessian
+                : hessian.add(
+                        Nd4j.eye(hessian.rows()).castTo(hessian.dataType()).muli(damping));
+        INDArray step =
+                Nd4j.linalg().solve(h, gradient.reshape(gradient.length(), 1)).reshape(w.shape());
         return w.sub(step);
     }
 
@@ -55,8 +58,8 @@ public final class SecondOrder {
     /** The eigenvalues λ of a symmetric matrix (H = U·Diag(λ)·Uᵀ); the input is not modified. */
     public static INDArray eigenvalues(INDArray symmetric) {
         if (symmetric.rank() != 2 || symmetric.rows() != symmetric.columns()) {
-            throw new IllegalArgumentException("eigenvalues need a square matrix, got "
-                    + java.util.Arrays.toString(symmetric.shape()));
+            throw new IllegalArgumentException(
+                    "eigenvalues need a square matrix, got " + java.util.Arrays.toString(symmetric.shape()));
         }
         // symmetricGeneralizedEigenvalues overwrites its argument with the eigenvectors: work on a copy
         return Eigen.symmetricGeneralizedEigenvalues(symmetric.dup(), true);

@@ -18,8 +18,8 @@ class AvgPool1dChainDtypeTest {
         // w = 0: x3 = 0, σ'(0) = 1/4, so ∂L/∂x2 = δ4·(1/4)·(1/2) on each window and ∂L/∂w = x1ᵀ·that
         INDArray g = chain.gradientW(x1, w, Nd4j.createFromArray(new double[][] {{1, 2}}));
         assertThat(g.dataType()).isEqualTo(DataType.FLOAT);
-        assertThat(g.toFloatMatrix()).isDeepEqualTo(new float[][] {{0.125f, 0.125f, 0.25f, 0.25f},
-                {0.25f, 0.25f, 0.5f, 0.5f}});
+        assertThat(g.toFloatMatrix())
+                .isDeepEqualTo(new float[][] {{0.125f, 0.125f, 0.25f, 0.25f}, {0.25f, 0.25f, 0.5f, 0.5f}});
         assertThatThrownBy(() -> chain.x2(x1, Nd4j.zeros(2, 3))).hasMessageContaining("divisible");
     }
 }

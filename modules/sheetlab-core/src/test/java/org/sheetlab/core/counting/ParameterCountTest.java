@@ -35,7 +35,8 @@ class ParameterCountTest {
         assertThat(ConvArithmetic.samePadding(3)).isEqualTo(1);
         assertThat(ConvArithmetic.samePadding(5)).isEqualTo(2);
         for (int k = 1; k <= 11; k += 2) {
-            assertThat(ConvArithmetic.outputSize(20, k, ConvArithmetic.samePadding(k), 1)).isEqualTo(20);
+            assertThat(ConvArithmetic.outputSize(20, k, ConvArithmetic.samePadding(k), 1))
+                    .isEqualTo(20);
         }
         assertThat(ConvArithmetic.validPadding()).isZero();
     }

@@ -25,8 +25,8 @@ import org.sheetlab.testing.ReferenceValues;
 /** The sheet's three losses: hand-checkable values, PyTorch reference values, and their relation to DL4J's losses. */
 @ExtendWith(DoublePrecision.class)
 class SheetLossTest {
-    private static final Map<String, SheetLoss> LOSSES = Map.of("mse", new Mse(), "bce", new BinaryCrossEntropy(),
-            "cce", new CategoricalCrossEntropy());
+    private static final Map<String, SheetLoss> LOSSES =
+            Map.of("mse", new Mse(), "bce", new BinaryCrossEntropy(), "cce", new CategoricalCrossEntropy());
 
     private static INDArray m(double[][] rows) {
         return Nd4j.createFromArray(rows);
@@ -49,7 +49,8 @@ class SheetLossTest {
         assertThat(new BinaryCrossEntropy().value(m(new double[][] {{1}, {0}}), m(new double[][] {{0.8}, {0.2}})))
                 .isCloseTo(-Math.log(0.8), within(1e-12));
         // a confident, correct prediction costs 0 (0·log 0 = 0), a confident wrong one is infinite
-        assertThat(new BinaryCrossEntropy().value(m(new double[][] {{1, 0}}), m(new double[][] {{1, 0}}))).isZero();
+        assertThat(new BinaryCrossEntropy().value(m(new double[][] {{1, 0}}), m(new double[][] {{1, 0}})))
+                .isZero();
         assertThat(new BinaryCrossEntropy().value(m(new double[][] {{1}}), m(new double[][] {{0}})))
                 .isEqualTo(Double.POSITIVE_INFINITY);
     }
@@ -60,8 +61,9 @@ class SheetLossTest {
         INDArray p = m(new double[][] {{0.2, 0.7, 0.1}, {0.5, 0.25, 0.25}});
         assertThat(new CategoricalCrossEntropy().value(y, p))
                 .isCloseTo(-(Math.log(0.7) + Math.log(0.5)) / 2, within(1e-12));
-        assertAllClose(new CategoricalCrossEntropy().gradient(y, p),
-                m(new double[][] {{0, -1 / 0.7 / 2, 0}, {-1 / 0.5 / 2, 0, 0}}));
+        assertAllClose(new CategoricalCrossEntropy().gradient(y, p), m(new double[][] {
+            {0, -1 / 0.7 / 2, 0}, {-1 / 0.5 / 2, 0, 0}
+        }));
     }
 
     @Test
@@ -72,7 +74,8 @@ class SheetLossTest {
             SheetLoss loss = LOSSES.get(c.get("loss").asText());
             INDArray y = ReferenceValues.array(c.get("labels"));
             INDArray p = ReferenceValues.array(c.get("predictions"));
-            assertThat(loss.value(y, p)).as(c.get("loss").asText() + " value")
+            assertThat(loss.value(y, p))
+                    .as(c.get("loss").asText() + " value")
                     .isCloseTo(c.get("value").asDouble(), within(1e-10));
             assertAllClose(loss.gradient(y, p), ReferenceValues.array(c.get("gradient")), 1e-10, 1e-12);
         }
@@ -109,10 +112,14 @@ class SheetLossTest {
     @Test
     void badInputNamesTheProblem() {
         assertThatThrownBy(() -> new Mse().value(Nd4j.zeros(2, 3), Nd4j.zeros(3, 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MSE")
-                .hasMessageContaining("[2, 3]").hasMessageContaining("[3, 2]");
-        assertThatThrownBy(() -> new CategoricalCrossEntropy().value(Nd4j.ones(1, 2), Nd4j.createFromArray(
-                new double[][] {{2.0, -1.0}}))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("probabilities").hasMessageContaining("softmax");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MSE")
+                .hasMessageContaining("[2, 3]")
+                .hasMessageContaining("[3, 2]");
+        assertThatThrownBy(() -> new CategoricalCrossEntropy()
+                        .value(Nd4j.ones(1, 2), Nd4j.createFromArray(new double[][] {{2.0, -1.0}})))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("probabilities")
+                .hasMessageContaining("softmax");
     }
 }

@@ -20,7 +20,8 @@ class CalibrationTest {
         assertThat(b.confidence()[0]).isNaN();
         // perfectly calibrated: confidence 1 and always right
         assertThat(Calibration.reliability(Nd4j.createFromArray(new double[][] {{1, 0}, {0, 1}}), new int[] {0, 1}, 5)
-                .ece()).isZero();
+                        .ece())
+                .isZero();
     }
 
     @Test
@@ -34,7 +35,8 @@ class CalibrationTest {
         assertThat(s.accuracy()).isEqualTo(0.75);
         assertThat(s.meanRight()).isCloseTo((0.1 + 0.2 + 0.3) / 3, within(1e-12));
         assertThat(s.meanWrong()).isCloseTo(0.7, within(1e-12));
-        assertThat(Calibration.byCorrectness(p, u, new int[] {0, 0, 1, 1}).meanWrong()).isNaN();
+        assertThat(Calibration.byCorrectness(p, u, new int[] {0, 0, 1, 1}).meanWrong())
+                .isNaN();
         assertThat(Calibration.ece(p, labels, 10)).isCloseTo(0.4, within(1e-12));
     }
 

@@ -1,6 +1,5 @@
 package org.sheetlab.core.pooling;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
 
@@ -28,16 +27,25 @@ class PoolingFunctionTest {
         assertAllClose(g, rows(new double[][] {{0.6, 0.8}, {0, 0}, {2 / Math.sqrt(2), 2 / Math.sqrt(2)}}));
         // p = 1: the sum; its gradient is 1 everywhere (x > 0)
         assertAllClose(new PPool(1).forward(rows(new double[][] {{1, 2, 3}})), rows(new double[][] {{6}}));
-        assertAllClose(new PPool(1).backward(rows(new double[][] {{1, 2, 3}}), rows(new double[][] {{6}}),
-                rows(new double[][] {{1}})), rows(new double[][] {{1, 1, 1}}));
+        assertAllClose(
+                new PPool(1)
+                        .backward(rows(new double[][] {{1, 2, 3}}), rows(new double[][] {{6}}), rows(new double[][] {{1}
+                        })),
+                rows(new double[][] {{1, 1, 1}}));
         // p = 3 on [1, 2]: (1 + 8)^(1/3); gradient x_i^2 / 9^(2/3)
         double y3 = Math.cbrt(9);
         assertAllClose(new PPool(3).forward(rows(new double[][] {{1, 2}})), rows(new double[][] {{y3}}));
-        assertAllClose(new PPool(3).backward(rows(new double[][] {{1, 2}}), rows(new double[][] {{y3}}),
-                rows(new double[][] {{1}})), rows(new double[][] {{1 / Math.pow(9, 2.0 / 3), 4 / Math.pow(9, 2.0 / 3)}}));
+        assertAllClose(
+                new PPool(3).backward(rows(new double[][] {{1, 2}}), rows(new double[][] {{y3}}), rows(new double[][] {
+                    {1}
+                })),
+                rows(new double[][] {{1 / Math.pow(9, 2.0 / 3), 4 / Math.pow(9, 2.0 / 3)}}));
         // large p: the max, without overflow
-        assertAllClose(new PPool(1000).forward(rows(new double[][] {{1e300, 2e300}})), rows(new double[][] {{2e300}}),
-                1e-3, 0);
+        assertAllClose(
+                new PPool(1000).forward(rows(new double[][] {{1e300, 2e300}})),
+                rows(new double[][] {{2e300}}),
+                1e-3,
+                0);
     }
 
     @Test

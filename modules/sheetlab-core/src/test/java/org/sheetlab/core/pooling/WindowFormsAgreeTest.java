@@ -21,8 +21,8 @@ class WindowFormsAgreeTest {
         rows.putRow(0, Nd4j.zeros(DataType.DOUBLE, 1, 6)); // an all-zero window
         rows.putScalar(1, 2, 0.0); // a zero inside a window
         INDArray dy = Nd4j.randn(DataType.DOUBLE, 50, 1);
-        for (PoolingFunction f : List.of(new PPool(1), new PPool(2), new PPool(3), new PPool(2.7), new PPool(40),
-                new LogAveragePool())) {
+        for (PoolingFunction f : List.of(
+                new PPool(1), new PPool(2), new PPool(3), new PPool(2.7), new PPool(40), new LogAveragePool())) {
             INDArray y = f.forward(rows.dup());
             INDArray g = f.backward(rows.dup(), y, dy);
             double[] grad = new double[6];

@@ -44,15 +44,17 @@ class SecondOrderTest {
         INDArray next = SecondOrder.newtonStep(w, Hessian2x2.ofQuadratic(a, b, c), quadraticGradient(a, b, c, w), 0);
         assertAllClose(next, Nd4j.createFromArray(0.0, 0.0), 0, 1e-12);
         // the same with the sheet's closed-form inverse: w − H⁻¹∇L
-        INDArray viaInverse = w.sub(Hessian2x2.inverseOfQuadratic(a, b, c).mmul(quadraticGradient(a, b, c, w)
-                .reshape(2, 1)).reshape(2));
+        INDArray viaInverse = w.sub(Hessian2x2.inverseOfQuadratic(a, b, c)
+                .mmul(quadraticGradient(a, b, c, w).reshape(2, 1))
+                .reshape(2));
         assertAllClose(viaInverse, next, 0, 1e-12);
         // damping shortens the step but keeps the direction towards the minimum
         INDArray damped = SecondOrder.newtonStep(w, Hessian2x2.ofQuadratic(a, b, c), quadraticGradient(a, b, c, w), 1);
         // by hand: H + I = [[5,1],[1,7]], (H + I)⁻¹ = [[7,−1],[−1,5]]/34, ∇L(4,−7) = [9, −38]
         // → (H + I)⁻¹∇L = [101, −199]/34 → w − … = [35, −39]/34
         assertAllClose(damped, Nd4j.createFromArray(35.0 / 34, -39.0 / 34), 1e-14, 1e-15);
-        assertThat(damped.norm2Number().doubleValue()).isLessThan(w.norm2Number().doubleValue());
+        assertThat(damped.norm2Number().doubleValue())
+                .isLessThan(w.norm2Number().doubleValue());
     }
 
     @Test
@@ -67,8 +69,12 @@ class SecondOrderTest {
         // H = U·Diag(λ)·Uᵀ with a known λ and a Householder reflection U = I − 2vvᵀ/(vᵀv): eigenvalues come back
         double[] lambda = {0.5, 1, 2, 3.5, 40};
         INDArray v = Nd4j.createFromArray(1.0, -2.0, 0.5, 3.0, 1.5).reshape(5, 1);
-        INDArray u = Nd4j.eye(5).castTo(DataType.DOUBLE).subi(v.mmul(v.transpose()).muli(2 / v.norm2Number()
-                .doubleValue() / v.norm2Number().doubleValue()));
+        INDArray u = Nd4j.eye(5)
+                .castTo(DataType.DOUBLE)
+                .subi(v.mmul(v.transpose())
+                        .muli(2
+                                / v.norm2Number().doubleValue()
+                                / v.norm2Number().doubleValue()));
         INDArray spd = u.mmul(Nd4j.diag(Nd4j.createFromArray(lambda))).mmul(u.transpose());
         INDArray ev = SecondOrder.eigenvalues(spd);
         assertAllClose(Nd4j.sort(ev.reshape(5), true), Nd4j.createFromArray(lambda), 1e-12, 1e-13);
@@ -89,7 +95,8 @@ class SecondOrderTest {
         BlockDiagonalHessian bd = new BlockDiagonalHessian(blocks);
         INDArray dense = bd.toDense();
         INDArray g = Nd4j.randn(DataType.DOUBLE, n);
-        INDArray expected = InvertMatrix.invert(dense, false).mmul(g.reshape(n, 1)).reshape(n);
+        INDArray expected =
+                InvertMatrix.invert(dense, false).mmul(g.reshape(n, 1)).reshape(n);
         assertAllClose(bd.inverseTimes(g), expected, 1e-10, 1e-12);
         assertAllClose(BlockDiagonalHessian.fromDense(dense).toDense(), dense, 0, 0);
         assertThatThrownBy(() -> bd.inverseTimes(Nd4j.zeros(4))).hasMessageContaining("10");
@@ -97,8 +104,8 @@ class SecondOrderTest {
 
     @Test
     void finiteDifferenceHessianOfAQuadraticIsExact() {
-        INDArray h = SecondOrder.finiteDifferenceHessian(w -> quadraticGradient(2, 1, 3, w),
-                Nd4j.createFromArray(0.3, -1.2), 1e-4);
+        INDArray h = SecondOrder.finiteDifferenceHessian(
+                w -> quadraticGradient(2, 1, 3, w), Nd4j.createFromArray(0.3, -1.2), 1e-4);
         assertAllClose(h, Hessian2x2.ofQuadratic(2, 1, 3), 1e-8, 1e-8);
     }
 
@@ -108,11 +115,14 @@ class SecondOrderTest {
         INDArray eig = Nd4j.createFromArray(4.0, 0.0, 1.0);
         assertThat(SecondOrder.dampedConditionNumber(eig, 1.0)).isEqualTo(5.0);
         assertThat(SecondOrder.dampedConditionNumber(eig, 0.0)).isEqualTo(Double.POSITIVE_INFINITY);
-        assertThat(SecondOrder.dampedConditionNumber(Nd4j.createFromArray(-2.0, 3.0), 1.0)).isEqualTo(-4.0);
+        assertThat(SecondOrder.dampedConditionNumber(Nd4j.createFromArray(-2.0, 3.0), 1.0))
+                .isEqualTo(-4.0);
         // diag(1, 9) + 1·I = diag(2, 10): κ = 5, as conditionNumber of the damped matrix itself
         INDArray h = Nd4j.createFromArray(new double[][] {{1, 0}, {0, 9}});
         assertThat(SecondOrder.dampedConditionNumber(SecondOrder.eigenvalues(h), 1.0))
-                .isCloseTo(SecondOrder.conditionNumber(h.add(Nd4j.eye(2))), within(1e-12)).isCloseTo(5.0, within(1e-12));
-        assertThatThrownBy(() -> SecondOrder.dampedConditionNumber(eig, -1)).isInstanceOf(IllegalArgumentException.class);
+                .isCloseTo(SecondOrder.conditionNumber(h.add(Nd4j.eye(2))), within(1e-12))
+                .isCloseTo(5.0, within(1e-12));
+        assertThatThrownBy(() -> SecondOrder.dampedConditionNumber(eig, -1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

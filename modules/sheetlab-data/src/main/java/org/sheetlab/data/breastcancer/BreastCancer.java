@@ -9,12 +9,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.datavec.api.records.reader.impl.csv.CSVRecordReader;
 import org.datavec.api.split.FileSplit;
 import org.datavec.api.writable.Writable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.data.Checksums;
 import org.sheetlab.data.DatasetDescriptor;
 import org.sheetlab.data.DatasetException;
@@ -37,9 +36,11 @@ public final class BreastCancer {
     public static final String FILE_NAME = "breast_cancer.csv";
     /** Where Debian's python3-sklearn installs the file. */
     public static final Path DEBIAN_DIR = Paths.get("/usr/lib/python3/dist-packages/sklearn/datasets/data");
+
     public static final Path DEBIAN_FILE = DEBIAN_DIR.resolve(FILE_NAME);
     /** Name, file, checksum (from {@code datasets/breast-cancer/checksums.sha256}), fetch command, search path. */
     public static final DatasetDescriptor DESCRIPTOR = DatasetDescriptor.of("breast-cancer", DEBIAN_DIR);
+
     public static final String FETCH_COMMAND = "datasets/breast-cancer/fetch.sh";
     public static final int ROWS = 569;
     public static final int FEATURES = 30;
@@ -92,8 +93,8 @@ public final class BreastCancer {
      */
     public static BreastCancer load(Path file, String sha256, int expectedRows, long seed) {
         if (!Files.isRegularFile(file)) {
-            throw new DatasetException("breast-cancer data not found at " + file + ". Install it with: "
-                    + FETCH_COMMAND);
+            throw new DatasetException(
+                    "breast-cancer data not found at " + file + ". Install it with: " + FETCH_COMMAND);
         }
         String headerLine;
         try {
@@ -105,13 +106,18 @@ public final class BreastCancer {
                             + ", expected " + sha256 + ". Reinstall with: " + FETCH_COMMAND);
                 }
             }
-            headerLine = new String(bytes, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            headerLine = new String(bytes, StandardCharsets.UTF_8)
+                    .lines()
+                    .findFirst()
+                    .orElse("");
         } catch (IOException e) {
             throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
         }
         String[] header = headerLine.split(",");
-        if (header.length != 4 || !header[0].equals(String.valueOf(expectedRows))
-                || !header[1].equals(String.valueOf(FEATURES)) || !header[2].equals("malignant")) {
+        if (header.length != 4
+                || !header[0].equals(String.valueOf(expectedRows))
+                || !header[1].equals(String.valueOf(FEATURES))
+                || !header[2].equals("malignant")) {
             throw new DatasetException(file + ": unexpected header '" + headerLine + "', expected '" + expectedRows
                     + ",30,malignant,benign'. Reinstall with: " + FETCH_COMMAND);
         }
@@ -133,8 +139,8 @@ public final class BreastCancer {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new DatasetException("cannot read " + file + ": " + e.getMessage() + ". Reinstall with: "
-                    + FETCH_COMMAND, e);
+            throw new DatasetException(
+                    "cannot read " + file + ": " + e.getMessage() + ". Reinstall with: " + FETCH_COMMAND, e);
         }
         if (rows.size() != expectedRows) {
             throw new DatasetException(file + " holds " + rows.size() + " rows, expected " + expectedRows
@@ -199,8 +205,8 @@ public final class BreastCancer {
         for (int j = 0; j < FEATURES; j++) {
             std[j] = std[j] > 0 ? Math.sqrt(std[j]) : 1;
         }
-        return new BreastCancer(part(x, y, train, mean, std), part(x, y, validation, mean, std),
-                part(x, y, test, mean, std));
+        return new BreastCancer(
+                part(x, y, train, mean, std), part(x, y, validation, mean, std), part(x, y, test, mean, std));
     }
 
     private static LabeledArrays part(double[][] x, int[] y, List<Integer> rows, double[] mean, double[] std) {
@@ -215,7 +221,10 @@ public final class BreastCancer {
             ids[r] = y[i];
             l[r * 2 + y[i]] = 1f;
         }
-        return new LabeledArrays(Nd4j.create(f, new long[] {rows.size(), FEATURES}, 'c').castTo(DataType.FLOAT),
-                Nd4j.create(l, new long[] {rows.size(), 2}, 'c').castTo(DataType.FLOAT), ids, CLASSES);
+        return new LabeledArrays(
+                Nd4j.create(f, new long[] {rows.size(), FEATURES}, 'c').castTo(DataType.FLOAT),
+                Nd4j.create(l, new long[] {rows.size(), 2}, 'c').castTo(DataType.FLOAT),
+                ids,
+                CLASSES);
     }
 }

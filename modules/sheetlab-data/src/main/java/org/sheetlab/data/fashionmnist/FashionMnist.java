@@ -1,7 +1,6 @@
 package org.sheetlab.data.fashionmnist;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -38,8 +37,9 @@ public final class FashionMnist {
     /** The command that installs the dataset (Debian package where apt exists, else the official files). */
     public static final String FETCH_COMMAND = "datasets/fashion-mnist/fetch.sh";
     /** Class names, index = label id. */
-    public static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> CLASSES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
     public static final int HEIGHT = 28;
     public static final int WIDTH = 28;
     public static final int NUM_CLASSES = 10;
@@ -49,6 +49,7 @@ public final class FashionMnist {
 
     /** The four files of the official dataset, their checksums from {@link #DESCRIPTOR}. */
     public static final FileSpec TRAIN_IMAGES = official("train-images-idx3-ubyte", 60_000);
+
     public static final FileSpec TRAIN_LABELS = official("train-labels-idx1-ubyte", 60_000);
     public static final FileSpec TEST_IMAGES = official("t10k-images-idx3-ubyte", 10_000);
     public static final FileSpec TEST_LABELS = official("t10k-labels-idx1-ubyte", 10_000);
@@ -93,8 +94,8 @@ public final class FashionMnist {
      * Loads four IDX files from {@code directory} and checks them against the given specs. A spec with a null
      * checksum skips the checksum (used for small files built by tests).
      */
-    public static FashionMnist load(Path directory, FileSpec trainImages, FileSpec trainLabels, FileSpec testImages,
-            FileSpec testLabels) {
+    public static FashionMnist load(
+            Path directory, FileSpec trainImages, FileSpec trainLabels, FileSpec testImages, FileSpec testLabels) {
         LabeledArrays train = loadSplit(directory, trainImages, trainLabels);
         LabeledArrays test = loadSplit(directory, testImages, testLabels);
         return new FashionMnist(directory, train, test);
@@ -136,8 +137,9 @@ public final class FashionMnist {
     }
 
     private static IdxFile readChecked(Path dir, FileSpec spec) {
-        Path file = find(dir, spec.baseName()).orElseThrow(() -> new DatasetException("Fashion-MNIST file "
-                + spec.baseName() + "(.gz) is missing from " + dir + ". Install the dataset with: " + FETCH_COMMAND));
+        Path file = find(dir, spec.baseName())
+                .orElseThrow(() -> new DatasetException("Fashion-MNIST file " + spec.baseName()
+                        + "(.gz) is missing from " + dir + ". Install the dataset with: " + FETCH_COMMAND));
         try {
             byte[] raw = IdxFile.readAll(file);
             if (spec.sha256() != null) {
@@ -155,8 +157,10 @@ public final class FashionMnist {
             }
             return idx;
         } catch (IdxFormatException e) {
-            throw new DatasetException("Fashion-MNIST file is corrupt: " + e.getMessage() + ". Delete it and reinstall "
-                    + "with: " + FETCH_COMMAND, e);
+            throw new DatasetException(
+                    "Fashion-MNIST file is corrupt: " + e.getMessage() + ". Delete it and reinstall " + "with: "
+                            + FETCH_COMMAND,
+                    e);
         } catch (IOException e) {
             throw new DatasetException("cannot read Fashion-MNIST file " + file + ": " + e.getMessage(), e);
         }
@@ -167,8 +171,8 @@ public final class FashionMnist {
         IdxFile labels = readChecked(dir, labelsSpec);
         long[] shape = images.shape();
         if (shape.length != 3 || shape[1] != HEIGHT || shape[2] != WIDTH) {
-            throw new DatasetException("Fashion-MNIST images in " + dir + " have shape " + java.util.Arrays.toString(shape)
-                    + ", expected [N, 28, 28]. Reinstall with: " + FETCH_COMMAND);
+            throw new DatasetException("Fashion-MNIST images in " + dir + " have shape "
+                    + java.util.Arrays.toString(shape) + ", expected [N, 28, 28]. Reinstall with: " + FETCH_COMMAND);
         }
         if (labels.shape().length != 1 || labels.shape()[0] != shape[0]) {
             throw new DatasetException("Fashion-MNIST in " + dir + ": " + shape[0] + " images but labels of shape "

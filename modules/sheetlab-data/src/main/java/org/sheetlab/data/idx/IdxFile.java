@@ -35,8 +35,8 @@ public final class IdxFile {
     /** The file's bytes, decompressed when it is gzip (the bytes the checksums are computed over). */
     public static byte[] readAll(Path file) throws IOException {
         try (InputStream in = open(file)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8,
-                    Math.max(1024, Files.size(file) * 2)));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(
+                    (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1024, Files.size(file) * 2)));
             in.transferTo(out);
             return out.toByteArray();
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
@@ -59,8 +59,10 @@ public final class IdxFile {
         int type = buf.get() & 0xff;
         int dims = buf.get() & 0xff;
         if (zero != 0 || type != 0x08) {
-            throw new IdxFormatException(String.format("%s has IDX magic 0x%04x%02x%02x; expected 0x000008NN "
-                    + "(unsigned bytes): not an MNIST-style IDX file", name, zero, type, dims));
+            throw new IdxFormatException(String.format(
+                    "%s has IDX magic 0x%04x%02x%02x; expected 0x000008NN "
+                            + "(unsigned bytes): not an MNIST-style IDX file",
+                    name, zero, type, dims));
         }
         if (dims < 1 || raw.length < 4 + 4L * dims) {
             throw new IdxFormatException(name + ": bad IDX header (" + dims + " dimensions, " + raw.length + " bytes)");

@@ -33,8 +33,8 @@ public final class ShuffledArrayIterator implements DataSetIterator {
      * @param shuffle reshuffle every epoch (training); false iterates in file order (evaluation)
      * @param labelNames class names, index = class id (may be null)
      */
-    public ShuffledArrayIterator(INDArray features, INDArray labels, int batchSize, boolean shuffle, long seed,
-            List<String> labelNames) {
+    public ShuffledArrayIterator(
+            INDArray features, INDArray labels, int batchSize, boolean shuffle, long seed, List<String> labelNames) {
         if (features.rank() != 2 || labels.rank() != 2 || features.size(0) != labels.size(0)) {
             throw new IllegalArgumentException("ShuffledArrayIterator: expected features [N, F] and labels [N, C] with "
                     + "the same N, got " + java.util.Arrays.toString(features.shape()) + " and "
@@ -115,8 +115,11 @@ public final class ShuffledArrayIterator implements DataSetIterator {
         int end = Math.min(cursor + num, numExamples());
         DataSet ds;
         if (order == null) {
-            ds = new DataSet(features.get(NDArrayIndex.interval(cursor, end), NDArrayIndex.all()).dup(),
-                    labels.get(NDArrayIndex.interval(cursor, end), NDArrayIndex.all()).dup());
+            ds = new DataSet(
+                    features.get(NDArrayIndex.interval(cursor, end), NDArrayIndex.all())
+                            .dup(),
+                    labels.get(NDArrayIndex.interval(cursor, end), NDArrayIndex.all())
+                            .dup());
         } else {
             int[] rows = java.util.Arrays.copyOfRange(order, cursor, end);
             ds = new DataSet(Nd4j.pullRows(features, 1, rows), Nd4j.pullRows(labels, 1, rows));

@@ -1,8 +1,8 @@
 package org.sheetlab.data.source;
 
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.sheetlab.data.iterator.ShuffledArrayIterator;
 
 /**
@@ -60,8 +60,8 @@ public final class ArrayDataSource implements DataSource {
 
     /** A single-input, single-output MultiDataSet over the same arrays (no copy). */
     public static MultiDataSet toMulti(DataSet ds) {
-        return new org.nd4j.linalg.dataset.MultiDataSet(ds.getFeatures(), ds.getLabels(), ds.getFeaturesMaskArray(),
-                ds.getLabelsMaskArray());
+        return new org.nd4j.linalg.dataset.MultiDataSet(
+                ds.getFeatures(), ds.getLabels(), ds.getFeaturesMaskArray(), ds.getLabelsMaskArray());
     }
 
     /** The DataSet view of a single-input, single-output MultiDataSet (no copy), for a MultiLayerNetwork. */
@@ -71,7 +71,7 @@ public final class ArrayDataSource implements DataSource {
                     + mds.numFeatureArrays() + " inputs and " + mds.numLabelsArrays() + " outputs; use a "
                     + "ComputationGraph for several");
         }
-        return new DataSet(mds.getFeatures(0), mds.getLabels(0), mds.getFeaturesMaskArray(0),
-                mds.getLabelsMaskArray(0));
+        return new DataSet(
+                mds.getFeatures(0), mds.getLabels(0), mds.getFeaturesMaskArray(0), mds.getLabelsMaskArray(0));
     }
 }

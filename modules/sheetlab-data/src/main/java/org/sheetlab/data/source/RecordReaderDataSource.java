@@ -51,6 +51,7 @@ public final class RecordReaderDataSource implements DataSource {
     private int position;
     /** The current chunk: records [chunkStart, chunkStart + chunk.size()) of the epoch's stream, in served order. */
     private List<List<Writable>> chunk = List.of();
+
     private int chunkStart;
 
     /**
@@ -64,8 +65,14 @@ public final class RecordReaderDataSource implements DataSource {
      * @throws IllegalArgumentException for a bad label column or settings, {@link DatasetException} for a record
      *     whose label is not a class id or whose width differs from the first record's
      */
-    public RecordReaderDataSource(RecordReader reader, String sourceName, int labelColumn, int numClasses,
-            int batchSize, int shuffleBuffer, long seed) {
+    public RecordReaderDataSource(
+            RecordReader reader,
+            String sourceName,
+            int labelColumn,
+            int numClasses,
+            int batchSize,
+            int shuffleBuffer,
+            long seed) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -90,8 +97,8 @@ public final class RecordReaderDataSource implements DataSource {
             if (columns < 0) {
                 columns = record.size();
                 if (labelColumn < 0 || labelColumn >= columns) {
-                    throw new IllegalArgumentException(sourceName + ": label column " + labelColumn
-                            + " is outside the " + columns + " columns (0.." + (columns - 1) + ") of its first record");
+                    throw new IllegalArgumentException(sourceName + ": label column " + labelColumn + " is outside the "
+                            + columns + " columns (0.." + (columns - 1) + ") of its first record");
                 }
                 if (columns < 2) {
                     throw new IllegalArgumentException(sourceName + ": records have " + columns + " column; need the "
@@ -115,8 +122,15 @@ public final class RecordReaderDataSource implements DataSource {
      *
      * @param skipLines header lines to skip
      */
-    public static RecordReaderDataSource csv(Path file, int skipLines, char delimiter, int labelColumn,
-            int numClasses, int batchSize, int shuffleBuffer, long seed) {
+    public static RecordReaderDataSource csv(
+            Path file,
+            int skipLines,
+            char delimiter,
+            int labelColumn,
+            int numClasses,
+            int batchSize,
+            int shuffleBuffer,
+            long seed) {
         if (!Files.isRegularFile(file)) {
             throw new DatasetException("CSV file not found: " + file);
         }
@@ -129,8 +143,8 @@ public final class RecordReaderDataSource implements DataSource {
             Thread.currentThread().interrupt();
             throw new DatasetException("interrupted while opening " + file, e);
         }
-        return new RecordReaderDataSource(reader, file.toString(), labelColumn, numClasses, batchSize, shuffleBuffer,
-                seed);
+        return new RecordReaderDataSource(
+                reader, file.toString(), labelColumn, numClasses, batchSize, shuffleBuffer, seed);
     }
 
     /** Number of records N in one epoch. */
@@ -187,8 +201,8 @@ public final class RecordReaderDataSource implements DataSource {
     @Override
     public MultiDataSet next() {
         if (!hasNext()) {
-            throw new NoSuchElementException("epoch " + epoch + " is exhausted; seek(" + (epoch + 1) + ", 0) for the "
-                    + "next epoch");
+            throw new NoSuchElementException(
+                    "epoch " + epoch + " is exhausted; seek(" + (epoch + 1) + ", 0) for the " + "next epoch");
         }
         int b = Math.min(batchSize, numExamples - position);
         int f = numFeatures();
@@ -214,8 +228,8 @@ public final class RecordReaderDataSource implements DataSource {
             y[r * numClasses + label(record, position)] = 1f;
             position++;
         }
-        return new org.nd4j.linalg.dataset.MultiDataSet(Nd4j.create(x, new long[] {b, f}, 'c'),
-                Nd4j.create(y, new long[] {b, numClasses}, 'c'));
+        return new org.nd4j.linalg.dataset.MultiDataSet(
+                Nd4j.create(x, new long[] {b, f}, 'c'), Nd4j.create(y, new long[] {b, numClasses}, 'c'));
     }
 
     /** Reads the chunk starting at record {@link #chunkStart} (the reader stands there) and shuffles it. */

@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.data.Checksums;
 import org.sheetlab.data.DatasetException;
 import org.sheetlab.data.iterator.LabeledArrays;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The loader on small files in scikit-learn's layout, built by the test. */
 class BreastCancerTest {
@@ -40,27 +40,34 @@ class BreastCancerTest {
     @Test
     void loadsSplitsStratifiedAndStandardises() throws IOException {
         BreastCancer bc = BreastCancer.load(file(50, "50,30,malignant,benign"), null, 50, 1);
-        assertThat(bc.train().size() + bc.validation().size() + bc.test().size()).isEqualTo(50);
+        assertThat(bc.train().size() + bc.validation().size() + bc.test().size())
+                .isEqualTo(50);
         assertThat(bc.train().size()).isEqualTo(30);
         // 17 malignant (i % 3 == 0): sklearn's 0 becomes the positive label 1
-        int malignant = Arrays.stream(bc.train().labelIds()).sum() + Arrays.stream(bc.validation().labelIds()).sum()
+        int malignant = Arrays.stream(bc.train().labelIds()).sum()
+                + Arrays.stream(bc.validation().labelIds()).sum()
                 + Arrays.stream(bc.test().labelIds()).sum();
         assertThat(malignant).isEqualTo(17);
         assertThat(Arrays.stream(bc.train().labelIds()).sum()).isEqualTo(10); // 60% of 17, rounded
         assertThat(bc.train().features().mean(0).maxNumber().doubleValue()).isCloseTo(0, within(1e-5));
-        assertThat(bc.train().features().std(false, 0).minNumber().doubleValue()).isCloseTo(1, within(1e-4));
+        assertThat(bc.train().features().std(false, 0).minNumber().doubleValue())
+                .isCloseTo(1, within(1e-4));
         assertThat(bc.train().labels().sum(1).minNumber().doubleValue()).isEqualTo(1.0);
         // same seed, same split
-        assertThat(BreastCancer.load(file(50, "50,30,malignant,benign"), null, 50, 1).test().labelIds())
+        assertThat(BreastCancer.load(file(50, "50,30,malignant,benign"), null, 50, 1)
+                        .test()
+                        .labelIds())
                 .isEqualTo(bc.test().labelIds());
     }
 
     @Test
     void badFilesAreNamedWithTheFix() throws IOException {
         assertThatThrownBy(() -> BreastCancer.load(tmp.resolve("missing.csv"), null, 50, 1))
-                .isInstanceOf(DatasetException.class).hasMessageContaining(BreastCancer.FETCH_COMMAND);
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(BreastCancer.FETCH_COMMAND);
         assertThatThrownBy(() -> BreastCancer.load(file(50, "50,30,malignant,benign"), "00", 50, 1))
-                .hasMessageContaining("SHA-256").hasMessageContaining(BreastCancer.FETCH_COMMAND);
+                .hasMessageContaining("SHA-256")
+                .hasMessageContaining(BreastCancer.FETCH_COMMAND);
         assertThatThrownBy(() -> BreastCancer.load(file(49, "50,30,malignant,benign"), null, 50, 1))
                 .hasMessageContaining("49 rows");
         assertThatThrownBy(() -> BreastCancer.load(file(50, "50,31,malignant,benign"), null, 50, 1))
@@ -91,14 +98,16 @@ class BreastCancerTest {
         BreastCancer bc = BreastCancer.loadOrFetch(dataDir, 42);
         List<LabeledArrays> parts = List.of(bc.train(), bc.validation(), bc.test());
         assertThat(parts.stream().map(LabeledArrays::size).toList()).containsExactly(341, 113, 115);
-        assertThat(parts.stream().map(p -> sha(p.features())).toList()).containsExactly(
-                "157e2dfac4d487e7b9669b98850e9df3526363a11b192f3244b1ad68dddab09f",
-                "6014b4846b775cd8cbaa1996ee826723363f6c6e577d02c971cb61dea99b5599",
-                "28c0d071dba3b7a0838433a509ca86d1302f4766f424695c0b5f3b0270fd98dd");
-        assertThat(parts.stream().map(p -> sha(p.labels())).toList()).containsExactly(
-                "0d368c0ca16f3c910f4e224b90a8d4435c69f9be9ccd5cdc92098d9bbd6d1156",
-                "f4fd2c8f1d737696112ba6283ef1e220f5a621261bae19433feb72fdbb489f7c",
-                "e83fd35de382ded84a2c404e193a7e5c6fa8047fb4afab3fbb202b47685649da");
+        assertThat(parts.stream().map(p -> sha(p.features())).toList())
+                .containsExactly(
+                        "157e2dfac4d487e7b9669b98850e9df3526363a11b192f3244b1ad68dddab09f",
+                        "6014b4846b775cd8cbaa1996ee826723363f6c6e577d02c971cb61dea99b5599",
+                        "28c0d071dba3b7a0838433a509ca86d1302f4766f424695c0b5f3b0270fd98dd");
+        assertThat(parts.stream().map(p -> sha(p.labels())).toList())
+                .containsExactly(
+                        "0d368c0ca16f3c910f4e224b90a8d4435c69f9be9ccd5cdc92098d9bbd6d1156",
+                        "f4fd2c8f1d737696112ba6283ef1e220f5a621261bae19433feb72fdbb489f7c",
+                        "e83fd35de382ded84a2c404e193a7e5c6fa8047fb4afab3fbb202b47685649da");
         assertThat(parts.stream().map(p -> Arrays.hashCode(p.labelIds())).toList())
                 .containsExactly(-1305616704, 1701814463, 85853120);
     }
@@ -107,8 +116,10 @@ class BreastCancerTest {
     void aDataDirWithACorruptCopyIsReportedNotFetched() throws IOException {
         Path dataDir = Files.createDirectories(tmp.resolve("data"));
         Files.copy(file(50, "50,30,malignant,benign"), dataDir.resolve(BreastCancer.FILE_NAME));
-        assertThatThrownBy(() -> BreastCancer.loadOrFetch(dataDir, 1)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("SHA-256").hasMessageContaining(BreastCancer.FETCH_COMMAND);
+        assertThatThrownBy(() -> BreastCancer.loadOrFetch(dataDir, 1))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("SHA-256")
+                .hasMessageContaining(BreastCancer.FETCH_COMMAND);
     }
 
     /**

@@ -30,7 +30,9 @@ class ShuffledArrayIteratorTest {
             DataSet ds = it.next();
             for (int r = 0; r < ds.numExamples(); r++) {
                 int id = (int) ds.getFeatures().getDouble(r, 0);
-                assertThat(ds.getLabels().getDouble(r, id % 3)).as("label stays with its example").isEqualTo(1.0);
+                assertThat(ds.getLabels().getDouble(r, id % 3))
+                        .as("label stays with its example")
+                        .isEqualTo(1.0);
                 ids.add(id);
             }
         }

@@ -25,7 +25,12 @@ class RecordReaderDataSourceTest {
     private Path csv(int n) throws IOException {
         StringBuilder sb = new StringBuilder("x,class,y\n");
         for (int i = 0; i < n; i++) {
-            sb.append(i).append(',').append(i % 3).append(',').append(10 * i + 0.5).append('\n');
+            sb.append(i)
+                    .append(',')
+                    .append(i % 3)
+                    .append(',')
+                    .append(10 * i + 0.5)
+                    .append('\n');
         }
         return Files.writeString(tmp.resolve("small.csv"), sb.toString());
     }
@@ -74,7 +79,9 @@ class RecordReaderDataSourceTest {
             // the next epoch reads the same order again
             s.seek(1, 0);
             assertThat(epoch(s).stream().map(RecordReaderDataSourceTest::ids).toList())
-                    .isEqualTo(batches.stream().map(RecordReaderDataSourceTest::ids).toList());
+                    .isEqualTo(batches.stream()
+                            .map(RecordReaderDataSourceTest::ids)
+                            .toList());
         }
     }
 
@@ -142,6 +149,7 @@ class RecordReaderDataSourceTest {
         assertThatThrownBy(() -> RecordReaderDataSource.csv(file, 0, ',', 1, 3, 4, 0, 0))
                 .hasMessageContaining("record 1 has 'class' in label column 1");
         assertThatThrownBy(() -> RecordReaderDataSource.csv(tmp.resolve("none.csv"), 1, ',', 1, 3, 4, 0, 0))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("not found");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("not found");
     }
 }

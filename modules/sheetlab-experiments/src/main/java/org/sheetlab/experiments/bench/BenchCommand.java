@@ -10,8 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
 import org.sheetlab.data.iterator.ShuffledArrayIterator;
-import org.sheetlab.train.run.RunDirectory;
 import org.sheetlab.models.mlp.FinalQ5Network;
+import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,11 +21,15 @@ import picocli.CommandLine.Parameters;
  * real Fashion-MNIST training set, the same loop as the experiment (shuffled batches, {@code net.fit(batch)}),
  * timed after a warm-up. Prints one JSON object.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Measure training throughput (samples/s) of a sheet network; used by scripts/bench.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "What to measure: final-q5 (training samples/s), pooling (forward + "
-            + "backward ms per call) or newton (H^-1 g, dense vs block-diagonal).")
+    @Parameters(
+            index = "0",
+            description = "What to measure: final-q5 (training samples/s), pooling (forward + "
+                    + "backward ms per call) or newton (H^-1 g, dense vs block-diagonal).")
     String target;
 
     @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -46,8 +50,9 @@ public final class BenchCommand implements Callable<Integer> {
             case "final-q5" -> finalQ5(batchSize, batches, warmup, seed);
             case "pooling" -> PoolingBench.run(batches, warmup, seed);
             case "newton" -> NewtonBench.run(Math.max(1, Math.min(batches, 9)), seed);
-            default -> throw new IllegalArgumentException("unknown benchmark '" + target
-                    + "'; known: final-q5, pooling, newton");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown benchmark '" + target + "'; known: final-q5, pooling, newton");
         };
         try {
             System.out.println(RunDirectory.JSON.writeValueAsString(result));
@@ -60,7 +65,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** Trains warm-up + timed batches and returns samples/s and the setting. */
     public static Map<String, Object> finalQ5(int batchSize, int batches, int warmup, long seed) {
         FashionMnist data = FashionMnistFetcher.loadOrFetch();
-        MultiLayerNetwork net = new MultiLayerNetwork(FinalQ5Network.builder().setInputSize(784).optSeed(seed).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(
+                FinalQ5Network.builder().setInputSize(784).optSeed(seed).build());
         net.init();
         ShuffledArrayIterator it = data.train().shuffledIterator(batchSize, seed);
         for (int i = 0; i < warmup; i++) {
@@ -83,8 +89,13 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("finalLoss", net.score());
         r.put("threads", Nd4j.getEnvironment().maxMasterThreads());
         r.put("blas", Nd4j.getExecutioner().getEnvironmentInformation().getProperty("blas.vendor", "?"));
-        System.err.printf(Locale.ROOT, "sheetlab: %.0f samples/s (batch %d, %d batches, %.2f s)%n", samples / seconds,
-                batchSize, batches, seconds);
+        System.err.printf(
+                Locale.ROOT,
+                "sheetlab: %.0f samples/s (batch %d, %d batches, %.2f s)%n",
+                samples / seconds,
+                batchSize,
+                batches,
+                seconds);
         return r;
     }
 

@@ -37,12 +37,22 @@ final class NewtonBench {
             row.put("blockMs", median(repeats, () -> bd.inverseTimes(g)));
             if (n <= maxDenseN) {
                 INDArray a = Nd4j.randn(DataType.DOUBLE, n, n);
-                INDArray h = a.mmul(a.transpose()).addi(Nd4j.eye(n).castTo(DataType.DOUBLE).muli(n));
+                INDArray h = a.mmul(a.transpose())
+                        .addi(Nd4j.eye(n).castTo(DataType.DOUBLE).muli(n));
                 INDArray col = g.reshape(n, 1);
-                row.put("denseMs", median(Math.max(1, Math.min(repeats, 3)), () -> Nd4j.linalg().solve(h, col)));
+                row.put(
+                        "denseMs",
+                        median(
+                                Math.max(1, Math.min(repeats, 3)),
+                                () -> Nd4j.linalg().solve(h, col)));
             }
-            System.err.printf(Locale.ROOT, "n = %,9d  block %10.3f ms  dense %s%n", n, (double) row.get("blockMs"),
-                    row.containsKey("denseMs") ? String.format(Locale.ROOT, "%10.3f ms", (double) row.get("denseMs"))
+            System.err.printf(
+                    Locale.ROOT,
+                    "n = %,9d  block %10.3f ms  dense %s%n",
+                    n,
+                    (double) row.get("blockMs"),
+                    row.containsKey("denseMs")
+                            ? String.format(Locale.ROOT, "%10.3f ms", (double) row.get("denseMs"))
                             : "(skipped: n×n too large)");
             rows.add(row);
         }

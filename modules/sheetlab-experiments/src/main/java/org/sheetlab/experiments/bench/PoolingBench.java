@@ -28,17 +28,40 @@ final class PoolingBench {
         INDArray x = Nd4j.rand(DataType.FLOAT, 64, 32, 28, 28);
         INDArray eps = Nd4j.rand(DataType.FLOAT, 64, 32, 14, 14);
         Map<String, org.deeplearning4j.nn.conf.layers.Layer> layers = new LinkedHashMap<>();
-        layers.put("sheetlab p-pool p=2", new PPooling2D.Builder().p(2).kernelSize(2, 2).stride(2, 2).build());
-        layers.put("sheetlab p-pool p=3", new PPooling2D.Builder().p(3).kernelSize(2, 2).stride(2, 2).build());
-        layers.put("sheetlab log-average", new LogAveragePooling2D.Builder().kernelSize(2, 2).stride(2, 2).build());
-        layers.put("dl4j PNORM p=2", new SubsamplingLayer.Builder(PoolingType.PNORM).pnorm(2).kernelSize(2, 2)
-                .stride(2, 2).build());
-        layers.put("dl4j AVG", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build());
-        layers.put("dl4j MAX", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
+        layers.put(
+                "sheetlab p-pool p=2",
+                new PPooling2D.Builder().p(2).kernelSize(2, 2).stride(2, 2).build());
+        layers.put(
+                "sheetlab p-pool p=3",
+                new PPooling2D.Builder().p(3).kernelSize(2, 2).stride(2, 2).build());
+        layers.put(
+                "sheetlab log-average",
+                new LogAveragePooling2D.Builder().kernelSize(2, 2).stride(2, 2).build());
+        layers.put(
+                "dl4j PNORM p=2",
+                new SubsamplingLayer.Builder(PoolingType.PNORM)
+                        .pnorm(2)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build());
+        layers.put(
+                "dl4j AVG",
+                new SubsamplingLayer.Builder(PoolingType.AVG)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build());
+        layers.put(
+                "dl4j MAX",
+                new SubsamplingLayer.Builder(PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build());
         Map<String, Object> ms = new LinkedHashMap<>();
         for (var e : layers.entrySet()) {
-            NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-                    .layer(e.getValue()).build();
+            NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder()
+                    .dataType(DataType.FLOAT)
+                    .layer(e.getValue())
+                    .build();
             Layer layer = e.getValue().instantiate(conf, List.of(), 0, null, true, DataType.FLOAT);
             double[] t = new double[iterations];
             for (int i = -warmup; i < iterations; i++) {

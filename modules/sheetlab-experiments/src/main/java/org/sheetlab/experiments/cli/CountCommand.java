@@ -14,44 +14,55 @@ import picocli.CommandLine.Parameters;
  * {@code sheetlab count final-q5 --input 400}: the sheet's per-layer parameter and activation table for any
  * {@link ModelCatalog} network, counted for the network's own input type; {@code sheetlab count --list} names them.
  */
-@Command(name = "count", mixinStandardHelpOptions = true,
-        description = "Print a network's per-layer parameters and activations (sheet: Parameter & Activation Counting).")
+@Command(
+        name = "count",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print a network's per-layer parameters and activations (sheet: Parameter & Activation Counting).")
 public final class CountCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", description = "Model name, one of: ${COMPLETION-CANDIDATES}.",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            description = "Model name, one of: ${COMPLETION-CANDIDATES}.",
             completionCandidates = ModelNames.class)
     String model;
 
     @Option(names = "--list", description = "List the models with a one-line description each.")
     boolean list;
 
-    @Option(names = "--input", description = "Number of input features n_in, for the models where it is free "
-            + "(the MLPs; default: the model's own, 400 for final-q5). The CNN and RNNs have a fixed 28x28 input.")
+    @Option(
+            names = "--input",
+            description =
+                    "Number of input features n_in, for the models where it is free "
+                            + "(the MLPs; default: the model's own, 400 for final-q5). The CNN and RNNs have a fixed 28x28 input.")
     Integer input;
 
-    @Option(names = "--batch-size", description = "Batch size for the activations-per-batch column "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            description = "Batch size for the activations-per-batch column " + "(default: ${DEFAULT-VALUE}).")
     long batchSize = 1;
 
     @Override
     public Integer call() {
         if (list) {
-            int width = ModelCatalog.names().stream().mapToInt(String::length).max().orElse(0);
+            int width =
+                    ModelCatalog.names().stream().mapToInt(String::length).max().orElse(0);
             for (ModelCatalog.Entry e : ModelCatalog.entries()) {
                 System.out.printf(Locale.ROOT, "%-" + width + "s  %s%n", e.name(), e.description());
             }
             return 0;
         }
         if (model == null) {
-            throw new IllegalArgumentException("name a model (sheetlab count <model>) or use --list; known models: "
-                    + ModelCatalog.names());
+            throw new IllegalArgumentException(
+                    "name a model (sheetlab count <model>) or use --list; known models: " + ModelCatalog.names());
         }
         if ((input != null && input < 1) || batchSize < 1) {
             throw new IllegalArgumentException("--input and --batch-size must be >= 1");
         }
         ModelCatalog.Entry entry = ModelCatalog.entry(model);
         if (input != null && !entry.freeInputSize()) {
-            throw new IllegalArgumentException("model " + model + " has a fixed input (" + entry.builder().inputType()
-                    + "); drop --input");
+            throw new IllegalArgumentException(
+                    "model " + model + " has a fixed input (" + entry.builder().inputType() + "); drop --input");
         }
         NetworkBuilder builder = entry.builder(input == null ? entry.defaultInputSize() : input);
         NetworkCount count = NetworkCounter.count(builder.build(), builder.inputType());

@@ -20,14 +20,22 @@ import picocli.CommandLine.Command;
  * missing or corrupt data, corrupt checkpoints) ends with a one-line error naming the fix, exit code 2; anything else
  * is a bug and prints its stack trace.
  */
-@Command(name = "sheetlab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "sheetlab",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Deep-learning sheet concepts as DL4J experiments. Every experiment takes --seed, --epochs, "
                 + "--batch-size, --max-batches, --output-dir and --resume.",
         subcommands = {CountCommand.class, BenchCommand.class, NotebookCommand.class, CommandLine.HelpCommand.class})
 public final class SheetlabCli {
     /** The experiments, in the order {@code --help} lists them. Add a new experiment here. */
-    public static final List<Class<?>> EXPERIMENTS = List.of(FinalQ5Experiment.class, PoolingExperiment.class,
-            SignRnnExperiment.class, RecallFirstExperiment.class, NewtonExperiment.class, InitExperiment.class,
+    public static final List<Class<?>> EXPERIMENTS = List.of(
+            FinalQ5Experiment.class,
+            PoolingExperiment.class,
+            SignRnnExperiment.class,
+            RecallFirstExperiment.class,
+            NewtonExperiment.class,
+            InitExperiment.class,
             McDropoutExperiment.class);
 
     private SheetlabCli() {}
@@ -43,9 +51,12 @@ public final class SheetlabCli {
      */
     static void warnAboutOpenMpThreads() {
         if (System.getenv("OMP_NUM_THREADS") == null && Runtime.getRuntime().availableProcessors() <= 8) {
-            org.slf4j.LoggerFactory.getLogger(SheetlabCli.class).warn("OMP_NUM_THREADS is not set: ND4J's CPU "
-                    + "backend trains this project's networks 2-3x slower on {} cores with its default OpenMP pool; "
-                    + "run through scripts/sheetlab or set OMP_NUM_THREADS=1", Runtime.getRuntime().availableProcessors());
+            org.slf4j.LoggerFactory.getLogger(SheetlabCli.class)
+                    .warn(
+                            "OMP_NUM_THREADS is not set: ND4J's CPU "
+                                    + "backend trains this project's networks 2-3x slower on {} cores with its default OpenMP pool; "
+                                    + "run through scripts/sheetlab or set OMP_NUM_THREADS=1",
+                            Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -60,10 +71,13 @@ public final class SheetlabCli {
         java.util.Map<String, CommandLine.Help> experiments = new java.util.LinkedHashMap<>();
         java.util.Map<String, CommandLine.Help> tools = new java.util.LinkedHashMap<>();
         help.subcommands().forEach((name, sub) -> {
-            boolean isExperiment = EXPERIMENTS.contains(sub.commandSpec().userObject().getClass());
+            boolean isExperiment =
+                    EXPERIMENTS.contains(sub.commandSpec().userObject().getClass());
             (isExperiment ? experiments : tools).put(name, sub);
         });
-        return "%nExperiments:%n".formatted() + help.commandList(experiments) + "%nTools:%n".formatted()
+        return "%nExperiments:%n".formatted()
+                + help.commandList(experiments)
+                + "%nTools:%n".formatted()
                 + help.commandList(tools);
     }
 
@@ -73,15 +87,20 @@ public final class SheetlabCli {
      */
     static int badParameter(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
-        String message = ex.getMessage() == null ? "invalid input"
+        String message = ex.getMessage() == null
+                ? "invalid input"
                 : ex.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
         if (!message.isEmpty()) {
             message = Character.toLowerCase(message.charAt(0)) + message.substring(1);
         }
-        StringBuilder line = new StringBuilder(cmd.getCommandName()).append(": ").append(message);
-        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
-            line.append(" (did you mean ").append(String.join(" or ", unmatched.getSuggestions().stream().limit(3)
-                    .toList())).append("?)");
+        StringBuilder line =
+                new StringBuilder(cmd.getCommandName()).append(": ").append(message);
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched
+                && !unmatched.getSuggestions().isEmpty()) {
+            line.append(" (did you mean ")
+                    .append(String.join(
+                            " or ", unmatched.getSuggestions().stream().limit(3).toList()))
+                    .append("?)");
         }
         line.append("; see '").append(cmd.getCommandSpec().qualifiedName()).append(" --help'");
         cmd.getErr().println(cmd.getColorScheme().errorText(line.toString()));
@@ -96,14 +115,21 @@ public final class SheetlabCli {
             cli.addSubcommand(experiment);
         }
         cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING, help -> "");
-        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, SheetlabCli::commandList);
+        cli.getHelpSectionMap()
+                .put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, SheetlabCli::commandList);
         cli.setParameterExceptionHandler(SheetlabCli::badParameter);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof DatasetException
+            if (ex instanceof IllegalArgumentException
+                    || ex instanceof DatasetException
                     || ex instanceof TrainingDivergedException) {
-                commandLine.getErr().println(commandLine.getColorScheme().errorText(
-                        commandLine.getCommandName() + ": " + String.valueOf(ex.getMessage()).strip()
-                                .replaceAll("\\s*\\R\\s*", " ")));
+                commandLine
+                        .getErr()
+                        .println(commandLine
+                                .getColorScheme()
+                                .errorText(commandLine.getCommandName() + ": "
+                                        + String.valueOf(ex.getMessage())
+                                                .strip()
+                                                .replaceAll("\\s*\\R\\s*", " ")));
                 commandLine.getErr().flush();
                 return 2;
             }

@@ -14,8 +14,10 @@ public final class VersionProvider implements IVersionProvider {
                 p.load(in);
             }
         }
-        return new String[] {"sheetlab " + p.getProperty("sheetlab", "?"),
-                "DL4J/ND4J/DataVec " + p.getProperty("dl4j", "?") + ", JavaCPP " + p.getProperty("javacpp", "?"),
-                "backend " + p.getProperty("nd4j.backend", "?")};
+        return new String[] {
+            "sheetlab " + p.getProperty("sheetlab", "?"),
+            "DL4J/ND4J/DataVec " + p.getProperty("dl4j", "?") + ", JavaCPP " + p.getProperty("javacpp", "?"),
+            "backend " + p.getProperty("nd4j.backend", "?")
+        };
     }
 }

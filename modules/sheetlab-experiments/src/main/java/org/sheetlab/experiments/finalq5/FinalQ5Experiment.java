@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.Adam;
@@ -38,7 +38,9 @@ import picocli.CommandLine.Option;
  * {@code curves.png}, {@code model.zip}, {@code parameters.txt} and {@code parameters.json}, plus
  * {@code checkpoint.zip} for {@code --resume}.
  */
-@Command(name = "final-q5", mixinStandardHelpOptions = true,
+@Command(
+        name = "final-q5",
+        mixinStandardHelpOptions = true,
         description = "Sheet Final Q5 network (784-300-100-10, relu/softmax) trained on Fashion-MNIST.")
 public final class FinalQ5Experiment implements Callable<Integer> {
     public static final String NAME = "final-q5";
@@ -54,12 +56,16 @@ public final class FinalQ5Experiment implements Callable<Integer> {
         @Mixin
         public LearningRateOption learningRate = new LearningRateOption(1e-3);
 
-        @Option(names = "--lr-decay", description = "Learning rate multiplier per epoch, lr_e = lr * decay^e "
-                + "(default: ${DEFAULT-VALUE}; 1 = constant).")
+        @Option(
+                names = "--lr-decay",
+                description = "Learning rate multiplier per epoch, lr_e = lr * decay^e "
+                        + "(default: ${DEFAULT-VALUE}; 1 = constant).")
         public double lrDecay = 0.85;
 
-        @Option(names = "--graph", description = "Train the same network as a ComputationGraph "
-                + "(input → dense1 → dense2 → output; same initial weights as the MultiLayerNetwork).")
+        @Option(
+                names = "--graph",
+                description = "Train the same network as a ComputationGraph "
+                        + "(input → dense1 → dense2 → output; same initial weights as the MultiLayerNetwork).")
         public boolean graph;
 
         @Mixin
@@ -84,8 +90,9 @@ public final class FinalQ5Experiment implements Callable<Integer> {
     @Override
     public Integer call() {
         Result r = run(options);
-        System.out.printf("final-q5: test accuracy %.4f after %d epochs; run folder %s%n", r.last().testAccuracy(),
-                r.last().epoch(), r.runDir());
+        System.out.printf(
+                "final-q5: test accuracy %.4f after %d epochs; run folder %s%n",
+                r.last().testAccuracy(), r.last().epoch(), r.runDir());
         return 0;
     }
 
@@ -98,8 +105,10 @@ public final class FinalQ5Experiment implements Callable<Integer> {
         TrainingConfig config = ExperimentRun.config(o.run, o.loop);
         RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
         FashionMnist data = Datasets.fashionMnist(o.dataDir);
-        FinalQ5Network.Builder model = FinalQ5Network.builder().setInputSize(FashionMnist.HEIGHT * FashionMnist.WIDTH)
-                .optOutputs(FashionMnist.NUM_CLASSES).optSeed(o.run.seed)
+        FinalQ5Network.Builder model = FinalQ5Network.builder()
+                .setInputSize(FashionMnist.HEIGHT * FashionMnist.WIDTH)
+                .optOutputs(FashionMnist.NUM_CLASSES)
+                .optSeed(o.run.seed)
                 .optUpdater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, lr, o.lrDecay)));
         Map<String, Object> dataset = Map.of("dataset", "Fashion-MNIST 60000/10000");
         ExperimentRun.writeRunJson(run, NAME, "running", o, config, dataset);
@@ -118,7 +127,12 @@ public final class FinalQ5Experiment implements Callable<Integer> {
             step = NetworkStep.of(net);
             count = NetworkCounter.count(conf, model.inputType());
         }
-        TrainingResult result = ExperimentRun.train(run, NAME, config, count, step,
+        TrainingResult result = ExperimentRun.train(
+                run,
+                NAME,
+                config,
+                count,
+                step,
                 data.train().shuffledSource(config.batchSize(), config.seed()),
                 ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())));
         Map<String, Object> extra = new LinkedHashMap<>(dataset);

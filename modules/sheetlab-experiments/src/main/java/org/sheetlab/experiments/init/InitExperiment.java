@@ -44,7 +44,9 @@ import picocli.CommandLine.Mixin;
  * epoch by epoch in each variant's {@code activation-stats.json}). A variant whose loss becomes non-finite is reported
  * as diverged.
  */
-@Command(name = "init", mixinStandardHelpOptions = true,
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
         description = "Zero vs too-large vs Xavier vs He initialisation of the Final Q5 network on Fashion-MNIST.")
 public final class InitExperiment implements Callable<Integer> {
     public static final String NAME = "init";
@@ -87,8 +89,8 @@ public final class InitExperiment implements Callable<Integer> {
     }
 
     /** Per variant: the comparison row (NaN accuracy when it diverged) and the activation std per layer at init. */
-    public record Result(Path runDir, List<Comparison.Row> rows, Map<String, double[]> activationStd,
-            List<String> diverged) {}
+    public record Result(
+            Path runDir, List<Comparison.Row> rows, Map<String, double[]> activationStd, List<String> diverged) {}
 
     @Mixin
     Options options = new Options();
@@ -112,30 +114,54 @@ public final class InitExperiment implements Callable<Integer> {
         INDArray probe = data.test().features().get(NDArrayIndex.interval(0, 512), NDArrayIndex.all());
         Map<String, double[]> stds = new LinkedHashMap<>();
         List<String> diverged = new ArrayList<>();
-        List<Comparison.Row> rows = Variants.compare(run, NAME, List.of(Variant.values()),
-                v -> v.name().toLowerCase(Locale.ROOT), (v, folder) -> {
-                    FinalQ5Network.Builder b = FinalQ5Network.builder().setInputSize(784).optSeed(config.seed())
-                            .optWeightInit(v.init).optUpdater(new Sgd(lr));
+        List<Comparison.Row> rows = Variants.compare(
+                run, NAME, List.of(Variant.values()), v -> v.name().toLowerCase(Locale.ROOT), (v, folder) -> {
+                    FinalQ5Network.Builder b = FinalQ5Network.builder()
+                            .setInputSize(784)
+                            .optSeed(config.seed())
+                            .optWeightInit(v.init)
+                            .optUpdater(new Sgd(lr));
                     ActivationStatistics stats = new ActivationStatistics(folder, probe);
                     try {
-                        return Variants.row(v.label, ExperimentRun.trainNetwork(folder, "init " + v.label, config, b,
-                                data.train().shuffledSource(config.batchSize(), config.seed()),
-                                ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())),
-                                stats));
+                        return Variants.row(
+                                v.label,
+                                ExperimentRun.trainNetwork(
+                                        folder,
+                                        "init " + v.label,
+                                        config,
+                                        b,
+                                        data.train().shuffledSource(config.batchSize(), config.seed()),
+                                        ExperimentRun.classification(
+                                                "test", data.test().orderedSource(config.batchSize())),
+                                        stats));
                     } catch (TrainingDivergedException e) {
                         diverged.add(v.label + ": " + e.getMessage());
-                        return new Comparison.Row(v.label, Double.NaN, Double.NaN, Double.NaN, 0,
+                        return new Comparison.Row(
+                                v.label,
+                                Double.NaN,
+                                Double.NaN,
+                                Double.NaN,
+                                0,
                                 NetworkCounter.count(b.build(), b.inputType()).totalParameters());
                     } finally {
                         stds.put(v.label, stats.rows().get("init"));
                     }
                 });
         run.writeJson("activations.json", Map.of("layers", LAYERS, "stdAtInit", stds, "diverged", diverged));
-        CategoryChart chart = new CategoryChartBuilder().width(700).height(420)
-                .title("activation std at initialisation (512 test images)").xAxisTitle("layer")
-                .yAxisTitle("log10(std), floored at -6").build();
-        stds.forEach((label, s) -> chart.addSeries(label, LAYERS,
-                java.util.Arrays.stream(s).map(x -> Math.log10(Math.max(x, 1e-6))).boxed().toList()));
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(700)
+                .height(420)
+                .title("activation std at initialisation (512 test images)")
+                .xAxisTitle("layer")
+                .yAxisTitle("log10(std), floored at -6")
+                .build();
+        stds.forEach((label, s) -> chart.addSeries(
+                label,
+                LAYERS,
+                java.util.Arrays.stream(s)
+                        .map(x -> Math.log10(Math.max(x, 1e-6)))
+                        .boxed()
+                        .toList()));
         Charts.writePng(run, "activations.png", BitmapEncoder.getBufferedImage(chart));
         ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("variants", rows, "diverged", diverged));
         return new Result(run.root(), rows, stds, diverged);

@@ -1,21 +1,11 @@
 package org.sheetlab.experiments.mcdropout;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.sheetlab.experiments.options.DataDirOption;
-import org.sheetlab.experiments.options.Datasets;
-import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.options.LoopOptions;
-import org.sheetlab.experiments.options.RunOptions;
-import org.sheetlab.experiments.run.ExperimentRun;
-import org.sheetlab.train.TrainingConfig;
-import org.sheetlab.train.TrainingResult;
-import org.sheetlab.train.run.RunDirectory;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -24,8 +14,17 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.core.metrics.Calibration;
 import org.sheetlab.data.fashionmnist.FashionMnist;
+import org.sheetlab.experiments.options.DataDirOption;
+import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.LoopOptions;
+import org.sheetlab.experiments.options.RunOptions;
+import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.models.uncertainty.McDropout;
 import org.sheetlab.models.uncertainty.McDropoutMlp;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,7 +35,9 @@ import picocli.CommandLine.Option;
  * ECE (15 bins), mean predictive entropy of right and wrong predictions; writes {@code calibration.json} and
  * {@code reliability.png}.
  */
-@Command(name = "mc-dropout", mixinStandardHelpOptions = true,
+@Command(
+        name = "mc-dropout",
+        mixinStandardHelpOptions = true,
         description = "MC dropout vs plain inference on Fashion-MNIST (BatchNorm-safe): ECE and reliability diagram.")
 public final class McDropoutExperiment implements Callable<Integer> {
     public static final String NAME = "mc-dropout";
@@ -50,8 +51,9 @@ public final class McDropoutExperiment implements Callable<Integer> {
         @Mixin
         public LoopOptions loop = new LoopOptions();
 
-        @Option(names = "--retain", description = "Dropout retain probability (DL4J's dropOut(p)) "
-                + "(default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--retain",
+                description = "Dropout retain probability (DL4J's dropOut(p)) " + "(default: ${DEFAULT-VALUE}).")
         public double retain = 0.5;
 
         @Option(names = "--samples", description = "MC dropout passes T (default: ${DEFAULT-VALUE}).")
@@ -70,8 +72,14 @@ public final class McDropoutExperiment implements Callable<Integer> {
     }
 
     /** Test-set figures for plain inference and MC dropout. */
-    public record Result(Path runDir, double plainAccuracy, double plainEce, double mcAccuracy, double mcEce,
-            double entropyRight, double entropyWrong) {}
+    public record Result(
+            Path runDir,
+            double plainAccuracy,
+            double plainEce,
+            double mcAccuracy,
+            double mcEce,
+            double entropyRight,
+            double entropyWrong) {}
 
     @Mixin
     Options options = new Options();
@@ -79,9 +87,17 @@ public final class McDropoutExperiment implements Callable<Integer> {
     @Override
     public Integer call() {
         Result r = run(options);
-        System.out.printf(Locale.ROOT, "plain inference: accuracy %.4f, ECE %.4f%nMC dropout (T = %d): accuracy %.4f, "
-                + "ECE %.4f; mean predictive entropy right %.3f, wrong %.3f nats%nrun folder %s%n", r.plainAccuracy(),
-                r.plainEce(), options.samples, r.mcAccuracy(), r.mcEce(), r.entropyRight(), r.entropyWrong(),
+        System.out.printf(
+                Locale.ROOT,
+                "plain inference: accuracy %.4f, ECE %.4f%nMC dropout (T = %d): accuracy %.4f, "
+                        + "ECE %.4f; mean predictive entropy right %.3f, wrong %.3f nats%nrun folder %s%n",
+                r.plainAccuracy(),
+                r.plainEce(),
+                options.samples,
+                r.mcAccuracy(),
+                r.mcEce(),
+                r.entropyRight(),
+                r.entropyWrong(),
                 r.runDir());
         return 0;
     }
@@ -89,23 +105,32 @@ public final class McDropoutExperiment implements Callable<Integer> {
     public static Result run(Options o) {
         double lr = o.learningRate.get();
         if (!(o.retain > 0 && o.retain < 1) || o.samples < 2) {
-            throw new IllegalArgumentException("--retain must be in (0, 1) and --samples >= 2, got " + o.retain
-                    + " and " + o.samples);
+            throw new IllegalArgumentException(
+                    "--retain must be in (0, 1) and --samples >= 2, got " + o.retain + " and " + o.samples);
         }
         TrainingConfig config = ExperimentRun.config(o.run, o.loop);
         RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
         FashionMnist data = Datasets.fashionMnist(o.dataDir);
         ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
-        McDropoutMlp.Builder model = McDropoutMlp.builder().setInputSize(784).optSeed(config.seed())
-                .optUpdater(new Adam(lr)).optRetain(o.retain);
-        TrainingResult out = ExperimentRun.trainNetwork(run, NAME, config, model,
+        McDropoutMlp.Builder model = McDropoutMlp.builder()
+                .setInputSize(784)
+                .optSeed(config.seed())
+                .optUpdater(new Adam(lr))
+                .optRetain(o.retain);
+        TrainingResult out = ExperimentRun.trainNetwork(
+                run,
+                NAME,
+                config,
+                model,
                 data.train().shuffledSource(config.batchSize(), config.seed()),
                 ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())));
         MultiLayerNetwork net = (MultiLayerNetwork) out.model();
-        int n = o.run.maxBatches == null ? data.test().size()
+        int n = o.run.maxBatches == null
+                ? data.test().size()
                 : Math.min(data.test().size(), o.run.maxBatches * config.batchSize());
-        INDArray x = data.test().features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n),
-                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        INDArray x = data.test()
+                .features()
+                .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n), org.nd4j.linalg.indexing.NDArrayIndex.all());
         int[] labels = java.util.Arrays.copyOf(data.test().labelIds(), n);
         INDArray plain = McDropout.deterministic(net, x);
         Nd4j.getRandom().setSeed(config.seed());
@@ -119,18 +144,36 @@ public final class McDropoutExperiment implements Callable<Integer> {
         json.put("testExamples", n);
         json.put("samples", o.samples);
         json.put("plain", Map.of("accuracy", plainAcc, "ece", plainBins.ece(), "bins", plainBins));
-        json.put("mcDropout", Map.of("accuracy", accEntropy[0], "ece", mcBins.ece(), "bins", mcBins,
-                "meanEntropyRight", accEntropy[1], "meanEntropyWrong", accEntropy[2]));
+        json.put(
+                "mcDropout",
+                Map.of(
+                        "accuracy",
+                        accEntropy[0],
+                        "ece",
+                        mcBins.ece(),
+                        "bins",
+                        mcBins,
+                        "meanEntropyRight",
+                        accEntropy[1],
+                        "meanEntropyWrong",
+                        accEntropy[2]));
         run.writeJson("calibration.json", json);
-        XYChart chart = new XYChartBuilder().width(640).height(480).title("reliability diagram (test)")
-                .xAxisTitle("confidence").yAxisTitle("accuracy").build();
-        chart.addSeries("perfect calibration", new double[] {0, 1}, new double[] {0, 1}).setMarker(SeriesMarkers.NONE);
+        XYChart chart = new XYChartBuilder()
+                .width(640)
+                .height(480)
+                .title("reliability diagram (test)")
+                .xAxisTitle("confidence")
+                .yAxisTitle("accuracy")
+                .build();
+        chart.addSeries("perfect calibration", new double[] {0, 1}, new double[] {0, 1})
+                .setMarker(SeriesMarkers.NONE);
         addBins(chart, "plain inference", plainBins);
         addBins(chart, "MC dropout (T = " + o.samples + ")", mcBins);
-        org.sheetlab.train.plot.Charts.writePng(run, "reliability.png", org.knowm.xchart.BitmapEncoder.getBufferedImage(chart));
+        org.sheetlab.train.plot.Charts.writePng(
+                run, "reliability.png", org.knowm.xchart.BitmapEncoder.getBufferedImage(chart));
         ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("calibration", json));
-        return new Result(run.root(), plainAcc, plainBins.ece(), accEntropy[0], mcBins.ece(), accEntropy[1],
-                accEntropy[2]);
+        return new Result(
+                run.root(), plainAcc, plainBins.ece(), accEntropy[0], mcBins.ece(), accEntropy[1], accEntropy[2]);
     }
 
     private static void addBins(XYChart chart, String name, Calibration.Bins b) {

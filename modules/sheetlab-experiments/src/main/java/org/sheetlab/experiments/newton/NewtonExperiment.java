@@ -56,9 +56,12 @@ import picocli.CommandLine.Option;
  * cumulative training seconds; the Hessian's eigenvalue range and κ of the damped Hessian H + λI at the start and the
  * end of full Newton) and {@code newton.png} (loss against epoch and against wall time).
  */
-@Command(name = "newton", mixinStandardHelpOptions = true,
-        description = "Newton (full, block-diagonal) vs SGD vs Adam on breast-cancer data; loss vs time; Hessian kappa. "
-                + "--batch-size 0 (default) = full batch: one step per epoch.")
+@Command(
+        name = "newton",
+        mixinStandardHelpOptions = true,
+        description =
+                "Newton (full, block-diagonal) vs SGD vs Adam on breast-cancer data; loss vs time; Hessian kappa. "
+                        + "--batch-size 0 (default) = full batch: one step per epoch.")
 public final class NewtonExperiment implements Callable<Integer> {
     public static final String NAME = "newton";
     static final List<String> METHODS = List.of("newton-full", "newton-block", "sgd", "adam");
@@ -106,18 +109,31 @@ public final class NewtonExperiment implements Callable<Integer> {
     public Integer call() {
         Result r = run(options);
         for (Curve c : r.curves()) {
-            System.out.printf(Locale.ROOT, "%-16s loss %.5f -> %.5f in %.2f s%n", c.method(), c.loss()[0], c.last(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-16s loss %.5f -> %.5f in %.2f s%n",
+                    c.method(),
+                    c.loss()[0],
+                    c.last(),
                     c.seconds()[c.seconds().length - 1]);
         }
-        System.out.printf(Locale.ROOT, "kappa of H + damping*I (full Newton): start %.3g, end %.3g%nrun folder %s%n",
-                r.kappaStart(), r.kappaEnd(), r.runDir());
+        System.out.printf(
+                Locale.ROOT,
+                "kappa of H + damping*I (full Newton): start %.3g, end %.3g%nrun folder %s%n",
+                r.kappaStart(),
+                r.kappaEnd(),
+                r.runDir());
         return 0;
     }
 
     /** Softmax regression 30 → 2 in DOUBLE with {@code updater} (unused by the Newton steps). */
     static SoftmaxRegression.Builder model(long seed, IUpdater updater) {
-        return SoftmaxRegression.builder().setInputSize(BreastCancer.FEATURES).optOutputs(2)
-                .optDataType(DataType.DOUBLE).optUpdater(updater).optSeed(seed);
+        return SoftmaxRegression.builder()
+                .setInputSize(BreastCancer.FEATURES)
+                .optOutputs(2)
+                .optDataType(DataType.DOUBLE)
+                .optUpdater(updater)
+                .optSeed(seed);
     }
 
     private static MultiLayerNetwork init(SoftmaxRegression.Builder b) {
@@ -135,8 +151,8 @@ public final class NewtonExperiment implements Callable<Integer> {
     }
 
     private static LabeledArrays asDouble(LabeledArrays a) {
-        return new LabeledArrays(a.features().castTo(DataType.DOUBLE), a.labels().castTo(DataType.DOUBLE),
-                a.labelIds(), a.classNames());
+        return new LabeledArrays(
+                a.features().castTo(DataType.DOUBLE), a.labels().castTo(DataType.DOUBLE), a.labelIds(), a.classNames());
     }
 
     public static Result run(Options o) {
@@ -151,10 +167,17 @@ public final class NewtonExperiment implements Callable<Integer> {
         LabeledArrays train = asDouble(data.train());
         LabeledArrays validation = asDouble(data.validation());
         int batch = o.loop.batchSize == 0 ? train.size() : o.loop.batchSize;
-        TrainingConfig config = ExperimentRun.configBuilder(o.run, o.loop).batchSize(batch)
-                .monitor("validationLoss", false).build();
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Wisconsin breast cancer, "
-                + train.size() + " training examples, batch " + batch));
+        TrainingConfig config = ExperimentRun.configBuilder(o.run, o.loop)
+                .batchSize(batch)
+                .monitor("validationLoss", false)
+                .build();
+        ExperimentRun.writeRunJson(
+                run,
+                NAME,
+                "running",
+                o,
+                config,
+                Map.of("dataset", "Wisconsin breast cancer, " + train.size() + " training examples, batch " + batch));
         DataSet full = new DataSet(train.features(), train.labels());
         List<Curve> curves = new ArrayList<>();
         MultiLayerNetwork newtonFull = null;
@@ -164,14 +187,22 @@ public final class NewtonExperiment implements Callable<Integer> {
             MultiLayerNetwork net = init(b);
             double initialLoss = net.score(full, false);
             // full batch: the split in stored order (one step per epoch); mini-batches: reshuffled per epoch
-            ArrayDataSource source = batch == train.size() ? train.orderedSource(batch)
-                    : train.shuffledSource(batch, config.seed());
-            TrainingResult r = ExperimentRun.train(new RunDirectory(run.resolve(method)), "newton: " + method, config,
+            ArrayDataSource source =
+                    batch == train.size() ? train.orderedSource(batch) : train.shuffledSource(batch, config.seed());
+            TrainingResult r = ExperimentRun.train(
+                    new RunDirectory(run.resolve(method)),
+                    "newton: " + method,
+                    config,
                     NetworkCounter.count(net.getLayerWiseConfigurations(), b.inputType()),
-                    step(method, net, o.damping), source, List.of(
+                    step(method, net, o.damping),
+                    source,
+                    List.of(
                             EvaluationSet.of("fullTrain", train.orderedSource(train.size()), new LossEvaluator()),
-                            EvaluationSet.of("validation", validation.orderedSource(validation.size()),
-                                    new LossEvaluator(), new AccuracyEvaluator())));
+                            EvaluationSet.of(
+                                    "validation",
+                                    validation.orderedSource(validation.size()),
+                                    new LossEvaluator(),
+                                    new AccuracyEvaluator())));
             curves.add(curve(method, initialLoss, r.history()));
             if (method.equals("newton-full")) {
                 newtonFull = (MultiLayerNetwork) r.model();
@@ -179,10 +210,15 @@ public final class NewtonExperiment implements Callable<Integer> {
         }
         // κ of the damped Hessian H + λI, the matrix Newton actually solves (H itself is singular here)
         INDArray[] eig = {
-            SecondOrder.eigenvalues(new NewtonTrainer(init(model(config.seed(), new Sgd(o.sgdLearningRate))),
-                    NewtonTrainer.Mode.FULL, o.damping, 1e-5).hessian(full)),
-            SecondOrder.eigenvalues(new NewtonTrainer(newtonFull, NewtonTrainer.Mode.FULL, o.damping, 1e-5)
-                    .hessian(full))};
+            SecondOrder.eigenvalues(new NewtonTrainer(
+                            init(model(config.seed(), new Sgd(o.sgdLearningRate))),
+                            NewtonTrainer.Mode.FULL,
+                            o.damping,
+                            1e-5)
+                    .hessian(full)),
+            SecondOrder.eigenvalues(
+                    new NewtonTrainer(newtonFull, NewtonTrainer.Mode.FULL, o.damping, 1e-5).hessian(full))
+        };
         double[] kappa = new double[2];
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("epochs", config.epochs());
@@ -216,10 +252,20 @@ public final class NewtonExperiment implements Callable<Integer> {
     }
 
     private static void writePlot(RunDirectory run, List<Curve> curves) {
-        XYChart byEpoch = new XYChartBuilder().width(560).height(400).title("loss by epoch")
-                .xAxisTitle("epoch").yAxisTitle("training loss").build();
-        XYChart byTime = new XYChartBuilder().width(560).height(400).title("loss by wall time")
-                .xAxisTitle("seconds").yAxisTitle("training loss").build();
+        XYChart byEpoch = new XYChartBuilder()
+                .width(560)
+                .height(400)
+                .title("loss by epoch")
+                .xAxisTitle("epoch")
+                .yAxisTitle("training loss")
+                .build();
+        XYChart byTime = new XYChartBuilder()
+                .width(560)
+                .height(400)
+                .title("loss by wall time")
+                .xAxisTitle("seconds")
+                .yAxisTitle("training loss")
+                .build();
         for (Curve c : curves) {
             double[] it = new double[c.loss().length];
             for (int i = 0; i < it.length; i++) {

@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sheetlab notebook notebooks/*.ipynb}: executes notebooks headless; exit code 1 if any cell fails. */
-@Command(name = "notebook", mixinStandardHelpOptions = true,
+@Command(
+        name = "notebook",
+        mixinStandardHelpOptions = true,
         description = "Execute IJava-dialect notebooks headless on JShell; fails on the first cell error.")
 public final class NotebookCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", description = "Notebook files (.ipynb).")

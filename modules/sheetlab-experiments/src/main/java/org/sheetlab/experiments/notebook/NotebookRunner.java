@@ -76,12 +76,17 @@ public final class NotebookRunner implements AutoCloseable {
         this.shell = JShell.builder().executionEngine("local").build();
         // display(...) is predefined, as in IJava; it needs this runner's own classes on the compiler class path.
         shell.addToClasspath(ownLocation().toString());
-        evalOrThrow("String display(Object value) { return org.sheetlab.experiments.notebook.Display.display(value); }");
+        evalOrThrow(
+                "String display(Object value) { return org.sheetlab.experiments.notebook.Display.display(value); }");
     }
 
     private static Path ownLocation() {
         try {
-            return Paths.get(NotebookRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Paths.get(NotebookRunner.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -130,9 +135,12 @@ public final class NotebookRunner implements AutoCloseable {
             }
         }
         if (writeOutputs && error == null) {
-            new RunDirectory(notebook.toAbsolutePath().getParent()).write(notebook.getFileName().toString(),
-                    out -> out.write((JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n")
-                            .getBytes(StandardCharsets.UTF_8)));
+            new RunDirectory(notebook.toAbsolutePath().getParent())
+                    .write(
+                            notebook.getFileName().toString(),
+                            out -> out.write(
+                                    (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n")
+                                            .getBytes(StandardCharsets.UTF_8)));
         }
         return new Outcome(notebook, count, error);
     }
@@ -219,8 +227,11 @@ public final class NotebookRunner implements AutoCloseable {
                     return new String[] {"timed out: " + limit, null};
                 } catch (TimeoutException stillRunning) {
                     broken = "cell " + executionCount + " did not stop after its time limit";
-                    return new String[] {"timed out: " + limit + "; it ignored the stop request for "
-                            + describeMillis(STOP_GRACE_MILLIS) + " and is still running", null};
+                    return new String[] {
+                        "timed out: " + limit + "; it ignored the stop request for " + describeMillis(STOP_GRACE_MILLIS)
+                                + " and is still running",
+                        null
+                    };
                 }
             }
         } catch (InterruptedException e) {
@@ -259,8 +270,9 @@ public final class NotebookRunner implements AutoCloseable {
                     error = describe(event.exception());
                 } else if (event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED
                         || event.status() == Snippet.Status.RECOVERABLE_DEFINED) {
-                    error = "unresolved reference: " + shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet)
-                            event.snippet()).collect(Collectors.joining(", "));
+                    error = "unresolved reference: "
+                            + shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) event.snippet())
+                                    .collect(Collectors.joining(", "));
                 } else if (event.snippet().kind() == Snippet.Kind.EXPRESSION
                         || event.snippet().kind() == Snippet.Kind.VAR
                                 && event.snippet().subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
@@ -273,7 +285,8 @@ public final class NotebookRunner implements AutoCloseable {
     }
 
     private String magic(String cell) {
-        List<String> lines = cell.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        List<String> lines =
+                cell.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         for (String line : lines) {
             if (!line.startsWith("%")) {
                 return "a magic must stand alone in its cell; move the Java code '" + line + "' to its own cell";
@@ -318,7 +331,8 @@ public final class NotebookRunner implements AutoCloseable {
     }
 
     private String diagnostics(Snippet snippet) {
-        return shell.diagnostics(snippet).map(d -> d.getMessage(java.util.Locale.ROOT) + describePosition(snippet, d))
+        return shell.diagnostics(snippet)
+                .map(d -> d.getMessage(java.util.Locale.ROOT) + describePosition(snippet, d))
                 .collect(Collectors.joining("; "));
     }
 
@@ -326,7 +340,8 @@ public final class NotebookRunner implements AutoCloseable {
         String src = snippet.source();
         int pos = (int) Math.max(0, Math.min(src.length(), d.getStartPosition()));
         int line = (int) src.substring(0, pos).chars().filter(c -> c == '\n').count() + 1;
-        return " (snippet line " + line + ": " + src.lines().skip(line - 1).findFirst().orElse("").strip() + ")";
+        return " (snippet line " + line + ": "
+                + src.lines().skip(line - 1).findFirst().orElse("").strip() + ")";
     }
 
     private static String describe(Throwable t) {

@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 /** {@code --data-dir}: where the experiment's dataset lives. A picocli mixin. */
 public final class DataDirOption {
     @JsonSerialize(using = ToStringSerializer.class)
-    @Option(names = "--data-dir", description = "Folder with the dataset's files (default: $SHEETLAB_DATA/<dataset>, "
-            + "then the Debian package's folder; fetched with datasets/<dataset>/fetch.sh when missing).")
+    @Option(
+            names = "--data-dir",
+            description = "Folder with the dataset's files (default: $SHEETLAB_DATA/<dataset>, "
+                    + "then the Debian package's folder; fetched with datasets/<dataset>/fetch.sh when missing).")
     public Path value;
 }

@@ -16,11 +16,15 @@ public final class LoopOptions {
     @Option(names = "--resume", description = "Continue the run in --output-dir from its last checkpoint.")
     public boolean resume;
 
-    @Option(names = "--checkpoint-every", description = "Also checkpoint every N batches within an epoch "
-            + "(default: ${DEFAULT-VALUE}; 0 = only at epoch ends).")
+    @Option(
+            names = "--checkpoint-every",
+            description = "Also checkpoint every N batches within an epoch "
+                    + "(default: ${DEFAULT-VALUE}; 0 = only at epoch ends).")
     public int checkpointEvery = 100;
 
-    @Option(names = "--patience", description = "Early stopping: stop when the test loss has not improved for this "
-            + "many epochs, and keep the best model as best-model.zip (default: off).")
+    @Option(
+            names = "--patience",
+            description = "Early stopping: stop when the test loss has not improved for this "
+                    + "many epochs, and keep the best model as best-model.zip (default: off).")
     public Integer patience;
 }

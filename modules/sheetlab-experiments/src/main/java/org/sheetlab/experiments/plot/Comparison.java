@@ -13,28 +13,60 @@ import org.sheetlab.train.run.RunDirectory;
  */
 public final class Comparison {
     /** One variant's result. */
-    public record Row(String variant, double testAccuracy, double testLoss, double secondsPerEpoch, int epochs,
+    public record Row(
+            String variant,
+            double testAccuracy,
+            double testLoss,
+            double secondsPerEpoch,
+            int epochs,
             long parameters) {}
 
     private Comparison() {}
 
     public static void write(RunDirectory run, String title, List<Row> rows) {
         run.writeJson("metrics.json", Map.of("experiment", title, "variants", rows));
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s %14s %10s %14s %7s %11s%n", "variant",
-                "test accuracy", "test loss", "s per epoch", "epochs", "parameters"));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%-10s %14s %10s %14s %7s %11s%n",
+                "variant",
+                "test accuracy",
+                "test loss",
+                "s per epoch",
+                "epochs",
+                "parameters"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-10s %14.4f %10.4f %14.2f %7d %,11d%n", r.variant(),
-                    r.testAccuracy(), r.testLoss(), r.secondsPerEpoch(), r.epochs(), r.parameters()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-10s %14.4f %10.4f %14.2f %7d %,11d%n",
+                    r.variant(),
+                    r.testAccuracy(),
+                    r.testLoss(),
+                    r.secondsPerEpoch(),
+                    r.epochs(),
+                    r.parameters()));
         }
         run.writeText("summary.txt", sb.toString());
         List<String> names = rows.stream().map(Row::variant).toList();
-        CategoryChart acc = new CategoryChartBuilder().width(520).height(380).title(title + ": test accuracy")
-                .yAxisTitle("accuracy").build();
-        acc.addSeries("test accuracy", names, rows.stream().map(Row::testAccuracy).toList());
-        CategoryChart time = new CategoryChartBuilder().width(520).height(380).title(title + ": training time")
-                .yAxisTitle("seconds per epoch").build();
-        time.addSeries("seconds per epoch", names, rows.stream().map(Row::secondsPerEpoch).toList());
-        org.sheetlab.train.plot.Charts.writePng(run, "comparison.png", org.sheetlab.train.plot.Charts.sideBySide(acc, time));
+        CategoryChart acc = new CategoryChartBuilder()
+                .width(520)
+                .height(380)
+                .title(title + ": test accuracy")
+                .yAxisTitle("accuracy")
+                .build();
+        acc.addSeries(
+                "test accuracy", names, rows.stream().map(Row::testAccuracy).toList());
+        CategoryChart time = new CategoryChartBuilder()
+                .width(520)
+                .height(380)
+                .title(title + ": training time")
+                .yAxisTitle("seconds per epoch")
+                .build();
+        time.addSeries(
+                "seconds per epoch",
+                names,
+                rows.stream().map(Row::secondsPerEpoch).toList());
+        org.sheetlab.train.plot.Charts.writePng(
+                run, "comparison.png", org.sheetlab.train.plot.Charts.sideBySide(acc, time));
     }
 
     /** What a comparison experiment prints at the end: the table from summary.txt and the run folder. */

@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
  * Trains {@link PoolingCnn} once per pooling kind on Fashion-MNIST, each in its own sub-folder (a full run folder
  * with checkpoints), then writes {@code metrics.json}, {@code summary.txt} and {@code comparison.png}.
  */
-@Command(name = "pooling", mixinStandardHelpOptions = true,
+@Command(
+        name = "pooling",
+        mixinStandardHelpOptions = true,
         description = "Same CNN on Fashion-MNIST with max, avg, p-pooling (p=2,3) and log-average pooling.")
 public final class PoolingExperiment implements Callable<Integer> {
     public static final String NAME = "pooling";
@@ -39,8 +41,10 @@ public final class PoolingExperiment implements Callable<Integer> {
         @Mixin
         public LoopOptions loop = new LoopOptions();
 
-        @Option(names = "--variants", split = ",", description = "Pooling kinds to compare (default: "
-                + "max,avg,p2,p3,logavg).")
+        @Option(
+                names = "--variants",
+                split = ",",
+                description = "Pooling kinds to compare (default: " + "max,avg,p2,p3,logavg).")
         public List<String> variants = List.of("max", "avg", "p2", "p3", "logavg");
 
         @Mixin
@@ -75,14 +79,20 @@ public final class PoolingExperiment implements Callable<Integer> {
         FashionMnist data = Datasets.fashionMnist(o.dataDir);
         ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
         List<Comparison.Row> rows = Variants.compare(run, NAME, kinds, PoolingKind::cliName, (kind, folder) -> {
-            PoolingCnn.Builder b = PoolingCnn.builder().setPooling(kind).optSeed(config.seed())
-                    .optUpdater(new Adam(lr));
-            return Variants.row(kind.cliName(), ExperimentRun.trainNetwork(folder, "pooling " + kind.cliName(), config,
-                    b, data.train().shuffledSource(config.batchSize(), config.seed()),
-                    ExperimentRun.classification("test", data.test().orderedSource(config.batchSize()))));
+            PoolingCnn.Builder b =
+                    PoolingCnn.builder().setPooling(kind).optSeed(config.seed()).optUpdater(new Adam(lr));
+            return Variants.row(
+                    kind.cliName(),
+                    ExperimentRun.trainNetwork(
+                            folder,
+                            "pooling " + kind.cliName(),
+                            config,
+                            b,
+                            data.train().shuffledSource(config.batchSize(), config.seed()),
+                            ExperimentRun.classification("test", data.test().orderedSource(config.batchSize()))));
         });
-        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000",
-                "variants", rows));
+        ExperimentRun.writeRunJson(
+                run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000", "variants", rows));
         return new Result(run.root(), rows);
     }
 }

@@ -1,15 +1,5 @@
 package org.sheetlab.experiments.recall;
 
-import org.sheetlab.experiments.options.DataDirOption;
-import org.sheetlab.experiments.options.Datasets;
-import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.options.LoopOptions;
-import org.sheetlab.experiments.options.RunOptions;
-import org.sheetlab.experiments.run.ExperimentRun;
-import org.sheetlab.train.TrainingConfig;
-import org.sheetlab.train.TrainingResult;
-import org.sheetlab.train.run.RunDirectory;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -26,7 +16,16 @@ import org.sheetlab.core.metrics.BinaryConfusion;
 import org.sheetlab.core.metrics.PrecisionRecallCurve;
 import org.sheetlab.data.breastcancer.BreastCancer;
 import org.sheetlab.data.iterator.LabeledArrays;
+import org.sheetlab.experiments.options.DataDirOption;
+import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.LoopOptions;
+import org.sheetlab.experiments.options.RunOptions;
+import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.models.mlp.FinalQ5Network;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +36,9 @@ import picocli.CommandLine.Option;
  * and reports the test split's confusion matrix at 0.5 and at that threshold. Writes {@code thresholds.json} and
  * {@code pr-curve.png} (test precision–recall curve with both operating points) besides the usual run files.
  */
-@Command(name = "recall-first", mixinStandardHelpOptions = true,
+@Command(
+        name = "recall-first",
+        mixinStandardHelpOptions = true,
         description = "Melanoma lesson on breast-cancer data: pick the threshold for recall >= 0.98.")
 public final class RecallFirstExperiment implements Callable<Integer> {
     public static final String NAME = "recall-first";
@@ -50,8 +51,9 @@ public final class RecallFirstExperiment implements Callable<Integer> {
         @Mixin
         public LoopOptions loop = new LoopOptions();
 
-        @Option(names = "--target-recall", description = "Recall to reach on the validation split "
-                + "(default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--target-recall",
+                description = "Recall to reach on the validation split " + "(default: ${DEFAULT-VALUE}).")
         public double targetRecall = 0.98;
 
         @Mixin
@@ -68,7 +70,11 @@ public final class RecallFirstExperiment implements Callable<Integer> {
     }
 
     /** The chosen threshold and the test confusion matrices at 0.5 and at it. */
-    public record Result(Path runDir, double threshold, BinaryConfusion atHalf, BinaryConfusion atThreshold,
+    public record Result(
+            Path runDir,
+            double threshold,
+            BinaryConfusion atHalf,
+            BinaryConfusion atThreshold,
             double validationRecall) {}
 
     @Mixin
@@ -77,12 +83,25 @@ public final class RecallFirstExperiment implements Callable<Integer> {
     @Override
     public Integer call() {
         Result r = run(options);
-        System.out.printf(Locale.ROOT, "recall-first: threshold %.4f (validation recall %.3f)%n", r.threshold(),
+        System.out.printf(
+                Locale.ROOT,
+                "recall-first: threshold %.4f (validation recall %.3f)%n",
+                r.threshold(),
                 r.validationRecall());
-        System.out.printf(Locale.ROOT, "  test at 0.5:       %s  recall %.3f precision %.3f accuracy %.3f%n", r.atHalf(),
-                r.atHalf().recall(), r.atHalf().precision(), r.atHalf().accuracy());
-        System.out.printf(Locale.ROOT, "  test at threshold: %s  recall %.3f precision %.3f accuracy %.3f%n",
-                r.atThreshold(), r.atThreshold().recall(), r.atThreshold().precision(), r.atThreshold().accuracy());
+        System.out.printf(
+                Locale.ROOT,
+                "  test at 0.5:       %s  recall %.3f precision %.3f accuracy %.3f%n",
+                r.atHalf(),
+                r.atHalf().recall(),
+                r.atHalf().precision(),
+                r.atHalf().accuracy());
+        System.out.printf(
+                Locale.ROOT,
+                "  test at threshold: %s  recall %.3f precision %.3f accuracy %.3f%n",
+                r.atThreshold(),
+                r.atThreshold().recall(),
+                r.atThreshold().precision(),
+                r.atThreshold().accuracy());
         System.out.println("run folder " + r.runDir());
         return 0;
     }
@@ -92,24 +111,39 @@ public final class RecallFirstExperiment implements Callable<Integer> {
         if (!(o.targetRecall > 0 && o.targetRecall <= 1)) {
             throw new IllegalArgumentException("--target-recall must be in (0, 1], got " + o.targetRecall);
         }
-        TrainingConfig config = ExperimentRun.configBuilder(o.run, o.loop).monitor("validationLoss", false).build();
+        TrainingConfig config = ExperimentRun.configBuilder(o.run, o.loop)
+                .monitor("validationLoss", false)
+                .build();
         RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
         BreastCancer data = Datasets.breastCancer(o.dataDir, o.run.seed);
-        Map<String, Object> dataset = Map.of("dataset", "Wisconsin breast cancer, 569 = " + data.train().size()
-                + " train / " + data.validation().size() + " validation / " + data.test().size() + " test",
-                "positiveClass", "malignant");
+        Map<String, Object> dataset = Map.of(
+                "dataset",
+                "Wisconsin breast cancer, 569 = " + data.train().size() + " train / "
+                        + data.validation().size() + " validation / "
+                        + data.test().size() + " test",
+                "positiveClass",
+                "malignant");
         ExperimentRun.writeRunJson(run, NAME, "running", o, config, dataset);
-        FinalQ5Network.Builder model = FinalQ5Network.builder().setInputSize(BreastCancer.FEATURES).optHidden(16, 8)
-                .optOutputs(2).optSeed(config.seed()).optUpdater(new Adam(lr));
-        TrainingResult trained = ExperimentRun.trainNetwork(run, NAME, config, model,
+        FinalQ5Network.Builder model = FinalQ5Network.builder()
+                .setInputSize(BreastCancer.FEATURES)
+                .optHidden(16, 8)
+                .optOutputs(2)
+                .optSeed(config.seed())
+                .optUpdater(new Adam(lr));
+        TrainingResult trained = ExperimentRun.trainNetwork(
+                run,
+                NAME,
+                config,
+                model,
                 data.train().shuffledSource(config.batchSize(), config.seed()),
                 ExperimentRun.classification("validation", data.validation().orderedSource(config.batchSize())));
         MultiLayerNetwork net = (MultiLayerNetwork) trained.model();
 
         double[] valScores = malignantScores(net, data.validation());
-        double threshold = BinaryConfusion.thresholdForRecall(valScores, data.validation().labelIds(),
-                o.targetRecall);
-        double valRecall = BinaryConfusion.at(valScores, data.validation().labelIds(), threshold).recall();
+        double threshold =
+                BinaryConfusion.thresholdForRecall(valScores, data.validation().labelIds(), o.targetRecall);
+        double valRecall = BinaryConfusion.at(valScores, data.validation().labelIds(), threshold)
+                .recall();
         double[] testScores = malignantScores(net, data.test());
         BinaryConfusion half = BinaryConfusion.at(testScores, data.test().labelIds(), 0.5);
         BinaryConfusion chosen = BinaryConfusion.at(testScores, data.test().labelIds(), threshold);
@@ -142,16 +176,28 @@ public final class RecallFirstExperiment implements Callable<Integer> {
         return m;
     }
 
-    private static void writePrCurve(RunDirectory run, double[] scores, int[] labels, BinaryConfusion half,
-            BinaryConfusion chosen, double threshold) {
+    private static void writePrCurve(
+            RunDirectory run,
+            double[] scores,
+            int[] labels,
+            BinaryConfusion half,
+            BinaryConfusion chosen,
+            double threshold) {
         PrecisionRecallCurve pr = PrecisionRecallCurve.of(scores, labels);
-        XYChart chart = new XYChartBuilder().width(640).height(480).title("precision-recall, test split (malignant)")
-                .xAxisTitle("recall").yAxisTitle("precision").build();
+        XYChart chart = new XYChartBuilder()
+                .width(640)
+                .height(480)
+                .title("precision-recall, test split (malignant)")
+                .xAxisTitle("recall")
+                .yAxisTitle("precision")
+                .build();
         chart.addSeries("PR curve", pr.recall(), pr.precision()).setMarker(SeriesMarkers.NONE);
         XYSeries a = chart.addSeries("threshold 0.5", new double[] {half.recall()}, new double[] {half.precision()});
         a.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        XYSeries b = chart.addSeries(String.format(Locale.ROOT, "threshold %.3f (recall-first)", threshold),
-                new double[] {chosen.recall()}, new double[] {chosen.precision()});
+        XYSeries b = chart.addSeries(
+                String.format(Locale.ROOT, "threshold %.3f (recall-first)", threshold),
+                new double[] {chosen.recall()},
+                new double[] {chosen.precision()});
         b.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         org.sheetlab.train.plot.Charts.writePng(run, "pr-curve.png", BitmapEncoder.getBufferedImage(chart));
     }

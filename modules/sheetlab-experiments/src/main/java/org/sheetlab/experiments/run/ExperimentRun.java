@@ -8,22 +8,22 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sheetlab.data.source.DataSource;
 import org.sheetlab.experiments.options.LoopOptions;
 import org.sheetlab.experiments.options.RunOptions;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sheetlab.models.NetworkBuilder;
 import org.sheetlab.models.analysis.NetworkCount;
 import org.sheetlab.models.analysis.NetworkCounter;
-import org.sheetlab.train.NetworkStep;
-import org.sheetlab.train.eval.AccuracyEvaluator;
-import org.sheetlab.train.eval.LossEvaluator;
 import org.sheetlab.train.EvaluationSet;
 import org.sheetlab.train.LocalTrainingLoop;
+import org.sheetlab.train.NetworkStep;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingListener;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.TrainingStep;
+import org.sheetlab.train.eval.AccuracyEvaluator;
+import org.sheetlab.train.eval.LossEvaluator;
 import org.sheetlab.train.run.RunDirectory;
 
 /**
@@ -42,9 +42,15 @@ public final class ExperimentRun {
 
     /** A builder preset from these options, for an experiment that changes something (e.g. the monitor). */
     public static TrainingConfig.Builder configBuilder(RunOptions run, LoopOptions loop) {
-        return TrainingConfig.builder().seed(run.seed).epochs(loop.epochs).batchSize(loop.batchSize)
-                .maxBatches(run.maxBatches).checkpointEvery(loop.checkpointEvery).patience(loop.patience)
-                .resume(loop.resume).progressBar(!run.quiet);
+        return TrainingConfig.builder()
+                .seed(run.seed)
+                .epochs(loop.epochs)
+                .batchSize(loop.batchSize)
+                .maxBatches(run.maxBatches)
+                .checkpointEvery(loop.checkpointEvery)
+                .patience(loop.patience)
+                .resume(loop.resume)
+                .progressBar(!run.quiet);
     }
 
     /**
@@ -55,18 +61,25 @@ public final class ExperimentRun {
         if (resume && o.outputDir == null) {
             throw new IllegalArgumentException("--resume needs --output-dir naming the run folder to continue");
         }
-        Path out = o.outputDir != null ? o.outputDir : Paths.get("runs", experiment,
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path out = o.outputDir != null
+                ? o.outputDir
+                : Paths.get(
+                        "runs", experiment, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (resume && !Files.isRegularFile(out.resolve("run.json"))) {
-            throw new IllegalArgumentException("--resume: no run in " + out.toAbsolutePath().normalize()
-                    + " (no run.json); start a new run without --resume");
+            throw new IllegalArgumentException("--resume: no run in "
+                    + out.toAbsolutePath().normalize() + " (no run.json); start a new run without --resume");
         }
         return new RunDirectory(out);
     }
 
     /** Writes {@code run.json}: experiment, status, options, training config, seed, provenance and extra entries. */
-    public static void writeRunJson(RunDirectory run, String experiment, String status, Object options,
-            TrainingConfig config, Map<String, ?> extra) {
+    public static void writeRunJson(
+            RunDirectory run,
+            String experiment,
+            String status,
+            Object options,
+            TrainingConfig config,
+            Map<String, ?> extra) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("experiment", experiment);
         json.put("status", status);
@@ -83,8 +96,15 @@ public final class ExperimentRun {
      * run is only reloaded), after writing the sheet's parameter/activation table ({@code parameters.txt},
      * {@code parameters.json}) when {@code count} is given.
      */
-    public static TrainingResult train(RunDirectory dir, String title, TrainingConfig config, NetworkCount count,
-            TrainingStep step, DataSource train, List<EvaluationSet> evaluation, TrainingListener... listeners) {
+    public static TrainingResult train(
+            RunDirectory dir,
+            String title,
+            TrainingConfig config,
+            NetworkCount count,
+            TrainingStep step,
+            DataSource train,
+            List<EvaluationSet> evaluation,
+            TrainingListener... listeners) {
         if (count != null) {
             dir.writeText("parameters.txt", count.toTable(config.batchSize()));
             dir.writeJson("parameters.json", count);
@@ -100,8 +120,14 @@ public final class ExperimentRun {
      * Builds and initialises the network of {@code builder}, writes its parameter table and trains it with DL4J's own
      * fit ({@link NetworkStep}).
      */
-    public static TrainingResult trainNetwork(RunDirectory dir, String title, TrainingConfig config,
-            NetworkBuilder builder, DataSource train, List<EvaluationSet> evaluation, TrainingListener... listeners) {
+    public static TrainingResult trainNetwork(
+            RunDirectory dir,
+            String title,
+            TrainingConfig config,
+            NetworkBuilder builder,
+            DataSource train,
+            List<EvaluationSet> evaluation,
+            TrainingListener... listeners) {
         MultiLayerNetwork net = new MultiLayerNetwork(builder.build());
         net.init();
         NetworkCount count = NetworkCounter.count(net.getLayerWiseConfigurations(), builder.inputType());

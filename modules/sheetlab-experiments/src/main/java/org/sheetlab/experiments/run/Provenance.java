@@ -33,8 +33,10 @@ public final class Provenance {
         }
         p.put("nd4jEnvironment", nd4j);
         p.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        p.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         p.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         p.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         p.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));

@@ -22,8 +22,8 @@ public final class Variants {
     }
 
     /** Trains every variant in {@code run/<folder name>} and returns the rows in order. */
-    public static <V> List<Comparison.Row> compare(RunDirectory run, String title, List<V> variants,
-            Function<V, String> folderName, Trainer<V> trainer) {
+    public static <V> List<Comparison.Row> compare(
+            RunDirectory run, String title, List<V> variants, Function<V, String> folderName, Trainer<V> trainer) {
         List<Comparison.Row> rows = new ArrayList<>();
         for (V v : variants) {
             rows.add(trainer.train(v, new RunDirectory(run.resolve(folderName.apply(v)))));
@@ -34,8 +34,16 @@ public final class Variants {
 
     /** The comparison row of a trained variant: last test accuracy and loss, mean seconds per epoch, parameters. */
     public static Comparison.Row row(String name, TrainingResult r) {
-        double seconds = r.history().stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
-        return new Comparison.Row(name, r.last().testAccuracy(), r.last().testLoss(), seconds, r.history().size(),
+        double seconds = r.history().stream()
+                .mapToDouble(EpochMetrics::seconds)
+                .average()
+                .orElse(0);
+        return new Comparison.Row(
+                name,
+                r.last().testAccuracy(),
+                r.last().testLoss(),
+                seconds,
+                r.history().size(),
                 r.model().numParams());
     }
 }

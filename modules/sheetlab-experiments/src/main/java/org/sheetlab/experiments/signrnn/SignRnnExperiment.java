@@ -38,7 +38,9 @@ import picocli.CommandLine.Option;
  * ({@link RowsAsSteps}), then writes {@code summary.*}, {@code comparison.png} and {@code states.png} /
  * {@code states.json}: histograms of the hidden-state values on test images (the sign-RNN's are exactly ±1).
  */
-@Command(name = "sign-rnn", mixinStandardHelpOptions = true,
+@Command(
+        name = "sign-rnn",
+        mixinStandardHelpOptions = true,
         description = "Sign-RNN (sheet Final Q7) vs tanh RNN on Fashion-MNIST read row by row.")
 public final class SignRnnExperiment implements Callable<Integer> {
     public static final String NAME = "sign-rnn";
@@ -87,25 +89,40 @@ public final class SignRnnExperiment implements Callable<Integer> {
         RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
         FashionMnist data = Datasets.fashionMnist(o.dataDir);
         ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
-        INDArray probeX = RowsAsSteps.FASHION_MNIST.apply(data.test().orderedIterator(256).next().getFeatures());
+        INDArray probeX = RowsAsSteps.FASHION_MNIST.apply(
+                data.test().orderedIterator(256).next().getFeatures());
         Map<String, double[]> histograms = new LinkedHashMap<>();
-        List<Comparison.Row> rows = Variants.compare(run, NAME, List.of(RowRnnClassifier.Cell.values()),
-                cell -> cell.name().toLowerCase(Locale.ROOT), (cell, folder) -> {
+        List<Comparison.Row> rows = Variants.compare(
+                run,
+                NAME,
+                List.of(RowRnnClassifier.Cell.values()),
+                cell -> cell.name().toLowerCase(Locale.ROOT),
+                (cell, folder) -> {
                     String name = cell.name().toLowerCase(Locale.ROOT);
-                    TrainingResult r = ExperimentRun.trainNetwork(folder, "rnn " + name, config,
-                            RowRnnClassifier.builder().setCell(cell).optHidden(o.hidden).optSeed(config.seed())
+                    TrainingResult r = ExperimentRun.trainNetwork(
+                            folder,
+                            "rnn " + name,
+                            config,
+                            RowRnnClassifier.builder()
+                                    .setCell(cell)
+                                    .optHidden(o.hidden)
+                                    .optSeed(config.seed())
                                     .optUpdater(new Adam(lr)),
-                            data.train().shuffledSource(config.batchSize(), config.seed())
+                            data.train()
+                                    .shuffledSource(config.batchSize(), config.seed())
                                     .withPreProcessor(RowsAsSteps.FASHION_MNIST),
-                            ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())
-                                    .withPreProcessor(RowsAsSteps.FASHION_MNIST)));
+                            ExperimentRun.classification(
+                                    "test",
+                                    data.test()
+                                            .orderedSource(config.batchSize())
+                                            .withPreProcessor(RowsAsSteps.FASHION_MNIST)));
                     histograms.put(name, histogram(RecurrentStates.of((MultiLayerNetwork) r.model(), probeX)));
                     return Variants.row(name, r);
                 });
         run.writeJson("states.json", Map.of("bins", BINS, "range", new double[] {-1, 1}, "histograms", histograms));
         writeStatesPlot(run, histograms);
-        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000",
-                "variants", rows));
+        ExperimentRun.writeRunJson(
+                run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000", "variants", rows));
         return new Result(run.root(), rows, histograms);
     }
 
@@ -124,14 +141,19 @@ public final class SignRnnExperiment implements Callable<Integer> {
     }
 
     private static void writeStatesPlot(RunDirectory run, Map<String, double[]> histograms) {
-        CategoryChart chart = new CategoryChartBuilder().width(800).height(420)
-                .title("hidden-state values on 256 test images").xAxisTitle("state value (bin centre)")
-                .yAxisTitle("fraction").build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(800)
+                .height(420)
+                .title("hidden-state values on 256 test images")
+                .xAxisTitle("state value (bin centre)")
+                .yAxisTitle("fraction")
+                .build();
         List<String> centres = new ArrayList<>();
         for (int i = 0; i < BINS; i++) {
             centres.add(String.format(Locale.ROOT, "%.1f", -1 + (i + 0.5) * 2.0 / BINS));
         }
-        histograms.forEach((name, h) -> chart.addSeries(name, centres, java.util.Arrays.stream(h).boxed().toList()));
+        histograms.forEach((name, h) -> chart.addSeries(
+                name, centres, java.util.Arrays.stream(h).boxed().toList()));
         Charts.writePng(run, "states.png", BitmapEncoder.getBufferedImage(chart));
     }
 }

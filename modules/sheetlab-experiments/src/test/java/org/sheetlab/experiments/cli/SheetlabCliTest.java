@@ -56,13 +56,28 @@ class SheetlabCliTest {
         for (Class<?> e : SheetlabCli.EXPERIMENTS) {
             String name = e.getAnnotation(Command.class).name();
             Path out = tmp.resolve(name);
-            Run r = run(name, "--epochs", "1", "--max-batches", "2", "--batch-size", "16", "--seed", "7", "--quiet",
-                    "--output-dir", out.toString());
+            Run r = run(
+                    name,
+                    "--epochs",
+                    "1",
+                    "--max-batches",
+                    "2",
+                    "--batch-size",
+                    "16",
+                    "--seed",
+                    "7",
+                    "--quiet",
+                    "--output-dir",
+                    out.toString());
             assertThat(r.code()).as(name + ": " + r.err()).isZero();
             assertThat(out.resolve("run.json")).exists();
             try {
-                assertThat(org.sheetlab.train.run.RunDirectory.JSON.readTree(out.resolve("run.json").toFile())
-                        .get("status").asText()).as(name).isEqualTo("completed");
+                assertThat(org.sheetlab.train.run.RunDirectory.JSON
+                                .readTree(out.resolve("run.json").toFile())
+                                .get("status")
+                                .asText())
+                        .as(name)
+                        .isEqualTo("completed");
             } catch (java.io.IOException ex) {
                 throw new java.io.UncheckedIOException(ex);
             }
@@ -73,7 +88,12 @@ class SheetlabCliTest {
     void countPrintsTheSheetTotals() {
         Run r = run("count", "final-q5", "--input", "400");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("151,410").contains("810").contains("120,300").contains("30,100").contains("1,010");
+        assertThat(r.out())
+                .contains("151,410")
+                .contains("810")
+                .contains("120,300")
+                .contains("30,100")
+                .contains("1,010");
         Run batch = run("count", "final-q5", "--input", "400", "--batch-size", "32");
         assertThat(batch.out()).contains(String.format("%,d", 32 * 810));
     }
@@ -87,7 +107,8 @@ class SheetlabCliTest {
             Run r = run("count", e.name());
             assertThat(r.code()).as(e.name() + ": " + r.err()).isZero();
             var b = e.builder();
-            long total = org.sheetlab.models.analysis.NetworkCounter.count(b.build(), b.inputType()).totalParameters();
+            long total = org.sheetlab.models.analysis.NetworkCounter.count(b.build(), b.inputType())
+                    .totalParameters();
             assertThat(r.out()).as(e.name()).contains(String.format(java.util.Locale.ROOT, "%,d", total));
         }
         assertThat(run("count", "pooling-cnn").out()).contains("46,730");
@@ -102,7 +123,8 @@ class SheetlabCliTest {
         Run unknown = run("count", "resnet999");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown model").contains("final-q5").doesNotContain("\tat ");
-        Run badOption = run("final-q5", "--epochs", "-3", "--output-dir", tmp.resolve("bad").toString());
+        Run badOption = run(
+                "final-q5", "--epochs", "-3", "--output-dir", tmp.resolve("bad").toString());
         assertThat(badOption.code()).isEqualTo(2);
         assertThat(badOption.err()).contains("epochs (--epochs) must be >= 1");
         Run resumeWithoutDir = run("final-q5", "--resume");
@@ -115,27 +137,39 @@ class SheetlabCliTest {
     private static String oneLineError(Run r) {
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err().lines().filter(l -> !l.isBlank())).as(r.err()).hasSize(1);
-        assertThat(r.err()).doesNotContain("Exception").doesNotContain("at org.").doesNotContain("Usage:");
+        assertThat(r.err())
+                .doesNotContain("Exception")
+                .doesNotContain("at org.")
+                .doesNotContain("Usage:");
         return r.err().strip();
     }
 
     @Test
     void aNonNumberOptionValueIsOneLineNotTheUsage() {
-        assertThat(oneLineError(run("final-q5", "--epochs", "abc"))).isEqualTo(
-                "final-q5: invalid value for option '--epochs': 'abc' is not an int; see 'sheetlab final-q5 --help'");
+        assertThat(oneLineError(run("final-q5", "--epochs", "abc")))
+                .isEqualTo(
+                        "final-q5: invalid value for option '--epochs': 'abc' is not an int; see 'sheetlab final-q5 --help'");
     }
 
     @Test
     void anUnknownOptionIsOneLineWithTheHelpCommand() {
-        assertThat(oneLineError(run("final-q5", "--epoch", "3"))).startsWith("final-q5: unknown option").contains("'--epoch'")
-                .contains("did you mean --epochs").endsWith("see 'sheetlab final-q5 --help'");
+        assertThat(oneLineError(run("final-q5", "--epoch", "3")))
+                .startsWith("final-q5: unknown option")
+                .contains("'--epoch'")
+                .contains("did you mean --epochs")
+                .endsWith("see 'sheetlab final-q5 --help'");
         assertThat(oneLineError(run("count"))).startsWith("count: name a model").contains("--list");
     }
 
     @Test
     void anUnwritableOutputFolderIsOneLine() throws java.io.IOException {
         Path file = Files.writeString(tmp.resolve("a-file"), "not a folder");
-        assertThat(oneLineError(run("final-q5", "--epochs", "1", "--output-dir", file.resolve("run").toString())))
+        assertThat(oneLineError(run(
+                        "final-q5",
+                        "--epochs",
+                        "1",
+                        "--output-dir",
+                        file.resolve("run").toString())))
                 .startsWith("final-q5: cannot create the run folder " + file.resolve("run"))
                 .endsWith("choose a writable --output-dir");
     }
@@ -145,8 +179,17 @@ class SheetlabCliTest {
         Path dir = Files.createDirectories(tmp.resolve("corrupt"));
         Files.writeString(dir.resolve("run.json"), "{}");
         Files.write(dir.resolve("checkpoint.zip"), new byte[] {'P', 'K', 3, 4, 1, 2, 3});
-        assertThat(oneLineError(run("final-q5", "--epochs", "1", "--max-batches", "2", "--quiet", "--resume",
-                "--output-dir", dir.toString()))).contains("checkpoint " + dir.resolve("checkpoint.zip"))
+        assertThat(oneLineError(run(
+                        "final-q5",
+                        "--epochs",
+                        "1",
+                        "--max-batches",
+                        "2",
+                        "--quiet",
+                        "--resume",
+                        "--output-dir",
+                        dir.toString())))
+                .contains("checkpoint " + dir.resolve("checkpoint.zip"))
                 .contains("corrupt");
     }
 
@@ -163,7 +206,17 @@ class SheetlabCliTest {
             }
         }
         Files.write(data.resolve("t10k-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 3, 1, 2});
-        assertThat(oneLineError(run("final-q5", "--epochs", "1", "--max-batches", "2", "--quiet", "--data-dir",
-                data.toString(), "--output-dir", tmp.resolve("idx").toString()))).contains("t10k-labels-idx1-ubyte");
+        assertThat(oneLineError(run(
+                        "final-q5",
+                        "--epochs",
+                        "1",
+                        "--max-batches",
+                        "2",
+                        "--quiet",
+                        "--data-dir",
+                        data.toString(),
+                        "--output-dir",
+                        tmp.resolve("idx").toString())))
+                .contains("t10k-labels-idx1-ubyte");
     }
 }

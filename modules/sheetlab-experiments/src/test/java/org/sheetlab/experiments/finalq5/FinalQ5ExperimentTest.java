@@ -34,13 +34,17 @@ class FinalQ5ExperimentTest {
         assertThat(r.last().batches()).isEqualTo(5);
         // the loop's testAccuracy is DL4J's Evaluation over the first 5 test batches of 64, recomputed here
         org.nd4j.evaluation.classification.Evaluation eval = new org.nd4j.evaluation.classification.Evaluation(10);
-        var data = org.sheetlab.data.fashionmnist.FashionMnist.loadOrFetch(null).test().orderedIterator(64);
+        var data = org.sheetlab.data.fashionmnist.FashionMnist.loadOrFetch(null)
+                .test()
+                .orderedIterator(64);
         for (int b = 0; b < 5; b++) {
             var ds = data.next();
             eval.eval(ds.getLabels(), ((MultiLayerNetwork) r.network()).output(ds.getFeatures(), false));
         }
         assertThat(r.last().testAccuracy()).isEqualTo(eval.accuracy());
-        assertThat(r.history().get(1).trainLoss()).as("the loss falls").isLessThan(r.history().get(0).trainLoss());
+        assertThat(r.history().get(1).trainLoss())
+                .as("the loss falls")
+                .isLessThan(r.history().get(0).trainLoss());
 
         JsonNode run = RunDirectory.JSON.readTree(out.resolve("run.json").toFile());
         assertThat(run.get("status").asText()).isEqualTo("completed");
@@ -49,12 +53,17 @@ class FinalQ5ExperimentTest {
         assertThat(run.at("/provenance/dl4j").asText()).isEqualTo("1.0.0-M2.1");
         assertThat(run.at("/provenance/backend").asText()).isNotBlank();
         assertThat(run.at("/provenance/gitRevision").asText()).isNotBlank();
-        JsonNode metrics = RunDirectory.JSON.readTree(out.resolve("metrics.json").toFile());
+        JsonNode metrics =
+                RunDirectory.JSON.readTree(out.resolve("metrics.json").toFile());
         assertThat(metrics.get("epochs")).hasSize(2);
-        assertThat(metrics.at("/epochs/1/testAccuracy").asDouble()).isEqualTo(r.last().testAccuracy());
+        assertThat(metrics.at("/epochs/1/testAccuracy").asDouble())
+                .isEqualTo(r.last().testAccuracy());
         assertThat(ImageIO.read(out.resolve("curves.png").toFile()).getWidth()).isGreaterThan(500);
-        assertThat(Files.readString(out.resolve("parameters.txt"))).contains("266,610").contains("1,194");
-        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(out.resolve("model.zip").toFile());
+        assertThat(Files.readString(out.resolve("parameters.txt")))
+                .contains("266,610")
+                .contains("1,194");
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
+                out.resolve("model.zip").toFile());
         assertThat(restored.params()).isEqualTo(r.network().params());
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
@@ -66,8 +75,10 @@ class FinalQ5ExperimentTest {
         FinalQ5Experiment.Result straight = FinalQ5Experiment.run(smoke(tmp.resolve("a"), 2, 4));
         FinalQ5Experiment.Result again = FinalQ5Experiment.run(smoke(tmp.resolve("b"), 2, 4));
         for (int i = 0; i < 2; i++) {
-            assertThat(again.history().get(i).trainLoss()).isEqualTo(straight.history().get(i).trainLoss());
-            assertThat(again.history().get(i).metrics()).isEqualTo(straight.history().get(i).metrics());
+            assertThat(again.history().get(i).trainLoss())
+                    .isEqualTo(straight.history().get(i).trainLoss());
+            assertThat(again.history().get(i).metrics())
+                    .isEqualTo(straight.history().get(i).metrics());
         }
         assertThat(again.network().params()).isEqualTo(straight.network().params());
 
@@ -77,7 +88,8 @@ class FinalQ5ExperimentTest {
         resume.loop.resume = true;
         FinalQ5Experiment.Result resumed = FinalQ5Experiment.run(resume);
         assertThat(resumed.history()).hasSize(2);
-        assertThat(resumed.history().get(1).trainLoss()).isEqualTo(straight.history().get(1).trainLoss());
+        assertThat(resumed.history().get(1).trainLoss())
+                .isEqualTo(straight.history().get(1).trainLoss());
         assertThat(resumed.network().params()).isEqualTo(straight.network().params());
     }
 
@@ -85,8 +97,10 @@ class FinalQ5ExperimentTest {
     void refusesToOverwriteOrToResumeNothing() throws IOException {
         Path out = tmp.resolve("r");
         FinalQ5Experiment.run(smoke(out, 1, 2));
-        assertThatThrownBy(() -> FinalQ5Experiment.run(smoke(out, 1, 2))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("already holds a run").hasMessageContaining("--resume");
+        assertThatThrownBy(() -> FinalQ5Experiment.run(smoke(out, 1, 2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already holds a run")
+                .hasMessageContaining("--resume");
 
         FinalQ5Experiment.Options other = smoke(out, 2, 2);
         other.loop.resume = true;
@@ -100,7 +114,8 @@ class FinalQ5ExperimentTest {
         Files.write(out.resolve(org.sheetlab.train.Checkpoints.FILE), new byte[] {1, 2, 3});
         FinalQ5Experiment.Options corrupt = smoke(out, 2, 2);
         corrupt.loop.resume = true;
-        assertThatThrownBy(() -> FinalQ5Experiment.run(corrupt)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> FinalQ5Experiment.run(corrupt))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("corrupt");
     }
 

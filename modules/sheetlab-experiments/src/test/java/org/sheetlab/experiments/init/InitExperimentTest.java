@@ -18,7 +18,9 @@ class InitExperimentTest {
         InitExperiment.Options o = new InitExperiment.Options();
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("run"), 1, 30, 128);
         InitExperiment.Result r = InitExperiment.run(o);
-        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("zero", "large N(0,1)", "xavier", "he");
+        assertThat(r.rows())
+                .extracting(Comparison.Row::variant)
+                .containsExactly("zero", "large N(0,1)", "xavier", "he");
         // zero: every activation is 0 (no signal: the symmetry problem), the loss stays at ln 10
         assertThat(r.activationStd().get("zero")).containsOnly(0.0);
         assertThat(r.rows().get(0).testLoss()).isCloseTo(Math.log(10), within(1e-3));
@@ -28,8 +30,10 @@ class InitExperimentTest {
         assertThat(large[1]).isGreaterThan(large[0]).isGreaterThan(10 * he[0]);
         assertThat(he[0]).isBetween(0.05, 2.0);
         // the listener's own file in each variant holds the same initial row, then one row per epoch
-        var stats = org.sheetlab.train.run.RunDirectory.JSON.readTree(tmp.resolve("run").resolve("he")
-                .resolve("activation-stats.json").toFile());
+        var stats = org.sheetlab.train.run.RunDirectory.JSON.readTree(tmp.resolve("run")
+                .resolve("he")
+                .resolve("activation-stats.json")
+                .toFile());
         assertThat(stats.at("/std/init/0").asDouble()).isEqualTo(he[0]);
         assertThat(stats.get("std").size()).isEqualTo(2);
         assertThat(r.rows().get(3).testAccuracy()).isGreaterThan(r.rows().get(0).testAccuracy());

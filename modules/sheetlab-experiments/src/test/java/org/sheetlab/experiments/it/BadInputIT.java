@@ -33,7 +33,8 @@ class BadInputIT {
         Path err = Files.createTempFile(tmp, "err", ".txt");
         Process p = PackagedJar.commandSeparately(out, err, args).start();
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("finished in time").isTrue();
-        List<String> lines = Files.readAllLines(err).stream().filter(l -> !l.isBlank()).toList();
+        List<String> lines =
+                Files.readAllLines(err).stream().filter(l -> !l.isBlank()).toList();
         Result r = new Result(p.exitValue(), lines, Files.readString(out));
         String all = String.join("\n", lines) + "\n" + r.out();
         assertThat(r.code()).as(all).isEqualTo(2);
@@ -51,8 +52,9 @@ class BadInputIT {
 
     @Test
     void aNonNumberOptionValue() throws Exception {
-        assertThat(onlyLine(run("final-q5", "--epochs", "abc"))).isEqualTo(
-                "final-q5: invalid value for option '--epochs': 'abc' is not an int; see 'sheetlab final-q5 --help'");
+        assertThat(onlyLine(run("final-q5", "--epochs", "abc")))
+                .isEqualTo(
+                        "final-q5: invalid value for option '--epochs': 'abc' is not an int; see 'sheetlab final-q5 --help'");
     }
 
     @Test
@@ -65,7 +67,8 @@ class BadInputIT {
     void anOutputFolderThatCannotBeCreated() throws Exception {
         Path file = Files.writeString(tmp.resolve("a-file"), "not a folder");
         assertThat(onlyLine(run("final-q5", "--output-dir", file.resolve("run").toString())))
-                .contains("cannot create the run folder " + file.resolve("run")).contains("--output-dir");
+                .contains("cannot create the run folder " + file.resolve("run"))
+                .contains("--output-dir");
     }
 
     @Test
@@ -80,9 +83,19 @@ class BadInputIT {
             }
         }
         Files.write(data.resolve("t10k-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 3, 1, 2});
-        assertThat(onlyLine(run("final-q5", "--epochs", "1", "--max-batches", "2", "--quiet", "--data-dir",
-                data.toString(), "--output-dir", tmp.resolve("idx").toString())))
-                .contains("t10k-labels-idx1-ubyte is corrupt").contains("fetch.sh");
+        assertThat(onlyLine(run(
+                        "final-q5",
+                        "--epochs",
+                        "1",
+                        "--max-batches",
+                        "2",
+                        "--quiet",
+                        "--data-dir",
+                        data.toString(),
+                        "--output-dir",
+                        tmp.resolve("idx").toString())))
+                .contains("t10k-labels-idx1-ubyte is corrupt")
+                .contains("fetch.sh");
     }
 
     /** A checkpoint cut short (as by a copy that ran out of space): --resume refuses it in one line. */
@@ -90,15 +103,34 @@ class BadInputIT {
     void aTruncatedCheckpoint() throws Exception {
         requireFashionMnist();
         Path dir = tmp.resolve("run");
-        Process p = PackagedJar.commandSeparately(tmp.resolve("first.out"), tmp.resolve("first.err"), "final-q5",
-                "--epochs", "1", "--max-batches", "2", "--quiet", "--output-dir", dir.toString()).start();
+        Process p = PackagedJar.commandSeparately(
+                        tmp.resolve("first.out"),
+                        tmp.resolve("first.err"),
+                        "final-q5",
+                        "--epochs",
+                        "1",
+                        "--max-batches",
+                        "2",
+                        "--quiet",
+                        "--output-dir",
+                        dir.toString())
+                .start();
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(tmp.resolve("first.err"))).isZero();
         Path checkpoint = dir.resolve("checkpoint.zip");
         byte[] bytes = Files.readAllBytes(checkpoint);
         Files.write(checkpoint, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        assertThat(onlyLine(run("final-q5", "--epochs", "2", "--max-batches", "2", "--quiet", "--resume",
-                "--output-dir", dir.toString()))).contains("the checkpoint " + checkpoint + " is corrupt");
+        assertThat(onlyLine(run(
+                        "final-q5",
+                        "--epochs",
+                        "2",
+                        "--max-batches",
+                        "2",
+                        "--quiet",
+                        "--resume",
+                        "--output-dir",
+                        dir.toString())))
+                .contains("the checkpoint " + checkpoint + " is corrupt");
     }
 
     /**
@@ -109,19 +141,24 @@ class BadInputIT {
     void aFullDisk() throws Exception {
         requireFashionMnist();
         Path mount = Files.createDirectories(tmp.resolve("small"));
-        Assumptions.assumeTrue(exec("mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", mount.toString()) == 0,
+        Assumptions.assumeTrue(
+                exec("mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", mount.toString()) == 0,
                 "mounting a tmpfs is not permitted here (needs root)");
         try {
             Path dir = mount.resolve("run");
-            Result r = run("final-q5", "--max-batches", "2", "--epochs", "1", "--quiet", "--output-dir",
-                    dir.toString());
-            assertThat(r.last()).startsWith("final-q5: cannot write " + dir.resolve("checkpoint.zip")
-                    + ": no space left").contains("it needed more than the").contains("KiB written")
+            Result r =
+                    run("final-q5", "--max-batches", "2", "--epochs", "1", "--quiet", "--output-dir", dir.toString());
+            assertThat(r.last())
+                    .startsWith("final-q5: cannot write " + dir.resolve("checkpoint.zip") + ": no space left")
+                    .contains("it needed more than the")
+                    .contains("KiB written")
                     .contains("no checkpoint was written yet");
-            assertThat(r.errLines().subList(0, r.errLines().size() - 1)).as("only progress logged before it")
+            assertThat(r.errLines().subList(0, r.errLines().size() - 1))
+                    .as("only progress logged before it")
                     .allMatch(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d INFO .*"));
             try (Stream<Path> files = Files.list(dir)) {
-                assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"))
+                assertThat(files.map(f -> f.getFileName().toString()))
+                        .noneMatch(n -> n.endsWith(".tmp"))
                         .doesNotContain("checkpoint.zip");
             }
         } finally {
@@ -136,7 +173,9 @@ class BadInputIT {
     }
 
     private static int exec(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }

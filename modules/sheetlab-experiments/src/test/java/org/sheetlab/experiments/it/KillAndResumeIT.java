@@ -34,13 +34,42 @@ class KillAndResumeIT {
 
     private static Scenario scenario(String name) {
         return switch (name) {
-            case "mlp" -> new Scenario(List.of("final-q5", "--epochs", "2", "--max-batches", "150", "--batch-size",
-                    "32", "--checkpoint-every", "50", "--quiet"), "", List.of(""));
-            case "graph" -> new Scenario(List.of("final-q5", "--graph", "--epochs", "2", "--max-batches", "150",
-                    "--batch-size", "32", "--checkpoint-every", "50", "--quiet"), "", List.of(""));
-            case "newton" -> new Scenario(List.of("newton", "--epochs", "3", "--batch-size", "16",
-                    "--checkpoint-every", "5", "--quiet"), "newton-full",
-                    List.of("newton-full", "newton-block", "sgd", "adam"));
+            case "mlp" ->
+                new Scenario(
+                        List.of(
+                                "final-q5",
+                                "--epochs",
+                                "2",
+                                "--max-batches",
+                                "150",
+                                "--batch-size",
+                                "32",
+                                "--checkpoint-every",
+                                "50",
+                                "--quiet"),
+                        "",
+                        List.of(""));
+            case "graph" ->
+                new Scenario(
+                        List.of(
+                                "final-q5",
+                                "--graph",
+                                "--epochs",
+                                "2",
+                                "--max-batches",
+                                "150",
+                                "--batch-size",
+                                "32",
+                                "--checkpoint-every",
+                                "50",
+                                "--quiet"),
+                        "",
+                        List.of(""));
+            case "newton" ->
+                new Scenario(
+                        List.of("newton", "--epochs", "3", "--batch-size", "16", "--checkpoint-every", "5", "--quiet"),
+                        "newton-full",
+                        List.of("newton-full", "newton-block", "sgd", "adam"));
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -73,35 +102,45 @@ class KillAndResumeIT {
     void killedMidEpochResumesToTheSameWeights(String name) throws Exception {
         Scenario s = scenario(name);
         Path killed = tmp.resolve("killed");
-        Process p = PackagedJar.command(tmp.resolve("a.log"), args(s, "--output-dir", killed.toString())).start();
+        Process p = PackagedJar.command(tmp.resolve("a.log"), args(s, "--output-dir", killed.toString()))
+                .start();
         Path checkpoint = killed.resolve(s.watched()).resolve(Checkpoints.FILE);
         long deadline = System.currentTimeMillis() + 180_000;
         while (!Files.exists(checkpoint) && p.isAlive() && System.currentTimeMillis() < deadline) {
             Thread.sleep(2);
         }
-        assertThat(p.isAlive()).as("the run was still going when its first checkpoint appeared").isTrue();
+        assertThat(p.isAlive())
+                .as("the run was still going when its first checkpoint appeared")
+                .isTrue();
         p.destroyForcibly(); // SIGKILL: no shutdown hooks, no chance to tidy up
         p.waitFor();
-        assertThat(killed.resolve(s.models().get(0)).resolve("model.zip")).as("the killed run had not finished")
+        assertThat(killed.resolve(s.models().get(0)).resolve("model.zip"))
+                .as("the killed run had not finished")
                 .doesNotExist();
 
         Path resumeLog = tmp.resolve("b.log");
         runToEnd(PackagedJar.command(resumeLog, args(s, "--output-dir", killed.toString(), "--resume")), resumeLog);
-        Matcher m = Pattern.compile("resuming \\S+ at epoch (\\d+), batch (\\d+)").matcher(PackagedJar.log(resumeLog));
+        Matcher m =
+                Pattern.compile("resuming \\S+ at epoch (\\d+), batch (\\d+)").matcher(PackagedJar.log(resumeLog));
         assertThat(m.find()).as(PackagedJar.log(resumeLog)).isTrue();
-        assertThat(Integer.parseInt(m.group(2))).as("the kill happened mid-epoch: the resumed run starts at a batch "
-                + "> 0").isGreaterThan(0);
+        assertThat(Integer.parseInt(m.group(2)))
+                .as("the kill happened mid-epoch: the resumed run starts at a batch " + "> 0")
+                .isGreaterThan(0);
 
         Path straight = tmp.resolve("straight");
-        runToEnd(PackagedJar.command(tmp.resolve("c.log"), args(s, "--output-dir", straight.toString())),
+        runToEnd(
+                PackagedJar.command(tmp.resolve("c.log"), args(s, "--output-dir", straight.toString())),
                 tmp.resolve("c.log"));
 
         for (String model : s.models()) {
-            assertThat(coefficients(killed.resolve(model).resolve("model.zip"))).as(model + " weights")
+            assertThat(coefficients(killed.resolve(model).resolve("model.zip")))
+                    .as(model + " weights")
                     .isEqualTo(coefficients(straight.resolve(model).resolve("model.zip")));
-            JsonNode a = RunDirectory.JSON.readTree(killed.resolve(model).resolve("metrics.json").toFile())
+            JsonNode a = RunDirectory.JSON
+                    .readTree(killed.resolve(model).resolve("metrics.json").toFile())
                     .get("epochs");
-            JsonNode b = RunDirectory.JSON.readTree(straight.resolve(model).resolve("metrics.json").toFile())
+            JsonNode b = RunDirectory.JSON
+                    .readTree(straight.resolve(model).resolve("metrics.json").toFile())
                     .get("epochs");
             assertThat(a.size()).isEqualTo(b.size()).isPositive();
             for (int i = 0; i < a.size(); i++) {
@@ -109,7 +148,8 @@ class KillAndResumeIT {
                 while (fields.hasNext()) {
                     String f = fields.next();
                     if (!f.equals("seconds") && !f.equals("samplesPerSecond")) {
-                        assertThat(a.get(i).get(f).asDouble()).as("%s epoch %d %s", model, i + 1, f)
+                        assertThat(a.get(i).get(f).asDouble())
+                                .as("%s epoch %d %s", model, i + 1, f)
                                 .isEqualTo(b.get(i).get(f).asDouble());
                     }
                 }

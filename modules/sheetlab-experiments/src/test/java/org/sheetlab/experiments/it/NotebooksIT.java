@@ -18,13 +18,16 @@ class NotebooksIT {
     void everyNotebookRunsWithoutACellError() throws Exception {
         List<Path> notebooks;
         try (var files = Files.list(PackagedJar.ROOT.resolve("notebooks"))) {
-            notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+            notebooks =
+                    files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
         }
         assertThat(notebooks).isNotEmpty();
         for (Path nb : notebooks) {
             Path log = tmp.resolve(nb.getFileName() + ".log");
             Process p = PackagedJar.command(log, "notebook", nb.toString()).start();
-            assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("notebook %s finished in 10 minutes", nb).isTrue();
+            assertThat(p.waitFor(10, TimeUnit.MINUTES))
+                    .as("notebook %s finished in 10 minutes", nb)
+                    .isTrue();
             String out = PackagedJar.log(log);
             assertThat(p.exitValue()).as("notebook %s:%n%s", nb, out).isZero();
             assertThat(out).contains("notebook " + nb + ": OK");

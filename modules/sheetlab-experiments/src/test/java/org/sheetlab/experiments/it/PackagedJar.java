@@ -19,12 +19,21 @@ final class PackagedJar {
     private PackagedJar() {}
 
     static ProcessBuilder command(Path log, String... args) {
-        assertThat(JAR).as("the packaged jar (run the integration tests with mvn verify)").exists();
-        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dorg.bytedeco.javacpp.maxbytes=3G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=5G",
-                "-XX:+UseSerialGC", "-jar", JAR.toString()));
+        assertThat(JAR)
+                .as("the packaged jar (run the integration tests with mvn verify)")
+                .exists();
+        List<String> cmd = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-Dorg.bytedeco.javacpp.maxbytes=3G",
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=5G",
+                "-XX:+UseSerialGC",
+                "-jar",
+                JAR.toString()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
+        return new ProcessBuilder(cmd)
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
     }
 

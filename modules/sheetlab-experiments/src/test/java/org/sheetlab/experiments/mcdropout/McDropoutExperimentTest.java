@@ -25,21 +25,29 @@ class McDropoutExperimentTest {
         var net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
                 o.run.outputDir.resolve("model.zip").toFile());
         var data = org.sheetlab.data.fashionmnist.FashionMnist.loadOrFetch(null).test();
-        var x = data.features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20 * 128),
-                org.nd4j.linalg.indexing.NDArrayIndex.all());
-        var y = data.labels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20 * 128),
-                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        var x = data.features()
+                .get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20 * 128),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all());
+        var y = data.labels()
+                .get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20 * 128),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all());
         var eval = new org.nd4j.evaluation.classification.Evaluation(10);
         eval.eval(y, net.output(x, false));
         assertThat(r.plainAccuracy()).isCloseTo(eval.accuracy(), within(1e-12));
         // the MC predictive entropy separates right from wrong predictions
         assertThat(r.entropyWrong()).isGreaterThan(r.entropyRight());
         // the loop's own test accuracy on the same 20 batches agrees with plain inference
-        var metrics = RunDirectory.JSON.readTree(o.run.outputDir.resolve("metrics.json").toFile());
+        var metrics = RunDirectory.JSON.readTree(
+                o.run.outputDir.resolve("metrics.json").toFile());
         assertThat(metrics.at("/epochs/0/testAccuracy").asDouble()).isCloseTo(eval.accuracy(), within(1e-12));
-        JsonNode c = RunDirectory.JSON.readTree(o.run.outputDir.resolve("calibration.json").toFile());
+        JsonNode c = RunDirectory.JSON.readTree(
+                o.run.outputDir.resolve("calibration.json").toFile());
         assertThat(c.get("testExamples").asInt()).isEqualTo(20 * 128);
         assertThat(c.at("/mcDropout/ece").asDouble()).isEqualTo(r.mcEce());
-        assertThat(ImageIO.read(o.run.outputDir.resolve("reliability.png").toFile()).getWidth()).isEqualTo(640);
+        assertThat(ImageIO.read(o.run.outputDir.resolve("reliability.png").toFile())
+                        .getWidth())
+                .isEqualTo(640);
     }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.sheetlab.train.run.RunDirectory;
 import org.junit.jupiter.api.io.TempDir;
+import org.sheetlab.train.run.RunDirectory;
 
 /** newton on the real breast-cancer data, 8 iterations. */
 class NewtonExperimentTest {
@@ -20,14 +20,18 @@ class NewtonExperimentTest {
         o.run.quiet = true;
         o.loop.epochs = 8;
         NewtonExperiment.Result r = NewtonExperiment.run(o);
-        assertThat(r.curves()).extracting(NewtonExperiment.Curve::method)
+        assertThat(r.curves())
+                .extracting(NewtonExperiment.Curve::method)
                 .containsExactly("newton-full", "newton-block", "sgd", "adam");
         NewtonExperiment.Curve full = r.curves().get(0);
         assertThat(full.loss()).hasSize(9);
         assertThat(full.last()).isLessThan(full.loss()[0]);
-        assertThat(full.last()).isLessThan(r.curves().get(2).last()).isLessThan(r.curves().get(3).last());
+        assertThat(full.last())
+                .isLessThan(r.curves().get(2).last())
+                .isLessThan(r.curves().get(3).last());
         // κ of the damped Hessian H + I, recomputed from the eigenvalues written to metrics.json
-        var m = RunDirectory.JSON.readTree(o.run.outputDir.resolve("metrics.json").toFile());
+        var m = RunDirectory.JSON.readTree(
+                o.run.outputDir.resolve("metrics.json").toFile());
         double min = m.get("hessianLambdaMinStart").asDouble();
         double max = m.get("hessianLambdaMaxStart").asDouble();
         assertThat(min).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-3)); // the 2-class softmax is singular
@@ -35,8 +39,10 @@ class NewtonExperimentTest {
         assertThat(r.kappaEnd()).isFinite().isLessThan(r.kappaStart());
         for (String method : java.util.List.of("newton-full", "newton-block", "sgd", "adam")) {
             assertThat(o.run.outputDir.resolve(method).resolve("metrics.json")).isRegularFile();
-            assertThat(o.run.outputDir.resolve(method).resolve("checkpoint.zip")).isRegularFile();
+            assertThat(o.run.outputDir.resolve(method).resolve("checkpoint.zip"))
+                    .isRegularFile();
         }
-        assertThat(ImageIO.read(o.run.outputDir.resolve("newton.png").toFile()).getWidth()).isGreaterThan(1000);
+        assertThat(ImageIO.read(o.run.outputDir.resolve("newton.png").toFile()).getWidth())
+                .isGreaterThan(1000);
     }
 }

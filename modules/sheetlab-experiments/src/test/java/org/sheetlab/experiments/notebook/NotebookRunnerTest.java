@@ -44,7 +44,8 @@ class NotebookRunnerTest {
 
     @Test
     void runsCellsInOrderAndRecordsOutputs() throws IOException {
-        Path nb = notebook("int x = 20;\nint twice(int v) { return 2 * v; }",
+        Path nb = notebook(
+                "int x = 20;\nint twice(int v) { return 2 * v; }",
                 "System.out.println(\"x=\" + x);\ntwice(x) + 2",
                 "display(new java.awt.image.BufferedImage(4, 3, java.awt.image.BufferedImage.TYPE_INT_RGB));");
         NotebookRunner.Outcome o = run(nb, true);
@@ -68,7 +69,10 @@ class NotebookRunnerTest {
     @Test
     void exceptionFailsTheNotebook() throws IOException {
         NotebookRunner.Outcome o = run(notebook("if (true) throw new IllegalStateException(\"boom\");"), false);
-        assertThat(o.error()).contains("cell 1").contains("IllegalStateException").contains("boom");
+        assertThat(o.error())
+                .contains("cell 1")
+                .contains("IllegalStateException")
+                .contains("boom");
     }
 
     @Test
@@ -96,12 +100,21 @@ class NotebookRunnerTest {
         });
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertThat(o.ok()).isFalse();
-        assertThat(o.cellsRun()).as("the cell after the stopped one does not run").isEqualTo(2);
-        assertThat(o.error()).startsWith("cell 2: timed out").contains("time limit of 1 s").contains("--cell-timeout");
-        assertThat(seconds).as("returns soon after the 1 s limit").isLessThan(1 + NotebookRunner.STOP_GRACE_MILLIS / 1e3);
+        assertThat(o.cellsRun())
+                .as("the cell after the stopped one does not run")
+                .isEqualTo(2);
+        assertThat(o.error())
+                .startsWith("cell 2: timed out")
+                .contains("time limit of 1 s")
+                .contains("--cell-timeout");
+        assertThat(seconds)
+                .as("returns soon after the 1 s limit")
+                .isLessThan(1 + NotebookRunner.STOP_GRACE_MILLIS / 1e3);
         // the snippet's thread (JShell's local execution engine runs it in this JVM) has ended, not kept spinning
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive() && t.getThreadGroup() != null
-                && t.getThreadGroup().getName().startsWith("JShell"));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.isAlive()
+                        && t.getThreadGroup() != null
+                        && t.getThreadGroup().getName().startsWith("JShell"));
     }
 
     @Test

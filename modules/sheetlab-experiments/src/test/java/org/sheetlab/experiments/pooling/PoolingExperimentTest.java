@@ -32,25 +32,35 @@ class PoolingExperimentTest {
         for (String v : List.of("max", "p2", "logavg")) {
             assertThat(out.resolve(v).resolve("model.zip")).exists();
             assertThat(out.resolve(v).resolve("metrics.json")).exists();
-            assertThat(java.nio.file.Files.readString(out.resolve(v).resolve("parameters.txt"))).contains("46,730");
+            assertThat(java.nio.file.Files.readString(out.resolve(v).resolve("parameters.txt")))
+                    .contains("46,730");
         }
-        JsonNode summary = RunDirectory.JSON.readTree(out.resolve("metrics.json").toFile());
+        JsonNode summary =
+                RunDirectory.JSON.readTree(out.resolve("metrics.json").toFile());
         assertThat(summary.get("variants")).hasSize(3);
-        assertThat(ImageIO.read(out.resolve("comparison.png").toFile()).getWidth()).isGreaterThan(800);
-        assertThat(RunDirectory.JSON.readTree(out.resolve("run.json").toFile()).get("status").asText())
+        assertThat(ImageIO.read(out.resolve("comparison.png").toFile()).getWidth())
+                .isGreaterThan(800);
+        assertThat(RunDirectory.JSON
+                        .readTree(out.resolve("run.json").toFile())
+                        .get("status")
+                        .asText())
                 .isEqualTo("completed");
 
         // resuming a finished run reloads every variant without training and reproduces the table
         PoolingExperiment.Options again = smoke(out);
         again.loop.resume = true;
-        assertThat(PoolingExperiment.run(again).rows()).extracting(Comparison.Row::testAccuracy)
-                .containsExactlyElementsOf(r.rows().stream().map(Comparison.Row::testAccuracy).toList());
+        assertThat(PoolingExperiment.run(again).rows())
+                .extracting(Comparison.Row::testAccuracy)
+                .containsExactlyElementsOf(
+                        r.rows().stream().map(Comparison.Row::testAccuracy).toList());
     }
 
     @Test
     void unknownVariantIsNamed() {
         PoolingExperiment.Options o = smoke(tmp.resolve("x"));
         o.variants = List.of("max", "median");
-        assertThatThrownBy(() -> PoolingExperiment.run(o)).hasMessageContaining("median").hasMessageContaining("logavg");
+        assertThatThrownBy(() -> PoolingExperiment.run(o))
+                .hasMessageContaining("median")
+                .hasMessageContaining("logavg");
     }
 }

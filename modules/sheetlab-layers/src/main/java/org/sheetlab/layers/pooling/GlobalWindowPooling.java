@@ -34,10 +34,15 @@ public abstract class GlobalWindowPooling extends NoParamLayer {
     public abstract PoolingFunction function();
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-            INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        return LayerWiring.wire(new GlobalWindowPoolingLayer(conf, networkDataType), conf, listeners, layerIndex,
-                null, Map.of());
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
+        return LayerWiring.wire(
+                new GlobalWindowPoolingLayer(conf, networkDataType), conf, listeners, layerIndex, null, Map.of());
     }
 
     @Override
@@ -65,9 +70,11 @@ public abstract class GlobalWindowPooling extends NoParamLayer {
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
         InputType out = getOutputType(-1, inputType);
-        return new LayerMemoryReport.Builder(getLayerName(), getClass(), inputType, out).standardMemory(0, 0)
+        return new LayerMemoryReport.Builder(getLayerName(), getClass(), inputType, out)
+                .standardMemory(0, 0)
                 .workingMemory(0, 2 * inputType.arrayElementsPerExample(), 0, inputType.arrayElementsPerExample())
-                .cacheMemory(0, 0).build();
+                .cacheMemory(0, 0)
+                .build();
     }
 
     @Override

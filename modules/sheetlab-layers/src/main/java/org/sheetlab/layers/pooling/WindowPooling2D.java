@@ -52,8 +52,9 @@ public abstract class WindowPooling2D extends NoParamLayer {
         }
         for (int i = 0; i < 2; i++) {
             if (k[i] < 1 || s[i] < 1 || p[i] < 0) {
-                throw new IllegalArgumentException(who + ": kernel and stride must be >= 1 and padding >= 0, got kernel "
-                        + Arrays.toString(k) + ", stride " + Arrays.toString(s) + ", padding " + Arrays.toString(p));
+                throw new IllegalArgumentException(
+                        who + ": kernel and stride must be >= 1 and padding >= 0, got kernel " + Arrays.toString(k)
+                                + ", stride " + Arrays.toString(s) + ", padding " + Arrays.toString(p));
             }
             if (p[i] >= k[i]) {
                 throw new IllegalArgumentException(who + ": padding " + p[i] + " >= kernel " + k[i]
@@ -63,10 +64,15 @@ public abstract class WindowPooling2D extends NoParamLayer {
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-            INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        return LayerWiring.wire(new WindowPoolingLayer(conf, networkDataType), conf, listeners, layerIndex, null,
-                Map.of());
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
+        return LayerWiring.wire(
+                new WindowPoolingLayer(conf, networkDataType), conf, listeners, layerIndex, null, Map.of());
     }
 
     @Override
@@ -104,8 +110,11 @@ public abstract class WindowPooling2D extends NoParamLayer {
     public LayerMemoryReport getMemoryReport(InputType inputType) {
         InputType out = getOutputType(-1, inputType);
         long windows = out.arrayElementsPerExample() * (long) kernelSize[0] * kernelSize[1];
-        return new LayerMemoryReport.Builder(getLayerName(), getClass(), inputType, out).standardMemory(0, 0)
-                .workingMemory(0, 2 * windows, 0, windows).cacheMemory(0, 0).build();
+        return new LayerMemoryReport.Builder(getLayerName(), getClass(), inputType, out)
+                .standardMemory(0, 0)
+                .workingMemory(0, 2 * windows, 0, windows)
+                .cacheMemory(0, 0)
+                .build();
     }
 
     public int[] getKernelSize() {
@@ -134,8 +143,11 @@ public abstract class WindowPooling2D extends NoParamLayer {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WindowPooling2D w && o.getClass() == getClass() && super.equals(o)
-                && Arrays.equals(kernelSize, w.kernelSize) && Arrays.equals(stride, w.stride)
+        return o instanceof WindowPooling2D w
+                && o.getClass() == getClass()
+                && super.equals(o)
+                && Arrays.equals(kernelSize, w.kernelSize)
+                && Arrays.equals(stride, w.stride)
                 && Arrays.equals(padding, w.padding);
     }
 
@@ -147,7 +159,8 @@ public abstract class WindowPooling2D extends NoParamLayer {
 
     /** Builder for the window geometry; defaults: 2×2 kernel, stride 2, no padding. */
     @SuppressWarnings("unchecked")
-    public abstract static class Builder<T extends Builder<T>> extends org.deeplearning4j.nn.conf.layers.Layer.Builder<T> {
+    public abstract static class Builder<T extends Builder<T>>
+            extends org.deeplearning4j.nn.conf.layers.Layer.Builder<T> {
         private int[] kernelSize = {2, 2};
         private int[] stride = {2, 2};
         private int[] padding = {0, 0};

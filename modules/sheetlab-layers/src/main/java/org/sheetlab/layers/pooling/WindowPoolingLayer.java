@@ -37,7 +37,8 @@ public final class WindowPoolingLayer extends AbstractLayer<WindowPooling2D> {
     }
 
     /** Window geometry for one input shape. */
-    private record Geometry(int b, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow) {
+    private record Geometry(
+            int b, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow) {
         int planes() {
             return b * c;
         }

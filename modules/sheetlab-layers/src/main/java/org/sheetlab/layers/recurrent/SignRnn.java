@@ -59,11 +59,16 @@ public final class SignRnn extends BaseRecurrentLayer {
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-            INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        return LayerWiring.wire(new SignRnnLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView,
-                params);
+        return LayerWiring.wire(
+                new SignRnnLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, params);
     }
 
     @Override
@@ -77,9 +82,13 @@ public final class SignRnn extends BaseRecurrentLayer {
         long params = initializer().numParams(this);
         long perStep = 3 * hiddenSize + 2 * getNOut();
         long steps = inputType instanceof InputType.InputTypeRecurrent r && r.getTimeSeriesLength() > 0
-                ? r.getTimeSeriesLength() : 1;
-        return new LayerMemoryReport.Builder(getLayerName(), SignRnn.class, inputType, out).standardMemory(params, params)
-                .workingMemory(0, perStep * steps, 0, perStep).cacheMemory(0, 0).build();
+                ? r.getTimeSeriesLength()
+                : 1;
+        return new LayerMemoryReport.Builder(getLayerName(), SignRnn.class, inputType, out)
+                .standardMemory(params, params)
+                .workingMemory(0, perStep * steps, 0, perStep)
+                .cacheMemory(0, 0)
+                .build();
     }
 
     public long getHiddenSize() {
@@ -100,7 +109,9 @@ public final class SignRnn extends BaseRecurrentLayer {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SignRnn s && super.equals(o) && hiddenSize == s.hiddenSize
+        return o instanceof SignRnn s
+                && super.equals(o)
+                && hiddenSize == s.hiddenSize
                 && Objects.equals(stateActivation, s.stateActivation);
     }
 

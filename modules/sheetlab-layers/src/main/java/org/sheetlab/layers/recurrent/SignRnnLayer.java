@@ -49,7 +49,8 @@ public final class SignRnnLayer extends BaseLayer<SignRnn> {
     }
 
     private static INDArray step(INDArray x, int t) {
-        return x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t)).dup('c');
+        return x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t))
+                .dup('c');
     }
 
     private Trace forward(boolean training) {
@@ -63,7 +64,8 @@ public final class SignRnnLayer extends BaseLayer<SignRnn> {
         INDArray v = getParam(SignRnnParamInitializer.OUTPUT_WEIGHTS);
         IActivation stateAct = layerConf().getStateActivation();
         IActivation outAct = layerConf().getActivationFn();
-        INDArray mask = maskArray == null ? null : maskArray.castTo(x.dataType()).reshape(b, steps);
+        INDArray mask =
+                maskArray == null ? null : maskArray.castTo(x.dataType()).reshape(b, steps);
         INDArray[] z = new INDArray[steps];
         INDArray[] s = new INDArray[steps + 1];
         INDArray[] a = new INDArray[steps];
@@ -82,7 +84,8 @@ public final class SignRnnLayer extends BaseLayer<SignRnn> {
             if (m != null) {
                 ot.muliColumnVector(m);
             }
-            out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t)).assign(ot);
+            out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t))
+                    .assign(ot);
         }
         return new Trace(x, z, s, a, out, mask);
     }
@@ -93,7 +96,8 @@ public final class SignRnnLayer extends BaseLayer<SignRnn> {
         Trace tr = forward(false);
         INDArray out = Nd4j.create(x.dataType(), x.size(0), layerConf().getHiddenSize(), tr.z().length);
         for (int t = 0; t < tr.z().length; t++) {
-            out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t)).assign(tr.s()[t + 1]);
+            out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t))
+                    .assign(tr.s()[t + 1]);
         }
         return out;
     }
@@ -119,7 +123,8 @@ public final class SignRnnLayer extends BaseLayer<SignRnn> {
         INDArray w = getParam(SignRnnParamInitializer.RECURRENT_WEIGHTS);
         INDArray v = getParam(SignRnnParamInitializer.OUTPUT_WEIGHTS);
         INDArray du = gradientViews.get(SignRnnParamInitializer.INPUT_WEIGHTS).assign(0);
-        INDArray dw = gradientViews.get(SignRnnParamInitializer.RECURRENT_WEIGHTS).assign(0);
+        INDArray dw =
+                gradientViews.get(SignRnnParamInitializer.RECURRENT_WEIGHTS).assign(0);
         INDArray dv = gradientViews.get(SignRnnParamInitializer.OUTPUT_WEIGHTS).assign(0);
         IActivation stateAct = layerConf().getStateActivation();
         IActivation outAct = layerConf().getActivationFn();
@@ -143,7 +148,8 @@ public final class SignRnnLayer extends BaseLayer<SignRnn> {
             dw.addi(dz.transpose().mmul(tr.s()[t]));
             INDArray xt = step(tr.x(), t);
             du.addi(dz.transpose().mmul(xt));
-            dx.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t)).assign(dz.mmul(u));
+            dx.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t))
+                    .assign(dz.mmul(u));
             dsNext = dz.mmul(w);
             if (carry != null) {
                 dsNext.addi(carry);
@@ -153,7 +159,9 @@ public final class SignRnnLayer extends BaseLayer<SignRnn> {
         g.setGradientFor(SignRnnParamInitializer.INPUT_WEIGHTS, du);
         g.setGradientFor(SignRnnParamInitializer.RECURRENT_WEIGHTS, dw);
         g.setGradientFor(SignRnnParamInitializer.OUTPUT_WEIGHTS, dv);
-        INDArray epsOut = layerConf().getRnnDataFormat() == RNNFormat.NWC ? dx.permute(0, 2, 1).dup('c') : dx;
+        INDArray epsOut = layerConf().getRnnDataFormat() == RNNFormat.NWC
+                ? dx.permute(0, 2, 1).dup('c')
+                : dx;
         return new Pair<>(g, workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, epsOut));
     }
 

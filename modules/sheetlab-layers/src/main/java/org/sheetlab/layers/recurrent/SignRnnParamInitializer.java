@@ -76,7 +76,9 @@ public final class SignRnnParamInitializer implements ParamInitializer {
         INDArray row = flat.reshape(flat.length());
         for (int i = 0; i < KEYS.size(); i++) {
             long n = shapes[i][0] * shapes[i][1];
-            out.put(KEYS.get(i), row.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', shapes[i]));
+            out.put(
+                    KEYS.get(i),
+                    row.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', shapes[i]));
             offset += n;
         }
         return out;

@@ -22,11 +22,20 @@ import org.sheetlab.core.activation.SignSte;
 class SignSteInNetworkTest {
     @Test
     void trainsAndRoundTrips() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(0.02)).list()
-                .layer(new DenseLayer.Builder().nOut(16).activation(new SignSte()).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(4)).build();
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .updater(new Adam(0.02))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(16)
+                        .activation(new SignSte())
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(4))
+                .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         // a linearly separable task: class = (x0 + x1 > 0)
@@ -45,8 +54,11 @@ class SignSteInNetworkTest {
         assertThat(hidden.amaxNumber().doubleValue()).isEqualTo(1.0);
         assertThat(hidden.aminNumber().doubleValue()).isEqualTo(1.0); // every state is exactly ±1
         MultiLayerNetwork restored = assertRoundTrips(net, x);
-        assertThat(restored.getLayerWiseConfigurations().getConf(0).getLayer()).isEqualTo(conf.getConf(0).getLayer());
-        assertThat(((DenseLayer) restored.getLayerWiseConfigurations().getConf(0).getLayer()).getActivationFn())
+        assertThat(restored.getLayerWiseConfigurations().getConf(0).getLayer())
+                .isEqualTo(conf.getConf(0).getLayer());
+        assertThat(((DenseLayer)
+                                restored.getLayerWiseConfigurations().getConf(0).getLayer())
+                        .getActivationFn())
                 .isInstanceOf(SignSte.class);
     }
 }

@@ -19,7 +19,10 @@ import org.sheetlab.testing.ReferenceValues;
 @ExtendWith(DoublePrecision.class)
 class PoolingReferenceTest {
     static Layer instantiate(org.deeplearning4j.nn.conf.layers.Layer conf) {
-        NeuralNetConfiguration nnc = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).layer(conf).build();
+        NeuralNetConfiguration nnc = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.DOUBLE)
+                .layer(conf)
+                .build();
         return conf.instantiate(nnc, List.of(), 0, null, true, DataType.DOUBLE);
     }
 
@@ -39,12 +42,20 @@ class PoolingReferenceTest {
                 int[] s = ints(c.get("stride"));
                 int[] p = ints(c.get("padding"));
                 yield kind.equals("ppool")
-                        ? new PPooling2D.Builder().p(c.get("p").asDouble()).kernelSize(k[0], k[1]).stride(s[0], s[1])
-                                .padding(p[0], p[1]).build()
-                        : new LogAveragePooling2D.Builder().kernelSize(k[0], k[1]).stride(s[0], s[1])
-                                .padding(p[0], p[1]).build();
+                        ? new PPooling2D.Builder()
+                                .p(c.get("p").asDouble())
+                                .kernelSize(k[0], k[1])
+                                .stride(s[0], s[1])
+                                .padding(p[0], p[1])
+                                .build()
+                        : new LogAveragePooling2D.Builder()
+                                .kernelSize(k[0], k[1])
+                                .stride(s[0], s[1])
+                                .padding(p[0], p[1])
+                                .build();
             }
-            case "global_ppool" -> new GlobalPPooling.Builder().p(c.get("p").asDouble()).build();
+            case "global_ppool" ->
+                new GlobalPPooling.Builder().p(c.get("p").asDouble()).build();
             case "global_logavg" -> new GlobalLogAveragePooling.Builder().build();
             default -> throw new IllegalArgumentException(kind);
         };

@@ -35,7 +35,10 @@ import org.sheetlab.testing.ReferenceValues;
 @ExtendWith(DoublePrecision.class)
 class SignRnnTest {
     private static Layer instantiate(SignRnn conf) {
-        NeuralNetConfiguration nnc = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).layer(conf).build();
+        NeuralNetConfiguration nnc = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.DOUBLE)
+                .layer(conf)
+                .build();
         long n = conf.initializer().numParams(conf);
         Layer layer = conf.instantiate(nnc, List.of(), 0, Nd4j.create(DataType.DOUBLE, 1, n), true, DataType.DOUBLE);
         layer.setBackpropGradientsViewArray(Nd4j.create(DataType.DOUBLE, 1, n));
@@ -49,7 +52,9 @@ class SignRnnTest {
         for (JsonNode c : cases) {
             INDArray x = ReferenceValues.array(c.get("x"));
             INDArray v = ReferenceValues.array(c.get("V"));
-            SignRnn.Builder b = new SignRnn.Builder().nIn(x.size(1)).hiddenSize(c.get("hidden").asLong())
+            SignRnn.Builder b = new SignRnn.Builder()
+                    .nIn(x.size(1))
+                    .hiddenSize(c.get("hidden").asLong())
                     .nOut(v.size(0));
             if (c.get("state").asText().equals("tanh")) {
                 b.stateActivation(Activation.TANH);
@@ -64,8 +69,8 @@ class SignRnnTest {
             }
             INDArray y = layer.activate(true, LayerWorkspaceMgr.noWorkspaces());
             assertAllClose(y, ReferenceValues.array(c.get("y")), 1e-10, 1e-10);
-            Pair<Gradient, INDArray> g = layer.backpropGradient(ReferenceValues.array(c.get("dy")),
-                    LayerWorkspaceMgr.noWorkspaces());
+            Pair<Gradient, INDArray> g =
+                    layer.backpropGradient(ReferenceValues.array(c.get("dy")), LayerWorkspaceMgr.noWorkspaces());
             assertAllClose(g.getSecond(), ReferenceValues.array(c.get("dx")), 1e-10, 1e-10);
             assertAllClose(g.getFirst().getGradientFor("U"), ReferenceValues.array(c.get("dU")), 1e-10, 1e-10);
             assertAllClose(g.getFirst().getGradientFor("W"), ReferenceValues.array(c.get("dW")), 1e-10, 1e-10);
@@ -74,13 +79,25 @@ class SignRnnTest {
     }
 
     private static MultiLayerNetwork network(int nIn, int h, int nOut, IActivation state, RNNFormat format) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.DOUBLE)
-                .updater(new NoOp()).list()
-                .layer(new SignRnn.Builder().hiddenSize(h).nOut(nOut).stateActivation(state).dataFormat(format)
-                        .activation(Activation.TANH).build())
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
-                        .activation(Activation.IDENTITY).dataFormat(format).build())
-                .setInputType(InputType.recurrent(nIn, 5, format)).build();
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(42)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .list()
+                .layer(new SignRnn.Builder()
+                        .hiddenSize(h)
+                        .nOut(nOut)
+                        .stateActivation(state)
+                        .dataFormat(format)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
+                        .dataFormat(format)
+                        .build())
+                .setInputType(InputType.recurrent(nIn, 5, format))
+                .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
@@ -96,15 +113,18 @@ class SignRnnTest {
         for (int mb : new int[] {1, 3}) {
             for (RNNFormat format : RNNFormat.values()) {
                 MultiLayerNetwork net = network(3, 4, 3, Activation.TANH.getActivationFunction(), format);
-                INDArray x = format == RNNFormat.NCW ? Nd4j.randn(DataType.DOUBLE, mb, 3, 5)
+                INDArray x = format == RNNFormat.NCW
+                        ? Nd4j.randn(DataType.DOUBLE, mb, 3, 5)
                         : Nd4j.randn(DataType.DOUBLE, mb, 5, 3);
-                INDArray y = format == RNNFormat.NCW ? Nd4j.randn(DataType.DOUBLE, mb, 2, 5)
+                INDArray y = format == RNNFormat.NCW
+                        ? Nd4j.randn(DataType.DOUBLE, mb, 2, 5)
                         : Nd4j.randn(DataType.DOUBLE, mb, 5, 2);
                 INDArray mask = Nd4j.ones(DataType.DOUBLE, mb, 5);
                 mask.putScalar(0, 4, 0);
                 mask.putScalar(0, 3, 0);
                 for (INDArray m : new INDArray[] {null, mask}) {
-                    assertGradientsOk(String.format("mb %d, %s, mask %s", mb, format, m != null),
+                    assertGradientsOk(
+                            String.format("mb %d, %s, mask %s", mb, format, m != null),
                             GradientChecks.config(net, x, y).inputMask(m).labelMask(m));
                 }
             }
@@ -115,24 +135,38 @@ class SignRnnTest {
     void signIsPlusOneAtZeroAndPassesGradientsInsideOne() {
         INDArray z = Nd4j.createFromArray(-2.0, -0.5, 0.0, 0.5, 2.0);
         assertThat(new SignSte().getActivation(z.dup(), true).toDoubleVector()).containsExactly(-1, -1, 1, 1, 1);
-        INDArray g = new SignSte().backprop(z.dup(), Nd4j.createFromArray(1.0, 2.0, 3.0, 4.0, 5.0)).getFirst();
+        INDArray g = new SignSte()
+                .backprop(z.dup(), Nd4j.createFromArray(1.0, 2.0, 3.0, 4.0, 5.0))
+                .getFirst();
         assertThat(g.toDoubleVector()).containsExactly(0, 2, 3, 4, 0);
         // the states of a sign-RNN are ±1 exactly
-        SignRnn conf = new SignRnn.Builder().nIn(2).hiddenSize(3).nOut(3).activation(Activation.IDENTITY).build();
+        SignRnn conf = new SignRnn.Builder()
+                .nIn(2)
+                .hiddenSize(3)
+                .nOut(3)
+                .activation(Activation.IDENTITY)
+                .build();
         Layer layer = instantiate(conf);
         layer.getParam("V").assign(Nd4j.eye(3));
         layer.setInput(Nd4j.randn(DataType.DOUBLE, 2, 2, 4), LayerWorkspaceMgr.noWorkspaces());
         INDArray states = layer.activate(false, LayerWorkspaceMgr.noWorkspaces());
-        assertThat(org.nd4j.linalg.ops.transforms.Transforms.abs(states, true).minNumber().doubleValue()).isEqualTo(1.0);
-        assertThat(org.nd4j.linalg.ops.transforms.Transforms.abs(states, true).maxNumber().doubleValue()).isEqualTo(1.0);
+        assertThat(org.nd4j.linalg.ops.transforms.Transforms.abs(states, true)
+                        .minNumber()
+                        .doubleValue())
+                .isEqualTo(1.0);
+        assertThat(org.nd4j.linalg.ops.transforms.Transforms.abs(states, true)
+                        .maxNumber()
+                        .doubleValue())
+                .isEqualTo(1.0);
     }
 
     @Test
     void roundTripsAndParameterCount() {
         MultiLayerNetwork net = network(3, 4, 3, Activation.TANH.getActivationFunction(), RNNFormat.NCW);
         SignRnn sign = new SignRnn.Builder().nIn(3).hiddenSize(4).nOut(3).build();
-        SignRnn back = (SignRnn) NeuralNetConfiguration.fromJson(new NeuralNetConfiguration.Builder().layer(sign)
-                .build().toJson()).getLayer();
+        SignRnn back = (SignRnn) NeuralNetConfiguration.fromJson(
+                        new NeuralNetConfiguration.Builder().layer(sign).build().toJson())
+                .getLayer();
         assertThat(back).isEqualTo(sign);
         assertThat(back.getStateActivation()).isInstanceOf(SignSte.class);
         // W(h,h) + U(h,x) + V(out,h) = 16 + 12 + 12; the output layer adds 3·2 + 2
@@ -147,8 +181,11 @@ class SignRnnTest {
 
     @Test
     void badConfigurationIsNamed() {
-        assertThatThrownBy(() -> new SignRnn.Builder().name("rnn").nIn(3).nOut(2).build())
-                .hasMessageContaining("'rnn'").hasMessageContaining("hiddenSize");
-        assertThatThrownBy(() -> new SignRnn.Builder().nIn(3).hiddenSize(2).build()).hasMessageContaining("nOut");
+        assertThatThrownBy(
+                        () -> new SignRnn.Builder().name("rnn").nIn(3).nOut(2).build())
+                .hasMessageContaining("'rnn'")
+                .hasMessageContaining("hiddenSize");
+        assertThatThrownBy(() -> new SignRnn.Builder().nIn(3).hiddenSize(2).build())
+                .hasMessageContaining("nOut");
     }
 }

@@ -20,8 +20,11 @@ public record LayerCount(String name, String type, long[] outputShape, long para
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LayerCount that && name.equals(that.name) && type.equals(that.type)
-                && Arrays.equals(outputShape, that.outputShape) && parameters == that.parameters
+        return o instanceof LayerCount that
+                && name.equals(that.name)
+                && type.equals(that.type)
+                && Arrays.equals(outputShape, that.outputShape)
+                && parameters == that.parameters
                 && activationsPerSample == that.activationsPerSample;
     }
 

@@ -32,14 +32,35 @@ public record NetworkCount(List<LayerCount> layers) {
     public String toTable(long batchSize) {
         StringBuilder sb = new StringBuilder();
         String fmt = "%-12s %-22s %-16s %14s %16s %18s%n";
-        sb.append(String.format(Locale.ROOT, fmt, "layer", "type", "output shape", "parameters", "activations/sample",
+        sb.append(String.format(
+                Locale.ROOT,
+                fmt,
+                "layer",
+                "type",
+                "output shape",
+                "parameters",
+                "activations/sample",
                 "activations/batch"));
         for (LayerCount l : layers) {
-            sb.append(String.format(Locale.ROOT, fmt, l.name(), l.type(), Arrays.toString(l.outputShape()),
-                    group(l.parameters()), group(l.activationsPerSample()), group(l.activationsForBatch(batchSize))));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    fmt,
+                    l.name(),
+                    l.type(),
+                    Arrays.toString(l.outputShape()),
+                    group(l.parameters()),
+                    group(l.activationsPerSample()),
+                    group(l.activationsForBatch(batchSize))));
         }
-        sb.append(String.format(Locale.ROOT, fmt, "total", "", "", group(totalParameters()),
-                group(totalActivationsPerSample()), group(totalActivationsForBatch(batchSize))));
+        sb.append(String.format(
+                Locale.ROOT,
+                fmt,
+                "total",
+                "",
+                "",
+                group(totalParameters()),
+                group(totalActivationsPerSample()),
+                group(totalActivationsForBatch(batchSize))));
         sb.append(String.format(Locale.ROOT, "(batch size %d)%n", batchSize));
         return sb.toString();
     }

@@ -28,8 +28,10 @@ public final class NetworkCounter {
         try {
             types = conf.getLayerActivationTypes(inputType);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot infer layer shapes for input " + inputType + ": "
-                    + e.getMessage() + "; check that the input type matches the first layer", e);
+            throw new IllegalArgumentException(
+                    "cannot infer layer shapes for input " + inputType + ": " + e.getMessage()
+                            + "; check that the input type matches the first layer",
+                    e);
         }
         List<LayerCount> rows = new ArrayList<>();
         rows.add(inputRow("input", inputType));
@@ -38,8 +40,12 @@ public final class NetworkCounter {
             checkNIn(layer, i);
             String name = layer.getLayerName() != null ? layer.getLayerName() : "layer" + i;
             InputType out = types.get(i);
-            rows.add(new LayerCount(name, layer.getClass().getSimpleName(), out.getShape(false),
-                    layer.initializer().numParams(layer), out.arrayElementsPerExample()));
+            rows.add(new LayerCount(
+                    name,
+                    layer.getClass().getSimpleName(),
+                    out.getShape(false),
+                    layer.initializer().numParams(layer),
+                    out.arrayElementsPerExample()));
         }
         return new NetworkCount(rows);
     }
@@ -47,8 +53,9 @@ public final class NetworkCounter {
     /** Counts a ComputationGraphConfiguration fed with {@code inputTypes} (one per network input), in topological order. */
     public static NetworkCount count(ComputationGraphConfiguration conf, InputType... inputTypes) {
         if (inputTypes.length != conf.getNetworkInputs().size()) {
-            throw new IllegalArgumentException("the graph has " + conf.getNetworkInputs().size() + " inputs "
-                    + conf.getNetworkInputs() + " but " + inputTypes.length + " input types were given");
+            throw new IllegalArgumentException(
+                    "the graph has " + conf.getNetworkInputs().size() + " inputs " + conf.getNetworkInputs() + " but "
+                            + inputTypes.length + " input types were given");
         }
         Map<String, InputType> types = conf.getLayerActivationTypes(inputTypes);
         List<LayerCount> rows = new ArrayList<>();
@@ -67,8 +74,8 @@ public final class NetworkCounter {
                 type = layer.getClass().getSimpleName();
             }
             InputType out = types.get(name);
-            rows.add(new LayerCount(name, type, out.getShape(false), vertex.numParams(true),
-                    out.arrayElementsPerExample()));
+            rows.add(new LayerCount(
+                    name, type, out.getShape(false), vertex.numParams(true), out.arrayElementsPerExample()));
         }
         return new NetworkCount(rows);
     }
@@ -80,9 +87,10 @@ public final class NetworkCounter {
         java.util.Set<String> done = new java.util.HashSet<>(conf.getNetworkInputs());
         List<String> pending = new ArrayList<>(conf.getVertices().keySet());
         while (!pending.isEmpty()) {
-            String next = pending.stream().filter(v -> done.containsAll(inputs.getOrDefault(v, List.of())))
-                    .findFirst().orElseThrow(() -> new IllegalArgumentException("the graph has a cycle among "
-                            + pending));
+            String next = pending.stream()
+                    .filter(v -> done.containsAll(inputs.getOrDefault(v, List.of())))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("the graph has a cycle among " + pending));
             pending.remove(next);
             done.add(next);
             order.add(next);
@@ -96,9 +104,10 @@ public final class NetworkCounter {
 
     private static void checkNIn(Layer layer, Object where) {
         if (layer instanceof FeedForwardLayer ff && ff.getNIn() <= 0) {
-            throw new IllegalArgumentException("layer " + where + " (" + layer.getClass().getSimpleName()
-                    + ") has no nIn, so its parameters cannot be counted; build the configuration with "
-                    + ".setInputType(...) or set nIn explicitly");
+            throw new IllegalArgumentException(
+                    "layer " + where + " (" + layer.getClass().getSimpleName()
+                            + ") has no nIn, so its parameters cannot be counted; build the configuration with "
+                            + ".setInputType(...) or set nIn explicitly");
         }
     }
 }

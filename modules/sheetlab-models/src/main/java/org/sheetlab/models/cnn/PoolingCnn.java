@@ -1,7 +1,6 @@
 package org.sheetlab.models.cnn;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -9,11 +8,10 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.models.AbstractNetworkBuilder;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Sheet, "Pooling Gradients" (Final Q1): a small CNN for 28×28 grey images whose two pooling layers are of one
@@ -73,17 +71,32 @@ public final class PoolingCnn {
             if (pooling == null) {
                 throw new IllegalStateException("PoolingCnn: setPooling(kind) is required");
             }
-            return base().weightInit(WeightInit.RELU).list()
-                    .layer(new ConvolutionLayer.Builder(5, 5).name(LAYER_NAMES[0]).nOut(16).activation(Activation.RELU)
+            return base().weightInit(WeightInit.RELU)
+                    .list()
+                    .layer(new ConvolutionLayer.Builder(5, 5)
+                            .name(LAYER_NAMES[0])
+                            .nOut(16)
+                            .activation(Activation.RELU)
                             .build())
                     .layer(named(pooling.layer(2), LAYER_NAMES[1]))
-                    .layer(new ConvolutionLayer.Builder(5, 5).name(LAYER_NAMES[2]).nOut(32).activation(Activation.RELU)
+                    .layer(new ConvolutionLayer.Builder(5, 5)
+                            .name(LAYER_NAMES[2])
+                            .nOut(32)
+                            .activation(Activation.RELU)
                             .build())
                     .layer(named(pooling.layer(2), LAYER_NAMES[3]))
-                    .layer(new DenseLayer.Builder().name(LAYER_NAMES[4]).nOut(64).activation(Activation.RELU).build())
-                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name(LAYER_NAMES[5]).nOut(10)
-                            .activation(Activation.SOFTMAX).build())
-                    .setInputType(inputType()).build();
+                    .layer(new DenseLayer.Builder()
+                            .name(LAYER_NAMES[4])
+                            .nOut(64)
+                            .activation(Activation.RELU)
+                            .build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                            .name(LAYER_NAMES[5])
+                            .nOut(10)
+                            .activation(Activation.SOFTMAX)
+                            .build())
+                    .setInputType(inputType())
+                    .build();
         }
     }
 

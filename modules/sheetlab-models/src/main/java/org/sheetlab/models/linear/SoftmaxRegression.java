@@ -1,13 +1,11 @@
 package org.sheetlab.models.linear;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.models.FeedForwardBuilder;
@@ -58,10 +56,14 @@ public final class SoftmaxRegression {
         @Override
         public MultiLayerConfiguration build() {
             check();
-            return base().weightInit(WeightInit.XAVIER).list()
-                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(outputs)
-                            .activation(Activation.SOFTMAX).build())
-                    .setInputType(InputType.feedForward(inputSize)).build();
+            return base().weightInit(WeightInit.XAVIER)
+                    .list()
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                            .nOut(outputs)
+                            .activation(Activation.SOFTMAX)
+                            .build())
+                    .setInputType(InputType.feedForward(inputSize))
+                    .build();
         }
 
         @Override

@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.models.FeedForwardBuilder;
 
@@ -127,8 +126,9 @@ public final class FinalQ5Network {
         protected void check() {
             super.check();
             if (outputs < 2 || Arrays.stream(hidden).anyMatch(h -> h < 1)) {
-                throw new IllegalStateException("FinalQ5Network: hidden sizes must be >= 1 and outputs >= 2, got hidden "
-                        + Arrays.toString(hidden) + ", outputs " + outputs);
+                throw new IllegalStateException(
+                        "FinalQ5Network: hidden sizes must be >= 1 and outputs >= 2, got hidden "
+                                + Arrays.toString(hidden) + ", outputs " + outputs);
             }
         }
 
@@ -138,16 +138,27 @@ public final class FinalQ5Network {
         }
 
         private DenseLayer dense1() {
-            return new DenseLayer.Builder().name(LAYER_NAMES[0]).nOut(hidden[0]).activation(hiddenActivation).build();
+            return new DenseLayer.Builder()
+                    .name(LAYER_NAMES[0])
+                    .nOut(hidden[0])
+                    .activation(hiddenActivation)
+                    .build();
         }
 
         private DenseLayer dense2() {
-            return new DenseLayer.Builder().name(LAYER_NAMES[1]).nOut(hidden[1]).activation(hiddenActivation).build();
+            return new DenseLayer.Builder()
+                    .name(LAYER_NAMES[1])
+                    .nOut(hidden[1])
+                    .activation(hiddenActivation)
+                    .build();
         }
 
         private OutputLayer output() {
-            return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name(LAYER_NAMES[2]).nOut(outputs)
-                    .activation(Activation.SOFTMAX).build();
+            return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .name(LAYER_NAMES[2])
+                    .nOut(outputs)
+                    .activation(Activation.SOFTMAX)
+                    .build();
         }
     }
 }

@@ -20,7 +20,10 @@ import org.sheetlab.core.secondorder.SecondOrder;
  */
 public final class NewtonTrainer {
     /** Which Hessian the step uses. */
-    public enum Mode { FULL, BLOCK_DIAGONAL }
+    public enum Mode {
+        FULL,
+        BLOCK_DIAGONAL
+    }
 
     private final MultiLayerNetwork net;
     private final Mode mode;
@@ -37,8 +40,9 @@ public final class NewtonTrainer {
                     + "their precision in FLOAT): build it with .dataType(DataType.DOUBLE)");
         }
         if (mode == Mode.BLOCK_DIAGONAL && net.numParams() % 2 != 0) {
-            throw new IllegalArgumentException("block-diagonal Newton pairs parameters into 2×2 blocks, but the network "
-                    + "has an odd number of parameters (" + net.numParams() + "); use Mode.FULL");
+            throw new IllegalArgumentException(
+                    "block-diagonal Newton pairs parameters into 2×2 blocks, but the network "
+                            + "has an odd number of parameters (" + net.numParams() + "); use Mode.FULL");
         }
         if (damping < 0 || !(eps > 0)) {
             throw new IllegalArgumentException("damping must be >= 0 and eps > 0");
@@ -75,7 +79,9 @@ public final class NewtonTrainer {
         if (mode == Mode.FULL) {
             next = SecondOrder.newtonStep(w, h, g, damping);
         } else {
-            INDArray damped = damping == 0 ? h : h.add(org.nd4j.linalg.factory.Nd4j.eye(h.rows()).muli(damping));
+            INDArray damped = damping == 0
+                    ? h
+                    : h.add(org.nd4j.linalg.factory.Nd4j.eye(h.rows()).muli(damping));
             next = w.sub(BlockDiagonalHessian.fromDense(damped).inverseTimes(g));
         }
         net.setParams(next);

@@ -1,7 +1,6 @@
 package org.sheetlab.models.rnn;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -9,12 +8,11 @@ import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.layers.recurrent.SignRnn;
 import org.sheetlab.models.AbstractNetworkBuilder;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Sheet, "Simple RNN" (Final Q7): reads a 28×28 image as 28 steps of 28 pixels ([B, 28, 28] NCW: features × time,
@@ -35,7 +33,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class RowRnnClassifier {
     /** The recurrent cell. */
-    public enum Cell { SIGN, TANH }
+    public enum Cell {
+        SIGN,
+        TANH
+    }
 
     private RowRnnClassifier() {}
 
@@ -83,13 +84,26 @@ public final class RowRnnClassifier {
                         + "be >= 1, got " + cell + ", " + hidden);
             }
             Layer rnn = cell == Cell.SIGN
-                    ? new SignRnn.Builder().name("sign_rnn").hiddenSize(hidden).nOut(hidden).build()
-                    : new SimpleRnn.Builder().name("tanh_rnn").nOut(hidden).activation(Activation.TANH).build();
-            return base().weightInit(WeightInit.XAVIER).list()
+                    ? new SignRnn.Builder()
+                            .name("sign_rnn")
+                            .hiddenSize(hidden)
+                            .nOut(hidden)
+                            .build()
+                    : new SimpleRnn.Builder()
+                            .name("tanh_rnn")
+                            .nOut(hidden)
+                            .activation(Activation.TANH)
+                            .build();
+            return base().weightInit(WeightInit.XAVIER)
+                    .list()
                     .layer(new LastTimeStep(rnn))
-                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
-                            .activation(Activation.SOFTMAX).build())
-                    .setInputType(inputType()).build();
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                            .name("output")
+                            .nOut(10)
+                            .activation(Activation.SOFTMAX)
+                            .build())
+                    .setInputType(inputType())
+                    .build();
         }
     }
 }

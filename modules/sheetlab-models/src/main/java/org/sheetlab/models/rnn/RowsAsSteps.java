@@ -47,7 +47,9 @@ public final class RowsAsSteps implements DataSetPreProcessor {
             throw new IllegalArgumentException("RowsAsSteps(" + rows + ", " + columns + ") needs images [B, "
                     + rows * columns + "], got " + java.util.Arrays.toString(images.shape()));
         }
-        return images.reshape('c', images.size(0), rows, columns).permute(0, 2, 1).dup('c');
+        return images.reshape('c', images.size(0), rows, columns)
+                .permute(0, 2, 1)
+                .dup('c');
     }
 
     /** Replaces the data set's features by {@link #apply(INDArray)} of them. */

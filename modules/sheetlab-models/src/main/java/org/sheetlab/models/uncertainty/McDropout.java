@@ -50,8 +50,9 @@ public final class McDropout {
             anyDropout |= net.getLayer(i).conf().getLayer().getIDropout() != null;
         }
         if (!anyDropout) {
-            throw new IllegalArgumentException("the network has no dropout layer, so every MC sample would be the same; "
-                    + "add .dropOut(p) to a layer");
+            throw new IllegalArgumentException(
+                    "the network has no dropout layer, so every MC sample would be the same; "
+                            + "add .dropOut(p) to a layer");
         }
         INDArray sum = null;
         INDArray sumSq = null;

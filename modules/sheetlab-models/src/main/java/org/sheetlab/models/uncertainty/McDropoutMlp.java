@@ -1,18 +1,16 @@
 package org.sheetlab.models.uncertainty;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.models.FeedForwardBuilder;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Sheet, "Regularization" Q4b (dropout kept on at test time) with "Batch Normalization": the MLP the MC-dropout
@@ -63,15 +61,29 @@ public final class McDropoutMlp {
         @Override
         public MultiLayerConfiguration build() {
             check();
-            return base().weightInit(WeightInit.RELU).list()
-                    .layer(new DenseLayer.Builder().name(LAYER_NAMES[0]).nOut(300).activation(Activation.RELU).build())
+            return base().weightInit(WeightInit.RELU)
+                    .list()
+                    .layer(new DenseLayer.Builder()
+                            .name(LAYER_NAMES[0])
+                            .nOut(300)
+                            .activation(Activation.RELU)
+                            .build())
                     .layer(new BatchNormalization.Builder().name(LAYER_NAMES[1]).build())
-                    .layer(new DenseLayer.Builder().name(LAYER_NAMES[2]).nOut(100).activation(Activation.RELU)
-                            .dropOut(retain).build())
+                    .layer(new DenseLayer.Builder()
+                            .name(LAYER_NAMES[2])
+                            .nOut(100)
+                            .activation(Activation.RELU)
+                            .dropOut(retain)
+                            .build())
                     .layer(new BatchNormalization.Builder().name(LAYER_NAMES[3]).build())
-                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name(LAYER_NAMES[4]).nOut(10)
-                            .activation(Activation.SOFTMAX).dropOut(retain).build())
-                    .setInputType(InputType.feedForward(inputSize)).build();
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                            .name(LAYER_NAMES[4])
+                            .nOut(10)
+                            .activation(Activation.SOFTMAX)
+                            .dropOut(retain)
+                            .build())
+                    .setInputType(InputType.feedForward(inputSize))
+                    .build();
         }
 
         @Override

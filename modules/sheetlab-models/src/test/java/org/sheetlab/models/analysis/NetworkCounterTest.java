@@ -27,8 +27,8 @@ import org.sheetlab.models.mlp.FinalQ5Network;
 class NetworkCounterTest {
     @Test
     void finalQ5FromTheSheet() {
-        NetworkCount count = NetworkCounter.count(FinalQ5Network.builder().setInputSize(400).build(),
-                InputType.feedForward(400));
+        NetworkCount count =
+                NetworkCounter.count(FinalQ5Network.builder().setInputSize(400).build(), InputType.feedForward(400));
         assertThat(count.totalParameters()).isEqualTo(151_410);
         assertThat(count.totalActivationsPerSample()).isEqualTo(810);
         assertThat(count.totalActivationsForBatch(32)).isEqualTo(32 * 810);
@@ -42,7 +42,8 @@ class NetworkCounterTest {
 
     @Test
     void countsEqualWhatDl4jAllocates() {
-        MultiLayerConfiguration conf = FinalQ5Network.builder().setInputSize(784).build();
+        MultiLayerConfiguration conf =
+                FinalQ5Network.builder().setInputSize(784).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         NetworkCount count = NetworkCounter.count(conf, InputType.feedForward(784));
@@ -50,7 +51,8 @@ class NetworkCounterTest {
         // activation per sample = the width of each layer's real output
         var acts = net.feedForward(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 784), false);
         for (int i = 0; i < acts.size(); i++) {
-            assertThat(count.layers().get(i).activationsPerSample()).isEqualTo(acts.get(i).size(1));
+            assertThat(count.layers().get(i).activationsPerSample())
+                    .isEqualTo(acts.get(i).size(1));
         }
         assertThat(ModelCatalog.build("final-q5", 400).getConfs()).hasSize(3);
         assertThatThrownBy(() -> ModelCatalog.build("nope", 3)).hasMessageContaining("final-q5");
@@ -59,18 +61,43 @@ class NetworkCounterTest {
     /** Conv params K²·C_in·C_out + C_out, none for pooling, and O = ⌊(W−K+2P)/S⌋+1 against DL4J's own shapes. */
     @Test
     void convolutionArithmeticMatchesDl4j() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv_same").nOut(16).stride(1, 1).padding(1, 1)
-                        .activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("maxpool").kernelSize(2, 2).stride(2, 2)
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .name("conv_same")
+                        .nOut(16)
+                        .stride(1, 1)
+                        .padding(1, 1)
+                        .activation(Activation.RELU)
                         .build())
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv_s2").nOut(8).stride(2, 2)
-                        .convolutionMode(ConvolutionMode.Truncate).build())
-                .layer(new SubsamplingLayer.Builder(PoolingType.AVG).name("avgpool").kernelSize(2, 2).stride(1, 1)
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX)
+                        .name("maxpool")
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
                         .build())
-                .layer(new ConvolutionLayer.Builder(1, 1).name("conv_1x1").nOut(4).build())
-                .layer(new OutputLayer.Builder().name("out").nOut(10).activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutional(28, 28, 3)).build();
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .name("conv_s2")
+                        .nOut(8)
+                        .stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Truncate)
+                        .build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.AVG)
+                        .name("avgpool")
+                        .kernelSize(2, 2)
+                        .stride(1, 1)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(1, 1)
+                        .name("conv_1x1")
+                        .nOut(4)
+                        .build())
+                .layer(new OutputLayer.Builder()
+                        .name("out")
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.convolutional(28, 28, 3))
+                .build();
         NetworkCount count = NetworkCounter.count(conf, InputType.convolutional(28, 28, 3));
         long o1 = ConvArithmetic.outputSize(28, 3, ConvArithmetic.samePadding(3), 1); // 28
         long o2 = ConvArithmetic.outputSize(o1, 2, 0, 2); // 14
@@ -82,9 +109,16 @@ class NetworkCounterTest {
         assertThat(count.layers().get(3).outputShape()).containsExactly(8, o3, o3);
         assertThat(count.layers().get(4).outputShape()).containsExactly(8, o4, o4);
         assertThat(count.layers().get(5).outputShape()).containsExactly(4, o4, o4);
-        assertThat(count.layers()).extracting(LayerCount::parameters).containsExactly(0L,
-                ParameterCount.conv(3, 3, 16), ParameterCount.pooling(), ParameterCount.conv(3, 16, 8),
-                ParameterCount.pooling(), ParameterCount.conv(1, 8, 4), ParameterCount.dense(4 * o4 * o4, 10));
+        assertThat(count.layers())
+                .extracting(LayerCount::parameters)
+                .containsExactly(
+                        0L,
+                        ParameterCount.conv(3, 3, 16),
+                        ParameterCount.pooling(),
+                        ParameterCount.conv(3, 16, 8),
+                        ParameterCount.pooling(),
+                        ParameterCount.conv(1, 8, 4),
+                        ParameterCount.dense(4 * o4 * o4, 10));
         assertThat(count.layers().get(2).activationsPerSample()).isEqualTo(16 * 14 * 14);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -93,24 +127,47 @@ class NetworkCounterTest {
         var acts = net.feedForward(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 28, 28), false);
         for (int i = 1; i < 6; i++) {
             long[] shape = acts.get(i).shape();
-            assertThat(java.util.Arrays.copyOfRange(shape, 1, shape.length)).as("layer %d", i)
+            assertThat(java.util.Arrays.copyOfRange(shape, 1, shape.length))
+                    .as("layer %d", i)
                     .containsExactly(count.layers().get(i).outputShape());
         }
     }
 
     @Test
     void computationGraphWithAResidualSkip() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().graphBuilder()
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .graphBuilder()
                 .addInputs("x")
-                .addLayer("dense1", new DenseLayer.Builder().nOut(300).activation(Activation.RELU).build(), "x")
-                .addLayer("dense2", new DenseLayer.Builder().nOut(300).activation(Activation.RELU).build(), "dense1")
+                .addLayer(
+                        "dense1",
+                        new DenseLayer.Builder()
+                                .nOut(300)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "x")
+                .addLayer(
+                        "dense2",
+                        new DenseLayer.Builder()
+                                .nOut(300)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "dense1")
                 .addVertex("skip", new ElementWiseVertex(ElementWiseVertex.Op.Add), "dense2", "dense1")
-                .addLayer("out", new OutputLayer.Builder().nOut(10).activation(Activation.SOFTMAX).build(), "skip")
-                .setOutputs("out").setInputTypes(InputType.feedForward(400)).build();
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder()
+                                .nOut(10)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "skip")
+                .setOutputs("out")
+                .setInputTypes(InputType.feedForward(400))
+                .build();
         NetworkCount count = NetworkCounter.count(conf, InputType.feedForward(400));
         assertThat(count.layers()).extracting(LayerCount::name).containsExactly("x", "dense1", "dense2", "skip", "out");
-        assertThat(count.layers()).extracting(LayerCount::parameters).containsExactly(0L, 120_300L, 90_300L, 0L,
-                3_010L);
+        assertThat(count.layers())
+                .extracting(LayerCount::parameters)
+                .containsExactly(0L, 120_300L, 90_300L, 0L, 3_010L);
         assertThat(count.totalActivationsPerSample()).isEqualTo(400 + 300 + 300 + 300 + 10);
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
@@ -120,10 +177,13 @@ class NetworkCounterTest {
 
     @Test
     void configurationWithoutNInIsExplained() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .list()
                 .layer(new DenseLayer.Builder().nOut(3).build())
-                .layer(new OutputLayer.Builder().nIn(3).nOut(2).build()).build();
+                .layer(new OutputLayer.Builder().nIn(3).nOut(2).build())
+                .build();
         assertThatThrownBy(() -> NetworkCounter.count(conf, InputType.feedForward(5)))
-                .hasMessageContaining("nIn").hasMessageContaining("setInputType");
+                .hasMessageContaining("nIn")
+                .hasMessageContaining("setInputType");
     }
 }

@@ -9,9 +9,9 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -35,16 +35,31 @@ class AvgPool1dChainTest {
         int n = 5;
         int m = 6;
         for (int k : new int[] {1, 2, 3}) {
-            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE).list()
-                    .layer(new DenseLayer.Builder().nIn(n).nOut(m).hasBias(false).activation(Activation.IDENTITY)
+            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                    .seed(3)
+                    .dataType(DataType.DOUBLE)
+                    .list()
+                    .layer(new DenseLayer.Builder()
+                            .nIn(n)
+                            .nOut(m)
+                            .hasBias(false)
+                            .activation(Activation.IDENTITY)
                             .build())
-                    .layer(new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(1, k).stride(1, k).build())
-                    .layer(new ActivationLayer.Builder().activation(Activation.SIGMOID).build())
+                    .layer(new SubsamplingLayer.Builder(PoolingType.AVG)
+                            .kernelSize(1, k)
+                            .stride(1, k)
+                            .build())
+                    .layer(new ActivationLayer.Builder()
+                            .activation(Activation.SIGMOID)
+                            .build())
                     // L = Σ (x4 − y)² with y = x4 − δ4/2 makes ∂L/∂x4 = δ4, an arbitrary upstream gradient
-                    .layer(new LossLayer.Builder(LossFunctions.LossFunction.L2).activation(Activation.IDENTITY).build())
+                    .layer(new LossLayer.Builder(LossFunctions.LossFunction.L2)
+                            .activation(Activation.IDENTITY)
+                            .build())
                     .inputPreProcessor(1, new FeedForwardToCnnPreProcessor(1, m, 1))
                     .inputPreProcessor(3, new CnnToFeedForwardPreProcessor(1, m / k, 1))
-                    .setInputType(InputType.feedForward(n)).build();
+                    .setInputType(InputType.feedForward(n))
+                    .build();
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init();
             INDArray x1 = Nd4j.randn(DataType.DOUBLE, 4, n);

@@ -21,9 +21,11 @@ class FinalQ5GraphTest {
         ComputationGraphConfiguration conf = b.buildGraph();
         assertThat(conf.getNetworkInputs()).containsExactly("input");
         assertThat(conf.getNetworkOutputs()).containsExactly("output");
-        assertThat(conf.getVertexInputs()).containsEntry("dense1", java.util.List.of("input"))
+        assertThat(conf.getVertexInputs())
+                .containsEntry("dense1", java.util.List.of("input"))
                 .containsEntry("dense2", java.util.List.of("dense1"))
-                .containsEntry("output", java.util.List.of("dense2")).hasSize(3);
+                .containsEntry("output", java.util.List.of("dense2"))
+                .hasSize(3);
         NetworkCount count = NetworkCounter.count(conf, b.inputType());
         assertThat(count.totalParameters()).isEqualTo(151_410);
         assertThat(count.totalActivationsPerSample()).isEqualTo(810);
@@ -34,7 +36,8 @@ class FinalQ5GraphTest {
     @Test
     void sameSeedGivesTheSameInitialParametersAsTheMultiLayerNetwork() {
         for (long seed : new long[] {42, 7}) {
-            FinalQ5Network.Builder b = FinalQ5Network.builder().setInputSize(784).optSeed(seed);
+            FinalQ5Network.Builder b =
+                    FinalQ5Network.builder().setInputSize(784).optSeed(seed);
             MultiLayerNetwork mln = new MultiLayerNetwork(b.build());
             mln.init();
             ComputationGraph graph = new ComputationGraph(b.buildGraph());
@@ -42,7 +45,8 @@ class FinalQ5GraphTest {
             assertThat(graph.numParams()).isEqualTo(mln.numParams()).isEqualTo(266_610);
             assertThat(graph.params()).as("seed " + seed).isEqualTo(mln.params());
             for (String layer : FinalQ5Network.LAYER_NAMES) {
-                assertThat(graph.getLayer(layer).params()).isEqualTo(mln.getLayer(layer).params());
+                assertThat(graph.getLayer(layer).params())
+                        .isEqualTo(mln.getLayer(layer).params());
             }
             INDArray x = Nd4j.rand(DataType.FLOAT, 4, 784);
             assertThat(graph.outputSingle(x)).isEqualTo(mln.output(x));

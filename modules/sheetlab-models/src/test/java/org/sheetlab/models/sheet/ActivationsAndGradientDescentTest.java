@@ -46,12 +46,15 @@ class ActivationsAndGradientDescentTest {
             assertThat(relu6.getDouble(i)).isEqualTo(Math.min(Math.max(0, Z[i]), 6));
         }
         // σ' = σ(1 − σ): DL4J's backprop of the sigmoid with ε = 1
-        INDArray dSig = Activation.SIGMOID.getActivationFunction().backprop(Nd4j.createFromArray(Z),
-                Nd4j.ones(DataType.DOUBLE, Z.length)).getFirst();
+        INDArray dSig = Activation.SIGMOID
+                .getActivationFunction()
+                .backprop(Nd4j.createFromArray(Z), Nd4j.ones(DataType.DOUBLE, Z.length))
+                .getFirst();
         assertAllClose(dSig, sig.mul(sig.rsub(1.0)), 1e-12, 1e-15);
         // softmax(z)_k = e^{z_k} / Σ_j e^{z_j}
-        INDArray sm = Activation.SOFTMAX.getActivationFunction().getActivation(Nd4j.createFromArray(new double[][] {Z}),
-                false);
+        INDArray sm = Activation.SOFTMAX
+                .getActivationFunction()
+                .getActivation(Nd4j.createFromArray(new double[][] {Z}), false);
         double sum = 0;
         for (double z : Z) {
             sum += Math.exp(z);
@@ -62,12 +65,23 @@ class ActivationsAndGradientDescentTest {
     }
 
     private static MultiLayerNetwork net(GradientNormalization gn, double threshold) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE)
-                .updater(new Sgd(0.1)).gradientNormalization(gn).gradientNormalizationThreshold(threshold).list()
-                .layer(new DenseLayer.Builder().nOut(6).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY)
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .dataType(DataType.DOUBLE)
+                .updater(new Sgd(0.1))
+                .gradientNormalization(gn)
+                .gradientNormalizationThreshold(threshold)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(6)
+                        .activation(Activation.TANH)
                         .build())
-                .setInputType(InputType.feedForward(3)).build();
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
+                        .build())
+                .setInputType(InputType.feedForward(3))
+                .build();
         MultiLayerNetwork n = new MultiLayerNetwork(conf);
         n.init();
         return n;
@@ -101,9 +115,12 @@ class ActivationsAndGradientDescentTest {
         for (int l = 0; l < 2; l++) {
             INDArray gl = g.get(layers[l]);
             double norm = gl.norm2Number().doubleValue();
-            assertThat(norm).as("layer %d's gradient really is above the threshold", l).isGreaterThan(2 * threshold);
+            assertThat(norm)
+                    .as("layer %d's gradient really is above the threshold", l)
+                    .isGreaterThan(2 * threshold);
             assertAllClose(step.get(layers[l]), gl.mul(eta * threshold / norm), 1e-10, 1e-14);
-            assertThat(step.get(layers[l]).norm2Number().doubleValue()).as("layer %d step length", l)
+            assertThat(step.get(layers[l]).norm2Number().doubleValue())
+                    .as("layer %d step length", l)
                     .isCloseTo(eta * threshold, within(1e-12));
         }
         // a threshold above the gradient's norm leaves the step unchanged: exactly the plain SGD step
@@ -129,17 +146,32 @@ class ActivationsAndGradientDescentTest {
     /** Sheet: "Dropout: random zero during train; keep during inference". DL4J: dropOut(p) keeps with probability p. */
     @Test
     void dropoutZeroesInTrainingAndKeepsAllAtInference() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.DOUBLE).list()
-                .layer(new DenseLayer.Builder().nOut(2000).activation(Activation.IDENTITY).build())
-                .layer(new DenseLayer.Builder().nOut(3).activation(Activation.IDENTITY).dropOut(0.75).build())
-                .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(4)).build();
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(9)
+                .dataType(DataType.DOUBLE)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(2000)
+                        .activation(Activation.IDENTITY)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(3)
+                        .activation(Activation.IDENTITY)
+                        .dropOut(0.75)
+                        .build())
+                .layer(new OutputLayer.Builder()
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(4))
+                .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         INDArray x = Nd4j.randn(DataType.DOUBLE, 5, 4);
         assertAllClose(net.output(x, false), net.output(x, false)); // inference is deterministic
         // in training the layer's input is dropped: about 25% zeros, the rest scaled by 1/0.75 (inverted dropout)
-        INDArray in = net.getLayer(0).activate(x, false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+        INDArray in =
+                net.getLayer(0).activate(x, false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
         org.deeplearning4j.nn.api.Layer l1 = net.getLayer(1);
         l1.setInput(in.dup(), org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
         l1.activate(true, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());

@@ -32,10 +32,16 @@ import org.sheetlab.testing.DoublePrecision;
 @ExtendWith(DoublePrecision.class)
 class RegularizationBatchNormInitTest {
     private static MultiLayerNetwork linear(NeuralNetConfiguration.Builder b) {
-        MultiLayerConfiguration conf = b.seed(3).dataType(DataType.DOUBLE).updater(new Sgd(0.1)).list()
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY)
+        MultiLayerConfiguration conf = b.seed(3)
+                .dataType(DataType.DOUBLE)
+                .updater(new Sgd(0.1))
+                .list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
                         .build())
-                .setInputType(InputType.feedForward(3)).build();
+                .setInputType(InputType.feedForward(3))
+                .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
@@ -70,7 +76,8 @@ class RegularizationBatchNormInitTest {
         decay.fit(ds);
         assertAllClose(l2.getParam("0_W"), sheetW, 1e-9, 1e-12);
         assertAllClose(l2.getParam("0_b"), sheetB, 1e-9, 1e-12);
-        // measured on DL4J 1.0.0-M2.1: .weightDecay(λ) shrinks by 2ηλ per SGD step, twice the sheet's ηλ, so the sheet's
+        // measured on DL4J 1.0.0-M2.1: .weightDecay(λ) shrinks by 2ηλ per SGD step, twice the sheet's ηλ, so the
+        // sheet's
         // update with coefficient λ is .l2(λ) (or .weightDecay(λ/2)); pinned here so a change in DL4J is noticed
         INDArray decayW = w0.mul(1 - 2 * eta * lambda).subi(gW.mul(eta));
         assertAllClose(decay.getParam("0_W"), decayW, 1e-9, 1e-12);
@@ -94,7 +101,9 @@ class RegularizationBatchNormInitTest {
         INDArray gW = plain.gradient().getGradientFor("0_W").div(8);
         INDArray gB = plain.gradient().getGradientFor("0_b").div(8);
         l1.fit(new DataSet(x, y));
-        INDArray sheetW = w0.sub(gW.add(org.nd4j.linalg.ops.transforms.Transforms.sign(w0, true).mul(lambda)).mul(eta));
+        INDArray sheetW = w0.sub(
+                gW.add(org.nd4j.linalg.ops.transforms.Transforms.sign(w0, true).mul(lambda))
+                        .mul(eta));
         assertAllClose(l1.getParam("0_W"), sheetW, 1e-9, 1e-12);
         assertAllClose(l1.getParam("0_b"), b0.sub(gB.mul(eta)), 1e-9, 1e-12);
         // and the penalty is in the score: L + λ‖w‖₁
@@ -106,11 +115,26 @@ class RegularizationBatchNormInitTest {
     /** Sheet: x̂ = (x − μ_B)/√(σ_B² + ε), y = γx̂ + β; with γ = 1, β = 0 the output has mean 0 and variance 1. */
     @Test
     void batchNormWithUnitGammaZeroBetaStandardisesTheBatch() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.DOUBLE).list()
-                .layer(new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build())
-                .layer(new BatchNormalization.Builder().lockGammaBeta(true).gamma(1).beta(0).eps(1e-5).build())
-                .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(4)).build();
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .dataType(DataType.DOUBLE)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(5)
+                        .activation(Activation.IDENTITY)
+                        .build())
+                .layer(new BatchNormalization.Builder()
+                        .lockGammaBeta(true)
+                        .gamma(1)
+                        .beta(0)
+                        .eps(1e-5)
+                        .build())
+                .layer(new OutputLayer.Builder()
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(4))
+                .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         INDArray x = Nd4j.randn(DataType.DOUBLE, 64, 4).muli(3).addi(7);
@@ -118,8 +142,8 @@ class RegularizationBatchNormInitTest {
         INDArray bn = net.feedForward(x, true).get(2);
         INDArray mean = pre.mean(0);
         INDArray var = pre.var(false, 0);
-        INDArray expected = pre.subRowVector(mean).divRowVector(org.nd4j.linalg.ops.transforms.Transforms.sqrt(
-                var.add(1e-5), false));
+        INDArray expected = pre.subRowVector(mean)
+                .divRowVector(org.nd4j.linalg.ops.transforms.Transforms.sqrt(var.add(1e-5), false));
         assertAllClose(bn, expected, 1e-9, 1e-9);
         assertThat(bn.mean(0).amaxNumber().doubleValue()).isCloseTo(0, within(1e-9));
         assertThat(bn.var(false, 0).minNumber().doubleValue()).isCloseTo(1, within(1e-3));
@@ -150,11 +174,18 @@ class RegularizationBatchNormInitTest {
         int nIn = 400;
         int nOut = 300;
         for (WeightInit init : new WeightInit[] {WeightInit.XAVIER_UNIFORM, WeightInit.RELU}) {
-            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(11).dataType(DataType.DOUBLE)
-                    .weightInit(init).list()
+            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                    .seed(11)
+                    .dataType(DataType.DOUBLE)
+                    .weightInit(init)
+                    .list()
                     .layer(new DenseLayer.Builder().nOut(nOut).build())
-                    .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
-                    .setInputType(InputType.feedForward(nIn)).build();
+                    .layer(new OutputLayer.Builder()
+                            .nOut(2)
+                            .activation(Activation.SOFTMAX)
+                            .build())
+                    .setInputType(InputType.feedForward(nIn))
+                    .build();
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init();
             double[] w = net.getParam("0_W").dup().data().asDouble();
@@ -162,7 +193,8 @@ class RegularizationBatchNormInitTest {
             if (init == WeightInit.XAVIER_UNIFORM) {
                 double a = Math.sqrt(6.0 / (nIn + nOut));
                 assertThat(Arrays.stream(w).map(Math::abs).max().orElseThrow()).isLessThanOrEqualTo(a);
-                assertThat(ks(w, v -> Math.min(1, Math.max(0, (v + a) / (2 * a))))).isLessThan(critical);
+                assertThat(ks(w, v -> Math.min(1, Math.max(0, (v + a) / (2 * a)))))
+                        .isLessThan(critical);
                 // and it is not the normal of the same variance
                 double sd = a / Math.sqrt(3);
                 assertThat(ks(w, v -> normalCdf(v / sd))).isGreaterThan(critical);

@@ -31,12 +31,22 @@ class ZeroInitSymmetryTest {
             y.putScalar(i, i % 10, 1);
         }
         DataSet ds = new DataSet(x, y);
-        MultiLayerNetwork zero = new MultiLayerNetwork(FinalQ5Network.builder().setInputSize(20).optHidden(8, 6)
-                .optWeightInit(WeightInit.ZERO).optHiddenActivation(Activation.SIGMOID).optUpdater(new Sgd(0.5))
-                .optDataType(DataType.DOUBLE).build());
+        MultiLayerNetwork zero = new MultiLayerNetwork(FinalQ5Network.builder()
+                .setInputSize(20)
+                .optHidden(8, 6)
+                .optWeightInit(WeightInit.ZERO)
+                .optHiddenActivation(Activation.SIGMOID)
+                .optUpdater(new Sgd(0.5))
+                .optDataType(DataType.DOUBLE)
+                .build());
         zero.init();
-        MultiLayerNetwork he = new MultiLayerNetwork(FinalQ5Network.builder().setInputSize(20).optHidden(8, 6)
-                .optHiddenActivation(Activation.SIGMOID).optUpdater(new Sgd(0.5)).optDataType(DataType.DOUBLE).build());
+        MultiLayerNetwork he = new MultiLayerNetwork(FinalQ5Network.builder()
+                .setInputSize(20)
+                .optHidden(8, 6)
+                .optHiddenActivation(Activation.SIGMOID)
+                .optUpdater(new Sgd(0.5))
+                .optDataType(DataType.DOUBLE)
+                .build());
         he.init();
         for (int i = 0; i < 50; i++) {
             zero.fit(ds);

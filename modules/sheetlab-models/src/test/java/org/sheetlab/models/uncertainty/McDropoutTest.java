@@ -30,13 +30,23 @@ class McDropoutTest {
         if (dropout) {
             hidden.dropOut(0.5);
         }
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(2).dataType(DataType.DOUBLE)
-                .updater(new Adam(0.01)).list()
-                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.IDENTITY).build())
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(2)
+                .dataType(DataType.DOUBLE)
+                .updater(new Adam(0.01))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(16)
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .layer(new BatchNormalization.Builder().build())
                 .layer(hidden.build())
-                .layer(new OutputLayer.Builder().nOut(3).activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(4)).build();
+                .layer(new OutputLayer.Builder()
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(4))
+                .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         INDArray x = Nd4j.randn(DataType.DOUBLE, 64, 4).muli(2).addi(3);

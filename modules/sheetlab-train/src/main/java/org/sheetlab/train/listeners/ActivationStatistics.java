@@ -56,8 +56,12 @@ public final class ActivationStatistics implements TrainingListener {
             try {
                 Map<?, ?> json = RunDirectory.JSON.readValue(run.resolve(FILE).toFile(), Map.class);
                 Map<?, ?> std = (Map<?, ?>) json.get("std");
-                std.forEach((k, v) -> rows.put((String) k, ((List<?>) v).stream()
-                        .mapToDouble(x -> ((Number) x).doubleValue()).toArray()));
+                std.forEach((k, v) -> rows.put(
+                        (String) k,
+                        ((List<?>) v)
+                                .stream()
+                                        .mapToDouble(x -> ((Number) x).doubleValue())
+                                        .toArray()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot read " + run.resolve(FILE), e);
             }

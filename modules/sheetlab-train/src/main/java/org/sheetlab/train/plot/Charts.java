@@ -15,8 +15,8 @@ public final class Charts {
     public static BufferedImage sideBySide(Chart<?, ?> left, Chart<?, ?> right) {
         BufferedImage a = BitmapEncoder.getBufferedImage(left);
         BufferedImage b = BitmapEncoder.getBufferedImage(right);
-        BufferedImage out = new BufferedImage(a.getWidth() + b.getWidth(), Math.max(a.getHeight(), b.getHeight()),
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage out = new BufferedImage(
+                a.getWidth() + b.getWidth(), Math.max(a.getHeight(), b.getHeight()), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.drawImage(a, 0, 0, null);
         g.drawImage(b, a.getWidth(), 0, null);

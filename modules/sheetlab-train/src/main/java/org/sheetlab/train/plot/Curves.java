@@ -24,14 +24,29 @@ public final class Curves {
         double[] epochs = history.stream().mapToDouble(EpochMetrics::epoch).toArray();
         Set<String> names = new LinkedHashSet<>();
         history.forEach(m -> names.addAll(m.metrics().keySet()));
-        XYChart loss = new XYChartBuilder().width(560).height(400).title(title + ": loss").xAxisTitle("epoch")
-                .yAxisTitle("loss").build();
-        loss.addSeries("trainLoss", epochs, history.stream().mapToDouble(EpochMetrics::trainLoss).toArray())
+        XYChart loss = new XYChartBuilder()
+                .width(560)
+                .height(400)
+                .title(title + ": loss")
+                .xAxisTitle("epoch")
+                .yAxisTitle("loss")
+                .build();
+        loss.addSeries(
+                        "trainLoss",
+                        epochs,
+                        history.stream().mapToDouble(EpochMetrics::trainLoss).toArray())
                 .setMarker(SeriesMarkers.CIRCLE);
-        XYChart other = new XYChartBuilder().width(560).height(400).title(title + ": metrics").xAxisTitle("epoch")
-                .yAxisTitle("value").build();
+        XYChart other = new XYChartBuilder()
+                .width(560)
+                .height(400)
+                .title(title + ": metrics")
+                .xAxisTitle("epoch")
+                .yAxisTitle("value")
+                .build();
         for (String name : names) {
-            double[] y = history.stream().mapToDouble(m -> m.metrics().getOrDefault(name, Double.NaN)).toArray();
+            double[] y = history.stream()
+                    .mapToDouble(m -> m.metrics().getOrDefault(name, Double.NaN))
+                    .toArray();
             XYChart chart = name.endsWith("Loss") ? loss : other;
             chart.addSeries(name, epochs, y).setMarker(SeriesMarkers.DIAMOND);
         }
@@ -45,7 +60,8 @@ public final class Curves {
     /** The charts side by side as one image. */
     public static BufferedImage image(String title, List<EpochMetrics> history) {
         List<XYChart> charts = charts(title, history);
-        return charts.size() == 1 ? BitmapEncoder.getBufferedImage(charts.get(0))
+        return charts.size() == 1
+                ? BitmapEncoder.getBufferedImage(charts.get(0))
                 : Charts.sideBySide(charts.get(0), charts.get(1));
     }
 

@@ -14,8 +14,8 @@ import java.nio.file.StandardCopyOption;
 /** A run's output folder; all writes are atomic (temp file in the same folder, then move). */
 public final class RunDirectory {
     /** The shared JSON mapper (indented output). */
-    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .findAndRegisterModules();
+    public static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
 
     private final Path root;
 
@@ -24,12 +24,16 @@ public final class RunDirectory {
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
-            throw new RunFolderException("cannot create the run folder " + this.root + ": " + reason(e, this.root)
-                    + "; choose a writable --output-dir", e);
+            throw new RunFolderException(
+                    "cannot create the run folder " + this.root + ": " + reason(e, this.root)
+                            + "; choose a writable --output-dir",
+                    e);
         }
         if (!Files.isWritable(this.root)) {
-            throw new RunFolderException("cannot write to the run folder " + this.root
-                    + ": permission denied; choose a writable --output-dir", null);
+            throw new RunFolderException(
+                    "cannot write to the run folder " + this.root
+                            + ": permission denied; choose a writable --output-dir",
+                    null);
         }
     }
 
@@ -115,12 +119,17 @@ public final class RunDirectory {
             } catch (IOException ignored) {
                 // the store is only for the message
             }
-            return new RunFolderException("cannot write " + target + ": no space left on " + store + ": it needed "
-                    + "more than the " + bytes(reached) + " written" + (free >= 0 ? " (" + bytes(free) + " free)" : "")
-                    + "; free some space; " + intact, e);
+            return new RunFolderException(
+                    "cannot write " + target + ": no space left on " + store + ": it needed "
+                            + "more than the " + bytes(reached) + " written"
+                            + (free >= 0 ? " (" + bytes(free) + " free)" : "")
+                            + "; free some space; " + intact,
+                    e);
         }
-        return new RunFolderException("cannot write " + target + ": " + reason(e, target) + "; check the "
-                + "--output-dir folder (permissions, space); " + intact, e);
+        return new RunFolderException(
+                "cannot write " + target + ": " + reason(e, target) + "; check the "
+                        + "--output-dir folder (permissions, space); " + intact,
+                e);
     }
 
     private static boolean isNoSpace(Throwable e) {

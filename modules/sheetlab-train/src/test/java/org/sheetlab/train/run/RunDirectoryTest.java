@@ -19,10 +19,16 @@ class RunDirectoryTest {
         RunDirectory run = new RunDirectory(tmp.resolve("r"));
         run.writeJson("metrics.json", Map.of("epoch", 1));
         assertThatThrownBy(() -> run.write("metrics.json", out -> {
-            out.write("{\"epoch\": 2, \"half".getBytes());
-            throw new IOException("disk full");
-        })).hasMessageContaining("metrics.json").hasMessageContaining("disk full");
-        assertThat(RunDirectory.JSON.readTree(run.resolve("metrics.json").toFile()).get("epoch").asInt()).isEqualTo(1);
+                    out.write("{\"epoch\": 2, \"half".getBytes());
+                    throw new IOException("disk full");
+                }))
+                .hasMessageContaining("metrics.json")
+                .hasMessageContaining("disk full");
+        assertThat(RunDirectory.JSON
+                        .readTree(run.resolve("metrics.json").toFile())
+                        .get("epoch")
+                        .asInt())
+                .isEqualTo(1);
         try (var files = Files.list(run.root())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("metrics.json");
         }
@@ -42,11 +48,12 @@ class RunDirectoryTest {
         RunDirectory run = new RunDirectory(tmp.resolve("r"));
         Path checkpoint = run.writeText(RunDirectory.CHECKPOINT, "good checkpoint");
         assertThatThrownBy(() -> run.writeFile(RunDirectory.CHECKPOINT, f -> {
-            Files.write(f, new byte[3000]);
-            throw new IOException("No space left on device");
-        })).isInstanceOf(RunFolderException.class)
-                .hasMessageStartingWith("cannot write " + checkpoint + ": no space left on the file system of "
-                        + run.root())
+                    Files.write(f, new byte[3000]);
+                    throw new IOException("No space left on device");
+                }))
+                .isInstanceOf(RunFolderException.class)
+                .hasMessageStartingWith(
+                        "cannot write " + checkpoint + ": no space left on the file system of " + run.root())
                 .hasMessageContaining("it needed more than the 3 KiB written")
                 .hasMessageContaining("the last good checkpoint " + checkpoint + " is intact")
                 .hasMessageEndingWith("--output-dir " + run.root() + " --resume")
@@ -61,18 +68,22 @@ class RunDirectoryTest {
     void aFullDiskBeforeAnyCheckpointSaysSo() {
         RunDirectory run = new RunDirectory(tmp.resolve("r"));
         assertThatThrownBy(() -> run.write("model.zip", out -> {
-            throw new IOException("No space left on device");
-        })).isInstanceOf(RunFolderException.class).hasMessageContaining("no space left")
+                    throw new IOException("No space left on device");
+                }))
+                .isInstanceOf(RunFolderException.class)
+                .hasMessageContaining("no space left")
                 .hasMessageContaining("no checkpoint was written yet");
     }
 
     @Test
     void aFolderThatCannotBeCreatedIsNamed() throws IOException {
         Path file = Files.writeString(tmp.resolve("file"), "x");
-        assertThatThrownBy(() -> new RunDirectory(file.resolve("run"))).isInstanceOf(RunFolderException.class)
+        assertThatThrownBy(() -> new RunDirectory(file.resolve("run")))
+                .isInstanceOf(RunFolderException.class)
                 .hasMessage("cannot create the run folder " + file.resolve("run") + ": Not a directory; choose a "
                         + "writable --output-dir");
-        assertThatThrownBy(() -> new RunDirectory(file)).isInstanceOf(RunFolderException.class)
+        assertThatThrownBy(() -> new RunDirectory(file))
+                .isInstanceOf(RunFolderException.class)
                 .hasMessageContaining("exists and is not a folder");
     }
 }
