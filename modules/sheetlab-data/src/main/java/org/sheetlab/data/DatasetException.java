@@ -5,6 +5,8 @@ package org.sheetlab.data;
  * it.
  */
 public class DatasetException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public DatasetException(String message) {
         super(message);
     }

@@ -18,6 +18,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@link #seek(int, int)} positions the iterator at a given epoch and batch, which is how a resumed run continues.
  */
 public final class ShuffledArrayIterator implements DataSetIterator {
+    private static final long serialVersionUID = 1L;
+
     private final INDArray features;
     private final INDArray labels;
     private final int batchSize;
