@@ -10,6 +10,7 @@ public final class DataDirOption {
     @JsonSerialize(using = ToStringSerializer.class)
     @Option(
             names = "--data-dir",
+            paramLabel = "<dir>",
             description = "Folder with the dataset's files (default: $SHEETLAB_DATA/<dataset>, "
                     + "then the Debian package's folder; fetched with datasets/<dataset>/fetch.sh when missing).")
     public Path value;

@@ -4,7 +4,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --learning-rate}, validated in one place. A picocli mixin; experiments set their default. */
 public final class LearningRateOption {
-    @Option(names = "--learning-rate", description = "Learning rate of the optimiser (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--learning-rate",
+            paramLabel = "<rate>",
+            description = "Learning rate of the optimiser (default: ${DEFAULT-VALUE}).")
     public double value = 1e-3;
 
     public LearningRateOption() {}

@@ -24,7 +24,8 @@ public final class LoopOptions {
 
     @Option(
             names = "--patience",
-            description = "Early stopping: stop when the test loss has not improved for this "
-                    + "many epochs, and keep the best model as best-model.zip (default: off).")
+            description = "Early stopping: stop when the monitored loss (test, or validation where the experiment "
+                    + "has a validation split) has not improved for this many epochs, and keep the best model as "
+                    + "best-model.zip (default: off).")
     public Integer patience;
 }

@@ -1,0 +1,95 @@
+package org.sheetlab.data.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.sheetlab.data.DatasetException;
+
+class TextWindowDataSourceTest {
+    @TempDir
+    Path tmp;
+
+    private static final String TEXT = "the cat sat on the mat; ñ is a letter too.";
+
+    private Path corpus() throws Exception {
+        return Files.writeString(tmp.resolve("corpus.txt"), TEXT, StandardCharsets.UTF_8);
+    }
+
+    /** The character whose one-hot column sits at (example i, step t). */
+    private static char decode(INDArray oneHot, String vocab, int i, int t) {
+        for (int v = 0; v < vocab.length(); v++) {
+            if (oneHot.getDouble(i, v, t) == 1) {
+                return vocab.charAt(v);
+            }
+        }
+        throw new AssertionError("no one-hot entry at " + i + ", " + t);
+    }
+
+    @Test
+    void windowsAreConsecutiveAndTargetsAreTheNextCharacters() throws Exception {
+        Path file = corpus();
+        String vocab = TextWindowDataSource.vocabularyOf(file);
+        assertThat(vocab).contains("ñ").hasSize((int) TEXT.chars().distinct().count());
+        TextWindowDataSource source = new TextWindowDataSource(file, vocab, 2, 5);
+        int windows = (TEXT.length() - 1) / 5; // 41 / 5 = 8 windows of 5 steps + 1 target
+        assertThat(source.length()).isEqualTo(TEXT.length());
+        assertThat(source.batchesPerEpoch()).isEqualTo((windows + 1) / 2);
+        int w = 0;
+        while (source.hasNext()) {
+            MultiDataSet batch = source.next();
+            INDArray x = batch.getFeatures(0);
+            INDArray y = batch.getLabels(0);
+            assertThat(x.shape()).containsExactly(x.size(0), vocab.length(), 5);
+            for (int i = 0; i < x.size(0); i++, w++) {
+                for (int t = 0; t < 5; t++) {
+                    assertThat(decode(x, vocab, i, t)).isEqualTo(TEXT.charAt(w * 5 + t));
+                    assertThat(decode(y, vocab, i, t)).isEqualTo(TEXT.charAt(w * 5 + t + 1));
+                }
+            }
+            assertThat(x.sumNumber().doubleValue()).isEqualTo(x.size(0) * 5.0); // exactly one hot per step
+        }
+        assertThat(w).isEqualTo(windows);
+    }
+
+    @Test
+    void seekLandsOnTheSameBatchAsReadingThrough() throws Exception {
+        Path file = corpus();
+        String vocab = TextWindowDataSource.vocabularyOf(file);
+        TextWindowDataSource source = new TextWindowDataSource(file, vocab, 3, 4);
+        List<MultiDataSet> all = new ArrayList<>();
+        while (source.hasNext()) {
+            all.add(source.next());
+        }
+        for (int b = 0; b < all.size(); b++) {
+            source.seek(1, b);
+            MultiDataSet again = source.next();
+            assertThat(again.getFeatures(0)).isEqualTo(all.get(b).getFeatures(0));
+            assertThat(again.getLabels(0)).isEqualTo(all.get(b).getLabels(0));
+        }
+        source.close();
+    }
+
+    @Test
+    void unknownCharactersAndTooShortTextsAreNamed() throws Exception {
+        Path file = corpus();
+        TextWindowDataSource source = new TextWindowDataSource(file, "the ca", 1, 10);
+        assertThatThrownBy(source::next)
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("'s'")
+                .hasMessageContaining("position 8")
+                .hasMessageContaining("vocabularyOf");
+        Path tiny = Files.writeString(tmp.resolve("tiny.txt"), "abc");
+        assertThatThrownBy(() -> new TextWindowDataSource(tiny, "abc", 1, 5))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("too few");
+    }
+}
