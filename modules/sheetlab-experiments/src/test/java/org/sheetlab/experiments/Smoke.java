@@ -17,4 +17,21 @@ public final class Smoke {
         loop.batchSize = batch;
         loop.checkpointEvery = 0;
     }
+
+    /**
+     * A copy of the installed Fashion-MNIST in {@code dir} whose test labels file is corrupt (a header that promises
+     * three labels and holds two), for the bad-input tests.
+     */
+    public static Path corruptFashionMnistCopy(Path installed, Path dir) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(installed)) {
+            for (Path f : files.toList()) {
+                if (!f.getFileName().toString().startsWith("t10k-labels")) {
+                    java.nio.file.Files.copy(f, dir.resolve(f.getFileName()));
+                }
+            }
+        }
+        java.nio.file.Files.write(dir.resolve("t10k-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 3, 1, 2});
+        return dir;
+    }
 }

@@ -14,11 +14,9 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.DataDirOption;
 import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.options.LoopOptions;
-import org.sheetlab.experiments.options.RunOptions;
 import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.models.analysis.NetworkCount;
 import org.sheetlab.models.analysis.NetworkCounter;
@@ -46,13 +44,7 @@ public final class FinalQ5Experiment implements Callable<Integer> {
     public static final String NAME = "final-q5";
 
     /** Options of {@code final-q5}: run and loop options, the learning rate and its decay, the data folder. */
-    public static final class Options {
-        @Mixin
-        public RunOptions run = new RunOptions();
-
-        @Mixin
-        public LoopOptions loop = new LoopOptions();
-
+    public static final class Options extends ExperimentOptions {
         @Mixin
         public LearningRateOption learningRate = new LearningRateOption(1e-3);
 
@@ -68,12 +60,8 @@ public final class FinalQ5Experiment implements Callable<Integer> {
                         + "(input → dense1 → dense2 → output; same initial weights as the MultiLayerNetwork).")
         public boolean graph;
 
-        @Mixin
-        public DataDirOption dataDir = new DataDirOption();
-
         public Options() {
-            loop.epochs = 15;
-            loop.batchSize = 128;
+            super(15, 128);
         }
     }
 
@@ -102,8 +90,8 @@ public final class FinalQ5Experiment implements Callable<Integer> {
         if (!(o.lrDecay > 0 && o.lrDecay <= 1)) {
             throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + o.lrDecay);
         }
-        TrainingConfig config = ExperimentRun.config(o.run, o.loop);
-        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        TrainingConfig config = o.config();
+        RunDirectory run = o.open(NAME);
         FashionMnist data = Datasets.fashionMnist(o.dataDir);
         FinalQ5Network.Builder model = FinalQ5Network.builder()
                 .setInputSize(FashionMnist.HEIGHT * FashionMnist.WIDTH)

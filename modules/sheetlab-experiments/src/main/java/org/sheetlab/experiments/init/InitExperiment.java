@@ -18,11 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.DataDirOption;
 import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.options.LoopOptions;
-import org.sheetlab.experiments.options.RunOptions;
 import org.sheetlab.experiments.plot.Comparison;
 import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.experiments.run.Variants;
@@ -69,22 +67,12 @@ public final class InitExperiment implements Callable<Integer> {
     }
 
     /** Options: run and loop options, the SGD learning rate and the data folder. */
-    public static final class Options {
-        @Mixin
-        public RunOptions run = new RunOptions();
-
-        @Mixin
-        public LoopOptions loop = new LoopOptions();
-
+    public static final class Options extends ExperimentOptions {
         @Mixin
         public LearningRateOption learningRate = new LearningRateOption(0.05);
 
-        @Mixin
-        public DataDirOption dataDir = new DataDirOption();
-
         public Options() {
-            loop.epochs = 2;
-            loop.batchSize = 128;
+            super(2, 128);
         }
     }
 
@@ -107,8 +95,8 @@ public final class InitExperiment implements Callable<Integer> {
 
     public static Result run(Options o) {
         double lr = o.learningRate.get();
-        TrainingConfig config = ExperimentRun.config(o.run, o.loop);
-        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        TrainingConfig config = o.config();
+        RunDirectory run = o.open(NAME);
         FashionMnist data = Datasets.fashionMnist(o.dataDir);
         ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
         INDArray probe = data.test().features().get(NDArrayIndex.interval(0, 512), NDArrayIndex.all());

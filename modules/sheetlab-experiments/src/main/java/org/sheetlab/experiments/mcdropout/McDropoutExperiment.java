@@ -14,11 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.core.metrics.Calibration;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.DataDirOption;
 import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.options.LoopOptions;
-import org.sheetlab.experiments.options.RunOptions;
 import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.models.uncertainty.McDropout;
 import org.sheetlab.models.uncertainty.McDropoutMlp;
@@ -44,13 +42,7 @@ public final class McDropoutExperiment implements Callable<Integer> {
     private static final int BINS = 15;
 
     /** Options: the common ones plus the dropout retain probability, samples and learning rate. */
-    public static final class Options {
-        @Mixin
-        public RunOptions run = new RunOptions();
-
-        @Mixin
-        public LoopOptions loop = new LoopOptions();
-
+    public static final class Options extends ExperimentOptions {
         @Option(
                 names = "--retain",
                 description = "Dropout retain probability (DL4J's dropOut(p)) " + "(default: ${DEFAULT-VALUE}).")
@@ -62,12 +54,8 @@ public final class McDropoutExperiment implements Callable<Integer> {
         @Mixin
         public LearningRateOption learningRate = new LearningRateOption(1e-3);
 
-        @Mixin
-        public DataDirOption dataDir = new DataDirOption();
-
         public Options() {
-            loop.epochs = 3;
-            loop.batchSize = 128;
+            super(3, 128);
         }
     }
 
@@ -108,8 +96,8 @@ public final class McDropoutExperiment implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--retain must be in (0, 1) and --samples >= 2, got " + o.retain + " and " + o.samples);
         }
-        TrainingConfig config = ExperimentRun.config(o.run, o.loop);
-        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        TrainingConfig config = o.config();
+        RunDirectory run = o.open(NAME);
         FashionMnist data = Datasets.fashionMnist(o.dataDir);
         ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
         McDropoutMlp.Builder model = McDropoutMlp.builder()

@@ -21,10 +21,8 @@ import org.sheetlab.core.secondorder.SecondOrder;
 import org.sheetlab.data.breastcancer.BreastCancer;
 import org.sheetlab.data.iterator.LabeledArrays;
 import org.sheetlab.data.source.ArrayDataSource;
-import org.sheetlab.experiments.options.DataDirOption;
 import org.sheetlab.experiments.options.Datasets;
-import org.sheetlab.experiments.options.LoopOptions;
-import org.sheetlab.experiments.options.RunOptions;
+import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.models.linear.SoftmaxRegression;
@@ -67,13 +65,7 @@ public final class NewtonExperiment implements Callable<Integer> {
     static final List<String> METHODS = List.of("newton-full", "newton-block", "sgd", "adam");
 
     /** Options: run and loop options (an epoch is a pass over the training split), damping and learning rates. */
-    public static final class Options {
-        @Mixin
-        public RunOptions run = new RunOptions();
-
-        @Mixin
-        public LoopOptions loop = new LoopOptions();
-
+    public static final class Options extends ExperimentOptions {
         @Option(names = "--damping", description = "Newton damping λ in (H + λI) (default: ${DEFAULT-VALUE}).")
         public double damping = 1.0;
 
@@ -83,12 +75,8 @@ public final class NewtonExperiment implements Callable<Integer> {
         @Option(names = "--adam-lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
         public double adamLearningRate = 1e-2;
 
-        @Mixin
-        public DataDirOption dataDir = new DataDirOption();
-
         public Options() {
-            loop.epochs = 25;
-            loop.batchSize = 0;
+            super(25, 0);
             loop.checkpointEvery = 0;
         }
     }
@@ -162,12 +150,12 @@ public final class NewtonExperiment implements Callable<Integer> {
         if (o.loop.batchSize < 0) {
             throw new IllegalArgumentException("--batch-size must be >= 0 (0 = full batch), got " + o.loop.batchSize);
         }
-        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        RunDirectory run = o.open(NAME);
         BreastCancer data = Datasets.breastCancer(o.dataDir, o.run.seed);
         LabeledArrays train = asDouble(data.train());
         LabeledArrays validation = asDouble(data.validation());
         int batch = o.loop.batchSize == 0 ? train.size() : o.loop.batchSize;
-        TrainingConfig config = ExperimentRun.configBuilder(o.run, o.loop)
+        TrainingConfig config = o.configBuilder()
                 .batchSize(batch)
                 .monitor("validationLoss", false)
                 .build();

@@ -6,11 +6,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.DataDirOption;
 import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.options.LoopOptions;
-import org.sheetlab.experiments.options.RunOptions;
 import org.sheetlab.experiments.plot.Comparison;
 import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.experiments.run.Variants;
@@ -34,13 +32,7 @@ public final class PoolingExperiment implements Callable<Integer> {
     public static final String NAME = "pooling";
 
     /** Options: run and loop options, the pooling kinds, the learning rate and the data folder. */
-    public static final class Options {
-        @Mixin
-        public RunOptions run = new RunOptions();
-
-        @Mixin
-        public LoopOptions loop = new LoopOptions();
-
+    public static final class Options extends ExperimentOptions {
         @Option(
                 names = "--variants",
                 split = ",",
@@ -50,12 +42,8 @@ public final class PoolingExperiment implements Callable<Integer> {
         @Mixin
         public LearningRateOption learningRate = new LearningRateOption(1e-3);
 
-        @Mixin
-        public DataDirOption dataDir = new DataDirOption();
-
         public Options() {
-            loop.epochs = 1; // DL4J's CPU convolutions run at ~360 samples/s here: one epoch of five variants ≈ 15 min
-            loop.batchSize = 64;
+            super(1, 64); // DL4J's CPU convolutions run at ~360 samples/s here: one epoch of five variants ≈ 15 min
         }
     }
 
@@ -74,8 +62,8 @@ public final class PoolingExperiment implements Callable<Integer> {
     public static Result run(Options o) {
         List<PoolingKind> kinds = o.variants.stream().map(PoolingKind::parse).toList();
         double lr = o.learningRate.get();
-        TrainingConfig config = ExperimentRun.config(o.run, o.loop);
-        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        TrainingConfig config = o.config();
+        RunDirectory run = o.open(NAME);
         FashionMnist data = Datasets.fashionMnist(o.dataDir);
         ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
         List<Comparison.Row> rows = Variants.compare(run, NAME, kinds, PoolingKind::cliName, (kind, folder) -> {

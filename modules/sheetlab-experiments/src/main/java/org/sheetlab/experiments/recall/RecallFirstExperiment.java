@@ -16,11 +16,9 @@ import org.sheetlab.core.metrics.BinaryConfusion;
 import org.sheetlab.core.metrics.PrecisionRecallCurve;
 import org.sheetlab.data.breastcancer.BreastCancer;
 import org.sheetlab.data.iterator.LabeledArrays;
-import org.sheetlab.experiments.options.DataDirOption;
 import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.options.LoopOptions;
-import org.sheetlab.experiments.options.RunOptions;
 import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.models.mlp.FinalQ5Network;
 import org.sheetlab.train.TrainingConfig;
@@ -44,13 +42,7 @@ public final class RecallFirstExperiment implements Callable<Integer> {
     public static final String NAME = "recall-first";
 
     /** Options: the common ones plus the target recall and learning rate. */
-    public static final class Options {
-        @Mixin
-        public RunOptions run = new RunOptions();
-
-        @Mixin
-        public LoopOptions loop = new LoopOptions();
-
+    public static final class Options extends ExperimentOptions {
         @Option(
                 names = "--target-recall",
                 description = "Recall to reach on the validation split " + "(default: ${DEFAULT-VALUE}).")
@@ -59,12 +51,8 @@ public final class RecallFirstExperiment implements Callable<Integer> {
         @Mixin
         public LearningRateOption learningRate = new LearningRateOption(1e-3);
 
-        @Mixin
-        public DataDirOption dataDir = new DataDirOption();
-
         public Options() {
-            loop.epochs = 60;
-            loop.batchSize = 32;
+            super(60, 32);
             loop.checkpointEvery = 0;
         }
     }
@@ -111,10 +99,9 @@ public final class RecallFirstExperiment implements Callable<Integer> {
         if (!(o.targetRecall > 0 && o.targetRecall <= 1)) {
             throw new IllegalArgumentException("--target-recall must be in (0, 1], got " + o.targetRecall);
         }
-        TrainingConfig config = ExperimentRun.configBuilder(o.run, o.loop)
-                .monitor("validationLoss", false)
-                .build();
-        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        TrainingConfig config =
+                o.configBuilder().monitor("validationLoss", false).build();
+        RunDirectory run = o.open(NAME);
         BreastCancer data = Datasets.breastCancer(o.dataDir, o.run.seed);
         Map<String, Object> dataset = Map.of(
                 "dataset",

@@ -14,11 +14,9 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.DataDirOption;
 import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.options.LoopOptions;
-import org.sheetlab.experiments.options.RunOptions;
 import org.sheetlab.experiments.plot.Comparison;
 import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.experiments.run.Variants;
@@ -47,25 +45,15 @@ public final class SignRnnExperiment implements Callable<Integer> {
     private static final int BINS = 20;
 
     /** Options: run and loop options, the hidden size, the learning rate and the data folder. */
-    public static final class Options {
-        @Mixin
-        public RunOptions run = new RunOptions();
-
-        @Mixin
-        public LoopOptions loop = new LoopOptions();
-
+    public static final class Options extends ExperimentOptions {
         @Option(names = "--hidden", description = "Hidden state size h (default: ${DEFAULT-VALUE}).")
         public int hidden = 64;
 
         @Mixin
         public LearningRateOption learningRate = new LearningRateOption(2e-3);
 
-        @Mixin
-        public DataDirOption dataDir = new DataDirOption();
-
         public Options() {
-            loop.epochs = 3;
-            loop.batchSize = 64;
+            super(3, 64);
         }
     }
 
@@ -85,8 +73,8 @@ public final class SignRnnExperiment implements Callable<Integer> {
         if (o.hidden < 1) {
             throw new IllegalArgumentException("--hidden must be >= 1, got " + o.hidden);
         }
-        TrainingConfig config = ExperimentRun.config(o.run, o.loop);
-        RunDirectory run = ExperimentRun.open(NAME, o.run, o.loop.resume);
+        TrainingConfig config = o.config();
+        RunDirectory run = o.open(NAME);
         FashionMnist data = Datasets.fashionMnist(o.dataDir);
         ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
         INDArray probeX = RowsAsSteps.FASHION_MNIST.apply(

@@ -197,15 +197,7 @@ class SheetlabCliTest {
     void aCorruptIdxFileIsOneLine() throws java.io.IOException {
         Path installed = org.sheetlab.data.fashionmnist.FashionMnist.locate().orElse(null);
         org.junit.jupiter.api.Assumptions.assumeTrue(installed != null, "Fashion-MNIST is not installed");
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        try (java.util.stream.Stream<Path> files = Files.list(installed)) {
-            for (Path f : files.toList()) {
-                if (!f.getFileName().toString().startsWith("t10k-labels")) {
-                    Files.copy(f, data.resolve(f.getFileName()));
-                }
-            }
-        }
-        Files.write(data.resolve("t10k-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 3, 1, 2});
+        Path data = org.sheetlab.experiments.Smoke.corruptFashionMnistCopy(installed, tmp.resolve("data"));
         assertThat(oneLineError(run(
                         "final-q5",
                         "--epochs",

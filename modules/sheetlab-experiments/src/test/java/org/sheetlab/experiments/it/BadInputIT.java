@@ -74,15 +74,7 @@ class BadInputIT {
     @Test
     void aCorruptIdxFile() throws Exception {
         Path installed = requireFashionMnist();
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        try (Stream<Path> files = Files.list(installed)) {
-            for (Path f : files.toList()) {
-                if (!f.getFileName().toString().startsWith("t10k-labels")) {
-                    Files.copy(f, data.resolve(f.getFileName()));
-                }
-            }
-        }
-        Files.write(data.resolve("t10k-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 3, 1, 2});
+        Path data = org.sheetlab.experiments.Smoke.corruptFashionMnistCopy(installed, tmp.resolve("data"));
         assertThat(onlyLine(run(
                         "final-q5",
                         "--epochs",

@@ -49,22 +49,12 @@ class KillAndResumeIT {
                                 "--quiet"),
                         "",
                         List.of(""));
-            case "graph" ->
-                new Scenario(
-                        List.of(
-                                "final-q5",
-                                "--graph",
-                                "--epochs",
-                                "2",
-                                "--max-batches",
-                                "150",
-                                "--batch-size",
-                                "32",
-                                "--checkpoint-every",
-                                "50",
-                                "--quiet"),
-                        "",
-                        List.of(""));
+            case "graph" -> {
+                Scenario mlp = scenario("mlp");
+                List<String> args = new java.util.ArrayList<>(mlp.args());
+                args.add(1, "--graph");
+                yield new Scenario(args, mlp.watched(), mlp.models());
+            }
             case "newton" ->
                 new Scenario(
                         List.of("newton", "--epochs", "3", "--batch-size", "16", "--checkpoint-every", "5", "--quiet"),
