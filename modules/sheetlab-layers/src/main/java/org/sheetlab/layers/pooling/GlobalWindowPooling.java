@@ -1,27 +1,18 @@
 package org.sheetlab.layers.pooling;
 
-import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.NoParamLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.params.EmptyParamInitializer;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sheetlab.core.pooling.PoolingFunction;
-import org.sheetlab.layers.LayerWiring;
 
 /**
  * Configuration shared by the global forms of the sheet's pooling layers: one window per channel covering the whole
  * feature map [B, C, H, W] or sequence [B, C, T]; output [B, C]. No parameters; masks are not supported (a masked
  * sequence fails with a message).
  */
-public abstract class GlobalWindowPooling extends NoParamLayer {
+public abstract class GlobalWindowPooling extends PoolingLayerConfig {
     private static final long serialVersionUID = 1L;
 
     protected GlobalWindowPooling() {}
@@ -30,24 +21,9 @@ public abstract class GlobalWindowPooling extends NoParamLayer {
         super(b);
     }
 
-    /** The reduction over each channel's values. */
-    public abstract PoolingFunction function();
-
     @Override
-    public Layer instantiate(
-            NeuralNetConfiguration conf,
-            Collection<TrainingListener> listeners,
-            int layerIndex,
-            INDArray layerParamsView,
-            boolean initializeParams,
-            DataType networkDataType) {
-        return LayerWiring.wire(
-                new GlobalWindowPoolingLayer(conf, networkDataType), conf, listeners, layerIndex, null, Map.of());
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return EmptyParamInitializer.getInstance();
+    protected Layer runtimeLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new GlobalWindowPoolingLayer(conf, networkDataType);
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -12,7 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The runtime layer behind {@link GlobalWindowPooling}: rows [B·C, positions] reduced to [B, C]. */
-public final class GlobalWindowPoolingLayer extends AbstractLayer<GlobalWindowPooling> {
+public final class GlobalWindowPoolingLayer extends PoolingRuntimeLayer<GlobalWindowPooling> {
     private static final long serialVersionUID = 1L;
 
     public GlobalWindowPoolingLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -48,20 +47,5 @@ public final class GlobalWindowPoolingLayer extends AbstractLayer<GlobalWindowPo
         INDArray dy = epsilon.dup('c').reshape('c', rows.size(0), 1);
         INDArray eps = layerConf().function().backward(rows, y, dy).reshape('c', input.shape());
         return new Pair<>(new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, eps));
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-        // no parameters
-    }
-
-    @Override
-    public Type type() {
-        return Type.SUBSAMPLING;
     }
 }

@@ -1,23 +1,14 @@
 package org.sheetlab.layers.pooling;
 
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
-import org.deeplearning4j.nn.conf.layers.NoParamLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.params.EmptyParamInitializer;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.core.counting.ConvArithmetic;
-import org.sheetlab.core.pooling.PoolingFunction;
-import org.sheetlab.layers.LayerWiring;
 
 /**
  * Configuration shared by the sheet's 2-D window pooling layers: kernel [k_h, k_w], stride [s_h, s_w], padding
@@ -25,7 +16,7 @@ import org.sheetlab.layers.LayerWiring;
  * [B, C, O_h, O_w]; no parameters. A window that does not fit the input fails when the network is built, naming the
  * layer and the fix.
  */
-public abstract class WindowPooling2D extends NoParamLayer {
+public abstract class WindowPooling2D extends PoolingLayerConfig {
     private static final long serialVersionUID = 1L;
 
     private int[] kernelSize = {2, 2};
@@ -41,9 +32,6 @@ public abstract class WindowPooling2D extends NoParamLayer {
         this.padding = b.padding.clone();
         validate(kernelSize, stride, padding);
     }
-
-    /** The row-wise reduction this layer applies to every window. */
-    public abstract PoolingFunction function();
 
     private void validate(int[] k, int[] s, int[] p) {
         String who = getClass().getSimpleName() + (getLayerName() != null ? " '" + getLayerName() + "'" : "");
@@ -64,20 +52,8 @@ public abstract class WindowPooling2D extends NoParamLayer {
     }
 
     @Override
-    public Layer instantiate(
-            NeuralNetConfiguration conf,
-            Collection<TrainingListener> listeners,
-            int layerIndex,
-            INDArray layerParamsView,
-            boolean initializeParams,
-            DataType networkDataType) {
-        return LayerWiring.wire(
-                new WindowPoolingLayer(conf, networkDataType), conf, listeners, layerIndex, null, Map.of());
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return EmptyParamInitializer.getInstance();
+    protected Layer runtimeLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new WindowPoolingLayer(conf, networkDataType);
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -25,7 +24,7 @@ import org.sheetlab.core.pooling.PoolingFunction;
  * ~310 ms for forward + backward of [64, 32, 28, 28] on 2 cores, the host kernel a small fraction of that (see
  * bench/results/pooling-*.json).
  */
-public final class WindowPoolingLayer extends AbstractLayer<WindowPooling2D> {
+public final class WindowPoolingLayer extends PoolingRuntimeLayer<WindowPooling2D> {
     private static final long serialVersionUID = 1L;
 
     private INDArray cachedInput;
@@ -161,20 +160,5 @@ public final class WindowPoolingLayer extends AbstractLayer<WindowPooling2D> {
         cachedInput = null;
         cachedX = null;
         cachedY = null;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-        // no parameters
-    }
-
-    @Override
-    public Type type() {
-        return Type.SUBSAMPLING;
     }
 }
