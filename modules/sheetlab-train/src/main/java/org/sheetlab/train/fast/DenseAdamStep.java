@@ -1,0 +1,316 @@
+package org.sheetlab.train.fast;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.sheetlab.train.TrainingStep;
+
+/**
+ * A training step for the sheet's dense classifiers (Final Q5: Dense(ReLU) … → Dense(softmax) with categorical
+ * cross-entropy, Adam), written as the sheet's backprop with no per-step allocation of the large arrays: the forward
+ * pass z_l = a_{l−1} W_l + b_l, a_l = ReLU(z_l), p = softmax(z_L); the backward pass δ_L = (p − y)/B,
+ * ∂W_l = a_{l−1}ᵀ δ_l, ∂b_l = Σ_rows δ_l, δ_{l−1} = (δ_l W_lᵀ) ⊙ 1[a_{l−1} > 0]; and Adam over the flat parameter
+ * vector, m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − α_t m/(√v + ε) with α_t = η √(1−β₂ᵗ)/(1−β₁ᵗ).
+ *
+ * <p>It works on the {@link MultiLayerNetwork}'s own parameter and Adam state arrays (DL4J's flat layout: per layer
+ * W [n_in, n_out] in 'f' order then b; the updater view holds m then v), and keeps the network's iteration count, so
+ * the network stays the source of truth: checkpoints, {@code model.zip}, evaluation and a resumed run see exactly what
+ * this step trained, and {@code fit} can take over at any batch. It computes what {@code fit} computes up to float
+ * rounding (checked against it in the tests); values of m and v below 1e-30 are flushed to zero, which {@code fit}
+ * does not do (denormal arithmetic is 100× slower on x86 and such values change no update in float).
+ *
+ * <p>Supported: FLOAT networks of {@link DenseLayer}s with ReLU or identity activations and one {@link OutputLayer}
+ * with softmax and {@link LossMCXENT} (no weights), the same {@link Adam} configuration on every layer, no dropout,
+ * no regularisation, no gradient normalisation. {@link #unsupported} says why a network is not; use
+ * {@link org.sheetlab.train.NetworkStep} for it. Shapes: features [B, n_in], one-hot labels [B, K].
+ */
+public final class DenseAdamStep implements TrainingStep {
+    public static final String NAME = "network";
+    private static final float FLUSH = 1e-30f;
+
+    private MultiLayerNetwork net;
+    private Adam adam;
+    private int[] sizes; // n_0 = n_in, n_1, …, n_L
+    private boolean[] relu;
+    private INDArray[] w;
+    private INDArray[] b;
+    private INDArray grad; // flat, the parameters' layout
+    private INDArray[] gw;
+    private INDArray[] gb;
+    private FloatBuffer pBuf;
+    private FloatBuffer gBuf;
+    private FloatBuffer mBuf;
+    private FloatBuffer vBuf;
+    private int mOffset;
+    private int vOffset;
+    private int n;
+    private final Map<Integer, INDArray[]> activations = new HashMap<>();
+    private final Map<Integer, INDArray[]> deltas = new HashMap<>();
+
+    private DenseAdamStep(MultiLayerNetwork net) {
+        bind(net);
+    }
+
+    /** The fast step over {@code net}; an IllegalArgumentException names what the network has that it does not support. */
+    public static DenseAdamStep of(MultiLayerNetwork net) {
+        unsupported(net).ifPresent(why -> {
+            throw new IllegalArgumentException("DenseAdamStep: " + why + "; train this network with NetworkStep");
+        });
+        return new DenseAdamStep(net);
+    }
+
+    /** Why this step cannot train {@code net}, or empty when it can. */
+    public static Optional<String> unsupported(MultiLayerNetwork net) {
+        if (net.params() == null) {
+            return Optional.of("the network is not initialised (call init())");
+        }
+        if (net.params().dataType() != DataType.FLOAT) {
+            return Optional.of("it needs a FLOAT network, got " + net.params().dataType());
+        }
+        List<NeuralNetConfiguration> confs = net.getLayerWiseConfigurations().getConfs();
+        if (!net.getLayerWiseConfigurations().getInputPreProcessors().isEmpty()) {
+            return Optional.of("input preprocessors are not supported");
+        }
+        Object firstUpdater = null;
+        for (int i = 0; i < confs.size(); i++) {
+            Layer l = confs.get(i).getLayer();
+            boolean last = i == confs.size() - 1;
+            if (last ? !(l instanceof OutputLayer) : !(l instanceof DenseLayer)) {
+                return Optional.of("layer " + i + " is a " + l.getClass().getSimpleName() + " (dense layers and one "
+                        + "output layer only)");
+            }
+            BaseLayer bl = (BaseLayer) l;
+            if (last) {
+                OutputLayer out = (OutputLayer) l;
+                if (!(out.getActivationFn() instanceof ActivationSoftmax)
+                        || !(out.getLossFn() instanceof LossMCXENT mc)
+                        || mc.getWeights() != null) {
+                    return Optional.of("the output layer must be softmax with unweighted MCXENT");
+                }
+            } else if (!(bl.getActivationFn() instanceof ActivationReLU)
+                    && !(bl.getActivationFn() instanceof ActivationIdentity)) {
+                return Optional.of("layer " + i + " has activation " + bl.getActivationFn() + " (ReLU or identity)");
+            }
+            if (!(bl.getIUpdater() instanceof Adam)) {
+                return Optional.of("layer " + i + " uses " + bl.getIUpdater() + " (Adam only)");
+            }
+            if (bl.getBiasUpdater() != null && !bl.getBiasUpdater().equals(bl.getIUpdater())) {
+                return Optional.of("layer " + i + " has a separate bias updater");
+            }
+            if (firstUpdater == null) {
+                firstUpdater = bl.getIUpdater();
+            } else if (!firstUpdater.equals(bl.getIUpdater())) {
+                return Optional.of("every layer must use the same Adam configuration");
+            }
+            if (l.getIDropout() != null
+                    || !bl.getRegularization().isEmpty()
+                    || !bl.getRegularizationBias().isEmpty()) {
+                return Optional.of("layer " + i + " has dropout or regularisation");
+            }
+            if (bl.getGradientNormalization() != null
+                    && bl.getGradientNormalization() != org.deeplearning4j.nn.conf.GradientNormalization.None) {
+                return Optional.of("layer " + i + " normalises its gradient");
+            }
+            if (bl.getWeightNoise() != null) {
+                return Optional.of("layer " + i + " has weight noise");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void bind(MultiLayerNetwork network) {
+        this.net = network;
+        List<NeuralNetConfiguration> confs =
+                network.getLayerWiseConfigurations().getConfs();
+        int layers = confs.size();
+        sizes = new int[layers + 1];
+        relu = new boolean[layers];
+        w = new INDArray[layers];
+        b = new INDArray[layers];
+        gw = new INDArray[layers];
+        gb = new INDArray[layers];
+        n = (int) network.numParams();
+        grad = Nd4j.create(DataType.FLOAT, 1, n);
+        int offset = 0;
+        for (int l = 0; l < layers; l++) {
+            BaseLayer conf = (BaseLayer) confs.get(l).getLayer();
+            w[l] = network.getParam(l + "_W");
+            b[l] = network.getParam(l + "_b");
+            sizes[l] = (int) w[l].size(0);
+            sizes[l + 1] = (int) w[l].size(1);
+            relu[l] = conf.getActivationFn() instanceof ActivationReLU;
+            int wLen = sizes[l] * sizes[l + 1];
+            gw[l] = grad.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + wLen))
+                    .reshape('f', sizes[l], sizes[l + 1]);
+            gb[l] = grad.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset + wLen, offset + wLen + sizes[l + 1]))
+                    .reshape('c', 1, sizes[l + 1]);
+            offset += wLen + sizes[l + 1];
+            if (l == 0) {
+                adam = (Adam) conf.getIUpdater();
+            }
+        }
+        INDArray params = network.params();
+        INDArray state = network.getUpdater().getStateViewArray();
+        if (state == null || state.length() != 2L * n || params.length() != n) {
+            throw new IllegalStateException("DenseAdamStep: unexpected parameter or Adam state layout (" + n
+                    + " parameters, state " + (state == null ? "none" : state.length()) + ")");
+        }
+        pBuf = params.data().asNioFloat();
+        gBuf = grad.data().asNioFloat();
+        mBuf = state.data().asNioFloat();
+        mOffset = (int) state.offset();
+        vOffset = mOffset + n;
+        pBuf.position(0);
+        activations.clear();
+        deltas.clear();
+        if (params.offset() != 0 || grad.offset() != 0) {
+            throw new IllegalStateException("DenseAdamStep: the parameters must be the network's whole flat buffer");
+        }
+        vBuf = mBuf;
+    }
+
+    /** The network being trained (after a resume: the restored one). */
+    public MultiLayerNetwork network() {
+        return net;
+    }
+
+    private INDArray[] buffers(Map<Integer, INDArray[]> cache, int batch, int from) {
+        return cache.computeIfAbsent(batch, k -> {
+            INDArray[] a = new INDArray[sizes.length - 1];
+            for (int l = from; l < a.length; l++) {
+                a[l] = Nd4j.create(DataType.FLOAT, new long[] {k, sizes[l + 1]}, 'f');
+            }
+            return a;
+        });
+    }
+
+    @Override
+    public double fit(MultiDataSet batch) {
+        INDArray x = batch.getFeatures(0);
+        INDArray y = batch.getLabels(0);
+        int rows = (int) x.size(0);
+        if (x.rank() != 2 || x.size(1) != sizes[0] || y.size(1) != sizes[sizes.length - 1]) {
+            throw new IllegalArgumentException("DenseAdamStep: expected features [B, " + sizes[0] + "] and labels [B, "
+                    + sizes[sizes.length - 1] + "], got " + java.util.Arrays.toString(x.shape()) + " and "
+                    + java.util.Arrays.toString(y.shape()));
+        }
+        int layers = w.length;
+        INDArray[] a = buffers(activations, rows, 0);
+        INDArray[] d = buffers(deltas, rows, 0);
+        // forward
+        INDArray in = x;
+        for (int l = 0; l < layers; l++) {
+            Nd4j.gemm(in, w[l], a[l], false, false, 1.0, 0.0);
+            a[l].addiRowVector(b[l]);
+            if (l < layers - 1) {
+                if (relu[l]) {
+                    Transforms.relu(a[l], false);
+                }
+            } else {
+                Transforms.softmax(a[l], false);
+            }
+            in = a[l];
+        }
+        INDArray p = a[layers - 1];
+        // the sheet's categorical cross-entropy with 1/B: −(1/B) Σ_i log p_i[y_i]
+        double loss = -Transforms.log(p.mul(y).sum(1), false).sumNumber().doubleValue() / rows;
+        // backward
+        INDArray delta = d[layers - 1].assign(p).subi(y).divi(rows);
+        for (int l = layers - 1; l >= 0; l--) {
+            INDArray prev = l == 0 ? x : a[l - 1];
+            Nd4j.gemm(prev, delta, gw[l], true, false, 1.0, 0.0);
+            gb[l].assign(delta.sum(0));
+            if (l > 0) {
+                Nd4j.gemm(delta, w[l], d[l - 1], false, true, 1.0, 0.0);
+                if (relu[l - 1]) {
+                    d[l - 1].muli(Transforms.step(a[l - 1], true));
+                }
+                delta = d[l - 1];
+            }
+        }
+        adamStep();
+        return loss;
+    }
+
+    private void adamStep() {
+        int iteration = net.getIterationCount();
+        double lr = adam.getLearningRate(iteration, net.getEpochCount());
+        double beta1 = adam.getBeta1();
+        double beta2 = adam.getBeta2();
+        double alphat = lr * Math.sqrt(1 - Math.pow(beta2, iteration + 1)) / (1 - Math.pow(beta1, iteration + 1));
+        if (Double.isNaN(alphat) || alphat == 0.0) {
+            alphat = adam.getEpsilon();
+        }
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float c1 = (float) (1 - beta1);
+        float c2 = (float) (1 - beta2);
+        float eps = (float) adam.getEpsilon();
+        float at = (float) alphat;
+        FloatBuffer params = pBuf;
+        FloatBuffer g = gBuf;
+        FloatBuffer state = mBuf;
+        int mo = mOffset;
+        int vo = vOffset;
+        for (int i = 0; i < n; i++) {
+            float gi = g.get(i);
+            float mi = b1 * state.get(mo + i) + c1 * gi;
+            float vi = b2 * state.get(vo + i) + c2 * gi * gi;
+            if (Math.abs(mi) < FLUSH) {
+                mi = 0f;
+            }
+            if (vi < FLUSH) {
+                vi = 0f;
+            }
+            state.put(mo + i, mi);
+            state.put(vo + i, vi);
+            params.put(i, params.get(i) - at * mi / ((float) Math.sqrt(vi) + eps));
+        }
+        net.setIterationCount(iteration + 1);
+    }
+
+    @Override
+    public Map<String, Model> networks() {
+        return Map.of(NAME, net);
+    }
+
+    @Override
+    public void restore(Map<String, Model> networks) {
+        bind((MultiLayerNetwork) networks.get(NAME));
+    }
+
+    @Override
+    public void endEpoch() {
+        net.incrementEpochCount();
+    }
+
+    /** The layer widths n_0 … n_L. */
+    public List<Integer> sizes() {
+        List<Integer> s = new ArrayList<>();
+        for (int v : sizes) {
+            s.add(v);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,174 @@
+package org.sheetlab.train.fast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.sheetlab.data.iterator.LabeledArrays;
+import org.sheetlab.data.source.ArrayDataSource;
+import org.sheetlab.train.LocalTrainingLoop;
+import org.sheetlab.train.NetworkStep;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingListener;
+import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.TrainingStep;
+import org.sheetlab.train.run.RunDirectory;
+
+/** The fast dense step against DL4J's own fit on the same batches, its checkpoint resume, and what it refuses. */
+class DenseAdamStepTest {
+    @TempDir
+    Path tmp;
+
+    private static MultiLayerNetwork mlp(long seed, int in, int h1, int h2, int out) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, 1e-2, 0.85)))
+                .weightInit(WeightInit.RELU)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(h1)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(h2)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(out)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(in))
+                .build());
+        net.init();
+        return net;
+    }
+
+    private static LabeledArrays data(int rows, int in, int classes, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray x = Nd4j.rand(DataType.FLOAT, rows, in);
+        int[] ids = new int[rows];
+        INDArray y = Nd4j.zeros(DataType.FLOAT, rows, classes);
+        for (int i = 0; i < rows; i++) {
+            ids[i] = (int) Math.floor(x.getDouble(i, 0) * classes) % classes;
+            y.putScalar(i, ids[i], 1);
+        }
+        return new LabeledArrays(x, y, ids, null);
+    }
+
+    @Test
+    void matchesFitStepForStepToFloatPrecision() {
+        LabeledArrays train = data(200, 20, 5, 3);
+        MultiLayerNetwork slow = mlp(7, 20, 16, 12, 5);
+        MultiLayerNetwork fast = mlp(7, 20, 16, 12, 5);
+        assertThat(fast.params()).isEqualTo(slow.params());
+        DenseAdamStep step = DenseAdamStep.of(fast);
+        ArrayDataSource batches = train.shuffledSource(32, 1);
+        for (int epoch = 0; epoch < 2; epoch++) {
+            batches.seek(epoch, 0);
+            while (batches.hasNext()) {
+                MultiDataSet b = batches.next();
+                DataSet ds = ArrayDataSource.toDataSet(b);
+                slow.fit(ds);
+                double loss = step.fit(b);
+                assertThat(loss).isCloseTo(slow.score(), org.assertj.core.data.Offset.offset(1e-5));
+            }
+            slow.incrementEpochCount();
+            step.endEpoch();
+        }
+        assertThat(fast.getIterationCount()).isEqualTo(slow.getIterationCount()).isEqualTo(14);
+        INDArray diff = fast.params().sub(slow.params());
+        double rel =
+                diff.norm2Number().doubleValue() / slow.params().norm2Number().doubleValue();
+        assertThat(rel).as("relative parameter difference after 14 steps").isLessThan(1e-5);
+        INDArray stateDiff =
+                fast.getUpdater().getStateViewArray().sub(slow.getUpdater().getStateViewArray());
+        assertThat(stateDiff.norm2Number().doubleValue()
+                        / slow.getUpdater().getStateViewArray().norm2Number().doubleValue())
+                .as("relative Adam state difference")
+                .isLessThan(1e-5);
+        // both moved far from the start: the comparison is not between two untouched networks
+        assertThat(fast.params()
+                        .sub(mlp(7, 20, 16, 12, 5).params())
+                        .norm2Number()
+                        .doubleValue())
+                .isGreaterThan(1e3 * diff.norm2Number().doubleValue());
+    }
+
+    @Test
+    void aKilledRunResumesBitIdenticallyThroughTheHarness() {
+        LabeledArrays train = data(200, 20, 5, 3);
+        TrainingConfig.Builder config = TrainingConfig.builder()
+                .seed(5)
+                .epochs(2)
+                .batchSize(32)
+                .checkpointEvery(3)
+                .progressBar(false);
+        TrainingResult full = new LocalTrainingLoop(new RunDirectory(tmp.resolve("full")), config.build(), "t")
+                .fit(DenseAdamStep.of(mlp(7, 20, 16, 12, 5)), train.shuffledSource(32, 5), List.of());
+        RunDirectory run = new RunDirectory(tmp.resolve("killed"));
+        TrainingListener kill = new TrainingListener() {
+            int seen;
+
+            @Override
+            public void onBatch(TrainingStep step, int epoch, int batch, double loss) {
+                if (++seen == 11) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        assertThatThrownBy(() -> new LocalTrainingLoop(run, config.build(), "t")
+                        .addListener(kill)
+                        .fit(DenseAdamStep.of(mlp(7, 20, 16, 12, 5)), train.shuffledSource(32, 5), List.of()))
+                .hasMessage("killed");
+        TrainingResult resumed = new LocalTrainingLoop(run, config.resume(true).build(), "t")
+                .fit(DenseAdamStep.of(mlp(7, 20, 16, 12, 5)), train.shuffledSource(32, 5), List.of());
+        assertThat(resumed.model().params()).isEqualTo(full.model().params());
+        assertThat(((MultiLayerNetwork) resumed.model()).getUpdater().getStateViewArray())
+                .isEqualTo(((MultiLayerNetwork) full.model()).getUpdater().getStateViewArray());
+    }
+
+    @Test
+    void refusesWhatItDoesNotImplement() {
+        MultiLayerNetwork sgd = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .updater(new Sgd(0.1))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(4)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(3))
+                .build());
+        sgd.init();
+        assertThat(DenseAdamStep.unsupported(sgd))
+                .hasValueSatisfying(why -> assertThat(why).containsIgnoringCase("tanh"));
+        assertThatThrownBy(() -> DenseAdamStep.of(sgd))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NetworkStep");
+        assertThat(DenseAdamStep.unsupported(mlp(1, 4, 3, 3, 2))).isEmpty();
+        assertThat(NetworkStep.of(sgd)).isNotNull();
+    }
+}
