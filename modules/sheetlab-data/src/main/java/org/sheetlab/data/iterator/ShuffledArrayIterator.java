@@ -27,6 +27,8 @@ public final class ShuffledArrayIterator implements DataSetIterator {
     private final boolean shuffle;
     private final List<String> labelNames;
     private DataSetPreProcessor preProcessor;
+    private boolean reuseBuffers;
+    private final java.util.Map<Integer, INDArray[]> batchBuffers = new java.util.HashMap<>();
     private int epoch;
     private int cursor;
     private int[] order;
@@ -124,7 +126,8 @@ public final class ShuffledArrayIterator implements DataSetIterator {
                             .dup());
         } else {
             int[] rows = java.util.Arrays.copyOfRange(order, cursor, end);
-            ds = new DataSet(Nd4j.pullRows(features, 1, rows), Nd4j.pullRows(labels, 1, rows));
+            INDArray[] into = reuseBuffers ? batchBuffers.computeIfAbsent(rows.length, k -> new INDArray[2]) : null;
+            ds = new DataSet(gather(features, rows, into, 0), gather(labels, rows, into, 1));
         }
         cursor = end;
         if (preProcessor != null) {
@@ -164,6 +167,18 @@ public final class ShuffledArrayIterator implements DataSetIterator {
         return batchSize;
     }
 
+    /**
+     * With {@code true}, shuffled batches are gathered into the same arrays every time (one pair per batch size)
+     * instead of freshly allocated ones: a fresh [512, 784] FLOAT array costs about 0.9 ms in ND4J (new pages), as
+     * much as a sixth of a fast training step. The returned DataSet is then only valid until the next call to
+     * {@link #next()}: for a training loop that consumes each batch before asking for the next, not for code that
+     * keeps batches.
+     */
+    public ShuffledArrayIterator reuseBuffers(boolean reuse) {
+        this.reuseBuffers = reuse;
+        return this;
+    }
+
     @Override
     public void setPreProcessor(DataSetPreProcessor preProcessor) {
         this.preProcessor = preProcessor;
@@ -177,5 +192,38 @@ public final class ShuffledArrayIterator implements DataSetIterator {
     @Override
     public List<String> getLabels() {
         return labelNames;
+    }
+
+    /**
+     * Rows {@code rows} of a matrix [N, F] as a new c-order [b, F] array: one bulk memory copy per row from a c-order
+     * source (a few times faster than {@code Nd4j.pullRows}, which also zero-fills the result first); other layouts
+     * go through {@code pullRows}. The values are the same either way.
+     */
+    static INDArray gather(INDArray source, int[] rows) {
+        return gather(source, rows, null, 0);
+    }
+
+    /** {@link #gather(INDArray, int[])} into {@code reuse[slot]} when given (allocated there on first use). */
+    private static INDArray gather(INDArray source, int[] rows, INDArray[] reuse, int slot) {
+        if (source.ordering() != 'c' || source.offset() != 0 || source.elementWiseStride() != 1) {
+            return Nd4j.pullRows(source, 1, rows);
+        }
+        int width = (int) source.size(1);
+        int bytes = width * source.dataType().width();
+        INDArray out = reuse != null && reuse[slot] != null
+                ? reuse[slot]
+                : Nd4j.createUninitialized(source.dataType(), rows.length, width);
+        if (reuse != null) {
+            reuse[slot] = out;
+        }
+        java.nio.ByteBuffer from = source.data().asNio();
+        java.nio.ByteBuffer to = out.data().asNio();
+        for (int i = 0; i < rows.length; i++) {
+            java.nio.ByteBuffer row = from.duplicate();
+            row.limit((rows[i] + 1) * bytes).position(rows[i] * bytes);
+            to.position(i * bytes);
+            to.put(row);
+        }
+        return out;
     }
 }

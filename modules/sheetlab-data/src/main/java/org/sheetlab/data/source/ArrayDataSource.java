@@ -23,6 +23,15 @@ public final class ArrayDataSource implements DataSource {
         return this;
     }
 
+    /**
+     * The same source gathering every batch into the same arrays (see {@link ShuffledArrayIterator#reuseBuffers}):
+     * each batch is valid until the next {@link #next()}, which is how the training loop uses it.
+     */
+    public ArrayDataSource withReusedBuffers() {
+        iterator.reuseBuffers(true);
+        return this;
+    }
+
     @Override
     public int batchesPerEpoch() {
         return iterator.batchesPerEpoch();

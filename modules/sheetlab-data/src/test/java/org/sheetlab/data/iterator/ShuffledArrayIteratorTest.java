@@ -78,4 +78,21 @@ class ShuffledArrayIteratorTest {
         assertThatThrownBy(() -> new ShuffledArrayIterator(Nd4j.zeros(4, 2), Nd4j.zeros(5, 3), 2, true, 0, null))
                 .hasMessageContaining("same N");
     }
+
+    @org.junit.jupiter.api.Test
+    void gatherCopiesExactlyTheRowsPullRowsDoes() {
+        for (org.nd4j.linalg.api.buffer.DataType t : new org.nd4j.linalg.api.buffer.DataType[] {
+            org.nd4j.linalg.api.buffer.DataType.FLOAT, org.nd4j.linalg.api.buffer.DataType.DOUBLE
+        }) {
+            org.nd4j.linalg.api.ndarray.INDArray m =
+                    org.nd4j.linalg.factory.Nd4j.rand(t, 50, 7).muli(10);
+            int[] rows = {49, 0, 17, 17, 3};
+            org.nd4j.linalg.api.ndarray.INDArray g = ShuffledArrayIterator.gather(m, rows);
+            org.assertj.core.api.Assertions.assertThat(g).isEqualTo(org.nd4j.linalg.factory.Nd4j.pullRows(m, 1, rows));
+            org.assertj.core.api.Assertions.assertThat(g.getDouble(0, 6)).isEqualTo(m.getDouble(49, 6));
+            // a view (f-order copy) takes the pullRows path and gives the same rows
+            org.assertj.core.api.Assertions.assertThat(ShuffledArrayIterator.gather(m.dup('f'), rows))
+                    .isEqualTo(g);
+        }
+    }
 }

@@ -44,10 +44,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
+    @Option(
+            names = "--step",
+            description = "final-q5 training step: fit (DL4J's MultiLayerNetwork.fit) or fast (DenseAdamStep) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String step = "fit";
+
     @Override
     public Integer call() {
         Map<String, Object> result = switch (target) {
-            case "final-q5" -> finalQ5(batchSize, batches, warmup, seed);
+            case "final-q5" -> finalQ5(batchSize, batches, warmup, seed, step);
             case "pooling" -> PoolingBench.run(batches, warmup, seed);
             case "newton" -> NewtonBench.run(Math.max(1, Math.min(batches, 9)), seed);
             default ->
@@ -63,31 +69,45 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Trains warm-up + timed batches and returns samples/s and the setting. */
-    public static Map<String, Object> finalQ5(int batchSize, int batches, int warmup, long seed) {
+    public static Map<String, Object> finalQ5(int batchSize, int batches, int warmup, long seed, String step) {
         FashionMnist data = FashionMnistFetcher.loadOrFetch();
         MultiLayerNetwork net = new MultiLayerNetwork(
                 FinalQ5Network.builder().setInputSize(784).optSeed(seed).build());
         net.init();
-        ShuffledArrayIterator it = data.train().shuffledIterator(batchSize, seed);
+        java.util.function.Consumer<DataSet> train = switch (step) {
+            case "fit" -> net::fit;
+            case "fast" -> {
+                org.sheetlab.train.fast.DenseAdamStep fast = org.sheetlab.train.fast.DenseAdamStep.of(net);
+                yield ds -> fast.fit(org.sheetlab.data.source.ArrayDataSource.toMulti(ds));
+            }
+            default -> throw new IllegalArgumentException("--step must be fit or fast, got " + step);
+        };
+        // the fast step consumes each batch before the next, so its batches are gathered into reused arrays
+        ShuffledArrayIterator it =
+                data.train().shuffledIterator(batchSize, seed).reuseBuffers(step.equals("fast"));
         for (int i = 0; i < warmup; i++) {
-            net.fit(nextBatch(it));
+            train.accept(nextBatch(it));
         }
         long samples = 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < batches; i++) {
             DataSet ds = nextBatch(it);
-            net.fit(ds);
+            train.accept(ds);
             samples += ds.numExamples();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("impl", "sheetlab (DL4J " + Nd4j.getBackend().getClass().getSimpleName() + ")");
+        r.put(
+                "impl",
+                "sheetlab " + step + " (DL4J " + Nd4j.getBackend().getClass().getSimpleName() + ")");
+        r.put("step", step);
         r.put("batchSize", batchSize);
         r.put("batches", batches);
         r.put("seconds", seconds);
         r.put("samplesPerSecond", samples / seconds);
-        r.put("finalLoss", net.score());
+        r.put("finalLoss", net.score(nextBatch(it), false));
         r.put("threads", Nd4j.getEnvironment().maxMasterThreads());
+        r.put("blasThreads", Nd4j.factory().blas().getMaxThreads());
         r.put("blas", Nd4j.getExecutioner().getEnvironmentInformation().getProperty("blas.vendor", "?"));
         System.err.printf(
                 Locale.ROOT,

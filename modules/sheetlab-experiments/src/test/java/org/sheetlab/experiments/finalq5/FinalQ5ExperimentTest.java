@@ -2,6 +2,7 @@ package org.sheetlab.experiments.finalq5;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.train.run.RunDirectory;
 
 /** Smoke runs of final-q5 on the real Fashion-MNIST through {@link FinalQ5Experiment#run}, the method main calls. */
@@ -126,5 +128,38 @@ class FinalQ5ExperimentTest {
         FinalQ5Experiment.Options lr = smoke(tmp.resolve("y"), 1, 1);
         lr.learningRate.value = -1;
         assertThatThrownBy(() -> FinalQ5Experiment.run(lr)).hasMessageContaining("--learning-rate");
+    }
+
+    @Test
+    void theFastStepIsTheDefaultAndStaysWithinFloatRoundingOfFit() throws IOException {
+        FinalQ5Experiment.Result fast = FinalQ5Experiment.run(smoke(tmp.resolve("fast"), 1, 20));
+        FinalQ5Experiment.Options fitOptions = smoke(tmp.resolve("fit"), 1, 20);
+        fitOptions.step = "fit";
+        FinalQ5Experiment.Result fit = FinalQ5Experiment.run(fitOptions);
+        assertThat(RunDirectory.JSON
+                        .readTree(tmp.resolve("fast").resolve("run.json").toFile())
+                        .get("step")
+                        .asText())
+                .isEqualTo("DenseAdamStep");
+        assertThat(RunDirectory.JSON
+                        .readTree(tmp.resolve("fit").resolve("run.json").toFile())
+                        .get("step")
+                        .asText())
+                .isEqualTo("NetworkStep");
+        // same initial weights, same 20 batches: the two steps agree up to float rounding
+        INDArray a = fast.network().params();
+        INDArray b = fit.network().params();
+        assertThat(a.sub(b).norm2Number().doubleValue() / b.norm2Number().doubleValue())
+                .isLessThan(1e-4);
+        assertThat(fast.last().trainLoss()).isCloseTo(fit.last().trainLoss(), within(1e-4));
+        assertThat(fast.last().testLoss()).isCloseTo(fit.last().testLoss(), within(1e-4));
+
+        FinalQ5Experiment.Options bad = smoke(tmp.resolve("bad"), 1, 1);
+        bad.step = "quick";
+        assertThatThrownBy(() -> FinalQ5Experiment.run(bad)).hasMessageContaining("--step must be auto, fit or fast");
+        FinalQ5Experiment.Options graphFast = smoke(tmp.resolve("gf"), 1, 1);
+        graphFast.graph = true;
+        graphFast.step = "fast";
+        assertThatThrownBy(() -> FinalQ5Experiment.run(graphFast)).hasMessageContaining("--graph");
     }
 }

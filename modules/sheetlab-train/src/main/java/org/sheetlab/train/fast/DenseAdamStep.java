@@ -23,7 +23,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sheetlab.train.TrainingStep;
 
 /**
@@ -33,12 +32,14 @@ import org.sheetlab.train.TrainingStep;
  * ∂W_l = a_{l−1}ᵀ δ_l, ∂b_l = Σ_rows δ_l, δ_{l−1} = (δ_l W_lᵀ) ⊙ 1[a_{l−1} > 0]; and Adam over the flat parameter
  * vector, m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − α_t m/(√v + ε) with α_t = η √(1−β₂ᵗ)/(1−β₁ᵗ).
  *
- * <p>It works on the {@link MultiLayerNetwork}'s own parameter and Adam state arrays (DL4J's flat layout: per layer
+ * <p>It works on the {@link MultiLayerNetwork}'s own parameter and Adam state arrays (it keeps m and v on the heap
+ * between steps and writes them back whenever {@link #networks()} or {@link #network()} hands the network out, which
+ * is how the harness reaches it for checkpoints, evaluation and {@code model.zip}) (DL4J's flat layout: per layer
  * W [n_in, n_out] in 'f' order then b; the updater view holds m then v), and keeps the network's iteration count, so
  * the network stays the source of truth: checkpoints, {@code model.zip}, evaluation and a resumed run see exactly what
  * this step trained, and {@code fit} can take over at any batch. It computes what {@code fit} computes up to float
- * rounding (checked against it in the tests); values of m and v below 1e-30 are flushed to zero, which {@code fit}
- * does not do (denormal arithmetic is 100× slower on x86 and such values change no update in float).
+ * rounding (checked against it in the tests); every 100 steps values of m and v below 1e-30 are flushed to zero, which
+ * {@code fit} does not do (denormal arithmetic is 100× slower on x86 and such values change no update in float).
  *
  * <p>Supported: FLOAT networks of {@link DenseLayer}s with ReLU or identity activations and one {@link OutputLayer}
  * with softmax and {@link LossMCXENT} (no weights), the same {@link Adam} configuration on every layer, no dropout,
@@ -48,6 +49,11 @@ import org.sheetlab.train.TrainingStep;
 public final class DenseAdamStep implements TrainingStep {
     public static final String NAME = "network";
     private static final float FLUSH = 1e-30f;
+    /**
+     * Steps between flushes: m decays by at most β₁ = 0.9 per step, so a value above 1e-30 stays above the smallest
+     * normal float (1.2e-38) for more than 100 steps; the update loop itself stays branch-free.
+     */
+    private static final int FLUSH_EVERY = 100;
 
     private MultiLayerNetwork net;
     private Adam adam;
@@ -62,6 +68,14 @@ public final class DenseAdamStep implements TrainingStep {
     private FloatBuffer gBuf;
     private FloatBuffer mBuf;
     private FloatBuffer vBuf;
+    private float[] m; // Adam moments on the heap (bulk loops), written back to the updater view by networks()
+    private float[] v;
+    private float[] pHeap;
+    private float[] gHeap;
+    private float[] scratch = new float[0];
+    private float[] scratch2 = new float[0];
+    private int[] wOff;
+    private int[] bOff;
     private int mOffset;
     private int vOffset;
     private int n;
@@ -150,6 +164,8 @@ public final class DenseAdamStep implements TrainingStep {
         b = new INDArray[layers];
         gw = new INDArray[layers];
         gb = new INDArray[layers];
+        wOff = new int[layers];
+        bOff = new int[layers];
         n = (int) network.numParams();
         grad = Nd4j.create(DataType.FLOAT, 1, n);
         int offset = 0;
@@ -161,6 +177,8 @@ public final class DenseAdamStep implements TrainingStep {
             sizes[l + 1] = (int) w[l].size(1);
             relu[l] = conf.getActivationFn() instanceof ActivationReLU;
             int wLen = sizes[l] * sizes[l + 1];
+            wOff[l] = offset;
+            bOff[l] = offset + wLen;
             gw[l] = grad.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + wLen))
                     .reshape('f', sizes[l], sizes[l + 1]);
             gb[l] = grad.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset + wLen, offset + wLen + sizes[l + 1]))
@@ -188,10 +206,45 @@ public final class DenseAdamStep implements TrainingStep {
             throw new IllegalStateException("DenseAdamStep: the parameters must be the network's whole flat buffer");
         }
         vBuf = mBuf;
+        m = new float[n];
+        v = new float[n];
+        pHeap = new float[n];
+        gHeap = new float[n];
+        mBuf.position(mOffset);
+        mBuf.get(m);
+        vBuf.position(vOffset);
+        vBuf.get(v);
+        mBuf.position(0);
     }
 
-    /** The network being trained (after a resume: the restored one). */
+    /** Writes the heap copies of Adam's m and v into the network's updater view (before it is saved or read). */
+    private void syncState() {
+        FloatBuffer out = mBuf.duplicate();
+        out.position(mOffset);
+        out.put(m);
+        out.position(vOffset);
+        out.put(v);
+    }
+
+    /** A heap array of at least {@code len} floats, holding {@code a}'s elements in buffer order. */
+    private static float[] load(INDArray a, float[] into) {
+        int len = (int) a.length();
+        float[] out = into.length >= len ? into : new float[len];
+        FloatBuffer b = a.data().asNioFloat();
+        b.position((int) a.offset());
+        b.get(out, 0, len);
+        return out;
+    }
+
+    private static void store(INDArray a, float[] from) {
+        FloatBuffer b = a.data().asNioFloat();
+        b.position((int) a.offset());
+        b.put(from, 0, (int) a.length());
+    }
+
+    /** The network being trained (after a resume: the restored one), its updater state brought up to date. */
     public MultiLayerNetwork network() {
+        syncState();
         return net;
     }
 
@@ -218,39 +271,123 @@ public final class DenseAdamStep implements TrainingStep {
         int layers = w.length;
         INDArray[] a = buffers(activations, rows, 0);
         INDArray[] d = buffers(deltas, rows, 0);
-        // forward
+        FloatBuffer pb = pBuf.duplicate();
+        pb.position(0);
+        pb.get(pHeap); // the biases (and the Adam step) read the parameters from the heap copy
+        // forward: GEMMs through ND4J's BLAS; bias, ReLU, softmax and the loss fused in one pass over each f-order
+        // [B, n] buffer (element (r, c) at c·B + r)
         INDArray in = x;
-        for (int l = 0; l < layers; l++) {
+        for (int l = 0; l < layers - 1; l++) {
             Nd4j.gemm(in, w[l], a[l], false, false, 1.0, 0.0);
-            a[l].addiRowVector(b[l]);
-            if (l < layers - 1) {
-                if (relu[l]) {
-                    Transforms.relu(a[l], false);
-                }
-            } else {
-                Transforms.softmax(a[l], false);
-            }
+            biasActivation(a[l], rows, sizes[l + 1], bOff[l], relu[l]);
             in = a[l];
         }
-        INDArray p = a[layers - 1];
-        // the sheet's categorical cross-entropy with 1/B: −(1/B) Σ_i log p_i[y_i]
-        double loss = -Transforms.log(p.mul(y).sum(1), false).sumNumber().doubleValue() / rows;
-        // backward
-        INDArray delta = d[layers - 1].assign(p).subi(y).divi(rows);
+        Nd4j.gemm(in, w[layers - 1], a[layers - 1], false, false, 1.0, 0.0);
+        double loss = softmaxLossDelta(a[layers - 1], y, d[layers - 1], rows, bOff[layers - 1]);
+        // backward: ∂W_l = a_{l−1}ᵀ δ_l (GEMM into the flat gradient), ∂b_l = column sums, δ_{l−1} = δ_l W_lᵀ ⊙ 1[a >
+        // 0]
+        INDArray delta = d[layers - 1];
         for (int l = layers - 1; l >= 0; l--) {
             INDArray prev = l == 0 ? x : a[l - 1];
             Nd4j.gemm(prev, delta, gw[l], true, false, 1.0, 0.0);
-            gb[l].assign(delta.sum(0));
+            columnSums(delta, rows, sizes[l + 1], bOff[l]);
             if (l > 0) {
                 Nd4j.gemm(delta, w[l], d[l - 1], false, true, 1.0, 0.0);
                 if (relu[l - 1]) {
-                    d[l - 1].muli(Transforms.step(a[l - 1], true));
+                    reluMask(d[l - 1], a[l - 1]);
                 }
                 delta = d[l - 1];
             }
         }
         adamStep();
         return loss;
+    }
+
+    /** a[r, c] ← act(a[r, c] + b[c]) over an f-order [rows, cols] buffer, b read from the flat parameters. */
+    private void biasActivation(INDArray a, int rows, int cols, int biasOffset, boolean relu) {
+        float[] buf = scratch = load(a, scratch);
+        float[] p = pHeap;
+        for (int c = 0; c < cols; c++) {
+            float bias = p[biasOffset + c];
+            int base = c * rows;
+            for (int r = 0; r < rows; r++) {
+                float x = buf[base + r] + bias;
+                buf[base + r] = relu && x < 0 ? 0f : x;
+            }
+        }
+        store(a, buf);
+    }
+
+    /**
+     * z ← z + b, p = softmax(z) row by row, δ = (p − y)/B into {@code delta}; returns the mean categorical
+     * cross-entropy −(1/B) Σ log p[y] (p clipped at 1e-10 as DL4J's MCXENT does).
+     */
+    private double softmaxLossDelta(INDArray z, INDArray y, INDArray delta, int rows, int biasOffset) {
+        int k = (int) z.size(1);
+        FloatBuffer zb = z.data().asNioFloat();
+        FloatBuffer db = delta.data().asNioFloat();
+        INDArray labels = y.ordering() == 'c' && y.offset() == 0 && y.dataType() == DataType.FLOAT
+                ? y
+                : y.castTo(DataType.FLOAT).dup('c');
+        FloatBuffer yb = labels.data().asNioFloat();
+        float[] row = new float[k];
+        double loss = 0;
+        float invB = 1f / rows;
+        for (int r = 0; r < rows; r++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                row[c] = zb.get(c * rows + r) + pHeap[biasOffset + c];
+                max = Math.max(max, row[c]);
+            }
+            float sum = 0;
+            for (int c = 0; c < k; c++) {
+                row[c] = (float) Math.exp(row[c] - max);
+                sum += row[c];
+            }
+            for (int c = 0; c < k; c++) {
+                float p = row[c] / sum;
+                float t = yb.get(r * k + c);
+                if (t != 0) {
+                    loss -= t * Math.log(Math.max(p, 1e-10f));
+                }
+                zb.put(c * rows + r, p);
+                db.put(c * rows + r, (p - t) * invB);
+            }
+        }
+        return loss / rows;
+    }
+
+    /** ∂b[c] = Σ_r δ[r, c], written into the flat gradient. */
+    private void columnSums(INDArray delta, int rows, int cols, int biasOffset) {
+        float[] buf = scratch = load(delta, scratch);
+        for (int c = 0; c < cols; c++) {
+            float sum = 0;
+            int base = c * rows;
+            for (int r = 0; r < rows; r++) {
+                sum += buf[base + r];
+            }
+            gBuf.put(biasOffset + c, sum);
+        }
+    }
+
+    /** δ ← δ ⊙ 1[a > 0] (the ReLU derivative at the layer's output, same f-order layout). */
+    private void reluMask(INDArray delta, INDArray a) {
+        float[] d = scratch = load(delta, scratch);
+        float[] act = scratch2 = load(a, scratch2);
+        int len = (int) delta.length();
+        for (int i = 0; i < len; i++) {
+            d[i] = act[i] > 0f ? d[i] : 0f;
+        }
+        store(delta, d);
+    }
+
+    /** Sets |x| below 1e-30 to 0 (denormal floats make every later operation on them about 100× slower). */
+    private static void flushTiny(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            if (Math.abs(x[i]) < FLUSH) {
+                x[i] = 0f;
+            }
+        }
     }
 
     private void adamStep() {
@@ -268,30 +405,37 @@ public final class DenseAdamStep implements TrainingStep {
         float c2 = (float) (1 - beta2);
         float eps = (float) adam.getEpsilon();
         float at = (float) alphat;
-        FloatBuffer params = pBuf;
-        FloatBuffer g = gBuf;
-        FloatBuffer state = mBuf;
-        int mo = mOffset;
-        int vo = vOffset;
+        float[] params = pHeap;
+        float[] g = gHeap;
+        FloatBuffer pb = pBuf.duplicate();
+        pb.position(0);
+        pb.get(params);
+        FloatBuffer gb2 = gBuf.duplicate();
+        gb2.position(0);
+        gb2.get(g);
+        float[] mm = m;
+        float[] vv = v;
         for (int i = 0; i < n; i++) {
-            float gi = g.get(i);
-            float mi = b1 * state.get(mo + i) + c1 * gi;
-            float vi = b2 * state.get(vo + i) + c2 * gi * gi;
-            if (Math.abs(mi) < FLUSH) {
-                mi = 0f;
-            }
-            if (vi < FLUSH) {
-                vi = 0f;
-            }
-            state.put(mo + i, mi);
-            state.put(vo + i, vi);
-            params.put(i, params.get(i) - at * mi / ((float) Math.sqrt(vi) + eps));
+            float gi = g[i];
+            float mi = b1 * mm[i] + c1 * gi;
+            float vi = b2 * vv[i] + c2 * gi * gi;
+            mm[i] = mi;
+            vv[i] = vi;
+            params[i] -= at * mi / ((float) Math.sqrt(vi) + eps);
         }
+        if (iteration % FLUSH_EVERY == 0) {
+            flushTiny(mm);
+            flushTiny(vv);
+        }
+        pb.position(0);
+        pb.put(params);
         net.setIterationCount(iteration + 1);
     }
 
+    /** The network, with the Adam moments this step keeps on the heap written back into its updater first. */
     @Override
     public Map<String, Model> networks() {
+        syncState();
         return Map.of(NAME, net);
     }
 
