@@ -50,15 +50,21 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String step = "fit";
 
+    @Option(
+            names = "--pooling",
+            description = "cnn: the pooling kind of the pooling experiment's CNN (default: ${DEFAULT-VALUE}).")
+    String pooling = "max";
+
     @Override
     public Integer call() {
         Map<String, Object> result = switch (target) {
             case "final-q5" -> finalQ5(batchSize, batches, warmup, seed, step);
             case "pooling" -> PoolingBench.run(batches, warmup, seed);
             case "newton" -> NewtonBench.run(Math.max(1, Math.min(batches, 9)), seed);
+            case "cnn" -> cnn(batchSize, batches, warmup, seed, pooling);
             default ->
                 throw new IllegalArgumentException(
-                        "unknown benchmark '" + target + "'; known: final-q5, pooling, newton");
+                        "unknown benchmark '" + target + "'; known: final-q5, cnn, pooling, newton");
         };
         try {
             System.out.println(RunDirectory.JSON.writeValueAsString(result));
@@ -112,6 +118,44 @@ public final class BenchCommand implements Callable<Integer> {
         System.err.printf(
                 Locale.ROOT,
                 "sheetlab: %.0f samples/s (batch %d, %d batches, %.2f s)%n",
+                samples / seconds,
+                batchSize,
+                batches,
+                seconds);
+        return r;
+    }
+
+    /** Training samples/s of the pooling experiment's CNN (DL4J fit) with {@code pooling}, on Fashion-MNIST. */
+    public static Map<String, Object> cnn(int batchSize, int batches, int warmup, long seed, String pooling) {
+        FashionMnist data = FashionMnistFetcher.loadOrFetch();
+        MultiLayerNetwork net = new MultiLayerNetwork(org.sheetlab.models.cnn.PoolingCnn.builder()
+                .setPooling(org.sheetlab.models.cnn.PoolingKind.parse(pooling))
+                .optSeed(seed)
+                .build());
+        net.init();
+        ShuffledArrayIterator it = data.train().shuffledIterator(batchSize, seed);
+        for (int i = 0; i < warmup; i++) {
+            net.fit(nextBatch(it));
+        }
+        long samples = 0;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            DataSet ds = nextBatch(it);
+            net.fit(ds);
+            samples += ds.numExamples();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("impl", "sheetlab PoolingCnn (DL4J fit)");
+        r.put("pooling", pooling);
+        r.put("batchSize", batchSize);
+        r.put("batches", batches);
+        r.put("seconds", seconds);
+        r.put("samplesPerSecond", samples / seconds);
+        System.err.printf(
+                Locale.ROOT,
+                "sheetlab cnn %s: %.0f samples/s (batch %d, %d batches, %.2f s)%n",
+                pooling,
                 samples / seconds,
                 batchSize,
                 batches,
