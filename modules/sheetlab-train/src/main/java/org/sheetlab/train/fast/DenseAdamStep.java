@@ -82,8 +82,24 @@ public final class DenseAdamStep implements TrainingStep {
     private final Map<Integer, INDArray[]> activations = new HashMap<>();
     private final Map<Integer, INDArray[]> deltas = new HashMap<>();
 
-    private DenseAdamStep(MultiLayerNetwork net) {
+    /**
+     * GEMMs of at least this many multiply-adds are split by output columns over two threads (each a single-threaded
+     * BLAS call on its own core); smaller ones run whole, where handing work over costs more than it saves.
+     */
+    static final long SPLIT_MIN_MACS = 4_000_000L;
+
+    /** The second thread for split GEMMs, or null on one core; a daemon that parks when idle (no spinning). */
+    private final java.util.concurrent.ExecutorService helper;
+
+    private DenseAdamStep(MultiLayerNetwork net, int threads) {
         bind(net);
+        helper = threads < 2
+                ? null
+                : java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "sheetlab-gemm");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** The fast step over {@code net}; an IllegalArgumentException names what the network has that it does not support. */
@@ -91,7 +107,21 @@ public final class DenseAdamStep implements TrainingStep {
         unsupported(net).ifPresent(why -> {
             throw new IllegalArgumentException("DenseAdamStep: " + why + "; train this network with NetworkStep");
         });
-        return new DenseAdamStep(net);
+        return new DenseAdamStep(net, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The fast step with the large GEMMs split over {@code threads} threads (1 or 2; the default is 2 when the machine
+     * has two or more cores). One is the calling thread.
+     */
+    public static DenseAdamStep of(MultiLayerNetwork net, int threads) {
+        unsupported(net).ifPresent(why -> {
+            throw new IllegalArgumentException("DenseAdamStep: " + why + "; train this network with NetworkStep");
+        });
+        if (threads < 1) {
+            throw new IllegalArgumentException("DenseAdamStep: threads must be >= 1, got " + threads);
+        }
+        return new DenseAdamStep(net, threads);
     }
 
     /** Why this step cannot train {@code net}, or empty when it can. */
@@ -278,18 +308,18 @@ public final class DenseAdamStep implements TrainingStep {
         // [B, n] buffer (element (r, c) at c·B + r)
         INDArray in = x;
         for (int l = 0; l < layers - 1; l++) {
-            Nd4j.gemm(in, w[l], a[l], false, false, 1.0, 0.0);
+            gemm(in, w[l], a[l], false);
             biasActivation(a[l], rows, sizes[l + 1], bOff[l], relu[l]);
             in = a[l];
         }
-        Nd4j.gemm(in, w[layers - 1], a[layers - 1], false, false, 1.0, 0.0);
+        gemm(in, w[layers - 1], a[layers - 1], false);
         double loss = softmaxLossDelta(a[layers - 1], y, d[layers - 1], rows, bOff[layers - 1]);
         // backward: ∂W_l = a_{l−1}ᵀ δ_l (GEMM into the flat gradient), ∂b_l = column sums, δ_{l−1} = δ_l W_lᵀ ⊙ 1[a >
         // 0]
         INDArray delta = d[layers - 1];
         for (int l = layers - 1; l >= 0; l--) {
             INDArray prev = l == 0 ? x : a[l - 1];
-            Nd4j.gemm(prev, delta, gw[l], true, false, 1.0, 0.0);
+            gemm(prev, delta, gw[l], true);
             columnSums(delta, rows, sizes[l + 1], bOff[l]);
             if (l > 0) {
                 Nd4j.gemm(delta, w[l], d[l - 1], false, true, 1.0, 0.0);
@@ -301,6 +331,41 @@ public final class DenseAdamStep implements TrainingStep {
         }
         adamStep();
         return loss;
+    }
+
+    /**
+     * C = op(A)·B with op = transpose when {@code transA}; B and C are f-order, so a block of their columns is
+     * contiguous: large products are split into two column blocks computed at once on two threads. Each output element
+     * is computed by one BLAS call either way, the same for every step, so runs stay reproducible.
+     */
+    private void gemm(INDArray a, INDArray b, INDArray c, boolean transA) {
+        long rows = c.size(0);
+        long inner = transA ? a.size(0) : a.size(1);
+        long cols = c.size(1);
+        if (helper == null || rows * inner * cols < SPLIT_MIN_MACS || cols < 2) {
+            Nd4j.gemm(a, b, c, transA, false, 1.0, 0.0);
+            return;
+        }
+        long half = cols / 2;
+        INDArray b2 = b.get(NDArrayIndex.all(), NDArrayIndex.interval(half, cols));
+        INDArray c2 = c.get(NDArrayIndex.all(), NDArrayIndex.interval(half, cols));
+        java.util.concurrent.Future<?> other = helper.submit(() -> Nd4j.gemm(a, b2, c2, transA, false, 1.0, 0.0));
+        Nd4j.gemm(
+                a,
+                b.get(NDArrayIndex.all(), NDArrayIndex.interval(0, half)),
+                c.get(NDArrayIndex.all(), NDArrayIndex.interval(0, half)),
+                transA,
+                false,
+                1.0,
+                0.0);
+        try {
+            other.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the second GEMM thread", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the second GEMM thread failed: " + e.getCause(), e.getCause());
+        }
     }
 
     /** a[r, c] ← act(a[r, c] + b[c]) over an f-order [rows, cols] buffer, b read from the flat parameters. */

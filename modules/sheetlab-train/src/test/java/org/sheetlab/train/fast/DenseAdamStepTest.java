@@ -172,4 +172,23 @@ class DenseAdamStepTest {
         assertThat(DenseAdamStep.unsupported(mlp(1, 4, 3, 3, 2))).isEmpty();
         assertThat(NetworkStep.of(sgd)).isNotNull();
     }
+
+    @Test
+    void splittingTheLargeGemmsOverTwoThreadsComputesTheSameSteps() {
+        LabeledArrays train = data(256, 400, 10, 4);
+        MultiLayerNetwork one = mlp(9, 400, 300, 100, 10);
+        MultiLayerNetwork two = mlp(9, 400, 300, 100, 10);
+        DenseAdamStep single = DenseAdamStep.of(one, 1);
+        DenseAdamStep split = DenseAdamStep.of(two, 2);
+        assertThat(64L * 400 * 300).isGreaterThanOrEqualTo(DenseAdamStep.SPLIT_MIN_MACS); // the split path runs
+        ArrayDataSource batches = train.shuffledSource(64, 2);
+        while (batches.hasNext()) {
+            MultiDataSet b = batches.next();
+            assertThat(split.fit(b)).isCloseTo(single.fit(b), org.assertj.core.data.Offset.offset(1e-6));
+        }
+        INDArray diff = two.params().sub(one.params());
+        assertThat(diff.norm2Number().doubleValue() / one.params().norm2Number().doubleValue())
+                .isLessThan(1e-6);
+        assertThatThrownBy(() -> DenseAdamStep.of(one, 0)).hasMessageContaining("threads must be >= 1");
+    }
 }
