@@ -38,13 +38,21 @@ public final class Networks {
         return graph(model).score(batch, false);
     }
 
-    /** Activations of every layer for input {@code x} (inference mode), input first, as in DL4J's feedForward. */
+    /**
+     * Activations for input {@code x} (inference mode), input first, then every layer: for a MultiLayerNetwork in
+     * layer order (DL4J's feedForward), for a ComputationGraph in topological order (its feedForward returns a map).
+     */
     public static List<INDArray> activations(Model model, INDArray x) {
         if (model instanceof MultiLayerNetwork net) {
             return net.feedForward(x, false);
         }
-        Map<String, INDArray> acts = graph(model).feedForward(x, false);
-        return new ArrayList<>(acts.values());
+        ComputationGraph graph = graph(model);
+        Map<String, INDArray> acts = graph.feedForward(x, false);
+        List<INDArray> ordered = new ArrayList<>();
+        graph.getConfiguration().getTopologicalOrderStr().stream()
+                .filter(acts::containsKey)
+                .forEach(name -> ordered.add(acts.get(name)));
+        return ordered;
     }
 
     private static ComputationGraph graph(Model model) {

@@ -320,4 +320,18 @@ class LocalTrainingLoopTest {
                 .isNotEqualTo(LocalTrainingLoop.batchSeed(1, 1, 0))
                 .isNotEqualTo(LocalTrainingLoop.batchSeed(2, 0, 0));
     }
+
+    @Test
+    void graphActivationsComeInputFirstInTopologicalOrder() {
+        ComputationGraph g = graph(3);
+        INDArray x = data(4, 9).features();
+        List<INDArray> acts = Networks.activations(g, x);
+        assertThat(acts).hasSize(3);
+        assertThat(acts.get(0)).isEqualTo(x);
+        assertThat(acts.get(1).shape()).containsExactly(4, 8); // dense
+        assertThat(acts.get(2).shape()).containsExactly(4, 3); // out
+        assertThat(acts.get(2)).isEqualTo(g.outputSingle(x));
+        MultiLayerNetwork net = mlp(3, 1.0);
+        assertThat(Networks.activations(net, x)).hasSize(3);
+    }
 }
