@@ -62,9 +62,10 @@ public final class BenchCommand implements Callable<Integer> {
             case "pooling" -> PoolingBench.run(batches, warmup, seed);
             case "newton" -> NewtonBench.run(Math.max(1, Math.min(batches, 9)), seed);
             case "cnn" -> cnn(batchSize, batches, warmup, seed, pooling);
+            case "lstm" -> lstm(batchSize, batches, warmup, seed);
             default ->
                 throw new IllegalArgumentException(
-                        "unknown benchmark '" + target + "'; known: final-q5, cnn, pooling, newton");
+                        "unknown benchmark '" + target + "'; known: final-q5, cnn, lstm, pooling, newton");
         };
         try {
             System.out.println(RunDirectory.JSON.writeValueAsString(result));
@@ -156,6 +157,59 @@ public final class BenchCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "sheetlab cnn %s: %.0f samples/s (batch %d, %d batches, %.2f s)%n",
                 pooling,
+                samples / seconds,
+                batchSize,
+                batches,
+                seconds);
+        return r;
+    }
+
+    /**
+     * Training samples/s of an LSTM(28 → 128) over Fashion-MNIST read row by row (28 steps), its last step into a
+     * softmax over 10 classes, Adam 1e-3, DL4J fit.
+     */
+    public static Map<String, Object> lstm(int batchSize, int batches, int warmup, long seed) {
+        FashionMnist data = FashionMnistFetcher.loadOrFetch();
+        MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new org.nd4j.linalg.learning.config.Adam(1e-3))
+                .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER)
+                .list()
+                .layer(new org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep(
+                        new org.deeplearning4j.nn.conf.layers.LSTM.Builder()
+                                .nOut(128)
+                                .activation(org.nd4j.linalg.activations.Activation.TANH)
+                                .build()))
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
+                        .nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
+                        .build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.recurrent(28, 28))
+                .build());
+        net.init();
+        ShuffledArrayIterator it = data.train().shuffledIterator(batchSize, seed);
+        it.setPreProcessor(org.sheetlab.models.rnn.RowsAsSteps.FASHION_MNIST);
+        for (int i = 0; i < warmup; i++) {
+            net.fit(nextBatch(it));
+        }
+        long samples = 0;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            DataSet ds = nextBatch(it);
+            net.fit(ds);
+            samples += ds.numExamples();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("impl", "sheetlab LSTM(28->128) + LastTimeStep + softmax (DL4J fit)");
+        r.put("batchSize", batchSize);
+        r.put("batches", batches);
+        r.put("seconds", seconds);
+        r.put("samplesPerSecond", samples / seconds);
+        System.err.printf(
+                Locale.ROOT,
+                "sheetlab lstm: %.0f samples/s (batch %d, %d batches, %.2f s)%n",
                 samples / seconds,
                 batchSize,
                 batches,
