@@ -293,6 +293,10 @@ public final class DenseAdamStep implements TrainingStep {
         INDArray x = batch.getFeatures(0);
         INDArray y = batch.getLabels(0);
         int rows = (int) x.size(0);
+        if (batch.getFeaturesMaskArray(0) != null || batch.getLabelsMaskArray(0) != null) {
+            throw new IllegalArgumentException("DenseAdamStep: masked batches are not supported (dense layers take "
+                    + "[B, n_in] features); train with NetworkStep");
+        }
         if (x.rank() != 2 || x.size(1) != sizes[0] || y.size(1) != sizes[sizes.length - 1]) {
             throw new IllegalArgumentException("DenseAdamStep: expected features [B, " + sizes[0] + "] and labels [B, "
                     + sizes[sizes.length - 1] + "], got " + java.util.Arrays.toString(x.shape()) + " and "
