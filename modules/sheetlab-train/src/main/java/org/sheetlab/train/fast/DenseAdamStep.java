@@ -88,6 +88,9 @@ public final class DenseAdamStep implements TrainingStep {
      */
     static final long SPLIT_MIN_MACS = 4_000_000L;
 
+    /** Adam passes over at least this many parameters are split in two halves over the two threads. */
+    static final int SPLIT_MIN_PARAMETERS = 65_536;
+
     /** The second thread for split GEMMs, or null on one core; a daemon that parks when idle (no spinning). */
     private final java.util.concurrent.ExecutorService helper;
 
@@ -362,14 +365,7 @@ public final class DenseAdamStep implements TrainingStep {
                 false,
                 1.0,
                 0.0);
-        try {
-            other.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the second GEMM thread", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("the second GEMM thread failed: " + e.getCause(), e.getCause());
-        }
+        await(other);
     }
 
     /** a[r, c] ← act(a[r, c] + b[c]) over an f-order [rows, cols] buffer, b read from the flat parameters. */
@@ -450,6 +446,42 @@ public final class DenseAdamStep implements TrainingStep {
         store(delta, d);
     }
 
+    /** Adam on elements [from, to) of the flat heap arrays (each element independent of the others). */
+    private static void adamRange(
+            int from,
+            int to,
+            float[] params,
+            float[] g,
+            float[] mm,
+            float[] vv,
+            float b1,
+            float b2,
+            float c1,
+            float c2,
+            float eps,
+            float at) {
+        for (int i = from; i < to; i++) {
+            float gi = g[i];
+            float mi = b1 * mm[i] + c1 * gi;
+            float vi = b2 * vv[i] + c2 * gi * gi;
+            mm[i] = mi;
+            vv[i] = vi;
+            params[i] -= at * mi / ((float) Math.sqrt(vi) + eps);
+        }
+    }
+
+    /** Waits for the helper thread's part of a split computation. */
+    private static void await(java.util.concurrent.Future<?> other) {
+        try {
+            other.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the second thread", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the second thread failed: " + e.getCause(), e.getCause());
+        }
+    }
+
     /** Sets |x| below 1e-30 to 0 (denormal floats make every later operation on them about 100× slower). */
     private static void flushTiny(float[] x) {
         for (int i = 0; i < x.length; i++) {
@@ -474,23 +506,22 @@ public final class DenseAdamStep implements TrainingStep {
         float c2 = (float) (1 - beta2);
         float eps = (float) adam.getEpsilon();
         float at = (float) alphat;
-        float[] params = pHeap;
+        float[] params = pHeap; // loaded at the start of fit; the step has not changed the parameters since
         float[] g = gHeap;
         FloatBuffer pb = pBuf.duplicate();
-        pb.position(0);
-        pb.get(params);
         FloatBuffer gb2 = gBuf.duplicate();
         gb2.position(0);
         gb2.get(g);
         float[] mm = m;
         float[] vv = v;
-        for (int i = 0; i < n; i++) {
-            float gi = g[i];
-            float mi = b1 * mm[i] + c1 * gi;
-            float vi = b2 * vv[i] + c2 * gi * gi;
-            mm[i] = mi;
-            vv[i] = vi;
-            params[i] -= at * mi / ((float) Math.sqrt(vi) + eps);
+        if (helper != null && n >= SPLIT_MIN_PARAMETERS) {
+            int half = n / 2;
+            java.util.concurrent.Future<?> other =
+                    helper.submit(() -> adamRange(half, n, params, g, mm, vv, b1, b2, c1, c2, eps, at));
+            adamRange(0, half, params, g, mm, vv, b1, b2, c1, c2, eps, at);
+            await(other);
+        } else {
+            adamRange(0, n, params, g, mm, vv, b1, b2, c1, c2, eps, at);
         }
         if (iteration % FLUSH_EVERY == 0) {
             flushTiny(mm);
