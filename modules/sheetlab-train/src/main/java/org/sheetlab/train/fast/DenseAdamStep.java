@@ -63,7 +63,6 @@ public final class DenseAdamStep implements TrainingStep {
     private INDArray[] b;
     private INDArray grad; // flat, the parameters' layout
     private INDArray[] gw;
-    private INDArray[] gb;
     private FloatBuffer pBuf;
     private FloatBuffer gBuf;
     private FloatBuffer mBuf;
@@ -196,7 +195,6 @@ public final class DenseAdamStep implements TrainingStep {
         w = new INDArray[layers];
         b = new INDArray[layers];
         gw = new INDArray[layers];
-        gb = new INDArray[layers];
         wOff = new int[layers];
         bOff = new int[layers];
         n = (int) network.numParams();
@@ -214,8 +212,6 @@ public final class DenseAdamStep implements TrainingStep {
             bOff[l] = offset + wLen;
             gw[l] = grad.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + wLen))
                     .reshape('f', sizes[l], sizes[l + 1]);
-            gb[l] = grad.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset + wLen, offset + wLen + sizes[l + 1]))
-                    .reshape('c', 1, sizes[l + 1]);
             offset += wLen + sizes[l + 1];
             if (l == 0) {
                 adam = (Adam) conf.getIUpdater();
@@ -281,10 +277,10 @@ public final class DenseAdamStep implements TrainingStep {
         return net;
     }
 
-    private INDArray[] buffers(Map<Integer, INDArray[]> cache, int batch, int from) {
+    private INDArray[] buffers(Map<Integer, INDArray[]> cache, int batch) {
         return cache.computeIfAbsent(batch, k -> {
             INDArray[] a = new INDArray[sizes.length - 1];
-            for (int l = from; l < a.length; l++) {
+            for (int l = 0; l < a.length; l++) {
                 a[l] = Nd4j.create(DataType.FLOAT, new long[] {k, sizes[l + 1]}, 'f');
             }
             return a;
@@ -306,8 +302,8 @@ public final class DenseAdamStep implements TrainingStep {
                     + java.util.Arrays.toString(y.shape()));
         }
         int layers = w.length;
-        INDArray[] a = buffers(activations, rows, 0);
-        INDArray[] d = buffers(deltas, rows, 0);
+        INDArray[] a = buffers(activations, rows);
+        INDArray[] d = buffers(deltas, rows);
         FloatBuffer pb = pBuf.duplicate();
         pb.position(0);
         pb.get(pHeap); // the biases (and the Adam step) read the parameters from the heap copy
