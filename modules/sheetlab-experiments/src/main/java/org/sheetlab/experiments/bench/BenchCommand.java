@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.data.fashionmnist.FashionMnist;
@@ -63,9 +64,10 @@ public final class BenchCommand implements Callable<Integer> {
             case "newton" -> NewtonBench.run(Math.max(1, Math.min(batches, 9)), seed);
             case "cnn" -> cnn(batchSize, batches, warmup, seed, pooling);
             case "lstm" -> lstm(batchSize, batches, warmup, seed);
+            case "sgemm" -> sgemm(batches, warmup);
             default ->
                 throw new IllegalArgumentException(
-                        "unknown benchmark '" + target + "'; known: final-q5, cnn, lstm, pooling, newton");
+                        "unknown benchmark '" + target + "'; known: final-q5, cnn, lstm, sgemm, pooling, newton");
         };
         try {
             System.out.println(RunDirectory.JSON.writeValueAsString(result));
@@ -215,6 +217,65 @@ public final class BenchCommand implements Callable<Integer> {
                 batches,
                 seconds);
         return r;
+    }
+
+    /**
+     * ND4J's SGEMM peak on this machine: C = A·B for 2048×2048 FLOAT matrices with {@code Nd4j.gemm} (one OpenBLAS
+     * thread under OMP_NUM_THREADS=1), median GFLOP/s over {@code batches} calls, and the same product split by
+     * columns over two Java threads (as DenseAdamStep does).
+     */
+    public static Map<String, Object> sgemm(int calls, int warmup) {
+        int n = 2048;
+        INDArray a = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, n).dup('f');
+        INDArray c = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, new long[] {n, n}, 'f');
+        double flops = 2.0 * n * n * n;
+        double single = medianGflops(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0), calls, warmup, flops);
+        java.util.concurrent.ExecutorService helper = java.util.concurrent.Executors.newSingleThreadExecutor();
+        INDArray b1 = b.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n / 2));
+        INDArray b2 = b.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(n / 2, n));
+        INDArray c1 = c.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n / 2));
+        INDArray c2 = c.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(n / 2, n));
+        double split = medianGflops(
+                () -> {
+                    java.util.concurrent.Future<?> f =
+                            helper.submit(() -> Nd4j.gemm(a, b2, c2, false, false, 1.0, 0.0));
+                    Nd4j.gemm(a, b1, c1, false, false, 1.0, 0.0);
+                    try {
+                        f.get();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                calls,
+                warmup,
+                flops);
+        helper.shutdown();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("impl", "ND4J Nd4j.gemm, FLOAT, " + n + "x" + n);
+        r.put("gflopsOneThread", single);
+        r.put("gflopsTwoThreadSplit", split);
+        System.err.printf(
+                Locale.ROOT, "sheetlab sgemm %d: %.1f GFLOP/s (1 thread), %.1f (2-thread split)%n", n, single, split);
+        return r;
+    }
+
+    private static double medianGflops(Runnable op, int calls, int warmup, double flops) {
+        for (int i = 0; i < warmup; i++) {
+            op.run();
+        }
+        double[] g = new double[calls];
+        for (int i = 0; i < calls; i++) {
+            long t0 = System.nanoTime();
+            op.run();
+            g[i] = flops / ((System.nanoTime() - t0) / 1e9) / 1e9;
+        }
+        java.util.Arrays.sort(g);
+        return g[calls / 2];
     }
 
     private static DataSet nextBatch(ShuffledArrayIterator it) {
