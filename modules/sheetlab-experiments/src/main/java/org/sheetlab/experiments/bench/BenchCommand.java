@@ -94,37 +94,16 @@ public final class BenchCommand implements Callable<Integer> {
         // the fast step consumes each batch before the next, so its batches are gathered into reused arrays
         ShuffledArrayIterator it =
                 data.train().shuffledIterator(batchSize, seed).reuseBuffers(step.equals("fast"));
-        for (int i = 0; i < warmup; i++) {
-            train.accept(nextBatch(it));
-        }
-        long samples = 0;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < batches; i++) {
-            DataSet ds = nextBatch(it);
-            train.accept(ds);
-            samples += ds.numExamples();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put(
                 "impl",
                 "sheetlab " + step + " (DL4J " + Nd4j.getBackend().getClass().getSimpleName() + ")");
         r.put("step", step);
-        r.put("batchSize", batchSize);
-        r.put("batches", batches);
-        r.put("seconds", seconds);
-        r.put("samplesPerSecond", samples / seconds);
+        r.putAll(timeTraining("sheetlab", train, it, batches, warmup));
         r.put("finalLoss", net.score(nextBatch(it), false));
         r.put("threads", Nd4j.getEnvironment().maxMasterThreads());
         r.put("blasThreads", Nd4j.factory().blas().getMaxThreads());
         r.put("blas", Nd4j.getExecutioner().getEnvironmentInformation().getProperty("blas.vendor", "?"));
-        System.err.printf(
-                Locale.ROOT,
-                "sheetlab: %.0f samples/s (batch %d, %d batches, %.2f s)%n",
-                samples / seconds,
-                batchSize,
-                batches,
-                seconds);
         return r;
     }
 
@@ -136,33 +115,11 @@ public final class BenchCommand implements Callable<Integer> {
                 .optSeed(seed)
                 .build());
         net.init();
-        ShuffledArrayIterator it = data.train().shuffledIterator(batchSize, seed);
-        for (int i = 0; i < warmup; i++) {
-            net.fit(nextBatch(it));
-        }
-        long samples = 0;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < batches; i++) {
-            DataSet ds = nextBatch(it);
-            net.fit(ds);
-            samples += ds.numExamples();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("impl", "sheetlab PoolingCnn (DL4J fit)");
         r.put("pooling", pooling);
-        r.put("batchSize", batchSize);
-        r.put("batches", batches);
-        r.put("seconds", seconds);
-        r.put("samplesPerSecond", samples / seconds);
-        System.err.printf(
-                Locale.ROOT,
-                "sheetlab cnn %s: %.0f samples/s (batch %d, %d batches, %.2f s)%n",
-                pooling,
-                samples / seconds,
-                batchSize,
-                batches,
-                seconds);
+        r.putAll(timeTraining(
+                "sheetlab cnn " + pooling, net::fit, data.train().shuffledIterator(batchSize, seed), batches, warmup));
         return r;
     }
 
@@ -192,30 +149,9 @@ public final class BenchCommand implements Callable<Integer> {
         net.init();
         ShuffledArrayIterator it = data.train().shuffledIterator(batchSize, seed);
         it.setPreProcessor(org.sheetlab.models.rnn.RowsAsSteps.FASHION_MNIST);
-        for (int i = 0; i < warmup; i++) {
-            net.fit(nextBatch(it));
-        }
-        long samples = 0;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < batches; i++) {
-            DataSet ds = nextBatch(it);
-            net.fit(ds);
-            samples += ds.numExamples();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("impl", "sheetlab LSTM(28->128) + LastTimeStep + softmax (DL4J fit)");
-        r.put("batchSize", batchSize);
-        r.put("batches", batches);
-        r.put("seconds", seconds);
-        r.put("samplesPerSecond", samples / seconds);
-        System.err.printf(
-                Locale.ROOT,
-                "sheetlab lstm: %.0f samples/s (batch %d, %d batches, %.2f s)%n",
-                samples / seconds,
-                batchSize,
-                batches,
-                seconds);
+        r.putAll(timeTraining("sheetlab lstm", net::fit, it, batches, warmup));
         return r;
     }
 
@@ -232,28 +168,8 @@ public final class BenchCommand implements Callable<Integer> {
         double flops = 2.0 * n * n * n;
         double single = medianGflops(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0), calls, warmup, flops);
         java.util.concurrent.ExecutorService helper = java.util.concurrent.Executors.newSingleThreadExecutor();
-        INDArray b1 = b.get(
-                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n / 2));
-        INDArray b2 = b.get(
-                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(n / 2, n));
-        INDArray c1 = c.get(
-                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n / 2));
-        INDArray c2 = c.get(
-                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(n / 2, n));
         double split = medianGflops(
-                () -> {
-                    java.util.concurrent.Future<?> f =
-                            helper.submit(() -> Nd4j.gemm(a, b2, c2, false, false, 1.0, 0.0));
-                    Nd4j.gemm(a, b1, c1, false, false, 1.0, 0.0);
-                    try {
-                        f.get();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                },
-                calls,
-                warmup,
-                flops);
+                () -> org.sheetlab.train.fast.SplitGemm.columns(a, b, c, false, helper), calls, warmup, flops);
         helper.shutdown();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("impl", "ND4J Nd4j.gemm, FLOAT, " + n + "x" + n);
@@ -276,6 +192,40 @@ public final class BenchCommand implements Callable<Integer> {
         }
         java.util.Arrays.sort(g);
         return g[calls / 2];
+    }
+
+    /** Samples/s of {@code train} over {@code batches} full-size batches after {@code warmup} untimed ones. */
+    private static Map<String, Object> timeTraining(
+            String label,
+            java.util.function.Consumer<DataSet> train,
+            ShuffledArrayIterator it,
+            int batches,
+            int warmup) {
+        for (int i = 0; i < warmup; i++) {
+            train.accept(nextBatch(it));
+        }
+        long samples = 0;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            DataSet ds = nextBatch(it);
+            train.accept(ds);
+            samples += ds.numExamples();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("batchSize", it.batch());
+        r.put("batches", batches);
+        r.put("seconds", seconds);
+        r.put("samplesPerSecond", samples / seconds);
+        System.err.printf(
+                Locale.ROOT,
+                "%s: %.0f samples/s (batch %d, %d batches, %.2f s)%n",
+                label,
+                samples / seconds,
+                it.batch(),
+                batches,
+                seconds);
+        return r;
     }
 
     private static DataSet nextBatch(ShuffledArrayIterator it) {

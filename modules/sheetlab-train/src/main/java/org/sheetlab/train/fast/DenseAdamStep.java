@@ -342,26 +342,12 @@ public final class DenseAdamStep implements TrainingStep {
      * is computed by one BLAS call either way, the same for every step, so runs stay reproducible.
      */
     private void gemm(INDArray a, INDArray b, INDArray c, boolean transA) {
-        long rows = c.size(0);
         long inner = transA ? a.size(0) : a.size(1);
-        long cols = c.size(1);
-        if (helper == null || rows * inner * cols < SPLIT_MIN_MACS || cols < 2) {
+        if (helper == null || c.size(0) * inner * c.size(1) < SPLIT_MIN_MACS || c.size(1) < 2) {
             Nd4j.gemm(a, b, c, transA, false, 1.0, 0.0);
-            return;
+        } else {
+            SplitGemm.columns(a, b, c, transA, helper);
         }
-        long half = cols / 2;
-        INDArray b2 = b.get(NDArrayIndex.all(), NDArrayIndex.interval(half, cols));
-        INDArray c2 = c.get(NDArrayIndex.all(), NDArrayIndex.interval(half, cols));
-        java.util.concurrent.Future<?> other = helper.submit(() -> Nd4j.gemm(a, b2, c2, transA, false, 1.0, 0.0));
-        Nd4j.gemm(
-                a,
-                b.get(NDArrayIndex.all(), NDArrayIndex.interval(0, half)),
-                c.get(NDArrayIndex.all(), NDArrayIndex.interval(0, half)),
-                transA,
-                false,
-                1.0,
-                0.0);
-        await(other);
     }
 
     /** a[r, c] ← act(a[r, c] + b[c]) over an f-order [rows, cols] buffer, b read from the flat parameters. */
@@ -466,18 +452,6 @@ public final class DenseAdamStep implements TrainingStep {
         }
     }
 
-    /** Waits for the helper thread's part of a split computation. */
-    private static void await(java.util.concurrent.Future<?> other) {
-        try {
-            other.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the second thread", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("the second thread failed: " + e.getCause(), e.getCause());
-        }
-    }
-
     /** Sets |x| below 1e-30 to 0 (denormal floats make every later operation on them about 100× slower). */
     private static void flushTiny(float[] x) {
         for (int i = 0; i < x.length; i++) {
@@ -515,7 +489,7 @@ public final class DenseAdamStep implements TrainingStep {
             java.util.concurrent.Future<?> other =
                     helper.submit(() -> adamRange(half, n, params, g, mm, vv, b1, b2, c1, c2, eps, at));
             adamRange(0, half, params, g, mm, vv, b1, b2, c1, c2, eps, at);
-            await(other);
+            SplitGemm.await(other);
         } else {
             adamRange(0, n, params, g, mm, vv, b1, b2, c1, c2, eps, at);
         }
