@@ -21,6 +21,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sheetlab.layers.conv.FastConvolution2D;
 import org.sheetlab.layers.recurrent.SignRnn;
 import org.sheetlab.models.cnn.PoolingCnn;
 import org.sheetlab.models.cnn.PoolingKind;
@@ -39,16 +40,33 @@ class BuilderEquivalenceTest {
     @Test
     void poolingCnnForEveryKind() {
         for (PoolingKind kind : PoolingKind.values()) {
+            String old = oldPoolingCnn(kind, 7, 3e-4).toJson();
             assertThat(PoolingCnn.builder()
                             .setPooling(kind)
                             .optSeed(7)
                             .optUpdater(new Adam(3e-4))
+                            .optFastConvolution(false)
                             .build()
                             .toJson())
                     .as(kind.cliName())
-                    .isEqualTo(oldPoolingCnn(kind, 7, 3e-4).toJson());
+                    .isEqualTo(old);
+            // the default differs only in the convolutions' class (same options and parameter layout)
+            String fast = PoolingCnn.builder()
+                    .setPooling(kind)
+                    .optSeed(7)
+                    .optUpdater(new Adam(3e-4))
+                    .build()
+                    .toJson();
+            assertThat(fast).contains(FastConvolution2D.class.getName());
+            assertThat(fast.replace(FastConvolution2D.class.getName(), ConvolutionLayer.class.getName()))
+                    .as(kind.cliName())
+                    .isEqualTo(old);
         }
-        assertThat(PoolingCnn.builder().setPooling(PoolingKind.P3).build().toJson())
+        assertThat(PoolingCnn.builder()
+                        .setPooling(PoolingKind.P3)
+                        .optFastConvolution(false)
+                        .build()
+                        .toJson())
                 .isEqualTo(oldPoolingCnn(PoolingKind.P3, 42, 1e-3).toJson());
         assertThat(PoolingCnn.builder().setPooling(PoolingKind.MAX).inputType())
                 .isEqualTo(InputType.convolutionalFlat(28, 28, 1));

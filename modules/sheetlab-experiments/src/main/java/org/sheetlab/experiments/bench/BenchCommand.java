@@ -56,13 +56,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "cnn: the pooling kind of the pooling experiment's CNN (default: ${DEFAULT-VALUE}).")
     String pooling = "max";
 
+    @Option(
+            names = "--convolution",
+            description = "cnn: fast (FastConvolution2D, the default in PoolingCnn) or dl4j (DL4J's ConvolutionLayer) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String convolution = "fast";
+
     @Override
     public Integer call() {
         Map<String, Object> result = switch (target) {
             case "final-q5" -> finalQ5(batchSize, batches, warmup, seed, step);
             case "pooling" -> PoolingBench.run(batches, warmup, seed);
             case "newton" -> NewtonBench.run(Math.max(1, Math.min(batches, 9)), seed);
-            case "cnn" -> cnn(batchSize, batches, warmup, seed, pooling);
+            case "cnn" -> cnn(batchSize, batches, warmup, seed, pooling, convolution);
             case "lstm" -> lstm(batchSize, batches, warmup, seed);
             case "sgemm" -> sgemm(batches, warmup);
             default ->
@@ -107,17 +113,26 @@ public final class BenchCommand implements Callable<Integer> {
         return r;
     }
 
-    /** Training samples/s of the pooling experiment's CNN (DL4J fit) with {@code pooling}, on Fashion-MNIST. */
-    public static Map<String, Object> cnn(int batchSize, int batches, int warmup, long seed, String pooling) {
+    /**
+     * Training samples/s of the pooling experiment's CNN (DL4J fit) with {@code pooling} and {@code convolution}
+     * (fast or dl4j), on Fashion-MNIST.
+     */
+    public static Map<String, Object> cnn(
+            int batchSize, int batches, int warmup, long seed, String pooling, String convolution) {
+        if (!convolution.equals("fast") && !convolution.equals("dl4j")) {
+            throw new IllegalArgumentException("--convolution must be fast or dl4j, got " + convolution);
+        }
         FashionMnist data = FashionMnistFetcher.loadOrFetch();
         MultiLayerNetwork net = new MultiLayerNetwork(org.sheetlab.models.cnn.PoolingCnn.builder()
                 .setPooling(org.sheetlab.models.cnn.PoolingKind.parse(pooling))
+                .optFastConvolution(convolution.equals("fast"))
                 .optSeed(seed)
                 .build());
         net.init();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("impl", "sheetlab PoolingCnn (DL4J fit)");
+        r.put("impl", "sheetlab PoolingCnn (DL4J fit, " + convolution + " convolution)");
         r.put("pooling", pooling);
+        r.put("convolution", convolution);
         r.putAll(timeTraining(
                 "sheetlab cnn " + pooling, net::fit, data.train().shuffledIterator(batchSize, seed), batches, warmup));
         return r;

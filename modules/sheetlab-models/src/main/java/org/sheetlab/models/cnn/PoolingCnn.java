@@ -11,6 +11,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sheetlab.layers.conv.FastConvolution2D;
 import org.sheetlab.models.AbstractNetworkBuilder;
 
 /**
@@ -43,6 +44,7 @@ public final class PoolingCnn {
     /** {@code setX} for required values, {@code optX} for optional ones. */
     public static final class Builder extends AbstractNetworkBuilder<Builder> {
         private PoolingKind pooling;
+        private boolean fastConvolution = true;
 
         /** Adam(1e-3), FLOAT by default. */
         Builder() {
@@ -60,6 +62,19 @@ public final class PoolingCnn {
             return this;
         }
 
+        /**
+         * Whether the convolutions are {@link FastConvolution2D} (default: same parameters and results as DL4J's
+         * ConvolutionLayer up to float rounding, several times faster on CPU) or DL4J's own {@code ConvolutionLayer}.
+         */
+        public Builder optFastConvolution(boolean fast) {
+            this.fastConvolution = fast;
+            return this;
+        }
+
+        private ConvolutionLayer.Builder convolution() {
+            return fastConvolution ? new FastConvolution2D.Builder(5, 5) : new ConvolutionLayer.Builder(5, 5);
+        }
+
         /** convolutionalFlat(28, 28, 1): flat [B, 784] rows of pixels. */
         @Override
         public InputType inputType() {
@@ -73,13 +88,13 @@ public final class PoolingCnn {
             }
             return base().weightInit(WeightInit.RELU)
                     .list()
-                    .layer(new ConvolutionLayer.Builder(5, 5)
+                    .layer(convolution()
                             .name(LAYER_NAMES[0])
                             .nOut(16)
                             .activation(Activation.RELU)
                             .build())
                     .layer(named(pooling.layer(2), LAYER_NAMES[1]))
-                    .layer(new ConvolutionLayer.Builder(5, 5)
+                    .layer(convolution()
                             .name(LAYER_NAMES[2])
                             .nOut(32)
                             .activation(Activation.RELU)

@@ -1,0 +1,321 @@
+package org.sheetlab.layers.conv;
+
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The runtime layer behind {@link FastConvolution2D}: DL4J's {@link ConvolutionLayer} with its forward and backward
+ * passes replaced where the fast path applies (CPU backend, NCHW, dilation 1, FLOAT or DOUBLE); anything else goes to
+ * DL4J's implementation unchanged.
+ *
+ * <p>The im2col matrix of a training forward pass is kept (detached from workspaces) for the backward pass of the same
+ * input array, which then recomputes z from it with one product instead of a second im2col. Scratch arrays are reused
+ * while the shapes stay the same.
+ */
+public final class FastConvolutionLayer extends ConvolutionLayer {
+    private static final long serialVersionUID = 1L;
+    private static final boolean CPU = "CPU"
+            .equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+    /** Below this many im2col elements (B·P·K) a pass runs on the calling thread alone. */
+    static final long SPLIT_MIN_ELEMENTS = 1L << 16;
+    /**
+     * The second thread: one daemon thread shared by every fast convolution in the JVM, used when the machine has
+     * at least two processors and {@code -Dsheetlab.conv.threads=1} is not set. Each half of a batch is computed
+     * by one thread with single-threaded BLAS calls, the same way every time, so results are reproducible.
+     */
+    private static final ExecutorService HELPER =
+            Runtime.getRuntime().availableProcessors() >= 2 && !"1".equals(System.getProperty("sheetlab.conv.threads"))
+                    ? Executors.newSingleThreadExecutor(r -> {
+                        Thread t = new Thread(r, "sheetlab-conv-helper");
+                        t.setDaemon(true);
+                        return t;
+                    })
+                    : null;
+
+    private transient Geometry geometry;
+    private transient int[] map; // [P·K] offsets into one example's [C, H, W] block, -1 where padded
+    private transient int[][] inverse; // map inverted: for each input offset, the im2col cells holding it
+    private transient INDArray cols; // [B·P, K], detached, reused
+    private transient INDArray colsInput; // the input array cols was built from in a training forward pass
+    private transient INDArray dcols; // [B·P, K], detached, reused
+    private transient INDArray rows; // [B·P, F], detached, reused: z before the NCHW layout, and δ after it
+    private transient INDArray weightGradPart; // [F, K], detached: the second thread's share of dW
+    private transient HostKernels[] kernels; // one per thread
+
+    public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /** One input shape's convolution arithmetic; p = output positions per example, k = C·K_h·K_w. */
+    private record Geometry(
+            int b, int c, int h, int w, int kh, int kw, int sh, int sw, int padTop, int padLeft, int oh, int ow) {
+        int p() {
+            return oh * ow;
+        }
+
+        int k() {
+            return c * kh * kw;
+        }
+
+        boolean sameAs(Geometry o) {
+            return o != null && equals(o);
+        }
+    }
+
+    private boolean fastPath() {
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer lc = layerConf();
+        return CPU
+                && helper == null
+                && lc.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && lc.getDilation()[0] == 1
+                && lc.getDilation()[1] == 1
+                && (dataType == DataType.FLOAT || dataType == DataType.DOUBLE)
+                && input != null
+                && input.dataType() == dataType;
+    }
+
+    private Geometry geometry(long nOut) {
+        if (input.rank() != 4) {
+            throw new DL4JInvalidInputException(layerName() + ": expects input [B, C, H, W] (rank 4), got shape "
+                    + Arrays.toString(input.shape())
+                    + (input.rank() == 2 ? "; for flattened images set InputType.convolutionalFlat(h, w, c)" : ""));
+        }
+        long inDepth = layerConf().getNIn();
+        if (input.size(1) != inDepth) {
+            throw new DL4JInvalidInputException(layerName() + ": input has " + input.size(1)
+                    + " channels (shape " + Arrays.toString(input.shape())
+                    + ", NCHW) but the layer was configured with nIn = "
+                    + inDepth);
+        }
+        int[] kernel = layerConf().getKernelSize();
+        int[] strides = layerConf().getStride();
+        int[] dilation = layerConf().getDilation();
+        int h = (int) input.size(2);
+        int w = (int) input.size(3);
+        int[] pad;
+        int[] out;
+        if (convolutionMode == ConvolutionMode.Same) {
+            out = ConvolutionUtils.getOutputSize(
+                    input, kernel, strides, null, convolutionMode, dilation, CNN2DFormat.NCHW);
+            pad = ConvolutionUtils.getSameModeTopLeftPadding(out, new int[] {h, w}, kernel, strides, dilation);
+        } else {
+            pad = layerConf().getPadding();
+            out = ConvolutionUtils.getOutputSize(
+                    input, kernel, strides, pad, convolutionMode, dilation, CNN2DFormat.NCHW);
+        }
+        Geometry g = new Geometry(
+                (int) input.size(0),
+                (int) inDepth,
+                h,
+                w,
+                kernel[0],
+                kernel[1],
+                strides[0],
+                strides[1],
+                pad[0],
+                pad[1],
+                out[0],
+                out[1]);
+        long cells = (long) g.b() * g.p() * g.k();
+        if (cells > Integer.MAX_VALUE - 8) {
+            throw new DL4JInvalidInputException(layerName() + ": the im2col matrix [" + (long) g.b() * g.p() + ", "
+                    + g.k() + "] exceeds 2^31 elements; use a smaller minibatch");
+        }
+        if (!g.sameAs(geometry)) {
+            geometry = g;
+            map = indexMap(g);
+            inverse = HostKernels.invert(map, g.c() * g.h() * g.w());
+        }
+        return g;
+    }
+
+    private String layerName() {
+        String n = layerConf().getLayerName();
+        return "FastConvolution2D " + (n != null ? "'" + n + "'" : "(layer " + index + ")");
+    }
+
+    /** For output position p (row-major over O_h × O_w) and column k (c, i, j): the input offset, or -1 (padding). */
+    private static int[] indexMap(Geometry g) {
+        int[] map = new int[g.p() * g.k()];
+        int n = 0;
+        for (int r = 0; r < g.oh(); r++) {
+            for (int q = 0; q < g.ow(); q++) {
+                for (int ch = 0; ch < g.c(); ch++) {
+                    for (int i = 0; i < g.kh(); i++) {
+                        int row = r * g.sh() - g.padTop() + i;
+                        for (int j = 0; j < g.kw(); j++) {
+                            int col = q * g.sw() - g.padLeft() + j;
+                            map[n++] = row >= 0 && row < g.h() && col >= 0 && col < g.w()
+                                    ? (ch * g.h() + row) * g.w() + col
+                                    : -1;
+                        }
+                    }
+                }
+            }
+        }
+        return map;
+    }
+
+    /** {@code reuse} if it is a [rows, columns] array of this layer's type, else a new one outside any workspace. */
+    private INDArray detached(INDArray reuse, long rows, long columns) {
+        if (reuse != null && reuse.dataType() == dataType && reuse.size(0) == rows && reuse.size(1) == columns) {
+            return reuse;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            return Nd4j.createUninitialized(dataType, rows, columns);
+        }
+    }
+
+    /** A task over the examples [e0, e1) of the batch, run by thread {@code t} (0 = the caller). */
+    private interface Half {
+        void run(int t, int e0, int e1);
+    }
+
+    /** Runs {@code task} over the batch: split in two halves across two threads when that pays, else whole. */
+    private void halves(Geometry g, Half task) {
+        if (kernels == null) {
+            kernels = new HostKernels[] {HostKernels.of(dataType), HostKernels.of(dataType)};
+        }
+        if (HELPER == null || g.b() < 2 || (long) g.b() * g.p() * g.k() < SPLIT_MIN_ELEMENTS) {
+            task.run(0, 0, g.b());
+            return;
+        }
+        int mid = g.b() / 2;
+        Future<?> other = HELPER.submit(() -> task.run(1, mid, g.b()));
+        try {
+            task.run(0, 0, mid);
+        } finally {
+            try {
+                other.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(layerName() + ": interrupted while waiting for the second thread", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(layerName() + ": the second thread failed: " + cause, cause);
+            }
+        }
+    }
+
+    private static INDArray rowBlock(INDArray a, long from, long to) {
+        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
+    @Override
+    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        if (!fastPath()) {
+            return super.preOutput(training, forBackprop, mgr);
+        }
+        INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, mgr);
+        Geometry g = geometry(weights.size(0));
+        long n = (long) g.b() * g.p();
+        int f = (int) weights.size(0);
+        int block = g.c() * g.h() * g.w();
+        boolean reuse = forBackprop && colsInput == input && cols != null; // im2col of this input already done
+        INDArray x =
+                reuse || (input.ordering() == 'c' && Shape.hasDefaultStridesForShape(input)) ? input : input.dup('c');
+        INDArray c = reuse ? cols : detached(colsInput == null ? cols : null, n, g.k());
+        INDArray w2 = weights.reshape('c', f, g.k());
+        INDArray bias =
+                layerConf().hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, mgr) : null;
+        INDArray r = rows = detached(rows, n, f);
+        INDArray z =
+                mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.b(), f, g.oh(), g.ow()}, 'c');
+        halves(g, (t, e0, e1) -> {
+            if (!reuse) {
+                kernels[t].im2col(x, map, block, e0, e1, c);
+            }
+            long r0 = (long) e0 * g.p();
+            long r1 = (long) e1 * g.p();
+            Nd4j.gemm(rowBlock(c, r0, r1), w2, rowBlock(r, r0, r1), false, true, 1.0, 0.0);
+            kernels[t].toChannelsFirst(r, bias, g.p(), f, e0, e1, z);
+        });
+        if (!reuse) {
+            cols = c;
+            colsInput = training ? input : null;
+        }
+        return new Pair<>(z, forBackprop ? c : null);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        if (!fastPath()) {
+            return super.backpropGradient(epsilon, mgr);
+        }
+        INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, mgr);
+        Pair<INDArray, INDArray> p = preOutput(true, true, mgr);
+        Geometry g = geometry;
+        int f = (int) weights.size(0);
+        long n = (long) g.b() * g.p();
+        int block = g.c() * g.h() * g.w();
+        INDArray delta0 =
+                layerConf().getActivationFn().backprop(p.getFirst(), epsilon).getFirst();
+        INDArray delta = delta0.ordering() == 'c' && Shape.hasDefaultStridesForShape(delta0) ? delta0 : delta0.dup('c');
+        INDArray c = p.getSecond();
+        INDArray d2 = rows = detached(rows, n, f);
+        INDArray w2 = weights.reshape('c', f, g.k());
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray dw = weightGrad.reshape('c', f, g.k());
+        INDArray dwPart = weightGradPart = detached(weightGradPart, f, g.k());
+        INDArray dc = dcols = detached(dcols, n, g.k());
+        INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+        boolean[] split = {false};
+        halves(g, (t, e0, e1) -> {
+            long r0 = (long) e0 * g.p();
+            long r1 = (long) e1 * g.p();
+            kernels[t].toChannelsLast(delta, g.p(), f, e0, e1, d2);
+            INDArray dRows = rowBlock(d2, r0, r1);
+            Nd4j.gemm(dRows, rowBlock(c, r0, r1), t == 0 ? dw : dwPart, true, false, 1.0, 0.0);
+            Nd4j.gemm(dRows, w2, rowBlock(dc, r0, r1), false, false, 1.0, 0.0);
+            kernels[t].col2im(dc, inverse, map.length, e0, e1, eps);
+            if (t == 1) {
+                split[0] = true;
+            }
+        });
+        if (split[0]) {
+            dw.addi(dwPart);
+        }
+        Gradient gradient = new DefaultGradient();
+        if (layerConf().hasBias()) {
+            INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+            biasGrad.assign(d2.sum(0).reshape(biasGrad.shape()));
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        colsInput = null;
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, backpropDropOutIfPresent(eps));
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        colsInput = null;
+    }
+}

@@ -1,0 +1,276 @@
+package org.sheetlab.layers.conv;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The host loops of {@link FastConvolutionLayer}, specialised for FLOAT and DOUBLE (one instance per layer, holding
+ * reused heap scratch arrays). Arrays passed in are c-order with default strides; results are written into
+ * preallocated ND4J arrays of the same data type.
+ *
+ * <p>Index map: for output position p (row-major over O_h × O_w) and im2col column k = (c, i, j), {@code map[p·K + k]}
+ * is the offset of the input element in one example's [C, H, W] block, or −1 where the window covers padding.
+ */
+abstract sealed class HostKernels {
+    static HostKernels of(DataType type) {
+        return type == DataType.DOUBLE ? new Doubles() : new Floats();
+    }
+
+    /*
+     * Each method handles the examples [e0, e1) of the batch only, so that two threads (each with its own instance)
+     * can share one call. block = C·H·W, the elements of one input example.
+     */
+
+    /** cols[b·P + p, k] = x[b, map[p·K + k]], 0 where padded. {@code x}: [B, C, H, W]; {@code cols}: [B·P, K]. */
+    abstract void im2col(INDArray x, int[] map, int block, int e0, int e1, INDArray cols);
+
+    /**
+     * The inverse of an index map as {start, cells}: the im2col cells (p·K + k, ascending) that hold input offset s
+     * are {@code cells[start[s] .. start[s + 1])}.
+     */
+    static int[][] invert(int[] map, int block) {
+        int[] start = new int[block + 1];
+        for (int s : map) {
+            if (s >= 0) {
+                start[s + 1]++;
+            }
+        }
+        for (int s = 0; s < block; s++) {
+            start[s + 1] += start[s];
+        }
+        int[] cells = new int[start[block]];
+        int[] next = java.util.Arrays.copyOf(start, block);
+        for (int j = 0; j < map.length; j++) {
+            if (map[j] >= 0) {
+                cells[next[map[j]]++] = j;
+            }
+        }
+        return new int[][] {start, cells};
+    }
+
+    /**
+     * dx[b, s] = Σ dcols[b·P + p, k] over the cells (p, k) holding input offset s, summed in ascending cell order (a
+     * gather over {@link #invert}'s lists; {@code pk} = P·K); {@code dx} is shaped like the input.
+     */
+    abstract void col2im(INDArray dcols, int[][] inverse, int pk, int e0, int e1, INDArray dx);
+
+    /** out[b, f, p] = z[b·P + p, f] + bias[f] (bias may be null): the GEMM's [B·P, F] result as NCHW. */
+    abstract void toChannelsFirst(INDArray z, INDArray bias, int positions, int channels, int e0, int e1, INDArray out);
+
+    /** out[b·P + p, f] = d[b, f, p]: an NCHW gradient as the [B·P, F] matrix the GEMMs take. */
+    abstract void toChannelsLast(INDArray d, int positions, int channels, int e0, int e1, INDArray out);
+
+    static final class Floats extends HostKernels {
+        private float[] a = new float[0];
+        private float[] b = new float[0];
+
+        /** Elements [from, from + n) of {@code x} (buffer order) in the reused heap array {@code a}. */
+        private float[] read(INDArray x, long from, int n) {
+            if (a.length < n) {
+                a = new float[n];
+            }
+            FloatBuffer buf = x.data().asNioFloat();
+            buf.position((int) (x.offset() + from));
+            buf.get(a, 0, n);
+            return a;
+        }
+
+        private float[] scratch(int n) {
+            if (b.length < n) {
+                b = new float[n];
+            }
+            return b;
+        }
+
+        private static void write(INDArray x, long from, float[] src, int n) {
+            FloatBuffer buf = x.data().asNioFloat();
+            buf.position((int) (x.offset() + from));
+            buf.put(src, 0, n);
+        }
+
+        @Override
+        void im2col(INDArray x, int[] map, int block, int e0, int e1, INDArray cols) {
+            int pk = map.length;
+            float[] src = read(x, (long) e0 * block, (e1 - e0) * block);
+            float[] dst = scratch((e1 - e0) * pk);
+            for (int e = 0; e < e1 - e0; e++) {
+                int base = e * block;
+                int o = e * pk;
+                for (int j = 0; j < pk; j++) {
+                    int s = map[j];
+                    dst[o + j] = s < 0 ? 0f : src[base + s];
+                }
+            }
+            write(cols, (long) e0 * pk, dst, (e1 - e0) * pk);
+        }
+
+        @Override
+        void col2im(INDArray dcols, int[][] inverse, int pk, int e0, int e1, INDArray dx) {
+            int[] start = inverse[0];
+            int[] cells = inverse[1];
+            int block = start.length - 1;
+            float[] src = read(dcols, (long) e0 * pk, (e1 - e0) * pk);
+            int n = (e1 - e0) * block;
+            float[] dst = scratch(n);
+            for (int e = 0; e < e1 - e0; e++) {
+                int base = e * block;
+                int o = e * pk;
+                for (int s = 0; s < block; s++) {
+                    float acc = 0f;
+                    for (int q = start[s]; q < start[s + 1]; q++) {
+                        acc += src[o + cells[q]];
+                    }
+                    dst[base + s] = acc;
+                }
+            }
+            write(dx, (long) e0 * block, dst, n);
+        }
+
+        @Override
+        void toChannelsFirst(INDArray z, INDArray bias, int positions, int channels, int e0, int e1, INDArray out) {
+            int per = positions * channels;
+            float[] bs = new float[channels];
+            if (bias != null) {
+                System.arraycopy(read(bias, 0, channels), 0, bs, 0, channels);
+            }
+            float[] src = read(z, (long) e0 * per, (e1 - e0) * per);
+            float[] dst = scratch((e1 - e0) * per);
+            for (int e = 0; e < e1 - e0; e++) {
+                int in = e * per;
+                for (int f = 0; f < channels; f++) {
+                    float bf = bs[f];
+                    int o = in + f * positions;
+                    for (int p = 0; p < positions; p++) {
+                        dst[o + p] = src[in + p * channels + f] + bf;
+                    }
+                }
+            }
+            write(out, (long) e0 * per, dst, (e1 - e0) * per);
+        }
+
+        @Override
+        void toChannelsLast(INDArray d, int positions, int channels, int e0, int e1, INDArray out) {
+            int per = positions * channels;
+            float[] src = read(d, (long) e0 * per, (e1 - e0) * per);
+            float[] dst = scratch((e1 - e0) * per);
+            for (int e = 0; e < e1 - e0; e++) {
+                int o = e * per;
+                for (int f = 0; f < channels; f++) {
+                    int in = o + f * positions;
+                    for (int p = 0; p < positions; p++) {
+                        dst[o + p * channels + f] = src[in + p];
+                    }
+                }
+            }
+            write(out, (long) e0 * per, dst, (e1 - e0) * per);
+        }
+    }
+
+    static final class Doubles extends HostKernels {
+        private double[] a = new double[0];
+        private double[] b = new double[0];
+
+        /** Elements [from, from + n) of {@code x} (buffer order) in the reused heap array {@code a}. */
+        private double[] read(INDArray x, long from, int n) {
+            if (a.length < n) {
+                a = new double[n];
+            }
+            DoubleBuffer buf = x.data().asNioDouble();
+            buf.position((int) (x.offset() + from));
+            buf.get(a, 0, n);
+            return a;
+        }
+
+        private double[] scratch(int n) {
+            if (b.length < n) {
+                b = new double[n];
+            }
+            return b;
+        }
+
+        private static void write(INDArray x, long from, double[] src, int n) {
+            DoubleBuffer buf = x.data().asNioDouble();
+            buf.position((int) (x.offset() + from));
+            buf.put(src, 0, n);
+        }
+
+        @Override
+        void im2col(INDArray x, int[] map, int block, int e0, int e1, INDArray cols) {
+            int pk = map.length;
+            double[] src = read(x, (long) e0 * block, (e1 - e0) * block);
+            double[] dst = scratch((e1 - e0) * pk);
+            for (int e = 0; e < e1 - e0; e++) {
+                int base = e * block;
+                int o = e * pk;
+                for (int j = 0; j < pk; j++) {
+                    int s = map[j];
+                    dst[o + j] = s < 0 ? 0.0 : src[base + s];
+                }
+            }
+            write(cols, (long) e0 * pk, dst, (e1 - e0) * pk);
+        }
+
+        @Override
+        void col2im(INDArray dcols, int[][] inverse, int pk, int e0, int e1, INDArray dx) {
+            int[] start = inverse[0];
+            int[] cells = inverse[1];
+            int block = start.length - 1;
+            double[] src = read(dcols, (long) e0 * pk, (e1 - e0) * pk);
+            int n = (e1 - e0) * block;
+            double[] dst = scratch(n);
+            for (int e = 0; e < e1 - e0; e++) {
+                int base = e * block;
+                int o = e * pk;
+                for (int s = 0; s < block; s++) {
+                    double acc = 0.0;
+                    for (int q = start[s]; q < start[s + 1]; q++) {
+                        acc += src[o + cells[q]];
+                    }
+                    dst[base + s] = acc;
+                }
+            }
+            write(dx, (long) e0 * block, dst, n);
+        }
+
+        @Override
+        void toChannelsFirst(INDArray z, INDArray bias, int positions, int channels, int e0, int e1, INDArray out) {
+            int per = positions * channels;
+            double[] bs = new double[channels];
+            if (bias != null) {
+                System.arraycopy(read(bias, 0, channels), 0, bs, 0, channels);
+            }
+            double[] src = read(z, (long) e0 * per, (e1 - e0) * per);
+            double[] dst = scratch((e1 - e0) * per);
+            for (int e = 0; e < e1 - e0; e++) {
+                int in = e * per;
+                for (int f = 0; f < channels; f++) {
+                    double bf = bs[f];
+                    int o = in + f * positions;
+                    for (int p = 0; p < positions; p++) {
+                        dst[o + p] = src[in + p * channels + f] + bf;
+                    }
+                }
+            }
+            write(out, (long) e0 * per, dst, (e1 - e0) * per);
+        }
+
+        @Override
+        void toChannelsLast(INDArray d, int positions, int channels, int e0, int e1, INDArray out) {
+            int per = positions * channels;
+            double[] src = read(d, (long) e0 * per, (e1 - e0) * per);
+            double[] dst = scratch((e1 - e0) * per);
+            for (int e = 0; e < e1 - e0; e++) {
+                int o = e * per;
+                for (int f = 0; f < channels; f++) {
+                    int in = o + f * positions;
+                    for (int p = 0; p < positions; p++) {
+                        dst[o + p * channels + f] = src[in + p];
+                    }
+                }
+            }
+            write(out, (long) e0 * per, dst, (e1 - e0) * per);
+        }
+    }
+}
