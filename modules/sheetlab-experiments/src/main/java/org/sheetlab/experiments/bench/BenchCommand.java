@@ -62,6 +62,9 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String convolution = "fast";
 
+    @Option(names = "--lstm", description = "lstm: fast (FastLSTM) or dl4j (DL4J's LSTM) (default: ${DEFAULT-VALUE}).")
+    String lstmImpl = "fast";
+
     @Override
     public Integer call() {
         Map<String, Object> result = switch (target) {
@@ -69,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "pooling" -> PoolingBench.run(batches, warmup, seed);
             case "newton" -> NewtonBench.run(Math.max(1, Math.min(batches, 9)), seed);
             case "cnn" -> cnn(batchSize, batches, warmup, seed, pooling, convolution);
-            case "lstm" -> lstm(batchSize, batches, warmup, seed);
+            case "lstm" -> lstm(batchSize, batches, warmup, seed, lstmImpl);
             case "sgemm" -> sgemm(batches, warmup);
             default ->
                 throw new IllegalArgumentException(
@@ -142,18 +145,22 @@ public final class BenchCommand implements Callable<Integer> {
      * Training samples/s of an LSTM(28 → 128) over Fashion-MNIST read row by row (28 steps), its last step into a
      * softmax over 10 classes, Adam 1e-3, DL4J fit.
      */
-    public static Map<String, Object> lstm(int batchSize, int batches, int warmup, long seed) {
+    public static Map<String, Object> lstm(int batchSize, int batches, int warmup, long seed, String impl) {
+        if (!impl.equals("fast") && !impl.equals("dl4j")) {
+            throw new IllegalArgumentException("--lstm must be fast or dl4j, got " + impl);
+        }
+        org.deeplearning4j.nn.conf.layers.LSTM.Builder cell = impl.equals("fast")
+                ? new org.sheetlab.layers.recurrent.FastLSTM.Builder()
+                : new org.deeplearning4j.nn.conf.layers.LSTM.Builder();
         FashionMnist data = FashionMnistFetcher.loadOrFetch();
         MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new org.nd4j.linalg.learning.config.Adam(1e-3))
                 .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER)
                 .list()
-                .layer(new org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep(
-                        new org.deeplearning4j.nn.conf.layers.LSTM.Builder()
-                                .nOut(128)
-                                .activation(org.nd4j.linalg.activations.Activation.TANH)
-                                .build()))
+                .layer(new org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep(cell.nOut(128)
+                        .activation(org.nd4j.linalg.activations.Activation.TANH)
+                        .build()))
                 .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
                                 org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
                         .nOut(10)
@@ -165,7 +172,11 @@ public final class BenchCommand implements Callable<Integer> {
         ShuffledArrayIterator it = data.train().shuffledIterator(batchSize, seed);
         it.setPreProcessor(org.sheetlab.models.rnn.RowsAsSteps.FASHION_MNIST);
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("impl", "sheetlab LSTM(28->128) + LastTimeStep + softmax (DL4J fit)");
+        r.put(
+                "impl",
+                "sheetlab " + (impl.equals("fast") ? "FastLSTM" : "DL4J LSTM")
+                        + "(28->128) + LastTimeStep + softmax (DL4J fit)");
+        r.put("lstm", impl);
         r.putAll(timeTraining("sheetlab lstm", net::fit, it, batches, warmup));
         return r;
     }

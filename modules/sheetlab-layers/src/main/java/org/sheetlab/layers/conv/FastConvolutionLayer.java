@@ -1,10 +1,6 @@
 package org.sheetlab.layers.conv;
 
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -23,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sheetlab.layers.HostThreads;
 
 /**
  * The runtime layer behind {@link FastConvolution2D}: DL4J's {@link ConvolutionLayer} with its forward and backward
@@ -39,19 +36,6 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
             .equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
     /** Below this many im2col elements (B·P·K) a pass runs on the calling thread alone. */
     static final long SPLIT_MIN_ELEMENTS = 1L << 16;
-    /**
-     * The second thread: one daemon thread shared by every fast convolution in the JVM, used when the machine has
-     * at least two processors and {@code -Dsheetlab.conv.threads=1} is not set. Each half of a batch is computed
-     * by one thread with single-threaded BLAS calls, the same way every time, so results are reproducible.
-     */
-    private static final ExecutorService HELPER =
-            Runtime.getRuntime().availableProcessors() >= 2 && !"1".equals(System.getProperty("sheetlab.conv.threads"))
-                    ? Executors.newSingleThreadExecutor(r -> {
-                        Thread t = new Thread(r, "sheetlab-conv-helper");
-                        t.setDaemon(true);
-                        return t;
-                    })
-                    : null;
 
     private transient Geometry geometry;
     private transient int[] map; // [P·K] offsets into one example's [C, H, W] block, -1 where padded
@@ -187,38 +171,12 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         }
     }
 
-    /** A task over the examples [e0, e1) of the batch, run by thread {@code t} (0 = the caller). */
-    private interface Half {
-        void run(int t, int e0, int e1);
-    }
-
     /** Runs {@code task} over the batch: split in two halves across two threads when that pays, else whole. */
-    private void halves(Geometry g, Half task) {
+    private boolean halves(Geometry g, HostThreads.Part task) {
         if (kernels == null) {
             kernels = new HostKernels[] {HostKernels.of(dataType), HostKernels.of(dataType)};
         }
-        if (HELPER == null || g.b() < 2 || (long) g.b() * g.p() * g.k() < SPLIT_MIN_ELEMENTS) {
-            task.run(0, 0, g.b());
-            return;
-        }
-        int mid = g.b() / 2;
-        Future<?> other = HELPER.submit(() -> task.run(1, mid, g.b()));
-        try {
-            task.run(0, 0, mid);
-        } finally {
-            try {
-                other.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(layerName() + ": interrupted while waiting for the second thread", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(layerName() + ": the second thread failed: " + cause, cause);
-            }
-        }
+        return HostThreads.halves(g.b(), (long) g.b() * g.p() * g.k() >= SPLIT_MIN_ELEMENTS, task);
     }
 
     private static INDArray rowBlock(INDArray a, long from, long to) {
@@ -285,8 +243,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         INDArray dwPart = weightGradPart = detached(weightGradPart, f, g.k());
         INDArray dc = dcols = detached(dcols, n, g.k());
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
-        boolean[] split = {false};
-        halves(g, (t, e0, e1) -> {
+        boolean split = halves(g, (t, e0, e1) -> {
             long r0 = (long) e0 * g.p();
             long r1 = (long) e1 * g.p();
             kernels[t].toChannelsLast(delta, g.p(), f, e0, e1, d2);
@@ -294,11 +251,8 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
             Nd4j.gemm(dRows, rowBlock(c, r0, r1), t == 0 ? dw : dwPart, true, false, 1.0, 0.0);
             Nd4j.gemm(dRows, w2, rowBlock(dc, r0, r1), false, false, 1.0, 0.0);
             kernels[t].col2im(dc, inverse, map.length, e0, e1, eps);
-            if (t == 1) {
-                split[0] = true;
-            }
         });
-        if (split[0]) {
+        if (split) {
             dw.addi(dwPart);
         }
         Gradient gradient = new DefaultGradient();
