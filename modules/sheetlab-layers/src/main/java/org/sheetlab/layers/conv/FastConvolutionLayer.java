@@ -16,6 +16,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -34,6 +35,29 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
     private static final long serialVersionUID = 1L;
     private static final boolean CPU = "CPU"
             .equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+    /**
+     * Whether libnd4j was built with oneDNN (the {@code linux-x86_64-onednn-avx2} natives): then the convolution
+     * itself runs as libnd4j's conv2d / conv2d_bp ops, which execute oneDNN's direct convolution, instead of the host
+     * im2col + GEMM path. Either way each half of the batch is one call on its own thread.
+     */
+    static final boolean ONEDNN_BUILD = CPU
+            && org.nd4j.nativeblas.NativeOpsHolder.getInstance()
+                    .getDeviceNativeOps()
+                    .buildInfo()
+                    .contains("HAVE_ONEDNN");
+
+    private static volatile boolean oneDnn = ONEDNN_BUILD && !"false".equals(System.getProperty("sheetlab.onednn"));
+
+    /** Whether the oneDNN path is in use (the natives have it and -Dsheetlab.onednn=false is not set). */
+    public static boolean usesOneDnn() {
+        return oneDnn;
+    }
+
+    /** For tests: choose the host im2col path even where oneDNN is present (on = true restores the default). */
+    static void useOneDnn(boolean on) {
+        oneDnn = on && ONEDNN_BUILD;
+    }
+
     /** Below this many im2col elements (B·P·K) a pass runs on the calling thread alone. */
     static final long SPLIT_MIN_ELEMENTS = 1L << 16;
 
@@ -183,11 +207,158 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
+    private transient INDArray zInput; // the input zCache was computed from (oneDNN path)
+    private transient INDArray zCache; // detached copy of z before the activation (oneDNN path)
+    private transient INDArray biasGradPart;
+
+    /**
+     * libnd4j conv2d integer arguments: kernel, stride, padding, dilation, same mode, NCHW, weights [kH, kW, C, F]
+     * (oneDNN's fast layout here: 8.6 ms against 11.7 ms with DL4J's [F, C, kH, kW] for the sheet CNN's two layers).
+     */
+    private int[] opArgs(Geometry g) {
+        int[] k = layerConf().getKernelSize();
+        int[] st = layerConf().getStride();
+        return new int[] {
+            k[0],
+            k[1],
+            st[0],
+            st[1],
+            g.padTop(),
+            g.padLeft(),
+            1,
+            1,
+            convolutionMode == ConvolutionMode.Same ? 1 : 0,
+            0,
+            0
+        };
+    }
+
+    private static INDArray examples(INDArray a, int e0, int e1) {
+        return a.get(NDArrayIndex.interval(e0, e1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    /** z = conv2d(x, W) + b through libnd4j's op (oneDNN), half a batch per thread. */
+    private INDArray preOutputNative(boolean training, LayerWorkspaceMgr mgr) {
+        INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, mgr);
+        Geometry g = geometry(weights.size(0));
+        int f = (int) weights.size(0);
+        INDArray x = input.ordering() == 'c' && Shape.hasDefaultStridesForShape(input) ? input : input.dup('c');
+        INDArray bias = layerConf().hasBias()
+                ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, mgr)
+                        .reshape(f)
+                : null;
+        INDArray z =
+                mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.b(), f, g.oh(), g.ow()}, 'c');
+        int[] args = opArgs(g);
+        INDArray w = hwcf(weights);
+        HostThreads.halves(g.b(), (long) g.b() * g.p() * g.k() >= SPLIT_MIN_ELEMENTS, (t, e0, e1) -> {
+            DynamicCustomOp.DynamicCustomOpsBuilder op =
+                    DynamicCustomOp.builder("conv2d").addIntegerArguments(args).addOutputs(examples(z, e0, e1));
+            if (bias != null) {
+                op.addInputs(examples(x, e0, e1), w, bias);
+            } else {
+                op.addInputs(examples(x, e0, e1), w);
+            }
+            Nd4j.exec(op.build());
+        });
+        return z;
+    }
+
+    private Pair<Gradient, INDArray> backpropNative(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, mgr);
+        INDArray z = zInput == input && zCache != null ? zCache : preOutputNative(true, mgr);
+        zCache = null;
+        zInput = null;
+        Geometry g = geometry(weights.size(0));
+        int f = (int) weights.size(0);
+        INDArray delta0 = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+        INDArray delta = delta0.ordering() == 'c' && Shape.hasDefaultStridesForShape(delta0) ? delta0 : delta0.dup('c');
+        INDArray x = input.ordering() == 'c' && Shape.hasDefaultStridesForShape(input) ? input : input.dup('c');
+        boolean hasBias = layerConf().hasBias();
+        INDArray bias = hasBias
+                ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, mgr)
+                        .reshape(f)
+                : null;
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray biasGrad = hasBias ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+        long[] hwcfShape = {weightGrad.size(2), weightGrad.size(3), weightGrad.size(1), weightGrad.size(0)};
+        INDArray[] dw = {detachedLike(hwcfShape, 0), detachedLike(hwcfShape, 1)};
+        INDArray[] db = hasBias ? new INDArray[] {detachedBias(f, 0), detachedBias(f, 1)} : null;
+        INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+        int[] args = opArgs(g);
+        INDArray w = hwcf(weights);
+        boolean split = HostThreads.halves(g.b(), (long) g.b() * g.p() * g.k() >= SPLIT_MIN_ELEMENTS, (t, e0, e1) -> {
+            DynamicCustomOp.DynamicCustomOpsBuilder op =
+                    DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(args);
+            if (hasBias) {
+                op.addInputs(examples(x, e0, e1), w, bias, examples(delta, e0, e1))
+                        .addOutputs(examples(eps, e0, e1), dw[t], db[t]);
+            } else {
+                op.addInputs(examples(x, e0, e1), w, examples(delta, e0, e1)).addOutputs(examples(eps, e0, e1), dw[t]);
+            }
+            Nd4j.exec(op.build());
+        });
+        // dw is [kH, kW, C, F]: back to DL4J's [F, C, kH, kW]
+        weightGrad.assign((split ? dw[0].addi(dw[1]) : dw[0]).permute(3, 2, 0, 1));
+        Gradient gradient = new DefaultGradient();
+        if (hasBias) {
+            biasGrad.assign((split ? db[0].addi(db[1]) : db[0]).reshape(biasGrad.shape()));
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, backpropDropOutIfPresent(eps));
+    }
+
+    private transient INDArray[] weightGradScratch;
+    private transient INDArray[] biasGradScratch;
+
+    private INDArray detachedLike(long[] shape, int part) {
+        if (weightGradScratch == null) {
+            weightGradScratch = new INDArray[2];
+        }
+        INDArray a = weightGradScratch[part];
+        if (a == null || a.dataType() != dataType || !Arrays.equals(a.shape(), shape)) {
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                a = weightGradScratch[part] = Nd4j.createUninitialized(dataType, shape);
+            }
+        }
+        return a;
+    }
+
+    /** DL4J's weights [F, C, kH, kW] as a c-order [kH, kW, C, F] copy. */
+    private static INDArray hwcf(INDArray weights) {
+        return weights.permute(2, 3, 1, 0).dup('c');
+    }
+
+    private INDArray detachedBias(int f, int part) {
+        if (biasGradScratch == null) {
+            biasGradScratch = new INDArray[2];
+        }
+        INDArray a = biasGradScratch[part];
+        if (a == null || a.dataType() != dataType || a.length() != f) {
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                a = biasGradScratch[part] = Nd4j.createUninitialized(dataType, f);
+            }
+        }
+        return a;
+    }
+
     @Override
     protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         if (!fastPath()) {
             return super.preOutput(training, forBackprop, mgr);
+        }
+        if (oneDnn) {
+            INDArray z = preOutputNative(training, mgr);
+            if (training) { // the activation overwrites z in place: keep z for the backward pass
+                try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    zCache = z.dup('c');
+                }
+                zInput = input;
+            }
+            return new Pair<>(z, null);
         }
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, mgr);
         Geometry g = geometry(weights.size(0));
@@ -225,6 +396,9 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         assertInputSet(true);
         if (!fastPath()) {
             return super.backpropGradient(epsilon, mgr);
+        }
+        if (oneDnn) {
+            return backpropNative(epsilon, mgr);
         }
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, mgr);
         Pair<INDArray, INDArray> p = preOutput(true, true, mgr);
@@ -271,5 +445,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
     public void clear() {
         super.clear();
         colsInput = null;
+        zInput = null;
+        zCache = null;
     }
 }

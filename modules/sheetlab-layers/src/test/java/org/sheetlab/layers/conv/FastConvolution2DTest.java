@@ -170,6 +170,17 @@ class FastConvolution2DTest {
     }
 
     @Test
+    void hostPathMatchesPyTorchAndPassesGradientChecksToo() {
+        FastConvolutionLayer.useOneDnn(false);
+        try {
+            matchesPyTorchAutogradForwardAndBackward();
+            gradientCheckPassesInDouble();
+        } finally {
+            FastConvolutionLayer.useOneDnn(true);
+        }
+    }
+
+    @Test
     void gradientCheckPassesInDouble() {
         for (int mb : new int[] {1, 3}) {
             MultiLayerNetwork net = network(FastConvolution2D.Builder::new, DataType.DOUBLE, 6, 5, 2, 3, new NoOp());
@@ -183,10 +194,20 @@ class FastConvolution2DTest {
     void sameOutputsGradientsAndTrainingAsDl4jConvolution() {
         // {batch, h, w}: small enough for one thread, and (odd batch) large enough to be split over two
         int[][] sizes = {{6, 9, 8}, {9, 22, 19}};
-        for (int[] size : sizes) {
-            for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
-                assertAgreesWithDl4j(type, size[0], size[1], size[2]);
+        // both paths where the natives have oneDNN: libnd4j's conv2d ops (oneDNN) and the host im2col + GEMM
+        boolean[] paths = FastConvolutionLayer.ONEDNN_BUILD ? new boolean[] {true, false} : new boolean[] {false};
+        try {
+            for (boolean oneDnn : paths) {
+                FastConvolutionLayer.useOneDnn(oneDnn);
+                assertThat(FastConvolutionLayer.usesOneDnn()).isEqualTo(oneDnn);
+                for (int[] size : sizes) {
+                    for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+                        assertAgreesWithDl4j(type, size[0], size[1], size[2]);
+                    }
+                }
             }
+        } finally {
+            FastConvolutionLayer.useOneDnn(true);
         }
         assertThat(9L * 22 * 19 * 27).isGreaterThan(FastConvolutionLayer.SPLIT_MIN_ELEMENTS);
     }
