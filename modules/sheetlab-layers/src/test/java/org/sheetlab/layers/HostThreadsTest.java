@@ -4,14 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The two-thread split: every transposition of the row-split product, the halves, and failures in either half. */
+/**
+ * The host threads (three in this module's tests, set in its pom): the row-split product for every transposition,
+ * the parts covering a range exactly once, and failures in any part.
+ */
 class HostThreadsTest {
+    @Test
+    void theTestsRunWithThreeThreads() {
+        assertThat(HostThreads.maxParts()).isEqualTo(3);
+    }
+
     @Test
     void rowSplitProductEqualsOneGemmForEveryTransposition() {
         Nd4j.getRandom().setSeed(4);
@@ -33,27 +42,39 @@ class HostThreadsTest {
     }
 
     @Test
-    void halvesCoverTheRangeOnceAndRethrowFailures() {
-        int[] seen = new int[11];
-        AtomicInteger parts = new AtomicInteger();
-        boolean split = HostThreads.halves(11, true, (part, e0, e1) -> {
-            parts.incrementAndGet();
-            for (int e = e0; e < e1; e++) {
-                seen[e]++;
-            }
-        });
-        assertThat(seen).containsOnly(1);
-        assertThat(split).isEqualTo(HostThreads.available());
-        assertThat(parts.get()).isEqualTo(split ? 2 : 1);
-        assertThat(HostThreads.halves(
-                        1, true, (part, e0, e1) -> assertThat(part).isZero()))
-                .isFalse();
-        assertThatThrownBy(() -> HostThreads.halves(8, true, (part, e0, e1) -> {
-                    if (e0 > 0 || !HostThreads.available()) {
-                        throw new IllegalArgumentException("bad half");
-                    }
-                }))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("bad half");
+    void partsCoverTheRangeOnceInOrder() {
+        for (int n : new int[] {1, 2, 3, 10, 11}) {
+            int[] seen = new int[n];
+            Set<Integer> parts = ConcurrentHashMap.newKeySet();
+            int used = HostThreads.split(n, true, (part, e0, e1) -> {
+                parts.add(part);
+                assertThat(e0).isEqualTo((int) ((long) part * n / Math.min(3, n)));
+                for (int e = e0; e < e1; e++) {
+                    seen[e]++;
+                }
+            });
+            assertThat(seen).containsOnly(1);
+            assertThat(used).isEqualTo(Math.min(3, n)).isEqualTo(parts.size());
+        }
+        assertThat(HostThreads.split(
+                        10, false, (part, e0, e1) -> assertThat(part).isZero()))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aFailureInAnyPartIsRethrownAfterAllFinish() {
+        for (int bad = 0; bad < 3; bad++) {
+            int failing = bad;
+            int[] finished = new int[3];
+            assertThatThrownBy(() -> HostThreads.split(9, true, (part, e0, e1) -> {
+                        if (part == failing) {
+                            throw new IllegalArgumentException("bad part " + part);
+                        }
+                        finished[part] = 1;
+                    }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("bad part " + bad);
+            assertThat(finished[0] + finished[1] + finished[2]).isEqualTo(2);
+        }
     }
 }

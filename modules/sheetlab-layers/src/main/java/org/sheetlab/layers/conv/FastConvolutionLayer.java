@@ -68,7 +68,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
     private transient INDArray colsInput; // the input array cols was built from in a training forward pass
     private transient INDArray dcols; // [B·P, K], detached, reused
     private transient INDArray rows; // [B·P, F], detached, reused: z before the NCHW layout, and δ after it
-    private transient INDArray weightGradPart; // [F, K], detached: the second thread's share of dW
+    private transient java.util.Map<String, INDArray[]> partials; // per-part gradient shares, detached, reused
     private transient HostKernels[] kernels; // one per thread
 
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -195,12 +195,15 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         }
     }
 
-    /** Runs {@code task} over the batch: split in two halves across two threads when that pays, else whole. */
-    private boolean halves(Geometry g, HostThreads.Part task) {
-        if (kernels == null) {
-            kernels = new HostKernels[] {HostKernels.of(dataType), HostKernels.of(dataType)};
+    /** Runs {@code task} over the batch, split over the host threads when that pays; returns the parts used. */
+    private int split(Geometry g, HostThreads.Part task) {
+        if (kernels == null || kernels.length < HostThreads.maxParts()) {
+            kernels = new HostKernels[HostThreads.maxParts()];
+            for (int i = 0; i < kernels.length; i++) {
+                kernels[i] = HostKernels.of(dataType);
+            }
         }
-        return HostThreads.halves(g.b(), (long) g.b() * g.p() * g.k() >= SPLIT_MIN_ELEMENTS, task);
+        return HostThreads.split(g.b(), (long) g.b() * g.p() * g.k() >= SPLIT_MIN_ELEMENTS, task);
     }
 
     private static INDArray rowBlock(INDArray a, long from, long to) {
@@ -237,7 +240,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         return a.get(NDArrayIndex.interval(e0, e1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
     }
 
-    /** z = conv2d(x, W) + b through libnd4j's op (oneDNN), half a batch per thread. */
+    /** z = conv2d(x, W) + b through libnd4j's op (oneDNN), a part of the batch per host thread. */
     private INDArray preOutputNative(boolean training, LayerWorkspaceMgr mgr) {
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, mgr);
         Geometry g = geometry(weights.size(0));
@@ -251,7 +254,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
                 mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.b(), f, g.oh(), g.ow()}, 'c');
         int[] args = opArgs(g);
         INDArray w = hwcf(weights);
-        HostThreads.halves(g.b(), (long) g.b() * g.p() * g.k() >= SPLIT_MIN_ELEMENTS, (t, e0, e1) -> {
+        split(g, (t, e0, e1) -> {
             DynamicCustomOp.DynamicCustomOpsBuilder op =
                     DynamicCustomOp.builder("conv2d").addIntegerArguments(args).addOutputs(examples(z, e0, e1));
             if (bias != null) {
@@ -282,12 +285,12 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray biasGrad = hasBias ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
         long[] hwcfShape = {weightGrad.size(2), weightGrad.size(3), weightGrad.size(1), weightGrad.size(0)};
-        INDArray[] dw = {detachedLike(hwcfShape, 0), detachedLike(hwcfShape, 1)};
-        INDArray[] db = hasBias ? new INDArray[] {detachedBias(f, 0), detachedBias(f, 1)} : null;
+        INDArray[] dw = partials("onednn-dW", hwcfShape);
+        INDArray[] db = hasBias ? partials("onednn-db", new long[] {f}) : null;
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         int[] args = opArgs(g);
         INDArray w = hwcf(weights);
-        boolean split = HostThreads.halves(g.b(), (long) g.b() * g.p() * g.k() >= SPLIT_MIN_ELEMENTS, (t, e0, e1) -> {
+        int parts = split(g, (t, e0, e1) -> {
             DynamicCustomOp.DynamicCustomOpsBuilder op =
                     DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(args);
             if (hasBias) {
@@ -299,10 +302,16 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
             Nd4j.exec(op.build());
         });
         // dw is [kH, kW, C, F]: back to DL4J's [F, C, kH, kW]
-        weightGrad.assign((split ? dw[0].addi(dw[1]) : dw[0]).permute(3, 2, 0, 1));
+        for (int t = 1; t < parts; t++) {
+            dw[0].addi(dw[t]);
+        }
+        weightGrad.assign(dw[0].permute(3, 2, 0, 1));
         Gradient gradient = new DefaultGradient();
         if (hasBias) {
-            biasGrad.assign((split ? db[0].addi(db[1]) : db[0]).reshape(biasGrad.shape()));
+            for (int t = 1; t < parts; t++) {
+                db[0].addi(db[t]);
+            }
+            biasGrad.assign(db[0].reshape(biasGrad.shape()));
             gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
@@ -310,18 +319,23 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         return new Pair<>(gradient, backpropDropOutIfPresent(eps));
     }
 
-    private transient INDArray[] weightGradScratch;
-    private transient INDArray[] biasGradScratch;
-
-    private INDArray detachedLike(long[] shape, int part) {
-        if (weightGradScratch == null) {
-            weightGradScratch = new INDArray[2];
+    /** One detached array of {@code shape} per host thread (a part's share of a gradient), reused across calls. */
+    private INDArray[] partials(String key, long[] shape) {
+        if (partials == null) {
+            partials = new java.util.HashMap<>();
         }
-        INDArray a = weightGradScratch[part];
-        if (a == null || a.dataType() != dataType || !Arrays.equals(a.shape(), shape)) {
+        INDArray[] a = partials.get(key);
+        if (a == null
+                || a.length < HostThreads.maxParts()
+                || a[0].dataType() != dataType
+                || !Arrays.equals(a[0].shape(), shape)) {
+            a = new INDArray[HostThreads.maxParts()];
             try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                a = weightGradScratch[part] = Nd4j.createUninitialized(dataType, shape);
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = Nd4j.createUninitialized(dataType, shape);
+                }
             }
+            partials.put(key, a);
         }
         return a;
     }
@@ -329,19 +343,6 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
     /** DL4J's weights [F, C, kH, kW] as a c-order [kH, kW, C, F] copy. */
     private static INDArray hwcf(INDArray weights) {
         return weights.permute(2, 3, 1, 0).dup('c');
-    }
-
-    private INDArray detachedBias(int f, int part) {
-        if (biasGradScratch == null) {
-            biasGradScratch = new INDArray[2];
-        }
-        INDArray a = biasGradScratch[part];
-        if (a == null || a.dataType() != dataType || a.length() != f) {
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                a = biasGradScratch[part] = Nd4j.createUninitialized(dataType, f);
-            }
-        }
-        return a;
     }
 
     @Override
@@ -375,7 +376,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         INDArray r = rows = detached(rows, n, f);
         INDArray z =
                 mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.b(), f, g.oh(), g.ow()}, 'c');
-        halves(g, (t, e0, e1) -> {
+        split(g, (t, e0, e1) -> {
             if (!reuse) {
                 kernels[t].im2col(x, map, block, e0, e1, c);
             }
@@ -414,20 +415,20 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         INDArray w2 = weights.reshape('c', f, g.k());
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray dw = weightGrad.reshape('c', f, g.k());
-        INDArray dwPart = weightGradPart = detached(weightGradPart, f, g.k());
+        INDArray[] dwPart = partials("host-dW", new long[] {f, g.k()});
         INDArray dc = dcols = detached(dcols, n, g.k());
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
-        boolean split = halves(g, (t, e0, e1) -> {
+        int parts = split(g, (t, e0, e1) -> {
             long r0 = (long) e0 * g.p();
             long r1 = (long) e1 * g.p();
             kernels[t].toChannelsLast(delta, g.p(), f, e0, e1, d2);
             INDArray dRows = rowBlock(d2, r0, r1);
-            Nd4j.gemm(dRows, rowBlock(c, r0, r1), t == 0 ? dw : dwPart, true, false, 1.0, 0.0);
+            Nd4j.gemm(dRows, rowBlock(c, r0, r1), t == 0 ? dw : dwPart[t], true, false, 1.0, 0.0);
             Nd4j.gemm(dRows, w2, rowBlock(dc, r0, r1), false, false, 1.0, 0.0);
             kernels[t].col2im(dc, inverse, map.length, e0, e1, eps);
         });
-        if (split) {
-            dw.addi(dwPart);
+        for (int t = 1; t < parts; t++) {
+            dw.addi(dwPart[t]);
         }
         Gradient gradient = new DefaultGradient();
         if (layerConf().hasBias()) {

@@ -19,7 +19,7 @@ abstract sealed class HostKernels {
     }
 
     /*
-     * Each method handles the examples [e0, e1) of the batch only, so that two threads (each with its own instance)
+     * Each method handles the examples [e0, e1) of the batch only, so that several threads (each with its own instance)
      * can share one call. block = C·H·W, the elements of one input example.
      */
 

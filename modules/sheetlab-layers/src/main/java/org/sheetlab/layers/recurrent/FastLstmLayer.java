@@ -106,7 +106,7 @@ public final class FastLstmLayer extends LSTM {
         return out;
     }
 
-    /** Per-thread arrays of one half of the batch, reused while the shapes stay the same. */
+    /** Per-thread arrays of one part of the batch, reused while the shapes stay the same. */
     private static final class Scratch {
         INDArray state; // [Bh, H]: h_{t−1} (forward) or δh_{t−1} (backward)
         INDArray step; // [Bh, 4H]: the recurrent product (forward) or δz_t (backward)
@@ -136,10 +136,13 @@ public final class FastLstmLayer extends LSTM {
         return old != null && old.length == n ? old : new double[n];
     }
 
-    /** Creates the two threads' scratch holders; called before a pass is split, never from inside it. */
+    /** Creates the threads' scratch holders; called before a pass is split, never from inside it. */
     private void prepareScratch() {
-        if (scratch == null) {
-            scratch = new Scratch[] {new Scratch(), new Scratch()};
+        if (scratch == null || scratch.length < HostThreads.maxParts()) {
+            scratch = new Scratch[HostThreads.maxParts()];
+            for (int i = 0; i < scratch.length; i++) {
+                scratch[i] = new Scratch();
+            }
         }
     }
 
@@ -148,7 +151,7 @@ public final class FastLstmLayer extends LSTM {
         return scratch[part];
     }
 
-    /** Below this many gate values per step (B·4H) the batch is not split over two threads. */
+    /** Below this many gate values per step (B·4H) the batch is not split over the host threads. */
     static final int SPLIT_MIN_GATES = 4096;
 
     private Forward forward(boolean training, LayerWorkspaceMgr mgr) {
@@ -193,8 +196,8 @@ public final class FastLstmLayer extends LSTM {
         double[] hidden = hiddenBuf = sized(hiddenBuf, steps * b * h);
         INDArray rwc = rw.dup('c');
         prepareScratch();
-        // the examples are independent: each half of the batch runs its whole recurrence on its own thread
-        HostThreads.halves(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+        // the examples are independent: each part of the batch runs its whole recurrence on its own thread
+        HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
             int bh = e1 - e0;
             Scratch sc = scratch(part, bh, h);
             double[] r = sc.rows;
@@ -237,7 +240,7 @@ public final class FastLstmLayer extends LSTM {
                     }
                 }
                 if (t + 1 < steps) {
-                    write(sc.state, hidden, (t * b + e0) * h, bh * h); // this half's rows of h_t
+                    write(sc.state, hidden, (t * b + e0) * h, bh * h); // this part's rows of h_t
                 }
             }
         });
@@ -292,7 +295,7 @@ public final class FastLstmLayer extends LSTM {
         double[] dz = dzBuf = sized(dzBuf, steps * b * g);
         INDArray rwc = rw.dup('c');
         prepareScratch();
-        HostThreads.halves(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+        HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
             int bh = e1 - e0;
             Scratch sc = scratch(part, bh, h);
             double[] dh = sc.small; // δh_t arriving from step t + 1 through RW
@@ -326,7 +329,7 @@ public final class FastLstmLayer extends LSTM {
                     }
                 }
                 if (t > 0) {
-                    write(sc.step, dz, (t * b + e0) * g, bh * g); // this half's rows of δz_t
+                    write(sc.step, dz, (t * b + e0) * g, bh * g); // this part's rows of δz_t
                     Nd4j.gemm(sc.step, rwc, sc.state, false, true, 1.0, 0.0);
                     readInto(sc.state, dh);
                 }

@@ -192,7 +192,7 @@ class FastLstmTest {
 
     @Test
     void batchSplitOverTwoThreadsGivesDl4jsGradients() {
-        // 9 examples x 4·120 gates >= SPLIT_MIN_GATES: the halves [0, 4) and [4, 9) run on two threads
+        // 9 examples x 4·120 gates >= SPLIT_MIN_GATES: the batch runs as 3 parts on the 3 test threads
         assertThat(9 * 4 * 120).isGreaterThanOrEqualTo(FastLstmLayer.SPLIT_MIN_GATES);
         for (boolean lastStep : new boolean[] {true, false}) {
             MultiLayerNetwork a = network(new FastLSTM.Builder(), 120, DataType.DOUBLE, new NoOp(), lastStep);
