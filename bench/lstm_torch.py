@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""PyTorch CPU peer for `scripts/bench lstm`: Fashion-MNIST read row by row (28 steps of 28 pixels), nn.LSTM(28 -> 128),
-the last step's hidden state into a dense softmax over 10 classes; Adam(1e-3), float32, the same batch size and
-number of timed batches as sheetlab's `bench lstm`. Prints one JSON object."""
+"""PyTorch CPU peer for `scripts/bench lstm` and `scripts/bench gru`: Fashion-MNIST read row by row (28 steps of 28
+pixels), nn.LSTM or nn.GRU (--cell) 28 -> 128, the last step's hidden state into a dense softmax over 10 classes;
+Adam(1e-3), float32, the same batch size and number of timed batches as sheetlab's bench. Prints one JSON object."""
 import argparse, os
 import torch
 from torch import nn
@@ -15,13 +15,14 @@ p.add_argument("--warmup", type=int, default=10)
 p.add_argument("--threads", type=int, default=os.cpu_count())
 p.add_argument("--hidden", type=int, default=128)
 p.add_argument("--seed", type=int, default=42)
+p.add_argument("--cell", choices=["lstm", "gru"], default="lstm")
 a = p.parse_args()
 
 
 class RowLstm(nn.Module):
     def __init__(self):
         super().__init__()
-        self.lstm = nn.LSTM(28, a.hidden, batch_first=True)
+        self.lstm = (nn.LSTM if a.cell == "lstm" else nn.GRU)(28, a.hidden, batch_first=True)
         self.out = nn.Linear(a.hidden, 10)
 
     def forward(self, x):  # x [B, 28 rows (steps), 28 pixels]
@@ -32,4 +33,4 @@ class RowLstm(nn.Module):
 torch.set_num_threads(a.threads)
 torch.manual_seed(a.seed)
 x, y = fashion_mnist_train(a.data_dir, (-1, 28, 28))
-run(a, RowLstm(), x, y, "pytorch lstm")
+run(a, RowLstm(), x, y, f"pytorch {a.cell}", {"cell": a.cell})

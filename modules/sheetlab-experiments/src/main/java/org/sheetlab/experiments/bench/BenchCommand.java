@@ -73,10 +73,11 @@ public final class BenchCommand implements Callable<Integer> {
             case "newton" -> NewtonBench.run(Math.max(1, Math.min(batches, 9)), seed);
             case "cnn" -> cnn(batchSize, batches, warmup, seed, pooling, convolution);
             case "lstm" -> lstm(batchSize, batches, warmup, seed, lstmImpl);
+            case "gru" -> gru(batchSize, batches, warmup, seed);
             case "sgemm" -> sgemm(batches, warmup);
             default ->
                 throw new IllegalArgumentException(
-                        "unknown benchmark '" + target + "'; known: final-q5, cnn, lstm, sgemm, pooling, newton");
+                        "unknown benchmark '" + target + "'; known: final-q5, cnn, lstm, gru, sgemm, pooling, newton");
         };
         try {
             System.out.println(RunDirectory.JSON.writeValueAsString(result));
@@ -152,15 +153,51 @@ public final class BenchCommand implements Callable<Integer> {
         org.deeplearning4j.nn.conf.layers.LSTM.Builder cell = impl.equals("fast")
                 ? new org.sheetlab.layers.recurrent.FastLSTM.Builder()
                 : new org.deeplearning4j.nn.conf.layers.LSTM.Builder();
+        Map<String, Object> r = rowRnn(
+                cell.nOut(128)
+                        .activation(org.nd4j.linalg.activations.Activation.TANH)
+                        .build(),
+                "sheetlab " + (impl.equals("fast") ? "FastLSTM" : "DL4J LSTM")
+                        + "(28->128) + LastTimeStep + softmax (DL4J fit)",
+                batchSize,
+                batches,
+                warmup,
+                seed);
+        r.put("lstm", impl);
+        return r;
+    }
+
+    /**
+     * Training samples/s of a GRU(28 → 128) (PyTorch's candidate form, resetAfter, as nn.GRU) over Fashion-MNIST read
+     * row by row, its last step into a softmax over 10 classes, Adam 1e-3, DL4J fit.
+     */
+    public static Map<String, Object> gru(int batchSize, int batches, int warmup, long seed) {
+        return rowRnn(
+                new org.sheetlab.layers.recurrent.GRU.Builder()
+                        .nOut(128)
+                        .resetAfter(true)
+                        .build(),
+                "sheetlab GRU(28->128, resetAfter) + LastTimeStep + softmax (DL4J fit)",
+                batchSize,
+                batches,
+                warmup,
+                seed);
+    }
+
+    private static Map<String, Object> rowRnn(
+            org.deeplearning4j.nn.conf.layers.Layer rnn,
+            String impl,
+            int batchSize,
+            int batches,
+            int warmup,
+            long seed) {
         FashionMnist data = FashionMnistFetcher.loadOrFetch();
         MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new org.nd4j.linalg.learning.config.Adam(1e-3))
                 .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER)
                 .list()
-                .layer(new org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep(cell.nOut(128)
-                        .activation(org.nd4j.linalg.activations.Activation.TANH)
-                        .build()))
+                .layer(new org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep(rnn))
                 .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
                                 org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
                         .nOut(10)
@@ -172,12 +209,8 @@ public final class BenchCommand implements Callable<Integer> {
         ShuffledArrayIterator it = data.train().shuffledIterator(batchSize, seed);
         it.setPreProcessor(org.sheetlab.models.rnn.RowsAsSteps.FASHION_MNIST);
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put(
-                "impl",
-                "sheetlab " + (impl.equals("fast") ? "FastLSTM" : "DL4J LSTM")
-                        + "(28->128) + LastTimeStep + softmax (DL4J fit)");
-        r.put("lstm", impl);
-        r.putAll(timeTraining("sheetlab lstm", net::fit, it, batches, warmup));
+        r.put("impl", impl);
+        r.putAll(timeTraining(impl, net::fit, it, batches, warmup));
         return r;
     }
 

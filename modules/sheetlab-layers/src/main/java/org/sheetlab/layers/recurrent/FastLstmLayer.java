@@ -1,7 +1,5 @@
 package org.sheetlab.layers.recurrent;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -18,7 +16,6 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.layers.HostThreads;
 
@@ -42,9 +39,6 @@ public final class FastLstmLayer extends LSTM {
     private static final boolean CPU = "CPU"
             .equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
 
-    /** Per-thread scratch for FLOAT conversions. */
-    private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[0]);
-
     /** What a training forward pass keeps for its backward pass (heap, double, time-major: row t·B + b). */
     private transient Forward cached;
 
@@ -61,7 +55,7 @@ public final class FastLstmLayer extends LSTM {
             INDArray x2, // [T·B, n_in] native, time-major input rows
             double[] gates, // [T·B·4H] activated gates [a, f, o, i] per row
             double[] cells, // [T·B·H] C_t
-            double[] tanhCells, // [T·B·H] tanh(C_t)
+            double[] tanhCells, // [T·B·H] HostArrays.tanh(C_t)
             double[] hidden) {} // [T·B·H] h_t
 
     private boolean fastPath() {
@@ -102,7 +96,7 @@ public final class FastLstmLayer extends LSTM {
                 }
             }
         }
-        write(out, o);
+        HostArrays.write(out, o);
         return out;
     }
 
@@ -157,7 +151,7 @@ public final class FastLstmLayer extends LSTM {
     private Forward forward(boolean training, LayerWorkspaceMgr mgr) {
         INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, training, mgr);
         INDArray rw = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, mgr);
-        double[] bias = read(getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, mgr));
+        double[] bias = HostArrays.read(getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, mgr));
         int nIn = (int) w.size(0);
         int h = (int) rw.size(0);
         if (input.size(1) != nIn) {
@@ -173,7 +167,7 @@ public final class FastLstmLayer extends LSTM {
         }
         int g = 4 * h;
         // time-major input rows x2[t·B + b, k] = x[b, k, t], and their projections z = x2·W for all steps at once
-        double[] x = read(input);
+        double[] x = HostArrays.read(input);
         double[] xr = new double[steps * b * nIn];
         for (int e = 0; e < b; e++) {
             for (int k = 0; k < nIn; k++) {
@@ -184,10 +178,10 @@ public final class FastLstmLayer extends LSTM {
             }
         }
         INDArray x2 = detached(steps * b, nIn);
-        write(x2, xr);
+        HostArrays.write(x2, xr);
         INDArray zx = detached(steps * b, g);
         HostThreads.gemm(x2, w, zx, false, false);
-        double[] z = read(zx);
+        double[] z = HostArrays.read(zx);
 
         // every element of these is written below, so the previous pass's arrays are reused when the sizes match
         double[] gates = gatesBuf = sized(gatesBuf, steps * b * g);
@@ -204,7 +198,7 @@ public final class FastLstmLayer extends LSTM {
             for (int t = 0; t < steps; t++) {
                 if (t > 0) {
                     Nd4j.gemm(sc.state, rwc, sc.step, false, false, 1.0, 0.0);
-                    readInto(sc.step, r);
+                    HostArrays.readInto(sc.step, r);
                 }
                 for (int e = e0; e < e1; e++) {
                     int row = t * b + e;
@@ -223,12 +217,12 @@ public final class FastLstmLayer extends LSTM {
                             zo2 += r[ro + 2 * h + j];
                             zi += r[ro + 3 * h + j];
                         }
-                        double a = tanh(za);
-                        double fg = sigmoid(zf);
-                        double og = sigmoid(zo2);
-                        double ig = sigmoid(zi);
+                        double a = HostArrays.tanh(za);
+                        double fg = HostArrays.sigmoid(zf);
+                        double og = HostArrays.sigmoid(zo2);
+                        double ig = HostArrays.sigmoid(zi);
                         double c = ig * a + (t > 0 ? fg * cells[po + j] : 0.0);
-                        double tc = tanh(c);
+                        double tc = HostArrays.tanh(c);
                         double hv = og * tc;
                         gates[zo + j] = a;
                         gates[zo + h + j] = fg;
@@ -240,25 +234,11 @@ public final class FastLstmLayer extends LSTM {
                     }
                 }
                 if (t + 1 < steps) {
-                    write(sc.state, hidden, (t * b + e0) * h, bh * h); // this part's rows of h_t
+                    HostArrays.write(sc.state, hidden, (t * b + e0) * h, bh * h); // this part's rows of h_t
                 }
             }
         });
         return new Forward(input, b, nIn, steps, h, x2, gates, cells, tanhCells, hidden);
-    }
-
-    private static double sigmoid(double v) {
-        return 1.0 / (1.0 + Math.exp(-v));
-    }
-
-    /**
-     * tanh through the intrinsic {@code Math.exp} (the JDK's {@code Math.tanh} is the slow StrictMath port): absolute
-     * error below 3e-16 everywhere.
-     */
-    static double tanh(double v) {
-        double e = Math.exp(-2.0 * Math.abs(v));
-        double t = (1.0 - e) / (1.0 + e);
-        return v < 0 ? -t : t;
     }
 
     @Override
@@ -279,7 +259,7 @@ public final class FastLstmLayer extends LSTM {
             throw new DL4JInvalidInputException(name() + ": epsilon shape " + Arrays.toString(epsilon.shape())
                     + " does not match the output [" + b + ", " + h + ", " + steps + "]");
         }
-        double[] epsIn = read(epsilon);
+        double[] epsIn = HostArrays.read(epsilon);
         double[] eps = new double[steps * b * h]; // time-major: row t·B + b
         for (int e = 0; e < b; e++) {
             for (int j = 0; j < h; j++) {
@@ -329,19 +309,19 @@ public final class FastLstmLayer extends LSTM {
                     }
                 }
                 if (t > 0) {
-                    write(sc.step, dz, (t * b + e0) * g, bh * g); // this part's rows of δz_t
+                    HostArrays.write(sc.step, dz, (t * b + e0) * g, bh * g); // this part's rows of δz_t
                     Nd4j.gemm(sc.step, rwc, sc.state, false, true, 1.0, 0.0);
-                    readInto(sc.state, dh);
+                    HostArrays.readInto(sc.state, dh);
                 }
             }
         });
         INDArray dZ = detached(steps * b, g);
-        write(dZ, dz);
+        HostArrays.write(dZ, dz);
         // h_{t−1} rows (zeros for t = 0)
         double[] hp = new double[steps * b * h];
         System.arraycopy(f.hidden(), 0, hp, b * h, (steps - 1) * b * h);
         INDArray hPrev = detached(steps * b, h);
-        write(hPrev, hp);
+        HostArrays.write(hPrev, hp);
 
         INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
@@ -367,7 +347,7 @@ public final class FastLstmLayer extends LSTM {
         int nIn = f.nIn();
         INDArray dX2 = detached(steps * b, nIn);
         HostThreads.gemm(dZ, w, dX2, false, true);
-        double[] dx2 = read(dX2);
+        double[] dx2 = HostArrays.read(dX2);
         double[] dx = new double[b * nIn * steps];
         for (int t = 0; t < steps; t++) {
             for (int e = 0; e < b; e++) {
@@ -378,7 +358,7 @@ public final class FastLstmLayer extends LSTM {
             }
         }
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
-        write(epsOut, dx);
+        HostArrays.write(epsOut, dx);
         weightNoiseParams.clear();
         return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
     }
@@ -389,66 +369,7 @@ public final class FastLstmLayer extends LSTM {
     }
 
     private INDArray detached(long rows, long cols) {
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            return Nd4j.createUninitialized(dataType, rows, cols);
-        }
-    }
-
-    /** The elements of {@code a} in c order, as doubles. */
-    private static double[] read(INDArray a) {
-        double[] out = new double[(int) a.length()];
-        readInto(a, out);
-        return out;
-    }
-
-    private static void readInto(INDArray a, double[] out) {
-        INDArray c = a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
-        int n = (int) c.length();
-        if (c.dataType() == DataType.DOUBLE) {
-            DoubleBuffer buf = c.data().asNioDouble();
-            buf.position((int) c.offset());
-            buf.get(out, 0, n);
-        } else if (c.dataType() == DataType.FLOAT) {
-            FloatBuffer buf = c.data().asNioFloat();
-            buf.position((int) c.offset());
-            float[] tmp = FLOATS.get();
-            if (tmp.length < n) {
-                tmp = new float[n];
-                FLOATS.set(tmp);
-            }
-            buf.get(tmp, 0, n);
-            for (int i = 0; i < n; i++) {
-                out[i] = tmp[i];
-            }
-        } else {
-            double[] d = c.castTo(DataType.DOUBLE).data().asDouble();
-            System.arraycopy(d, 0, out, 0, n);
-        }
-    }
-
-    private static void write(INDArray a, double[] from) {
-        write(a, from, 0, (int) a.length());
-    }
-
-    /** Writes from[off .. off + n) into the c-order, default-stride array {@code a}. */
-    private static void write(INDArray a, double[] from, int off, int n) {
-        if (a.dataType() == DataType.DOUBLE) {
-            DoubleBuffer buf = a.data().asNioDouble();
-            buf.position((int) a.offset());
-            buf.put(from, off, n);
-        } else {
-            FloatBuffer buf = a.data().asNioFloat();
-            buf.position((int) a.offset());
-            float[] tmp = FLOATS.get();
-            if (tmp.length < n) {
-                tmp = new float[n];
-                FLOATS.set(tmp);
-            }
-            for (int i = 0; i < n; i++) {
-                tmp[i] = (float) from[off + i];
-            }
-            buf.put(tmp, 0, n);
-        }
+        return HostArrays.detached(dataType, rows, cols);
     }
 
     @Override

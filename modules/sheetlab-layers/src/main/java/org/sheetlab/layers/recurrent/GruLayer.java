@@ -1,0 +1,437 @@
+package org.sheetlab.layers.recurrent;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The runtime layer of {@link GRU}: an explicit forward pass over the T steps (the input projections of all steps as
+ * one product, the recurrent products one per step, the gate arithmetic in double on the heap) and an explicit
+ * backward pass through time (per-step products for δh_{t−1}; every weight gradient as one product over the stacked
+ * steps afterwards). The forward results of a training pass are kept for the backward pass of the same input.
+ */
+public final class GruLayer extends BaseRecurrentLayer<GRU> {
+    private static final long serialVersionUID = 1L;
+    static final String STATE_KEY = "h";
+
+    private transient Forward cached;
+
+    public GruLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /** One forward pass, time-major heap arrays (row t·B + b). */
+    private record Forward(
+            INDArray input,
+            int b,
+            int nIn,
+            int t,
+            int h,
+            INDArray x2, // [T·B, n_in] native
+            double[] h0, // [B·H] initial state
+            double[] gates, // [T·B·3H]: r, z, h̃ after their activations
+            double[] recN, // [T·B·H]: W_h·h_{t−1} + b_hn (resetAfter) or r ⊙ h_{t−1} (sheet)
+            double[] hidden, // [T·B·H]: h_t
+            double[] mask) {} // [B·T] or null
+
+    @Override
+    public Type type() {
+        return Type.RECURRENT;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public boolean hasBias() {
+        return true;
+    }
+
+    @Override
+    public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr mgr) {
+        setInput(input, mgr);
+        return activate(training, mgr);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, mgr);
+        Forward f = forward(training, null, mgr);
+        cached = training ? f : null;
+        return output(f, mgr);
+    }
+
+    @Override
+    public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr mgr) {
+        setInput(input, mgr);
+        INDArray in = input.rank() == 2 ? input.reshape(input.size(0), input.size(1), 1) : input;
+        setInput(in, mgr);
+        Forward f = forward(false, stateMap.get(STATE_KEY), mgr);
+        stateMap.put(STATE_KEY, lastState(f));
+        INDArray out = output(f, mgr);
+        return input.rank() == 2 ? out.reshape(out.size(0), out.size(1)) : out;
+    }
+
+    @Override
+    public INDArray rnnActivateUsingStoredState(
+            INDArray input, boolean training, boolean storeLastForTBPTT, LayerWorkspaceMgr mgr) {
+        setInput(input, mgr);
+        Forward f = forward(training, tBpttStateMap.get(STATE_KEY), mgr);
+        if (storeLastForTBPTT) {
+            tBpttStateMap.put(STATE_KEY, lastState(f));
+        }
+        return output(f, mgr);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> tbpttBackpropGradient(
+            INDArray epsilon, int tbpttBackLength, LayerWorkspaceMgr mgr) {
+        throw new UnsupportedOperationException(name() + ": truncated BPTT is not supported; train with standard "
+                + "backpropagation (BackpropType.Standard) and cut long sequences into windows instead");
+    }
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState state, int minibatchSize) {
+        this.maskArray = maskArray;
+        return new Pair<>(maskArray, state);
+    }
+
+    /** h_T as a detached [B, H] array (for rnnTimeStep and stored state). */
+    private INDArray lastState(Forward f) {
+        double[] last = new double[f.b() * f.h()];
+        System.arraycopy(f.hidden(), (f.t() - 1) * f.b() * f.h(), last, 0, last.length);
+        INDArray s = HostArrays.detached(dataType, f.b(), f.h());
+        HostArrays.write(s, last);
+        return s;
+    }
+
+    /** [B, H, T]: h_t, 0 at masked steps. */
+    private INDArray output(Forward f, LayerWorkspaceMgr mgr) {
+        int b = f.b();
+        int h = f.h();
+        int steps = f.t();
+        double[] o = new double[b * h * steps];
+        for (int t = 0; t < steps; t++) {
+            for (int e = 0; e < b; e++) {
+                if (f.mask() != null && f.mask()[e * steps + t] == 0) {
+                    continue;
+                }
+                int src = (t * b + e) * h;
+                for (int j = 0; j < h; j++) {
+                    o[(e * h + j) * steps + t] = f.hidden()[src + j];
+                }
+            }
+        }
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {b, h, steps}, 'c');
+        HostArrays.write(out, o);
+        return out;
+    }
+
+    private String name() {
+        String n = layerConf().getLayerName();
+        return "GRU " + (n != null ? "'" + n + "'" : "(layer " + index + ")");
+    }
+
+    private static INDArray columns(INDArray a, long from, long to) {
+        return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup('c');
+    }
+
+    private Forward forward(boolean training, INDArray initialState, LayerWorkspaceMgr mgr) {
+        if (input.rank() != 3) {
+            throw new DL4JInvalidInputException(
+                    name() + ": expects input [B, n_in, T] (rank 3), got shape " + Arrays.toString(input.shape()));
+        }
+        INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, training, mgr);
+        INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, training, mgr);
+        double[] bias = HostArrays.read(getParamWithNoise(GruParamInitializer.BIAS, training, mgr));
+        boolean after = layerConf().isResetAfter();
+        double[] bhn = after
+                ? HostArrays.read(getParamWithNoise(GruParamInitializer.CANDIDATE_RECURRENT_BIAS, training, mgr))
+                : null;
+        int nIn = (int) w.size(0);
+        int h = (int) rw.size(0);
+        int g = 3 * h;
+        if (input.size(1) != nIn) {
+            throw new DL4JInvalidInputException(name() + ": input has size " + input.size(1) + " at dimension 1 (shape "
+                    + Arrays.toString(input.shape()) + ", [B, n_in, T]) but the layer was configured with nIn = "
+                    + nIn);
+        }
+        int b = (int) input.size(0);
+        int steps = (int) input.size(2);
+        double[] h0 = new double[b * h];
+        if (initialState != null) {
+            if (initialState.size(0) != b || initialState.size(1) != h) {
+                throw new DL4JInvalidInputException(name() + ": stored state has shape "
+                        + Arrays.toString(initialState.shape()) + " but the input has " + b
+                        + " examples; call rnnClearPreviousState() when the minibatch size changes");
+            }
+            HostArrays.readInto(initialState, h0);
+        }
+        double[] mask = null;
+        if (maskArray != null) {
+            if (maskArray.rank() != 2 || maskArray.size(0) != b || maskArray.size(1) != steps) {
+                throw new DL4JInvalidInputException(name() + ": mask shape " + Arrays.toString(maskArray.shape())
+                        + " does not match [B, T] = [" + b + ", " + steps + "]");
+            }
+            mask = HostArrays.read(maskArray);
+        }
+        double[] x = HostArrays.read(input);
+        double[] xr = new double[steps * b * nIn];
+        for (int e = 0; e < b; e++) {
+            for (int k = 0; k < nIn; k++) {
+                int src = (e * nIn + k) * steps;
+                for (int t = 0; t < steps; t++) {
+                    xr[(t * b + e) * nIn + k] = x[src + t];
+                }
+            }
+        }
+        INDArray x2 = HostArrays.detached(dataType, (long) steps * b, nIn);
+        HostArrays.write(x2, xr);
+        INDArray zx = HostArrays.detached(dataType, (long) steps * b, g);
+        Nd4j.gemm(x2, w, zx, false, false, 1.0, 0.0);
+        double[] z = HostArrays.read(zx);
+
+        double[] gates = new double[steps * b * g];
+        double[] recN = new double[steps * b * h];
+        double[] hidden = new double[steps * b * h];
+        INDArray hPrev = HostArrays.detached(dataType, b, h);
+        INDArray rwRz = columns(rw, 0, 2L * h);
+        INDArray rwN = columns(rw, 2L * h, g);
+        INDArray rwc = rw.dup('c');
+        INDArray rec = HostArrays.detached(dataType, b, after ? g : 2L * h);
+        INDArray rh = HostArrays.detached(dataType, b, h);
+        INDArray recCand = HostArrays.detached(dataType, b, h);
+        double[] r = new double[b * (after ? g : 2 * h)];
+        double[] rhHeap = new double[b * h];
+        double[] cand = new double[b * h];
+        double[] hp = h0.clone();
+        for (int t = 0; t < steps; t++) {
+            HostArrays.write(hPrev, hp);
+            Nd4j.gemm(hPrev, after ? rwc : rwRz, rec, false, false, 1.0, 0.0);
+            HostArrays.readInto(rec, r);
+            int rs = after ? g : 2 * h;
+            for (int e = 0; e < b; e++) {
+                int zo = (t * b + e) * g;
+                for (int j = 0; j < h; j++) {
+                    double rg = HostArrays.sigmoid(z[zo + j] + bias[j] + r[e * rs + j]);
+                    double zg = HostArrays.sigmoid(z[zo + h + j] + bias[h + j] + r[e * rs + h + j]);
+                    gates[zo + j] = rg;
+                    gates[zo + h + j] = zg;
+                    if (after) {
+                        cand[e * h + j] = r[e * rs + 2 * h + j] + bhn[j];
+                    } else {
+                        rhHeap[e * h + j] = rg * hp[e * h + j];
+                    }
+                }
+            }
+            if (!after) {
+                HostArrays.write(rh, rhHeap);
+                Nd4j.gemm(rh, rwN, recCand, false, false, 1.0, 0.0);
+                HostArrays.readInto(recCand, cand);
+            }
+            for (int e = 0; e < b; e++) {
+                int row = t * b + e;
+                int zo = row * g;
+                int so = row * h;
+                boolean live = mask == null || mask[e * steps + t] != 0;
+                for (int j = 0; j < h; j++) {
+                    double rg = gates[zo + j];
+                    double zg = gates[zo + h + j];
+                    double pre = z[zo + 2 * h + j] + bias[2 * h + j] + (after ? rg * cand[e * h + j] : cand[e * h + j]);
+                    double n = HostArrays.tanh(pre);
+                    gates[zo + 2 * h + j] = n;
+                    recN[so + j] = after ? cand[e * h + j] : rhHeap[e * h + j];
+                    double prev = hp[e * h + j];
+                    double hv = live ? zg * prev + (1 - zg) * n : prev;
+                    hidden[so + j] = hv;
+                }
+            }
+            System.arraycopy(hidden, t * b * h, hp, 0, b * h);
+        }
+        return new Forward(input, b, nIn, steps, h, x2, h0, gates, recN, hidden, mask);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        Forward f = cached != null && cached.input() == input ? cached : forward(true, null, mgr);
+        cached = null;
+        INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, true, mgr);
+        INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, true, mgr);
+        boolean after = layerConf().isResetAfter();
+        int b = f.b();
+        int h = f.h();
+        int g = 3 * h;
+        int steps = f.t();
+        if (epsilon.rank() != 3 || epsilon.size(0) != b || epsilon.size(1) != h || epsilon.size(2) != steps) {
+            throw new DL4JInvalidInputException(name() + ": epsilon shape " + Arrays.toString(epsilon.shape())
+                    + " does not match the output [" + b + ", " + h + ", " + steps + "]");
+        }
+        double[] eps = HostArrays.read(epsilon);
+        double[] gates = f.gates();
+        double[] recN = f.recN();
+        double[] hidden = f.hidden();
+        double[] mask = f.mask();
+        double[] dzx = new double[steps * b * g]; // δ of the pre-activations [r, z, h̃] per row
+        int rs = after ? g : 2 * h;
+        double[] drec = new double[steps * b * rs]; // δ of the recurrent products (rows of h_{t−1}·RW or ·RW_rz)
+        double[] dh = new double[b * h]; // δh_t arriving from step t + 1
+        INDArray rwc = rw.dup('c');
+        INDArray rwRz = columns(rw, 0, 2L * h);
+        INDArray rwN = columns(rw, 2L * h, g);
+        INDArray dRecStep = HostArrays.detached(dataType, b, rs);
+        INDArray dCandStep = HostArrays.detached(dataType, b, h);
+        INDArray back = HostArrays.detached(dataType, b, h);
+        double[] backHeap = new double[b * h];
+        double[] drh = new double[b * h];
+        double[] dhp = new double[b * h];
+        double[] dan = new double[b * h];
+        for (int t = steps - 1; t >= 0; t--) {
+            for (int e = 0; e < b; e++) {
+                int row = t * b + e;
+                int zo = row * g;
+                int so = row * h;
+                boolean live = mask == null || mask[e * steps + t] != 0;
+                for (int j = 0; j < h; j++) {
+                    double dht = dh[e * h + j] + (live ? eps[(e * h + j) * steps + t] : 0.0);
+                    double prev = t > 0 ? hidden[so - b * h + j] : f.h0()[e * h + j];
+                    if (!live) { // the state was carried over: all of δh_t goes to h_{t−1}
+                        dhp[e * h + j] = dht;
+                        dan[e * h + j] = 0;
+                        continue;
+                    }
+                    double zg = gates[zo + h + j];
+                    double n = gates[zo + 2 * h + j];
+                    double da = dht * (1 - zg) * (1 - n * n);
+                    double dz = dht * (prev - n) * zg * (1 - zg);
+                    dzx[zo + h + j] = dz;
+                    dzx[zo + 2 * h + j] = da;
+                    drec[row * rs + h + j] = dz;
+                    dhp[e * h + j] = dht * zg;
+                    dan[e * h + j] = da;
+                }
+            }
+            if (!after) { // δ(r ⊙ h_{t−1}) = δa · RW_nᵀ
+                HostArrays.write(dCandStep, dan);
+                Nd4j.gemm(dCandStep, rwN, back, false, true, 1.0, 0.0);
+                HostArrays.readInto(back, drh);
+            }
+            for (int e = 0; e < b; e++) {
+                int row = t * b + e;
+                int zo = row * g;
+                int so = row * h;
+                boolean live = mask == null || mask[e * steps + t] != 0;
+                if (!live) {
+                    continue;
+                }
+                for (int j = 0; j < h; j++) {
+                    double rg = gates[zo + j];
+                    double prev = t > 0 ? hidden[so - b * h + j] : f.h0()[e * h + j];
+                    double dr;
+                    if (after) {
+                        dr = dan[e * h + j] * recN[so + j];
+                        drec[row * rs + 2 * h + j] = dan[e * h + j] * rg;
+                    } else {
+                        dr = drh[e * h + j] * prev;
+                        dhp[e * h + j] += drh[e * h + j] * rg;
+                    }
+                    double dar = dr * rg * (1 - rg);
+                    dzx[zo + j] = dar;
+                    drec[row * rs + j] = dar;
+                }
+            }
+            // δh_{t−1} += δrec · RWᵀ (RW_rz for the sheet's form)
+            double[] stepRec = Arrays.copyOfRange(drec, t * b * rs, (t + 1) * b * rs);
+            HostArrays.write(dRecStep, stepRec);
+            Nd4j.gemm(dRecStep, after ? rwc : rwRz, back, false, true, 1.0, 0.0);
+            HostArrays.readInto(back, backHeap);
+            for (int i = 0; i < b * h; i++) {
+                dh[i] = dhp[i] + backHeap[i];
+            }
+        }
+        // weight gradients over all steps at once
+        INDArray dZx = HostArrays.detached(dataType, (long) steps * b, g);
+        HostArrays.write(dZx, dzx);
+        INDArray dRec = HostArrays.detached(dataType, (long) steps * b, rs);
+        HostArrays.write(dRec, drec);
+        double[] hpStack = new double[steps * b * h];
+        System.arraycopy(f.h0(), 0, hpStack, 0, b * h);
+        System.arraycopy(hidden, 0, hpStack, b * h, (steps - 1) * b * h);
+        INDArray hPrev = HostArrays.detached(dataType, (long) steps * b, h);
+        HostArrays.write(hPrev, hpStack);
+        Map<String, INDArray> gv = gradientViews;
+        INDArray gW = gv.get(GruParamInitializer.INPUT_WEIGHTS);
+        INDArray gRW = gv.get(GruParamInitializer.RECURRENT_WEIGHTS);
+        gW.assign(f.x2().transpose().mmul(dZx));
+        if (after) {
+            gRW.assign(hPrev.transpose().mmul(dRec));
+        } else {
+            gRW.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2L * h))
+                    .assign(hPrev.transpose().mmul(dRec));
+            INDArray rhStack = HostArrays.detached(dataType, (long) steps * b, h);
+            HostArrays.write(rhStack, recN);
+            INDArray dA = dZx.get(NDArrayIndex.all(), NDArrayIndex.interval(2L * h, g));
+            gRW.get(NDArrayIndex.all(), NDArrayIndex.interval(2L * h, g))
+                    .assign(rhStack.transpose().mmul(dA));
+        }
+        double[] db = new double[g];
+        double[] dbhn = new double[h];
+        for (int row = 0; row < steps * b; row++) {
+            for (int k = 0; k < g; k++) {
+                db[k] += dzx[row * g + k];
+            }
+            if (after) {
+                for (int j = 0; j < h; j++) {
+                    dbhn[j] += drec[row * rs + 2 * h + j];
+                }
+            }
+        }
+        INDArray gB = gv.get(GruParamInitializer.BIAS);
+        gB.assign(Nd4j.create(db, new long[] {1, g}, DataType.DOUBLE).castTo(dataType));
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(GruParamInitializer.INPUT_WEIGHTS, gW);
+        gradient.setGradientFor(GruParamInitializer.RECURRENT_WEIGHTS, gRW);
+        gradient.setGradientFor(GruParamInitializer.BIAS, gB);
+        if (after) {
+            INDArray gBhn = gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS);
+            gBhn.assign(Nd4j.create(dbhn, new long[] {1, h}, DataType.DOUBLE).castTo(dataType));
+            gradient.setGradientFor(GruParamInitializer.CANDIDATE_RECURRENT_BIAS, gBhn);
+        }
+        double[] dx2 = HostArrays.read(dZx.mmul(w.transpose()));
+        int nIn = f.nIn();
+        double[] dx = new double[b * nIn * steps];
+        for (int t = 0; t < steps; t++) {
+            for (int e = 0; e < b; e++) {
+                int src = (t * b + e) * nIn;
+                for (int k = 0; k < nIn; k++) {
+                    dx[(e * nIn + k) * steps + t] = dx2[src + k];
+                }
+            }
+        }
+        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
+        HostArrays.write(epsOut, dx);
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        cached = null;
+    }
+}

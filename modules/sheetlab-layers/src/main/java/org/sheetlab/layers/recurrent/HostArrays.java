@@ -1,0 +1,98 @@
+package org.sheetlab.layers.recurrent;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Host-side helpers of the recurrent layers' explicit passes ({@link FastLstmLayer}, {@link GruLayer}): ND4J arrays to
+ * and from heap double arrays (FLOAT converted), detached scratch arrays, and sigmoid/tanh through the intrinsic
+ * {@code Math.exp}.
+ */
+final class HostArrays {
+    private HostArrays() {}
+
+    /** Per-thread scratch for FLOAT conversions. */
+    private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[0]);
+
+    static INDArray detached(DataType type, long rows, long cols) {
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            return Nd4j.createUninitialized(type, rows, cols);
+        }
+    }
+
+    static double sigmoid(double v) {
+        return 1.0 / (1.0 + Math.exp(-v));
+    }
+
+    /**
+     * tanh through the intrinsic {@code Math.exp} (the JDK's {@code Math.tanh} is the slow StrictMath port): absolute
+     * error below 3e-16 everywhere.
+     */
+    static double tanh(double v) {
+        double e = Math.exp(-2.0 * Math.abs(v));
+        double t = (1.0 - e) / (1.0 + e);
+        return v < 0 ? -t : t;
+    }
+
+    /** The elements of {@code a} in c order, as doubles. */
+    static double[] read(INDArray a) {
+        double[] out = new double[(int) a.length()];
+        readInto(a, out);
+        return out;
+    }
+
+    static void readInto(INDArray a, double[] out) {
+        INDArray c = a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+        int n = (int) c.length();
+        if (c.dataType() == DataType.DOUBLE) {
+            DoubleBuffer buf = c.data().asNioDouble();
+            buf.position((int) c.offset());
+            buf.get(out, 0, n);
+        } else if (c.dataType() == DataType.FLOAT) {
+            FloatBuffer buf = c.data().asNioFloat();
+            buf.position((int) c.offset());
+            float[] tmp = FLOATS.get();
+            if (tmp.length < n) {
+                tmp = new float[n];
+                FLOATS.set(tmp);
+            }
+            buf.get(tmp, 0, n);
+            for (int i = 0; i < n; i++) {
+                out[i] = tmp[i];
+            }
+        } else {
+            double[] d = c.castTo(DataType.DOUBLE).data().asDouble();
+            System.arraycopy(d, 0, out, 0, n);
+        }
+    }
+
+    static void write(INDArray a, double[] from) {
+        write(a, from, 0, (int) a.length());
+    }
+
+    /** Writes from[off .. off + n) into the c-order, default-stride array {@code a}. */
+    static void write(INDArray a, double[] from, int off, int n) {
+        if (a.dataType() == DataType.DOUBLE) {
+            DoubleBuffer buf = a.data().asNioDouble();
+            buf.position((int) a.offset());
+            buf.put(from, off, n);
+        } else {
+            FloatBuffer buf = a.data().asNioFloat();
+            buf.position((int) a.offset());
+            float[] tmp = FLOATS.get();
+            if (tmp.length < n) {
+                tmp = new float[n];
+                FLOATS.set(tmp);
+            }
+            for (int i = 0; i < n; i++) {
+                tmp[i] = (float) from[off + i];
+            }
+            buf.put(tmp, 0, n);
+        }
+    }
+}
