@@ -87,16 +87,7 @@ public final class FastLstmLayer extends LSTM {
         Forward f = forward(training, mgr);
         cached = training ? f : null;
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {f.b(), f.h(), f.t()}, 'c');
-        double[] o = new double[f.b() * f.h() * f.t()];
-        for (int t = 0; t < f.t(); t++) {
-            for (int b = 0; b < f.b(); b++) {
-                int src = (t * f.b() + b) * f.h();
-                for (int j = 0; j < f.h(); j++) {
-                    o[(b * f.h() + j) * f.t() + t] = f.hidden()[src + j];
-                }
-            }
-        }
-        HostArrays.write(out, o);
+        HostArrays.write(out, HostArrays.batchMajor(f.hidden(), f.b(), f.h(), f.t()));
         return out;
     }
 
@@ -168,15 +159,7 @@ public final class FastLstmLayer extends LSTM {
         int g = 4 * h;
         // time-major input rows x2[t·B + b, k] = x[b, k, t], and their projections z = x2·W for all steps at once
         double[] x = HostArrays.read(input);
-        double[] xr = new double[steps * b * nIn];
-        for (int e = 0; e < b; e++) {
-            for (int k = 0; k < nIn; k++) {
-                int src = (e * nIn + k) * steps;
-                for (int t = 0; t < steps; t++) {
-                    xr[(t * b + e) * nIn + k] = x[src + t];
-                }
-            }
-        }
+        double[] xr = HostArrays.timeMajor(x, b, nIn, steps);
         INDArray x2 = detached(steps * b, nIn);
         HostArrays.write(x2, xr);
         INDArray zx = detached(steps * b, g);
@@ -260,15 +243,7 @@ public final class FastLstmLayer extends LSTM {
                     + " does not match the output [" + b + ", " + h + ", " + steps + "]");
         }
         double[] epsIn = HostArrays.read(epsilon);
-        double[] eps = new double[steps * b * h]; // time-major: row t·B + b
-        for (int e = 0; e < b; e++) {
-            for (int j = 0; j < h; j++) {
-                int src = (e * h + j) * steps;
-                for (int t = 0; t < steps; t++) {
-                    eps[(t * b + e) * h + j] = epsIn[src + t];
-                }
-            }
-        }
+        double[] eps = HostArrays.timeMajor(epsIn, b, h, steps); // time-major: row t·B + b
         double[] gates = f.gates();
         double[] cells = f.cells();
         double[] tanhCells = f.tanhCells();
@@ -348,15 +323,7 @@ public final class FastLstmLayer extends LSTM {
         INDArray dX2 = detached(steps * b, nIn);
         HostThreads.gemm(dZ, w, dX2, false, true);
         double[] dx2 = HostArrays.read(dX2);
-        double[] dx = new double[b * nIn * steps];
-        for (int t = 0; t < steps; t++) {
-            for (int e = 0; e < b; e++) {
-                int src = (t * b + e) * nIn;
-                for (int k = 0; k < nIn; k++) {
-                    dx[(e * nIn + k) * steps + t] = dx2[src + k];
-                }
-            }
-        }
+        double[] dx = HostArrays.batchMajor(dx2, b, nIn, steps);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
         HostArrays.write(epsOut, dx);
         weightNoiseParams.clear();

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sheetlab.layers.HostThreads;
 
 /**
  * The runtime layer of {@link GRU}: an explicit forward pass over the T steps (the input projections of all steps as
@@ -27,6 +28,9 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> {
     static final String STATE_KEY = "h";
 
     private transient Forward cached;
+
+    /** Below this many gate values per step (B·3H) the batch is not split over the host threads. */
+    static final int SPLIT_MIN_GATES = 4096;
 
     public GruLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -191,15 +195,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> {
             mask = HostArrays.read(maskArray);
         }
         double[] x = HostArrays.read(input);
-        double[] xr = new double[steps * b * nIn];
-        for (int e = 0; e < b; e++) {
-            for (int k = 0; k < nIn; k++) {
-                int src = (e * nIn + k) * steps;
-                for (int t = 0; t < steps; t++) {
-                    xr[(t * b + e) * nIn + k] = x[src + t];
-                }
-            }
-        }
+        double[] xr = HostArrays.timeMajor(x, b, nIn, steps);
         INDArray x2 = HostArrays.detached(dataType, (long) steps * b, nIn);
         HostArrays.write(x2, xr);
         INDArray zx = HostArrays.detached(dataType, (long) steps * b, g);
@@ -209,60 +205,66 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> {
         double[] gates = new double[steps * b * g];
         double[] recN = new double[steps * b * h];
         double[] hidden = new double[steps * b * h];
-        INDArray hPrev = HostArrays.detached(dataType, b, h);
         INDArray rwRz = columns(rw, 0, 2L * h);
         INDArray rwN = columns(rw, 2L * h, g);
         INDArray rwc = rw.dup('c');
-        INDArray rec = HostArrays.detached(dataType, b, after ? g : 2L * h);
-        INDArray rh = HostArrays.detached(dataType, b, h);
-        INDArray recCand = HostArrays.detached(dataType, b, h);
-        double[] r = new double[b * (after ? g : 2 * h)];
-        double[] rhHeap = new double[b * h];
-        double[] cand = new double[b * h];
-        double[] hp = h0.clone();
-        for (int t = 0; t < steps; t++) {
-            HostArrays.write(hPrev, hp);
-            Nd4j.gemm(hPrev, after ? rwc : rwRz, rec, false, false, 1.0, 0.0);
-            HostArrays.readInto(rec, r);
-            int rs = after ? g : 2 * h;
-            for (int e = 0; e < b; e++) {
-                int zo = (t * b + e) * g;
-                for (int j = 0; j < h; j++) {
-                    double rg = HostArrays.sigmoid(z[zo + j] + bias[j] + r[e * rs + j]);
-                    double zg = HostArrays.sigmoid(z[zo + h + j] + bias[h + j] + r[e * rs + h + j]);
-                    gates[zo + j] = rg;
-                    gates[zo + h + j] = zg;
-                    if (after) {
-                        cand[e * h + j] = r[e * rs + 2 * h + j] + bhn[j];
-                    } else {
-                        rhHeap[e * h + j] = rg * hp[e * h + j];
+        int rs = after ? g : 2 * h;
+        double[] maskF = mask;
+        // the examples are independent: each part of the batch runs its whole recurrence on its own thread
+        HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+            int bh = e1 - e0;
+            INDArray hPrev = HostArrays.detached(dataType, bh, h);
+            INDArray rec = HostArrays.detached(dataType, bh, rs);
+            INDArray rh = HostArrays.detached(dataType, bh, h);
+            INDArray recCand = HostArrays.detached(dataType, bh, h);
+            double[] r = new double[bh * rs];
+            double[] rhHeap = new double[bh * h];
+            double[] cand = new double[bh * h];
+            double[] hp = Arrays.copyOfRange(h0, e0 * h, e1 * h);
+            for (int t = 0; t < steps; t++) {
+                HostArrays.write(hPrev, hp);
+                Nd4j.gemm(hPrev, after ? rwc : rwRz, rec, false, false, 1.0, 0.0);
+                HostArrays.readInto(rec, r);
+                for (int le = 0; le < bh; le++) {
+                    int zo = (t * b + e0 + le) * g;
+                    for (int j = 0; j < h; j++) {
+                        double rg = HostArrays.sigmoid(z[zo + j] + bias[j] + r[le * rs + j]);
+                        double zg = HostArrays.sigmoid(z[zo + h + j] + bias[h + j] + r[le * rs + h + j]);
+                        gates[zo + j] = rg;
+                        gates[zo + h + j] = zg;
+                        if (after) {
+                            cand[le * h + j] = r[le * rs + 2 * h + j] + bhn[j];
+                        } else {
+                            rhHeap[le * h + j] = rg * hp[le * h + j];
+                        }
+                    }
+                }
+                if (!after) {
+                    HostArrays.write(rh, rhHeap);
+                    Nd4j.gemm(rh, rwN, recCand, false, false, 1.0, 0.0);
+                    HostArrays.readInto(recCand, cand);
+                }
+                for (int le = 0; le < bh; le++) {
+                    int e = e0 + le;
+                    int row = t * b + e;
+                    int zo = row * g;
+                    int so = row * h;
+                    boolean live = maskF == null || maskF[e * steps + t] != 0;
+                    for (int j = 0; j < h; j++) {
+                        double rg = gates[zo + j];
+                        double zg = gates[zo + h + j];
+                        double c = cand[le * h + j];
+                        double n = HostArrays.tanh(z[zo + 2 * h + j] + bias[2 * h + j] + (after ? rg * c : c));
+                        gates[zo + 2 * h + j] = n;
+                        recN[so + j] = after ? c : rhHeap[le * h + j];
+                        double prev = hp[le * h + j];
+                        double hv = live ? zg * prev + (1 - zg) * n : prev;
+                        hidden[so + j] = hv;
+                        hp[le * h + j] = hv;
                     }
                 }
             }
-            if (!after) {
-                HostArrays.write(rh, rhHeap);
-                Nd4j.gemm(rh, rwN, recCand, false, false, 1.0, 0.0);
-                HostArrays.readInto(recCand, cand);
-            }
-            for (int e = 0; e < b; e++) {
-                int row = t * b + e;
-                int zo = row * g;
-                int so = row * h;
-                boolean live = mask == null || mask[e * steps + t] != 0;
-                for (int j = 0; j < h; j++) {
-                    double rg = gates[zo + j];
-                    double zg = gates[zo + h + j];
-                    double pre = z[zo + 2 * h + j] + bias[2 * h + j] + (after ? rg * cand[e * h + j] : cand[e * h + j]);
-                    double n = HostArrays.tanh(pre);
-                    gates[zo + 2 * h + j] = n;
-                    recN[so + j] = after ? cand[e * h + j] : rhHeap[e * h + j];
-                    double prev = hp[e * h + j];
-                    double hv = live ? zg * prev + (1 - zg) * n : prev;
-                    hidden[so + j] = hv;
-                }
-            }
-            System.arraycopy(hidden, t * b * h, hp, 0, b * h);
-        }
+        });
         return new Forward(input, b, nIn, steps, h, x2, h0, gates, recN, hidden, mask);
     }
 
@@ -290,80 +292,84 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> {
         double[] dzx = new double[steps * b * g]; // δ of the pre-activations [r, z, h̃] per row
         int rs = after ? g : 2 * h;
         double[] drec = new double[steps * b * rs]; // δ of the recurrent products (rows of h_{t−1}·RW or ·RW_rz)
-        double[] dh = new double[b * h]; // δh_t arriving from step t + 1
         INDArray rwc = rw.dup('c');
         INDArray rwRz = columns(rw, 0, 2L * h);
         INDArray rwN = columns(rw, 2L * h, g);
-        INDArray dRecStep = HostArrays.detached(dataType, b, rs);
-        INDArray dCandStep = HostArrays.detached(dataType, b, h);
-        INDArray back = HostArrays.detached(dataType, b, h);
-        double[] backHeap = new double[b * h];
-        double[] drh = new double[b * h];
-        double[] dhp = new double[b * h];
-        double[] dan = new double[b * h];
-        for (int t = steps - 1; t >= 0; t--) {
-            for (int e = 0; e < b; e++) {
-                int row = t * b + e;
-                int zo = row * g;
-                int so = row * h;
-                boolean live = mask == null || mask[e * steps + t] != 0;
-                for (int j = 0; j < h; j++) {
-                    double dht = dh[e * h + j] + (live ? eps[(e * h + j) * steps + t] : 0.0);
-                    double prev = t > 0 ? hidden[so - b * h + j] : f.h0()[e * h + j];
-                    if (!live) { // the state was carried over: all of δh_t goes to h_{t−1}
-                        dhp[e * h + j] = dht;
-                        dan[e * h + j] = 0;
+        double[] h0 = f.h0();
+        HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+            int bh = e1 - e0;
+            INDArray dRecStep = HostArrays.detached(dataType, bh, rs);
+            INDArray dCandStep = HostArrays.detached(dataType, bh, h);
+            INDArray back = HostArrays.detached(dataType, bh, h);
+            double[] dh = new double[bh * h]; // δh_t arriving from step t + 1
+            double[] backHeap = new double[bh * h];
+            double[] drh = new double[bh * h];
+            double[] dhp = new double[bh * h];
+            double[] dan = new double[bh * h];
+            for (int t = steps - 1; t >= 0; t--) {
+                for (int le = 0; le < bh; le++) {
+                    int e = e0 + le;
+                    int row = t * b + e;
+                    int zo = row * g;
+                    int so = row * h;
+                    boolean live = mask == null || mask[e * steps + t] != 0;
+                    for (int j = 0; j < h; j++) {
+                        double dht = dh[le * h + j] + (live ? eps[(e * h + j) * steps + t] : 0.0);
+                        double prev = t > 0 ? hidden[so - b * h + j] : h0[e * h + j];
+                        if (!live) { // the state was carried over: all of δh_t goes to h_{t−1}
+                            dhp[le * h + j] = dht;
+                            dan[le * h + j] = 0;
+                            continue;
+                        }
+                        double zg = gates[zo + h + j];
+                        double n = gates[zo + 2 * h + j];
+                        double da = dht * (1 - zg) * (1 - n * n);
+                        double dz = dht * (prev - n) * zg * (1 - zg);
+                        dzx[zo + h + j] = dz;
+                        dzx[zo + 2 * h + j] = da;
+                        drec[row * rs + h + j] = dz;
+                        dhp[le * h + j] = dht * zg;
+                        dan[le * h + j] = da;
+                    }
+                }
+                if (!after) { // δ(r ⊙ h_{t−1}) = δa · RW_nᵀ
+                    HostArrays.write(dCandStep, dan);
+                    Nd4j.gemm(dCandStep, rwN, back, false, true, 1.0, 0.0);
+                    HostArrays.readInto(back, drh);
+                }
+                for (int le = 0; le < bh; le++) {
+                    int e = e0 + le;
+                    int row = t * b + e;
+                    int zo = row * g;
+                    int so = row * h;
+                    if (mask != null && mask[e * steps + t] == 0) {
                         continue;
                     }
-                    double zg = gates[zo + h + j];
-                    double n = gates[zo + 2 * h + j];
-                    double da = dht * (1 - zg) * (1 - n * n);
-                    double dz = dht * (prev - n) * zg * (1 - zg);
-                    dzx[zo + h + j] = dz;
-                    dzx[zo + 2 * h + j] = da;
-                    drec[row * rs + h + j] = dz;
-                    dhp[e * h + j] = dht * zg;
-                    dan[e * h + j] = da;
-                }
-            }
-            if (!after) { // δ(r ⊙ h_{t−1}) = δa · RW_nᵀ
-                HostArrays.write(dCandStep, dan);
-                Nd4j.gemm(dCandStep, rwN, back, false, true, 1.0, 0.0);
-                HostArrays.readInto(back, drh);
-            }
-            for (int e = 0; e < b; e++) {
-                int row = t * b + e;
-                int zo = row * g;
-                int so = row * h;
-                boolean live = mask == null || mask[e * steps + t] != 0;
-                if (!live) {
-                    continue;
-                }
-                for (int j = 0; j < h; j++) {
-                    double rg = gates[zo + j];
-                    double prev = t > 0 ? hidden[so - b * h + j] : f.h0()[e * h + j];
-                    double dr;
-                    if (after) {
-                        dr = dan[e * h + j] * recN[so + j];
-                        drec[row * rs + 2 * h + j] = dan[e * h + j] * rg;
-                    } else {
-                        dr = drh[e * h + j] * prev;
-                        dhp[e * h + j] += drh[e * h + j] * rg;
+                    for (int j = 0; j < h; j++) {
+                        double rg = gates[zo + j];
+                        double prev = t > 0 ? hidden[so - b * h + j] : h0[e * h + j];
+                        double dr;
+                        if (after) {
+                            dr = dan[le * h + j] * recN[so + j];
+                            drec[row * rs + 2 * h + j] = dan[le * h + j] * rg;
+                        } else {
+                            dr = drh[le * h + j] * prev;
+                            dhp[le * h + j] += drh[le * h + j] * rg;
+                        }
+                        double dar = dr * rg * (1 - rg);
+                        dzx[zo + j] = dar;
+                        drec[row * rs + j] = dar;
                     }
-                    double dar = dr * rg * (1 - rg);
-                    dzx[zo + j] = dar;
-                    drec[row * rs + j] = dar;
+                }
+                // δh_{t−1} += δrec · RWᵀ (RW_rz for the sheet's form); this part's rows of step t
+                HostArrays.write(dRecStep, drec, (t * b + e0) * rs, bh * rs);
+                Nd4j.gemm(dRecStep, after ? rwc : rwRz, back, false, true, 1.0, 0.0);
+                HostArrays.readInto(back, backHeap);
+                for (int i = 0; i < bh * h; i++) {
+                    dh[i] = dhp[i] + backHeap[i];
                 }
             }
-            // δh_{t−1} += δrec · RWᵀ (RW_rz for the sheet's form)
-            double[] stepRec = Arrays.copyOfRange(drec, t * b * rs, (t + 1) * b * rs);
-            HostArrays.write(dRecStep, stepRec);
-            Nd4j.gemm(dRecStep, after ? rwc : rwRz, back, false, true, 1.0, 0.0);
-            HostArrays.readInto(back, backHeap);
-            for (int i = 0; i < b * h; i++) {
-                dh[i] = dhp[i] + backHeap[i];
-            }
-        }
+        });
         // weight gradients over all steps at once
         INDArray dZx = HostArrays.detached(dataType, (long) steps * b, g);
         HostArrays.write(dZx, dzx);
@@ -414,15 +420,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> {
         }
         double[] dx2 = HostArrays.read(dZx.mmul(w.transpose()));
         int nIn = f.nIn();
-        double[] dx = new double[b * nIn * steps];
-        for (int t = 0; t < steps; t++) {
-            for (int e = 0; e < b; e++) {
-                int src = (t * b + e) * nIn;
-                for (int k = 0; k < nIn; k++) {
-                    dx[(e * nIn + k) * steps + t] = dx2[src + k];
-                }
-            }
-        }
+        double[] dx = HostArrays.batchMajor(dx2, b, nIn, steps);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
         HostArrays.write(epsOut, dx);
         weightNoiseParams.clear();

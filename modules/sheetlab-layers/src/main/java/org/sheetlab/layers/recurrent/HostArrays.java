@@ -95,4 +95,32 @@ final class HostArrays {
             buf.put(tmp, 0, n);
         }
     }
+
+    /** [B, n, T] (NCW, c order) as time-major rows: out[(t·B + b)·n + k] = x[(b·n + k)·T + t]. */
+    static double[] timeMajor(double[] x, int b, int n, int steps) {
+        double[] out = new double[b * n * steps];
+        for (int e = 0; e < b; e++) {
+            for (int k = 0; k < n; k++) {
+                int src = (e * n + k) * steps;
+                for (int t = 0; t < steps; t++) {
+                    out[(t * b + e) * n + k] = x[src + t];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The inverse of {@link #timeMajor}: time-major rows back to [B, n, T]. */
+    static double[] batchMajor(double[] rows, int b, int n, int steps) {
+        double[] out = new double[b * n * steps];
+        for (int t = 0; t < steps; t++) {
+            for (int e = 0; e < b; e++) {
+                int src = (t * b + e) * n;
+                for (int k = 0; k < n; k++) {
+                    out[(e * n + k) * steps + t] = rows[src + k];
+                }
+            }
+        }
+        return out;
+    }
 }

@@ -176,6 +176,63 @@ class GruTest {
     }
 
     @Test
+    void aBatchSplitOverThreadsEqualsItsExamplesOneByOne() {
+        // 9 examples x 3·160 gates >= SPLIT_MIN_GATES: the batch runs as 3 parts on the 3 test threads; one example
+        // alone is never split. Outputs and input gradients must match per example, parameter gradients their sum.
+        assertThat(9 * 3 * 160).isGreaterThanOrEqualTo(GruLayer.SPLIT_MIN_GATES);
+        for (boolean after : new boolean[] {false, true}) {
+            GRU conf = new GRU.Builder().nIn(3).nOut(160).resetAfter(after).build();
+            NeuralNetConfiguration nnc = new NeuralNetConfiguration.Builder()
+                    .seed(3)
+                    .dataType(DataType.DOUBLE)
+                    .weightInit(WeightInit.XAVIER)
+                    .layer(conf)
+                    .build();
+            long n = conf.initializer().numParams(nnc);
+            Layer l = conf.instantiate(nnc, List.of(), 0, Nd4j.create(DataType.DOUBLE, 1, n), true, DataType.DOUBLE);
+            l.setBackpropGradientsViewArray(Nd4j.create(DataType.DOUBLE, 1, n));
+            Nd4j.getRandom().setSeed(17);
+            INDArray x = Nd4j.randn(DataType.DOUBLE, 9, 3, 4);
+            INDArray dy = Nd4j.randn(DataType.DOUBLE, 9, 160, 4);
+            INDArray mask = Nd4j.ones(DataType.DOUBLE, 9, 4);
+            mask.putScalar(2, 3, 0.0);
+            mask.putScalar(7, 1, 0.0);
+            l.setInput(x, NONE);
+            l.setMaskArray(mask);
+            INDArray y = l.activate(true, NONE).dup();
+            Pair<Gradient, INDArray> g = l.backpropGradient(dy, NONE);
+            INDArray dx = g.getSecond().dup();
+            INDArray dParams = l.getGradientsViewArray().dup();
+            INDArray sum = Nd4j.zeros(DataType.DOUBLE, 1, n);
+            for (int e = 0; e < 9; e++) {
+                INDArray xe = x.get(NDArrayIndex.interval(e, e + 1), NDArrayIndex.all(), NDArrayIndex.all())
+                        .dup();
+                l.setInput(xe, NONE);
+                l.setMaskArray(mask.get(NDArrayIndex.interval(e, e + 1), NDArrayIndex.all())
+                        .dup());
+                INDArray ye = l.activate(true, NONE);
+                assertAllClose(
+                        ye,
+                        y.get(NDArrayIndex.interval(e, e + 1), NDArrayIndex.all(), NDArrayIndex.all()),
+                        1e-12,
+                        1e-14);
+                INDArray dxe = l.backpropGradient(
+                                dy.get(NDArrayIndex.interval(e, e + 1), NDArrayIndex.all(), NDArrayIndex.all())
+                                        .dup(),
+                                NONE)
+                        .getSecond();
+                assertAllClose(
+                        dxe,
+                        dx.get(NDArrayIndex.interval(e, e + 1), NDArrayIndex.all(), NDArrayIndex.all()),
+                        1e-11,
+                        1e-13);
+                sum.addi(l.getGradientsViewArray());
+            }
+            assertAllClose(dParams, sum, 1e-10, 1e-12);
+        }
+    }
+
+    @Test
     void rnnTimeStepContinuesTheSequence() {
         MultiLayerNetwork net = network(new GRU.Builder().nOut(5).build(), false);
         INDArray x = data(2, 7, false)[0];
