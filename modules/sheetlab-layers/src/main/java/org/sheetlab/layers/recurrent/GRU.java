@@ -109,6 +109,11 @@ public final class GRU extends BaseRecurrentLayer {
     public static final class Builder extends BaseRecurrentLayer.Builder<Builder> {
         private boolean resetAfter;
 
+        /** The activation is recorded as tanh (the candidate's); the gates are fixed as σ and tanh. */
+        public Builder() {
+            this.activationFn = new org.nd4j.linalg.activations.impl.ActivationTanH();
+        }
+
         /**
          * {@code true}: h̃ = tanh(W_x x + b + r ⊙ (W_h h + b_hn)) as PyTorch's nn.GRU; {@code false} (default): the
          * sheet's h̃ = tanh(W [r ⊙ h, x] + b).

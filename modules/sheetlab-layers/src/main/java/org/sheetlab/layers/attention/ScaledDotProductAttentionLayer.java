@@ -1,0 +1,322 @@
+package org.sheetlab.layers.attention;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The runtime layer of {@link ScaledDotProductAttention}: the four projections as products over all B·T rows, the
+ * attention of each (example, head) in double on the heap, and the backward pass
+ * dA = dO·Vᵀ, dV = Aᵀ·dO, dS = A ⊙ (dA − rowsum(A ⊙ dA)), dQ = dS·K/√d, dK = dSᵀ·Q/√d.
+ */
+public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotProductAttention> {
+    private static final long serialVersionUID = 1L;
+
+    private transient Forward cached;
+
+    public ScaledDotProductAttentionLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /** Rows are batch-major: row b·T + t. */
+    private record Forward(
+            INDArray input,
+            int b,
+            int t,
+            int nIn,
+            INDArray x2,
+            double[] q,
+            double[] k,
+            double[] v,
+            double[] a,
+            double[] o,
+            double[] mask) {}
+
+    @Override
+    public Type type() {
+        return Type.RECURRENT;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public boolean hasBias() {
+        return false;
+    }
+
+    private String name() {
+        String n = layerConf().getLayerName();
+        return "ScaledDotProductAttention " + (n != null ? "'" + n + "'" : "(layer " + index + ")");
+    }
+
+    /** The attention weights A [B, heads, T, T] (row i: how much step i attends to each step j) for x [B, n_in, T]. */
+    public INDArray attentionWeights(INDArray x) {
+        setInput(x, LayerWorkspaceMgr.noWorkspaces());
+        Forward f = forward(false, LayerWorkspaceMgr.noWorkspaces());
+        int h = layerConf().getHeads();
+        return Nd4j.create(f.a(), new long[] {f.b(), h, f.t(), f.t()}, DataType.DOUBLE)
+                .castTo(dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, mgr);
+        Forward f = forward(training, mgr);
+        cached = training ? f : null;
+        INDArray wo = getParamWithNoise(AttentionParamInitializer.OUTPUT, training, mgr);
+        long nOut = wo.size(1);
+        INDArray o2 = Nd4j.create(f.o(), new long[] {(long) f.b() * f.t(), wo.size(0)}, DataType.DOUBLE)
+                .castTo(dataType);
+        double[] y = read(o2.mmul(wo));
+        double[] out = new double[(int) (f.b() * nOut * f.t())];
+        for (int e = 0; e < f.b(); e++) {
+            for (int s = 0; s < f.t(); s++) {
+                if (f.mask() != null && f.mask()[e * f.t() + s] == 0) {
+                    continue;
+                }
+                int row = e * f.t() + s;
+                for (int c = 0; c < nOut; c++) {
+                    out[(int) ((e * nOut + c) * f.t() + s)] = y[(int) (row * nOut + c)];
+                }
+            }
+        }
+        INDArray result =
+                mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {f.b(), nOut, f.t()}, 'c');
+        write(result, out);
+        return result;
+    }
+
+    private Forward forward(boolean training, LayerWorkspaceMgr mgr) {
+        if (input.rank() != 3) {
+            throw new DL4JInvalidInputException(
+                    name() + ": expects input [B, n_in, T] (rank 3), got shape " + Arrays.toString(input.shape()));
+        }
+        INDArray wq = getParamWithNoise(AttentionParamInitializer.QUERY, training, mgr);
+        INDArray wk = getParamWithNoise(AttentionParamInitializer.KEY, training, mgr);
+        INDArray wv = getParamWithNoise(AttentionParamInitializer.VALUE, training, mgr);
+        int nIn = (int) wq.size(0);
+        if (input.size(1) != nIn) {
+            throw new DL4JInvalidInputException(name() + ": input has size " + input.size(1) + " at dimension 1 (shape "
+                    + Arrays.toString(input.shape()) + ", [B, n_in, T]) but the layer was configured with nIn = "
+                    + nIn);
+        }
+        int b = (int) input.size(0);
+        int steps = (int) input.size(2);
+        double[] mask = null;
+        if (maskArray != null) {
+            if (maskArray.length() != (long) b * steps) {
+                throw new DL4JInvalidInputException(name() + ": mask shape " + Arrays.toString(maskArray.shape())
+                        + " does not match [B, T] = [" + b + ", " + steps + "]");
+            }
+            mask = read(maskArray);
+        }
+        // rows b·T + t of x, as [B·T, n_in]
+        INDArray x2; // kept for the backward pass: outside any workspace
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            x2 = input.permute(0, 2, 1).dup('c').reshape('c', (long) b * steps, nIn);
+        }
+        double[] q = read(x2.mmul(wq));
+        double[] k = read(x2.mmul(wk));
+        double[] v = read(x2.mmul(wv));
+        int heads = layerConf().getHeads();
+        int d = layerConf().getHeadSize();
+        int hd = heads * d;
+        double scale = 1.0 / Math.sqrt(d);
+        double[] a = new double[b * heads * steps * steps];
+        double[] o = new double[b * steps * hd];
+        for (int e = 0; e < b; e++) {
+            for (int hh = 0; hh < heads; hh++) {
+                for (int i = 0; i < steps; i++) {
+                    int ao = ((e * heads + hh) * steps + i) * steps;
+                    int qi = (e * steps + i) * hd + hh * d;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < steps; j++) {
+                        if (mask != null && mask[e * steps + j] == 0) {
+                            continue;
+                        }
+                        int kj = (e * steps + j) * hd + hh * d;
+                        double s = 0;
+                        for (int c = 0; c < d; c++) {
+                            s += q[qi + c] * k[kj + c];
+                        }
+                        s *= scale;
+                        a[ao + j] = s;
+                        max = Math.max(max, s);
+                    }
+                    if (max == Double.NEGATIVE_INFINITY) {
+                        continue; // every key masked: no attention, zero output
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < steps; j++) {
+                        if (mask != null && mask[e * steps + j] == 0) {
+                            a[ao + j] = 0;
+                            continue;
+                        }
+                        a[ao + j] = Math.exp(a[ao + j] - max);
+                        sum += a[ao + j];
+                    }
+                    int oi = (e * steps + i) * hd + hh * d;
+                    for (int j = 0; j < steps; j++) {
+                        a[ao + j] /= sum;
+                        double w = a[ao + j];
+                        if (w == 0) {
+                            continue;
+                        }
+                        int vj = (e * steps + j) * hd + hh * d;
+                        for (int c = 0; c < d; c++) {
+                            o[oi + c] += w * v[vj + c];
+                        }
+                    }
+                }
+            }
+        }
+        return new Forward(input, b, steps, nIn, x2, q, k, v, a, o, mask);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        Forward f = cached != null && cached.input() == input ? cached : forward(true, mgr);
+        cached = null;
+        INDArray wq = getParamWithNoise(AttentionParamInitializer.QUERY, true, mgr);
+        INDArray wk = getParamWithNoise(AttentionParamInitializer.KEY, true, mgr);
+        INDArray wv = getParamWithNoise(AttentionParamInitializer.VALUE, true, mgr);
+        INDArray wo = getParamWithNoise(AttentionParamInitializer.OUTPUT, true, mgr);
+        int b = f.b();
+        int steps = f.t();
+        int heads = layerConf().getHeads();
+        int d = layerConf().getHeadSize();
+        int hd = heads * d;
+        long nOut = wo.size(1);
+        if (epsilon.rank() != 3 || epsilon.size(0) != b || epsilon.size(1) != nOut || epsilon.size(2) != steps) {
+            throw new DL4JInvalidInputException(name() + ": epsilon shape " + Arrays.toString(epsilon.shape())
+                    + " does not match the output [" + b + ", " + nOut + ", " + steps + "]");
+        }
+        double[] eps = read(epsilon);
+        double[] dy = new double[(int) (b * steps * nOut)]; // rows b·T + t, masked rows 0
+        for (int e = 0; e < b; e++) {
+            for (int s = 0; s < steps; s++) {
+                if (f.mask() != null && f.mask()[e * steps + s] == 0) {
+                    continue;
+                }
+                for (int c = 0; c < nOut; c++) {
+                    dy[(int) ((e * steps + s) * nOut + c)] = eps[(int) ((e * nOut + c) * steps + s)];
+                }
+            }
+        }
+        INDArray dY = rows(dy, (long) b * steps, nOut);
+        INDArray o2 = rows(f.o(), (long) b * steps, hd);
+        INDArray gWo = gradientViews.get(AttentionParamInitializer.OUTPUT);
+        gWo.assign(o2.transpose().mmul(dY));
+        double[] dO = read(dY.mmul(wo.transpose()));
+        double[] q = f.q();
+        double[] k = f.k();
+        double[] v = f.v();
+        double[] a = f.a();
+        double[] dq = new double[b * steps * hd];
+        double[] dk = new double[b * steps * hd];
+        double[] dv = new double[b * steps * hd];
+        double scale = 1.0 / Math.sqrt(d);
+        double[] dA = new double[steps];
+        for (int e = 0; e < b; e++) {
+            for (int hh = 0; hh < heads; hh++) {
+                for (int i = 0; i < steps; i++) {
+                    int ao = ((e * heads + hh) * steps + i) * steps;
+                    int oi = (e * steps + i) * hd + hh * d;
+                    double dot = 0;
+                    for (int j = 0; j < steps; j++) {
+                        double w = a[ao + j];
+                        int vj = (e * steps + j) * hd + hh * d;
+                        double s = 0;
+                        for (int c = 0; c < d; c++) {
+                            s += dO[oi + c] * v[vj + c];
+                            dv[vj + c] += w * dO[oi + c];
+                        }
+                        dA[j] = s;
+                        dot += w * s;
+                    }
+                    int qi = oi;
+                    for (int j = 0; j < steps; j++) {
+                        double ds = a[ao + j] * (dA[j] - dot) * scale;
+                        if (ds == 0) {
+                            continue;
+                        }
+                        int kj = (e * steps + j) * hd + hh * d;
+                        for (int c = 0; c < d; c++) {
+                            dq[qi + c] += ds * k[kj + c];
+                            dk[kj + c] += ds * q[qi + c];
+                        }
+                    }
+                }
+            }
+        }
+        INDArray dQ = rows(dq, (long) b * steps, hd);
+        INDArray dK = rows(dk, (long) b * steps, hd);
+        INDArray dV = rows(dv, (long) b * steps, hd);
+        INDArray x2t = f.x2().transpose();
+        INDArray gWq = gradientViews.get(AttentionParamInitializer.QUERY);
+        INDArray gWk = gradientViews.get(AttentionParamInitializer.KEY);
+        INDArray gWv = gradientViews.get(AttentionParamInitializer.VALUE);
+        gWq.assign(x2t.mmul(dQ));
+        gWk.assign(x2t.mmul(dK));
+        gWv.assign(x2t.mmul(dV));
+        INDArray dX2 = dQ.mmul(wq.transpose()).addi(dK.mmul(wk.transpose())).addi(dV.mmul(wv.transpose()));
+        INDArray dx = dX2.reshape('c', b, steps, f.nIn()).permute(0, 2, 1);
+        INDArray epsOut =
+                mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, f.nIn(), steps}, 'c');
+        epsOut.assign(dx);
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(AttentionParamInitializer.QUERY, gWq);
+        gradient.setGradientFor(AttentionParamInitializer.KEY, gWk);
+        gradient.setGradientFor(AttentionParamInitializer.VALUE, gWv);
+        gradient.setGradientFor(AttentionParamInitializer.OUTPUT, gWo);
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
+    }
+
+    private INDArray rows(double[] data, long r, long c) {
+        return Nd4j.create(data, new long[] {r, c}, DataType.DOUBLE).castTo(dataType);
+    }
+
+    private static double[] read(INDArray a) {
+        INDArray c = a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+        return c.castTo(DataType.DOUBLE).data().asDouble();
+    }
+
+    private static void write(INDArray a, double[] from) {
+        if (a.dataType() == DataType.DOUBLE) {
+            DoubleBuffer buf = a.data().asNioDouble();
+            buf.position((int) a.offset());
+            buf.put(from, 0, (int) a.length());
+        } else {
+            FloatBuffer buf = a.data().asNioFloat();
+            buf.position((int) a.offset());
+            for (double v : from) {
+                buf.put((float) v);
+            }
+        }
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        cached = null;
+    }
+}
