@@ -2,8 +2,8 @@ package org.sheetlab.layers.attention;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -14,8 +14,8 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sheetlab.layers.LayerWiring;
+import org.sheetlab.layers.ShapedParamInitializer;
 
 /**
  * Sheet, Attention Mechanism, additive (Bahdanau) scores over one sequence (self-attention):
@@ -113,13 +113,15 @@ public final class AdditiveAttention extends BaseRecurrentLayer {
     }
 
     /** "Wa", "Wh" [n_in, k], "v" [k, 1], flattened in that order; the layer's weight init for all three. */
-    public static final class Params implements ParamInitializer {
+    public static final class Params extends ShapedParamInitializer {
         public static final String ANNOTATION = "Wa";
         public static final String QUERY = "Wh";
         public static final String SCORE = "v";
         static final Params INSTANCE = new Params();
 
-        private static Map<String, long[]> shapes(AdditiveAttention c) {
+        @Override
+        protected Map<String, long[]> shapes(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            AdditiveAttention c = (AdditiveAttention) layer;
             Map<String, long[]> m = new LinkedHashMap<>();
             m.put(ANNOTATION, new long[] {c.getNIn(), c.getAttentionSize()});
             m.put(QUERY, new long[] {c.getNIn(), c.getAttentionSize()});
@@ -128,71 +130,16 @@ public final class AdditiveAttention extends BaseRecurrentLayer {
         }
 
         @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
+        protected Set<String> biases(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return Set.of();
         }
 
         @Override
-        public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return shapes((AdditiveAttention) layer).values().stream()
-                    .mapToLong(s -> s[0] * s[1])
-                    .sum();
-        }
-
-        @Override
-        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of(ANNOTATION, QUERY, SCORE);
-        }
-
-        @Override
-        public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return paramKeys(layer);
-        }
-
-        @Override
-        public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of();
-        }
-
-        @Override
-        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return paramKeys(layer).contains(key);
-        }
-
-        @Override
-        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return false;
-        }
-
-        private static Map<String, INDArray> views(AdditiveAttention c, INDArray flat) {
-            Map<String, INDArray> out = new LinkedHashMap<>();
-            INDArray row = flat.reshape(flat.length());
-            long offset = 0;
-            for (Map.Entry<String, long[]> e : shapes(c).entrySet()) {
-                long n = e.getValue()[0] * e.getValue()[1];
-                out.put(
-                        e.getKey(),
-                        row.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', e.getValue()));
-                offset += n;
+        protected void initialize(org.deeplearning4j.nn.conf.layers.Layer layer, Map<String, INDArray> params) {
+            AdditiveAttention c = (AdditiveAttention) layer;
+            for (INDArray p : params.values()) {
+                c.getWeightInitFn().init(p.size(0), p.size(1), p.shape(), 'c', p);
             }
-            return out;
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-            AdditiveAttention c = (AdditiveAttention) conf.getLayer();
-            Map<String, INDArray> v = views(c, paramsView);
-            if (initializeParams) {
-                for (INDArray p : v.values()) {
-                    c.getWeightInitFn().init(p.size(0), p.size(1), p.shape(), 'c', p);
-                }
-            }
-            return v;
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
-            return views((AdditiveAttention) conf.getLayer(), gradientView);
         }
     }
 

@@ -2,8 +2,8 @@ package org.sheetlab.layers.moe;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -14,8 +14,8 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sheetlab.layers.LayerWiring;
+import org.sheetlab.layers.ShapedParamInitializer;
 
 /**
  * Sheet, DNNs as Data Structures (Final Q4, "Mixture-of-Experts: gating network routes input"): E dense experts
@@ -135,14 +135,16 @@ public final class MixtureOfExperts extends FeedForwardLayer {
     }
 
     /** "W" [n_in, E·n_out], "b" [1, E·n_out], "Wg" [n_in, E], "bg" [1, E], in that order. */
-    public static final class Params implements ParamInitializer {
+    public static final class Params extends ShapedParamInitializer {
         public static final String EXPERT_WEIGHTS = "W";
         public static final String EXPERT_BIAS = "b";
         public static final String GATE_WEIGHTS = "Wg";
         public static final String GATE_BIAS = "bg";
         static final Params INSTANCE = new Params();
 
-        private static Map<String, long[]> shapes(MixtureOfExperts c) {
+        @Override
+        protected Map<String, long[]> shapes(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            MixtureOfExperts c = (MixtureOfExperts) layer;
             long eo = (long) c.getExperts() * c.getNOut();
             Map<String, long[]> m = new LinkedHashMap<>();
             m.put(EXPERT_WEIGHTS, new long[] {c.getNIn(), eo});
@@ -153,74 +155,19 @@ public final class MixtureOfExperts extends FeedForwardLayer {
         }
 
         @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
+        protected Set<String> biases(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return Set.of(EXPERT_BIAS, GATE_BIAS);
         }
 
         @Override
-        public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return shapes((MixtureOfExperts) layer).values().stream()
-                    .mapToLong(s -> s[0] * s[1])
-                    .sum();
-        }
-
-        @Override
-        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of(EXPERT_WEIGHTS, EXPERT_BIAS, GATE_WEIGHTS, GATE_BIAS);
-        }
-
-        @Override
-        public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of(EXPERT_WEIGHTS, GATE_WEIGHTS);
-        }
-
-        @Override
-        public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of(EXPERT_BIAS, GATE_BIAS);
-        }
-
-        @Override
-        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return weightKeys(layer).contains(key);
-        }
-
-        @Override
-        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return biasKeys(layer).contains(key);
-        }
-
-        private static Map<String, INDArray> views(MixtureOfExperts c, INDArray flat) {
-            Map<String, INDArray> out = new LinkedHashMap<>();
-            INDArray row = flat.reshape(flat.length());
-            long offset = 0;
-            for (Map.Entry<String, long[]> e : shapes(c).entrySet()) {
-                long n = e.getValue()[0] * e.getValue()[1];
-                out.put(
-                        e.getKey(),
-                        row.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', e.getValue()));
-                offset += n;
-            }
-            return out;
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-            MixtureOfExperts c = (MixtureOfExperts) conf.getLayer();
-            Map<String, INDArray> v = views(c, paramsView);
-            if (initializeParams) {
-                INDArray w = v.get(EXPERT_WEIGHTS);
-                c.getWeightInitFn().init(c.getNIn(), c.getNOut(), w.shape(), 'c', w);
-                INDArray wg = v.get(GATE_WEIGHTS);
-                c.getWeightInitFn().init(c.getNIn(), c.getExperts(), wg.shape(), 'c', wg);
-                v.get(EXPERT_BIAS).assign(c.getBiasInit());
-                v.get(GATE_BIAS).assign(0.0);
-            }
-            return v;
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
-            return views((MixtureOfExperts) conf.getLayer(), gradientView);
+        protected void initialize(org.deeplearning4j.nn.conf.layers.Layer layer, Map<String, INDArray> params) {
+            MixtureOfExperts c = (MixtureOfExperts) layer;
+            INDArray w = params.get(EXPERT_WEIGHTS);
+            c.getWeightInitFn().init(c.getNIn(), c.getNOut(), w.shape(), 'c', w);
+            INDArray wg = params.get(GATE_WEIGHTS);
+            c.getWeightInitFn().init(c.getNIn(), c.getExperts(), wg.shape(), 'c', wg);
+            params.get(EXPERT_BIAS).assign(c.getBiasInit());
+            params.get(GATE_BIAS).assign(0.0);
         }
     }
 
