@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.layers.HostArrays;
 
 /**
  * The runtime layer of {@link AdditiveAttention}: P = X·W_a and R = X·W_h as products over all B·T rows, then per
@@ -110,7 +111,7 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
         }
         INDArray wa = getParamWithNoise(AdditiveAttention.Params.ANNOTATION, training, mgr);
         INDArray wh = getParamWithNoise(AdditiveAttention.Params.QUERY, training, mgr);
-        double[] v = read(getParamWithNoise(AdditiveAttention.Params.SCORE, training, mgr));
+        double[] v = HostArrays.read(getParamWithNoise(AdditiveAttention.Params.SCORE, training, mgr));
         int n = (int) wa.size(0);
         int k = (int) wa.size(1);
         if (input.size(1) != n) {
@@ -125,15 +126,15 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
                 throw new DL4JInvalidInputException(name() + ": mask shape " + Arrays.toString(maskArray.shape())
                         + " does not match [B, T] = [" + b + ", " + steps + "]");
             }
-            mask = read(maskArray);
+            mask = HostArrays.read(maskArray);
         }
         INDArray x2;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             x2 = input.permute(0, 2, 1).dup('c').reshape('c', (long) b * steps, n);
         }
-        double[] x = read(x2);
-        double[] p = read(x2.mmul(wa));
-        double[] r = read(x2.mmul(wh));
+        double[] x = HostArrays.read(x2);
+        double[] p = HostArrays.read(x2.mmul(wa));
+        double[] r = HostArrays.read(x2.mmul(wh));
         double[] u = new double[b * steps * steps * k];
         double[] alpha = new double[b * steps * steps];
         for (int e = 0; e < b; e++) {
@@ -183,7 +184,7 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
         cached = null;
         INDArray wa = getParamWithNoise(AdditiveAttention.Params.ANNOTATION, true, mgr);
         INDArray wh = getParamWithNoise(AdditiveAttention.Params.QUERY, true, mgr);
-        double[] v = read(getParamWithNoise(AdditiveAttention.Params.SCORE, true, mgr));
+        double[] v = HostArrays.read(getParamWithNoise(AdditiveAttention.Params.SCORE, true, mgr));
         int b = f.b();
         int steps = f.t();
         int n = f.n();
@@ -192,7 +193,7 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
             throw new DL4JInvalidInputException(name() + ": epsilon shape " + Arrays.toString(epsilon.shape())
                     + " does not match the output [" + b + ", " + n + ", " + steps + "]");
         }
-        double[] eps = read(epsilon);
+        double[] eps = HostArrays.read(epsilon);
         double[] x = f.x();
         double[] u = f.u();
         double[] alpha = f.alpha();
@@ -264,10 +265,6 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
         gradient.setGradientFor(AdditiveAttention.Params.SCORE, gV);
         weightNoiseParams.clear();
         return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
-    }
-
-    private static double[] read(INDArray a) {
-        return a.dup('c').castTo(DataType.DOUBLE).data().asDouble();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.sheetlab.layers.attention;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -14,8 +12,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.layers.HostArrays;
 
 /**
  * The runtime layer of {@link ScaledDotProductAttention}: the four projections as products over all B·T rows, the
@@ -84,7 +82,7 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
         long nOut = wo.size(1);
         INDArray o2 = Nd4j.create(f.o(), new long[] {(long) f.b() * f.t(), wo.size(0)}, DataType.DOUBLE)
                 .castTo(dataType);
-        double[] y = read(o2.mmul(wo));
+        double[] y = HostArrays.read(o2.mmul(wo));
         double[] out = new double[(int) (f.b() * nOut * f.t())];
         for (int e = 0; e < f.b(); e++) {
             for (int s = 0; s < f.t(); s++) {
@@ -99,7 +97,7 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
         }
         INDArray result =
                 mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {f.b(), nOut, f.t()}, 'c');
-        write(result, out);
+        HostArrays.write(result, out);
         return result;
     }
 
@@ -125,16 +123,16 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
                 throw new DL4JInvalidInputException(name() + ": mask shape " + Arrays.toString(maskArray.shape())
                         + " does not match [B, T] = [" + b + ", " + steps + "]");
             }
-            mask = read(maskArray);
+            mask = HostArrays.read(maskArray);
         }
         // rows b·T + t of x, as [B·T, n_in]
         INDArray x2; // kept for the backward pass: outside any workspace
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             x2 = input.permute(0, 2, 1).dup('c').reshape('c', (long) b * steps, nIn);
         }
-        double[] q = read(x2.mmul(wq));
-        double[] k = read(x2.mmul(wk));
-        double[] v = read(x2.mmul(wv));
+        double[] q = HostArrays.read(x2.mmul(wq));
+        double[] k = HostArrays.read(x2.mmul(wk));
+        double[] v = HostArrays.read(x2.mmul(wv));
         int heads = layerConf().getHeads();
         int d = layerConf().getHeadSize();
         int hd = heads * d;
@@ -209,7 +207,7 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
             throw new DL4JInvalidInputException(name() + ": epsilon shape " + Arrays.toString(epsilon.shape())
                     + " does not match the output [" + b + ", " + nOut + ", " + steps + "]");
         }
-        double[] eps = read(epsilon);
+        double[] eps = HostArrays.read(epsilon);
         double[] dy = new double[(int) (b * steps * nOut)]; // rows b·T + t, masked rows 0
         for (int e = 0; e < b; e++) {
             for (int s = 0; s < steps; s++) {
@@ -225,7 +223,7 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
         INDArray o2 = rows(f.o(), (long) b * steps, hd);
         INDArray gWo = gradientViews.get(AttentionParamInitializer.OUTPUT);
         gWo.assign(o2.transpose().mmul(dY));
-        double[] dO = read(dY.mmul(wo.transpose()));
+        double[] dO = HostArrays.read(dY.mmul(wo.transpose()));
         double[] q = f.q();
         double[] k = f.k();
         double[] v = f.v();
@@ -293,25 +291,6 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
 
     private INDArray rows(double[] data, long r, long c) {
         return Nd4j.create(data, new long[] {r, c}, DataType.DOUBLE).castTo(dataType);
-    }
-
-    private static double[] read(INDArray a) {
-        INDArray c = a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
-        return c.castTo(DataType.DOUBLE).data().asDouble();
-    }
-
-    private static void write(INDArray a, double[] from) {
-        if (a.dataType() == DataType.DOUBLE) {
-            DoubleBuffer buf = a.data().asNioDouble();
-            buf.position((int) a.offset());
-            buf.put(from, 0, (int) a.length());
-        } else {
-            FloatBuffer buf = a.data().asNioFloat();
-            buf.position((int) a.offset());
-            for (double v : from) {
-                buf.put((float) v);
-            }
-        }
     }
 
     @Override

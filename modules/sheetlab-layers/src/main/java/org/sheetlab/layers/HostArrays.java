@@ -1,4 +1,4 @@
-package org.sheetlab.layers.recurrent;
+package org.sheetlab.layers;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -9,23 +9,23 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Host-side helpers of the recurrent layers' explicit passes ({@link FastLstmLayer}, {@link GruLayer}): ND4J arrays to
- * and from heap double arrays (FLOAT converted), detached scratch arrays, and sigmoid/tanh through the intrinsic
- * {@code Math.exp}.
+ * Host-side helpers of the custom layers' explicit passes (recurrent, attention): ND4J arrays to and from heap double
+ * arrays (FLOAT converted, views read from their offset), detached scratch arrays, and sigmoid/tanh through the
+ * intrinsic {@code Math.exp}.
  */
-final class HostArrays {
+public final class HostArrays {
     private HostArrays() {}
 
     /** Per-thread scratch for FLOAT conversions. */
     private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[0]);
 
-    static INDArray detached(DataType type, long rows, long cols) {
+    public static INDArray detached(DataType type, long rows, long cols) {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             return Nd4j.createUninitialized(type, rows, cols);
         }
     }
 
-    static double sigmoid(double v) {
+    public static double sigmoid(double v) {
         return 1.0 / (1.0 + Math.exp(-v));
     }
 
@@ -33,20 +33,20 @@ final class HostArrays {
      * tanh through the intrinsic {@code Math.exp} (the JDK's {@code Math.tanh} is the slow StrictMath port): absolute
      * error below 3e-16 everywhere.
      */
-    static double tanh(double v) {
+    public static double tanh(double v) {
         double e = Math.exp(-2.0 * Math.abs(v));
         double t = (1.0 - e) / (1.0 + e);
         return v < 0 ? -t : t;
     }
 
     /** The elements of {@code a} in c order, as doubles. */
-    static double[] read(INDArray a) {
+    public static double[] read(INDArray a) {
         double[] out = new double[(int) a.length()];
         readInto(a, out);
         return out;
     }
 
-    static void readInto(INDArray a, double[] out) {
+    public static void readInto(INDArray a, double[] out) {
         INDArray c = a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
         int n = (int) c.length();
         if (c.dataType() == DataType.DOUBLE) {
@@ -71,12 +71,12 @@ final class HostArrays {
         }
     }
 
-    static void write(INDArray a, double[] from) {
+    public static void write(INDArray a, double[] from) {
         write(a, from, 0, (int) a.length());
     }
 
     /** Writes from[off .. off + n) into the c-order, default-stride array {@code a}. */
-    static void write(INDArray a, double[] from, int off, int n) {
+    public static void write(INDArray a, double[] from, int off, int n) {
         if (a.dataType() == DataType.DOUBLE) {
             DoubleBuffer buf = a.data().asNioDouble();
             buf.position((int) a.offset());
@@ -97,7 +97,7 @@ final class HostArrays {
     }
 
     /** [B, n, T] (NCW, c order) as time-major rows: out[(t·B + b)·n + k] = x[(b·n + k)·T + t]. */
-    static double[] timeMajor(double[] x, int b, int n, int steps) {
+    public static double[] timeMajor(double[] x, int b, int n, int steps) {
         double[] out = new double[b * n * steps];
         for (int e = 0; e < b; e++) {
             for (int k = 0; k < n; k++) {
@@ -111,7 +111,7 @@ final class HostArrays {
     }
 
     /** The inverse of {@link #timeMajor}: time-major rows back to [B, n, T]. */
-    static double[] batchMajor(double[] rows, int b, int n, int steps) {
+    public static double[] batchMajor(double[] rows, int b, int n, int steps) {
         double[] out = new double[b * n * steps];
         for (int t = 0; t < steps; t++) {
             for (int e = 0; e < b; e++) {
