@@ -41,6 +41,26 @@ public final class LogAveragePool implements PoolingFunction {
         return m + Math.log(s / n);
     }
 
+    /** Shares the exponentials: ∂y/∂xᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m), the window's softmax. */
+    @Override
+    public double forwardWindow(double[] v, int n, double[] partials) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, v[i]);
+        }
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double e = Math.exp(v[i] - m);
+            partials[i] = e;
+            s += e;
+        }
+        double inv = 1.0 / s;
+        for (int i = 0; i < n; i++) {
+            partials[i] *= inv;
+        }
+        return m + Math.log(s / n);
+    }
+
     @Override
     public void backwardWindow(double[] v, int n, double y, double dy, double[] grad) {
         for (int i = 0; i < n; i++) {

@@ -24,6 +24,17 @@ public interface PoolingFunction {
      */
     void backwardWindow(double[] window, int n, double y, double dy, double[] grad);
 
+    /**
+     * y for one window, and the local derivatives ∂y/∂xᵢ written into {@code partials[0..n)}, so that a training
+     * layer's backward pass is δ·partials alone (no second evaluation of exp or pow). Same formulas as
+     * {@link #forwardWindow} and {@link #backwardWindow} with δ = 1; implementations may share work between the two.
+     */
+    default double forwardWindow(double[] window, int n, double[] partials) {
+        double y = forwardWindow(window, n);
+        backwardWindow(window, n, y, 1.0, partials);
+        return y;
+    }
+
     /** Checks the [N, K] contract. */
     static void checkWindows(String name, INDArray windows) {
         if (windows.rank() != 2 || windows.size(1) < 1) {

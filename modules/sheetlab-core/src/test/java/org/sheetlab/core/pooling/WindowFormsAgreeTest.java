@@ -26,13 +26,19 @@ class WindowFormsAgreeTest {
             INDArray y = f.forward(rows.dup());
             INDArray g = f.backward(rows.dup(), y, dy);
             double[] grad = new double[6];
+            double[] partials = new double[6];
             for (int r = 0; r < 50; r++) {
                 double[] w = rows.getRow(r).toDoubleVector();
                 double yw = f.forwardWindow(w, 6);
                 assertThat(yw).as("%s row %d", f, r).isCloseTo(y.getDouble(r, 0), within(1e-9 * (1 + Math.abs(yw))));
                 f.backwardWindow(w, 6, yw, dy.getDouble(r, 0), grad);
+                double yp = f.forwardWindow(w, 6, partials);
+                assertThat(yp).as("%s row %d, with partials", f, r).isEqualTo(yw);
                 for (int i = 0; i < 6; i++) {
                     assertThat(grad[i]).as("%s row %d grad %d", f, r, i).isCloseTo(g.getDouble(r, i), within(1e-9));
+                    assertThat(dy.getDouble(r, 0) * partials[i])
+                            .as("%s row %d partial %d", f, r, i)
+                            .isCloseTo(g.getDouble(r, i), within(1e-9));
                 }
             }
         }

@@ -304,6 +304,56 @@ class PoolingLayerTest {
                 g, Nd4j.createFromArray(1 / z, 0.0, 1 / z, Math.exp(-1) / z).reshape(1, 1, 2, 2), 1e-12, 0);
     }
 
+    /**
+     * The host kernel keeps FLOAT inputs as floats and widens them per plane: a FLOAT layer gives the DOUBLE layer's
+     * values rounded to float (the kernel computes in double either way). A backward pass whose forward was not run
+     * (or ran on another input) recomputes the cached partials and gives the same gradient.
+     */
+    @Test
+    void floatInputsGiveTheDoubleResultRoundedAndBackwardRecomputesPartials() {
+        List<org.deeplearning4j.nn.conf.layers.Layer> confs = List.of(
+                new PPooling2D.Builder()
+                        .p(3)
+                        .kernelSize(3, 2)
+                        .stride(1, 2)
+                        .padding(1, 0)
+                        .build(),
+                new PPooling2D.Builder().p(2).kernelSize(2, 2).stride(2, 2).build(),
+                new LogAveragePooling2D.Builder().kernelSize(2, 2).stride(2, 2).build());
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 2, 6, 6)
+                .subi(0.3)
+                .castTo(DataType.FLOAT)
+                .castTo(DataType.DOUBLE);
+        for (var conf : confs) {
+            Layer dl = PoolingReferenceTest.instantiate(conf);
+            NeuralNetConfiguration nnc = new NeuralNetConfiguration.Builder()
+                    .dataType(DataType.FLOAT)
+                    .layer(conf)
+                    .build();
+            Layer fl = conf.instantiate(nnc, List.of(), 0, null, true, DataType.FLOAT);
+            dl.setInput(x, LayerWorkspaceMgr.noWorkspaces());
+            INDArray yd = dl.activate(true, LayerWorkspaceMgr.noWorkspaces());
+            INDArray eps = Nd4j.rand(DataType.DOUBLE, yd.shape())
+                    .castTo(DataType.FLOAT)
+                    .castTo(DataType.DOUBLE);
+            INDArray gd =
+                    dl.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces()).getSecond();
+            fl.setInput(x.castTo(DataType.FLOAT), LayerWorkspaceMgr.noWorkspaces());
+            INDArray yf = fl.activate(true, LayerWorkspaceMgr.noWorkspaces());
+            INDArray gf = fl.backpropGradient(eps.castTo(DataType.FLOAT), LayerWorkspaceMgr.noWorkspaces())
+                    .getSecond();
+            assertThat(yf.dataType()).isEqualTo(DataType.FLOAT);
+            assertThat(gf.dataType()).isEqualTo(DataType.FLOAT);
+            assertThat(yf).as("%s forward", conf).isEqualTo(yd.castTo(DataType.FLOAT));
+            assertAllClose(gf.castTo(DataType.DOUBLE), gd, 1e-6, 1e-7);
+            // backward with no forward on this input: the layer recomputes what it needs
+            dl.setInput(x, LayerWorkspaceMgr.noWorkspaces());
+            INDArray again =
+                    dl.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces()).getSecond();
+            assertThat(again).as("%s backward without forward", conf).isEqualTo(gd);
+        }
+    }
+
     @Test
     void badConfigurationsFailAtBuildTimeNamingTheLayer() {
         assertThatThrownBy(() -> new PPooling2D.Builder().p(0.5).build())
