@@ -35,7 +35,10 @@ import org.sheetlab.layers.HostThreads;
  * DL4J's own implementation, which computes the same function. The forward results of a training pass are kept for
  * the backward pass of the same input array.
  */
-public final class FastLstmLayer extends LSTM {
+public final class FastLstmLayer extends LSTM implements StateGradientRecording {
+    /** Where a {@link #stateGradients} call collects ∂L/∂s_t; null outside such a call. */
+    private transient double[] stateGradientSink;
+
     private static final long serialVersionUID = 1L;
     private static final boolean CPU = "CPU"
             .equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
@@ -225,12 +228,33 @@ public final class FastLstmLayer extends LSTM {
         return new Forward(input, b, nIn, steps, h, x2, gates, cells, tanhCells, hidden);
     }
 
+    /** {@inheritDoc} Needs the fast path (CPU, NCW, no mask, σ/tanh gates); otherwise fails naming the cause. */
+    @Override
+    public INDArray stateGradients(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        if (!fastPath()) {
+            throw new IllegalStateException(name() + ": state gradients are read from FastLSTM's own backward pass, "
+                    + "which covers NCW input on the CPU backend without a mask and with sigmoid/tanh gates; this "
+                    + "input or configuration runs DL4J's LSTM code instead");
+        }
+        long[] shape = {input.size(0), layerConf().getNOut(), input.size(2)};
+        double[] out = new double[(int) (shape[0] * shape[1] * shape[2])];
+        stateGradientSink = out;
+        try {
+            backpropGradient(epsilon, mgr);
+        } finally {
+            stateGradientSink = null;
+        }
+        return Nd4j.create(out, shape, DataType.DOUBLE);
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         if (!fastPath()) {
             return super.backpropGradient(epsilon, mgr);
         }
+        double[] sink = stateGradientSink;
         Forward f = cached != null && cached.input() == input ? cached : forward(true, mgr);
         cached = null;
         INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, mgr);
@@ -266,6 +290,9 @@ public final class FastLstmLayer extends LSTM {
                     int lo = (e - e0) * h;
                     for (int j = 0; j < h; j++) {
                         double dht = eps[so + j] + dh[lo + j];
+                        if (sink != null) {
+                            sink[(e * h + j) * steps + t] = dht;
+                        }
                         double a = gates[zo + j];
                         double fg = gates[zo + h + j];
                         double og = gates[zo + 2 * h + j];

@@ -24,7 +24,10 @@ import org.sheetlab.layers.HostThreads;
  * backward pass through time (per-step products for δh_{t−1}; every weight gradient as one product over the stacked
  * steps afterwards). The forward results of a training pass are kept for the backward pass of the same input.
  */
-public final class GruLayer extends BaseRecurrentLayer<GRU> {
+public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGradientRecording {
+    /** Where a {@link #stateGradients} call collects ∂L/∂s_t; null outside such a call. */
+    private transient double[] stateGradientSink;
+
     private static final long serialVersionUID = 1L;
     static final String STATE_KEY = "h";
 
@@ -270,8 +273,23 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> {
     }
 
     @Override
+    public INDArray stateGradients(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        long[] shape = {input.size(0), layerConf().getNOut(), input.size(2)};
+        double[] out = new double[(int) (shape[0] * shape[1] * shape[2])];
+        stateGradientSink = out;
+        try {
+            backpropGradient(epsilon, mgr);
+        } finally {
+            stateGradientSink = null;
+        }
+        return Nd4j.create(out, shape, DataType.DOUBLE);
+    }
+
+    @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
+        double[] sink = stateGradientSink;
         Forward f = cached != null && cached.input() == input ? cached : forward(true, null, mgr);
         cached = null;
         INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, true, mgr);
@@ -316,6 +334,9 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> {
                     boolean live = mask == null || mask[e * steps + t] != 0;
                     for (int j = 0; j < h; j++) {
                         double dht = dh[le * h + j] + (live ? eps[(e * h + j) * steps + t] : 0.0);
+                        if (sink != null) {
+                            sink[(e * h + j) * steps + t] = dht;
+                        }
                         double prev = t > 0 ? hidden[so - b * h + j] : h0[e * h + j];
                         if (!live) { // the state was carried over: all of δh_t goes to h_{t−1}
                             dhp[le * h + j] = dht;

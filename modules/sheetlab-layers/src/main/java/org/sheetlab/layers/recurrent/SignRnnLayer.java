@@ -25,7 +25,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * </pre>
  * With a mask m_t ∈ {0, 1}: s_t = m_t·act(z_t) + (1 − m_t)·s_{t−1} and o_t = m_t·relu(a_t).
  */
-public final class SignRnnLayer extends BaseLayer<SignRnn> {
+public final class SignRnnLayer extends BaseLayer<SignRnn> implements StateGradientRecording {
+    /** Where a {@link #stateGradients} call collects ∂L/∂s_t; null outside such a call. */
+    private transient INDArray stateGradientSink;
+
     private static final long serialVersionUID = 1L;
 
     public SignRnnLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -113,6 +116,20 @@ public final class SignRnnLayer extends BaseLayer<SignRnn> {
     }
 
     @Override
+    public INDArray stateGradients(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        long steps = layerConf().getRnnDataFormat() == RNNFormat.NWC ? input.size(1) : input.size(2);
+        INDArray out = Nd4j.create(DataType.DOUBLE, input.size(0), layerConf().getHiddenSize(), steps);
+        stateGradientSink = out;
+        try {
+            backpropGradient(epsilon, mgr);
+        } finally {
+            stateGradientSink = null;
+        }
+        return out;
+    }
+
+    @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         Trace tr = forward(true);
@@ -139,6 +156,11 @@ public final class SignRnnLayer extends BaseLayer<SignRnn> {
             INDArray da = outAct.backprop(tr.a()[t].dup(), dOut).getFirst();
             dv.addi(da.transpose().mmul(tr.s()[t + 1]));
             INDArray ds = da.mmul(v).addi(dsNext);
+            if (stateGradientSink != null) {
+                stateGradientSink
+                        .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t))
+                        .assign(ds);
+            }
             INDArray dz = stateAct.backprop(tr.z()[t].dup(), ds.dup()).getFirst();
             INDArray carry = null;
             if (m != null) {
