@@ -3,6 +3,7 @@ package org.sheetlab.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -77,7 +78,7 @@ class BuilderEquivalenceTest {
 
     @Test
     void rowRnnForBothCells() {
-        for (RowRnnClassifier.Cell cell : RowRnnClassifier.Cell.values()) {
+        for (RowRnnClassifier.Cell cell : List.of(RowRnnClassifier.Cell.SIGN, RowRnnClassifier.Cell.TANH)) {
             assertThat(RowRnnClassifier.builder()
                             .setCell(cell)
                             .optHidden(64)

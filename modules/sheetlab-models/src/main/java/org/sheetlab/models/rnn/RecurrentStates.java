@@ -1,11 +1,13 @@
 package org.sheetlab.models.rnn;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.layers.recurrent.LSTM;
 import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sheetlab.layers.recurrent.GruLayer;
 import org.sheetlab.layers.recurrent.SignRnnLayer;
 
 /**
@@ -13,7 +15,9 @@ import org.sheetlab.layers.recurrent.SignRnnLayer;
  * {@link RowRnnClassifier}), for inputs x [B, n_in, T]: states [B, h, T], in inference mode.
  * <ul>
  *   <li>sign-RNN ({@link SignRnnLayer}): s_t = sign(W s_{t−1} + U x_t), every value exactly ±1;</li>
- *   <li>DL4J's SimpleRnn: s_t = tanh(W s_{t−1} + U x_t + b), which is also its output.</li>
+ *   <li>DL4J's SimpleRnn: s_t = tanh(W s_{t−1} + U x_t + b), which is also its output;</li>
+ *   <li>LSTM (DL4J's or {@code FastLSTM}) and {@link GruLayer GRU}: the hidden state h_t, also their output (the
+ *       LSTM's cell state C_t is not returned).</li>
  * </ul>
  * A {@link LastTimeStepLayer} wrapper around the layer is looked through.
  *
@@ -33,10 +37,11 @@ public final class RecurrentStates {
         if (layer instanceof SignRnnLayer sign) {
             return sign.states(x);
         }
-        if (layer instanceof SimpleRnn) {
-            return layer.activate(x, false, LayerWorkspaceMgr.noWorkspaces()); // SimpleRnn: output = state
+        if (layer instanceof SimpleRnn || layer instanceof GruLayer || layer instanceof LSTM) {
+            return layer.activate(x, false, LayerWorkspaceMgr.noWorkspaces()); // output = state h_t
         }
-        throw new IllegalArgumentException("RecurrentStates needs a SignRnn or SimpleRnn as the network's first layer "
-                + "(optionally inside LastTimeStep), got " + layer.getClass().getSimpleName());
+        throw new IllegalArgumentException("RecurrentStates needs a SignRnn, SimpleRnn, LSTM or GRU as the network's "
+                + "first layer (optionally inside LastTimeStep), got "
+                + layer.getClass().getSimpleName());
     }
 }

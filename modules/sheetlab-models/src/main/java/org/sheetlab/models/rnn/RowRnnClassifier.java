@@ -11,6 +11,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sheetlab.layers.recurrent.FastLSTM;
+import org.sheetlab.layers.recurrent.GRU;
 import org.sheetlab.layers.recurrent.SignRnn;
 import org.sheetlab.models.AbstractNetworkBuilder;
 
@@ -21,6 +23,8 @@ import org.sheetlab.models.AbstractNetworkBuilder;
  * <ul>
  *   <li>{@link Cell#SIGN}: the sheet's Final Q7 sign-RNN, s_t = sign(W s_{t−1} + U x_t), o_t = ReLU(V s_t).</li>
  *   <li>{@link Cell#TANH}: DL4J's SimpleRnn, the sheet's s_t = tanh(W s_{t−1} + U x_t) (DL4J adds a bias).</li>
+ *   <li>{@link Cell#LSTM}: the sheet's LSTM gates f, i, C̃, C, o, h ({@link FastLSTM}: DL4J's LSTM, faster on CPU).</li>
+ *   <li>{@link Cell#GRU}: the sheet's GRU, r, z, h̃ = tanh(W[r ⊙ h_{t−1}, x_t] + b) ({@link GRU}).</li>
  * </ul>
  *
  * <pre>{@code
@@ -35,7 +39,9 @@ public final class RowRnnClassifier {
     /** The recurrent cell. */
     public enum Cell {
         SIGN,
-        TANH
+        TANH,
+        LSTM,
+        GRU
     }
 
     private RowRnnClassifier() {}
@@ -83,17 +89,27 @@ public final class RowRnnClassifier {
                 throw new IllegalStateException("RowRnnClassifier: setCell(cell) is required and the hidden size must "
                         + "be >= 1, got " + cell + ", " + hidden);
             }
-            Layer rnn = cell == Cell.SIGN
-                    ? new SignRnn.Builder()
+            Layer rnn = switch (cell) {
+                case SIGN ->
+                    new SignRnn.Builder()
                             .name("sign_rnn")
                             .hiddenSize(hidden)
                             .nOut(hidden)
-                            .build()
-                    : new SimpleRnn.Builder()
+                            .build();
+                case TANH ->
+                    new SimpleRnn.Builder()
                             .name("tanh_rnn")
                             .nOut(hidden)
                             .activation(Activation.TANH)
                             .build();
+                case LSTM ->
+                    new FastLSTM.Builder()
+                            .name("lstm")
+                            .nOut(hidden)
+                            .activation(Activation.TANH)
+                            .build();
+                case GRU -> new GRU.Builder().name("gru").nOut(hidden).build();
+            };
             return base().weightInit(WeightInit.XAVIER)
                     .list()
                     .layer(new LastTimeStep(rnn))

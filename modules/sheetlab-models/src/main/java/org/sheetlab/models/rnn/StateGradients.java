@@ -1,13 +1,20 @@
 package org.sheetlab.models.rnn;
 
 import java.util.Arrays;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.SimpleRnnParamInitializer;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sheetlab.layers.recurrent.StateGradientRecording;
 
 /**
  * Sheet, "Simple RNN" and backpropagation through time: the states s_t of DL4J's {@link SimpleRnn} and the total
@@ -91,6 +98,49 @@ public final class StateGradients {
             }
         }
         return new Result(states, grads);
+    }
+
+    /**
+     * ∂L/∂s_t for a last-step sequence classifier ({@link RowRnnClassifier}: recurrent layer inside LastTimeStep, then
+     * an output layer) on x [B, n_in, T] with one-hot labels [B, K], L the output layer's loss (averaged over the
+     * batch). The direct gradient reaches the last step only: d_T = ∂L/∂o_T from the output layer's own backward
+     * pass. The recurrent layer may be DL4J's SimpleRnn ({@link #simpleRnn}) or any {@link StateGradientRecording}
+     * layer (GRU, FastLSTM, sign-RNN). The result's {@code states} are the layer's outputs [B, n_out, T] (the states
+     * themselves for SimpleRnn, GRU and LSTM), its {@code gradients} are [B, H, T], in DOUBLE.
+     */
+    public static Result lastStepClassifier(MultiLayerNetwork net, INDArray x, INDArray labels) {
+        if (net.getnLayers() != 2
+                || !(net.getLayer(0) instanceof LastTimeStepLayer last)
+                || !(net.getLayer(1) instanceof IOutputLayer out)) {
+            throw new IllegalArgumentException("StateGradients.lastStepClassifier needs [LastTimeStep(recurrent), "
+                    + "output layer], as RowRnnClassifier builds; got " + net.getnLayers() + " layers starting with "
+                    + net.getLayer(0).getClass().getSimpleName());
+        }
+        Layer rnn = last.getUnderlying();
+        if (!(rnn instanceof SimpleRnn) && !(rnn instanceof StateGradientRecording)) {
+            throw new IllegalArgumentException("StateGradients.lastStepClassifier: "
+                    + rnn.getClass().getSimpleName() + " does not report state gradients; use SimpleRnn, GRU, "
+                    + "FastLSTM or SignRnn");
+        }
+        LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
+        net.initGradientsView();
+        INDArray outputs = rnn.activate(x, true, none);
+        int steps = (int) outputs.size(2);
+        out.setLabels(labels);
+        ((Layer) out).setInput(step(outputs, steps - 1).dup(), none);
+        // DL4J's output layers return the gradient of the summed loss (its updater divides by B): mean over the batch
+        INDArray dLast = ((Layer) out).backpropGradient(null, none).getSecond().div(x.size(0));
+        INDArray direct = Nd4j.zeros(outputs.dataType(), outputs.shape());
+        step(direct, steps - 1).assign(dLast);
+        ((Layer) out).clear();
+        if (rnn instanceof SimpleRnn simple) {
+            Result r = simpleRnn(simple, x, direct);
+            return new Result(r.states(), r.gradients().castTo(DataType.DOUBLE));
+        }
+        rnn.setInput(x, none);
+        INDArray g = ((StateGradientRecording) rnn).stateGradients(direct, none);
+        rnn.clear();
+        return new Result(outputs, g);
     }
 
     private static INDArray step(INDArray a, int t) {

@@ -112,4 +112,68 @@ class StateGradientsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[4, 8, 20]");
     }
+
+    /**
+     * Through a whole RowRnnClassifier, for every cell: the last step's gradient is the output layer's
+     * (p − y)/B·W_outᵀ computed by hand, every step has one [B, h] slice, and for the tanh cell the result is the BPTT
+     * recursion of {@link StateGradients#simpleRnn} given that direct gradient.
+     */
+    @Test
+    void lastStepClassifierForEveryCell() {
+        Nd4j.getRandom().setSeed(4);
+        INDArray x = RowsAsSteps.FASHION_MNIST.apply(Nd4j.rand(DataType.DOUBLE, 5, 784));
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, 5, 10);
+        for (int i = 0; i < 5; i++) {
+            y.putScalar(i, (3 * i) % 10, 1.0);
+        }
+        for (RowRnnClassifier.Cell cell : RowRnnClassifier.Cell.values()) {
+            org.deeplearning4j.nn.multilayer.MultiLayerNetwork net =
+                    new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(RowRnnClassifier.builder()
+                            .setCell(cell)
+                            .optHidden(6)
+                            .optDataType(DataType.DOUBLE)
+                            .build());
+            net.init();
+            StateGradients.Result r = StateGradients.lastStepClassifier(net, x, y);
+            assertThat(r.gradients().shape()).as(cell.name()).containsExactly(5, 6, 28);
+            INDArray p = net.output(x, false);
+            INDArray wOut = net.getLayer(1).getParam("W");
+            INDArray expectedLast = p.sub(y).divi(5).mmul(wOut.transpose());
+            INDArray last = r.gradients()
+                    .get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(27));
+            if (cell == RowRnnClassifier.Cell.SIGN) { // the last state reaches the output through o = ReLU(V s)
+                assertThat(last.norm2Number().doubleValue()).as(cell.name()).isGreaterThan(0.0);
+            } else {
+                assertAllClose(last, expectedLast, 1e-12, 1e-14);
+            }
+            double[] norms = r.normsPerStep();
+            assertThat(norms).as(cell.name()).hasSize(28);
+            assertThat(java.util.Arrays.stream(norms).allMatch(Double::isFinite))
+                    .isTrue();
+            if (cell == RowRnnClassifier.Cell.TANH) {
+                INDArray direct = Nd4j.zeros(DataType.DOUBLE, 5, 6, 28);
+                direct.get(
+                                org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                org.nd4j.linalg.indexing.NDArrayIndex.point(27))
+                        .assign(expectedLast);
+                var layer = (org.deeplearning4j.nn.layers.recurrent.SimpleRnn)
+                        ((org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer) net.getLayer(0)).getUnderlying();
+                assertAllClose(
+                        r.gradients(),
+                        StateGradients.simpleRnn(layer, x, direct).gradients(),
+                        1e-12,
+                        1e-14);
+            }
+        }
+        var mlp = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+                org.sheetlab.models.mlp.FinalQ5Network.builder().setInputSize(4).build());
+        mlp.init();
+        assertThatThrownBy(() -> StateGradients.lastStepClassifier(mlp, x, y))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LastTimeStep");
+    }
 }
