@@ -10,6 +10,7 @@ import org.sheetlab.experiments.newton.NewtonExperiment;
 import org.sheetlab.experiments.notebook.NotebookCommand;
 import org.sheetlab.experiments.pooling.PoolingExperiment;
 import org.sheetlab.experiments.recall.RecallFirstExperiment;
+import org.sheetlab.experiments.rnncompare.RnnCompareExperiment;
 import org.sheetlab.experiments.signrnn.SignRnnExperiment;
 import org.sheetlab.train.TrainingDivergedException;
 import picocli.CommandLine;
@@ -33,6 +34,7 @@ public final class SheetlabCli {
             FinalQ5Experiment.class,
             PoolingExperiment.class,
             SignRnnExperiment.class,
+            RnnCompareExperiment.class,
             RecallFirstExperiment.class,
             NewtonExperiment.class,
             InitExperiment.class,
