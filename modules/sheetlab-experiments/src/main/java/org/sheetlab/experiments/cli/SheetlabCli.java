@@ -6,6 +6,7 @@ import org.sheetlab.experiments.bench.BenchCommand;
 import org.sheetlab.experiments.finalq5.FinalQ5Experiment;
 import org.sheetlab.experiments.init.InitExperiment;
 import org.sheetlab.experiments.mcdropout.McDropoutExperiment;
+import org.sheetlab.experiments.moe.MoeExperiment;
 import org.sheetlab.experiments.newton.NewtonExperiment;
 import org.sheetlab.experiments.notebook.NotebookCommand;
 import org.sheetlab.experiments.pooling.PoolingExperiment;
@@ -35,6 +36,7 @@ public final class SheetlabCli {
             PoolingExperiment.class,
             SignRnnExperiment.class,
             RnnCompareExperiment.class,
+            MoeExperiment.class,
             RecallFirstExperiment.class,
             NewtonExperiment.class,
             InitExperiment.class,

@@ -1,0 +1,215 @@
+package org.sheetlab.experiments.moe;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.learning.config.Adam;
+import org.sheetlab.data.fashionmnist.FashionMnist;
+import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.ExperimentOptions;
+import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.experiments.run.Variants;
+import org.sheetlab.layers.moe.MixtureOfExpertsLayer;
+import org.sheetlab.models.moe.MoeClassifier;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.plot.Charts;
+import org.sheetlab.train.run.RunDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Sheet, DNNs as Data Structures (Final Q4), "gating network routes input": {@link MoeClassifier} (a mixture of E
+ * experts) against the dense network with the same parameter count, on Fashion-MNIST. Writes the comparison
+ * ({@code metrics.json}, {@code summary.txt}, {@code comparison.png}) and the trained gate's routing: the mean gate
+ * weight g_e of each expert over the test images of each class, and the share of each class's images whose largest
+ * gate is e ({@code routing.json}, {@code routing.png}).
+ */
+@Command(
+        name = "moe",
+        mixinStandardHelpOptions = true,
+        description = "Mixture of experts vs a dense network of equal parameter count on Fashion-MNIST, with routing.")
+public final class MoeExperiment implements Callable<Integer> {
+    public static final String NAME = "moe";
+    static final String[] CLASSES = {
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
+    };
+
+    /** Options: run and loop options, the mixture's shape, the learning rate and the data folder. */
+    public static final class Options extends ExperimentOptions {
+        @Option(names = "--experts", description = "E, the number of experts (default: ${DEFAULT-VALUE}).")
+        public int experts = 4;
+
+        @Option(names = "--expert-size", description = "h, each expert's width (default: ${DEFAULT-VALUE}).")
+        public int expertSize = 64;
+
+        @Option(
+                names = "--top-k",
+                description =
+                        "Route each image to its k most probable experts; 0 mixes all (default: ${DEFAULT-VALUE}).")
+        public int topK = 2;
+
+        @Option(
+                names = "--load-balancing",
+                description = "λ of the load-balancing term; 0 turns it off (default: ${DEFAULT-VALUE}).")
+        public double loadBalancing = 0.01;
+
+        @Mixin
+        public LearningRateOption learningRate = new LearningRateOption(1e-3);
+
+        public Options() {
+            super(5, 128);
+        }
+    }
+
+    /**
+     * Rows per variant; {@code meanGates}[class][expert] and {@code topShare}[class][expert] over the test set.
+     */
+    public record Result(Path runDir, List<Comparison.Row> rows, double[][] meanGates, double[][] topShare) {}
+
+    @Mixin
+    Options options = new Options();
+
+    @Override
+    public Integer call() {
+        System.out.print(Comparison.report(run(options).runDir()));
+        return 0;
+    }
+
+    public static Result run(Options o) {
+        double lr = o.learningRate.get();
+        TrainingConfig config = o.config();
+        MoeClassifier.Builder base = MoeClassifier.builder()
+                .setInputSize(784)
+                .optExperts(o.experts)
+                .optExpertSize(o.expertSize)
+                .optTopK(o.topK)
+                .optLoadBalancing(o.loadBalancing)
+                .optSeed(config.seed())
+                .optUpdater(new Adam(lr));
+        try {
+            base.build();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(
+                    "--experts/--expert-size/--top-k/--load-balancing: " + e.getMessage(), e);
+        }
+        RunDirectory run = o.open(NAME);
+        FashionMnist data = Datasets.fashionMnist(o.dataDir);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("dataset", "Fashion-MNIST 60000/10000");
+        extra.put("moeParameters", base.moeParameters());
+        extra.put("denseWidth", base.denseWidth());
+        ExperimentRun.writeRunJson(run, NAME, "running", o, config, extra);
+        double[][][] routing = new double[2][][];
+        List<Comparison.Row> rows = Variants.compare(
+                run,
+                NAME,
+                List.of(MoeClassifier.Kind.MOE, MoeClassifier.Kind.DENSE),
+                k -> k.name().toLowerCase(Locale.ROOT),
+                (kind, folder) -> {
+                    TrainingResult r = ExperimentRun.trainNetwork(
+                            folder,
+                            kind == MoeClassifier.Kind.MOE
+                                    ? "moe " + o.experts + "x" + o.expertSize
+                                    : "dense " + base.denseWidth(),
+                            config,
+                            base.setKind(kind),
+                            data.train().shuffledSource(config.batchSize(), config.seed()),
+                            ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())));
+                    if (kind == MoeClassifier.Kind.MOE) {
+                        double[][][] gr = routing(
+                                (MultiLayerNetwork) r.model(), data.test().orderedIterator(1000));
+                        routing[0] = gr[0];
+                        routing[1] = gr[1];
+                    }
+                    return Variants.row(kind.name().toLowerCase(Locale.ROOT), r);
+                });
+        if (routing[0] != null) {
+            run.writeJson(
+                    "routing.json",
+                    Map.of(
+                            "classes",
+                            CLASSES,
+                            "meanGate",
+                            routing[0],
+                            "topExpertShare",
+                            routing[1],
+                            "what",
+                            "per test class: the mean gate weight of each expert, and the share of images whose "
+                                    + "largest gate is that expert"));
+            writeRoutingPlot(run, routing[0], o.experts);
+        }
+        extra.put("variants", rows);
+        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, extra);
+        return new Result(run.root(), rows, routing[0], routing[1]);
+    }
+
+    /** [0]: mean gate per class and expert; [1]: share of the class's images whose largest gate is the expert. */
+    static double[][][] routing(MultiLayerNetwork net, DataSetIterator test) {
+        MixtureOfExpertsLayer moe = (MixtureOfExpertsLayer) net.getLayer(0);
+        int e = (int) moe.layerConf().getExperts();
+        double[][] sum = new double[CLASSES.length][e];
+        double[][] top = new double[CLASSES.length][e];
+        int[] count = new int[CLASSES.length];
+        while (test.hasNext()) {
+            DataSet ds = test.next();
+            INDArray g = moe.gates(ds.getFeatures()).castTo(DataType.DOUBLE);
+            INDArray cls = ds.getLabels().argMax(1);
+            for (int i = 0; i < g.size(0); i++) {
+                int c = cls.getInt(i);
+                count[c]++;
+                int best = 0;
+                for (int j = 0; j < e; j++) {
+                    double v = g.getDouble(i, j);
+                    sum[c][j] += v;
+                    if (v > g.getDouble(i, best)) {
+                        best = j;
+                    }
+                }
+                top[c][best]++;
+            }
+        }
+        for (int c = 0; c < CLASSES.length; c++) {
+            for (int j = 0; j < e; j++) {
+                sum[c][j] /= Math.max(1, count[c]);
+                top[c][j] /= Math.max(1, count[c]);
+            }
+        }
+        return new double[][][] {sum, top};
+    }
+
+    private static void writeRoutingPlot(RunDirectory run, double[][] meanGates, int experts) {
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(900)
+                .height(440)
+                .title("gate routing per class (mean g_e over the test images)")
+                .yAxisTitle("mean gate weight")
+                .build();
+        chart.getStyler().setStacked(true);
+        chart.getStyler().setXAxisLabelRotation(30);
+        List<String> names = List.of(CLASSES);
+        for (int j = 0; j < experts; j++) {
+            List<Double> v = new ArrayList<>();
+            for (double[] row : meanGates) {
+                v.add(row[j]);
+            }
+            chart.addSeries("expert " + j, names, v);
+        }
+        Charts.writePng(run, "routing.png", BitmapEncoder.getBufferedImage(chart));
+    }
+}
