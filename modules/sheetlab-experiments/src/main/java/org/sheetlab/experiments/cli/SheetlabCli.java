@@ -3,6 +3,7 @@ package org.sheetlab.experiments.cli;
 import java.util.List;
 import org.sheetlab.data.DatasetException;
 import org.sheetlab.experiments.bench.BenchCommand;
+import org.sheetlab.experiments.charlm.CharLmExperiment;
 import org.sheetlab.experiments.finalq5.FinalQ5Experiment;
 import org.sheetlab.experiments.init.InitExperiment;
 import org.sheetlab.experiments.mcdropout.McDropoutExperiment;
@@ -37,6 +38,7 @@ public final class SheetlabCli {
             SignRnnExperiment.class,
             RnnCompareExperiment.class,
             MoeExperiment.class,
+            CharLmExperiment.class,
             RecallFirstExperiment.class,
             NewtonExperiment.class,
             InitExperiment.class,

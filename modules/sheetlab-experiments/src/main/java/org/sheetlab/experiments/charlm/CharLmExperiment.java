@@ -1,0 +1,235 @@
+package org.sheetlab.experiments.charlm;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.sheetlab.data.source.TextWindowDataSource;
+import org.sheetlab.data.wordnet.WordNet;
+import org.sheetlab.experiments.options.ExperimentOptions;
+import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.experiments.run.Variants;
+import org.sheetlab.models.rnn.CharRnnLm;
+import org.sheetlab.train.EvaluationSet;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.eval.AccuracyEvaluator;
+import org.sheetlab.train.eval.PerplexityEvaluator;
+import org.sheetlab.train.run.RunDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Sheet, "LSTM Gates" and "GRU": character-level language models ({@link CharRnnLm}) on WordNet 3.0's glosses
+ * (Debian wordnet-base, {@link WordNet}), one gloss per line, every k-th gloss held out. The corpus is streamed
+ * through {@link TextWindowDataSource} (windows of T characters, B per batch; never the whole corpus as one-hot
+ * arrays). Per cell: next-character accuracy and perplexity exp(mean −log p) on the held-out glosses after every
+ * epoch ({@code testPerplexity}, {@code testNll} and {@code testAccuracy} in the history: the held-out glosses are the
+ * evaluation set "test"), and {@code samples.txt}: text generated one character at a time
+ * with {@code rnnTimeStep}, from a fixed prompt, at temperature τ (p ∝ p̂^(1/τ)).
+ */
+@Command(
+        name = "char-lm",
+        mixinStandardHelpOptions = true,
+        description = "Character-level LSTM and GRU language models on WordNet's glosses: perplexity and samples.")
+public final class CharLmExperiment implements Callable<Integer> {
+    public static final String NAME = "char-lm";
+    /** The vocabulary: the newline that ends each gloss, then WordNet's normalised alphabet. */
+    public static final String VOCABULARY = "\n" + WordNet.ALPHABET;
+
+    /** Options: run and loop options, cells, sizes, sampling, the learning rate and the data folder. */
+    public static final class Options extends ExperimentOptions {
+        @Option(names = "--cells", split = ",", description = "lstm and/or gru (default: both).")
+        public List<String> cells = List.of("lstm", "gru");
+
+        @Option(names = "--hidden", description = "Hidden units h (default: ${DEFAULT-VALUE}).")
+        public int hidden = 128;
+
+        @Option(names = "--steps", description = "Characters per training window, T (default: ${DEFAULT-VALUE}).")
+        public int steps = 64;
+
+        @Option(names = "--held-out-every", description = "Hold out every k-th gloss (default: ${DEFAULT-VALUE}).")
+        public int heldOutEvery = 20;
+
+        @Option(names = "--sample-chars", description = "Characters to generate per cell (default: ${DEFAULT-VALUE}).")
+        public int sampleChars = 600;
+
+        @Option(names = "--temperature", description = "Sampling temperature τ > 0 (default: ${DEFAULT-VALUE}).")
+        public double temperature = 0.7;
+
+        @Option(names = "--prompt", description = "Text the samples start from (default: \"${DEFAULT-VALUE}\").")
+        public String prompt = "a ";
+
+        @Mixin
+        public LearningRateOption learningRate = new LearningRateOption(2e-3);
+
+        public Options() {
+            super(1, 32);
+        }
+    }
+
+    /** Rows per cell, held-out perplexity per cell, and the generated samples. */
+    public record Result(
+            Path runDir, List<Comparison.Row> rows, Map<String, Double> perplexity, Map<String, String> samples) {}
+
+    @Mixin
+    Options options = new Options();
+
+    @Override
+    public Integer call() {
+        Result r = run(options);
+        System.out.print(Comparison.report(r.runDir()));
+        r.perplexity().forEach((cell, p) -> System.out.printf(Locale.ROOT, "%s held-out perplexity %.3f%n", cell, p));
+        return 0;
+    }
+
+    static CharRnnLm.Cell parseCell(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "lstm" -> CharRnnLm.Cell.LSTM;
+            case "gru" -> CharRnnLm.Cell.GRU;
+            default -> throw new IllegalArgumentException("--cells: unknown cell '" + s + "'; use lstm or gru");
+        };
+    }
+
+    public static Result run(Options o) {
+        List<CharRnnLm.Cell> cells =
+                o.cells.stream().map(CharLmExperiment::parseCell).toList();
+        if (o.hidden < 1 || o.steps < 1 || o.sampleChars < 0 || !(o.temperature > 0)) {
+            throw new IllegalArgumentException("--hidden and --steps must be >= 1, --sample-chars >= 0 and "
+                    + "--temperature > 0; got " + o.hidden + ", " + o.steps + ", " + o.sampleChars + ", "
+                    + o.temperature);
+        }
+        for (char c : o.prompt.toCharArray()) {
+            if (VOCABULARY.indexOf(c) < 0) {
+                throw new IllegalArgumentException("--prompt: character '" + c + "' is not in the vocabulary (lower "
+                        + "case letters, digits, space and " + WordNet.ALPHABET.substring(37) + ")");
+            }
+        }
+        double lr = o.learningRate.get();
+        TrainingConfig config = o.config();
+        RunDirectory run = o.open(NAME);
+        WordNet wordNet = WordNet.loadOrFetch(o.dataDir.value);
+        WordNet.Corpus corpus = wordNet.writeCorpus(run.root().resolve("corpus"), o.heldOutEvery);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("dataset", "WordNet 3.0 glosses (Debian wordnet-base)");
+        extra.put("glosses", wordNet.glosses().size());
+        extra.put("trainCharacters", corpus.trainChars());
+        extra.put("heldOutCharacters", corpus.heldOutChars());
+        extra.put("vocabulary", VOCABULARY.length());
+        ExperimentRun.writeRunJson(run, NAME, "running", o, config, extra);
+        Map<String, Double> perplexity = new LinkedHashMap<>();
+        Map<String, String> samples = new LinkedHashMap<>();
+        List<Comparison.Row> rows =
+                Variants.compare(run, NAME, cells, c -> c.name().toLowerCase(Locale.ROOT), (cell, folder) -> {
+                    String name = cell.name().toLowerCase(Locale.ROOT);
+                    TrainingResult r = ExperimentRun.trainNetwork(
+                            folder,
+                            "char-lm " + name,
+                            config,
+                            CharRnnLm.builder()
+                                    .setCell(cell)
+                                    .setVocabularySize(VOCABULARY.length())
+                                    .optHidden(o.hidden)
+                                    .optSteps(o.steps)
+                                    .optSeed(config.seed())
+                                    .optUpdater(new Adam(lr)),
+                            new TextWindowDataSource(corpus.train(), VOCABULARY, config.batchSize(), o.steps),
+                            List.of(EvaluationSet.of(
+                                    "test",
+                                    new TextWindowDataSource(corpus.heldOut(), VOCABULARY, config.batchSize(), o.steps),
+                                    new AccuracyEvaluator(),
+                                    new PerplexityEvaluator())));
+                    perplexity.put(name, r.last().metric("testPerplexity"));
+                    samples.put(
+                            name,
+                            sample(
+                                    (MultiLayerNetwork) r.model(),
+                                    o.prompt,
+                                    o.sampleChars,
+                                    o.temperature,
+                                    config.seed()));
+                    // the table's loss column is the held-out nll in nats per character (= log perplexity)
+                    return new Comparison.Row(
+                            name,
+                            r.last().testAccuracy(),
+                            r.last().metric("testNll"),
+                            r.history().stream()
+                                    .mapToDouble(org.sheetlab.train.EpochMetrics::seconds)
+                                    .average()
+                                    .orElse(0),
+                            r.history().size(),
+                            r.model().numParams());
+                });
+        StringBuilder text = new StringBuilder();
+        samples.forEach((cell, s) -> text.append("== ")
+                .append(cell)
+                .append(" (temperature ")
+                .append(o.temperature)
+                .append(", prompt \"")
+                .append(o.prompt)
+                .append("\")\n")
+                .append(s)
+                .append("\n\n"));
+        run.writeText("samples.txt", text.toString());
+        run.writeJson("perplexity.json", Map.of("heldout", perplexity, "what", "exp(mean -log p(next character))"));
+        extra.put("variants", rows);
+        extra.put("heldOutPerplexity", perplexity);
+        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, extra);
+        return new Result(run.root(), rows, perplexity, samples);
+    }
+
+    /**
+     * Generates {@code n} characters after {@code prompt}: the prompt is fed through {@code rnnTimeStep}, then each
+     * sampled character is fed back. Deterministic for a seed.
+     */
+    public static String sample(MultiLayerNetwork net, String prompt, int n, double temperature, long seed) {
+        Random rnd = new Random(seed);
+        net.rnnClearPreviousState();
+        int v = VOCABULARY.length();
+        INDArray p = null;
+        for (char c : prompt.toCharArray()) {
+            p = net.rnnTimeStep(oneHot(VOCABULARY.indexOf(c), v, net));
+        }
+        StringBuilder sb = new StringBuilder(prompt);
+        for (int i = 0; i < n; i++) {
+            int next = p == null ? 0 : draw(p.reshape(v).toDoubleVector(), temperature, rnd);
+            sb.append(VOCABULARY.charAt(next));
+            p = net.rnnTimeStep(oneHot(next, v, net));
+        }
+        net.rnnClearPreviousState();
+        return sb.toString();
+    }
+
+    private static INDArray oneHot(int index, int v, MultiLayerNetwork net) {
+        INDArray x = Nd4j.zeros(net.params().dataType(), 1, v, 1);
+        x.putScalar(new long[] {0, index, 0}, 1.0);
+        return x;
+    }
+
+    static int draw(double[] p, double temperature, Random rnd) {
+        double[] w = new double[p.length];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            w[i] = Math.pow(Math.max(p[i], 0), 1.0 / temperature);
+            sum += w[i];
+        }
+        double u = rnd.nextDouble() * sum;
+        for (int i = 0; i < w.length; i++) {
+            u -= w[i];
+            if (u <= 0) {
+                return i;
+            }
+        }
+        return w.length - 1;
+    }
+}

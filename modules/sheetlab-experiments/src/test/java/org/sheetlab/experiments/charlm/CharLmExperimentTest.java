@@ -1,0 +1,69 @@
+package org.sheetlab.experiments.charlm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheetlab.experiments.plot.Comparison;
+
+/** Smoke run on the installed WordNet (datasets/wordnet/fetch.sh, run by scripts/test). */
+class CharLmExperimentTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void bothCellsTrainReportPerplexityAndSample() throws Exception {
+        CharLmExperiment.Options o = new CharLmExperiment.Options();
+        org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("run"), 1, 3, 8);
+        o.hidden = 16;
+        o.steps = 16;
+        o.sampleChars = 40;
+        o.heldOutEvery = 2000; // a small held-out set keeps the smoke run short
+        CharLmExperiment.Result r = CharLmExperiment.run(o);
+        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("lstm", "gru");
+        int v = CharLmExperiment.VOCABULARY.length();
+        for (String cell : new String[] {"lstm", "gru"}) {
+            // barely trained: perplexity near the vocabulary size (uniform guessing), finite and above 1
+            assertThat(r.perplexity().get(cell)).as(cell).isGreaterThan(1.0).isLessThan(2.0 * v);
+            assertThat(r.samples().get(cell)).startsWith("a ").hasSize(2 + 40);
+            assertThat(r.samples().get(cell).chars().allMatch(c -> CharLmExperiment.VOCABULARY.indexOf(c) >= 0))
+                    .isTrue();
+        }
+        assertThat(Files.readString(o.run.outputDir.resolve("samples.txt")))
+                .contains("== lstm")
+                .contains("== gru");
+        assertThat(o.run.outputDir.resolve("corpus").resolve("heldout.txt")).exists();
+        assertThat(o.run.outputDir.resolve("perplexity.json")).exists();
+    }
+
+    @Test
+    void samplingIsSeededAndTemperatureSharpens() {
+        double[] p = {0.1, 0.6, 0.3};
+        int[] cold = new int[3];
+        int[] warm = new int[3];
+        Random a = new Random(1);
+        Random b = new Random(1);
+        for (int i = 0; i < 2000; i++) {
+            cold[CharLmExperiment.draw(p, 0.2, a)]++;
+            warm[CharLmExperiment.draw(p, 1.0, b)]++;
+        }
+        assertThat(cold[1]).isGreaterThan(1900); // τ → 0 approaches arg max
+        assertThat(warm[1]).isBetween(1100, 1300); // τ = 1 samples p itself
+    }
+
+    @Test
+    void badOptionsAreNamed() {
+        CharLmExperiment.Options o = new CharLmExperiment.Options();
+        org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("bad"), 1, 1, 8);
+        o.prompt = "Zebra";
+        assertThatThrownBy(() -> CharLmExperiment.run(o))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--prompt")
+                .hasMessageContaining("'Z'");
+        assertThatThrownBy(() -> CharLmExperiment.parseCell("rnn")).hasMessageContaining("use lstm or gru");
+    }
+}
