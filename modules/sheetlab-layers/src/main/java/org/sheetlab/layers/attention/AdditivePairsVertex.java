@@ -1,0 +1,225 @@
+package org.sheetlab.layers.attention;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.layers.HostArrays;
+
+/**
+ * Sheet, Attention Mechanism (Bahdanau, additive): the inner part of e_ti = vᵀ tanh(W_a a_i + W_h h_t) for an
+ * encoder–decoder, as a parameter-free ComputationGraph vertex. Inputs: the projected decoder states q = W_h h
+ * [B, d, T_q] and the projected annotations k = W_a a [B, d, T_a] (each from a {@code TimeDistributed} dense layer,
+ * which holds W_h, W_a and their biases). Output: u = tanh(q_t + k_i) for every pair, [B, d, T_q·T_a] with pair (t, i)
+ * at step t·T_a + i, ready for a {@code TimeDistributed} dense layer with one output and no bias (v) that gives the
+ * scores e [B, 1, T_q·T_a] for {@link AttentionContextVertex}. Backward: δpre = δu ⊙ (1 − u²), δq_t = Σ_i δpre_ti,
+ * δk_i = Σ_t δpre_ti. Every parameter of the attention thus lives in standard DL4J layers (their updaters, JSON and
+ * serialization), and both vertices have explicit backward passes (no SameDiff: see DL4J-NOTES on its doubled
+ * gradients). Sequence masks are not supported (pad to a fixed length).
+ *
+ * <pre>{@code
+ * graph.addLayer("keys", new TimeDistributed(new DenseLayer.Builder().nOut(d).activation(IDENTITY).hasBias(false)
+ *         .build()), "encoder")
+ *      .addLayer("queries", new TimeDistributed(new DenseLayer.Builder().nOut(d).activation(IDENTITY).build()),
+ *         "decoder")
+ *      .addVertex("pairs", new AdditivePairsVertex(), "queries", "keys")
+ *      .addLayer("scores", new TimeDistributed(new DenseLayer.Builder().nOut(1).activation(IDENTITY)
+ *         .hasBias(false).build()), "pairs")
+ *      .addVertex("context", new AttentionContextVertex(), "scores", "encoder");   // [B, n_a, T_q]
+ * }</pre>
+ */
+public final class AdditivePairsVertex extends org.deeplearning4j.nn.conf.graph.GraphVertex {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public AdditivePairsVertex clone() {
+        return new AdditivePairsVertex();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AdditivePairsVertex;
+    }
+
+    @Override
+    public int hashCode() {
+        return AdditivePairsVertex.class.hashCode();
+    }
+
+    @Override
+    public long numParams(boolean backprop) {
+        return 0;
+    }
+
+    @Override
+    public int minVertexInputs() {
+        return 2;
+    }
+
+    @Override
+    public int maxVertexInputs() {
+        return 2;
+    }
+
+    @Override
+    public GraphVertex instantiate(
+            ComputationGraph graph, String name, int idx, INDArray paramsView, boolean initializeParams, DataType dt) {
+        return new Impl(graph, name, idx, dt);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... in) {
+        if (in.length != 2) {
+            throw new org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException(
+                    "AdditivePairsVertex: takes (queries, keys), got " + in.length + " inputs");
+        }
+        InputType.InputTypeRecurrent q = AttentionVertices.recurrent("AdditivePairsVertex", 0, in[0]);
+        InputType.InputTypeRecurrent k = AttentionVertices.recurrent("AdditivePairsVertex", 1, in[1]);
+        if (q.getSize() != k.getSize()) {
+            throw new org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException("AdditivePairsVertex: queries and "
+                    + "keys must have the same size d, got " + q.getSize() + " and " + k.getSize()
+                    + "; give both projection layers the same nOut");
+        }
+        long t = q.getTimeSeriesLength() > 0 && k.getTimeSeriesLength() > 0
+                ? q.getTimeSeriesLength() * k.getTimeSeriesLength()
+                : -1;
+        return InputType.recurrent(q.getSize(), t);
+    }
+
+    @Override
+    public MemoryReport getMemoryReport(InputType... in) {
+        return AttentionVertices.report(AdditivePairsVertex.class, in[0], getOutputType(-1, in));
+    }
+
+    @Override
+    public String toString() {
+        return "AdditivePairsVertex()";
+    }
+
+    /** The runtime vertex. */
+    static final class Impl extends BaseGraphVertex {
+        private static final long serialVersionUID = 1L;
+        private static final String NAME = "AdditivePairsVertex";
+
+        Impl(ComputationGraph graph, String name, int idx, DataType dataType) {
+            super(graph, name, idx, null, null, dataType);
+        }
+
+        @Override
+        public boolean hasLayer() {
+            return false;
+        }
+
+        @Override
+        public Layer getLayer() {
+            return null;
+        }
+
+        private double[] pairs(int b, int d, int tq, int ta, double[] q, double[] k) {
+            double[] u = new double[b * d * tq * ta];
+            for (int e = 0; e < b; e++) {
+                for (int j = 0; j < d; j++) {
+                    int qo = (e * d + j) * tq;
+                    int ko = (e * d + j) * ta;
+                    int uo = (e * d + j) * tq * ta;
+                    for (int t = 0; t < tq; t++) {
+                        double qt = q[qo + t];
+                        for (int i = 0; i < ta; i++) {
+                            u[uo + t * ta + i] = HostArrays.tanh(qt + k[ko + i]);
+                        }
+                    }
+                }
+            }
+            return u;
+        }
+
+        @Override
+        public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
+            INDArray q = inputs[0];
+            INDArray k = inputs[1];
+            AttentionVertices.checkRank3(NAME + " " + vertexName, "queries", q);
+            AttentionVertices.checkRank3(NAME + " " + vertexName, "keys", k);
+            if (q.size(0) != k.size(0) || q.size(1) != k.size(1)) {
+                throw new IllegalStateException(NAME + " " + vertexName + ": queries "
+                        + java.util.Arrays.toString(q.shape()) + " and keys " + java.util.Arrays.toString(k.shape())
+                        + " must agree in batch and size d");
+            }
+            int b = (int) q.size(0);
+            int d = (int) q.size(1);
+            int tq = (int) q.size(2);
+            int ta = (int) k.size(2);
+            double[] u = pairs(b, d, tq, ta, HostArrays.read(q), HostArrays.read(k));
+            INDArray out = Nd4j.create(q.dataType(), b, d, (long) tq * ta);
+            HostArrays.write(out, u);
+            return mgr.leverageTo(ArrayType.ACTIVATIONS, out);
+        }
+
+        @Override
+        public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr mgr) {
+            INDArray qa = inputs[0];
+            INDArray ka = inputs[1];
+            int b = (int) qa.size(0);
+            int d = (int) qa.size(1);
+            int tq = (int) qa.size(2);
+            int ta = (int) ka.size(2);
+            double[] q = HostArrays.read(qa);
+            double[] k = HostArrays.read(ka);
+            double[] du = HostArrays.read(epsilon);
+            double[] dq = new double[q.length];
+            double[] dk = new double[k.length];
+            for (int e = 0; e < b; e++) {
+                for (int j = 0; j < d; j++) {
+                    int qo = (e * d + j) * tq;
+                    int ko = (e * d + j) * ta;
+                    int uo = (e * d + j) * tq * ta;
+                    for (int t = 0; t < tq; t++) {
+                        double qt = q[qo + t];
+                        double acc = 0;
+                        for (int i = 0; i < ta; i++) {
+                            double u = HostArrays.tanh(qt + k[ko + i]);
+                            double g = du[uo + t * ta + i] * (1 - u * u);
+                            acc += g;
+                            dk[ko + i] += g;
+                        }
+                        dq[qo + t] = acc;
+                    }
+                }
+            }
+            INDArray dQ = Nd4j.create(qa.dataType(), qa.shape());
+            HostArrays.write(dQ, dq);
+            INDArray dK = Nd4j.create(ka.dataType(), ka.shape());
+            HostArrays.write(dK, dk);
+            return new Pair<>(null, new INDArray[] {
+                mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dQ), mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dK)
+            });
+        }
+
+        @Override
+        public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+            if (backpropGradientsViewArray != null) {
+                throw new IllegalStateException(NAME + " has no parameters");
+            }
+        }
+
+        @Override
+        public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] masks, MaskState state, int minibatch) {
+            AttentionVertices.noMasks(NAME + " " + vertexName, masks);
+            return new Pair<>(null, state);
+        }
+
+        @Override
+        public String toString() {
+            return NAME + "(" + vertexName + ")";
+        }
+    }
+}

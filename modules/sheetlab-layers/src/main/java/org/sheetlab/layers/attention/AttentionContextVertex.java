@@ -1,0 +1,250 @@
+package org.sheetlab.layers.attention;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.layers.HostArrays;
+
+/**
+ * Sheet, Attention Mechanism: the context vectors of an encoder–decoder, α_t = softmax_i(e_ti), ẑ_t = Σ_i α_ti a_i, as
+ * a parameter-free ComputationGraph vertex. Inputs: the scores e [B, 1, T_q·T_a] (pair (t, i) at step t·T_a + i, as
+ * {@link AdditivePairsVertex} and a one-output dense layer v produce them; any score works, e.g. dot products) and
+ * the annotations a [B, n, T_a] (the encoder's states). Output: ẑ [B, n, T_q], one context per decoder step.
+ * Backward: δα_ti = ⟨δẑ_t, a_i⟩, δe_ti = α_ti(δα_ti − Σ_j α_tj δα_tj), δa_i = Σ_t α_ti δẑ_t.
+ * {@link Impl#lastAttention()} returns α [B, T_q, T_a] of the last forward pass, for heatmaps. Sequence masks are not
+ * supported (pad to a fixed length).
+ */
+public final class AttentionContextVertex extends org.deeplearning4j.nn.conf.graph.GraphVertex {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public AttentionContextVertex clone() {
+        return new AttentionContextVertex();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AttentionContextVertex;
+    }
+
+    @Override
+    public int hashCode() {
+        return AttentionContextVertex.class.hashCode();
+    }
+
+    @Override
+    public long numParams(boolean backprop) {
+        return 0;
+    }
+
+    @Override
+    public int minVertexInputs() {
+        return 2;
+    }
+
+    @Override
+    public int maxVertexInputs() {
+        return 2;
+    }
+
+    @Override
+    public GraphVertex instantiate(
+            ComputationGraph graph, String name, int idx, INDArray paramsView, boolean initializeParams, DataType dt) {
+        return new Impl(graph, name, idx, dt);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... in) {
+        if (in.length != 2) {
+            throw new InvalidInputTypeException(
+                    "AttentionContextVertex: takes (scores, annotations), got " + in.length + " inputs");
+        }
+        InputType.InputTypeRecurrent e = AttentionVertices.recurrent("AttentionContextVertex", 0, in[0]);
+        InputType.InputTypeRecurrent a = AttentionVertices.recurrent("AttentionContextVertex", 1, in[1]);
+        if (e.getSize() != 1) {
+            throw new InvalidInputTypeException("AttentionContextVertex: the scores must have size 1 (one score per "
+                    + "pair), got " + e.getSize() + "; end the score layer with nOut(1)");
+        }
+        long t = e.getTimeSeriesLength() > 0 && a.getTimeSeriesLength() > 0
+                ? e.getTimeSeriesLength() / a.getTimeSeriesLength()
+                : -1;
+        return InputType.recurrent(a.getSize(), t);
+    }
+
+    @Override
+    public MemoryReport getMemoryReport(InputType... in) {
+        return AttentionVertices.report(AttentionContextVertex.class, in[1], getOutputType(-1, in));
+    }
+
+    @Override
+    public String toString() {
+        return "AttentionContextVertex()";
+    }
+
+    /** The runtime vertex. */
+    public static final class Impl extends BaseGraphVertex {
+        private static final long serialVersionUID = 1L;
+        private static final String NAME = "AttentionContextVertex";
+        private transient double[] alpha;
+        private transient long[] alphaShape;
+
+        Impl(ComputationGraph graph, String name, int idx, DataType dataType) {
+            super(graph, name, idx, null, null, dataType);
+        }
+
+        @Override
+        public boolean hasLayer() {
+            return false;
+        }
+
+        @Override
+        public Layer getLayer() {
+            return null;
+        }
+
+        /** α [B, T_q, T_a] of the last forward pass (DOUBLE), or null before one. */
+        public INDArray lastAttention() {
+            return alpha == null ? null : Nd4j.create(alpha.clone(), alphaShape, DataType.DOUBLE);
+        }
+
+        private int[] dims() {
+            INDArray e = inputs[0];
+            INDArray a = inputs[1];
+            AttentionVertices.checkRank3(NAME + " " + vertexName, "scores", e);
+            AttentionVertices.checkRank3(NAME + " " + vertexName, "annotations", a);
+            int ta = (int) a.size(2);
+            if (e.size(1) != 1 || e.size(0) != a.size(0) || e.size(2) % ta != 0) {
+                throw new IllegalStateException(NAME + " " + vertexName + ": scores "
+                        + java.util.Arrays.toString(e.shape()) + " must be [B, 1, T_q·T_a] for annotations "
+                        + java.util.Arrays.toString(a.shape()));
+            }
+            return new int[] {(int) a.size(0), (int) a.size(1), (int) e.size(2) / ta, ta};
+        }
+
+        /** Row-wise softmax of the scores: α[(b·T_q + t)·T_a + i]. */
+        private static double[] softmax(double[] e, int rows, int ta) {
+            double[] al = new double[e.length];
+            for (int r = 0; r < rows; r++) {
+                int o = r * ta;
+                double m = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < ta; i++) {
+                    m = Math.max(m, e[o + i]);
+                }
+                double s = 0;
+                for (int i = 0; i < ta; i++) {
+                    al[o + i] = Math.exp(e[o + i] - m);
+                    s += al[o + i];
+                }
+                for (int i = 0; i < ta; i++) {
+                    al[o + i] /= s;
+                }
+            }
+            return al;
+        }
+
+        @Override
+        public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
+            int[] d = dims();
+            int b = d[0];
+            int n = d[1];
+            int tq = d[2];
+            int ta = d[3];
+            double[] al = softmax(HostArrays.read(inputs[0]), b * tq, ta);
+            double[] a = HostArrays.read(inputs[1]);
+            double[] z = new double[b * n * tq];
+            for (int e = 0; e < b; e++) {
+                for (int k = 0; k < n; k++) {
+                    int ao = (e * n + k) * ta;
+                    for (int t = 0; t < tq; t++) {
+                        int wo = (e * tq + t) * ta;
+                        double s = 0;
+                        for (int i = 0; i < ta; i++) {
+                            s += al[wo + i] * a[ao + i];
+                        }
+                        z[(e * n + k) * tq + t] = s;
+                    }
+                }
+            }
+            alpha = al;
+            alphaShape = new long[] {b, tq, ta};
+            INDArray out = Nd4j.create(inputs[1].dataType(), b, n, tq);
+            HostArrays.write(out, z);
+            return mgr.leverageTo(ArrayType.ACTIVATIONS, out);
+        }
+
+        @Override
+        public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr mgr) {
+            int[] d = dims();
+            int b = d[0];
+            int n = d[1];
+            int tq = d[2];
+            int ta = d[3];
+            double[] al = softmax(HostArrays.read(inputs[0]), b * tq, ta);
+            double[] a = HostArrays.read(inputs[1]);
+            double[] dz = HostArrays.read(epsilon);
+            double[] dAlpha = new double[al.length];
+            double[] da = new double[a.length];
+            for (int e = 0; e < b; e++) {
+                for (int k = 0; k < n; k++) {
+                    int ao = (e * n + k) * ta;
+                    for (int t = 0; t < tq; t++) {
+                        int wo = (e * tq + t) * ta;
+                        double g = dz[(e * n + k) * tq + t];
+                        for (int i = 0; i < ta; i++) {
+                            dAlpha[wo + i] += g * a[ao + i];
+                            da[ao + i] += g * al[wo + i];
+                        }
+                    }
+                }
+            }
+            double[] de = new double[al.length];
+            for (int r = 0; r < b * tq; r++) {
+                int o = r * ta;
+                double dot = 0;
+                for (int i = 0; i < ta; i++) {
+                    dot += al[o + i] * dAlpha[o + i];
+                }
+                for (int i = 0; i < ta; i++) {
+                    de[o + i] = al[o + i] * (dAlpha[o + i] - dot);
+                }
+            }
+            INDArray dE = Nd4j.create(inputs[0].dataType(), inputs[0].shape());
+            HostArrays.write(dE, de);
+            INDArray dA = Nd4j.create(inputs[1].dataType(), inputs[1].shape());
+            HostArrays.write(dA, da);
+            return new Pair<>(null, new INDArray[] {
+                mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dE), mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dA)
+            });
+        }
+
+        @Override
+        public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+            if (backpropGradientsViewArray != null) {
+                throw new IllegalStateException(NAME + " has no parameters");
+            }
+        }
+
+        @Override
+        public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] masks, MaskState state, int minibatch) {
+            AttentionVertices.noMasks(NAME + " " + vertexName, masks);
+            return new Pair<>(null, state);
+        }
+
+        @Override
+        public String toString() {
+            return NAME + "(" + vertexName + ")";
+        }
+    }
+}
