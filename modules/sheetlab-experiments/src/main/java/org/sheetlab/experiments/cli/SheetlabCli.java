@@ -2,6 +2,7 @@ package org.sheetlab.experiments.cli;
 
 import java.util.List;
 import org.sheetlab.data.DatasetException;
+import org.sheetlab.experiments.attention.AttentionExperiment;
 import org.sheetlab.experiments.bench.BenchCommand;
 import org.sheetlab.experiments.charlm.CharLmExperiment;
 import org.sheetlab.experiments.finalq5.FinalQ5Experiment;
@@ -39,6 +40,7 @@ public final class SheetlabCli {
             RnnCompareExperiment.class,
             MoeExperiment.class,
             CharLmExperiment.class,
+            AttentionExperiment.class,
             RecallFirstExperiment.class,
             NewtonExperiment.class,
             InitExperiment.class,

@@ -59,8 +59,10 @@ public final class NetworkCounter {
         }
         Map<String, InputType> types = conf.getLayerActivationTypes(inputTypes);
         List<LayerCount> rows = new ArrayList<>();
+        Map<String, InputType> resolved = new java.util.HashMap<>();
         for (int i = 0; i < inputTypes.length; i++) {
             rows.add(inputRow(conf.getNetworkInputs().get(i), inputTypes[i]));
+            resolved.put(conf.getNetworkInputs().get(i), inputTypes[i]);
         }
         for (String name : topologicalOrder(conf)) {
             GraphVertex vertex = conf.getVertices().get(name);
@@ -73,11 +75,37 @@ public final class NetworkCounter {
                 checkNIn(layer, name);
                 type = layer.getClass().getSimpleName();
             }
-            InputType out = types.get(name);
+            InputType out = withKnownLength(conf, name, vertex, types.get(name), resolved);
+            resolved.put(name, out);
             rows.add(new LayerCount(
                     name, type, out.getShape(false), vertex.numParams(true), out.arrayElementsPerExample()));
         }
         return new NetworkCount(rows);
+    }
+
+    /**
+     * Some DL4J vertices report sequences of unknown length (DuplicateToTimeSeriesVertex, and everything after it):
+     * the length is then that of the sequence the vertex copies its length from, or of its sequence inputs.
+     */
+    private static InputType withKnownLength(
+            ComputationGraphConfiguration conf,
+            String name,
+            GraphVertex vertex,
+            InputType out,
+            Map<String, InputType> resolved) {
+        if (!(out instanceof InputType.InputTypeRecurrent r) || r.getTimeSeriesLength() > 0) {
+            return out;
+        }
+        List<String> from = vertex instanceof org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex d
+                ? List.of(d.getInputName())
+                : conf.getVertexInputs().getOrDefault(name, List.of());
+        long t = from.stream()
+                .map(resolved::get)
+                .filter(x -> x instanceof InputType.InputTypeRecurrent)
+                .mapToLong(x -> ((InputType.InputTypeRecurrent) x).getTimeSeriesLength())
+                .max()
+                .orElse(-1);
+        return t > 0 ? InputType.recurrent(r.getSize(), t, r.getFormat()) : out;
     }
 
     /** Kahn's algorithm over the vertex inputs, ties broken by declaration order (the conf is not yet initialised). */

@@ -1,0 +1,323 @@
+package org.sheetlab.experiments.attention;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
+import org.sheetlab.data.source.SequencePairDataSource;
+import org.sheetlab.data.wordnet.WordNet;
+import org.sheetlab.experiments.options.ExperimentOptions;
+import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.experiments.run.Variants;
+import org.sheetlab.layers.attention.AttentionContextVertex;
+import org.sheetlab.models.analysis.NetworkCounter;
+import org.sheetlab.models.attention.Seq2SeqNetwork;
+import org.sheetlab.train.NetworkStep;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.plot.Charts;
+import org.sheetlab.train.run.RunDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Sheet, Attention Mechanism: reversing real English words (WordNet 3.0's letters-only lemmas of 3 … L letters) with
+ * an encoder–decoder ({@link Seq2SeqNetwork}), with additive attention and without (the decoder then sees the source
+ * only through the encoder's last state). Words are split into training and test words (no word in both). Reports,
+ * per variant: teacher-forced next-character accuracy on the test words (the table), and the share of test words
+ * reversed exactly by greedy decoding, per word length ({@code accuracy-by-length.json} / {@code .png}). For the
+ * attention model, {@code attention-<word>.png} shows α (decoder step × source position) for a few test words: a
+ * reversal puts its weight on the anti-diagonal.
+ */
+@Command(
+        name = "attention",
+        mixinStandardHelpOptions = true,
+        description = "Encoder-decoder with vs without additive attention, reversing WordNet words; heatmaps.")
+public final class AttentionExperiment implements Callable<Integer> {
+    public static final String NAME = "attention";
+    /** Token 0 pads, token 1 starts the decoder, then a … z. */
+    public static final String VOCABULARY = "_^abcdefghijklmnopqrstuvwxyz";
+
+    static final int MIN_LENGTH = 3;
+
+    /** Options: run and loop options, word lengths, sizes, the learning rate and the data folder. */
+    public static final class Options extends ExperimentOptions {
+        @Option(
+                names = "--max-length",
+                description = "Longest word L, also the sequence length (default: ${DEFAULT-VALUE}).")
+        public int maxLength = 10;
+
+        @Option(names = "--test-words", description = "Words held out for testing (default: ${DEFAULT-VALUE}).")
+        public int testWords = 2000;
+
+        @Option(names = "--train-words", description = "At most this many training words (default: all the rest).")
+        public Integer trainWords;
+
+        @Option(names = "--hidden", description = "GRU units h (default: ${DEFAULT-VALUE}).")
+        public int hidden = 64;
+
+        @Option(
+                names = "--heatmaps",
+                description = "Test words to draw attention heatmaps for (default: ${DEFAULT-VALUE}).")
+        public int heatmaps = 4;
+
+        @Mixin
+        public LearningRateOption learningRate = new LearningRateOption(3e-3);
+
+        public Options() {
+            super(5, 64);
+        }
+    }
+
+    /** Per-variant rows; exact-reversal accuracy per word length, per variant. */
+    public record Result(Path runDir, List<Comparison.Row> rows, Map<String, Map<Integer, Double>> accuracyByLength) {}
+
+    @Mixin
+    Options options = new Options();
+
+    @Override
+    public Integer call() {
+        Result r = run(options);
+        System.out.print(Comparison.report(r.runDir()));
+        r.accuracyByLength().forEach((v, m) -> System.out.println(v + " exact reversal by length: " + m));
+        return 0;
+    }
+
+    /** Token ids of {@code s} padded with 0 to {@code length}. */
+    static int[] ids(String s, int length) {
+        int[] out = new int[length];
+        for (int i = 0; i < s.length(); i++) {
+            out[i] = VOCABULARY.indexOf(s.charAt(i));
+        }
+        return out;
+    }
+
+    static String reverse(String w) {
+        return new StringBuilder(w).reverse().toString();
+    }
+
+    public static Result run(Options o) {
+        if (o.maxLength < MIN_LENGTH || o.testWords < 1 || o.hidden < 1 || o.heatmaps < 0) {
+            throw new IllegalArgumentException("--max-length must be >= " + MIN_LENGTH + ", --test-words and --hidden "
+                    + ">= 1, --heatmaps >= 0; got " + o.maxLength + ", " + o.testWords + ", " + o.hidden + ", "
+                    + o.heatmaps);
+        }
+        double lr = o.learningRate.get();
+        TrainingConfig config = o.config();
+        RunDirectory run = o.open(NAME);
+        List<String> words =
+                new ArrayList<>(WordNet.loadOrFetch(o.dataDir.value).words(MIN_LENGTH, o.maxLength));
+        Collections.shuffle(words, new Random(config.seed()));
+        if (words.size() <= o.testWords) {
+            throw new IllegalArgumentException("--test-words " + o.testWords + " leaves no training words (WordNet has "
+                    + words.size() + " words of " + MIN_LENGTH + "-" + o.maxLength + " letters)");
+        }
+        List<String> test = words.subList(0, o.testWords);
+        List<String> train = words.subList(o.testWords, words.size());
+        if (o.trainWords != null && o.trainWords < train.size()) {
+            train = train.subList(0, Math.max(1, o.trainWords));
+        }
+        int steps = o.maxLength;
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("dataset", "WordNet 3.0 lemmas (Debian wordnet-base), letters only, " + MIN_LENGTH + "-" + steps);
+        extra.put("trainWords", train.size());
+        extra.put("testWords", test.size());
+        ExperimentRun.writeRunJson(run, NAME, "running", o, config, extra);
+        SequencePairDataSource trainData = pairs(train, steps, config.batchSize(), true, config.seed());
+        SequencePairDataSource testData = pairs(test, steps, config.batchSize(), false, config.seed());
+        Map<String, Map<Integer, Double>> byLength = new LinkedHashMap<>();
+        List<String> shown = test.stream()
+                .filter(w -> w.length() >= Math.min(6, steps))
+                .limit(o.heatmaps)
+                .toList();
+        List<Comparison.Row> rows = Variants.compare(
+                run, NAME, List.of(true, false), a -> a ? "attention" : "no-attention", (attention, folder) -> {
+                    String name = attention ? "attention" : "no-attention";
+                    Seq2SeqNetwork.Builder b = Seq2SeqNetwork.builder()
+                            .setVocabularySize(VOCABULARY.length())
+                            .setSteps(steps)
+                            .optHidden(o.hidden)
+                            .optAttention(attention)
+                            .optSeed(config.seed())
+                            .optUpdater(new Adam(lr));
+                    ComputationGraphConfiguration conf = b.buildGraph();
+                    ComputationGraph graph = new ComputationGraph(conf);
+                    graph.init();
+                    TrainingResult r = ExperimentRun.train(
+                            folder,
+                            "seq2seq " + name,
+                            config,
+                            NetworkCounter.count(conf, b.inputType(), b.inputType()),
+                            NetworkStep.of(graph),
+                            trainData,
+                            ExperimentRun.classification("test", testData));
+                    ComputationGraph trained = (ComputationGraph) r.model();
+                    byLength.put(name, exactByLength(trained, test, steps));
+                    if (attention) {
+                        for (String w : shown) {
+                            writeHeatmap(folder, trained, w, steps);
+                        }
+                    }
+                    return Variants.row(name, r);
+                });
+        run.writeJson(
+                "accuracy-by-length.json",
+                Map.of(
+                        "what",
+                        "share of test words reversed exactly by greedy decoding, per word length",
+                        "accuracy",
+                        byLength));
+        writeLengthPlot(run, byLength);
+        extra.put("variants", rows);
+        extra.put("exactReversalByLength", byLength);
+        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, extra);
+        return new Result(run.root(), rows, byLength);
+    }
+
+    static SequencePairDataSource pairs(List<String> words, int steps, int batch, boolean shuffle, long seed) {
+        int[][] src = new int[words.size()][];
+        int[][] tgt = new int[words.size()][];
+        for (int i = 0; i < words.size(); i++) {
+            src[i] = ids(words.get(i), steps);
+            tgt[i] = ids(reverse(words.get(i)), steps);
+        }
+        return new SequencePairDataSource(src, tgt, VOCABULARY.length(), 1, batch, shuffle, seed);
+    }
+
+    /** Greedy decoding: step t's prediction becomes the decoder's input at step t + 1. */
+    public static List<String> decode(ComputationGraph graph, List<String> words, int steps) {
+        int n = words.size();
+        int[][] src = new int[n][];
+        int[][] prev = new int[n][steps];
+        for (int i = 0; i < n; i++) {
+            src[i] = ids(words.get(i), steps);
+            prev[i][0] = 1;
+        }
+        INDArray x = SequencePairDataSource.oneHot(src, VOCABULARY.length());
+        int[][] out = new int[n][steps];
+        for (int t = 0; t < steps; t++) {
+            INDArray p = graph.output(false, x, SequencePairDataSource.oneHot(prev, VOCABULARY.length()))[0];
+            INDArray best = p.get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(t))
+                    .argMax(1);
+            for (int i = 0; i < n; i++) {
+                out[i][t] = best.getInt(i);
+                if (t + 1 < steps) {
+                    prev[i][t + 1] = out[i][t];
+                }
+            }
+        }
+        List<String> decoded = new ArrayList<>();
+        for (int[] ids : out) {
+            StringBuilder sb = new StringBuilder();
+            for (int id : ids) {
+                sb.append(VOCABULARY.charAt(id));
+            }
+            decoded.add(sb.toString());
+        }
+        return decoded;
+    }
+
+    /** Share of words whose decoding is exactly the reversed word followed by padding, per word length. */
+    static Map<Integer, Double> exactByLength(ComputationGraph graph, List<String> words, int steps) {
+        int[] right = new int[steps + 1];
+        int[] total = new int[steps + 1];
+        for (int from = 0; from < words.size(); from += 500) {
+            List<String> chunk = words.subList(from, Math.min(words.size(), from + 500));
+            List<String> decoded = decode(graph, chunk, steps);
+            for (int i = 0; i < chunk.size(); i++) {
+                String w = chunk.get(i);
+                String expected = reverse(w) + "_".repeat(steps - w.length());
+                total[w.length()]++;
+                if (decoded.get(i).equals(expected)) {
+                    right[w.length()]++;
+                }
+            }
+        }
+        Map<Integer, Double> acc = new LinkedHashMap<>();
+        for (int len = MIN_LENGTH; len <= steps; len++) {
+            if (total[len] > 0) {
+                acc.put(len, right[len] / (double) total[len]);
+            }
+        }
+        return acc;
+    }
+
+    private static void writeHeatmap(RunDirectory dir, ComputationGraph graph, String word, int steps) {
+        int[][] src = {ids(word, steps)};
+        int[][] prev = new int[1][steps];
+        String target = reverse(word);
+        prev[0][0] = 1;
+        for (int t = 1; t < steps; t++) {
+            prev[0][t] = t - 1 < target.length() ? VOCABULARY.indexOf(target.charAt(t - 1)) : 0;
+        }
+        graph.output(
+                false,
+                SequencePairDataSource.oneHot(src, VOCABULARY.length()),
+                SequencePairDataSource.oneHot(prev, VOCABULARY.length()));
+        INDArray alpha = ((AttentionContextVertex.Impl) graph.getVertex(Seq2SeqNetwork.CONTEXT)).lastAttention();
+        List<String> xs = new ArrayList<>();
+        List<String> ys = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            xs.add((i + 1) + ":" + (i < word.length() ? word.charAt(i) : '_'));
+            ys.add((i + 1) + ":" + (i < target.length() ? target.charAt(i) : '_'));
+        }
+        List<Number[]> cells = new ArrayList<>();
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < steps; i++) {
+                cells.add(new Number[] {i, t, alpha.getDouble(0, t, i)});
+            }
+        }
+        HeatMapChart chart = new HeatMapChartBuilder()
+                .width(560)
+                .height(520)
+                .title("attention α reversing '" + word + "'")
+                .xAxisTitle("source position")
+                .yAxisTitle("output step")
+                .build();
+        chart.getStyler().setMin(0);
+        chart.getStyler().setMax(1);
+        chart.addSeries("alpha", xs, ys, cells);
+        Charts.writePng(dir, "attention-" + word + ".png", BitmapEncoder.getBufferedImage(chart));
+    }
+
+    private static void writeLengthPlot(RunDirectory run, Map<String, Map<Integer, Double>> byLength) {
+        XYChart chart = new XYChartBuilder()
+                .width(640)
+                .height(420)
+                .title("exact reversal of unseen words, greedy decoding")
+                .xAxisTitle("word length")
+                .yAxisTitle("share of test words")
+                .build();
+        byLength.forEach((name, m) -> chart.addSeries(
+                name,
+                m.keySet().stream().mapToDouble(Integer::doubleValue).toArray(),
+                m.values().stream().mapToDouble(Double::doubleValue).toArray()));
+        Charts.writePng(run, "accuracy-by-length.png", BitmapEncoder.getBufferedImage(chart));
+    }
+
+    static String describe(Map<Integer, Double> m) {
+        StringBuilder sb = new StringBuilder();
+        m.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%d:%.3f ", k, v)));
+        return sb.toString().trim();
+    }
+}
