@@ -1,0 +1,142 @@
+package org.sheetlab.layers.vae;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.sheetlab.testing.NdAssert.assertAllClose;
+import static org.sheetlab.testing.RoundTrips.assertRoundTrips;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sheetlab.testing.DoublePrecision;
+import org.sheetlab.testing.GradientChecks;
+import org.sheetlab.testing.ReferenceValues;
+
+/**
+ * A tiny dense VAE around the layer: its score (the negative ELBO) and every gradient equal PyTorch autograd with the
+ * same weights and noise (vae.py); DOUBLE gradient checks with the noise fixed, for β = 1 and β = 0.5; inference is
+ * z = μ; round trips; configuration errors.
+ */
+@ExtendWith(DoublePrecision.class)
+class ReparameterizationTest {
+    private static MultiLayerNetwork vae(double beta) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(3)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(4)
+                        .activation(Activation.IDENTITY)
+                        .build())
+                .layer(new Reparameterization.Builder().latentSize(2).beta(beta).build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(3)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+                        .nOut(4)
+                        .activation(Activation.SIGMOID)
+                        .build())
+                .setInputType(InputType.feedForward(4))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    private static final String[][] PARAMS = {
+        {"0_W", "W1"},
+        {"0_b", "b1"},
+        {"1_W", "W2"},
+        {"1_b", "b2"},
+        {"3_W", "W3"},
+        {"3_b", "b3"},
+        {"4_W", "W4"},
+        {"4_b", "b4"}
+    };
+
+    @Test
+    void scoreAndGradientsMatchPyTorch() {
+        for (JsonNode c : ReferenceValues.load("/reference/vae.json").cases()) {
+            MultiLayerNetwork net = vae(c.get("beta").asDouble());
+            for (String[] p : PARAMS) {
+                net.setParam(p[0], ReferenceValues.array(c.get(p[1])));
+            }
+            INDArray x = ReferenceValues.array(c.get("x"));
+            ((ReparameterizationLayer) net.getLayer(2)).fixNoise(ReferenceValues.array(c.get("eps")));
+            net.setInput(x);
+            net.setLabels(x);
+            net.computeGradientAndScore();
+            assertThat(net.score()).isCloseTo(c.get("score").asDouble(), within(1e-10));
+            assertThat(((ReparameterizationLayer) net.getLayer(2)).lastKl())
+                    .isCloseTo(c.get("kl").asDouble(), within(1e-12));
+            for (String[] p : PARAMS) {
+                INDArray g = net.gradient().getGradientFor(p[0]);
+                assertAllClose(g, ReferenceValues.array(c.get("d" + p[1])).reshape(g.shape()), 1e-9, 1e-11);
+            }
+        }
+    }
+
+    @Test
+    void gradientChecksPassWithTheNoiseFixed() {
+        for (double beta : new double[] {1.0, 0.5}) {
+            MultiLayerNetwork net = vae(beta);
+            Nd4j.getRandom().setSeed(3);
+            INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 4).muli(0.8).addi(0.1);
+            ((ReparameterizationLayer) net.getLayer(2)).fixNoise(Nd4j.randn(DataType.DOUBLE, 5, 2));
+            GradientChecks.assertGradientsOk("VAE beta=" + beta, GradientChecks.config(net, x, x));
+        }
+    }
+
+    @Test
+    void inferenceIsTheMeanAndTrainingSamples() {
+        MultiLayerNetwork net = vae(1.0);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 6, 4);
+        INDArray enc = net.feedForwardToLayer(1, x, false).get(2);
+        INDArray z = net.feedForwardToLayer(2, x, false).get(3);
+        assertAllClose(
+                z,
+                enc.get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2)),
+                0,
+                0);
+        INDArray zTrain = net.feedForwardToLayer(2, x, true).get(3);
+        assertThat(zTrain.equalsWithEps(z, 1e-6)).isFalse();
+        assertRoundTrips(net, x);
+    }
+
+    @Test
+    void badConfigurationsAreNamed() {
+        assertThatThrownBy(() -> new Reparameterization.Builder().latentSize(0).build())
+                .hasMessageContaining("latentSize must be >= 1");
+        assertThatThrownBy(() -> new NeuralNetConfiguration.Builder()
+                        .list()
+                        .layer(new DenseLayer.Builder().nOut(5).build())
+                        .layer(new Reparameterization.Builder().latentSize(2).build())
+                        .layer(new OutputLayer.Builder().nOut(2).build())
+                        .setInputType(InputType.feedForward(3))
+                        .build())
+                .hasMessageContaining("Dense(4, identity)");
+    }
+}
