@@ -15,6 +15,7 @@ import org.sheetlab.experiments.pooling.PoolingExperiment;
 import org.sheetlab.experiments.recall.RecallFirstExperiment;
 import org.sheetlab.experiments.rnncompare.RnnCompareExperiment;
 import org.sheetlab.experiments.signrnn.SignRnnExperiment;
+import org.sheetlab.experiments.vae.VaeExperiment;
 import org.sheetlab.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,6 +42,7 @@ public final class SheetlabCli {
             MoeExperiment.class,
             CharLmExperiment.class,
             AttentionExperiment.class,
+            VaeExperiment.class,
             RecallFirstExperiment.class,
             NewtonExperiment.class,
             InitExperiment.class,

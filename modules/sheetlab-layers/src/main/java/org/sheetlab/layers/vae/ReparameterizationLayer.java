@@ -72,8 +72,13 @@ public final class ReparameterizationLayer extends AbstractLayer<Reparameterizat
         klScore = training ? layerConf().getBeta() * lastKl : 0;
         INDArray z;
         if (training || layerConf().isSampleAtInference()) {
-            INDArray eps =
-                    fixedNoise != null ? fixedNoise.castTo(mu.dataType()) : Nd4j.randn(mu.dataType(), mu.shape());
+            INDArray eps;
+            // ε is kept for the backward pass, which runs after this forward pass's workspaces were reopened
+            try (var scope = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                eps = fixedNoise != null
+                        ? fixedNoise.castTo(mu.dataType()).dup()
+                        : Nd4j.randn(mu.dataType(), mu.shape());
+            }
             if (eps.size(0) != mu.size(0) || eps.size(1) != mu.size(1)) {
                 throw new IllegalStateException(who() + ": the fixed noise has shape "
                         + java.util.Arrays.toString(eps.shape()) + ", the batch needs "

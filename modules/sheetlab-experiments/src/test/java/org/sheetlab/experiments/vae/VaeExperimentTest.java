@@ -1,0 +1,48 @@
+package org.sheetlab.experiments.vae;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheetlab.experiments.plot.Comparison;
+
+class VaeExperimentTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void twoBetasTrainAndTheElboSplitsIntoReconstructionAndKl() throws Exception {
+        VaeExperiment.Options o = new VaeExperiment.Options();
+        org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("run"), 1, 5, 64);
+        o.hidden = 32;
+        o.betas = List.of(1.0, 0.5);
+        VaeExperiment.Result r = VaeExperiment.run(o);
+        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("beta1", "beta0.5");
+        for (var m : r.test().values()) {
+            assertThat(m.get("testNelbo")).isCloseTo(m.get("testRecon") + m.get("testKl"), within(1e-6));
+            assertThat(m.get("testKl")).isGreaterThanOrEqualTo(0.0);
+            // 784 Bernoulli pixels: the reconstruction term is positive and below 784·ln 2 + slack after a few batches
+            assertThat(m.get("testRecon")).isPositive().isLessThan(800.0);
+        }
+        for (String f : List.of("reconstructions.png", "samples.png", "manifold.png", "latent.png", "curves.png")) {
+            assertThat(ImageIO.read(o.run.outputDir.resolve("beta1").resolve(f).toFile()))
+                    .as(f)
+                    .isNotNull();
+        }
+    }
+
+    @Test
+    void badOptionsAreNamed() {
+        VaeExperiment.Options o = new VaeExperiment.Options();
+        org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("bad"), 1, 1, 8);
+        o.betas = List.of(-1.0);
+        assertThatThrownBy(() -> VaeExperiment.run(o))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--betas");
+    }
+}
