@@ -20,7 +20,7 @@ import org.sheetlab.models.AbstractNetworkBuilder;
  * text is exp(mean −log p(next character)).
  *
  * <pre>{@code
- * MultiLayerConfiguration conf = CharRnnLm.builder().setVocabularySize(51).setCell(CharRnnLm.Cell.GRU)
+ * MultiLayerConfiguration conf = CharRnnLm.builder().setVocabularySize(50).setCell(CharRnnLm.Cell.GRU)
  *         .optHidden(128).build();
  * }</pre>
  *
