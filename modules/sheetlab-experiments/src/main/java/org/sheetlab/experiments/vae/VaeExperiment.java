@@ -63,6 +63,12 @@ public final class VaeExperiment implements Callable<Integer> {
         @Option(names = "--hidden", description = "Hidden units of encoder and decoder (default: ${DEFAULT-VALUE}).")
         public int hidden = 256;
 
+        @Option(
+                names = "--iw-samples",
+                description = "K of the importance-weighted bound on log p(x) for the test set; 0 skips it (default: "
+                        + "${DEFAULT-VALUE}).")
+        public int iwSamples = 50;
+
         @Mixin
         public LearningRateOption learningRate = new LearningRateOption(1e-3);
 
@@ -128,6 +134,11 @@ public final class VaeExperiment implements Callable<Integer> {
             for (String m : List.of("testNelbo", "testRecon", "testKl")) {
                 last.put(m, r.last().metric(m));
             }
+            if (o.iwSamples > 0) {
+                last.put(
+                        "testIwBound",
+                        iwBound(net, testX, o.iwSamples, config.seed(), o.run.maxBatches, config.batchSize()));
+            }
             test.put(name(beta), last);
             writeFigures(folder, net, testX, data.test().labelIds(), o.latent, config.seed());
             return new Comparison.Row(
@@ -145,6 +156,18 @@ public final class VaeExperiment implements Callable<Integer> {
         ExperimentRun.writeRunJson(
                 run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000", "test", test));
         return new Result(run.root(), rows, test);
+    }
+
+    /** Mean importance-weighted bound L_K over the test set (or its first batches in a smoke run), nats. */
+    static double iwBound(MultiLayerNetwork net, INDArray testX, int k, long seed, Integer maxBatches, int batch) {
+        Nd4j.getRandom().setSeed(seed);
+        long n = maxBatches == null ? testX.size(0) : Math.min(testX.size(0), (long) maxBatches * batch);
+        double sum = 0;
+        for (long from = 0; from < n; from += 1000) {
+            INDArray chunk = testX.get(NDArrayIndex.interval(from, Math.min(n, from + 1000)), NDArrayIndex.all());
+            sum += VaeNetwork.importanceWeightedBound(net, chunk, k).sumNumber().doubleValue();
+        }
+        return sum / n;
     }
 
     private static void writeFigures(

@@ -21,6 +21,7 @@ class VaeExperimentTest {
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("run"), 1, 5, 64);
         o.hidden = 32;
         o.betas = List.of(1.0, 0.5);
+        o.iwSamples = 10;
         VaeExperiment.Result r = VaeExperiment.run(o);
         assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("beta1", "beta0.5");
         for (var m : r.test().values()) {
@@ -28,6 +29,8 @@ class VaeExperimentTest {
             assertThat(m.get("testKl")).isGreaterThanOrEqualTo(0.0);
             // 784 Bernoulli pixels: the reconstruction term is positive and below 784·ln 2 + slack after a few batches
             assertThat(m.get("testRecon")).isPositive().isLessThan(800.0);
+            // log p(x) >= L_K, and L_K estimates more than the ELBO: −L_K below the negative ELBO (up to noise)
+            assertThat(-m.get("testIwBound")).isLessThan(m.get("testNelbo") + 1.0);
         }
         for (String f : List.of("reconstructions.png", "samples.png", "manifold.png", "latent.png", "curves.png")) {
             assertThat(ImageIO.read(o.run.outputDir.resolve("beta1").resolve(f).toFile()))
