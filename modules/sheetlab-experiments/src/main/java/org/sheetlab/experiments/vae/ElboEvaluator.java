@@ -34,14 +34,15 @@ final class ElboEvaluator implements Evaluator {
         MultiLayerNetwork net = (MultiLayerNetwork) model;
         INDArray x = batch.getFeatures(0);
         var acts = net.feedForward(x, true); // sampled z (training mode: the reparameterization draws ε)
-        INDArray p = acts.get(acts.size() - 1).castTo(DataType.DOUBLE);
+        INDArray p = acts.get(acts.size() - 1).castTo(DataType.DOUBLE).reshape(x.size(0), x.length() / x.size(0));
         INDArray xd = x.castTo(DataType.DOUBLE);
         double eps = 1e-7;
         INDArray pc = Transforms.max(Transforms.min(p, 1 - eps, true), eps, false);
         INDArray ll = xd.mul(Transforms.log(pc, true)).addi(xd.rsub(1.0).muli(Transforms.log(pc.rsub(1.0), false)));
         long b = x.size(0);
         recon -= ll.sumNumber().doubleValue();
-        kl += ((ReparameterizationLayer) net.getLayer(2)).lastKl() * b;
+        kl += ((ReparameterizationLayer) net.getLayer(org.sheetlab.models.vae.VaeNetwork.latentLayer(net))).lastKl()
+                * b;
         n += b;
         net.clear();
     }

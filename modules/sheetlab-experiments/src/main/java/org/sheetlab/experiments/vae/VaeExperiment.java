@@ -64,6 +64,11 @@ public final class VaeExperiment implements Callable<Integer> {
         public int hidden = 256;
 
         @Option(
+                names = "--conv",
+                description = "Convolutional encoder and decoder (2 conv + 2 deconv layers) instead of dense ones.")
+        public boolean conv;
+
+        @Option(
                 names = "--iw-samples",
                 description = "K of the importance-weighted bound on log p(x) for the test set; 0 skips it (default: "
                         + "${DEFAULT-VALUE}).")
@@ -123,6 +128,7 @@ public final class VaeExperiment implements Callable<Integer> {
                     VaeNetwork.builder()
                             .setInputSize(784)
                             .optHidden(o.hidden)
+                            .optConvolutional(o.conv)
                             .optLatent(o.latent)
                             .optBeta(beta)
                             .optSeed(config.seed())

@@ -40,6 +40,20 @@ class VaeExperimentTest {
     }
 
     @Test
+    void theConvolutionalVariantRunsToo() throws Exception {
+        VaeExperiment.Options o = new VaeExperiment.Options();
+        org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("conv"), 1, 3, 32);
+        o.conv = true;
+        o.betas = List.of(1.0);
+        o.iwSamples = 2;
+        VaeExperiment.Result r = VaeExperiment.run(o);
+        assertThat(r.test().get("beta1").get("testNelbo")).isPositive();
+        assertThat(ImageIO.read(
+                        o.run.outputDir.resolve("beta1").resolve("manifold.png").toFile()))
+                .isNotNull();
+    }
+
+    @Test
     void badOptionsAreNamed() {
         VaeExperiment.Options o = new VaeExperiment.Options();
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("bad"), 1, 1, 8);

@@ -37,16 +37,30 @@ public final class VaeNetwork {
         return new Builder();
     }
 
+    /** The index of the network's {@link Reparameterization} layer. */
+    public static int latentLayer(MultiLayerNetwork net) {
+        for (int i = 0; i < net.getnLayers(); i++) {
+            if (net.getLayer(i).conf().getLayer() instanceof Reparameterization) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not a VAE: the network has no Reparameterization layer");
+    }
+
     /** μ [B, k] of x [B, n] (inference, no sampling). */
     public static INDArray encode(MultiLayerNetwork net, INDArray x) {
-        int k = ((Reparameterization) net.getLayer(2).conf().getLayer()).getLatentSize();
-        INDArray posterior = net.feedForwardToLayer(1, x, false).get(2);
+        int r = latentLayer(net);
+        int k = ((Reparameterization) net.getLayer(r).conf().getLayer()).getLatentSize();
+        INDArray posterior = net.feedForwardToLayer(r - 1, x, false).get(r);
         return posterior.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).dup();
     }
 
     /** p̂ [B, n] for latent codes z [B, k]. */
     public static INDArray decode(MultiLayerNetwork net, INDArray z) {
-        return net.activateSelectedLayers(3, 4, z.castTo(net.params().dataType()));
+        int r = latentLayer(net);
+        INDArray out = net.activateSelectedLayers(
+                r + 1, net.getnLayers() - 1, z.castTo(net.params().dataType()));
+        return out.rank() == 2 ? out : out.reshape(out.size(0), out.length() / out.size(0));
     }
 
     /**
@@ -63,10 +77,11 @@ public final class VaeNetwork {
         if (k < 1) {
             throw new IllegalArgumentException("the number of importance samples K must be >= 1, got " + k);
         }
-        int latent = ((Reparameterization) net.getLayer(2).conf().getLayer()).getLatentSize();
+        int r = latentLayer(net);
+        int latent = ((Reparameterization) net.getLayer(r).conf().getLayer()).getLatentSize();
         org.sheetlab.layers.vae.ReparameterizationLayer rep =
-                (org.sheetlab.layers.vae.ReparameterizationLayer) net.getLayer(2);
-        INDArray posterior = net.feedForwardToLayer(1, x, false).get(2).castTo(DataType.DOUBLE);
+                (org.sheetlab.layers.vae.ReparameterizationLayer) net.getLayer(r);
+        INDArray posterior = net.feedForwardToLayer(r - 1, x, false).get(r).castTo(DataType.DOUBLE);
         INDArray mu = posterior.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latent));
         INDArray logVar = posterior.get(NDArrayIndex.all(), NDArrayIndex.interval(latent, 2 * latent));
         INDArray xd = x.castTo(DataType.DOUBLE);
@@ -77,7 +92,7 @@ public final class VaeNetwork {
                 INDArray eps = org.nd4j.linalg.factory.Nd4j.randn(DataType.DOUBLE, b, latent);
                 rep.fixNoise(eps);
                 var acts = net.feedForward(x, true);
-                INDArray p = acts.get(acts.size() - 1).castTo(DataType.DOUBLE);
+                INDArray p = acts.get(acts.size() - 1).castTo(DataType.DOUBLE).reshape(xd.shape());
                 INDArray pc = org.nd4j.linalg.ops.transforms.Transforms.max(
                         org.nd4j.linalg.ops.transforms.Transforms.min(p, 1 - 1e-7, true), 1e-7, false);
                 INDArray logPx = xd.mul(org.nd4j.linalg.ops.transforms.Transforms.log(pc, true))
@@ -118,6 +133,9 @@ public final class VaeNetwork {
         private int hidden = 256;
         private int latent = 2;
         private double beta = 1.0;
+        private boolean convolutional;
+        private int[] channels = {32, 64};
+        private Activation hiddenActivation = Activation.RELU;
 
         Builder() {
             super(new Adam(1e-3), DataType.FLOAT);
@@ -145,9 +163,34 @@ public final class VaeNetwork {
             return this;
         }
 
+        /**
+         * The convolutional variant for 28×28 images (input [B, 784]): encoder Conv(c1, 4×4, stride 2, ReLU) →
+         * Conv(c2, 4×4, stride 2, ReLU) → Dense(2k); decoder Dense(c2·7·7, ReLU) → Deconv(c1, 4×4, stride 2, ReLU) →
+         * Deconv(1, 4×4, stride 2) → sigmoid with cross-entropy over the 784 pixels (a parameter-free LossLayer).
+         */
+        public Builder optConvolutional(boolean convolutional) {
+            this.convolutional = convolutional;
+            return this;
+        }
+
+        /** The hidden layers' activation (ReLU by default; a smooth one for gradient checks). */
+        public Builder optHiddenActivation(Activation activation) {
+            this.hiddenActivation = activation;
+            return this;
+        }
+
+        /** The convolutional variant's channels c1, c2 (32 and 64 by default). */
+        public Builder optChannels(int c1, int c2) {
+            this.channels = new int[] {c1, c2};
+            return this;
+        }
+
         @Override
         public MultiLayerConfiguration build() {
             check();
+            if (convolutional) {
+                return buildConvolutional();
+            }
             if (hidden < 1 || latent < 1) {
                 throw new IllegalStateException(
                         "VaeNetwork: hidden and latent sizes must be >= 1, got " + hidden + ", " + latent);
@@ -157,7 +200,7 @@ public final class VaeNetwork {
                     .layer(new DenseLayer.Builder()
                             .name("encoder")
                             .nOut(hidden)
-                            .activation(Activation.RELU)
+                            .activation(hiddenActivation)
                             .build())
                     .layer(new DenseLayer.Builder()
                             .name("posterior")
@@ -172,7 +215,7 @@ public final class VaeNetwork {
                     .layer(new DenseLayer.Builder()
                             .name("decoder")
                             .nOut(hidden)
-                            .activation(Activation.RELU)
+                            .activation(hiddenActivation)
                             .build())
                     .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
                             .name("reconstruction")
@@ -180,6 +223,69 @@ public final class VaeNetwork {
                             .activation(Activation.SIGMOID)
                             .build())
                     .setInputType(InputType.feedForward(inputSize))
+                    .build();
+        }
+
+        private MultiLayerConfiguration buildConvolutional() {
+            if (inputSize != 784 || latent < 1 || channels[0] < 1 || channels[1] < 1) {
+                throw new IllegalStateException("VaeNetwork (convolutional): 28×28 images (input size 784), latent "
+                        + "and channels >= 1; got input " + inputSize + ", latent " + latent + ", channels "
+                        + channels[0] + ", " + channels[1]);
+            }
+            org.deeplearning4j.nn.conf.ConvolutionMode same = org.deeplearning4j.nn.conf.ConvolutionMode.Same;
+            return base().weightInit(WeightInit.XAVIER)
+                    .list()
+                    .layer(new org.sheetlab.layers.conv.FastConvolution2D.Builder(4, 4)
+                            .name("conv1")
+                            .stride(2, 2)
+                            .convolutionMode(same)
+                            .nOut(channels[0])
+                            .activation(hiddenActivation)
+                            .build())
+                    .layer(new org.sheetlab.layers.conv.FastConvolution2D.Builder(4, 4)
+                            .name("conv2")
+                            .stride(2, 2)
+                            .convolutionMode(same)
+                            .nOut(channels[1])
+                            .activation(hiddenActivation)
+                            .build())
+                    .layer(new DenseLayer.Builder()
+                            .name("posterior")
+                            .nOut(2L * latent)
+                            .activation(Activation.IDENTITY)
+                            .build())
+                    .layer(new Reparameterization.Builder()
+                            .name("z")
+                            .latentSize(latent)
+                            .beta(beta)
+                            .build())
+                    .layer(new DenseLayer.Builder()
+                            .name("decoder")
+                            .nOut(channels[1] * 7L * 7L)
+                            .activation(hiddenActivation)
+                            .build())
+                    .layer(new org.deeplearning4j.nn.conf.layers.Deconvolution2D.Builder(4, 4)
+                            .name("deconv1")
+                            .stride(2, 2)
+                            .convolutionMode(same)
+                            .nOut(channels[0])
+                            .activation(hiddenActivation)
+                            .build())
+                    .layer(new org.deeplearning4j.nn.conf.layers.Deconvolution2D.Builder(4, 4)
+                            .name("deconv2")
+                            .stride(2, 2)
+                            .convolutionMode(same)
+                            .nOut(1)
+                            .activation(Activation.IDENTITY)
+                            .build())
+                    .layer(new org.deeplearning4j.nn.conf.layers.LossLayer.Builder(LossFunctions.LossFunction.XENT)
+                            .name("reconstruction")
+                            .activation(Activation.SIGMOID)
+                            .build())
+                    .inputPreProcessor(
+                            5,
+                            new org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor(7, 7, channels[1]))
+                    .setInputType(InputType.convolutionalFlat(28, 28, 1))
                     .build();
         }
     }

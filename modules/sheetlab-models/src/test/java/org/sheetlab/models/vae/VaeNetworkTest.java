@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.layers.vae.ReparameterizationLayer;
 
+@org.junit.jupiter.api.extension.ExtendWith(org.sheetlab.testing.DoublePrecision.class)
 class VaeNetworkTest {
     private static MultiLayerNetwork net() {
         MultiLayerNetwork n = new MultiLayerNetwork(VaeNetwork.builder()
@@ -74,5 +75,41 @@ class VaeNetworkTest {
         assertThat(p.maxNumber().doubleValue()).isLessThan(1.0);
         // decoding μ is what inference does end to end (z = μ)
         assertThat(p.equalsWithEps(net.output(x), 1e-12)).isTrue();
+    }
+
+    /** The convolutional variant: shapes, the helpers, and a DOUBLE gradient check with the noise fixed. */
+    @Test
+    void convolutionalVariantPassesAGradientCheck() {
+        MultiLayerNetwork net = new MultiLayerNetwork(VaeNetwork.builder()
+                .setInputSize(784)
+                .optConvolutional(true)
+                .optChannels(2, 2)
+                .optLatent(2)
+                .optUpdater(new org.nd4j.linalg.learning.config.NoOp())
+                // smooth activations: with ReLU, perturbations cross kinks in the many near-zero conv units
+                .optHiddenActivation(org.nd4j.linalg.activations.Activation.TANH)
+                .optDataType(DataType.DOUBLE)
+                .build());
+        net.init();
+        assertThat(VaeNetwork.latentLayer(net)).isEqualTo(3);
+        Nd4j.getRandom().setSeed(2);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 784).muli(0.8).addi(0.1);
+        assertThat(net.output(x).shape()).containsExactly(2, 784);
+        assertThat(VaeNetwork.decode(net, VaeNetwork.encode(net, x)).equalsWithEps(net.output(x), 1e-12))
+                .isTrue();
+        ((ReparameterizationLayer) net.getLayer(3)).fixNoise(Nd4j.randn(DataType.DOUBLE, 2, 2));
+        // the score sums 784 pixel cross-entropies (~540 nats), each with a rounding error near 1e-15 relative, so the
+        // score itself is only good to ~5e-13 and central differences with ε = 1e-5 to ~3e-8: the absolute floor is
+        // 1e-7 here (the reparameterization layer's own check, in ReparameterizationTest, uses the default 1e-9)
+        org.sheetlab.testing.GradientChecks.assertGradientsOk(
+                "convolutional VAE",
+                org.sheetlab.testing.GradientChecks.config(net, x, x)
+                        .epsilon(1e-5)
+                        .minAbsoluteError(1e-7));
+        assertThatThrownBy(() -> VaeNetwork.builder()
+                        .setInputSize(100)
+                        .optConvolutional(true)
+                        .build())
+                .hasMessageContaining("input size 784");
     }
 }
