@@ -74,10 +74,11 @@ public final class BenchCommand implements Callable<Integer> {
             case "cnn" -> cnn(batchSize, batches, warmup, seed, pooling, convolution);
             case "lstm" -> lstm(batchSize, batches, warmup, seed, lstmImpl);
             case "gru" -> gru(batchSize, batches, warmup, seed);
+            case "vae" -> vae(batchSize, batches, warmup, seed);
             case "sgemm" -> sgemm(batches, warmup);
             default ->
-                throw new IllegalArgumentException(
-                        "unknown benchmark '" + target + "'; known: final-q5, cnn, lstm, gru, sgemm, pooling, newton");
+                throw new IllegalArgumentException("unknown benchmark '" + target
+                        + "'; known: final-q5, cnn, lstm, gru, vae, sgemm, pooling, newton");
         };
         try {
             System.out.println(RunDirectory.JSON.writeValueAsString(result));
@@ -164,6 +165,29 @@ public final class BenchCommand implements Callable<Integer> {
                 warmup,
                 seed);
         r.put("lstm", impl);
+        return r;
+    }
+
+    /**
+     * Training samples/s of the vae experiment's default network ({@code VaeNetwork}: 784-256-[2+2]-256-784, β = 1)
+     * on Fashion-MNIST pairs (x, x), Adam 1e-3, DL4J fit.
+     */
+    public static Map<String, Object> vae(int batchSize, int batches, int warmup, long seed) {
+        FashionMnist data = FashionMnistFetcher.loadOrFetch();
+        MultiLayerNetwork net = new MultiLayerNetwork(org.sheetlab.models.vae.VaeNetwork.builder()
+                .setInputSize(784)
+                .optSeed(seed)
+                .build());
+        net.init();
+        INDArray x = data.train().features();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("impl", "sheetlab VaeNetwork 784-256-[2+2]-256-784 (DL4J fit)");
+        r.putAll(timeTraining(
+                "sheetlab vae",
+                net::fit,
+                new ShuffledArrayIterator(x, x, batchSize, true, seed, null),
+                batches,
+                warmup));
         return r;
     }
 
