@@ -67,7 +67,7 @@ public final class MoeExperiment implements Callable<Integer> {
         @Option(
                 names = "--load-balancing",
                 description = "λ of the load-balancing term; 0 turns it off (default: ${DEFAULT-VALUE}).")
-        public double loadBalancing = 0.01;
+        public double loadBalancing = 0.1;
 
         @Mixin
         public LearningRateOption learningRate = new LearningRateOption(1e-3);
