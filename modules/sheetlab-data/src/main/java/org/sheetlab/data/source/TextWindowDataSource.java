@@ -21,7 +21,8 @@ import org.sheetlab.data.DatasetException;
  * <p>The corpus (N characters) is cut into consecutive windows of T + 1 characters that overlap by one (window w
  * covers characters [wT, wT + T]); a batch holds B consecutive windows. Shapes: features [B, V, T] one-hot of
  * characters wT … wT + T − 1, labels [B, V, T] one-hot of the next characters wT + 1 … wT + T (the target of step t
- * is the input of step t + 1), both FLOAT, V = the vocabulary size. Windows come in file order every epoch;
+ * is the input of step t + 1), both FLOAT, V = the vocabulary size. Windows come in file order every epoch (or, with
+ * a shuffle seed, in a random order drawn per epoch, read by position from an ASCII file);
  * {@link #seek(int, int)} reopens the file and skips to the batch's first character, so a resumed run reads the same
  * batches. A character outside the vocabulary is an error that names it and its position.
  */
@@ -34,6 +35,11 @@ public final class TextWindowDataSource implements DataSource {
     private final long length;
     private final int windows;
     private BufferedReader reader;
+    /** Shuffled mode: the seed, the epoch's window order, and random access to the (one byte per character) file. */
+    private final Long shuffleSeed;
+
+    private int[] order;
+    private java.io.RandomAccessFile randomAccess;
     private int window;
     /** The character after the last window read (the first of the next window), or −1 at the start. */
     private int carry = -1;
@@ -45,6 +51,18 @@ public final class TextWindowDataSource implements DataSource {
      * @param steps characters per window, T
      */
     public TextWindowDataSource(Path file, String vocabulary, int batchSize, int steps) {
+        this(file, vocabulary, batchSize, steps, null);
+    }
+
+    /**
+     * As {@link #TextWindowDataSource(Path, String, int, int)}, but with {@code shuffleSeed} non-null every epoch
+     * visits the windows in a random order drawn from (seed, epoch) alone (so {@link #seek} still lands on the same
+     * batch), each batch's B windows drawn from anywhere in the corpus. Reads each window with random access, so the
+     * file must hold one byte per character (ASCII, as a normalised corpus does); only the window order (one int per
+     * window) and the current batch are in memory.
+     */
+    public TextWindowDataSource(Path file, String vocabulary, int batchSize, int steps, Long shuffleSeed) {
+        this.shuffleSeed = shuffleSeed;
         if (batchSize < 1 || steps < 1) {
             throw new IllegalArgumentException("batch size and steps must be >= 1, got " + batchSize + ", " + steps);
         }
@@ -65,6 +83,17 @@ public final class TextWindowDataSource implements DataSource {
         if (windows == 0) {
             throw new DatasetException(file + " has " + length + " characters, too few for one window of " + steps
                     + " steps plus its target; use a longer text or fewer steps");
+        }
+        if (shuffleSeed != null) {
+            try {
+                if (Files.size(file) != length) {
+                    throw new DatasetException(file + " has multi-byte characters (" + Files.size(file) + " bytes, "
+                            + length + " characters): shuffled windows need one byte per character (ASCII); use "
+                            + "file order (no shuffle seed) or an ASCII corpus");
+                }
+            } catch (IOException e) {
+                throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
+            }
         }
         seek(0, 0);
     }
@@ -125,9 +154,28 @@ public final class TextWindowDataSource implements DataSource {
                     + batchesPerEpoch() + " batches)");
         }
         close();
+        window = Math.min(batch * batchSize, windows);
+        if (shuffleSeed != null) {
+            order = new int[windows];
+            for (int i = 0; i < windows; i++) {
+                order[i] = i;
+            }
+            java.util.Random r = new java.util.Random(shuffleSeed * 1_000_003L + epoch);
+            for (int i = windows - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            try {
+                randomAccess = new java.io.RandomAccessFile(file.toFile(), "r");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            return;
+        }
         try {
             reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-            window = Math.min(batch * batchSize, windows);
             long skip = (long) window * steps;
             while (skip > 0) {
                 long s = reader.skip(skip);
@@ -157,6 +205,25 @@ public final class TextWindowDataSource implements DataSource {
         float[] x = new float[b * v * steps];
         float[] y = new float[b * v * steps];
         try {
+            if (shuffleSeed != null) {
+                byte[] buf = new byte[steps + 1];
+                for (int i = 0; i < b; i++) {
+                    long start = (long) order[window + i] * steps;
+                    randomAccess.seek(start);
+                    randomAccess.readFully(buf);
+                    int prev = index(buf[0] & 0xff, start);
+                    for (int t = 0; t < steps; t++) {
+                        int next = index(buf[t + 1] & 0xff, start + t + 1);
+                        x[(i * v + prev) * steps + t] = 1;
+                        y[(i * v + next) * steps + t] = 1;
+                        prev = next;
+                    }
+                }
+                window += b;
+                return new org.nd4j.linalg.dataset.MultiDataSet(
+                        Nd4j.create(x, new long[] {b, v, steps}, 'c').castTo(DataType.FLOAT),
+                        Nd4j.create(y, new long[] {b, v, steps}, 'c').castTo(DataType.FLOAT));
+            }
             for (int i = 0; i < b; i++) {
                 long start = (long) (window + i) * steps;
                 int prev = carry >= 0 ? carry : read(start);
@@ -183,6 +250,11 @@ public final class TextWindowDataSource implements DataSource {
         if (c < 0) {
             throw new IOException("unexpected end of file at character " + position);
         }
+        return index(c, position);
+    }
+
+    /** The vocabulary index of character {@code c}; {@code position} names it in errors. */
+    private int index(int c, long position) {
         int i = index[c];
         if (i < 0) {
             throw new DatasetException(String.format(
@@ -204,6 +276,14 @@ public final class TextWindowDataSource implements DataSource {
 
     @Override
     public void close() {
+        if (randomAccess != null) {
+            try {
+                randomAccess.close();
+            } catch (IOException ignored) {
+                // closing a read-only file
+            }
+            randomAccess = null;
+        }
         if (reader != null) {
             try {
                 reader.close();

@@ -92,4 +92,58 @@ class TextWindowDataSourceTest {
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("too few");
     }
+
+    /** Every window's (input, target) strings from one epoch, in the order read. */
+    private static java.util.List<String> epoch(TextWindowDataSource src, String vocab, int steps) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        while (src.hasNext()) {
+            var ds = src.next();
+            INDArray x = ds.getFeatures(0);
+            INDArray y = ds.getLabels(0);
+            for (int i = 0; i < x.size(0); i++) {
+                StringBuilder sb = new StringBuilder();
+                sb.append(decode(x, vocab, i, 0));
+                for (int t = 0; t < steps; t++) {
+                    sb.append(decode(y, vocab, i, t));
+                    if (t + 1 < steps) {
+                        org.assertj.core.api.Assertions.assertThat(decode(x, vocab, i, t + 1))
+                                .isEqualTo(decode(y, vocab, i, t));
+                    }
+                }
+                out.add(sb.toString());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shuffledWindowsVisitEveryWindowOncePerEpochInASeededOrder() throws Exception {
+        String ascii = "the cat sat on the mat; a dog sat on the log and the frog sat on a bog.";
+        Path file = Files.writeString(tmp.resolve("ascii.txt"), ascii, StandardCharsets.US_ASCII);
+        String vocab = TextWindowDataSource.vocabularyOf(file);
+        int steps = 5;
+        java.util.List<String> ordered = epoch(new TextWindowDataSource(file, vocab, 3, steps), vocab, steps);
+        TextWindowDataSource a = new TextWindowDataSource(file, vocab, 3, steps, 7L);
+        java.util.List<String> first = epoch(a, vocab, steps);
+        org.assertj.core.api.Assertions.assertThat(first).containsExactlyInAnyOrderElementsOf(ordered);
+        org.assertj.core.api.Assertions.assertThat(first).isNotEqualTo(ordered);
+        for (int w = 0; w < ordered.size(); w++) { // window w covers characters [w·T, w·T + T]
+            org.assertj.core.api.Assertions.assertThat(ordered.get(w))
+                    .isEqualTo(ascii.substring(w * steps, w * steps + steps + 1));
+        }
+        a.seek(1, 0);
+        java.util.List<String> second = epoch(a, vocab, steps);
+        org.assertj.core.api.Assertions.assertThat(second)
+                .containsExactlyInAnyOrderElementsOf(ordered)
+                .isNotEqualTo(first);
+        TextWindowDataSource b = new TextWindowDataSource(file, vocab, 3, steps, 7L);
+        b.seek(1, 2); // the third batch of epoch 1: the same windows as reading through
+        org.assertj.core.api.Assertions.assertThat(epoch(b, vocab, steps)).isEqualTo(second.subList(6, second.size()));
+        a.close();
+        b.close();
+        // multi-byte characters cannot be read by position
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new TextWindowDataSource(corpus(), TextWindowDataSource.vocabularyOf(corpus()), 2, 4, 1L))
+                .hasMessageContaining("one byte per character");
+    }
 }

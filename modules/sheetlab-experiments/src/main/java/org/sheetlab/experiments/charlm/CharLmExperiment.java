@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
 /**
  * Sheet, "LSTM Gates" and "GRU": character-level language models ({@link CharRnnLm}) on WordNet 3.0's glosses
  * (Debian wordnet-base, {@link WordNet}), one gloss per line, every k-th gloss held out. The corpus is streamed
- * through {@link TextWindowDataSource} (windows of T characters, B per batch; never the whole corpus as one-hot
- * arrays). Per cell: next-character accuracy and perplexity exp(mean −log p) on the held-out glosses after every
+ * through {@link TextWindowDataSource} (windows of T characters, B per batch, training windows in a seeded random
+ * order per epoch; never the whole corpus as one-hot arrays). Per cell: next-character accuracy and perplexity exp(mean −log p) on the held-out glosses after every
  * epoch ({@code testPerplexity}, {@code testNll} and {@code testAccuracy} in the history: the held-out glosses are the
  * evaluation set "test"), and {@code samples.txt}: text generated one character at a time
  * with {@code rnnTimeStep}, from a fixed prompt, at temperature τ (p ∝ p̂^(1/τ)).
@@ -143,7 +143,10 @@ public final class CharLmExperiment implements Callable<Integer> {
                                     .optSteps(o.steps)
                                     .optSeed(config.seed())
                                     .optUpdater(new Adam(lr)),
-                            new TextWindowDataSource(corpus.train(), VOCABULARY, config.batchSize(), o.steps),
+                            // windows in a fresh random order every epoch: in file order an epoch would end on
+                            // WordNet's adverb glosses ("in a ... manner"), and the model would lean to them
+                            new TextWindowDataSource(
+                                    corpus.train(), VOCABULARY, config.batchSize(), o.steps, config.seed()),
                             List.of(EvaluationSet.of(
                                     "test",
                                     new TextWindowDataSource(corpus.heldOut(), VOCABULARY, config.batchSize(), o.steps),
