@@ -1,12 +1,9 @@
 package org.sheetlab.layers.attention;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -38,38 +35,8 @@ import org.sheetlab.layers.HostArrays;
  *      .addVertex("context", new AttentionContextVertex(), "scores", "encoder");   // [B, n_a, T_q]
  * }</pre>
  */
-public final class AdditivePairsVertex extends org.deeplearning4j.nn.conf.graph.GraphVertex {
+public final class AdditivePairsVertex extends AttentionVertices.TwoInputs {
     private static final long serialVersionUID = 1L;
-
-    @Override
-    public AdditivePairsVertex clone() {
-        return new AdditivePairsVertex();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof AdditivePairsVertex;
-    }
-
-    @Override
-    public int hashCode() {
-        return AdditivePairsVertex.class.hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 2;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 2;
-    }
 
     @Override
     public GraphVertex instantiate(
@@ -101,28 +68,13 @@ public final class AdditivePairsVertex extends org.deeplearning4j.nn.conf.graph.
         return AttentionVertices.report(AdditivePairsVertex.class, in[0], getOutputType(-1, in));
     }
 
-    @Override
-    public String toString() {
-        return "AdditivePairsVertex()";
-    }
-
     /** The runtime vertex. */
-    static final class Impl extends BaseGraphVertex {
+    static final class Impl extends AttentionVertices.Runtime {
         private static final long serialVersionUID = 1L;
         private static final String NAME = "AdditivePairsVertex";
 
         Impl(ComputationGraph graph, String name, int idx, DataType dataType) {
-            super(graph, name, idx, null, null, dataType);
-        }
-
-        @Override
-        public boolean hasLayer() {
-            return false;
-        }
-
-        @Override
-        public Layer getLayer() {
-            return null;
+            super(graph, name, idx, dataType, NAME);
         }
 
         private double[] pairs(int b, int d, int tq, int ta, double[] q, double[] k) {
@@ -147,10 +99,10 @@ public final class AdditivePairsVertex extends org.deeplearning4j.nn.conf.graph.
         public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
             INDArray q = inputs[0];
             INDArray k = inputs[1];
-            AttentionVertices.checkRank3(NAME + " " + vertexName, "queries", q);
-            AttentionVertices.checkRank3(NAME + " " + vertexName, "keys", k);
+            AttentionVertices.checkRank3(who(), "queries", q);
+            AttentionVertices.checkRank3(who(), "keys", k);
             if (q.size(0) != k.size(0) || q.size(1) != k.size(1)) {
-                throw new IllegalStateException(NAME + " " + vertexName + ": queries "
+                throw new IllegalStateException(who() + ": queries "
                         + java.util.Arrays.toString(q.shape()) + " and keys " + java.util.Arrays.toString(k.shape())
                         + " must agree in batch and size d");
             }
@@ -202,24 +154,6 @@ public final class AdditivePairsVertex extends org.deeplearning4j.nn.conf.graph.
             return new Pair<>(null, new INDArray[] {
                 mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dQ), mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dK)
             });
-        }
-
-        @Override
-        public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-            if (backpropGradientsViewArray != null) {
-                throw new IllegalStateException(NAME + " has no parameters");
-            }
-        }
-
-        @Override
-        public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] masks, MaskState state, int minibatch) {
-            AttentionVertices.noMasks(NAME + " " + vertexName, masks);
-            return new Pair<>(null, state);
-        }
-
-        @Override
-        public String toString() {
-            return NAME + "(" + vertexName + ")";
         }
     }
 }

@@ -1,13 +1,10 @@
 package org.sheetlab.layers.attention;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -26,38 +23,8 @@ import org.sheetlab.layers.HostArrays;
  * {@link Impl#lastAttention()} returns α [B, T_q, T_a] of the last forward pass, for heatmaps. Sequence masks are not
  * supported (pad to a fixed length).
  */
-public final class AttentionContextVertex extends org.deeplearning4j.nn.conf.graph.GraphVertex {
+public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
     private static final long serialVersionUID = 1L;
-
-    @Override
-    public AttentionContextVertex clone() {
-        return new AttentionContextVertex();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof AttentionContextVertex;
-    }
-
-    @Override
-    public int hashCode() {
-        return AttentionContextVertex.class.hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 2;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 2;
-    }
 
     @Override
     public GraphVertex instantiate(
@@ -88,30 +55,15 @@ public final class AttentionContextVertex extends org.deeplearning4j.nn.conf.gra
         return AttentionVertices.report(AttentionContextVertex.class, in[1], getOutputType(-1, in));
     }
 
-    @Override
-    public String toString() {
-        return "AttentionContextVertex()";
-    }
-
     /** The runtime vertex. */
-    public static final class Impl extends BaseGraphVertex {
+    public static final class Impl extends AttentionVertices.Runtime {
         private static final long serialVersionUID = 1L;
         private static final String NAME = "AttentionContextVertex";
         private transient double[] alpha;
         private transient long[] alphaShape;
 
         Impl(ComputationGraph graph, String name, int idx, DataType dataType) {
-            super(graph, name, idx, null, null, dataType);
-        }
-
-        @Override
-        public boolean hasLayer() {
-            return false;
-        }
-
-        @Override
-        public Layer getLayer() {
-            return null;
+            super(graph, name, idx, dataType, NAME);
         }
 
         /** α [B, T_q, T_a] of the last forward pass (DOUBLE), or null before one. */
@@ -122,11 +74,11 @@ public final class AttentionContextVertex extends org.deeplearning4j.nn.conf.gra
         private int[] dims() {
             INDArray e = inputs[0];
             INDArray a = inputs[1];
-            AttentionVertices.checkRank3(NAME + " " + vertexName, "scores", e);
-            AttentionVertices.checkRank3(NAME + " " + vertexName, "annotations", a);
+            AttentionVertices.checkRank3(who(), "scores", e);
+            AttentionVertices.checkRank3(who(), "annotations", a);
             int ta = (int) a.size(2);
             if (e.size(1) != 1 || e.size(0) != a.size(0) || e.size(2) % ta != 0) {
-                throw new IllegalStateException(NAME + " " + vertexName + ": scores "
+                throw new IllegalStateException(who() + ": scores "
                         + java.util.Arrays.toString(e.shape()) + " must be [B, 1, T_q·T_a] for annotations "
                         + java.util.Arrays.toString(a.shape()));
             }
@@ -227,24 +179,6 @@ public final class AttentionContextVertex extends org.deeplearning4j.nn.conf.gra
             return new Pair<>(null, new INDArray[] {
                 mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dE), mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dA)
             });
-        }
-
-        @Override
-        public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-            if (backpropGradientsViewArray != null) {
-                throw new IllegalStateException(NAME + " has no parameters");
-            }
-        }
-
-        @Override
-        public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] masks, MaskState state, int minibatch) {
-            AttentionVertices.noMasks(NAME + " " + vertexName, masks);
-            return new Pair<>(null, state);
-        }
-
-        @Override
-        public String toString() {
-            return NAME + "(" + vertexName + ")";
         }
     }
 }
