@@ -6,6 +6,7 @@ import org.sheetlab.experiments.attention.AttentionExperiment;
 import org.sheetlab.experiments.bench.BenchCommand;
 import org.sheetlab.experiments.charlm.CharLmExperiment;
 import org.sheetlab.experiments.finalq5.FinalQ5Experiment;
+import org.sheetlab.experiments.gan.GanExperiment;
 import org.sheetlab.experiments.init.InitExperiment;
 import org.sheetlab.experiments.mcdropout.McDropoutExperiment;
 import org.sheetlab.experiments.moe.MoeExperiment;
@@ -43,6 +44,7 @@ public final class SheetlabCli {
             CharLmExperiment.class,
             AttentionExperiment.class,
             VaeExperiment.class,
+            GanExperiment.class,
             RecallFirstExperiment.class,
             NewtonExperiment.class,
             InitExperiment.class,

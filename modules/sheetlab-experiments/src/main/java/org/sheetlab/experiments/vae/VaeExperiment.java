@@ -1,6 +1,5 @@
 package org.sheetlab.experiments.vae;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +24,7 @@ import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
 import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.plot.ImageGrid;
 import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.experiments.run.Variants;
 import org.sheetlab.models.vae.VaeNetwork;
@@ -180,10 +180,10 @@ public final class VaeExperiment implements Callable<Integer> {
             RunDirectory dir, MultiLayerNetwork net, INDArray testX, int[] labels, int k, long seed) {
         INDArray first = testX.get(NDArrayIndex.interval(0, 10), NDArrayIndex.all());
         INDArray recon = VaeNetwork.decode(net, VaeNetwork.encode(net, first));
-        Charts.writePng(dir, "reconstructions.png", grid(Nd4j.vstack(first, recon), 2, 10));
+        Charts.writePng(dir, "reconstructions.png", ImageGrid.of(Nd4j.vstack(first, recon), 2, 10));
         Nd4j.getRandom().setSeed(seed);
         INDArray z = Nd4j.randn(DataType.FLOAT, 64, k);
-        Charts.writePng(dir, "samples.png", grid(VaeNetwork.decode(net, z), 8, 8));
+        Charts.writePng(dir, "samples.png", ImageGrid.of(VaeNetwork.decode(net, z), 8, 8));
         if (k == 2) {
             int n = 15;
             INDArray codes = Nd4j.create(DataType.FLOAT, (long) n * n, 2);
@@ -193,7 +193,7 @@ public final class VaeExperiment implements Callable<Integer> {
                     codes.putScalar(new long[] {(long) i * n + j, 1}, 3 - 6.0 * i / (n - 1));
                 }
             }
-            Charts.writePng(dir, "manifold.png", grid(VaeNetwork.decode(net, codes), n, n));
+            Charts.writePng(dir, "manifold.png", ImageGrid.of(VaeNetwork.decode(net, codes), n, n));
             int m = Math.min(3000, (int) testX.size(0));
             INDArray mu = VaeNetwork.encode(net, testX.get(NDArrayIndex.interval(0, m), NDArrayIndex.all()));
             XYChart chart = new XYChartBuilder()
@@ -220,30 +220,6 @@ public final class VaeExperiment implements Callable<Integer> {
             }
             Charts.writePng(dir, "latent.png", BitmapEncoder.getBufferedImage(chart));
         }
-    }
-
-    /** 28×28 images (rows of {@code images}, values in [0, 1]) tiled rows × cols, 2 px apart, grey on black. */
-    static BufferedImage grid(INDArray images, int rows, int cols) {
-        int s = 28;
-        int gap = 2;
-        BufferedImage img =
-                new BufferedImage(cols * (s + gap) + gap, rows * (s + gap) + gap, BufferedImage.TYPE_BYTE_GRAY);
-        float[] px = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                int idx = r * cols + c;
-                if (idx >= images.size(0)) {
-                    continue;
-                }
-                for (int y = 0; y < s; y++) {
-                    for (int x = 0; x < s; x++) {
-                        int v = Math.round(255 * Math.max(0, Math.min(1, px[idx * s * s + y * s + x])));
-                        img.getRaster().setSample(gap + c * (s + gap) + x, gap + r * (s + gap) + y, 0, v);
-                    }
-                }
-            }
-        }
-        return img;
     }
 
     static String fmt(double v) {

@@ -49,8 +49,8 @@ public final class DenseGan {
     public record Step(double discriminatorLoss, double generatorLoss, double dReal, double dFake) {}
 
     private final Builder settings;
-    private final MultiLayerNetwork discriminator;
-    private final MultiLayerNetwork stacked;
+    private MultiLayerNetwork discriminator;
+    private MultiLayerNetwork stacked;
     private final int generatorLayers = 2;
     private final long generatorParams;
 
@@ -66,6 +66,16 @@ public final class DenseGan {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Continues with networks restored from a checkpoint (the same configurations, with their updater states). */
+    public void restore(MultiLayerNetwork stackedNetwork, MultiLayerNetwork discriminatorNetwork) {
+        if (stackedNetwork.numParams() != stacked.numParams()
+                || discriminatorNetwork.numParams() != discriminator.numParams()) {
+            throw new IllegalArgumentException("DenseGan.restore: the networks do not match this GAN's configuration");
+        }
+        this.stacked = stackedNetwork;
+        this.discriminator = discriminatorNetwork;
     }
 
     public MultiLayerNetwork discriminator() {

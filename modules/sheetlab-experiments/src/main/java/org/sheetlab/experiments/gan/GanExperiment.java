@@ -1,0 +1,283 @@
+package org.sheetlab.experiments.gan;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+import org.sheetlab.core.metrics.FrechetDistance;
+import org.sheetlab.data.fashionmnist.FashionMnist;
+import org.sheetlab.experiments.options.Datasets;
+import org.sheetlab.experiments.options.ExperimentOptions;
+import org.sheetlab.experiments.plot.ImageGrid;
+import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.models.gan.DenseGan;
+import org.sheetlab.models.gan.GanStep;
+import org.sheetlab.models.mlp.FinalQ5Network;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.plot.Charts;
+import org.sheetlab.train.run.RunDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Sheet, GAN: {@link DenseGan} on Fashion-MNIST with the sheet's recipe (LeakyReLU discriminator, one-sided label
+ * smoothing, non-saturating generator loss) and with one ablation ({@code --ablation}: the saturating min-max loss, no
+ * smoothing, or a ReLU discriminator), each in its own run folder through the harness ({@link GanStep}). The judge is
+ * the project's own Fashion-MNIST classifier (the Final Q5 network, trained here for {@code --judge-epochs}):
+ * <ul>
+ *   <li>per epoch: {@code samples-epoch-NN.png} (the same 64 z), and the collapse monitor on 1,000 samples: the
+ *       judge's class histogram, its coverage (classes holding ≥ 5% of the samples) and the batch diversity (mean
+ *       distance between samples, against the same figure on real images);</li>
+ *   <li>at the end: the Fréchet distance between the judge's 100-unit penultimate features of 5,000 samples and of
+ *       5,000 test images (not the Inception-based FID: not comparable with published FIDs), the judge's mean
+ *       confidence on samples, and {@code gan.png} (losses, D(x) and D(G(z)), coverage and diversity by epoch).</li>
+ * </ul>
+ */
+@Command(
+        name = "gan",
+        mixinStandardHelpOptions = true,
+        description = "GAN on Fashion-MNIST: the sheet's recipe vs an ablation; collapse monitor, Frechet score.")
+public final class GanExperiment implements Callable<Integer> {
+    public static final String NAME = "gan";
+    static final int MONITOR = 1000;
+
+    /** Options: run and loop options, the ablation, sizes, the learning rate and the data folder. */
+    public static final class Options extends ExperimentOptions {
+        @Option(
+                names = "--ablation",
+                description = "The failure to compare with: saturating, no-smoothing or relu (default: "
+                        + "${DEFAULT-VALUE}).")
+        public String ablation = "saturating";
+
+        @Option(names = "--latent", description = "z size k (default: ${DEFAULT-VALUE}).")
+        public int latent = 64;
+
+        @Option(names = "--hidden", description = "Hidden units of G and D (default: ${DEFAULT-VALUE}).")
+        public int hidden = 256;
+
+        @Option(names = "--learning-rate", description = "Adam step for G and D (default: ${DEFAULT-VALUE}).")
+        public double learningRate = 2e-4;
+
+        @Option(names = "--judge-epochs", description = "Epochs of the judging classifier (default: ${DEFAULT-VALUE}).")
+        public int judgeEpochs = 2;
+
+        public Options() {
+            super(10, 128);
+        }
+    }
+
+    /** Per variant: the per-epoch history (losses, D outputs, monitor) and the final scores. */
+    public record Result(
+            Path runDir, Map<String, List<Map<String, Object>>> history, Map<String, Map<String, Double>> scores) {}
+
+    @Mixin
+    Options options = new Options();
+
+    @Override
+    public Integer call() {
+        Result r = run(options);
+        r.scores().forEach((v, m) -> System.out.println(v + ": " + m));
+        System.out.println("run folder " + r.runDir());
+        return 0;
+    }
+
+    static DenseGan.Builder variant(String name, Options o, long seed) {
+        DenseGan.Builder b = DenseGan.builder()
+                .optLatent(o.latent)
+                .optHidden(o.hidden)
+                .optLearningRate(o.learningRate)
+                .optSeed(seed);
+        return switch (name) {
+            case "recipe" -> b;
+            case "saturating" -> b.optGeneratorLoss(DenseGan.GeneratorLoss.SATURATING);
+            case "no-smoothing" -> b.optLabels(1.0, 0.0);
+            case "relu" -> b.optReluDiscriminator(true);
+            default ->
+                throw new IllegalArgumentException(
+                        "--ablation: unknown '" + name + "'; use saturating, no-smoothing or relu");
+        };
+    }
+
+    public static Result run(Options o) {
+        variant(o.ablation, o, 0);
+        if (o.latent < 1 || o.hidden < 1 || !(o.learningRate > 0) || o.judgeEpochs < 1) {
+            throw new IllegalArgumentException("--latent, --hidden and --judge-epochs must be >= 1 and "
+                    + "--learning-rate > 0; got " + o.latent + ", " + o.hidden + ", " + o.judgeEpochs + ", "
+                    + o.learningRate);
+        }
+        TrainingConfig config = o.config();
+        RunDirectory run = o.open(NAME);
+        FashionMnist data = Datasets.fashionMnist(o.dataDir);
+        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
+        MultiLayerNetwork judge = judge(data, o, config.seed());
+        INDArray testX = data.test().features();
+        INDArray realProbe = testX.get(NDArrayIndex.interval(0, 200), NDArrayIndex.all());
+        double realDiversity = diversity(realProbe);
+        Map<String, List<Map<String, Object>>> history = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
+        for (String name : List.of("recipe", o.ablation)) {
+            RunDirectory folder = new RunDirectory(run.resolve(name));
+            DenseGan gan = variant(name, o, config.seed()).build();
+            Nd4j.getRandom().setSeed(config.seed());
+            INDArray fixedZ = gan.sampleLatent(64);
+            List<Map<String, Object>> monitor = new ArrayList<>();
+            GanStep step = new GanStep(gan, epoch -> {
+                Charts.writePng(
+                        folder,
+                        String.format(Locale.ROOT, "samples-epoch-%02d.png", epoch),
+                        ImageGrid.of(gan.generate(fixedZ), 8, 8));
+                monitor.add(monitor(judge, gan, epoch, realDiversity));
+            });
+            ExperimentRun.train(
+                    folder,
+                    "gan " + name,
+                    config,
+                    null,
+                    step,
+                    data.train().shuffledSource(config.batchSize(), config.seed()),
+                    List.of());
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int e = 0; e < step.history().size(); e++) {
+                Map<String, Object> row = new LinkedHashMap<>(step.history().get(e));
+                if (e < monitor.size()) {
+                    row.putAll(monitor.get(e));
+                }
+                rows.add(row);
+            }
+            history.put(name, rows);
+            scores.put(name, finalScores(judge, gan, testX, config.seed()));
+            Charts.writePng(folder, "gan.png", plot(name, rows));
+            folder.writeJson("gan.json", Map.of("history", rows, "final", scores.get(name)));
+        }
+        run.writeJson(
+                "gan.json",
+                Map.of(
+                        "history", history,
+                        "final", scores,
+                        "judge", "Final Q5 network trained " + o.judgeEpochs + " epochs; features: its 100-unit layer",
+                        "realDiversity", realDiversity));
+        ExperimentRun.writeRunJson(
+                run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000", "final", scores));
+        return new Result(run.root(), history, scores);
+    }
+
+    /** The project's Fashion-MNIST classifier (Final Q5 network), trained with DL4J's fit. */
+    static MultiLayerNetwork judge(FashionMnist data, Options o, long seed) {
+        MultiLayerNetwork net = new MultiLayerNetwork(FinalQ5Network.builder()
+                .setInputSize(784)
+                .optSeed(seed)
+                .optUpdater(new Adam(1e-3))
+                .build());
+        net.init();
+        var it = data.train().shuffledIterator(128, seed);
+        int maxBatches = o.run.maxBatches == null ? Integer.MAX_VALUE : o.run.maxBatches;
+        for (int e = 0; e < o.judgeEpochs; e++) {
+            it.seek(e, 0);
+            for (int b = 0; it.hasNext() && b < maxBatches; b++) {
+                net.fit(it.next());
+            }
+        }
+        return net;
+    }
+
+    /** Mean Euclidean distance between the rows of x (pairs i < j). */
+    static double diversity(INDArray x) {
+        INDArray d = x.castTo(DataType.DOUBLE);
+        int n = (int) d.size(0);
+        double sum = 0;
+        int pairs = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                sum += d.getRow(i).distance2(d.getRow(j));
+                pairs++;
+            }
+        }
+        return sum / pairs;
+    }
+
+    static Map<String, Object> monitor(MultiLayerNetwork judge, DenseGan gan, int epoch, double realDiversity) {
+        INDArray samples = gan.generate(gan.sampleLatent(MONITOR));
+        INDArray classes = judge.output(samples).argMax(1);
+        double[] hist = new double[10];
+        for (int i = 0; i < MONITOR; i++) {
+            hist[classes.getInt(i)] += 1.0 / MONITOR;
+        }
+        int covered = 0;
+        for (double h : hist) {
+            covered += h >= 0.05 ? 1 : 0;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", epoch);
+        m.put("classHistogram", hist);
+        m.put("coverage", covered);
+        m.put("diversity", diversity(samples.get(NDArrayIndex.interval(0, 200), NDArrayIndex.all())));
+        m.put("realDiversity", realDiversity);
+        return m;
+    }
+
+    static Map<String, Double> finalScores(MultiLayerNetwork judge, DenseGan gan, INDArray testX, long seed) {
+        Nd4j.getRandom().setSeed(seed + 1);
+        int n = (int) Math.min(5000, testX.size(0));
+        INDArray samples = gan.generate(gan.sampleLatent(n));
+        INDArray real = testX.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+        INDArray fFake = judge.feedForwardToLayer(1, samples, false).get(2);
+        INDArray fReal = judge.feedForwardToLayer(1, real, false).get(2);
+        Map<String, Double> s = new LinkedHashMap<>();
+        s.put("frechetDistance", FrechetDistance.of(fReal, fFake));
+        s.put("judgeConfidence", judge.output(samples).max(1).meanNumber().doubleValue());
+        INDArray classes = judge.output(samples).argMax(1);
+        int[] count = new int[10];
+        for (int i = 0; i < n; i++) {
+            count[classes.getInt(i)]++;
+        }
+        int covered = 0;
+        for (int c : count) {
+            covered += c >= 0.05 * n ? 1 : 0;
+        }
+        s.put("coverage", (double) covered);
+        return s;
+    }
+
+    private static java.awt.image.BufferedImage plot(String name, List<Map<String, Object>> rows) {
+        double[] epochs = new double[rows.size()];
+        double[][] series = new double[6][rows.size()];
+        String[] keys = {"discriminatorLoss", "generatorLoss", "dReal", "dFake", "coverage", "diversity"};
+        for (int e = 0; e < rows.size(); e++) {
+            epochs[e] = e + 1;
+            for (int k = 0; k < keys.length; k++) {
+                Object v = rows.get(e).get(keys[k]);
+                series[k][e] = v == null ? Double.NaN : ((Number) v).doubleValue();
+            }
+        }
+        XYChart losses = new XYChartBuilder()
+                .width(520)
+                .height(380)
+                .title(name + ": losses and D outputs")
+                .xAxisTitle("epoch")
+                .build();
+        for (int k = 0; k < 4; k++) {
+            losses.addSeries(keys[k], epochs, series[k]);
+        }
+        XYChart mon = new XYChartBuilder()
+                .width(520)
+                .height(380)
+                .title(name + ": collapse monitor")
+                .xAxisTitle("epoch")
+                .build();
+        mon.addSeries("classes covered (of 10)", epochs, series[4]);
+        mon.addSeries("sample diversity", epochs, series[5]);
+        return Charts.sideBySide(losses, mon);
+    }
+}
