@@ -75,10 +75,11 @@ public final class BenchCommand implements Callable<Integer> {
             case "lstm" -> lstm(batchSize, batches, warmup, seed, lstmImpl);
             case "gru" -> gru(batchSize, batches, warmup, seed);
             case "vae" -> vae(batchSize, batches, warmup, seed);
+            case "gan" -> gan(batchSize, batches, warmup, seed);
             case "sgemm" -> sgemm(batches, warmup);
             default ->
                 throw new IllegalArgumentException("unknown benchmark '" + target
-                        + "'; known: final-q5, cnn, lstm, gru, vae, sgemm, pooling, newton");
+                        + "'; known: final-q5, cnn, lstm, gru, vae, gan, sgemm, pooling, newton");
         };
         try {
             System.out.println(RunDirectory.JSON.writeValueAsString(result));
@@ -186,6 +187,25 @@ public final class BenchCommand implements Callable<Integer> {
                 "sheetlab vae",
                 net::fit,
                 new ShuffledArrayIterator(x, x, batchSize, true, seed, null),
+                batches,
+                warmup));
+        return r;
+    }
+
+    /**
+     * Real samples/s of DenseGan's alternating step (defaults: G 64-256-784, D 784-256-1; one D and one G update per
+     * batch of real images) on Fashion-MNIST.
+     */
+    public static Map<String, Object> gan(int batchSize, int batches, int warmup, long seed) {
+        FashionMnist data = FashionMnistFetcher.loadOrFetch();
+        org.sheetlab.models.gan.DenseGan gan =
+                org.sheetlab.models.gan.DenseGan.builder().optSeed(seed).build();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("impl", "sheetlab DenseGan step (two DL4J fits)");
+        r.putAll(timeTraining(
+                "sheetlab gan",
+                ds -> gan.step(ds.getFeatures()),
+                data.train().shuffledIterator(batchSize, seed),
                 batches,
                 warmup));
         return r;

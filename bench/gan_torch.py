@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""PyTorch CPU peer for `scripts/bench gan`: the same dense GAN as sheetlab's DenseGan defaults on Fashion-MNIST:
+G 64 -> 256 (ReLU) -> 784 (sigmoid), D 784 -> 256 (LeakyReLU 0.2) -> 1 (sigmoid); one step = one D update on a real
+batch (target 0.9) and as many fakes (target 0) and one G update (non-saturating: target 1) through D, Adam(2e-4,
+betas 0.5/0.999) for both, float32, batch 128. Prints one JSON object with batches (real images) per second x batch."""
+import argparse, json, os, sys, time
+import numpy as np
+import torch
+from torch import nn
+from torch_training import idx
+
+p = argparse.ArgumentParser()
+p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
+p.add_argument("--batch-size", type=int, default=128)
+p.add_argument("--batches", type=int, default=200)
+p.add_argument("--warmup", type=int, default=20)
+p.add_argument("--threads", type=int, default=os.cpu_count())
+p.add_argument("--seed", type=int, default=42)
+a = p.parse_args()
+torch.set_num_threads(a.threads)
+torch.manual_seed(a.seed)
+x = torch.from_numpy(idx(a.data_dir, "train-images-idx3-ubyte").reshape(-1, 784).astype(np.float32) / 255.0)
+G = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784), nn.Sigmoid())
+D = nn.Sequential(nn.Linear(784, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1), nn.Sigmoid())
+og = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
+od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+bce = nn.BCELoss()
+rng = np.random.default_rng(a.seed)
+
+
+def batches():
+    while True:
+        order = torch.from_numpy(rng.permutation(len(x)))
+        for s in range(0, len(x) - a.batch_size + 1, a.batch_size):
+            yield x[order[s:s + a.batch_size]]
+
+
+it = batches()
+b = a.batch_size
+
+
+def step():
+    real = next(it)
+    with torch.no_grad():
+        fake = G(torch.randn(b, 64))
+    od.zero_grad(set_to_none=True)
+    ld = bce(D(torch.cat([real, fake])), torch.cat([torch.full((b, 1), 0.9), torch.zeros(b, 1)]))
+    ld.backward()
+    od.step()
+    og.zero_grad(set_to_none=True)
+    lg = bce(D(G(torch.randn(b, 64))), torch.ones(b, 1))
+    lg.backward()
+    og.step()  # D's gradients from this pass are discarded at its next zero_grad
+    return lg.item()
+
+
+for _ in range(a.warmup):
+    step()
+t0 = time.perf_counter()
+for _ in range(a.batches):
+    last = step()
+secs = time.perf_counter() - t0
+sps = a.batches * b / secs
+print(f"pytorch gan: {sps:.0f} real samples/s ({torch.get_num_threads()} threads)", file=sys.stderr)
+print(json.dumps({"impl": f"PyTorch {torch.__version__} CPU", "batchSize": b, "batches": a.batches, "seconds": secs,
+                  "samplesPerSecond": sps, "finalLoss": last, "threads": torch.get_num_threads()}))
