@@ -31,4 +31,9 @@ public final class LayerWiring {
         layer.setConf(conf);
         return layer;
     }
+
+    /** How messages name a layer: {@code "GRU 'encoder'"}, or {@code "GRU (layer 2)"} when it has no name. */
+    public static String describe(String kind, String name, int index) {
+        return kind + " " + (name != null ? "'" + name + "'" : "(layer " + index + ")");
+    }
 }

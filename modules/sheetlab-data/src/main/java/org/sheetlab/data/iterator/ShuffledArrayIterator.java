@@ -84,10 +84,16 @@ public final class ShuffledArrayIterator implements DataSetIterator {
         }
         this.epoch = epoch;
         this.cursor = Math.min(batch * batchSize, numExamples());
-        this.order = shuffle ? permutation(numExamples(), new Random(seed * 1_000_003L + epoch)) : null;
+        this.order = shuffle ? epochPermutation(numExamples(), seed, epoch) : null;
     }
 
-    private static int[] permutation(int n, Random random) {
+    /**
+     * The order of {@code n} examples in {@code epoch} for {@code seed}: a Fisher–Yates shuffle from
+     * {@code new Random(seed · 1,000,003 + epoch)}, so that it depends on (seed, epoch) alone. Every seekable source
+     * that reshuffles per epoch uses it.
+     */
+    public static int[] epochPermutation(int n, long seed, int epoch) {
+        Random random = new Random(seed * 1_000_003L + epoch);
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

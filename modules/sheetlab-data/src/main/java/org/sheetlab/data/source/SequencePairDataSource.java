@@ -1,7 +1,6 @@
 package org.sheetlab.data.source;
 
 import java.util.NoSuchElementException;
-import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -89,17 +88,12 @@ public final class SequencePairDataSource implements DataSource {
             throw new IllegalArgumentException("cannot seek to epoch " + epoch + ", batch " + batch + " (an epoch has "
                     + batchesPerEpoch() + " batches)");
         }
-        order = new int[source.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
         if (shuffle) {
-            Random r = new Random(seed * 1_000_003L + epoch);
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
+            order = org.sheetlab.data.iterator.ShuffledArrayIterator.epochPermutation(source.length, seed, epoch);
+        } else {
+            order = new int[source.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
             }
         }
         cursor = Math.min(batch * batchSize, source.length);

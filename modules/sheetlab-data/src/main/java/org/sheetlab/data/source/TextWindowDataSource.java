@@ -156,17 +156,7 @@ public final class TextWindowDataSource implements DataSource {
         close();
         window = Math.min(batch * batchSize, windows);
         if (shuffleSeed != null) {
-            order = new int[windows];
-            for (int i = 0; i < windows; i++) {
-                order[i] = i;
-            }
-            java.util.Random r = new java.util.Random(shuffleSeed * 1_000_003L + epoch);
-            for (int i = windows - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            order = org.sheetlab.data.iterator.ShuffledArrayIterator.epochPermutation(windows, shuffleSeed, epoch);
             try {
                 randomAccess = new java.io.RandomAccessFile(file.toFile(), "r");
             } catch (IOException e) {

@@ -162,16 +162,8 @@ public final class CharLmExperiment implements Callable<Integer> {
                                     o.temperature,
                                     config.seed()));
                     // the table's loss column is the held-out nll in nats per character (= log perplexity)
-                    return new Comparison.Row(
-                            name,
-                            r.last().testAccuracy(),
-                            r.last().metric("testNll"),
-                            r.history().stream()
-                                    .mapToDouble(org.sheetlab.train.EpochMetrics::seconds)
-                                    .average()
-                                    .orElse(0),
-                            r.history().size(),
-                            r.model().numParams());
+                    return Variants.row(
+                            name, r, r.last().testAccuracy(), r.last().metric("testNll"));
                 });
         StringBuilder text = new StringBuilder();
         samples.forEach((cell, s) -> text.append("== ")

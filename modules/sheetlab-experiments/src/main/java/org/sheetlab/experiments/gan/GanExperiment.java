@@ -207,21 +207,33 @@ public final class GanExperiment implements Callable<Integer> {
         return sum / pairs;
     }
 
-    static Map<String, Object> monitor(MultiLayerNetwork judge, DenseGan gan, int epoch, double realDiversity) {
-        INDArray samples = gan.generate(gan.sampleLatent(MONITOR));
-        INDArray classes = judge.output(samples).argMax(1);
-        double[] hist = new double[10];
-        for (int i = 0; i < MONITOR; i++) {
-            hist[classes.getInt(i)] += 1.0 / MONITOR;
+    /** The share of samples the judge puts in each of the 10 classes, from its probabilities [N, 10]. */
+    static double[] classShares(INDArray probabilities) {
+        INDArray classes = probabilities.argMax(1);
+        long n = probabilities.size(0);
+        double[] shares = new double[10];
+        for (int i = 0; i < n; i++) {
+            shares[classes.getInt(i)] += 1.0 / n;
         }
+        return shares;
+    }
+
+    /** Classes holding at least 5% of the samples. */
+    static int coverage(double[] shares) {
         int covered = 0;
-        for (double h : hist) {
+        for (double h : shares) {
             covered += h >= 0.05 ? 1 : 0;
         }
+        return covered;
+    }
+
+    static Map<String, Object> monitor(MultiLayerNetwork judge, DenseGan gan, int epoch, double realDiversity) {
+        INDArray samples = gan.generate(gan.sampleLatent(MONITOR));
+        double[] hist = classShares(judge.output(samples));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epoch", epoch);
         m.put("classHistogram", hist);
-        m.put("coverage", covered);
+        m.put("coverage", coverage(hist));
         m.put("diversity", diversity(samples.get(NDArrayIndex.interval(0, 200), NDArrayIndex.all())));
         m.put("realDiversity", realDiversity);
         return m;
@@ -232,21 +244,13 @@ public final class GanExperiment implements Callable<Integer> {
         int n = (int) Math.min(5000, testX.size(0));
         INDArray samples = gan.generate(gan.sampleLatent(n));
         INDArray real = testX.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
-        INDArray fFake = judge.feedForwardToLayer(1, samples, false).get(2);
+        var fake = judge.feedForward(samples, false); // [input, 300 units, 100 units, class probabilities]
         INDArray fReal = judge.feedForwardToLayer(1, real, false).get(2);
         Map<String, Double> s = new LinkedHashMap<>();
-        s.put("frechetDistance", FrechetDistance.of(fReal, fFake));
-        s.put("judgeConfidence", judge.output(samples).max(1).meanNumber().doubleValue());
-        INDArray classes = judge.output(samples).argMax(1);
-        int[] count = new int[10];
-        for (int i = 0; i < n; i++) {
-            count[classes.getInt(i)]++;
-        }
-        int covered = 0;
-        for (int c : count) {
-            covered += c >= 0.05 * n ? 1 : 0;
-        }
-        s.put("coverage", (double) covered);
+        s.put("frechetDistance", FrechetDistance.of(fReal, fake.get(2)));
+        INDArray judged = fake.get(fake.size() - 1);
+        s.put("judgeConfidence", judged.max(1).meanNumber().doubleValue());
+        s.put("coverage", (double) coverage(classShares(judged)));
         return s;
     }
 

@@ -34,16 +34,19 @@ public final class Variants {
 
     /** The comparison row of a trained variant: last test accuracy and loss, mean seconds per epoch, parameters. */
     public static Comparison.Row row(String name, TrainingResult r) {
+        return row(name, r, r.last().testAccuracy(), r.last().testLoss());
+    }
+
+    /**
+     * The same with the accuracy and loss columns given, for variants whose evaluation reports other figures (a
+     * language model's nll, a VAE's negative ELBO).
+     */
+    public static Comparison.Row row(String name, TrainingResult r, double accuracy, double loss) {
         double seconds = r.history().stream()
                 .mapToDouble(EpochMetrics::seconds)
                 .average()
                 .orElse(0);
         return new Comparison.Row(
-                name,
-                r.last().testAccuracy(),
-                r.last().testLoss(),
-                seconds,
-                r.history().size(),
-                r.model().numParams());
+                name, accuracy, loss, seconds, r.history().size(), r.model().numParams());
     }
 }

@@ -4,10 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sheetlab.layers.vae.ReparameterizationLayer;
 import org.sheetlab.train.eval.Evaluator;
 
@@ -33,14 +31,10 @@ final class ElboEvaluator implements Evaluator {
     public void add(MultiDataSet batch, INDArray[] outputs, Model model) {
         MultiLayerNetwork net = (MultiLayerNetwork) model;
         INDArray x = batch.getFeatures(0);
-        var acts = net.feedForward(x, true); // sampled z (training mode: the reparameterization draws ε)
-        INDArray p = acts.get(acts.size() - 1).castTo(DataType.DOUBLE).reshape(x.size(0), x.length() / x.size(0));
-        INDArray xd = x.castTo(DataType.DOUBLE);
-        double eps = 1e-7;
-        INDArray pc = Transforms.max(Transforms.min(p, 1 - eps, true), eps, false);
-        INDArray ll = xd.mul(Transforms.log(pc, true)).addi(xd.rsub(1.0).muli(Transforms.log(pc.rsub(1.0), false)));
+        // one sampled z per example (training mode: the reparameterization draws ε)
+        INDArray logPx = org.sheetlab.models.vae.VaeNetwork.sampledLogLikelihood(net, x);
         long b = x.size(0);
-        recon -= ll.sumNumber().doubleValue();
+        recon -= logPx.sumNumber().doubleValue();
         kl += ((ReparameterizationLayer) net.getLayer(org.sheetlab.models.vae.VaeNetwork.latentLayer(net))).lastKl()
                 * b;
         n += b;

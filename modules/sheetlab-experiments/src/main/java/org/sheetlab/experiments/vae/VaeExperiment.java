@@ -147,16 +147,7 @@ public final class VaeExperiment implements Callable<Integer> {
             }
             test.put(name(beta), last);
             writeFigures(folder, net, testX, data.test().labelIds(), o.latent, config.seed());
-            return new Comparison.Row(
-                    name(beta),
-                    Double.NaN,
-                    last.get("testNelbo"),
-                    r.history().stream()
-                            .mapToDouble(org.sheetlab.train.EpochMetrics::seconds)
-                            .average()
-                            .orElse(0),
-                    r.history().size(),
-                    net.numParams());
+            return Variants.row(name(beta), r, Double.NaN, last.get("testNelbo"));
         });
         run.writeJson("elbo.json", Map.of("what", "test set, nats per example, one z sample each", "test", test));
         ExperimentRun.writeRunJson(

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.layers.HostArrays;
+import org.sheetlab.layers.LayerWiring;
 
 /**
  * The runtime layer of {@link AdditiveAttention}: P = X·W_a and R = X·W_h as products over all B·T rows, then per
@@ -60,7 +61,7 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
 
     private String name() {
         String nm = layerConf().getLayerName();
-        return "AdditiveAttention " + (nm != null ? "'" + nm + "'" : "(layer " + index + ")");
+        return LayerWiring.describe("AdditiveAttention", nm, index);
     }
 
     /** α [B, T, T]: row t holds how much query step t attends to each step i, for x [B, n_in, T]. */

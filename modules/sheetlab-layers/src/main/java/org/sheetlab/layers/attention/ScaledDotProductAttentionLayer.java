@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.layers.HostArrays;
+import org.sheetlab.layers.LayerWiring;
 
 /**
  * The runtime layer of {@link ScaledDotProductAttention}: the four projections as products over all B·T rows, the
@@ -60,7 +61,7 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
 
     private String name() {
         String n = layerConf().getLayerName();
-        return "ScaledDotProductAttention " + (n != null ? "'" + n + "'" : "(layer " + index + ")");
+        return LayerWiring.describe("ScaledDotProductAttention", n, index);
     }
 
     /** The attention weights A [B, heads, T, T] (row i: how much step i attends to each step j) for x [B, n_in, T]. */

@@ -21,6 +21,7 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sheetlab.layers.HostThreads;
+import org.sheetlab.layers.LayerWiring;
 
 /**
  * The runtime layer behind {@link FastConvolution2D}: DL4J's {@link ConvolutionLayer} with its forward and backward
@@ -160,7 +161,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
 
     private String layerName() {
         String n = layerConf().getLayerName();
-        return "FastConvolution2D " + (n != null ? "'" + n + "'" : "(layer " + index + ")");
+        return LayerWiring.describe("FastConvolution2D", n, index);
     }
 
     /** For output position p (row-major over O_h × O_w) and column k (c, i, j): the input offset, or -1 (padding). */

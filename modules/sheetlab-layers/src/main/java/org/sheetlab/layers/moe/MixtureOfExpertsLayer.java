@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.layers.LayerWiring;
 
 /**
  * The runtime layer of {@link MixtureOfExperts}. Forward: the experts' pre-activations for all E at once
@@ -52,7 +53,7 @@ public final class MixtureOfExpertsLayer extends BaseLayer<MixtureOfExperts> {
 
     private String name() {
         String n = layerConf().getLayerName();
-        return "MixtureOfExperts " + (n != null ? "'" + n + "'" : "(layer " + index + ")");
+        return LayerWiring.describe("MixtureOfExperts", n, index);
     }
 
     /** The mixture weights g [B, E] for inputs x [B, n_in] (which experts each input is routed to). */

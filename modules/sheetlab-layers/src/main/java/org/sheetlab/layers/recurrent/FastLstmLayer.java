@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.layers.HostArrays;
 import org.sheetlab.layers.HostThreads;
+import org.sheetlab.layers.LayerWiring;
 
 /**
  * The runtime layer behind {@link FastLSTM}: DL4J's LSTM with its full-sequence forward and backward passes replaced
@@ -360,7 +361,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
 
     private String name() {
         String n = layerConf().getLayerName();
-        return "FastLSTM " + (n != null ? "'" + n + "'" : "(layer " + index + ")");
+        return LayerWiring.describe("FastLSTM", n, index);
     }
 
     private INDArray detached(long rows, long cols) {

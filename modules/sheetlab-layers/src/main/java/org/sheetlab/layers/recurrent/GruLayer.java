@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sheetlab.layers.HostArrays;
 import org.sheetlab.layers.HostThreads;
+import org.sheetlab.layers.LayerWiring;
 
 /**
  * The runtime layer of {@link GRU}: an explicit forward pass over the T steps (the input projections of all steps as
@@ -152,7 +153,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
 
     private String name() {
         String n = layerConf().getLayerName();
-        return "GRU " + (n != null ? "'" + n + "'" : "(layer " + index + ")");
+        return LayerWiring.describe("GRU", n, index);
     }
 
     private static INDArray columns(INDArray a, long from, long to) {

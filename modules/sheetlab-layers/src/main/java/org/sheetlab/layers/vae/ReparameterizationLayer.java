@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sheetlab.core.loss.GaussianKl;
+import org.sheetlab.layers.LayerWiring;
 
 /** The runtime layer of {@link Reparameterization}; see there for the formulas. */
 public final class ReparameterizationLayer extends AbstractLayer<Reparameterization> {
@@ -42,7 +43,7 @@ public final class ReparameterizationLayer extends AbstractLayer<Reparameterizat
 
     private String who() {
         String n = layerConf().getLayerName();
-        return "Reparameterization " + (n != null ? "'" + n + "'" : "(layer " + index + ")");
+        return LayerWiring.describe("Reparameterization", n, index);
     }
 
     private int k() {

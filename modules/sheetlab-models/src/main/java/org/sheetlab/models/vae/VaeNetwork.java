@@ -64,6 +64,22 @@ public final class VaeNetwork {
     }
 
     /**
+     * log p(x | z) per example [B] for one training-mode pass (z drawn by the reparameterization layer, or its fixed
+     * noise): Σⱼ xⱼ log p̂ⱼ + (1 − xⱼ) log(1 − p̂ⱼ) under the Bernoulli decoder, p̂ clipped to [1e−7, 1 − 1e−7].
+     * x [B, n] in [0, 1]; computed in DOUBLE.
+     */
+    public static INDArray sampledLogLikelihood(MultiLayerNetwork net, INDArray x) {
+        var acts = net.feedForward(x, true);
+        INDArray xd = x.castTo(DataType.DOUBLE);
+        INDArray p = acts.get(acts.size() - 1).castTo(DataType.DOUBLE).reshape(xd.shape());
+        INDArray pc = org.nd4j.linalg.ops.transforms.Transforms.max(
+                org.nd4j.linalg.ops.transforms.Transforms.min(p, 1 - 1e-7, true), 1e-7, false);
+        return xd.mul(org.nd4j.linalg.ops.transforms.Transforms.log(pc, true))
+                .addi(xd.rsub(1.0).muli(org.nd4j.linalg.ops.transforms.Transforms.log(pc.rsub(1.0), false)))
+                .sum(1);
+    }
+
+    /**
      * The importance-weighted bound on log p(x) (Burda et al.), per example [B], nats:
      * <pre>
      *   L_K = log (1/K) Σ_{i=1..K} p(x | z_i) p(z_i) / q(z_i | x),    z_i = μ + σ ⊙ ε_i
@@ -84,20 +100,13 @@ public final class VaeNetwork {
         INDArray posterior = net.feedForwardToLayer(r - 1, x, false).get(r).castTo(DataType.DOUBLE);
         INDArray mu = posterior.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latent));
         INDArray logVar = posterior.get(NDArrayIndex.all(), NDArrayIndex.interval(latent, 2 * latent));
-        INDArray xd = x.castTo(DataType.DOUBLE);
         long b = x.size(0);
         double[][] logW = new double[k][];
         try {
             for (int i = 0; i < k; i++) {
                 INDArray eps = org.nd4j.linalg.factory.Nd4j.randn(DataType.DOUBLE, b, latent);
                 rep.fixNoise(eps);
-                var acts = net.feedForward(x, true);
-                INDArray p = acts.get(acts.size() - 1).castTo(DataType.DOUBLE).reshape(xd.shape());
-                INDArray pc = org.nd4j.linalg.ops.transforms.Transforms.max(
-                        org.nd4j.linalg.ops.transforms.Transforms.min(p, 1 - 1e-7, true), 1e-7, false);
-                INDArray logPx = xd.mul(org.nd4j.linalg.ops.transforms.Transforms.log(pc, true))
-                        .addi(xd.rsub(1.0).muli(org.nd4j.linalg.ops.transforms.Transforms.log(pc.rsub(1.0), false)))
-                        .sum(1);
+                INDArray logPx = sampledLogLikelihood(net, x);
                 INDArray z = org.nd4j.linalg.ops.transforms.Transforms.exp(logVar.mul(0.5), false)
                         .muli(eps)
                         .addi(mu);
