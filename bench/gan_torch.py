@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch CPU peer for `scripts/bench gan`: the same dense GAN as sheetlab's DenseGan defaults on Fashion-MNIST:
+"""PyTorch CPU peer for `scripts/bench gan`: the same dense GAN as sheetlab's Gan defaults on Fashion-MNIST:
 G 64 -> 256 (ReLU) -> 784 (sigmoid), D 784 -> 256 (LeakyReLU 0.2) -> 1 (sigmoid); one step = one D update on a real
 batch (target 0.9) and as many fakes (target 0) and one G update (non-saturating: target 1) through D, Adam(2e-4,
 betas 0.5/0.999) for both, float32, batch 128. Prints one JSON object with batches (real images) per second x batch."""

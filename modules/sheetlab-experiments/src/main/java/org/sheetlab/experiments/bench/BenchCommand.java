@@ -193,15 +193,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Real samples/s of DenseGan's alternating step (defaults: G 64-256-784, D 784-256-1; one D and one G update per
+     * Real samples/s of Gan's alternating step (defaults: G 64-256-784, D 784-256-1; one D and one G update per
      * batch of real images) on Fashion-MNIST.
      */
     public static Map<String, Object> gan(int batchSize, int batches, int warmup, long seed) {
         FashionMnist data = FashionMnistFetcher.loadOrFetch();
-        org.sheetlab.models.gan.DenseGan gan =
-                org.sheetlab.models.gan.DenseGan.builder().optSeed(seed).build();
+        org.sheetlab.models.gan.Gan gan =
+                org.sheetlab.models.gan.Gan.builder().optSeed(seed).build();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("impl", "sheetlab DenseGan step (two DL4J fits)");
+        r.put("impl", "sheetlab Gan step (two DL4J fits)");
         r.putAll(timeTraining(
                 "sheetlab gan",
                 ds -> gan.step(ds.getFeatures()),

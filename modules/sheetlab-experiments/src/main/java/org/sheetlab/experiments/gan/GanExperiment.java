@@ -21,7 +21,7 @@ import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.plot.ImageGrid;
 import org.sheetlab.experiments.run.ExperimentRun;
-import org.sheetlab.models.gan.DenseGan;
+import org.sheetlab.models.gan.Gan;
 import org.sheetlab.models.gan.GanStep;
 import org.sheetlab.models.mlp.FinalQ5Network;
 import org.sheetlab.train.TrainingConfig;
@@ -32,11 +32,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Sheet, GAN: {@link DenseGan} on Fashion-MNIST with the sheet's recipe (LeakyReLU discriminator, one-sided label
- * smoothing, non-saturating generator loss) and with one ablation ({@code --ablation}: the saturating min-max loss, no
- * smoothing, or a ReLU discriminator), each in its own run folder through the harness ({@link GanStep}). The judge is
- * the project's own Fashion-MNIST classifier (the Final Q5 network, trained here for {@code --judge-epochs}):
+ * Sheet, GAN: {@link Gan} (dense, or DCGAN-style with {@code --conv}) on Fashion-MNIST with the sheet's recipe
+ * (LeakyReLU discriminator, average pooling in the convolutional one, one-sided label smoothing, non-saturating
+ * generator loss) and with one ablation ({@code --ablation}: the saturating min-max loss, no smoothing, or a ReLU
+ * discriminator with max pooling), each in its own run folder through the harness ({@link GanStep}), so a killed run
+ * resumes to the same weights and samples. The judge is the project's own Fashion-MNIST classifier (the Final Q5
+ * network, trained here for {@code --judge-epochs}):
  * <ul>
+ *   <li>every {@code --sample-every} updates: {@code samples-iter-NNNNNN.png} (the same 64 z throughout), and at the
+ *       end {@code progression.png}, the first row of each of those grids, top to bottom;</li>
  *   <li>per epoch: {@code samples-epoch-NN.png} (the same 64 z), and the collapse monitor on 1,000 samples: the
  *       judge's class histogram, its coverage (classes holding ≥ 5% of the samples) and the batch diversity (mean
  *       distance between samples, against the same figure on real images);</li>
@@ -48,7 +52,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "gan",
         mixinStandardHelpOptions = true,
-        description = "GAN on Fashion-MNIST: the sheet's recipe vs an ablation; collapse monitor, Frechet score.")
+        description = "GAN (dense or DCGAN-style) on Fashion-MNIST: the sheet's recipe vs an ablation; sample grids, "
+                + "collapse monitor, Frechet score.")
 public final class GanExperiment implements Callable<Integer> {
     public static final String NAME = "gan";
     static final int MONITOR = 1000;
@@ -57,14 +62,31 @@ public final class GanExperiment implements Callable<Integer> {
     public static final class Options extends ExperimentOptions {
         @Option(
                 names = "--ablation",
-                description = "The failure to compare with: saturating, no-smoothing or relu (default: "
-                        + "${DEFAULT-VALUE}).")
+                description = "The failure to compare with: saturating, no-smoothing or relu (ReLU, and max "
+                        + "pooling with --conv, in D) (default: ${DEFAULT-VALUE}).")
         public String ablation = "saturating";
+
+        @Option(
+                names = "--conv",
+                description = "The DCGAN-style convolutional G and D (average pooling, LeakyReLU in D) instead of "
+                        + "the dense pair.")
+        public boolean conv;
+
+        @Option(
+                names = "--channels",
+                split = ",",
+                description = "--conv: channels c1,c2 of G and D (default: ${DEFAULT-VALUE}).")
+        public int[] channels = {32, 64};
+
+        @Option(
+                names = "--sample-every",
+                description = "Write a sample grid every N updates, 0 for none (default: ${DEFAULT-VALUE}).")
+        public int sampleEvery = 250;
 
         @Option(names = "--latent", description = "z size k (default: ${DEFAULT-VALUE}).")
         public int latent = 64;
 
-        @Option(names = "--hidden", description = "Hidden units of G and D (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--hidden", description = "Hidden units of the dense G and D (default: ${DEFAULT-VALUE}).")
         public int hidden = 256;
 
         @Option(names = "--learning-rate", description = "Adam step for G and D (default: ${DEFAULT-VALUE}).")
@@ -93,15 +115,17 @@ public final class GanExperiment implements Callable<Integer> {
         return 0;
     }
 
-    static DenseGan.Builder variant(String name, Options o, long seed) {
-        DenseGan.Builder b = DenseGan.builder()
+    static Gan.Builder variant(String name, Options o, long seed) {
+        Gan.Builder b = Gan.builder()
+                .optArchitecture(o.conv ? Gan.Architecture.CONVOLUTIONAL : Gan.Architecture.DENSE)
+                .optChannels(o.channels[0], o.channels[o.channels.length - 1])
                 .optLatent(o.latent)
                 .optHidden(o.hidden)
                 .optLearningRate(o.learningRate)
                 .optSeed(seed);
         return switch (name) {
             case "recipe" -> b;
-            case "saturating" -> b.optGeneratorLoss(DenseGan.GeneratorLoss.SATURATING);
+            case "saturating" -> b.optGeneratorLoss(Gan.GeneratorLoss.SATURATING);
             case "no-smoothing" -> b.optLabels(1.0, 0.0);
             case "relu" -> b.optReluDiscriminator(true);
             default ->
@@ -112,10 +136,18 @@ public final class GanExperiment implements Callable<Integer> {
 
     public static Result run(Options o) {
         variant(o.ablation, o, 0);
-        if (o.latent < 1 || o.hidden < 1 || !(o.learningRate > 0) || o.judgeEpochs < 1) {
-            throw new IllegalArgumentException("--latent, --hidden and --judge-epochs must be >= 1 and "
-                    + "--learning-rate > 0; got " + o.latent + ", " + o.hidden + ", " + o.judgeEpochs + ", "
-                    + o.learningRate);
+        if (o.latent < 1
+                || o.hidden < 1
+                || !(o.learningRate > 0)
+                || o.judgeEpochs < 1
+                || o.sampleEvery < 0
+                || o.channels.length != 2
+                || o.channels[0] < 1
+                || o.channels[1] < 1) {
+            throw new IllegalArgumentException("--latent, --hidden and --judge-epochs must be >= 1, --sample-every "
+                    + ">= 0, --channels two numbers >= 1 (e.g. 32,64) and --learning-rate > 0; got " + o.latent
+                    + ", " + o.hidden + ", " + o.judgeEpochs + ", " + o.sampleEvery + ", "
+                    + java.util.Arrays.toString(o.channels) + ", " + o.learningRate);
         }
         TrainingConfig config = o.config();
         RunDirectory run = o.open(NAME);
@@ -129,16 +161,28 @@ public final class GanExperiment implements Callable<Integer> {
         Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
         for (String name : List.of("recipe", o.ablation)) {
             RunDirectory folder = new RunDirectory(run.resolve(name));
-            DenseGan gan = variant(name, o, config.seed()).build();
+            Gan gan = variant(name, o, config.seed()).build();
             Nd4j.getRandom().setSeed(config.seed());
             INDArray fixedZ = gan.sampleLatent(64);
-            List<Map<String, Object>> monitor = new ArrayList<>();
-            GanStep step = new GanStep(gan, epoch -> {
-                Charts.writePng(
-                        folder,
-                        String.format(Locale.ROOT, "samples-epoch-%02d.png", epoch),
-                        ImageGrid.of(gan.generate(fixedZ), 8, 8));
-                monitor.add(monitor(judge, gan, epoch, realDiversity));
+            GanStep step = new GanStep(gan, new GanStep.Listener() {
+                @Override
+                public void onIteration(long iteration) {
+                    if (o.sampleEvery > 0 && iteration % o.sampleEvery == 0) {
+                        Charts.writePng(
+                                folder,
+                                String.format(Locale.ROOT, "samples-iter-%06d.png", iteration),
+                                ImageGrid.of(gan.generate(fixedZ), 8, 8));
+                    }
+                }
+
+                @Override
+                public Map<String, Object> onEpoch(int epoch) {
+                    Charts.writePng(
+                            folder,
+                            String.format(Locale.ROOT, "samples-epoch-%02d.png", epoch),
+                            ImageGrid.of(gan.generate(fixedZ), 8, 8));
+                    return monitor(judge, gan, epoch, realDiversity);
+                }
             });
             ExperimentRun.train(
                     folder,
@@ -148,15 +192,9 @@ public final class GanExperiment implements Callable<Integer> {
                     step,
                     data.train().shuffledSource(config.batchSize(), config.seed()),
                     List.of());
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (int e = 0; e < step.history().size(); e++) {
-                Map<String, Object> row = new LinkedHashMap<>(step.history().get(e));
-                if (e < monitor.size()) {
-                    row.putAll(monitor.get(e));
-                }
-                rows.add(row);
-            }
+            List<Map<String, Object>> rows = step.history();
             history.put(name, rows);
+            progression(folder);
             scores.put(name, finalScores(judge, gan, testX, config.seed()));
             Charts.writePng(folder, "gan.png", plot(name, rows));
             folder.writeJson("gan.json", Map.of("history", rows, "final", scores.get(name)));
@@ -227,19 +265,19 @@ public final class GanExperiment implements Callable<Integer> {
         return covered;
     }
 
-    static Map<String, Object> monitor(MultiLayerNetwork judge, DenseGan gan, int epoch, double realDiversity) {
+    static Map<String, Object> monitor(MultiLayerNetwork judge, Gan gan, int epoch, double realDiversity) {
         INDArray samples = gan.generate(gan.sampleLatent(MONITOR));
         double[] hist = classShares(judge.output(samples));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epoch", epoch);
-        m.put("classHistogram", hist);
+        m.put("classHistogram", java.util.Arrays.stream(hist).boxed().toList());
         m.put("coverage", coverage(hist));
         m.put("diversity", diversity(samples.get(NDArrayIndex.interval(0, 200), NDArrayIndex.all())));
         m.put("realDiversity", realDiversity);
         return m;
     }
 
-    static Map<String, Double> finalScores(MultiLayerNetwork judge, DenseGan gan, INDArray testX, long seed) {
+    static Map<String, Double> finalScores(MultiLayerNetwork judge, Gan gan, INDArray testX, long seed) {
         Nd4j.getRandom().setSeed(seed + 1);
         int n = (int) Math.min(5000, testX.size(0));
         INDArray samples = gan.generate(gan.sampleLatent(n));
@@ -252,6 +290,25 @@ public final class GanExperiment implements Callable<Integer> {
         s.put("judgeConfidence", judged.max(1).meanNumber().doubleValue());
         s.put("coverage", (double) coverage(classShares(judged)));
         return s;
+    }
+
+    /** {@code progression.png}: the first row of every {@code samples-iter-*.png}, in order, top to bottom. */
+    static void progression(RunDirectory folder) {
+        try (var files = java.nio.file.Files.list(folder.root())) {
+            List<Path> grids = files.filter(f -> f.getFileName().toString().matches("samples-iter-\\d+\\.png"))
+                    .sorted()
+                    .toList();
+            if (grids.isEmpty()) {
+                return;
+            }
+            List<java.awt.image.BufferedImage> images = new ArrayList<>();
+            for (Path g : grids) {
+                images.add(javax.imageio.ImageIO.read(g.toFile()));
+            }
+            Charts.writePng(folder, "progression.png", ImageGrid.firstRows(images));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("gan: cannot read the sample grids in " + folder.root(), e);
+        }
     }
 
     private static java.awt.image.BufferedImage plot(String name, List<Map<String, Object>> rows) {

@@ -1,6 +1,7 @@
 package org.sheetlab.experiments.plot;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -28,6 +29,30 @@ public final class ImageGrid {
                     }
                 }
             }
+        }
+        return img;
+    }
+
+    /**
+     * The first row of tiles of each grid made by {@link #of} (same width), stacked top to bottom: a progression of
+     * the same latent codes over training.
+     */
+    public static BufferedImage firstRows(List<BufferedImage> grids) {
+        int strip = 28 + 2;
+        int width = grids.get(0).getWidth();
+        BufferedImage img = new BufferedImage(width, grids.size() * strip + 2, BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.Graphics2D g = img.createGraphics();
+        try {
+            for (int i = 0; i < grids.size(); i++) {
+                BufferedImage src = grids.get(i);
+                if (src.getWidth() != width) {
+                    throw new IllegalArgumentException("ImageGrid.firstRows: grids of different widths ("
+                            + src.getWidth() + " and " + width + ")");
+                }
+                g.drawImage(src.getSubimage(0, 0, width, strip), 0, i * strip, null);
+            }
+        } finally {
+            g.dispose();
         }
         return img;
     }

@@ -23,7 +23,9 @@ import org.sheetlab.train.run.RunDirectory;
  * Runs killed with SIGKILL mid-epoch and restarted with {@code --resume} end with exactly the trained weights (the
  * {@code coefficients.bin} of every model.zip, byte for byte) and metrics of an uninterrupted run with the same
  * options, on the packaged jar: final-q5 as a MultiLayerNetwork, final-q5 as a ComputationGraph ({@code --graph}),
- * and newton, whose Newton steps are a training loop of their own ({@code NewtonStep}).
+ * newton, whose Newton steps are a training loop of their own ({@code NewtonStep}), and gan, whose alternating step
+ * checkpoints two networks ({@code GanStep}): there the sample grids (PNG bytes), both networks' weights and the final
+ * scores must match as well.
  */
 class KillAndResumeIT {
     @TempDir
@@ -60,6 +62,29 @@ class KillAndResumeIT {
                         List.of("newton", "--epochs", "3", "--batch-size", "16", "--checkpoint-every", "5", "--quiet"),
                         "newton-full",
                         List.of("newton-full", "newton-block", "sgd", "adam"));
+            case "gan" ->
+                new Scenario(
+                        List.of(
+                                "gan",
+                                "--epochs",
+                                "2",
+                                "--max-batches",
+                                "150",
+                                "--batch-size",
+                                "32",
+                                "--checkpoint-every",
+                                "50",
+                                "--judge-epochs",
+                                "1",
+                                "--latent",
+                                "16",
+                                "--hidden",
+                                "32",
+                                "--sample-every",
+                                "40",
+                                "--quiet"),
+                        "recipe",
+                        List.of("recipe", "saturating"));
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -88,7 +113,7 @@ class KillAndResumeIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "graph", "newton"})
+    @ValueSource(strings = {"mlp", "graph", "newton", "gan"})
     void killedMidEpochResumesToTheSameWeights(String name) throws Exception {
         Scenario s = scenario(name);
         Path killed = tmp.resolve("killed");
@@ -123,6 +148,20 @@ class KillAndResumeIT {
                 tmp.resolve("c.log"));
 
         for (String model : s.models()) {
+            try (var files = Files.list(straight.resolve(model))) {
+                for (Path f : files.toList()) {
+                    String n = f.getFileName().toString();
+                    if (n.startsWith("model-") && n.endsWith(".zip")) {
+                        assertThat(coefficients(killed.resolve(model).resolve(n)))
+                                .as(model + " " + n)
+                                .isEqualTo(coefficients(f));
+                    } else if (n.startsWith("samples-") || n.equals("progression.png")) {
+                        assertThat(killed.resolve(model).resolve(n))
+                                .as(model + " " + n)
+                                .hasSameBinaryContentAs(f);
+                    }
+                }
+            }
             assertThat(coefficients(killed.resolve(model).resolve("model.zip")))
                     .as(model + " weights")
                     .isEqualTo(coefficients(straight.resolve(model).resolve("model.zip")));
@@ -144,6 +183,14 @@ class KillAndResumeIT {
                     }
                 }
             }
+        }
+        if (name.equals("gan")) {
+            assertThat(RunDirectory.JSON.readTree(killed.resolve("gan.json").toFile()))
+                    .as("gan.json (history with the collapse monitor, final scores)")
+                    .isEqualTo(RunDirectory.JSON.readTree(
+                            straight.resolve("gan.json").toFile()));
+            assertThat(straight.resolve("recipe").resolve("samples-iter-000120.png"))
+                    .exists();
         }
     }
 }

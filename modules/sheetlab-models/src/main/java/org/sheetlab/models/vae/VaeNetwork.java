@@ -58,8 +58,14 @@ public final class VaeNetwork {
     /** p̂ [B, n] for latent codes z [B, k]. */
     public static INDArray decode(MultiLayerNetwork net, INDArray z) {
         int r = latentLayer(net);
-        INDArray out = net.activateSelectedLayers(
-                r + 1, net.getnLayers() - 1, z.castTo(net.params().dataType()));
+        INDArray in = z.castTo(net.params().dataType());
+        INDArray out;
+        net.setInput(in); // activateSelectedLayers reads the batch size from the network's input
+        try {
+            out = net.activateSelectedLayers(r + 1, net.getnLayers() - 1, in);
+        } finally {
+            net.clear();
+        }
         return out.rank() == 2 ? out : out.reshape(out.size(0), out.length() / out.size(0));
     }
 

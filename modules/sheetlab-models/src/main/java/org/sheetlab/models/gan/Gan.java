@@ -1,0 +1,409 @@
+package org.sheetlab.models.gan;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.sheetlab.core.loss.SaturatingGeneratorLoss;
+import org.sheetlab.layers.conv.FastConvolution2D;
+
+/**
+ * Sheet, GAN: a generator G and a discriminator D trained by {@link #step}, the alternating update written once.
+ *
+ * <p>Two architectures ({@link Architecture}):
+ * <ul>
+ *   <li>{@code DENSE}: G: z [B, k] ~ N(0, I) → Dense(h, ReLU) → Dense(n, sigmoid) = x̂ [B, n]; D: x [B, n] →
+ *       Dense(h, LeakyReLU 0.2) → Dense(1, sigmoid) [B, 1].</li>
+ *   <li>{@code CONVOLUTIONAL} (DCGAN-style, 28×28 images, n = 784): G: z [B, k] → Dense(c₂·7·7, ReLU) → [B, c₂, 7,
+ *       7] → Deconv(c₁, 4×4, stride 2, ReLU) [B, c₁, 14, 14] → Deconv(1, 4×4, stride 2, sigmoid) [B, 1, 28, 28]; D:
+ *       x [B, 784] as [B, 1, 28, 28] → Conv(c₁, 3×3, same, LeakyReLU 0.2) → AvgPool 2×2 [B, c₁, 14, 14] → Conv(c₂,
+ *       3×3, same, LeakyReLU 0.2) → AvgPool 2×2 [B, c₂, 7, 7] → Dense(1, sigmoid) [B, 1]. As the sheet advises, D
+ *       uses LeakyReLU and average pooling, which pass gradient to every input, where ReLU and max pooling pass it to
+ *       few (the ablation, {@code optReluDiscriminator}). No batch normalization: G samples in inference mode, and
+ *       at this size Adam(2e-4, β₁ = 0.5) trains without it.</li>
+ * </ul>
+ *
+ * <p>The step:
+ * <ol>
+ *   <li>discriminator: one fit of D on the real batch (target r, 0.9 with one-sided label smoothing) and as many
+ *       fresh fakes G(z) (target f, 0.1 with two-sided smoothing, else 0), binary cross-entropy; G is not
+ *       touched;</li>
+ *   <li>generator: one fit of the stacked network G∘D on fresh z, whose D layers are {@code FrozenLayerWithBackprop}
+ *       copies of the discriminator just trained (gradients flow through them to G, their parameters never change),
+ *       with the non-saturating loss −log D(G(z)) (cross-entropy with target 1) or the saturating min-max loss
+ *       log(1 − D(G(z))) ({@link SaturatingGeneratorLoss}).</li>
+ * </ol>
+ * The two networks ({@link #discriminator()}, {@link #stacked()}) hold their own Adam states. Ablations of the
+ * sheet's advice: ReLU (and max pooling) instead of LeakyReLU (and average pooling) in D, no smoothing, the saturating
+ * loss. z is drawn from ND4J's generator: seed it for repeatable runs (the harness seeds it per batch).
+ *
+ * <p>Defaults: dense, k = 64, h = 256, n = 784, c₁ = 32, c₂ = 64, non-saturating loss, one-sided smoothing (r = 0.9,
+ * f = 0), Adam(2e-4, β₁ = 0.5) for both, Xavier initialisation, FLOAT, seed 42.
+ */
+public final class Gan {
+    /** The generator's loss. */
+    public enum GeneratorLoss {
+        NON_SATURATING,
+        SATURATING
+    }
+
+    /** Dense layers, or the DCGAN-style convolutional pair for 28×28 images. */
+    public enum Architecture {
+        DENSE,
+        CONVOLUTIONAL
+    }
+
+    /** One alternating step's figures: the losses before the updates, and D's mean outputs on real and fake data. */
+    public record Step(double discriminatorLoss, double generatorLoss, double dReal, double dFake) {}
+
+    private final Builder settings;
+    private MultiLayerNetwork discriminator;
+    private MultiLayerNetwork stacked;
+    private final int generatorLayers;
+    private final long generatorParams;
+
+    private Gan(Builder b) {
+        this.settings = b;
+        this.discriminator = new MultiLayerNetwork(b.discriminatorConf());
+        discriminator.init();
+        this.stacked = new MultiLayerNetwork(b.stackedConf());
+        stacked.init();
+        this.generatorLayers = b.generatorLayers().length;
+        this.generatorParams = stacked.numParams() - discriminator.numParams();
+        syncDiscriminator();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Architecture architecture() {
+        return settings.architecture;
+    }
+
+    /** Continues with networks restored from a checkpoint (the same configurations, with their updater states). */
+    public void restore(MultiLayerNetwork stackedNetwork, MultiLayerNetwork discriminatorNetwork) {
+        if (stackedNetwork.numParams() != stacked.numParams()
+                || discriminatorNetwork.numParams() != discriminator.numParams()) {
+            throw new IllegalArgumentException("Gan.restore: the networks do not match this GAN's configuration ("
+                    + stacked.numParams() + " and " + discriminator.numParams() + " parameters expected, got "
+                    + stackedNetwork.numParams() + " and " + discriminatorNetwork.numParams() + ")");
+        }
+        this.stacked = stackedNetwork;
+        this.discriminator = discriminatorNetwork;
+    }
+
+    public MultiLayerNetwork discriminator() {
+        return discriminator;
+    }
+
+    /** G followed by frozen copies of D's layers; its first {@link #generatorLayers()} layers are the generator. */
+    public MultiLayerNetwork stacked() {
+        return stacked;
+    }
+
+    /** The number of generator layers at the front of {@link #stacked()}. */
+    public int generatorLayers() {
+        return generatorLayers;
+    }
+
+    /** G's parameters (a view into the stacked network). */
+    public INDArray generatorParams() {
+        return stacked.params().get(NDArrayIndex.interval(0, generatorParams));
+    }
+
+    /** The frozen discriminator copy inside the stacked network (a view). */
+    public INDArray frozenDiscriminatorParams() {
+        return stacked.params().get(NDArrayIndex.interval(generatorParams, stacked.numParams()));
+    }
+
+    /** x̂ = G(z) [B, n] for z [B, k], in inference mode (the convolutional G's [B, 1, 28, 28] flattened). */
+    public INDArray generate(INDArray z) {
+        INDArray in = z.castTo(stacked.params().dataType());
+        INDArray out;
+        stacked.setInput(in); // activateSelectedLayers reads the batch size from the network's input
+        try {
+            out = stacked.activateSelectedLayers(0, generatorLayers - 1, in);
+        } finally {
+            stacked.clear();
+        }
+        return out.rank() == 2 ? out : out.reshape('c', out.size(0), out.length() / out.size(0));
+    }
+
+    /** z ~ N(0, I), [B, k], from ND4J's generator. */
+    public INDArray sampleLatent(long b) {
+        return Nd4j.randn(stacked.params().dataType(), b, settings.latent);
+    }
+
+    private void syncDiscriminator() {
+        frozenDiscriminatorParams().assign(discriminator.params());
+    }
+
+    private static INDArray column(DataType t, long b, double v) {
+        return Nd4j.valueArrayOf(new long[] {b, 1}, v, t);
+    }
+
+    /** One discriminator update and one generator update on the real batch x [B, n] (values in [0, 1]). */
+    public Step step(INDArray real) {
+        if (real.rank() != 2 || real.size(1) != settings.size) {
+            throw new IllegalArgumentException("Gan.step: real images must be [batch, " + settings.size
+                    + "] (flattened, values in [0, 1]); got " + java.util.Arrays.toString(real.shape()));
+        }
+        long b = real.size(0);
+        DataType t = discriminator.params().dataType();
+        INDArray fake = generate(sampleLatent(b));
+        INDArray x = Nd4j.vstack(real.castTo(t), fake);
+        INDArray y = Nd4j.vstack(column(t, b, settings.realLabel), column(t, b, settings.fakeLabel));
+        INDArray d = discriminator.output(x);
+        double dReal = d.get(NDArrayIndex.interval(0, b), NDArrayIndex.all())
+                .meanNumber()
+                .doubleValue();
+        double dFake = d.get(NDArrayIndex.interval(b, 2 * b), NDArrayIndex.all())
+                .meanNumber()
+                .doubleValue();
+        discriminator.fit(x, y);
+        double dLoss = discriminator.score();
+        syncDiscriminator();
+        INDArray z = sampleLatent(b);
+        INDArray target = column(t, b, 1.0); // ignored by the saturating loss
+        stacked.fit(z, target);
+        return new Step(dLoss, stacked.score(), dReal, dFake);
+    }
+
+    /** {@code setX} for required values, {@code optX} for optional ones. */
+    public static final class Builder {
+        private Architecture architecture = Architecture.DENSE;
+        private int latent = 64;
+        private int hidden = 256;
+        private int size = 784;
+        private int[] channels = {32, 64};
+        private GeneratorLoss loss = GeneratorLoss.NON_SATURATING;
+        private double realLabel = 0.9;
+        private double fakeLabel = 0.0;
+        private boolean reluDiscriminator;
+        private long seed = 42;
+        private double learningRate = 2e-4;
+        private DataType dataType = DataType.FLOAT;
+
+        public Builder optArchitecture(Architecture a) {
+            this.architecture = a;
+            return this;
+        }
+
+        public Builder optLatent(int k) {
+            this.latent = k;
+            return this;
+        }
+
+        /** h, the dense variant's hidden units. */
+        public Builder optHidden(int h) {
+            this.hidden = h;
+            return this;
+        }
+
+        /** The convolutional variant's channels c₁, c₂ (32 and 64 by default). */
+        public Builder optChannels(int c1, int c2) {
+            this.channels = new int[] {c1, c2};
+            return this;
+        }
+
+        /** n, the data size (784 for Fashion-MNIST; the convolutional variant needs 784). */
+        public Builder optSize(int n) {
+            this.size = n;
+            return this;
+        }
+
+        public Builder optGeneratorLoss(GeneratorLoss loss) {
+            this.loss = loss;
+            return this;
+        }
+
+        /** Targets for D: real r and fake f (1 and 0: no smoothing; 0.9 and 0: one-sided; 0.9 and 0.1: two-sided). */
+        public Builder optLabels(double real, double fake) {
+            this.realLabel = real;
+            this.fakeLabel = fake;
+            return this;
+        }
+
+        /** The ablation: ReLU instead of LeakyReLU in D, and (convolutional) max instead of average pooling. */
+        public Builder optReluDiscriminator(boolean relu) {
+            this.reluDiscriminator = relu;
+            return this;
+        }
+
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder optLearningRate(double lr) {
+            this.learningRate = lr;
+            return this;
+        }
+
+        public Builder optDataType(DataType t) {
+            this.dataType = t;
+            return this;
+        }
+
+        public Gan build() {
+            if (latent < 1
+                    || hidden < 1
+                    || size < 1
+                    || channels[0] < 1
+                    || channels[1] < 1
+                    || !(realLabel > fakeLabel)
+                    || realLabel > 1
+                    || fakeLabel < 0
+                    || !(learningRate > 0)) {
+                throw new IllegalStateException("Gan: sizes >= 1, 0 <= fake label < real label <= 1 and a "
+                        + "positive learning rate required; got latent " + latent + ", hidden " + hidden + ", size "
+                        + size + ", channels " + channels[0] + "/" + channels[1] + ", labels " + realLabel + "/"
+                        + fakeLabel + ", learning rate " + learningRate);
+            }
+            if (architecture == Architecture.CONVOLUTIONAL && size != 784) {
+                throw new IllegalStateException(
+                        "Gan (convolutional): 28×28 images (size 784) required, got size " + size);
+            }
+            return new Gan(this);
+        }
+
+        private NeuralNetConfiguration.ListBuilder base() {
+            return new NeuralNetConfiguration.Builder()
+                    .seed(seed)
+                    .dataType(dataType)
+                    .updater(new Adam(learningRate, 0.5, 0.999, 1e-8))
+                    .weightInit(WeightInit.XAVIER)
+                    .list();
+        }
+
+        private IActivation discriminatorActivation() {
+            return reluDiscriminator ? new ActivationReLU() : new ActivationLReLU(0.2);
+        }
+
+        private Layer[] generatorLayers() {
+            if (architecture == Architecture.DENSE) {
+                return new Layer[] {
+                    new DenseLayer.Builder()
+                            .nIn(latent)
+                            .nOut(hidden)
+                            .activation(Activation.RELU)
+                            .build(),
+                    new DenseLayer.Builder()
+                            .nIn(hidden)
+                            .nOut(size)
+                            .activation(Activation.SIGMOID)
+                            .build()
+                };
+            }
+            return new Layer[] {
+                new DenseLayer.Builder()
+                        .nIn(latent)
+                        .nOut(channels[1] * 7L * 7L)
+                        .activation(Activation.RELU)
+                        .build(),
+                new Deconvolution2D.Builder(4, 4)
+                        .stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .nOut(channels[0])
+                        .activation(Activation.RELU)
+                        .build(),
+                new Deconvolution2D.Builder(4, 4)
+                        .stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .nOut(1)
+                        .activation(Activation.SIGMOID)
+                        .build()
+            };
+        }
+
+        private Layer[] discriminatorLayers(ILossFunction lossFunction) {
+            OutputLayer out = new OutputLayer.Builder()
+                    .lossFunction(lossFunction)
+                    .nOut(1)
+                    .activation(Activation.SIGMOID)
+                    .build();
+            if (architecture == Architecture.DENSE) {
+                return new Layer[] {
+                    new DenseLayer.Builder()
+                            .nOut(hidden)
+                            .activation(discriminatorActivation())
+                            .build(),
+                    out
+                };
+            }
+            PoolingType pooling = reluDiscriminator ? PoolingType.MAX : PoolingType.AVG;
+            return new Layer[] {
+                new FastConvolution2D.Builder(3, 3)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .nOut(channels[0])
+                        .activation(discriminatorActivation())
+                        .build(),
+                new SubsamplingLayer.Builder(pooling)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build(),
+                new FastConvolution2D.Builder(3, 3)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .nOut(channels[1])
+                        .activation(discriminatorActivation())
+                        .build(),
+                new SubsamplingLayer.Builder(pooling)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build(),
+                out
+            };
+        }
+
+        private InputType imageInput() {
+            return architecture == Architecture.DENSE
+                    ? InputType.feedForward(size)
+                    : InputType.convolutionalFlat(28, 28, 1);
+        }
+
+        MultiLayerConfiguration discriminatorConf() {
+            NeuralNetConfiguration.ListBuilder list = base();
+            for (Layer l : discriminatorLayers(new LossBinaryXENT())) {
+                list.layer(l);
+            }
+            return list.setInputType(imageInput()).build();
+        }
+
+        MultiLayerConfiguration stackedConf() {
+            ILossFunction g = loss == GeneratorLoss.SATURATING ? new SaturatingGeneratorLoss() : new LossBinaryXENT();
+            NeuralNetConfiguration.ListBuilder list = base();
+            for (Layer l : generatorLayers()) {
+                list.layer(l);
+            }
+            for (Layer l : discriminatorLayers(g)) {
+                list.layer(new FrozenLayerWithBackprop(l));
+            }
+            if (architecture == Architecture.CONVOLUTIONAL) {
+                list.inputPreProcessor(1, new FeedForwardToCnnPreProcessor(7, 7, channels[1]));
+            }
+            return list.setInputType(InputType.feedForward(latent)).build();
+        }
+    }
+}
