@@ -76,7 +76,7 @@ public final class GanExperiment implements Callable<Integer> {
                 names = "--channels",
                 split = ",",
                 description = "--conv: channels c1,c2 of G and D (default: ${DEFAULT-VALUE}).")
-        public int[] channels = {32, 64};
+        public int[] channels = {16, 32};
 
         @Option(
                 names = "--sample-every",
@@ -266,7 +266,7 @@ public final class GanExperiment implements Callable<Integer> {
     }
 
     static Map<String, Object> monitor(MultiLayerNetwork judge, Gan gan, int epoch, double realDiversity) {
-        INDArray samples = gan.generate(gan.sampleLatent(MONITOR));
+        INDArray samples = samples(gan, MONITOR);
         double[] hist = classShares(judge.output(samples));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epoch", epoch);
@@ -277,10 +277,20 @@ public final class GanExperiment implements Callable<Integer> {
         return m;
     }
 
+    /** n samples G(z), z ~ N(0, I), made 250 at a time (bounded memory for the convolutional generator). */
+    static INDArray samples(Gan gan, int n) {
+        INDArray z = gan.sampleLatent(n);
+        List<INDArray> parts = new ArrayList<>();
+        for (int i = 0; i < n; i += 250) {
+            parts.add(gan.generate(z.get(NDArrayIndex.interval(i, Math.min(n, i + 250)), NDArrayIndex.all())));
+        }
+        return Nd4j.vstack(parts.toArray(INDArray[]::new));
+    }
+
     static Map<String, Double> finalScores(MultiLayerNetwork judge, Gan gan, INDArray testX, long seed) {
         Nd4j.getRandom().setSeed(seed + 1);
         int n = (int) Math.min(5000, testX.size(0));
-        INDArray samples = gan.generate(gan.sampleLatent(n));
+        INDArray samples = samples(gan, n);
         INDArray real = testX.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
         var fake = judge.feedForward(samples, false); // [input, 300 units, 100 units, class probabilities]
         INDArray fReal = judge.feedForwardToLayer(1, real, false).get(2);

@@ -11,7 +11,7 @@ import org.sheetlab.train.eval.Evaluator;
 
 /**
  * The ELBO of a {@code VaeNetwork} on an evaluation set, with one sample z = μ + σε per example (an unbiased estimate
- * of the ELBO): {@code recon} = E[−log p(x|z)] (Bernoulli, summed over pixels), {@code kl} = KL(q(z|x) ‖ N(0, I)),
+ * of the ELBO): {@code recon} = E[−log p(x|z)] (Bernoulli or Gaussian, summed over pixels), {@code kl} = KL(q(z|x) ‖ N(0, I)),
  * {@code nelbo} = recon + kl (β = 1 whatever the training β, so that models trained with different β compare), all
  * nats per example, averaged over the set.
  */

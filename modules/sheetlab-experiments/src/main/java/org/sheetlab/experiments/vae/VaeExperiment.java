@@ -38,8 +38,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Sheet, VAE and VAE ELBO loss: {@link VaeNetwork} on Fashion-MNIST (pixels in [0, 1] as Bernoulli means), once per
- * β. Per variant: the test ELBO each epoch with reconstruction and KL apart ({@code testNelbo}, {@code testRecon},
+ * Sheet, VAE and VAE ELBO loss: {@link VaeNetwork} on Fashion-MNIST (pixels in [0, 1] as Bernoulli means, or with
+ * {@code --gaussian-sigma σ} as the means of N(x; p̂, σ²I)), once per β. Per variant: the test ELBO each epoch with reconstruction and KL apart ({@code testNelbo}, {@code testRecon},
  * {@code testKl} in metrics.json and curves.png), {@code reconstructions.png} (test images above their
  * reconstructions), {@code samples.png} (decoded z ~ N(0, I)) and, for a 2-D latent, {@code manifold.png} (decodings
  * of a grid over z ∈ [−3, 3]²) and {@code latent.png} (μ of test images, coloured by class). The comparison table's
@@ -67,6 +67,12 @@ public final class VaeExperiment implements Callable<Integer> {
                 names = "--conv",
                 description = "Convolutional encoder and decoder (2 conv + 2 deconv layers) instead of dense ones.")
         public boolean conv;
+
+        @Option(
+                names = "--gaussian-sigma",
+                description = "A Gaussian decoder N(x; mean, sigma^2) with this fixed sigma > 0 instead of the "
+                        + "Bernoulli one; 0 keeps Bernoulli (default: ${DEFAULT-VALUE}).")
+        public double gaussianSigma = 0;
 
         @Option(
                 names = "--iw-samples",
@@ -104,9 +110,11 @@ public final class VaeExperiment implements Callable<Integer> {
         if (o.latent < 1
                 || o.hidden < 1
                 || o.betas.isEmpty()
-                || o.betas.stream().anyMatch(b -> !(b >= 0))) {
-            throw new IllegalArgumentException("--latent and --hidden must be >= 1 and --betas non-negative numbers; "
-                    + "got " + o.latent + ", " + o.hidden + ", " + o.betas);
+                || o.betas.stream().anyMatch(b -> !(b >= 0))
+                || !(o.gaussianSigma >= 0)) {
+            throw new IllegalArgumentException("--latent and --hidden must be >= 1, --betas non-negative numbers and "
+                    + "--gaussian-sigma >= 0; got " + o.latent + ", " + o.hidden + ", " + o.betas + ", "
+                    + o.gaussianSigma);
         }
         double lr = o.learningRate.get();
         TrainingConfig config = o.config();
@@ -131,6 +139,7 @@ public final class VaeExperiment implements Callable<Integer> {
                             .optConvolutional(o.conv)
                             .optLatent(o.latent)
                             .optBeta(beta)
+                            .optGaussianDecoder(o.gaussianSigma)
                             .optSeed(config.seed())
                             .optUpdater(new Adam(lr)),
                     train,

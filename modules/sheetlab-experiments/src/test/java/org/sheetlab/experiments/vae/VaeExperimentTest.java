@@ -40,14 +40,19 @@ class VaeExperimentTest {
     }
 
     @Test
-    void theConvolutionalVariantRunsToo() throws Exception {
+    void theConvolutionalVariantRunsTooWithAGaussianDecoder() throws Exception {
         VaeExperiment.Options o = new VaeExperiment.Options();
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("conv"), 1, 3, 32);
         o.conv = true;
         o.betas = List.of(1.0);
         o.iwSamples = 2;
+        o.gaussianSigma = 0.2;
         VaeExperiment.Result r = VaeExperiment.run(o);
-        assertThat(r.test().get("beta1").get("testNelbo")).isPositive();
+        var m = r.test().get("beta1");
+        assertThat(m.get("testNelbo")).isCloseTo(m.get("testRecon") + m.get("testKl"), within(1e-6));
+        // 784 Gaussian pixels with σ = 0.2: each term is at least log σ + ½ log 2π ≈ −0.69, at most a few nats
+        assertThat(m.get("testRecon")).isBetween(784 * (Math.log(0.2) + 0.5 * Math.log(2 * Math.PI)), 784 * 20.0);
+        assertThat(m.get("testIwBound")).isFinite();
         assertThat(ImageIO.read(
                         o.run.outputDir.resolve("beta1").resolve("manifold.png").toFile()))
                 .isNotNull();

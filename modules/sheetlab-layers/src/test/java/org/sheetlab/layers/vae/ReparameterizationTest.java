@@ -21,19 +21,24 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.testing.DoublePrecision;
 import org.sheetlab.testing.GradientChecks;
 import org.sheetlab.testing.ReferenceValues;
 
 /**
  * A tiny dense VAE around the layer: its score (the negative ELBO) and every gradient equal PyTorch autograd with the
- * same weights and noise (vae.py); DOUBLE gradient checks with the noise fixed, for β = 1 and β = 0.5; inference is
- * z = μ; round trips; configuration errors.
+ * same weights and noise (vae.py), with the Bernoulli decoder and with the Gaussian one
+ * ({@code GaussianNegativeLogLikelihood}); DOUBLE gradient checks with the noise fixed, for β = 1 and β = 0.5 and the
+ * Gaussian decoder; inference is z = μ; round trips; configuration errors.
  */
 @ExtendWith(DoublePrecision.class)
 class ReparameterizationTest {
     private static MultiLayerNetwork vae(double beta) {
+        return vae(beta, 0);
+    }
+
+    /** sigma 0: Bernoulli decoder (cross-entropy); sigma > 0: Gaussian decoder N(x; p, sigma²). */
+    private static MultiLayerNetwork vae(double beta, double sigma) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(5)
                 .dataType(DataType.DOUBLE)
@@ -53,7 +58,11 @@ class ReparameterizationTest {
                         .nOut(3)
                         .activation(Activation.RELU)
                         .build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+                .layer(new OutputLayer.Builder()
+                        .lossFunction(
+                                sigma > 0
+                                        ? new org.sheetlab.core.loss.GaussianNegativeLogLikelihood(sigma)
+                                        : new org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT())
                         .nOut(4)
                         .activation(Activation.SIGMOID)
                         .build())
@@ -78,7 +87,7 @@ class ReparameterizationTest {
     @Test
     void scoreAndGradientsMatchPyTorch() {
         for (JsonNode c : ReferenceValues.load("/reference/vae.json").cases()) {
-            MultiLayerNetwork net = vae(c.get("beta").asDouble());
+            MultiLayerNetwork net = vae(c.get("beta").asDouble(), c.get("sigma").asDouble());
             for (String[] p : PARAMS) {
                 net.setParam(p[0], ReferenceValues.array(c.get(p[1])));
             }
@@ -99,12 +108,13 @@ class ReparameterizationTest {
 
     @Test
     void gradientChecksPassWithTheNoiseFixed() {
-        for (double beta : new double[] {1.0, 0.5}) {
-            MultiLayerNetwork net = vae(beta);
+        double[][] cases = {{1.0, 0}, {0.5, 0}, {1.0, 0.3}};
+        for (double[] c : cases) {
+            MultiLayerNetwork net = vae(c[0], c[1]);
             Nd4j.getRandom().setSeed(3);
             INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 4).muli(0.8).addi(0.1);
             ((ReparameterizationLayer) net.getLayer(2)).fixNoise(Nd4j.randn(DataType.DOUBLE, 5, 2));
-            GradientChecks.assertGradientsOk("VAE beta=" + beta, GradientChecks.config(net, x, x));
+            GradientChecks.assertGradientsOk("VAE beta=" + c[0] + " sigma=" + c[1], GradientChecks.config(net, x, x));
         }
     }
 
@@ -124,6 +134,9 @@ class ReparameterizationTest {
         INDArray zTrain = net.feedForwardToLayer(2, x, true).get(3);
         assertThat(zTrain.equalsWithEps(z, 1e-6)).isFalse();
         assertRoundTrips(net, x);
+        MultiLayerNetwork back = assertRoundTrips(vae(1.0, 0.3), x);
+        assertThat(((OutputLayer) back.getLayer(4).conf().getLayer()).getLossFn())
+                .isEqualTo(new org.sheetlab.core.loss.GaussianNegativeLogLikelihood(0.3));
     }
 
     @Test

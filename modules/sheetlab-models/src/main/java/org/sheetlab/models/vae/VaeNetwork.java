@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sheetlab.core.loss.GaussianNegativeLogLikelihood;
 import org.sheetlab.layers.vae.Reparameterization;
 import org.sheetlab.models.FeedForwardBuilder;
 
@@ -19,7 +19,9 @@ import org.sheetlab.models.FeedForwardBuilder;
  * Sheet, VAE and VAE ELBO loss: a dense variational autoencoder with a Bernoulli decoder, trained by DL4J's own fit on
  * (x, x): x [B, n] → Dense(h, ReLU) → Dense(2k, identity) = [μ | log σ²] → {@link Reparameterization} z [B, k] →
  * Dense(h, ReLU) → Dense(n, sigmoid) p̂ [B, n], loss binary cross-entropy summed over the n pixels. The score is
- * the negative ELBO per example, Σⱼ BCE(p̂ⱼ, xⱼ) + β·KL (β = 1: the VAE; other β: the β-VAE).
+ * the negative ELBO per example, Σⱼ BCE(p̂ⱼ, xⱼ) + β·KL (β = 1: the VAE; other β: the β-VAE). With
+ * {@code optGaussianDecoder(σ)} the decoder is N(x; p̂, σ²I) instead (sigmoid mean, fixed σ), its loss the full
+ * negative log-density ({@link GaussianNegativeLogLikelihood}), so the score is again the negative ELBO in nats.
  *
  * <p>Why not DL4J's VariationalAutoencoder layer: it trains only through layer-wise pretraining (not {@code fit} on
  * a supervised pair, so not through the harness's checkpoints and resume), has no β, and hides the KL term inside;
@@ -69,15 +71,36 @@ public final class VaeNetwork {
         return out.rank() == 2 ? out : out.reshape(out.size(0), out.length() / out.size(0));
     }
 
+    /** σ of the network's Gaussian decoder, or empty for the Bernoulli decoder. */
+    public static java.util.OptionalDouble decoderSigma(MultiLayerNetwork net) {
+        var out = net.getLayer(net.getnLayers() - 1).conf().getLayer();
+        var loss = out instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer o
+                ? o.getLossFn()
+                : out instanceof org.deeplearning4j.nn.conf.layers.LossLayer l ? l.getLossFn() : null;
+        return loss instanceof GaussianNegativeLogLikelihood g
+                ? java.util.OptionalDouble.of(g.getSigma())
+                : java.util.OptionalDouble.empty();
+    }
+
     /**
      * log p(x | z) per example [B] for one training-mode pass (z drawn by the reparameterization layer, or its fixed
-     * noise): Σⱼ xⱼ log p̂ⱼ + (1 − xⱼ) log(1 − p̂ⱼ) under the Bernoulli decoder, p̂ clipped to [1e−7, 1 − 1e−7].
-     * x [B, n] in [0, 1]; computed in DOUBLE.
+     * noise): Σⱼ xⱼ log p̂ⱼ + (1 − xⱼ) log(1 − p̂ⱼ) under the Bernoulli decoder, p̂ clipped to [1e−7, 1 − 1e−7]; or
+     * −Σⱼ [(xⱼ − p̂ⱼ)²/(2σ²) + log σ + ½ log 2π] under the Gaussian one. x [B, n] in [0, 1]; computed in DOUBLE.
      */
     public static INDArray sampledLogLikelihood(MultiLayerNetwork net, INDArray x) {
         var acts = net.feedForward(x, true);
         INDArray xd = x.castTo(DataType.DOUBLE);
         INDArray p = acts.get(acts.size() - 1).castTo(DataType.DOUBLE).reshape(xd.shape());
+        java.util.OptionalDouble sigma = decoderSigma(net);
+        if (sigma.isPresent()) {
+            double s = sigma.getAsDouble();
+            INDArray d = p.sub(xd);
+            return d.muli(d)
+                    .divi(2 * s * s)
+                    .addi(Math.log(s) + 0.5 * Math.log(2 * Math.PI))
+                    .sum(1)
+                    .negi();
+        }
         INDArray pc = org.nd4j.linalg.ops.transforms.Transforms.max(
                 org.nd4j.linalg.ops.transforms.Transforms.min(p, 1 - 1e-7, true), 1e-7, false);
         return xd.mul(org.nd4j.linalg.ops.transforms.Transforms.log(pc, true))
@@ -90,7 +113,7 @@ public final class VaeNetwork {
      * <pre>
      *   L_K = log (1/K) Σ_{i=1..K} p(x | z_i) p(z_i) / q(z_i | x),    z_i = μ + σ ⊙ ε_i
      * </pre>
-     * with the Bernoulli decoder's p(x | z) (p̂ clipped to [1e−7, 1 − 1e−7]) and the prior N(0, I). L_1 is an
+     * with the decoder's p(x | z) ({@link #sampledLogLikelihood}: Bernoulli or Gaussian) and the prior N(0, I). L_1 is an
      * unbiased estimate of the ELBO, and E[L_K] rises towards log p(x) as K grows (so L_K ≥ ELBO on average): a
      * tighter figure than the ELBO for comparing models. ε comes from ND4J's generator: seed it for repeatable
      * values. x [B, n] in [0, 1].
@@ -151,6 +174,7 @@ public final class VaeNetwork {
         private boolean convolutional;
         private int[] channels = {32, 64};
         private Activation hiddenActivation = Activation.RELU;
+        private double gaussianSigma;
 
         Builder() {
             super(new Adam(1e-3), DataType.FLOAT);
@@ -186,6 +210,25 @@ public final class VaeNetwork {
         public Builder optConvolutional(boolean convolutional) {
             this.convolutional = convolutional;
             return this;
+        }
+
+        /**
+         * A Gaussian decoder N(x; p̂, σ²I) with fixed σ > 0 (sigmoid mean p̂) instead of the Bernoulli one; its loss
+         * is {@link GaussianNegativeLogLikelihood}. 0 (the default) keeps the Bernoulli decoder.
+         */
+        public Builder optGaussianDecoder(double sigma) {
+            this.gaussianSigma = sigma;
+            return this;
+        }
+
+        private org.nd4j.linalg.lossfunctions.ILossFunction reconstructionLoss() {
+            if (gaussianSigma < 0 || Double.isNaN(gaussianSigma)) {
+                throw new IllegalStateException("VaeNetwork: the Gaussian decoder's sigma must be > 0 (0 for the "
+                        + "Bernoulli decoder), got " + gaussianSigma);
+            }
+            return gaussianSigma > 0
+                    ? new GaussianNegativeLogLikelihood(gaussianSigma)
+                    : new org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT();
         }
 
         /** The hidden layers' activation (ReLU by default; a smooth one for gradient checks). */
@@ -232,7 +275,8 @@ public final class VaeNetwork {
                             .nOut(hidden)
                             .activation(hiddenActivation)
                             .build())
-                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+                    .layer(new OutputLayer.Builder()
+                            .lossFunction(reconstructionLoss())
                             .name("reconstruction")
                             .nOut(inputSize)
                             .activation(Activation.SIGMOID)
@@ -293,7 +337,8 @@ public final class VaeNetwork {
                             .nOut(1)
                             .activation(Activation.IDENTITY)
                             .build())
-                    .layer(new org.deeplearning4j.nn.conf.layers.LossLayer.Builder(LossFunctions.LossFunction.XENT)
+                    .layer(new org.deeplearning4j.nn.conf.layers.LossLayer.Builder()
+                            .lossFunction(reconstructionLoss())
                             .name("reconstruction")
                             .activation(Activation.SIGMOID)
                             .build())

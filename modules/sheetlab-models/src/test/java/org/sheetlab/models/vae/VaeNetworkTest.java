@@ -112,4 +112,52 @@ class VaeNetworkTest {
                         .build())
                 .hasMessageContaining("input size 784");
     }
+
+    /**
+     * The Gaussian decoder, dense and convolutional: with the noise fixed, the network's score is −log p(x|z) from
+     * {@link VaeNetwork#sampledLogLikelihood} plus the KL (β = 1), i.e. the negative ELBO with the Gaussian's
+     * constants; {@code decoderSigma} reads σ back, and σ < 0 is named.
+     */
+    @Test
+    void gaussianDecoderScoreIsTheNegativeElbo() {
+        for (boolean conv : new boolean[] {false, true}) {
+            MultiLayerNetwork net = new MultiLayerNetwork(VaeNetwork.builder()
+                    .setInputSize(conv ? 784 : 12)
+                    .optConvolutional(conv)
+                    .optChannels(2, 2)
+                    .optHidden(8)
+                    .optLatent(3)
+                    .optGaussianDecoder(0.2)
+                    .optDataType(DataType.DOUBLE)
+                    .build());
+            net.init();
+            assertThat(VaeNetwork.decoderSigma(net)).hasValue(0.2);
+            Nd4j.getRandom().setSeed(5);
+            INDArray x = Nd4j.rand(DataType.DOUBLE, 3, conv ? 784 : 12);
+            int r = VaeNetwork.latentLayer(net);
+            ((ReparameterizationLayer) net.getLayer(r)).fixNoise(Nd4j.randn(DataType.DOUBLE, 3, 3));
+            net.setInput(x);
+            net.setLabels(x);
+            net.computeGradientAndScore();
+            double kl = ((ReparameterizationLayer) net.getLayer(r)).lastKl();
+            double score = net.score();
+            double logPx = VaeNetwork.sampledLogLikelihood(net, x).meanNumber().doubleValue();
+            assertThat(score).as("conv " + conv).isCloseTo(-logPx + kl, within(1e-9));
+            // by hand from the decoder's mean: Σ_j (x_j − μ_j)²/(2σ²) + n (log σ + ½ log 2π), averaged
+            var acts = net.feedForward(x, true);
+            double[] mu = acts.get(acts.size() - 1).reshape(x.length()).toDoubleVector();
+            double[] xs = x.reshape(x.length()).toDoubleVector();
+            double nll = 0;
+            for (int i = 0; i < xs.length; i++) {
+                nll += (xs[i] - mu[i]) * (xs[i] - mu[i]) / (2 * 0.04) + Math.log(0.2) + 0.5 * Math.log(2 * Math.PI);
+            }
+            assertThat(-logPx).isCloseTo(nll / 3, within(1e-9));
+        }
+        assertThat(VaeNetwork.decoderSigma(net())).isEmpty();
+        assertThatThrownBy(() -> VaeNetwork.builder()
+                        .setInputSize(12)
+                        .optGaussianDecoder(-1)
+                        .build())
+                .hasMessageContaining("sigma must be > 0");
+    }
 }
