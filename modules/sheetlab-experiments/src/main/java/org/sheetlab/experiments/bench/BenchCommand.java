@@ -75,7 +75,8 @@ public final class BenchCommand implements Callable<Integer> {
             case "lstm" -> lstm(batchSize, batches, warmup, seed, lstmImpl);
             case "gru" -> gru(batchSize, batches, warmup, seed);
             case "vae" -> vae(batchSize, batches, warmup, seed);
-            case "gan" -> gan(batchSize, batches, warmup, seed);
+            case "gan" -> gan(batchSize, batches, warmup, seed, false);
+            case "gan-conv" -> gan(batchSize, batches, warmup, seed, true);
             case "sgemm" -> sgemm(batches, warmup);
             default ->
                 throw new IllegalArgumentException("unknown benchmark '" + target
@@ -193,15 +194,22 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Real samples/s of Gan's alternating step (defaults: G 64-256-784, D 784-256-1; one D and one G update per
-     * batch of real images) on Fashion-MNIST.
+     * Real samples/s of Gan's alternating step (one D and one G update per batch of real images) on Fashion-MNIST:
+     * the dense defaults (G 64-256-784, D 784-256-1), or the DCGAN-style pair with the gan experiment's channels
+     * (16, 32): G 64 → 1568 → Deconv 16 → Deconv 1, D Conv 16 → AvgPool → Conv 32 → AvgPool → 1.
      */
-    public static Map<String, Object> gan(int batchSize, int batches, int warmup, long seed) {
+    public static Map<String, Object> gan(int batchSize, int batches, int warmup, long seed, boolean conv) {
         FashionMnist data = FashionMnistFetcher.loadOrFetch();
-        org.sheetlab.models.gan.Gan gan =
-                org.sheetlab.models.gan.Gan.builder().optSeed(seed).build();
+        org.sheetlab.models.gan.Gan gan = org.sheetlab.models.gan.Gan.builder()
+                .optSeed(seed)
+                .optArchitecture(
+                        conv
+                                ? org.sheetlab.models.gan.Gan.Architecture.CONVOLUTIONAL
+                                : org.sheetlab.models.gan.Gan.Architecture.DENSE)
+                .optChannels(16, 32)
+                .build();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("impl", "sheetlab Gan step (two DL4J fits)");
+        r.put("impl", "sheetlab Gan step (two DL4J fits)" + (conv ? ", DCGAN-style 16/32 channels" : ""));
         r.putAll(timeTraining(
                 "sheetlab gan",
                 ds -> gan.step(ds.getFeatures()),
