@@ -77,7 +77,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     /** One input shape's convolution arithmetic; p = output positions per example, k = C·K_h·K_w. */
-    private record Geometry(
+    record Geometry(
             int b, int c, int h, int w, int kh, int kw, int sh, int sw, int padTop, int padLeft, int oh, int ow) {
         int p() {
             return oh * ow;
@@ -165,7 +165,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     /** For output position p (row-major over O_h × O_w) and column k (c, i, j): the input offset, or -1 (padding). */
-    private static int[] indexMap(Geometry g) {
+    static int[] indexMap(Geometry g) {
         int[] map = new int[g.p() * g.k()];
         int n = 0;
         for (int r = 0; r < g.oh(); r++) {

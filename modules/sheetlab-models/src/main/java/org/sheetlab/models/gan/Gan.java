@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -27,6 +26,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.sheetlab.core.loss.SaturatingGeneratorLoss;
 import org.sheetlab.layers.conv.FastConvolution2D;
+import org.sheetlab.layers.conv.FastDeconvolution2D;
 
 /**
  * Sheet, GAN: a generator G and a discriminator D trained by {@link #step}, the alternating update written once.
@@ -323,13 +323,13 @@ public final class Gan {
                         .nOut(channels[1] * 7L * 7L)
                         .activation(Activation.RELU)
                         .build(),
-                new Deconvolution2D.Builder(4, 4)
+                new FastDeconvolution2D.Builder(4, 4)
                         .stride(2, 2)
                         .convolutionMode(ConvolutionMode.Same)
                         .nOut(channels[0])
                         .activation(Activation.RELU)
                         .build(),
-                new Deconvolution2D.Builder(4, 4)
+                new FastDeconvolution2D.Builder(4, 4)
                         .stride(2, 2)
                         .convolutionMode(ConvolutionMode.Same)
                         .nOut(1)

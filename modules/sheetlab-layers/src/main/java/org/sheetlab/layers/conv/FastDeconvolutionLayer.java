@@ -1,0 +1,250 @@
+package org.sheetlab.layers.conv;
+
+import java.util.Arrays;
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
+import org.deeplearning4j.nn.params.DeconvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sheetlab.layers.HostThreads;
+import org.sheetlab.layers.LayerWiring;
+
+/**
+ * The runtime layer behind {@link FastDeconvolution2D}: DL4J's {@link Deconvolution2DLayer} with its forward and
+ * backward passes replaced where the fast path applies (CPU backend, NCHW, dilation 1, FLOAT or DOUBLE); anything else
+ * goes to DL4J's implementation unchanged.
+ *
+ * <p>The transposed convolution of input [B, C_in, H, W] is described by the convolution it transposes: one from the
+ * output [B, C_out, O_h, O_w] to the input's H × W positions, with the same kernel, stride and padding. Its index map
+ * ({@link FastConvolutionLayer#indexMap}) drives col2im in the forward pass and im2col in the backward pass. The input
+ * as rows [B·H·W, C_in] from a training forward pass is kept (detached) for the backward pass of the same input.
+ */
+public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
+    private static final long serialVersionUID = 1L;
+    private static final boolean CPU = "CPU"
+            .equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+
+    private transient FastConvolutionLayer.Geometry geometry; // the transposed convolution: output → input positions
+    private transient int[] map;
+    private transient int[][] inverse;
+    private transient INDArray rows; // [B·H·W, C_in], detached, reused: the input as rows
+    private transient INDArray rowsInput; // the input array rows was built from in a training forward pass
+    private transient INDArray cols; // [B·H·W, C_out·K_h·K_w], detached, reused
+    private transient INDArray dRows; // [B·H·W, C_in], detached, reused
+    private transient INDArray[] dwParts; // per-thread shares of dW, detached, reused
+    private transient HostKernels[] kernels; // one per thread
+
+    public FastDeconvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private boolean fastPath() {
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer lc = layerConf();
+        return CPU
+                && lc.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && lc.getDilation()[0] == 1
+                && lc.getDilation()[1] == 1
+                && (dataType == DataType.FLOAT || dataType == DataType.DOUBLE)
+                && input != null
+                && input.dataType() == dataType;
+    }
+
+    private String layerName() {
+        return LayerWiring.describe("FastDeconvolution2D", layerConf().getLayerName(), index);
+    }
+
+    private FastConvolutionLayer.Geometry geometry(INDArray weights) {
+        if (input.rank() != 4) {
+            throw new DL4JInvalidInputException(layerName() + ": expects input [B, C, H, W] (rank 4), got shape "
+                    + Arrays.toString(input.shape())
+                    + (input.rank() == 2 ? "; for flattened images set InputType.convolutionalFlat(h, w, c)" : ""));
+        }
+        long inDepth = weights.size(0);
+        if (input.size(1) != inDepth) {
+            throw new DL4JInvalidInputException(layerName() + ": input has " + input.size(1)
+                    + " channels (shape " + Arrays.toString(input.shape())
+                    + ", NCHW) but the layer was configured with nIn = " + inDepth);
+        }
+        int[] kernel = layerConf().getKernelSize();
+        int[] strides = layerConf().getStride();
+        int[] dilation = layerConf().getDilation();
+        int h = (int) input.size(2);
+        int w = (int) input.size(3);
+        int[] pad;
+        int[] out;
+        if (convolutionMode == ConvolutionMode.Same) {
+            out = ConvolutionUtils.getDeconvolutionOutputSize(
+                    input, kernel, strides, null, convolutionMode, dilation, CNN2DFormat.NCHW);
+            // the transposed convolution's padding: its output is this layer's input (h, w), its input our output
+            pad = ConvolutionUtils.getSameModeTopLeftPadding(new int[] {h, w}, out, kernel, strides, dilation);
+        } else {
+            pad = layerConf().getPadding();
+            out = ConvolutionUtils.getDeconvolutionOutputSize(
+                    input, kernel, strides, pad, convolutionMode, dilation, CNN2DFormat.NCHW);
+        }
+        // the convolution this layer transposes: input = this layer's output, output positions = its input's
+        FastConvolutionLayer.Geometry g = new FastConvolutionLayer.Geometry(
+                (int) input.size(0),
+                (int) weights.size(1),
+                out[0],
+                out[1],
+                kernel[0],
+                kernel[1],
+                strides[0],
+                strides[1],
+                pad[0],
+                pad[1],
+                h,
+                w);
+        long cells = (long) g.b() * g.p() * g.k();
+        if (cells > Integer.MAX_VALUE - 8) {
+            throw new DL4JInvalidInputException(layerName() + ": the column matrix [" + (long) g.b() * g.p() + ", "
+                    + g.k() + "] exceeds 2^31 elements; use a smaller minibatch");
+        }
+        if (!g.sameAs(geometry)) {
+            geometry = g;
+            map = FastConvolutionLayer.indexMap(g);
+            inverse = HostKernels.invert(map, g.c() * g.h() * g.w());
+        }
+        return g;
+    }
+
+    private INDArray detached(INDArray reuse, long r, long c) {
+        if (reuse != null && reuse.dataType() == dataType && reuse.size(0) == r && reuse.size(1) == c) {
+            return reuse;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            return Nd4j.createUninitialized(dataType, r, c);
+        }
+    }
+
+    private int split(FastConvolutionLayer.Geometry g, HostThreads.Part task) {
+        if (kernels == null || kernels.length < HostThreads.maxParts()) {
+            kernels = new HostKernels[HostThreads.maxParts()];
+            for (int i = 0; i < kernels.length; i++) {
+                kernels[i] = HostKernels.of(dataType);
+            }
+        }
+        return HostThreads.split(g.b(), (long) g.b() * g.p() * g.k() >= FastConvolutionLayer.SPLIT_MIN_ELEMENTS, task);
+    }
+
+    private static INDArray rowBlock(INDArray a, long from, long to) {
+        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
+    private static INDArray contiguous(INDArray a) {
+        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+    }
+
+    @Override
+    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        if (!fastPath()) {
+            return super.preOutput(training, forBackprop, mgr);
+        }
+        INDArray weights = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, training, mgr);
+        FastConvolutionLayer.Geometry g = geometry(weights);
+        int cIn = (int) weights.size(0);
+        long n = (long) g.b() * g.p();
+        boolean reuse = forBackprop && rowsInput == input && rows != null;
+        INDArray x = reuse ? input : contiguous(input);
+        INDArray r = reuse ? rows : detached(rowsInput == null ? rows : null, n, cIn);
+        INDArray w2 = contiguous(weights).reshape('c', cIn, g.k());
+        INDArray c = cols = detached(cols, n, g.k());
+        INDArray z =
+                mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.b(), g.c(), g.h(), g.w()}, 'c');
+        split(g, (t, e0, e1) -> {
+            long r0 = (long) e0 * g.p();
+            long r1 = (long) e1 * g.p();
+            if (!reuse) {
+                kernels[t].toChannelsLast(x, g.p(), cIn, e0, e1, r);
+            }
+            Nd4j.gemm(rowBlock(r, r0, r1), w2, rowBlock(c, r0, r1), false, false, 1.0, 0.0);
+            kernels[t].col2im(c, inverse, map.length, e0, e1, z);
+        });
+        if (layerConf().hasBias()) {
+            INDArray bias = getParamWithNoise(DeconvolutionParamInitializer.BIAS_KEY, training, mgr);
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp(
+                    z, bias.reshape(g.c()).castTo(dataType), z, 1));
+        }
+        rows = r;
+        rowsInput = training ? input : null;
+        return new Pair<>(z, null);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        if (!fastPath()) {
+            return super.backpropGradient(epsilon, mgr);
+        }
+        INDArray weights = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, true, mgr);
+        INDArray z = preOutput(true, true, mgr).getFirst();
+        FastConvolutionLayer.Geometry g = geometry;
+        int cIn = (int) weights.size(0);
+        long n = (long) g.b() * g.p();
+        int block = g.c() * g.h() * g.w();
+        INDArray delta =
+                contiguous(layerConf().getActivationFn().backprop(z, epsilon).getFirst());
+        INDArray r = rows;
+        INDArray dc = cols = detached(cols, n, g.k());
+        INDArray dr = dRows = detached(dRows, n, cIn);
+        INDArray w2 = contiguous(weights).reshape('c', cIn, g.k());
+        INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
+        INDArray dw = weightGrad.reshape('c', cIn, g.k());
+        if (dwParts == null
+                || dwParts.length < HostThreads.maxParts()
+                || dwParts[0].dataType() != dataType
+                || dwParts[0].size(0) != cIn
+                || dwParts[0].size(1) != g.k()) {
+            dwParts = new INDArray[HostThreads.maxParts()];
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                for (int i = 0; i < dwParts.length; i++) {
+                    dwParts[i] = Nd4j.createUninitialized(dataType, cIn, g.k());
+                }
+            }
+        }
+        INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+        int parts = split(g, (t, e0, e1) -> {
+            long r0 = (long) e0 * g.p();
+            long r1 = (long) e1 * g.p();
+            kernels[t].im2col(delta, map, block, e0, e1, dc);
+            INDArray dcBlock = rowBlock(dc, r0, r1);
+            Nd4j.gemm(rowBlock(r, r0, r1), dcBlock, t == 0 ? dw : dwParts[t], true, false, 1.0, 0.0);
+            Nd4j.gemm(dcBlock, w2, rowBlock(dr, r0, r1), false, true, 1.0, 0.0);
+            kernels[t].toChannelsFirst(dr, null, g.p(), cIn, e0, e1, eps);
+        });
+        for (int t = 1; t < parts; t++) {
+            dw.addi(dwParts[t]);
+        }
+        Gradient gradient = new DefaultGradient();
+        if (layerConf().hasBias()) {
+            INDArray biasGrad = gradientViews.get(DeconvolutionParamInitializer.BIAS_KEY);
+            biasGrad.assign(delta.sum(0, 2, 3).reshape(biasGrad.shape()));
+            gradient.setGradientFor(DeconvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(DeconvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        rowsInput = null;
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, backpropDropOutIfPresent(eps));
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        rowsInput = null;
+    }
+}
