@@ -2,10 +2,10 @@
 """PyTorch CPU peer for `scripts/bench gan`: the same dense GAN as sheetlab's Gan defaults on Fashion-MNIST:
 G 64 -> 256 (ReLU) -> 784 (sigmoid), D 784 -> 256 (LeakyReLU 0.2) -> 1 (sigmoid); one step = one D update on a real
 batch (target 0.9) and as many fakes (target 0) and one G update (non-saturating: target 1) through D, Adam(2e-4,
-betas 0.5/0.999) for both, float32, batch 128. With --conv, the DCGAN-style pair of `Gan` with channels 16, 32:
-G 64 -> 32*7*7 (ReLU) -> ConvTranspose(16, 4x4, stride 2, pad 1, ReLU) -> ConvTranspose(1, 4x4, stride 2, pad 1,
-sigmoid); D Conv(16, 3x3, pad 1, LeakyReLU 0.2) -> AvgPool 2 -> Conv(32, 3x3, pad 1, LeakyReLU 0.2) -> AvgPool 2 ->
-Linear(32*7*7, 1) (sigmoid). Prints one JSON object with batches (real images) per second x batch."""
+betas 0.5/0.999) for both, float32, batch 128. With --conv, the DCGAN-style pair of `Gan` with channels 32, 64:
+G 64 -> 64*7*7 (ReLU) -> ConvTranspose(32, 4x4, stride 2, pad 1, ReLU) -> ConvTranspose(1, 4x4, stride 2, pad 1,
+sigmoid); D Conv(32, 3x3, pad 1, LeakyReLU 0.2) -> AvgPool 2 -> Conv(64, 3x3, pad 1, LeakyReLU 0.2) -> AvgPool 2 ->
+Linear(64*7*7, 1) (sigmoid). Prints one JSON object with batches (real images) per second x batch."""
 import argparse, json, os, sys, time
 import numpy as np
 import torch
@@ -25,12 +25,12 @@ torch.set_num_threads(a.threads)
 torch.manual_seed(a.seed)
 x = torch.from_numpy(idx(a.data_dir, "train-images-idx3-ubyte").reshape(-1, 784).astype(np.float32) / 255.0)
 if a.conv:
-    G = nn.Sequential(nn.Linear(64, 32 * 49), nn.ReLU(), nn.Unflatten(1, (32, 7, 7)),
-                      nn.ConvTranspose2d(32, 16, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(16, 1, 4, 2, 1), nn.Sigmoid(),
+    G = nn.Sequential(nn.Linear(64, 64 * 49), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
+                      nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(32, 1, 4, 2, 1), nn.Sigmoid(),
                       nn.Flatten())
-    D = nn.Sequential(nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, 16, 3, padding=1), nn.LeakyReLU(0.2), nn.AvgPool2d(2),
-                      nn.Conv2d(16, 32, 3, padding=1), nn.LeakyReLU(0.2), nn.AvgPool2d(2), nn.Flatten(),
-                      nn.Linear(32 * 49, 1), nn.Sigmoid())
+    D = nn.Sequential(nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, 32, 3, padding=1), nn.LeakyReLU(0.2), nn.AvgPool2d(2),
+                      nn.Conv2d(32, 64, 3, padding=1), nn.LeakyReLU(0.2), nn.AvgPool2d(2), nn.Flatten(),
+                      nn.Linear(64 * 49, 1), nn.Sigmoid())
 else:
     G = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784), nn.Sigmoid())
     D = nn.Sequential(nn.Linear(784, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1), nn.Sigmoid())

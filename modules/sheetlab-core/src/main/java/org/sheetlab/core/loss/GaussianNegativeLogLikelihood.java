@@ -1,9 +1,7 @@
 package org.sheetlab.core.loss;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
@@ -18,7 +16,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * the activation. Shapes: pre-output and labels [B, n]; an optional per-example mask [B, 1] or per-output mask [B,
  * n]. With σ² = ½ the data term is the squared error; a small σ weighs reconstruction against the KL term more.
  */
-public final class GaussianNegativeLogLikelihood implements ILossFunction {
+public final class GaussianNegativeLogLikelihood extends PerExampleLoss {
     private static final long serialVersionUID = 1L;
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -67,29 +65,12 @@ public final class GaussianNegativeLogLikelihood implements ILossFunction {
     }
 
     @Override
-    public double computeScore(
-            INDArray labels, INDArray preOutput, IActivation activation, INDArray mask, boolean average) {
-        double sum = computeScoreArray(labels, preOutput, activation, mask)
-                .sumNumber()
-                .doubleValue();
-        return average ? sum / preOutput.size(0) : sum;
-    }
-
-    @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask) {
         checkShapes(labels, preOutput);
         INDArray mu = activation.getActivation(preOutput.dup(), true);
         INDArray dLdMu = mu.subi(labels.castTo(mu.dataType())).divi(sigma * sigma);
         INDArray grad = activation.backprop(preOutput.dup(), dLdMu).getFirst();
         return masked(grad, mask);
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(
-            INDArray labels, INDArray preOutput, IActivation activation, INDArray mask, boolean average) {
-        return new Pair<>(
-                computeScore(labels, preOutput, activation, mask, average),
-                computeGradient(labels, preOutput, activation, mask));
     }
 
     @Override

@@ -1,9 +1,7 @@
 package org.sheetlab.core.loss;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -12,7 +10,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Gradient ∂/∂p = −1/(1 − p), through the activation. See {@link GanLosses} for the losses side by side. Shapes:
  * pre-output and labels [B, 1] (or [B, K]); p is clipped to [0, 1 − 1e−7] so the score stays finite.
  */
-public final class SaturatingGeneratorLoss implements ILossFunction {
+public final class SaturatingGeneratorLoss extends PerExampleLoss {
     private static final long serialVersionUID = 1L;
     private static final double CLIP = 1e-7;
 
@@ -31,15 +29,6 @@ public final class SaturatingGeneratorLoss implements ILossFunction {
     }
 
     @Override
-    public double computeScore(
-            INDArray labels, INDArray preOutput, IActivation activation, INDArray mask, boolean average) {
-        double sum = computeScoreArray(labels, preOutput, activation, mask)
-                .sumNumber()
-                .doubleValue();
-        return average ? sum / preOutput.size(0) : sum;
-    }
-
-    @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask) {
         INDArray p = output(preOutput, activation);
         INDArray dLdp = p.rsub(1.0).rdivi(-1.0); // −1/(1 − p)
@@ -48,14 +37,6 @@ public final class SaturatingGeneratorLoss implements ILossFunction {
             grad.muliColumnVector(mask.reshape(mask.size(0), 1).castTo(grad.dataType()));
         }
         return grad;
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(
-            INDArray labels, INDArray preOutput, IActivation activation, INDArray mask, boolean average) {
-        return new Pair<>(
-                computeScore(labels, preOutput, activation, mask, average),
-                computeGradient(labels, preOutput, activation, mask));
     }
 
     @Override

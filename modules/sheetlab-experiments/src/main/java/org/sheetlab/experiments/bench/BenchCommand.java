@@ -196,7 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Real samples/s of Gan's alternating step (one D and one G update per batch of real images) on Fashion-MNIST:
      * the dense defaults (G 64-256-784, D 784-256-1), or the DCGAN-style pair with the gan experiment's channels
-     * (16, 32): G 64 → 1568 → Deconv 16 → Deconv 1, D Conv 16 → AvgPool → Conv 32 → AvgPool → 1.
+     * (32, 64): G 64 → 3136 → Deconv 32 → Deconv 1, D Conv 32 → AvgPool → Conv 64 → AvgPool → 1.
      */
     public static Map<String, Object> gan(int batchSize, int batches, int warmup, long seed, boolean conv) {
         FashionMnist data = FashionMnistFetcher.loadOrFetch();
@@ -206,10 +206,10 @@ public final class BenchCommand implements Callable<Integer> {
                         conv
                                 ? org.sheetlab.models.gan.Gan.Architecture.CONVOLUTIONAL
                                 : org.sheetlab.models.gan.Gan.Architecture.DENSE)
-                .optChannels(16, 32)
+                .optChannels(32, 64)
                 .build();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("impl", "sheetlab Gan step (two DL4J fits)" + (conv ? ", DCGAN-style 16/32 channels" : ""));
+        r.put("impl", "sheetlab Gan step (two DL4J fits)" + (conv ? ", DCGAN-style 32/64 channels" : ""));
         r.putAll(timeTraining(
                 "sheetlab gan",
                 ds -> gan.step(ds.getFeatures()),

@@ -76,7 +76,7 @@ public final class GanExperiment implements Callable<Integer> {
                 names = "--channels",
                 split = ",",
                 description = "--conv: channels c1,c2 of G and D (default: ${DEFAULT-VALUE}).")
-        public int[] channels = {16, 32};
+        public int[] channels = {32, 64};
 
         @Option(
                 names = "--sample-every",

@@ -1,6 +1,5 @@
 package org.sheetlab.layers.conv;
 
-import java.util.Arrays;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -105,18 +104,8 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     private Geometry geometry(long nOut) {
-        if (input.rank() != 4) {
-            throw new DL4JInvalidInputException(layerName() + ": expects input [B, C, H, W] (rank 4), got shape "
-                    + Arrays.toString(input.shape())
-                    + (input.rank() == 2 ? "; for flattened images set InputType.convolutionalFlat(h, w, c)" : ""));
-        }
         long inDepth = layerConf().getNIn();
-        if (input.size(1) != inDepth) {
-            throw new DL4JInvalidInputException(layerName() + ": input has " + input.size(1)
-                    + " channels (shape " + Arrays.toString(input.shape())
-                    + ", NCHW) but the layer was configured with nIn = "
-                    + inDepth);
-        }
+        ConvBuffers.checkInput(input, inDepth, layerName());
         int[] kernel = layerConf().getKernelSize();
         int[] strides = layerConf().getStride();
         int[] dilation = layerConf().getDilation();
@@ -186,29 +175,18 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         return map;
     }
 
-    /** {@code reuse} if it is a [rows, columns] array of this layer's type, else a new one outside any workspace. */
     private INDArray detached(INDArray reuse, long rows, long columns) {
-        if (reuse != null && reuse.dataType() == dataType && reuse.size(0) == rows && reuse.size(1) == columns) {
-            return reuse;
-        }
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            return Nd4j.createUninitialized(dataType, rows, columns);
-        }
+        return ConvBuffers.detached(reuse, dataType, rows, columns);
     }
 
     /** Runs {@code task} over the batch, split over the host threads when that pays; returns the parts used. */
     private int split(Geometry g, HostThreads.Part task) {
-        if (kernels == null || kernels.length < HostThreads.maxParts()) {
-            kernels = new HostKernels[HostThreads.maxParts()];
-            for (int i = 0; i < kernels.length; i++) {
-                kernels[i] = HostKernels.of(dataType);
-            }
-        }
+        kernels = ConvBuffers.perThread(kernels, dataType);
         return HostThreads.split(g.b(), (long) g.b() * g.p() * g.k() >= SPLIT_MIN_ELEMENTS, task);
     }
 
     private static INDArray rowBlock(INDArray a, long from, long to) {
-        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+        return ConvBuffers.rowBlock(a, from, to);
     }
 
     private transient INDArray zInput; // the input zCache was computed from (oneDNN path)
@@ -246,7 +224,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, mgr);
         Geometry g = geometry(weights.size(0));
         int f = (int) weights.size(0);
-        INDArray x = input.ordering() == 'c' && Shape.hasDefaultStridesForShape(input) ? input : input.dup('c');
+        INDArray x = ConvBuffers.contiguous(input);
         INDArray bias = layerConf().hasBias()
                 ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, mgr)
                         .reshape(f)
@@ -276,8 +254,8 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         Geometry g = geometry(weights.size(0));
         int f = (int) weights.size(0);
         INDArray delta0 = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
-        INDArray delta = delta0.ordering() == 'c' && Shape.hasDefaultStridesForShape(delta0) ? delta0 : delta0.dup('c');
-        INDArray x = input.ordering() == 'c' && Shape.hasDefaultStridesForShape(input) ? input : input.dup('c');
+        INDArray delta = ConvBuffers.contiguous(delta0);
+        INDArray x = ConvBuffers.contiguous(input);
         boolean hasBias = layerConf().hasBias();
         INDArray bias = hasBias
                 ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, mgr)
@@ -325,19 +303,8 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         if (partials == null) {
             partials = new java.util.HashMap<>();
         }
-        INDArray[] a = partials.get(key);
-        if (a == null
-                || a.length < HostThreads.maxParts()
-                || a[0].dataType() != dataType
-                || !Arrays.equals(a[0].shape(), shape)) {
-            a = new INDArray[HostThreads.maxParts()];
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = Nd4j.createUninitialized(dataType, shape);
-                }
-            }
-            partials.put(key, a);
-        }
+        INDArray[] a = ConvBuffers.perThread(partials.get(key), dataType, shape);
+        partials.put(key, a);
         return a;
     }
 
@@ -410,7 +377,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         int block = g.c() * g.h() * g.w();
         INDArray delta0 =
                 layerConf().getActivationFn().backprop(p.getFirst(), epsilon).getFirst();
-        INDArray delta = delta0.ordering() == 'c' && Shape.hasDefaultStridesForShape(delta0) ? delta0 : delta0.dup('c');
+        INDArray delta = ConvBuffers.contiguous(delta0);
         INDArray c = p.getSecond();
         INDArray d2 = rows = detached(rows, n, f);
         INDArray w2 = weights.reshape('c', f, g.k());

@@ -1,6 +1,5 @@
 package org.sheetlab.layers.conv;
 
-import java.util.Arrays;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -14,11 +13,8 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sheetlab.layers.HostThreads;
 import org.sheetlab.layers.LayerWiring;
 
@@ -67,17 +63,7 @@ public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
     }
 
     private FastConvolutionLayer.Geometry geometry(INDArray weights) {
-        if (input.rank() != 4) {
-            throw new DL4JInvalidInputException(layerName() + ": expects input [B, C, H, W] (rank 4), got shape "
-                    + Arrays.toString(input.shape())
-                    + (input.rank() == 2 ? "; for flattened images set InputType.convolutionalFlat(h, w, c)" : ""));
-        }
-        long inDepth = weights.size(0);
-        if (input.size(1) != inDepth) {
-            throw new DL4JInvalidInputException(layerName() + ": input has " + input.size(1)
-                    + " channels (shape " + Arrays.toString(input.shape())
-                    + ", NCHW) but the layer was configured with nIn = " + inDepth);
-        }
+        ConvBuffers.checkInput(input, weights.size(0), layerName());
         int[] kernel = layerConf().getKernelSize();
         int[] strides = layerConf().getStride();
         int[] dilation = layerConf().getDilation();
@@ -123,30 +109,12 @@ public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
     }
 
     private INDArray detached(INDArray reuse, long r, long c) {
-        if (reuse != null && reuse.dataType() == dataType && reuse.size(0) == r && reuse.size(1) == c) {
-            return reuse;
-        }
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            return Nd4j.createUninitialized(dataType, r, c);
-        }
+        return ConvBuffers.detached(reuse, dataType, r, c);
     }
 
     private int split(FastConvolutionLayer.Geometry g, HostThreads.Part task) {
-        if (kernels == null || kernels.length < HostThreads.maxParts()) {
-            kernels = new HostKernels[HostThreads.maxParts()];
-            for (int i = 0; i < kernels.length; i++) {
-                kernels[i] = HostKernels.of(dataType);
-            }
-        }
+        kernels = ConvBuffers.perThread(kernels, dataType);
         return HostThreads.split(g.b(), (long) g.b() * g.p() * g.k() >= FastConvolutionLayer.SPLIT_MIN_ELEMENTS, task);
-    }
-
-    private static INDArray rowBlock(INDArray a, long from, long to) {
-        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-    }
-
-    private static INDArray contiguous(INDArray a) {
-        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
     }
 
     @Override
@@ -160,9 +128,9 @@ public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
         int cIn = (int) weights.size(0);
         long n = (long) g.b() * g.p();
         boolean reuse = forBackprop && rowsInput == input && rows != null;
-        INDArray x = reuse ? input : contiguous(input);
+        INDArray x = reuse ? input : ConvBuffers.contiguous(input);
         INDArray r = reuse ? rows : detached(rowsInput == null ? rows : null, n, cIn);
-        INDArray w2 = contiguous(weights).reshape('c', cIn, g.k());
+        INDArray w2 = ConvBuffers.contiguous(weights).reshape('c', cIn, g.k());
         INDArray c = cols = detached(cols, n, g.k());
         INDArray z =
                 mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.b(), g.c(), g.h(), g.w()}, 'c');
@@ -172,7 +140,7 @@ public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
             if (!reuse) {
                 kernels[t].toChannelsLast(x, g.p(), cIn, e0, e1, r);
             }
-            Nd4j.gemm(rowBlock(r, r0, r1), w2, rowBlock(c, r0, r1), false, false, 1.0, 0.0);
+            Nd4j.gemm(ConvBuffers.rowBlock(r, r0, r1), w2, ConvBuffers.rowBlock(c, r0, r1), false, false, 1.0, 0.0);
             kernels[t].col2im(c, inverse, map.length, e0, e1, z);
         });
         if (layerConf().hasBias()) {
@@ -197,34 +165,23 @@ public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
         int cIn = (int) weights.size(0);
         long n = (long) g.b() * g.p();
         int block = g.c() * g.h() * g.w();
-        INDArray delta =
-                contiguous(layerConf().getActivationFn().backprop(z, epsilon).getFirst());
+        INDArray delta = ConvBuffers.contiguous(
+                layerConf().getActivationFn().backprop(z, epsilon).getFirst());
         INDArray r = rows;
         INDArray dc = cols = detached(cols, n, g.k());
         INDArray dr = dRows = detached(dRows, n, cIn);
-        INDArray w2 = contiguous(weights).reshape('c', cIn, g.k());
+        INDArray w2 = ConvBuffers.contiguous(weights).reshape('c', cIn, g.k());
         INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
         INDArray dw = weightGrad.reshape('c', cIn, g.k());
-        if (dwParts == null
-                || dwParts.length < HostThreads.maxParts()
-                || dwParts[0].dataType() != dataType
-                || dwParts[0].size(0) != cIn
-                || dwParts[0].size(1) != g.k()) {
-            dwParts = new INDArray[HostThreads.maxParts()];
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                for (int i = 0; i < dwParts.length; i++) {
-                    dwParts[i] = Nd4j.createUninitialized(dataType, cIn, g.k());
-                }
-            }
-        }
+        dwParts = ConvBuffers.perThread(dwParts, dataType, cIn, g.k());
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         int parts = split(g, (t, e0, e1) -> {
             long r0 = (long) e0 * g.p();
             long r1 = (long) e1 * g.p();
             kernels[t].im2col(delta, map, block, e0, e1, dc);
-            INDArray dcBlock = rowBlock(dc, r0, r1);
-            Nd4j.gemm(rowBlock(r, r0, r1), dcBlock, t == 0 ? dw : dwParts[t], true, false, 1.0, 0.0);
-            Nd4j.gemm(dcBlock, w2, rowBlock(dr, r0, r1), false, true, 1.0, 0.0);
+            INDArray dcBlock = ConvBuffers.rowBlock(dc, r0, r1);
+            Nd4j.gemm(ConvBuffers.rowBlock(r, r0, r1), dcBlock, t == 0 ? dw : dwParts[t], true, false, 1.0, 0.0);
+            Nd4j.gemm(dcBlock, w2, ConvBuffers.rowBlock(dr, r0, r1), false, true, 1.0, 0.0);
             kernels[t].toChannelsFirst(dr, null, g.p(), cIn, e0, e1, eps);
         });
         for (int t = 1; t < parts; t++) {
