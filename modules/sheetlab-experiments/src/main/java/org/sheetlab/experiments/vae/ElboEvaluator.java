@@ -38,7 +38,6 @@ final class ElboEvaluator implements Evaluator {
         kl += ((ReparameterizationLayer) net.getLayer(org.sheetlab.models.vae.VaeNetwork.latentLayer(net))).lastKl()
                 * b;
         n += b;
-        net.clear();
     }
 
     @Override

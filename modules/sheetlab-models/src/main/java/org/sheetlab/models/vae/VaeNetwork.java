@@ -61,13 +61,10 @@ public final class VaeNetwork {
     public static INDArray decode(MultiLayerNetwork net, INDArray z) {
         int r = latentLayer(net);
         INDArray in = z.castTo(net.params().dataType());
-        INDArray out;
-        net.setInput(in); // activateSelectedLayers reads the batch size from the network's input
-        try {
-            out = net.activateSelectedLayers(r + 1, net.getnLayers() - 1, in);
-        } finally {
-            net.clear();
-        }
+        // activateSelectedLayers reads the batch size from the network's input. (Not net.clear() afterwards: it
+        // drops the solver, and with it the Adam state of a network in training.)
+        net.setInput(in);
+        INDArray out = net.activateSelectedLayers(r + 1, net.getnLayers() - 1, in);
         return out.rank() == 2 ? out : out.reshape(out.size(0), out.length() / out.size(0));
     }
 
@@ -149,7 +146,6 @@ public final class VaeNetwork {
             }
         } finally {
             rep.fixNoise(null);
-            net.clear();
         }
         double[] out = new double[(int) b];
         for (int e = 0; e < b; e++) {

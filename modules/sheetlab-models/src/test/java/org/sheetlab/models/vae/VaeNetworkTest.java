@@ -160,4 +160,27 @@ class VaeNetworkTest {
                         .build())
                 .hasMessageContaining("sigma must be > 0");
     }
+
+    /**
+     * The helpers leave training alone: a VAE that calls encode, decode, the sampled log-likelihood and the
+     * importance-weighted bound between fits ends with the same parameters as its twin that does not (they keep
+     * the network's Adam state: no MultiLayerNetwork.clear(), which drops it).
+     */
+    @Test
+    void helpersBetweenFitsDoNotChangeTraining() {
+        MultiLayerNetwork plain = net();
+        MultiLayerNetwork probed = net();
+        for (int i = 0; i < 4; i++) {
+            INDArray x = Nd4j.rand(DataType.DOUBLE, 6, 12);
+            Nd4j.getRandom().setSeed(20 + i);
+            plain.fit(x, x);
+            Nd4j.getRandom().setSeed(20 + i);
+            probed.fit(x, x);
+            VaeNetwork.decode(probed, VaeNetwork.encode(probed, x));
+            VaeNetwork.sampledLogLikelihood(probed, x);
+            VaeNetwork.importanceWeightedBound(probed, x, 3);
+        }
+        assertThat(probed.getUpdater(false)).isNotNull();
+        assertThat(probed.params()).isEqualTo(plain.params());
+    }
 }
