@@ -22,9 +22,9 @@ import org.sheetlab.layers.LayerWiring;
  * the convolution it transposes: cols = X · W₂ with X the input as [B·H·W, C_in] and W₂ the weights as [C_in,
  * C_out·K_h·K_w], then col2im scatters cols into the output (plus the bias). Backward: dcols = im2col(δ), dW₂ = Xᵀ ·
  * dcols, dX = dcols · W₂ᵀ, db = Σ δ. The index maps and layout changes are {@link FastConvolution2D}'s host loops, the
- * products single BLAS calls, each half of the batch on its own thread. libnd4j's deconv2d ops took 77 ms forward
- * and 230 ms for a training step of the DCGAN generator's 32 → 16 layer at batch 128 here (bench/results/). NHWC data,
- * dilation other than 1 and non-CPU backends fall back to DL4J's implementation.
+ * products single BLAS calls, each half of the batch on its own thread. libnd4j's deconv2d ops took 42 ms forward
+ * and 127 ms for a training step of the DCGAN generator's 32 → 16 layer at batch 128 here, this layer 5 and 23 ms
+ * (bench/results/). NHWC data, dilation other than 1 and non-CPU backends fall back to DL4J's implementation.
  *
  * <pre>{@code
  * .layer(new FastDeconvolution2D.Builder(4, 4).stride(2, 2).convolutionMode(ConvolutionMode.Same).nOut(16).build())
