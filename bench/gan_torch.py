@@ -6,11 +6,10 @@ betas 0.5/0.999) for both, float32, batch 128. With --conv, the DCGAN-style pair
 G 64 -> 64*7*7 (ReLU) -> ConvTranspose(32, 4x4, stride 2, pad 1, ReLU) -> ConvTranspose(1, 4x4, stride 2, pad 1,
 sigmoid); D Conv(32, 3x3, pad 1, LeakyReLU 0.2) -> AvgPool 2 -> Conv(64, 3x3, pad 1, LeakyReLU 0.2) -> AvgPool 2 ->
 Linear(64*7*7, 1) (sigmoid). Prints one JSON object with batches (real images) per second x batch."""
-import argparse, json, os, sys, time
-import numpy as np
+import argparse, os
 import torch
 from torch import nn
-from torch_training import idx
+from torch_training import fashion_mnist_train, shuffled_batches, time_steps
 
 p = argparse.ArgumentParser()
 p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
@@ -23,7 +22,7 @@ p.add_argument("--conv", action="store_true")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(a.seed)
-x = torch.from_numpy(idx(a.data_dir, "train-images-idx3-ubyte").reshape(-1, 784).astype(np.float32) / 255.0)
+x, _ = fashion_mnist_train(a.data_dir, (-1, 784))
 if a.conv:
     G = nn.Sequential(nn.Linear(64, 64 * 49), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
                       nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(32, 1, 4, 2, 1), nn.Sigmoid(),
@@ -37,17 +36,7 @@ else:
 og = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
 od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
 bce = nn.BCELoss()
-rng = np.random.default_rng(a.seed)
-
-
-def batches():
-    while True:
-        order = torch.from_numpy(rng.permutation(len(x)))
-        for s in range(0, len(x) - a.batch_size + 1, a.batch_size):
-            yield x[order[s:s + a.batch_size]]
-
-
-it = batches()
+it = shuffled_batches(x, a.batch_size, a.seed)
 b = a.batch_size
 
 
@@ -66,13 +55,4 @@ def step():
     return lg.item()
 
 
-for _ in range(a.warmup):
-    step()
-t0 = time.perf_counter()
-for _ in range(a.batches):
-    last = step()
-secs = time.perf_counter() - t0
-sps = a.batches * b / secs
-print(f"pytorch gan: {sps:.0f} real samples/s ({torch.get_num_threads()} threads)", file=sys.stderr)
-print(json.dumps({"impl": f"PyTorch {torch.__version__} CPU", "batchSize": b, "batches": a.batches, "seconds": secs,
-                  "samplesPerSecond": sps, "finalLoss": last, "threads": torch.get_num_threads()}))
+time_steps(a, step, "pytorch gan")

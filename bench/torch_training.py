@@ -23,30 +23,19 @@ def fashion_mnist_train(data_dir, shape):
     return x, y
 
 
-def run(args, net, x, y, label, extra=None):
-    """Trains `net` with Adam(1e-3) and cross-entropy on full batches reshuffled per epoch: `args.warmup` untimed,
-    then `args.batches` timed steps; prints the samples/s line on stderr and the JSON result on stdout."""
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    loss_fn = nn.CrossEntropyLoss()
-    rng = np.random.default_rng(args.seed)
+def shuffled_batches(x, batch_size, seed, y=None):
+    """Full batches of x (and y) in a seeded permutation drawn afresh each epoch, forever (as the Java side)."""
+    rng = np.random.default_rng(seed)
+    while True:
+        order = torch.from_numpy(rng.permutation(len(x)))
+        for s in range(0, len(x) - batch_size + 1, batch_size):
+            i = order[s:s + batch_size]
+            yield x[i] if y is None else (x[i], y[i])
 
-    def batches():
-        while True:
-            order = torch.from_numpy(rng.permutation(len(x)))
-            for s in range(0, len(x) - args.batch_size + 1, args.batch_size):  # full batches only, as the Java side
-                i = order[s:s + args.batch_size]
-                yield x[i], y[i]
 
-    it = batches()
-
-    def step():
-        xb, yb = next(it)
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(net(xb), yb)
-        loss.backward()
-        opt.step()
-        return loss.item()
-
+def time_steps(args, step, label, extra=None):
+    """`args.warmup` untimed calls of `step`, then `args.batches` timed ones; prints the samples/s line on stderr and
+    the JSON result (samples = batches x batch size) on stdout."""
     for _ in range(args.warmup):
         step()
     t0 = time.perf_counter()
@@ -60,3 +49,21 @@ def run(args, net, x, y, label, extra=None):
               "seconds": secs, "samplesPerSecond": sps, "finalLoss": last, "threads": torch.get_num_threads()}
     result.update(extra or {})
     print(json.dumps(result))
+
+
+def run(args, net, x, y, label, extra=None):
+    """Trains `net` with Adam(1e-3) and cross-entropy on full batches reshuffled per epoch: `args.warmup` untimed,
+    then `args.batches` timed steps; prints the samples/s line on stderr and the JSON result on stdout."""
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    it = shuffled_batches(x, args.batch_size, args.seed, y)
+
+    def step():
+        xb, yb = next(it)
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(net(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    time_steps(args, step, label, extra)

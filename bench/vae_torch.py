@@ -3,11 +3,10 @@
 784 -> 256 (ReLU) -> [mu | logvar] (2 + 2) -> z = mu + exp(logvar/2) * eps -> 256 (ReLU) -> 784 (sigmoid); loss per
 example: binary cross-entropy summed over the pixels + KL, averaged over the batch; Adam(1e-3), float32, the same
 batch size and number of timed batches. Prints one JSON object."""
-import argparse, json, os, sys, time
-import numpy as np
+import argparse, os
 import torch
 from torch import nn
-from torch_training import idx
+from torch_training import fashion_mnist_train, shuffled_batches, time_steps
 
 p = argparse.ArgumentParser()
 p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
@@ -19,7 +18,7 @@ p.add_argument("--seed", type=int, default=42)
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(a.seed)
-x = torch.from_numpy(idx(a.data_dir, "train-images-idx3-ubyte").reshape(-1, 784).astype(np.float32) / 255.0)
+x, _ = fashion_mnist_train(a.data_dir, (-1, 784))
 
 
 class Vae(nn.Module):
@@ -43,17 +42,7 @@ class Vae(nn.Module):
 
 net = Vae()
 opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-rng = np.random.default_rng(a.seed)
-
-
-def batches():
-    while True:
-        order = torch.from_numpy(rng.permutation(len(x)))
-        for s in range(0, len(x) - a.batch_size + 1, a.batch_size):
-            yield x[order[s:s + a.batch_size]]
-
-
-it = batches()
+it = shuffled_batches(x, a.batch_size, a.seed)
 
 
 def step():
@@ -64,13 +53,4 @@ def step():
     return loss.item()
 
 
-for _ in range(a.warmup):
-    step()
-t0 = time.perf_counter()
-for _ in range(a.batches):
-    last = step()
-secs = time.perf_counter() - t0
-sps = a.batches * a.batch_size / secs
-print(f"pytorch vae: {sps:.0f} samples/s ({torch.get_num_threads()} threads)", file=sys.stderr)
-print(json.dumps({"impl": f"PyTorch {torch.__version__} CPU", "batchSize": a.batch_size, "batches": a.batches,
-                  "seconds": secs, "samplesPerSecond": sps, "finalLoss": last, "threads": torch.get_num_threads()}))
+time_steps(a, step, "pytorch vae")

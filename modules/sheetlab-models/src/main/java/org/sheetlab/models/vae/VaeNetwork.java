@@ -256,16 +256,8 @@ public final class VaeNetwork {
                             .nOut(hidden)
                             .activation(hiddenActivation)
                             .build())
-                    .layer(new DenseLayer.Builder()
-                            .name("posterior")
-                            .nOut(2L * latent)
-                            .activation(Activation.IDENTITY)
-                            .build())
-                    .layer(new Reparameterization.Builder()
-                            .name("z")
-                            .latentSize(latent)
-                            .beta(beta)
-                            .build())
+                    .layer(posterior())
+                    .layer(z())
                     .layer(new DenseLayer.Builder()
                             .name("decoder")
                             .nOut(hidden)
@@ -278,6 +270,23 @@ public final class VaeNetwork {
                             .activation(Activation.SIGMOID)
                             .build())
                     .setInputType(InputType.feedForward(inputSize))
+                    .build();
+        }
+
+        /** [μ | log σ²] [B, 2k]: the encoder's last layer in both variants. */
+        private DenseLayer posterior() {
+            return new DenseLayer.Builder()
+                    .name("posterior")
+                    .nOut(2L * latent)
+                    .activation(Activation.IDENTITY)
+                    .build();
+        }
+
+        private Reparameterization z() {
+            return new Reparameterization.Builder()
+                    .name("z")
+                    .latentSize(latent)
+                    .beta(beta)
                     .build();
         }
 
@@ -304,16 +313,8 @@ public final class VaeNetwork {
                             .nOut(channels[1])
                             .activation(hiddenActivation)
                             .build())
-                    .layer(new DenseLayer.Builder()
-                            .name("posterior")
-                            .nOut(2L * latent)
-                            .activation(Activation.IDENTITY)
-                            .build())
-                    .layer(new Reparameterization.Builder()
-                            .name("z")
-                            .latentSize(latent)
-                            .beta(beta)
-                            .build())
+                    .layer(posterior())
+                    .layer(z())
                     .layer(new DenseLayer.Builder()
                             .name("decoder")
                             .nOut(channels[1] * 7L * 7L)
