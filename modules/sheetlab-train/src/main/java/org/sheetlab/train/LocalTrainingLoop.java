@@ -73,7 +73,13 @@ public final class LocalTrainingLoop implements TrainingLoop {
         int perEpoch = config.batchesPerEpoch(train.batchesPerEpoch());
         for (int epoch = state.epoch; epoch < config.epochs() && !stopped; epoch++) {
             trainEpoch(step, train, state, epoch, perEpoch);
-            Map<String, Double> values = evaluate(step.evaluationModel(), evaluation, config.maxBatches());
+            Map<String, Double> values = new LinkedHashMap<>(step.epochMetrics());
+            evaluate(step.evaluationModel(), evaluation, config.maxBatches()).forEach((k, v) -> {
+                if (values.put(k, v) != null) {
+                    throw new IllegalStateException("metric " + k + " is reported by both the training step and an "
+                            + "evaluator; rename one of them");
+                }
+            });
             EpochMetrics m = new EpochMetrics(
                     epoch + 1,
                     state.batch,
