@@ -95,7 +95,12 @@ class StepMetricsTest {
     }
 
     private static TrainingConfig config() {
-        return TrainingConfig.builder().seed(1).epochs(2).batchSize(10).progressBar(false).build();
+        return TrainingConfig.builder()
+                .seed(1)
+                .epochs(2)
+                .batchSize(10)
+                .progressBar(false)
+                .build();
     }
 
     @Test

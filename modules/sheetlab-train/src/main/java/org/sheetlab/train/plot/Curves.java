@@ -28,12 +28,16 @@ public final class Curves {
     /** The series by name, the training loss first, then every metric in the order first seen. */
     static Map<String, double[]> series(List<EpochMetrics> history) {
         Map<String, double[]> series = new LinkedHashMap<>();
-        series.put("trainLoss", history.stream().mapToDouble(EpochMetrics::trainLoss).toArray());
+        series.put(
+                "trainLoss",
+                history.stream().mapToDouble(EpochMetrics::trainLoss).toArray());
         for (EpochMetrics m : history) {
             for (String name : m.metrics().keySet()) {
-                series.computeIfAbsent(name, n -> history.stream()
-                        .mapToDouble(e -> e.metrics().getOrDefault(n, Double.NaN))
-                        .toArray());
+                series.computeIfAbsent(
+                        name,
+                        n -> history.stream()
+                                .mapToDouble(e -> e.metrics().getOrDefault(n, Double.NaN))
+                                .toArray());
             }
         }
         return series;
