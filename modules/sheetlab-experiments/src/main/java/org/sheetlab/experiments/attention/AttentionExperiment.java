@@ -92,21 +92,10 @@ public final class AttentionExperiment
     /** The training and test words (disjoint, drawn from the run's seed) and the sequence length L. */
     public record Words(List<String> train, List<String> test, int steps) {}
 
-    @Mixin
-    Options options = new Options();
-
     public AttentionExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(
+        super(
+                NAME,
+                new Options(),
                 Headline.of("testExactReversal", "exact reversal"),
                 Headline.of("testAccuracy", "teacher-forced accuracy"),
                 Headline.TEST_LOSS);

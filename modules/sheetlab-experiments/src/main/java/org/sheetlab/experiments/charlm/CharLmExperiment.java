@@ -81,22 +81,11 @@ public final class CharLmExperiment
     /** WordNet and the corpus files written from its glosses into the run folder (training and held-out text). */
     public record Glosses(WordNet wordNet, WordNet.Corpus corpus) {}
 
-    @Mixin
-    Options options = new Options();
-
     public CharLmExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    /** Held-out perplexity first; the nll in nats per character (= log perplexity) and next-character accuracy. */
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(
+        // headline: held-out perplexity, the nll in nats per character (= log perplexity), next-character accuracy
+        super(
+                NAME,
+                new Options(),
                 Headline.of("testPerplexity", "held-out perplexity", "%.3f"),
                 Headline.of("testNll", "held-out nll"),
                 Headline.TEST_ACCURACY);
@@ -136,11 +125,6 @@ public final class CharLmExperiment
     @Override
     protected List<CharRnnLm.Cell> variants(Options o) {
         return o.cells.stream().map(CharLmExperiment::parseCell).toList();
-    }
-
-    @Override
-    protected String label(CharRnnLm.Cell cell) {
-        return cell.name().toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -72,21 +72,8 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
         }
     }
 
-    @Mixin
-    Options options = new Options();
-
     public FinalQ5Experiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(Headline.TEST_ACCURACY, Headline.TEST_LOSS);
+        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     @Override
@@ -102,16 +89,6 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
             throw new IllegalArgumentException(
                     "--step fast trains MultiLayerNetworks only; drop --graph or use --step fit");
         }
-    }
-
-    @Override
-    protected List<String> variants(Options o) {
-        return List.of(NAME);
-    }
-
-    @Override
-    protected boolean single() {
-        return true;
     }
 
     /** The step {@code choice} asks for: DenseAdamStep for fast (or auto when it supports the network), else fit. */

@@ -34,7 +34,6 @@ import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -114,22 +113,12 @@ public final class GanExperiment extends Experiment<GanExperiment.Options, GanEx
      */
     public record Judged(FashionMnist data, MultiLayerNetwork judge, double judgeAccuracy, double realDiversity) {}
 
-    @Mixin
-    Options options = new Options();
-
     public GanExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    /** The judge's view of 5,000 samples: Fréchet distance to real test images, confidence, classes covered. */
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(
+        // headline: the judge's view of 5,000 samples: Frechet distance to real test images, confidence, classes
+        // covered
+        super(
+                NAME,
+                new Options(),
                 Headline.of("frechetDistance", "Frechet distance", "%.2f"),
                 Headline.of("judgeConfidence", "judge confidence"),
                 Headline.of("coverage", "classes covered", "%.0f"));

@@ -74,21 +74,8 @@ public final class InitExperiment extends FashionMnistExperiment<InitExperiment.
         }
     }
 
-    @Mixin
-    Options options = new Options();
-
     public InitExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(Headline.TEST_ACCURACY, Headline.TEST_LOSS);
+        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     @Override

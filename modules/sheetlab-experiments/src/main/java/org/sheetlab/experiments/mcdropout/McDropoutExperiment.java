@@ -1,7 +1,6 @@
 package org.sheetlab.experiments.mcdropout;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
@@ -59,21 +58,10 @@ public final class McDropoutExperiment extends FashionMnistExperiment<McDropoutE
         }
     }
 
-    @Mixin
-    Options options = new Options();
-
     public McDropoutExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(
+        super(
+                NAME,
+                new Options(),
                 Headline.of("plainAccuracy", "plain accuracy"),
                 Headline.of("plainEce", "plain ECE"),
                 Headline.of("mcAccuracy", "MC accuracy"),
@@ -91,16 +79,6 @@ public final class McDropoutExperiment extends FashionMnistExperiment<McDropoutE
             throw new IllegalArgumentException("--samples must be >= 2, got " + o.samples);
         }
         o.learningRate.get();
-    }
-
-    @Override
-    protected List<String> variants(Options o) {
-        return List.of(NAME);
-    }
-
-    @Override
-    protected boolean single() {
-        return true;
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.sheetlab.experiments.moe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.BitmapEncoder;
@@ -75,21 +74,8 @@ public final class MoeExperiment extends FashionMnistExperiment<MoeExperiment.Op
         }
     }
 
-    @Mixin
-    Options options = new Options();
-
     public MoeExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(Headline.TEST_ACCURACY, Headline.TEST_LOSS);
+        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     /** The mixture with these options (the dense baseline is the same builder with the other kind). */
@@ -117,11 +103,6 @@ public final class MoeExperiment extends FashionMnistExperiment<MoeExperiment.Op
     @Override
     protected List<MoeClassifier.Kind> variants(Options o) {
         return List.of(MoeClassifier.Kind.MOE, MoeClassifier.Kind.DENSE);
-    }
-
-    @Override
-    protected String label(MoeClassifier.Kind kind) {
-        return kind.name().toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -40,7 +40,6 @@ import org.sheetlab.train.eval.LossEvaluator;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -93,21 +92,10 @@ public final class NewtonExperiment extends Experiment<NewtonExperiment.Options,
     /** The training and validation splits in DOUBLE (Newton solves with the Hessian in double precision). */
     public record Splits(LabeledArrays train, LabeledArrays validation) {}
 
-    @Mixin
-    Options options = new Options();
-
     public NewtonExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(
+        super(
+                NAME,
+                new Options(),
                 Headline.of("fullTrainLoss", "training loss", "%.5f"),
                 Headline.of("validationLoss", "validation loss", "%.5f"),
                 Headline.of("validationAccuracy", "validation accuracy"));

@@ -43,21 +43,8 @@ public final class PoolingExperiment extends FashionMnistExperiment<PoolingExper
         }
     }
 
-    @Mixin
-    Options options = new Options();
-
     public PoolingExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(Headline.TEST_ACCURACY, Headline.TEST_LOSS);
+        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     @Override

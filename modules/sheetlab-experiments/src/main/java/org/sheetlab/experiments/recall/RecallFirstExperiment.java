@@ -1,7 +1,6 @@
 package org.sheetlab.experiments.recall;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -61,21 +60,10 @@ public final class RecallFirstExperiment extends Experiment<RecallFirstExperimen
         }
     }
 
-    @Mixin
-    Options options = new Options();
-
     public RecallFirstExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(
+        super(
+                NAME,
+                new Options(),
                 Headline.of("threshold", "threshold"),
                 Headline.of("validationRecall", "validation recall"),
                 Headline.of("testRecall", "test recall"),
@@ -113,16 +101,6 @@ public final class RecallFirstExperiment extends Experiment<RecallFirstExperimen
                         + data.test().size() + " test",
                 "positiveClass",
                 "malignant");
-    }
-
-    @Override
-    protected List<String> variants(Options o) {
-        return List.of(NAME);
-    }
-
-    @Override
-    protected boolean single() {
-        return true;
     }
 
     @Override

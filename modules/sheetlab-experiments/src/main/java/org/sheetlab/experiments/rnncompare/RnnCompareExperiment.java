@@ -65,21 +65,8 @@ public final class RnnCompareExperiment
         }
     }
 
-    @Mixin
-    Options options = new Options();
-
     public RnnCompareExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(Headline.TEST_ACCURACY, Headline.TEST_LOSS);
+        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     static RowRnnClassifier.Cell parseCell(String name) {
@@ -107,11 +94,6 @@ public final class RnnCompareExperiment
     @Override
     protected List<RowRnnClassifier.Cell> variants(Options o) {
         return o.cells.stream().map(RnnCompareExperiment::parseCell).toList();
-    }
-
-    @Override
-    protected String label(RowRnnClassifier.Cell cell) {
-        return cliName(cell);
     }
 
     static String cliName(RowRnnClassifier.Cell cell) {

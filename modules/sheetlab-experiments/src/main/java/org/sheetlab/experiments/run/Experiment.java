@@ -3,6 +3,7 @@ package org.sheetlab.experiments.run;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sheetlab.experiments.options.ExperimentOptions;
@@ -11,6 +12,7 @@ import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingDivergedException;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.run.RunDirectory;
+import picocli.CommandLine.Mixin;
 
 /**
  * An experiment as a declaration the harness runs. A subclass says only what is particular to it: its options (a
@@ -38,24 +40,34 @@ import org.sheetlab.train.run.RunDirectory;
  */
 public abstract class Experiment<O extends ExperimentOptions, D, V> implements Callable<Integer> {
     private final String name;
+    private final List<Headline> headline;
 
-    /** @param name the experiment's command name, run-folder name and {@code run.json} entry */
-    protected Experiment(String name) {
+    /** The options picocli fills in: an instance of the subclass's own options class, given to the constructor. */
+    @Mixin
+    private O options;
+
+    /**
+     * @param name the experiment's command name, run-folder name and {@code run.json} entry
+     * @param options its options with their defaults (picocli parses the command line into this instance)
+     * @param headline the figures it reports, unless {@link #headline(ExperimentOptions)} depends on the options
+     */
+    protected Experiment(String name, O options, Headline... headline) {
         this.name = name;
+        this.options = options;
+        this.headline = List.of(headline);
     }
 
     public final String name() {
         return name;
     }
 
-    /** The options picocli filled in (the subclass's {@code @Mixin} field). */
-    protected abstract O options();
-
     /**
      * The figures this experiment reports with these options, in order: summary columns, metrics.json entries,
-     * comparison charts.
+     * comparison charts. By default the ones given to the constructor.
      */
-    public abstract List<Headline> headline(O options);
+    public List<Headline> headline(O options) {
+        return headline;
+    }
 
     /** Checks the experiment's own options; a bad one fails with a message naming it, its value and its range. */
     protected void validate(O options) {}
@@ -78,22 +90,22 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
     /** What {@code run.json} records about the data, e.g. {@code dataset: Fashion-MNIST 60000/10000}. */
     protected abstract Map<String, Object> describe(D data);
 
-    /** The variants to train, in order. */
-    protected abstract List<V> variants(O options);
+    /**
+     * The variants to train, in order, each in a sub-folder named after it. None (the default): the experiment trains
+     * one network, in the run folder itself, and its hooks get {@code null} as the variant.
+     */
+    protected List<V> variants(O options) {
+        return List.of();
+    }
 
-    /** A variant's name: its row and its sub-folder. */
+    /** A variant's name: its row and its sub-folder (an enum constant's name in lower case, else toString). */
     protected String label(V variant) {
-        return variant.toString();
+        return variant instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(variant);
     }
 
     /** The sub-folder a variant trains in (its label unless the label is not a good folder name). */
     protected String folder(V variant) {
         return label(variant);
-    }
-
-    /** True when the experiment trains a single network in the run folder itself (no sub-folders, no comparison). */
-    protected boolean single() {
-        return false;
     }
 
     /** What to train for {@code variant}; {@code folder} is where it trains (for listeners that write files). */
@@ -125,7 +137,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
     /** The CLI entry: runs with the parsed options and prints the summary. */
     @Override
     public final Integer call() {
-        System.out.print(run(options()).report());
+        System.out.print(run(options).report());
         return 0;
     }
 
@@ -141,9 +153,10 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         Context<O, D> context = new Context<>(options, config, run, data);
         List<Row> rows = new ArrayList<>();
         Map<String, TrainingResult> results = new LinkedHashMap<>();
-        for (V variant : variants) {
-            String label = label(variant);
-            RunDirectory folder = single() ? run : new RunDirectory(run.resolve(folder(variant)));
+        boolean single = variants.isEmpty();
+        for (V variant : single ? java.util.Collections.<V>singletonList(null) : variants) {
+            String label = single ? name : label(variant);
+            RunDirectory folder = single ? run : new RunDirectory(run.resolve(folder(variant)));
             Trial trial = trial(context, variant, folder);
             if (trial.train().batchSize() != config.batchSize()) {
                 throw new IllegalStateException(name + " " + label + ": the training source's batch size "
@@ -154,7 +167,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
             try {
                 TrainingResult trained = ExperimentRun.train(
                         folder,
-                        single() ? name : name + " " + label,
+                        single ? name : name + " " + label,
                         config,
                         trial.count(),
                         trial.step(),
@@ -176,7 +189,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
                         e.getMessage());
             }
             rows.add(row);
-            if (single()) {
+            if (single) {
                 Summary.writeSingle(
                         run, name, headline(options), row, results.get(label).history());
             } else {

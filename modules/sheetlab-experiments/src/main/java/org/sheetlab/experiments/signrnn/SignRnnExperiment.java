@@ -55,21 +55,8 @@ public final class SignRnnExperiment extends FashionMnistExperiment<SignRnnExper
         }
     }
 
-    @Mixin
-    Options options = new Options();
-
     public SignRnnExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
-    }
-
-    @Override
-    public List<Headline> headline(Options o) {
-        return List.of(Headline.TEST_ACCURACY, Headline.TEST_LOSS);
+        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     @Override
@@ -80,11 +67,6 @@ public final class SignRnnExperiment extends FashionMnistExperiment<SignRnnExper
     @Override
     protected List<RowRnnClassifier.Cell> variants(Options o) {
         return List.of(RowRnnClassifier.Cell.SIGN, RowRnnClassifier.Cell.TANH);
-    }
-
-    @Override
-    protected String label(RowRnnClassifier.Cell cell) {
-        return cell.name().toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -86,16 +86,8 @@ public final class VaeExperiment extends FashionMnistExperiment<VaeExperiment.Op
         }
     }
 
-    @Mixin
-    Options options = new Options();
-
     public VaeExperiment() {
-        super(NAME);
-    }
-
-    @Override
-    protected Options options() {
-        return options;
+        super(NAME, new Options());
     }
 
     @Override
