@@ -1,5 +1,6 @@
 package org.sheetlab.models;
 
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -131,7 +132,7 @@ class BuilderEquivalenceTest {
             a.init();
             MultiLayerNetwork b = new MultiLayerNetwork(oldNewton(11, u));
             b.init();
-            assertThat(a.params()).isEqualTo(b.params());
+            assertBitIdentical(a.params(), b.params());
             assertThat(a.numParams()).isEqualTo(62);
         }
     }

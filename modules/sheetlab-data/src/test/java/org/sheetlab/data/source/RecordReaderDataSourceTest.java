@@ -1,5 +1,6 @@
 package org.sheetlab.data.source;
 
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -103,8 +104,8 @@ class RecordReaderDataSourceTest {
                         assertThat(rest).hasSize(s.batchesPerEpoch() - b);
                         for (int k = 0; k < rest.size(); k++) {
                             MultiDataSet expected = uninterrupted.get(e).get(b + k);
-                            assertThat(rest.get(k).getFeatures(0)).isEqualTo(expected.getFeatures(0));
-                            assertThat(rest.get(k).getLabels(0)).isEqualTo(expected.getLabels(0));
+                            assertBitIdentical(rest.get(k).getFeatures(0), expected.getFeatures(0));
+                            assertBitIdentical(rest.get(k).getLabels(0), expected.getLabels(0));
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 package org.sheetlab.experiments.finalq5;
 
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -66,7 +67,7 @@ class FinalQ5ExperimentTest {
                 .contains("1,194");
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
                 out.resolve("model.zip").toFile());
-        assertThat(restored.params()).isEqualTo(r.network().params());
+        assertBitIdentical(restored.params(), r.network().params());
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
@@ -82,7 +83,7 @@ class FinalQ5ExperimentTest {
             assertThat(again.history().get(i).metrics())
                     .isEqualTo(straight.history().get(i).metrics());
         }
-        assertThat(again.network().params()).isEqualTo(straight.network().params());
+        assertBitIdentical(again.network().params(), straight.network().params());
 
         // stop after epoch 1, then resume to epoch 2: the same parameters as the uninterrupted run
         FinalQ5Experiment.run(smoke(tmp.resolve("c"), 1, 4));
@@ -92,7 +93,7 @@ class FinalQ5ExperimentTest {
         assertThat(resumed.history()).hasSize(2);
         assertThat(resumed.history().get(1).trainLoss())
                 .isEqualTo(straight.history().get(1).trainLoss());
-        assertThat(resumed.network().params()).isEqualTo(straight.network().params());
+        assertBitIdentical(resumed.network().params(), straight.network().params());
     }
 
     @Test
