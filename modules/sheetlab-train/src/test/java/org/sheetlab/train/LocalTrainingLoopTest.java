@@ -1,8 +1,8 @@
 package org.sheetlab.train;
 
-import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -345,5 +345,20 @@ class LocalTrainingLoopTest {
         assertBitIdentical(acts.get(2), g.outputSingle(x));
         MultiLayerNetwork net = mlp(3, 1.0);
         assertThat(Networks.activations(net, x)).hasSize(3);
+    }
+
+    /** The test-only halt hook's property: N, or N@folder; a malformed value is refused with the expected form. */
+    @Test
+    void haltPropertySelectsOneBatchAndOptionallyOneRunFolder() {
+        Path recipe = tmp.resolve("gan").resolve("recipe");
+        assertThat(LocalTrainingLoop.haltRequested("200", 200, recipe)).isTrue();
+        assertThat(LocalTrainingLoop.haltRequested(" 200 ", 200, recipe)).isTrue();
+        assertThat(LocalTrainingLoop.haltRequested("200", 150, recipe)).isFalse();
+        assertThat(LocalTrainingLoop.haltRequested("200@recipe", 200, recipe)).isTrue();
+        assertThat(LocalTrainingLoop.haltRequested("200@judge", 200, recipe)).isFalse();
+        assertThatThrownBy(() -> LocalTrainingLoop.haltRequested("soon", 1, recipe))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(LocalTrainingLoop.HALT_PROPERTY)
+                .hasMessageContaining("N@folder");
     }
 }

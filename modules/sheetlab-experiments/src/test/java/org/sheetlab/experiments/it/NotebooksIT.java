@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,12 +23,10 @@ class NotebooksIT {
         assertThat(notebooks).isNotEmpty();
         for (Path nb : notebooks) {
             Path log = tmp.resolve(nb.getFileName() + ".log");
-            Process p = PackagedJar.command(log, "notebook", nb.toString()).start();
-            assertThat(p.waitFor(10, TimeUnit.MINUTES))
-                    .as("notebook %s finished in 10 minutes", nb)
-                    .isTrue();
+            int code = PackagedJar.runToExit(
+                    PackagedJar.command(log, "notebook", nb.toString()), java.time.Duration.ofMinutes(10), log);
             String out = PackagedJar.log(log);
-            assertThat(p.exitValue()).as("notebook %s:%n%s", nb, out).isZero();
+            assertThat(code).as("notebook %s:%n%s", nb, out).isZero();
             assertThat(out).contains("notebook " + nb + ": OK");
         }
     }
