@@ -1,8 +1,8 @@
 package org.sheetlab.layers;
 
-import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;

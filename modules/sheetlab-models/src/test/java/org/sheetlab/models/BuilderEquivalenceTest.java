@@ -1,8 +1,8 @@
 package org.sheetlab.models;
 
-import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

@@ -30,8 +30,9 @@ public final class NdAssert {
     public static void assertBitIdentical(INDArray actual, INDArray expected) {
         if (actual == null || expected == null) {
             if (actual != expected) {
-                fail("one array is null: actual %s, expected %s", actual == null ? "null" : "an array",
-                        expected == null ? "null" : "an array");
+                fail(
+                        "one array is null: actual %s, expected %s",
+                        actual == null ? "null" : "an array", expected == null ? "null" : "an array");
             }
             return;
         }
@@ -62,8 +63,14 @@ public final class NdAssert {
             fail(
                     "arrays are not bit-identical: %d of %d elements differ; first at flat index %d %s (shape %s, %s):"
                             + " actual %s, expected %s (difference %s)",
-                    differing, n, first, Arrays.toString(at), Arrays.toString(expected.shape()),
-                    expected.dataType(), a.getDouble(first), e.getDouble(first),
+                    differing,
+                    n,
+                    first,
+                    Arrays.toString(at),
+                    Arrays.toString(expected.shape()),
+                    expected.dataType(),
+                    a.getDouble(first),
+                    e.getDouble(first),
                     a.getDouble(first) - e.getDouble(first));
         }
     }

@@ -1,9 +1,9 @@
 package org.sheetlab.testing;
 
-import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.GradientChecks.assertGradientsOk;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.sheetlab.testing.RoundTrips.assertRoundTrips;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;

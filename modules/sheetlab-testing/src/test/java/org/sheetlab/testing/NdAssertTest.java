@@ -98,7 +98,8 @@ class NdAssertTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("shape");
         assertThatThrownBy(() -> assertBitIdentical(a(-0.0), a(0.0))).isInstanceOf(AssertionError.class);
-        assertThatCode(() -> assertBitIdentical(a(Double.NaN, INF), a(Double.NaN, INF))).doesNotThrowAnyException();
+        assertThatCode(() -> assertBitIdentical(a(Double.NaN, INF), a(Double.NaN, INF)))
+                .doesNotThrowAnyException();
         assertThatThrownBy(() -> assertBitIdentical(Nd4j.createFromArray(1L, 3L), Nd4j.createFromArray(1L, 2L)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("flat index 1");

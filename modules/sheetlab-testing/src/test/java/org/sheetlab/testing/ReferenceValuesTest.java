@@ -52,8 +52,7 @@ class ReferenceValuesTest {
                 .hasMessageContaining("$[1][1]")
                 .hasMessageContaining("\"NaN\"");
         assertThatThrownBy(() -> ReferenceValues.array(json("[true]"))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ReferenceValues.array(json("null")))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ReferenceValues.array(json("null"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ReferenceValues.array(json("{\"a\": 1}").get("b")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("missing");

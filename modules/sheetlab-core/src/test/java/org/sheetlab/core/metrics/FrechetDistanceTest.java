@@ -63,7 +63,9 @@ class FrechetDistanceTest {
             assertThat(ab).as(note).isCloseTo(c.get("d2").asDouble(), within(1e-10));
             assertThat(ab).as(note + ", scipy").isCloseTo(c.get("d2_scipy").asDouble(), within(1e-10));
             assertThat(ba).as(note + ", reversed").isCloseTo(c.get("d2_ba").asDouble(), within(1e-10));
-            assertThat(ba).as(note + ", reversed, scipy").isCloseTo(c.get("d2_scipy_ba").asDouble(), within(1e-10));
+            assertThat(ba)
+                    .as(note + ", reversed, scipy")
+                    .isCloseTo(c.get("d2_scipy_ba").asDouble(), within(1e-10));
         }
     }
 }

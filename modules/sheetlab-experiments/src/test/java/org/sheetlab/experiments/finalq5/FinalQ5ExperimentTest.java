@@ -1,9 +1,9 @@
 package org.sheetlab.experiments.finalq5;
 
-import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

@@ -49,7 +49,8 @@ class ElboEvaluatorTest {
     }
 
     private static INDArray dense(MultiLayerNetwork net, int layer, INDArray in) {
-        return in.mmul(net.getLayer(layer).getParam("W")).addRowVector(net.getLayer(layer).getParam("b"));
+        return in.mmul(net.getLayer(layer).getParam("W"))
+                .addRowVector(net.getLayer(layer).getParam("b"));
     }
 
     /** {recon, kl} summed over the examples of x, by hand from the weights. */
@@ -102,7 +103,9 @@ class ElboEvaluatorTest {
             rep.fixNoise(null);
             Map<String, Double> r = evaluator.result();
             String decoder = sigma > 0 ? "Gaussian" : "Bernoulli";
-            assertThat(recon / 8).as(decoder + ": the test's own values are not degenerate").isGreaterThan(0.5);
+            assertThat(recon / 8)
+                    .as(decoder + ": the test's own values are not degenerate")
+                    .isGreaterThan(0.5);
             assertThat(kl / 8).as(decoder).isGreaterThan(0.05);
             assertThat(r.get("recon")).as(decoder + " recon").isCloseTo(recon / 8, within(1e-10));
             assertThat(r.get("kl")).as(decoder + " kl").isCloseTo(kl / 8, within(1e-10));

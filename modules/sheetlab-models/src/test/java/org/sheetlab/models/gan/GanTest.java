@@ -246,8 +246,7 @@ class GanTest {
         fake = fake.reshape('c', b, fake.length() / b);
         INDArray x = Nd4j.vstack(real, fake);
         INDArray y = Nd4j.vstack(
-                Nd4j.valueArrayOf(new long[] {b, 1}, 0.9, DataType.DOUBLE),
-                Nd4j.zeros(DataType.DOUBLE, b, 1));
+                Nd4j.valueArrayOf(new long[] {b, 1}, 0.9, DataType.DOUBLE), Nd4j.zeros(DataType.DOUBLE, b, 1));
         g.discriminator().fit(x, y);
         g.frozenDiscriminatorParams().assign(g.discriminator().params());
         stacked.fit(g.sampleLatent(b), Nd4j.ones(DataType.DOUBLE, b, 1));
@@ -256,7 +255,8 @@ class GanTest {
     /** Parameters of both networks and both Adam states (m and v, in the updater's state view) bit for bit. */
     private static void assertSameTrainingState(Gan actual, Gan expected) {
         assertBitIdentical(actual.generatorParams(), expected.generatorParams());
-        assertBitIdentical(actual.discriminator().params(), expected.discriminator().params());
+        assertBitIdentical(
+                actual.discriminator().params(), expected.discriminator().params());
         assertBitIdentical(actual.frozenDiscriminatorParams(), expected.frozenDiscriminatorParams());
         assertBitIdentical(
                 actual.stacked().getUpdater().getStateViewArray(),

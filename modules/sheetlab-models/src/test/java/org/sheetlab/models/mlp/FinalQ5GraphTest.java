@@ -1,7 +1,7 @@
 package org.sheetlab.models.mlp;
 
-import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -46,7 +46,8 @@ class FinalQ5GraphTest {
             assertThat(graph.numParams()).isEqualTo(mln.numParams()).isEqualTo(266_610);
             assertBitIdentical(graph.params(), mln.params());
             for (String layer : FinalQ5Network.LAYER_NAMES) {
-                assertBitIdentical(graph.getLayer(layer).params(), mln.getLayer(layer).params());
+                assertBitIdentical(
+                        graph.getLayer(layer).params(), mln.getLayer(layer).params());
             }
             INDArray x = Nd4j.rand(DataType.FLOAT, 4, 784);
             assertBitIdentical(graph.outputSingle(x), mln.output(x));

@@ -1,8 +1,8 @@
 package org.sheetlab.models.rnn;
 
-import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,8 @@ class RowsAsStepsTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 5, 784);
         DataSet ds = new DataSet(x.dup(), Nd4j.zeros(DataType.FLOAT, 5, 10));
         RowsAsSteps.FASHION_MNIST.preProcess(ds);
-        assertBitIdentical(ds.getFeatures(), x.reshape('c', 5, 28, 28).permute(0, 2, 1).dup('c'));
+        assertBitIdentical(
+                ds.getFeatures(), x.reshape('c', 5, 28, 28).permute(0, 2, 1).dup('c'));
         assertThatThrownBy(() -> RowsAsSteps.FASHION_MNIST.apply(Nd4j.zeros(2, 100)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[B, 784]");

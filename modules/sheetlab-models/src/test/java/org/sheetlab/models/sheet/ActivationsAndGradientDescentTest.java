@@ -173,9 +173,11 @@ class ActivationsAndGradientDescentTest {
         // + b2), computed here by hand from the weights; and it is deterministic
         INDArray h = x;
         for (int i = 0; i < 2; i++) {
-            h = h.mmul(net.getLayer(i).getParam("W")).addRowVector(net.getLayer(i).getParam("b"));
+            h = h.mmul(net.getLayer(i).getParam("W"))
+                    .addRowVector(net.getLayer(i).getParam("b"));
         }
-        INDArray logits = h.mmul(net.getLayer(2).getParam("W")).addRowVector(net.getLayer(2).getParam("b"));
+        INDArray logits = h.mmul(net.getLayer(2).getParam("W"))
+                .addRowVector(net.getLayer(2).getParam("b"));
         INDArray e = org.nd4j.linalg.ops.transforms.Transforms.exp(
                 logits.subColumnVector(logits.max(1).reshape(5, 1)), true);
         INDArray expected = e.divColumnVector(e.sum(1).reshape(5, 1));

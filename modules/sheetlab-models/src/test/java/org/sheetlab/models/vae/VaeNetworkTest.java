@@ -1,9 +1,9 @@
 package org.sheetlab.models.vae;
 
-import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -183,6 +183,7 @@ class VaeNetworkTest {
         }
         assertThat(probed.getUpdater(false)).isNotNull();
         assertBitIdentical(probed.params(), plain.params());
-        assertBitIdentical(probed.getUpdater().getStateViewArray(), plain.getUpdater().getStateViewArray());
+        assertBitIdentical(
+                probed.getUpdater().getStateViewArray(), plain.getUpdater().getStateViewArray());
     }
 }
