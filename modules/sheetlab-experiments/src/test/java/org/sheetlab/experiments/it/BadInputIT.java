@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 
@@ -18,6 +19,8 @@ import org.sheetlab.data.fashionmnist.FashionMnist;
  * exit code 2, and no stack trace. Runs that fail before training print nothing else on stderr; a run that fails
  * after training started may have logged its epochs (INFO) first, but nothing at WARN or above.
  */
+// longer than the module default (junit-platform.properties): a few runs of the packaged jar, each limited to 3 minutes
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class BadInputIT {
     @TempDir
     Path tmp;

@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,6 +38,9 @@ import org.sheetlab.train.run.RunDirectory;
  * sending SIGKILL raced the training: the MLP runs about 600 batches/s, so a scheduling delay of 0.3–0.8 s resumed at
  * batch 0 or after the run had ended.) The uninterrupted run goes first and gives the batches per epoch.
  */
+// longer than the module default (junit-platform.properties): three runs of the packaged jar per scenario, each limited
+// to 5 minutes
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class KillAndResumeIT {
     @TempDir
     Path tmp;

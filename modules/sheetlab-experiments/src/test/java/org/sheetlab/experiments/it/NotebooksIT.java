@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Executes every notebook in notebooks/ with the packaged jar; any cell error fails the build. */
+// longer than the module default (junit-platform.properties): every notebook in its own JVM, each limited to 10 minutes
+@Timeout(value = 60, unit = TimeUnit.MINUTES)
 class NotebooksIT {
     @TempDir
     Path tmp;
