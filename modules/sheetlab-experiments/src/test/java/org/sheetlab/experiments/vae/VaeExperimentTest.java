@@ -25,7 +25,6 @@ class VaeExperimentTest {
         VaeExperiment.Result r = VaeExperiment.run(o);
         assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("beta1", "beta0.5");
         for (var m : r.test().values()) {
-            // the figures reach the results under their names (the values are checked by hand in ElboEvaluatorTest)
             assertThat(m.get("testNelbo")).isCloseTo(m.get("testRecon") + m.get("testKl"), within(1e-6));
             assertThat(m.get("testKl")).isGreaterThanOrEqualTo(0.0);
             // 784 Bernoulli pixels: the reconstruction term is positive and below 784·ln 2 + slack after a few batches
