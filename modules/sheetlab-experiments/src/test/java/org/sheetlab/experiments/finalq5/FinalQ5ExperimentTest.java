@@ -3,6 +3,7 @@ package org.sheetlab.experiments.finalq5;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -69,7 +70,7 @@ class FinalQ5ExperimentTest {
                 .contains("1,194");
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
                 out.resolve("model.zip").toFile());
-        assertThat(restored.params()).isEqualTo(r.trained().model().params());
+        assertBitIdentical(restored.params(), r.trained().model().params());
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
@@ -85,8 +86,8 @@ class FinalQ5ExperimentTest {
             assertThat(again.trained().history().get(i).metrics())
                     .isEqualTo(straight.trained().history().get(i).metrics());
         }
-        assertThat(again.trained().model().params())
-                .isEqualTo(straight.trained().model().params());
+        assertBitIdentical(
+                again.trained().model().params(), straight.trained().model().params());
 
         // stop after epoch 1, then resume to epoch 2: the same parameters as the uninterrupted run
         new FinalQ5Experiment().run(smoke(tmp.resolve("c"), 1, 4));
@@ -96,8 +97,8 @@ class FinalQ5ExperimentTest {
         assertThat(resumed.trained().history()).hasSize(2);
         assertThat(resumed.trained().history().get(1).trainLoss())
                 .isEqualTo(straight.trained().history().get(1).trainLoss());
-        assertThat(resumed.trained().model().params())
-                .isEqualTo(straight.trained().model().params());
+        assertBitIdentical(
+                resumed.trained().model().params(), straight.trained().model().params());
     }
 
     @Test
