@@ -15,7 +15,12 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
  * }</pre>
  */
 public interface NetworkBuilder {
-    /** The network's configuration; throws {@link IllegalStateException} when a required value is missing. */
+    /**
+     * The network's configuration. A required value that is missing or a value out of range gives an {@link
+     * org.sheetlab.core.settings.InvalidSettingException} naming that one setting, its value and the allowed range
+     * (e.g. "MoeClassifier: experts must be >= 1, got 0"); a required choice without a value (PoolingCnn's pooling
+     * kind) an {@link IllegalStateException}.
+     */
     MultiLayerConfiguration build();
 
     /** The input type the configuration is built for (e.g. feedForward(784), convolutionalFlat(28, 28, 1)). */

@@ -291,12 +291,15 @@ class LocalTrainingLoopTest {
                         .fit(NetworkStep.of(mlp(7, 1.0)), train.shuffledSource(16, 7), eval(test)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("already holds a run")
-                .hasMessageContaining("--resume");
+                .hasMessageContaining("use resume to continue it")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("--"));
         assertThatThrownBy(() -> new LocalTrainingLoop(
                                 run, config().seed(8).epochs(2).resume(true).build(), "t")
                         .fit(NetworkStep.of(mlp(7, 1.0)), train.shuffledSource(16, 8), eval(test)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--seed 7");
+                .isInstanceOf(org.sheetlab.core.settings.InvalidSettingException.class)
+                .hasMessageContaining("was made with seed 7; resume with the same seed (got 8)")
+                .extracting(e -> ((org.sheetlab.core.settings.InvalidSettingException) e).setting())
+                .isEqualTo("seed");
     }
 
     @Test

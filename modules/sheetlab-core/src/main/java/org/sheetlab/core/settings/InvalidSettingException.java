@@ -16,11 +16,14 @@ import java.util.regex.Pattern;
  * prints {@link #message(UnaryOperator)} with its own names: the message without the owner prefix, every setting it
  * mentions renamed. Messages that mention further settings (a checkpoint made with another seed and batch size) are
  * written as templates with each setting name in braces, e.g. {@code "{resume}: the checkpoint was made with {seed}
- * %s"}, and their values as {@code %s} arguments, so that values (paths, user text) are never renamed.
+ * %s"}, and their values as {@code %s} arguments, so that values (paths, user text) are never renamed. A setting
+ * written {@code {outputDir|run folder}} reads "run folder" in the library message and is renamed like
+ * {@code outputDir} by a front end.
  */
 public class InvalidSettingException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
-    private static final Pattern NAME = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)\\}");
+    private static final Pattern NAME = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)(?:\\|([^{}|]+))?\\}");
+    private static final UnaryOperator<String> LIBRARY_NAMES = name -> null;
 
     private final String owner;
     private final String setting;
@@ -50,11 +53,11 @@ public class InvalidSettingException extends IllegalArgumentException {
             String template,
             Throwable cause,
             Object... args) {
-        super(render(owner, template, UnaryOperator.identity(), strings(args)), cause);
+        super(render(owner, template, LIBRARY_NAMES, strings(args)), cause);
         this.owner = owner;
         this.setting = Objects.requireNonNull(setting, "setting");
         this.value = show(value);
-        this.allowed = allowed == null ? null : render(null, escape(allowed), UnaryOperator.identity(), new String[0]);
+        this.allowed = allowed == null ? null : render(null, escape(allowed), LIBRARY_NAMES, new String[0]);
         this.template = template;
         this.args = strings(args);
     }
@@ -69,16 +72,29 @@ public class InvalidSettingException extends IllegalArgumentException {
      * e.g. {@code "between 0 and {experts} (4)"}.
      */
     public InvalidSettingException(String owner, String setting, Object value, String allowed) {
-        this(owner, setting, value, allowed, "{" + setting + "} must be " + escape(allowed) + ", got %s", null, new Object[] {value});
+        this(
+                owner,
+                setting,
+                value,
+                allowed,
+                "{" + setting + "} must be " + escape(allowed) + ", got %s",
+                null,
+                new Object[] {value});
     }
 
     /**
-     * A free-form message about {@code setting}: {@code template} names settings as {@code {name}} and holds values
-     * as {@code %s}, e.g. {@code mentioning("resume", true, null, "{resume}: no checkpoint in %s", dir)}.
+     * A free-form message about {@code setting}: {@code template} names settings as {@code {name}} (or {@code
+     * {name|words}}, read as the words in the library message) and holds values as {@code %s}, e.g. {@code
+     * mentioning("resume", true, "{resume}: no checkpoint in %s", dir)}.
      */
+    public static InvalidSettingException mentioning(String setting, Object value, String template, Object... args) {
+        return new InvalidSettingException(null, setting, value, null, template, null, args);
+    }
+
+    /** {@link #mentioning(String, Object, String, Object...)} with the failure that revealed the problem. */
     public static InvalidSettingException mentioning(
-            String setting, Object value, String owner, String template, Object... args) {
-        return new InvalidSettingException(owner, setting, value, null, template, null, args);
+            Throwable cause, String setting, Object value, String template, Object... args) {
+        return new InvalidSettingException(null, setting, value, null, template, cause, args);
     }
 
     /** Throws {@code new InvalidSettingException(owner, setting, value, allowed)} unless {@code ok}. */
@@ -110,8 +126,8 @@ public class InvalidSettingException extends IllegalArgumentException {
 
     /**
      * The message without the owner, each setting it mentions named by {@code names} (library name → the caller's
-     * name), e.g. {@code "--batch-size must be >= 1, got 0"} for a command line that maps {@code batchSize} to
-     * {@code --batch-size}.
+     * name, or null to keep the library's wording), e.g. {@code "--batch-size must be >= 1, got 0"} for a command
+     * line that maps {@code batchSize} to {@code --batch-size}.
      */
     public String message(UnaryOperator<String> names) {
         return render(null, template, names, args);
@@ -121,7 +137,11 @@ public class InvalidSettingException extends IllegalArgumentException {
         Matcher m = NAME.matcher(template);
         StringBuilder named = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(named, Matcher.quoteReplacement(names.apply(m.group(1)).replace("%", "%%")));
+            String name = names.apply(m.group(1));
+            if (name == null) {
+                name = m.group(2) != null ? m.group(2) : m.group(1);
+            }
+            m.appendReplacement(named, Matcher.quoteReplacement(name.replace("%", "%%")));
         }
         m.appendTail(named);
         String body = String.format(Locale.ROOT, named.toString(), (Object[]) args);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class InvalidSettingExceptionTest {
     private static final UnaryOperator<String> FLAGS =
             name -> Map.of("batchSize", "--batch-size", "experts", "--experts", "topK", "--top-k", "seed", "--seed")
-                    .getOrDefault(name, name);
+                    .get(name);
 
     @Test
     void namesTheSettingItsValueAndTheAllowedRange() {
@@ -42,11 +42,24 @@ class InvalidSettingExceptionTest {
     @Test
     void valuesAreNeverRenamedNorFormatted() {
         InvalidSettingException e = InvalidSettingException.mentioning(
-                "seed", 7, null, "the checkpoint in %s was made with {seed} %s", "/tmp/{seed}/100%", 42);
+                "seed", 7, "the checkpoint in %s was made with {seed} %s", "/tmp/{seed}/100%", 42);
         assertThat(e).hasMessage("the checkpoint in /tmp/{seed}/100% was made with seed 42");
         assertThat(e.message(FLAGS)).isEqualTo("the checkpoint in /tmp/{seed}/100% was made with --seed 42");
         assertThat(e.value()).isEqualTo("7");
         assertThat(e.allowed()).isNull();
+    }
+
+    @Test
+    void aSettingWithWordsReadsAsTheWordsUnlessRenamed() {
+        IllegalStateException cause = new IllegalStateException("disk");
+        InvalidSettingException e = InvalidSettingException.mentioning(
+                cause, "outputDir", "/x", "cannot write %s; choose a writable {outputDir|run folder}", "/x");
+        assertThat(e)
+                .hasMessage("cannot write /x; choose a writable run folder")
+                .hasCause(cause);
+        assertThat(e.message(FLAGS)).isEqualTo("cannot write /x; choose a writable run folder");
+        assertThat(e.message(name -> name.equals("outputDir") ? "--output-dir" : null))
+                .isEqualTo("cannot write /x; choose a writable --output-dir");
     }
 
     @Test
