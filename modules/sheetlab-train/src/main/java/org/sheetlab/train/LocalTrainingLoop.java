@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.core.settings.InvalidSettingException;
 import org.sheetlab.data.source.DataSource;
 import org.sheetlab.train.eval.Evaluator;
-import org.sheetlab.train.plot.Curves;
+import org.sheetlab.train.eval.Networks;
 import org.sheetlab.train.run.RunDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -27,10 +27,11 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.sheetlab.data.iterator.LabeledArrays;
 import org.sheetlab.data.source.ArrayDataSource;
+import org.sheetlab.data.source.LabeledArrays;
 import org.sheetlab.train.eval.AccuracyEvaluator;
 import org.sheetlab.train.eval.LossEvaluator;
+import org.sheetlab.train.eval.Networks;
 import org.sheetlab.train.run.RunDirectory;
 
 /**

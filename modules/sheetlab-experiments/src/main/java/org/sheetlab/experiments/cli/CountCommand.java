@@ -2,10 +2,10 @@ package org.sheetlab.experiments.cli;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.sheetlab.models.ModelCatalog;
 import org.sheetlab.models.NetworkBuilder;
 import org.sheetlab.models.analysis.NetworkCount;
 import org.sheetlab.models.analysis.NetworkCounter;
+import org.sheetlab.models.catalog.ModelCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -102,7 +102,7 @@ class SheetlabCliTest {
     void countListsAndCountsEveryCatalogModel() {
         Run list = run("count", "--list");
         assertThat(list.code()).isZero();
-        for (org.sheetlab.models.ModelCatalog.Entry e : org.sheetlab.models.ModelCatalog.entries()) {
+        for (org.sheetlab.models.catalog.ModelCatalog.Entry e : org.sheetlab.models.catalog.ModelCatalog.entries()) {
             assertThat(list.out()).contains(e.name()).contains(e.description());
             Run r = run("count", e.name());
             assertThat(r.code()).as(e.name() + ": " + r.err()).isZero();

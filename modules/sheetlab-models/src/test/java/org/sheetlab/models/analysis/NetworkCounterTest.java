@@ -21,7 +21,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.core.counting.ConvArithmetic;
 import org.sheetlab.core.counting.ParameterCount;
-import org.sheetlab.models.ModelCatalog;
+import org.sheetlab.models.catalog.ModelCatalog;
 import org.sheetlab.models.mlp.FinalQ5Network;
 
 class NetworkCounterTest {

@@ -1,4 +1,4 @@
-package org.sheetlab.models;
+package org.sheetlab.models.catalog;
 
 import java.util.Collection;
 import java.util.Collections;
@@ -9,6 +9,7 @@ import java.util.function.IntFunction;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.nd4j.linalg.learning.config.Adam;
+import org.sheetlab.models.NetworkBuilder;
 import org.sheetlab.models.cnn.PoolingCnn;
 import org.sheetlab.models.cnn.PoolingKind;
 import org.sheetlab.models.linear.SoftmaxRegression;
