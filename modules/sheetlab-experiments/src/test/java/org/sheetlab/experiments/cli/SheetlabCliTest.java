@@ -212,6 +212,27 @@ class SheetlabCliTest {
         assertThat(Files.exists(tmp.resolve("e"))).isFalse();
     }
 
+    /** The experiments' own option checks name one option each too (they used to list every option's rule). */
+    @Test
+    void anExperimentsOwnOptionErrorNamesOneOption() {
+        String out = tmp.resolve("x").toString();
+        assertThat(oneLineError(run("vae", "--latent", "0", "--output-dir", out)))
+                .isEqualTo("vae: --latent must be >= 1, got 0");
+        assertThat(oneLineError(run("vae", "--betas", "1,-2", "--output-dir", out)))
+                .isEqualTo("vae: --betas must be one or more numbers >= 0, got [1.0, -2.0]");
+        assertThat(oneLineError(run("newton", "--sgd-lr", "0", "--output-dir", out)))
+                .isEqualTo("newton: --sgd-lr must be > 0, got 0.0");
+        assertThat(oneLineError(run("char-lm", "--temperature", "0", "--output-dir", out)))
+                .isEqualTo("char-lm: --temperature must be > 0, got 0.0");
+        assertThat(oneLineError(run("mc-dropout", "--samples", "1", "--output-dir", out)))
+                .isEqualTo("mc-dropout: --samples must be >= 2, got 1");
+        assertThat(oneLineError(run("attention", "--heatmaps", "-1", "--output-dir", out)))
+                .isEqualTo("attention: --heatmaps must be >= 0, got -1");
+        assertThat(oneLineError(run("count", "final-q5", "--batch-size", "0")))
+                .isEqualTo("count: --batch-size must be >= 1, got 0");
+        assertThat(Files.exists(tmp.resolve("x"))).isFalse();
+    }
+
     /** camelCase settings map to the command's kebab-case options; a setting without an option keeps its name. */
     @Test
     void settingsMapToTheCommandsOwnOptions() {
