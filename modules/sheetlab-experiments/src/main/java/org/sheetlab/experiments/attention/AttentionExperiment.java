@@ -157,7 +157,7 @@ public final class AttentionExperiment implements Callable<Integer> {
                             .optAttention(attention)
                             .optSeed(config.seed())
                             .optUpdater(new Adam(lr));
-                    ComputationGraphConfiguration conf = b.buildGraph();
+                    ComputationGraphConfiguration conf = b.build();
                     ComputationGraph graph = new ComputationGraph(conf);
                     graph.init();
                     TrainingResult r = ExperimentRun.train(

@@ -12,7 +12,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sheetlab.data.source.DataSource;
 import org.sheetlab.experiments.options.LoopOptions;
 import org.sheetlab.experiments.options.RunOptions;
-import org.sheetlab.models.NetworkBuilder;
+import org.sheetlab.models.MultiLayerNetworkBuilder;
 import org.sheetlab.models.analysis.NetworkCount;
 import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.train.EvaluationSet;
@@ -124,12 +124,11 @@ public final class ExperimentRun {
             RunDirectory dir,
             String title,
             TrainingConfig config,
-            NetworkBuilder builder,
+            MultiLayerNetworkBuilder builder,
             DataSource train,
             List<EvaluationSet> evaluation,
             TrainingListener... listeners) {
-        MultiLayerNetwork net = new MultiLayerNetwork(builder.build());
-        net.init();
+        MultiLayerNetwork net = builder.init();
         NetworkCount count = NetworkCounter.count(net.getLayerWiseConfigurations(), builder.inputType());
         return train(dir, title, config, count, NetworkStep.of(net), train, evaluation, listeners);
     }
