@@ -127,6 +127,36 @@ class InputGradientsTest {
                 ATOL);
     }
 
+    /**
+     * The sequence-to-sequence graph without attention: a bidirectional GRU, LastTimeStepVertex and
+     * DuplicateToTimeSeriesVertex (which read the graph's inputs), a MergeVertex and an RnnOutputLayer; one-hot
+     * inputs [B, V, T] get gradients [B, V, T].
+     */
+    @Test
+    void recurrentGraphWithTwoSequenceInputs() {
+        ComputationGraph graph = org.sheetlab.models.attention.Seq2SeqNetwork.builder()
+                .setVocabularySize(4)
+                .setSteps(3)
+                .optHidden(3)
+                .optAttention(false)
+                .optDataType(DataType.DOUBLE)
+                .init();
+        INDArray source = random(71, 2, 4, 3);
+        INDArray previous = random(72, 2, 4, 3);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, 2, 4, 3);
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 3; t++) {
+                y.putScalar(new long[] {b, (b + t) % 4, t}, 1.0);
+            }
+        }
+        INDArray[] labels = {y};
+        InputGradients.Result r = InputGradients.of(graph, new INDArray[] {source, previous}, labels);
+        assertThat(r.gradients().get(0).shape()).containsExactly(2, 4, 3);
+        ToDoubleFunction<INDArray[]> loss = xs -> 2 * graph.score(new MultiDataSet(xs, labels), false);
+        assertAllClose(r.gradients().get(0), numeric(loss, 0, source, previous), RTOL, ATOL);
+        assertAllClose(r.gradients().get(1), numeric(loss, 1, source, previous), RTOL, ATOL);
+    }
+
     /** Two inputs, one of them read by two branches (its gradients add up), an elementwise sum and a merge. */
     @Test
     void twoInputGraph() {
