@@ -389,6 +389,9 @@ public final class InputGradients {
 
     private static IOutputLayer outputLayer(Layer layer, String where) {
         Layer l = layer instanceof FrozenLayer f ? f.getInsideLayer() : layer;
+        if (l instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop w) {
+            l = w.getUnderlying(); // e.g. the GAN's stacked G∘D: D's frozen output layer still has its loss
+        }
         if (l instanceof IOutputLayer out) {
             return out;
         }

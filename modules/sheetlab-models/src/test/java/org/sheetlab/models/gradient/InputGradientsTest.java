@@ -157,6 +157,22 @@ class InputGradientsTest {
         assertAllClose(r.gradients().get(1), numeric(loss, 1, source, previous), RTOL, ATOL);
     }
 
+    /** The GAN's stacked network G∘D, whose D layers are FrozenLayerWithBackprop: dL/dz of −log D(G(z)). */
+    @Test
+    void throughFrozenWithBackpropLayersToTheLatentCode() {
+        org.sheetlab.models.gan.Gan gan = org.sheetlab.models.gan.Gan.builder()
+                .optLatent(3)
+                .optHidden(4)
+                .optSize(5)
+                .optDataType(DataType.DOUBLE)
+                .build();
+        MultiLayerNetwork stacked = gan.stacked();
+        INDArray z = random(81, 3, 3);
+        INDArray ones = Nd4j.ones(DataType.DOUBLE, 3, 1);
+        InputGradients.Result r = InputGradients.of(stacked, z, ones);
+        assertAllClose(r.gradient(), numeric(xs -> 3 * stacked.score(new DataSet(xs[0], ones), false), z), RTOL, ATOL);
+    }
+
     /** Two inputs, one of them read by two branches (its gradients add up), an elementwise sum and a merge. */
     @Test
     void twoInputGraph() {
