@@ -11,7 +11,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.sheetlab.core.backprop.AvgPool1dChain;
+import org.sheetlab.core.loss.Mse;
 import org.sheetlab.core.metrics.Calibration;
 import org.sheetlab.core.secondorder.BlockDiagonalHessian;
 import org.sheetlab.core.secondorder.Hessian2x2;
@@ -91,38 +92,32 @@ class SheetCoreReferenceTest {
                 .isCloseTo(REF.at("/calibration/ece").asDouble(), within(1e-12));
     }
 
-    /** The chain rule ∂L/∂w = ∂L/∂s · ∂s/∂z · ∂z/∂w for L = (σ(w·x) − t)², against autograd and finite differences. */
+    /**
+     * The chain rule ∂L/∂w = ∂L/∂s · ∂s/∂z · ∂z/∂w for L = (σ(w·x) − t)², computed by the project's code: the sheet's
+     * chain x → Dense(w) → AvgPool1D(k = 1, the identity) → σ with {@link AvgPool1dChain}'s Jacobians, and ∂L/∂s and
+     * L from {@link Mse} (B = K = 1); against PyTorch autograd, and against central differences of the same forward
+     * chain.
+     */
     @Test
     void chainRule() {
-        INDArray x = arr("chainRule", "x");
-        INDArray w = arr("chainRule", "w");
-        double t = REF.at("/chainRule/t").asDouble();
-        double z = w.mul(x).sumNumber().doubleValue();
-        double s = 1 / (1 + Math.exp(-z));
-        INDArray chain = x.mul(2 * (s - t) * s * (1 - s)); // dL/ds · ds/dz · dz/dw
-        assertAllClose(chain, arr("chainRule", "gradient"), 1e-12, 1e-15);
-        assertThat((s - t) * (s - t)).isCloseTo(REF.at("/chainRule/loss").asDouble(), within(1e-14));
+        INDArray x = arr("chainRule", "x").reshape(1, 3); // x1 [1, n]
+        INDArray w = arr("chainRule", "w").reshape(3, 1); // w [n, m], m = 1
+        INDArray t = Nd4j.valueArrayOf(new long[] {1, 1}, REF.at("/chainRule/t").asDouble(), DataType.DOUBLE);
+        AvgPool1dChain chain = new AvgPool1dChain(1);
+        Mse mse = new Mse();
+        INDArray s = chain.x4(chain.x3(chain.x2(x, w))); // σ(w·x) [1, 1]
+        assertThat(mse.value(t, s)).isCloseTo(REF.at("/chainRule/loss").asDouble(), within(1e-14));
+        INDArray gradient = chain.gradientW(x, w, mse.gradient(t, s)); // ∂L/∂w [n, 1]
+        assertAllClose(gradient.reshape(3), arr("chainRule", "gradient"), 1e-12, 1e-15);
         double eps = 1e-6;
         for (int i = 0; i < 3; i++) {
             INDArray wp = w.dup();
-            wp.putScalar(i, w.getDouble(i) + eps);
+            wp.putScalar(i, 0, w.getDouble(i, 0) + eps);
             INDArray wm = w.dup();
-            wm.putScalar(i, w.getDouble(i) - eps);
-            double lp = Math.pow(
-                    Transforms.sigmoid(Nd4j.scalar(
-                                            DataType.DOUBLE,
-                                            wp.mul(x).sumNumber().doubleValue()))
-                                    .getDouble(0)
-                            - t,
-                    2);
-            double lm = Math.pow(
-                    Transforms.sigmoid(Nd4j.scalar(
-                                            DataType.DOUBLE,
-                                            wm.mul(x).sumNumber().doubleValue()))
-                                    .getDouble(0)
-                            - t,
-                    2);
-            assertThat((lp - lm) / (2 * eps)).isCloseTo(chain.getDouble(i), within(1e-8));
+            wm.putScalar(i, 0, w.getDouble(i, 0) - eps);
+            double lp = mse.value(t, chain.x4(chain.x3(chain.x2(x, wp))));
+            double lm = mse.value(t, chain.x4(chain.x3(chain.x2(x, wm))));
+            assertThat(gradient.getDouble(i, 0)).isCloseTo((lp - lm) / (2 * eps), within(1e-8));
         }
     }
 }

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>When the data is in none of these places, {@link #locateOrFetch(Path)} runs the fetch script ({@code
  * datasets/<name>/fetch.sh [data-dir]}, from the working tree or else from the jar) and looks again; if it is still
  * missing the error is the one line {@code "<name> data not found in <places>. Install it with: <fetch command>"}.
+ * With the system property {@value #NO_FETCH_PROPERTY} = {@code true} (the build sets it for every unit test, which
+ * must never download or call apt) it runs no script and gives that error at once.
  */
 public final class DatasetDescriptor {
     private static final Logger log = LoggerFactory.getLogger(DatasetDescriptor.class);
@@ -178,9 +180,27 @@ public final class DatasetDescriptor {
                 + fetchCommand());
     }
 
+    /**
+     * Set to {@code true} (the Maven build does so for the unit tests; scripts/test installs the datasets first), it
+     * turns fetching off: {@link #locateOrFetch(Path)} reports missing data with the install command instead of
+     * running the fetch script.
+     */
+    public static final String NO_FETCH_PROPERTY = "sheetlab.test.noFetch";
+
     /** The directory holding the data: located on the search path, else fetched (see the class comment). */
     public Path locateOrFetch(Path dataDirOrNull) {
-        return locateOrFetch(dataDirOrNull, System::getenv, this::fetch);
+        return locateOrFetch(dataDirOrNull, System::getenv, fetcher());
+    }
+
+    /** The fetch script, or with {@value #NO_FETCH_PROPERTY} set a fetcher that refuses (and so runs nothing). */
+    Fetcher fetcher() {
+        if (Boolean.getBoolean(NO_FETCH_PROPERTY)) {
+            return dir -> {
+                throw new DatasetException("not fetching " + name + ": fetching is off (-D" + NO_FETCH_PROPERTY
+                        + "=true, as in the unit tests)");
+            };
+        }
+        return this::fetch;
     }
 
     Path locateOrFetch(Path dataDirOrNull, Function<String, String> env, Fetcher fetcher) {

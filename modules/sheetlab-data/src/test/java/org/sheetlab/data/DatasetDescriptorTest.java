@@ -149,4 +149,27 @@ class DatasetDescriptorTest {
                         + ". Install it with: datasets/breast-cancer/fetch.sh");
         assertThat(expected).doesNotContain("\n");
     }
+
+    /**
+     * Unit tests never download or call apt: the build sets {@value DatasetDescriptor#NO_FETCH_PROPERTY}, and then
+     * missing data fails at once with the install command, running no fetch script (scripts/test installs the
+     * datasets before the tests).
+     */
+    @Test
+    void unitTestsRunWithFetchingOffAndMissingDataNamesTheInstallCommand() {
+        assertThat(System.getProperty(DatasetDescriptor.NO_FETCH_PROPERTY))
+                .as("set for every unit test by the surefire configuration in the parent pom")
+                .isEqualTo("true");
+        DatasetDescriptor d =
+                DatasetDescriptor.parse("breast-cancer", SUM_A + "  breast_cancer.csv\n", tmp.resolve("usr-lib"));
+        Path dataDir = tmp.resolve("given");
+        assertThatThrownBy(() -> d.fetcher().fetch(dataDir))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("fetching is off");
+        assertThatThrownBy(() -> d.locateOrFetch(dataDir))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage("breast-cancer data not found in " + dataDir
+                        + ". Install it with: datasets/breast-cancer/fetch.sh");
+        assertThat(dataDir).as("no fetch script ran").doesNotExist();
+    }
 }

@@ -2,6 +2,7 @@ package org.sheetlab.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -131,7 +132,7 @@ class BuilderEquivalenceTest {
             a.init();
             MultiLayerNetwork b = new MultiLayerNetwork(oldNewton(11, u));
             b.init();
-            assertThat(a.params()).isEqualTo(b.params());
+            assertBitIdentical(a.params(), b.params());
             assertThat(a.numParams()).isEqualTo(62);
         }
     }

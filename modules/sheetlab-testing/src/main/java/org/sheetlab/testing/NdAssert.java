@@ -7,12 +7,73 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Element-wise assertions on INDArrays with a combined absolute and relative tolerance. Non-finite values match only
- * exactly: an infinite expectation needs an infinity of the same sign, NaN matches only NaN, and a finite expectation
- * is never met by NaN or an infinity.
+ * Element-wise assertions on INDArrays.
+ *
+ * <ul>
+ *   <li>{@link #assertBitIdentical(INDArray, INDArray)}: same data type, same shape and the same raw bits in every
+ *       element. Use it wherever a test claims "bit-identical" or "exact": AssertJ's {@code isEqualTo} on INDArrays
+ *       calls {@code INDArray.equals}, which allows a difference of 1e-5 per element.
+ *   <li>{@link #assertAllClose(INDArray, INDArray, double, double)}: a combined absolute and relative tolerance.
+ *       Non-finite values match only exactly: an infinite expectation needs an infinity of the same sign, NaN matches
+ *       only NaN, and a finite expectation is never met by NaN or an infinity.
+ * </ul>
  */
 public final class NdAssert {
     private NdAssert() {}
+
+    /**
+     * Asserts the same data type, the same shape and, for every element (in row-major order), the same raw bits: for
+     * floating types {@code Double.doubleToRawLongBits} of the widened value, which is exact because FLOAT, HALF and
+     * BFLOAT16 widen to DOUBLE without rounding; for integer and boolean types the value itself. The message names
+     * the first differing flat index, its coordinates, both values and how many elements differ.
+     */
+    public static void assertBitIdentical(INDArray actual, INDArray expected) {
+        if (actual == null || expected == null) {
+            if (actual != expected) {
+                fail(
+                        "one array is null: actual %s, expected %s",
+                        actual == null ? "null" : "an array", expected == null ? "null" : "an array");
+            }
+            return;
+        }
+        assertThat(actual.dataType()).as("data type").isEqualTo(expected.dataType());
+        assertThat(actual.shape()).as("shape").isEqualTo(expected.shape());
+        long n = expected.length();
+        if (n == 0) {
+            return;
+        }
+        org.nd4j.linalg.api.buffer.DataBuffer a = actual.dup('c').data();
+        org.nd4j.linalg.api.buffer.DataBuffer e = expected.dup('c').data();
+        boolean floating = expected.dataType().isFPType();
+        long first = -1;
+        long differing = 0;
+        for (long i = 0; i < n; i++) {
+            boolean same = floating
+                    ? Double.doubleToRawLongBits(a.getDouble(i)) == Double.doubleToRawLongBits(e.getDouble(i))
+                    : a.getLong(i) == e.getLong(i);
+            if (!same) {
+                differing++;
+                if (first < 0) {
+                    first = i;
+                }
+            }
+        }
+        if (first >= 0) {
+            long[] at = org.nd4j.linalg.api.shape.Shape.ind2subC(expected.shape(), first);
+            fail(
+                    "arrays are not bit-identical: %d of %d elements differ; first at flat index %d %s (shape %s, %s):"
+                            + " actual %s, expected %s (difference %s)",
+                    differing,
+                    n,
+                    first,
+                    Arrays.toString(at),
+                    Arrays.toString(expected.shape()),
+                    expected.dataType(),
+                    a.getDouble(first),
+                    e.getDouble(first),
+                    a.getDouble(first) - e.getDouble(first));
+        }
+    }
 
     /**
      * Asserts equal shapes and, for every element, |a − e| ≤ atol + rtol·|e| (finite e) or a = e (infinite e) or a is

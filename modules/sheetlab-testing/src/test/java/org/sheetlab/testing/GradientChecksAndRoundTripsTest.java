@@ -3,6 +3,7 @@ package org.sheetlab.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.GradientChecks.assertGradientsOk;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.sheetlab.testing.RoundTrips.assertRoundTrips;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -166,6 +167,6 @@ class GradientChecksAndRoundTripsTest {
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 4);
         MultiLayerNetwork restored = assertRoundTrips(net, x);
         assertThat(restored).isNotSameAs(net);
-        assertThat(restored.params()).isEqualTo(net.params());
+        assertBitIdentical(restored.params(), net.params());
     }
 }

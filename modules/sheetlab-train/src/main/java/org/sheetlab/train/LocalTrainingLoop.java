@@ -73,7 +73,13 @@ public final class LocalTrainingLoop implements TrainingLoop {
         int perEpoch = config.batchesPerEpoch(train.batchesPerEpoch());
         for (int epoch = state.epoch; epoch < config.epochs() && !stopped; epoch++) {
             trainEpoch(step, train, state, epoch, perEpoch);
-            Map<String, Double> values = evaluate(step.evaluationModel(), evaluation, config.maxBatches());
+            Map<String, Double> values = new LinkedHashMap<>(step.epochMetrics());
+            evaluate(step.evaluationModel(), evaluation, config.maxBatches()).forEach((k, v) -> {
+                if (values.put(k, v) != null) {
+                    throw new IllegalStateException("metric " + k + " is reported by both the training step and an "
+                            + "evaluator; rename one of them");
+                }
+            });
             EpochMetrics m = new EpochMetrics(
                     epoch + 1,
                     state.batch,
@@ -132,6 +138,46 @@ public final class LocalTrainingLoop implements TrainingLoop {
         return new TrainingResult(run.root(), history, step, stoppedEarly);
     }
 
+    /**
+     * Test-only (KillAndResumeIT): the system property {@value #HALT_PROPERTY} = {@code N}, or {@code N@folder},
+     * halts the JVM with {@link Runtime#halt} (exit code {@value #HALT_EXIT_CODE}; like {@code kill -9}, no shutdown
+     * hooks or finally blocks run) right after the mid-epoch checkpoint at global batch N (epoch × batches per epoch +
+     * batch, counted from the run's start) is written, in the first run that reaches it (or only in a run folder
+     * named {@code folder}). It gives the kill-and-resume test a kill point that does not depend on timing. Unset, as
+     * everywhere else, it does nothing.
+     */
+    public static final String HALT_PROPERTY = "sheetlab.test.haltAfterBatch";
+
+    /** The exit code of a {@link #HALT_PROPERTY} halt: 128 + 9, what a shell reports for a process killed by -9. */
+    public static final int HALT_EXIT_CODE = 137;
+
+    private void haltForTestIfRequested(long globalBatch) {
+        String value = System.getProperty(HALT_PROPERTY);
+        if (value != null && haltRequested(value, globalBatch, run.root())) {
+            System.out.flush();
+            System.err.println(HALT_PROPERTY + ": halting after the checkpoint at global batch " + globalBatch + " in "
+                    + run.root());
+            System.err.flush();
+            Runtime.getRuntime().halt(HALT_EXIT_CODE);
+        }
+    }
+
+    /** Whether {@code value} ({@code N} or {@code N@folder}) asks for a halt at this batch in this run folder. */
+    static boolean haltRequested(String value, long globalBatch, java.nio.file.Path runRoot) {
+        String[] parts = value.trim().split("@", 2);
+        long n;
+        try {
+            n = Long.parseLong(parts[0].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    HALT_PROPERTY + " must be N or N@folder (N a global batch number), got '" + value + "'", e);
+        }
+        return n == globalBatch
+                && (parts.length == 1
+                        || (runRoot.getFileName() != null
+                                && runRoot.getFileName().toString().equals(parts[1].trim())));
+    }
+
     /** A fresh state, or the checkpoint's (networks restored into the step) when resuming. */
     private TrainingState start(TrainingStep step) {
         if (Checkpoints.exists(run)) {
@@ -186,6 +232,7 @@ public final class LocalTrainingLoop implements TrainingLoop {
                         && state.batch % config.checkpointEvery() == 0
                         && state.batch < perEpoch) {
                     Checkpoints.write(run, step, state);
+                    haltForTestIfRequested((long) epoch * perEpoch + state.batch);
                 }
             }
         }

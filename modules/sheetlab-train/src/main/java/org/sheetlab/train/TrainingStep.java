@@ -39,6 +39,17 @@ public interface TrainingStep {
     /** Called after every finished epoch (before its checkpoint), e.g. to advance per-epoch schedules. */
     default void endEpoch() {}
 
+    /**
+     * The step's own figures for the epoch that just finished (e.g. a GAN's discriminator and generator losses, its
+     * collapse monitor), by metric name. The loop merges them into the epoch's {@link EpochMetrics} beside the
+     * evaluators' values, so they reach {@code metrics.json}, {@code curves.png}, early stopping and the experiment's
+     * headline like any other metric. Called once per epoch, after the epoch's last batch and before
+     * {@link #endEpoch()}; names must not clash with the evaluation sets' keys.
+     */
+    default Map<String, Double> epochMetrics() {
+        return Map.of();
+    }
+
     /** State of the step beyond its networks (plain JSON values), saved in every checkpoint. */
     default Map<String, Object> saveState() {
         return Map.of();

@@ -2,6 +2,7 @@ package org.sheetlab.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +159,13 @@ class LocalTrainingLoopTest {
         return m.params().dup();
     }
 
+    /** The updater's state (Adam's m and v here) of a MultiLayerNetwork or ComputationGraph. */
+    private static INDArray updaterState(Model m) {
+        return m instanceof ComputationGraph g
+                ? g.getUpdater().getStateViewArray()
+                : ((MultiLayerNetwork) m).getUpdater().getStateViewArray();
+    }
+
     @Test
     void aRunKilledMidEpochResumesBitIdenticallyWithDropout() {
         LabeledArrays train = data(100, 1);
@@ -174,7 +182,8 @@ class LocalTrainingLoopTest {
         TrainingResult resumed = new LocalTrainingLoop(
                         run, config().resume(true).build(), "t")
                 .fit(NetworkStep.of(mlp(7, 0.7)), train.shuffledSource(16, 7), eval(test));
-        assertThat(params(resumed.model())).isEqualTo(params(full.model()));
+        assertBitIdentical(params(resumed.model()), params(full.model()));
+        assertBitIdentical(updaterState(resumed.model()), updaterState(full.model()));
         assertThat(resumed.history()).hasSize(3);
         for (int i = 0; i < 3; i++) {
             assertThat(resumed.history().get(i).trainLoss())
@@ -199,7 +208,8 @@ class LocalTrainingLoopTest {
                         run, config().resume(true).build(), "t")
                 .fit(NetworkStep.of(graph(7)), train.shuffledSource(16, 7), eval(test));
         assertThat(resumed.model()).isInstanceOf(ComputationGraph.class);
-        assertThat(params(resumed.model())).isEqualTo(params(full.model()));
+        assertBitIdentical(params(resumed.model()), params(full.model()));
+        assertBitIdentical(updaterState(resumed.model()), updaterState(full.model()));
         assertThat(resumed.last().metrics()).isEqualTo(full.last().metrics());
     }
 
@@ -262,8 +272,10 @@ class LocalTrainingLoopTest {
         new LocalTrainingLoop(run, config().resume(true).build(), "t")
                 .fit(resumed, train.shuffledSource(16, 7), eval(test));
         assertThat(resumed.steps).isEqualTo(full.steps).isEqualTo(21);
-        assertThat(params(resumed.a)).isEqualTo(params(full.a));
-        assertThat(params(resumed.b)).isEqualTo(params(full.b));
+        assertBitIdentical(params(resumed.a), params(full.a));
+        assertBitIdentical(params(resumed.b), params(full.b));
+        assertBitIdentical(updaterState(resumed.a), updaterState(full.a));
+        assertBitIdentical(updaterState(resumed.b), updaterState(full.b));
         assertThat(params(resumed.a)).isNotEqualTo(params(resumed.b));
         assertThat(run.resolve("model-b.zip")).isRegularFile();
     }
@@ -327,11 +339,26 @@ class LocalTrainingLoopTest {
         INDArray x = data(4, 9).features();
         List<INDArray> acts = Networks.activations(g, x);
         assertThat(acts).hasSize(3);
-        assertThat(acts.get(0)).isEqualTo(x);
+        assertBitIdentical(acts.get(0), x);
         assertThat(acts.get(1).shape()).containsExactly(4, 8); // dense
         assertThat(acts.get(2).shape()).containsExactly(4, 3); // out
-        assertThat(acts.get(2)).isEqualTo(g.outputSingle(x));
+        assertBitIdentical(acts.get(2), g.outputSingle(x));
         MultiLayerNetwork net = mlp(3, 1.0);
         assertThat(Networks.activations(net, x)).hasSize(3);
+    }
+
+    /** The test-only halt hook's property: N, or N@folder; a malformed value is refused with the expected form. */
+    @Test
+    void haltPropertySelectsOneBatchAndOptionallyOneRunFolder() {
+        Path recipe = tmp.resolve("gan").resolve("recipe");
+        assertThat(LocalTrainingLoop.haltRequested("200", 200, recipe)).isTrue();
+        assertThat(LocalTrainingLoop.haltRequested(" 200 ", 200, recipe)).isTrue();
+        assertThat(LocalTrainingLoop.haltRequested("200", 150, recipe)).isFalse();
+        assertThat(LocalTrainingLoop.haltRequested("200@recipe", 200, recipe)).isTrue();
+        assertThat(LocalTrainingLoop.haltRequested("200@judge", 200, recipe)).isFalse();
+        assertThatThrownBy(() -> LocalTrainingLoop.haltRequested("soon", 1, recipe))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(LocalTrainingLoop.HALT_PROPERTY)
+                .hasMessageContaining("N@folder");
     }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.testing.DoublePrecision;
+import org.sheetlab.testing.ReferenceValues;
 
 @ExtendWith(DoublePrecision.class)
 class FrechetDistanceTest {
@@ -41,5 +43,29 @@ class FrechetDistanceTest {
         INDArray r = FrechetDistance.sqrtSymmetric(s);
         assertThat(r.mmul(r).sub(s).amaxNumber().doubleValue()).isLessThan(1e-9);
         assertThatThrownBy(() -> FrechetDistance.of(a, Nd4j.zeros(5, 2))).hasMessageContaining("same d");
+    }
+
+    /**
+     * d² on fixed feature sets (3–6 features, 7–30 samples, one pair with nearly collinear features) against
+     * reference/frechet.py: scipy's ‖μ₁ − μ₂‖² + tr(Σ₁ + Σ₂ − 2 sqrtm(Σ₁Σ₂)), and the same formula in 40-digit
+     * arithmetic, both to 1e-10; in both argument orders.
+     */
+    @Test
+    void matchesScipysSqrtmFormulaOnFixedSets() {
+        var ref = ReferenceValues.load("/reference/frechet.json");
+        assertThat(ref.cases()).hasSize(4);
+        for (JsonNode c : ref.cases()) {
+            INDArray a = ReferenceValues.array(c.get("a"));
+            INDArray b = ReferenceValues.array(c.get("b"));
+            String note = c.get("note").asText();
+            double ab = FrechetDistance.of(a, b);
+            double ba = FrechetDistance.of(b, a);
+            assertThat(ab).as(note).isCloseTo(c.get("d2").asDouble(), within(1e-10));
+            assertThat(ab).as(note + ", scipy").isCloseTo(c.get("d2_scipy").asDouble(), within(1e-10));
+            assertThat(ba).as(note + ", reversed").isCloseTo(c.get("d2_ba").asDouble(), within(1e-10));
+            assertThat(ba)
+                    .as(note + ", reversed, scipy")
+                    .isCloseTo(c.get("d2_scipy_ba").asDouble(), within(1e-10));
+        }
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.data.Checksums;
+import org.sheetlab.data.DatasetDescriptor;
 import org.sheetlab.data.DatasetException;
 import org.sheetlab.data.iterator.LabeledArrays;
 
@@ -88,11 +89,14 @@ class BreastCancerTest {
     /**
      * The DataVec (CSVRecordReader) loader gives bit for bit the arrays of the earlier String.split loader on the
      * real file: SHA-256 of the FLOAT bytes of train / validation / test features and labels for seed 42, recorded
-     * with the earlier loader (commit 27e2456). Runs where Debian's python3-sklearn copy is installed.
+     * with the earlier loader (commit 27e2456). Needs Debian's python3-sklearn copy (scripts/test installs it).
      */
     @Test
     void realFileGivesTheSameArraysAsBeforeDataVec() throws IOException {
-        Assumptions.assumeTrue(Files.isRegularFile(BreastCancer.DEBIAN_FILE), "python3-sklearn not installed");
+        assertThat(BreastCancer.DEBIAN_FILE)
+                .as("the breast-cancer data is not installed; install it with " + BreastCancer.FETCH_COMMAND
+                        + " (scripts/test does)")
+                .isRegularFile();
         Path dataDir = Files.createDirectories(tmp.resolve("data"));
         Files.copy(BreastCancer.DEBIAN_FILE, dataDir.resolve(BreastCancer.FILE_NAME));
         BreastCancer bc = BreastCancer.loadOrFetch(dataDir, 42);
@@ -124,16 +128,31 @@ class BreastCancerTest {
 
     /**
      * The packaged fetch script (extracted with its checksum file: the test runs in the module folder, where
-     * datasets/breast-cancer/fetch.sh is not) copies the installed file into a --data-dir. Runs only where Debian's
-     * copy is installed, so the script needs neither apt nor the network.
+     * datasets/breast-cancer/fetch.sh is not) copies the installed file into a --data-dir. This is the one unit test
+     * that runs a real fetch script, so it turns {@link DatasetDescriptor#NO_FETCH_PROPERTY} off for itself; it
+     * requires Debian's copy to be installed (scripts/test installs it), so the script only verifies and copies: it
+     * reaches neither apt nor the network.
      */
     @Test
     void loadOrFetchCopiesTheInstalledFileIntoAnEmptyDataDir() {
-        Assumptions.assumeTrue(Files.isRegularFile(BreastCancer.DEBIAN_FILE), "python3-sklearn not installed");
+        assertThat(BreastCancer.DEBIAN_FILE)
+                .as("the breast-cancer data is not installed; install it with " + BreastCancer.FETCH_COMMAND
+                        + " (scripts/test does)")
+                .isRegularFile();
         Assumptions.assumeFalse(Files.isRegularFile(Path.of(BreastCancer.FETCH_COMMAND)), "run from the module");
         Path dataDir = tmp.resolve("empty");
-        BreastCancer bc = BreastCancer.loadOrFetch(dataDir, 42);
-        assertThat(dataDir.resolve(BreastCancer.FILE_NAME)).isRegularFile();
-        assertThat(bc.train().size()).isEqualTo(341);
+        String noFetch = System.getProperty(DatasetDescriptor.NO_FETCH_PROPERTY);
+        System.setProperty(DatasetDescriptor.NO_FETCH_PROPERTY, "false");
+        try {
+            BreastCancer bc = BreastCancer.loadOrFetch(dataDir, 42);
+            assertThat(dataDir.resolve(BreastCancer.FILE_NAME)).isRegularFile();
+            assertThat(bc.train().size()).isEqualTo(341);
+        } finally {
+            if (noFetch == null) {
+                System.clearProperty(DatasetDescriptor.NO_FETCH_PROPERTY);
+            } else {
+                System.setProperty(DatasetDescriptor.NO_FETCH_PROPERTY, noFetch);
+            }
+        }
     }
 }

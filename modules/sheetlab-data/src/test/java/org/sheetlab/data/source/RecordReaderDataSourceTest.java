@@ -2,6 +2,7 @@ package org.sheetlab.data.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -103,8 +104,8 @@ class RecordReaderDataSourceTest {
                         assertThat(rest).hasSize(s.batchesPerEpoch() - b);
                         for (int k = 0; k < rest.size(); k++) {
                             MultiDataSet expected = uninterrupted.get(e).get(b + k);
-                            assertThat(rest.get(k).getFeatures(0)).isEqualTo(expected.getFeatures(0));
-                            assertThat(rest.get(k).getLabels(0)).isEqualTo(expected.getLabels(0));
+                            assertBitIdentical(rest.get(k).getFeatures(0), expected.getFeatures(0));
+                            assertBitIdentical(rest.get(k).getLabels(0), expected.getLabels(0));
                         }
                     }
                 }

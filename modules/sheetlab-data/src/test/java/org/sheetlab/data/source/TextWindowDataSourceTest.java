@@ -2,6 +2,7 @@ package org.sheetlab.data.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,8 +73,8 @@ class TextWindowDataSourceTest {
         for (int b = 0; b < all.size(); b++) {
             source.seek(1, b);
             MultiDataSet again = source.next();
-            assertThat(again.getFeatures(0)).isEqualTo(all.get(b).getFeatures(0));
-            assertThat(again.getLabels(0)).isEqualTo(all.get(b).getLabels(0));
+            assertBitIdentical(again.getFeatures(0), all.get(b).getFeatures(0));
+            assertBitIdentical(again.getLabels(0), all.get(b).getLabels(0));
         }
         source.close();
     }

@@ -1,6 +1,5 @@
 package org.sheetlab.experiments.attention;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.knowm.xchart.BitmapEncoder;
@@ -22,14 +20,16 @@ import org.sheetlab.data.source.SequencePairDataSource;
 import org.sheetlab.data.wordnet.WordNet;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.Context;
+import org.sheetlab.experiments.run.Experiment;
 import org.sheetlab.experiments.run.ExperimentRun;
-import org.sheetlab.experiments.run.Variants;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Row;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.layers.attention.AttentionContextVertex;
 import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.models.attention.Seq2SeqNetwork;
 import org.sheetlab.train.NetworkStep;
-import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
@@ -40,22 +40,25 @@ import picocli.CommandLine.Option;
 /**
  * Sheet, Attention Mechanism: reversing real English words (WordNet 3.0's letters-only lemmas of 3 … L letters) with
  * an encoder–decoder ({@link Seq2SeqNetwork}), with additive attention and without (the decoder then sees the source
- * only through the encoder's last state). Words are split into training and test words (no word in both). Reports,
- * per variant: teacher-forced next-character accuracy on the test words (the table), and the share of test words
- * reversed exactly by greedy decoding, per word length ({@code accuracy-by-length.json} / {@code .png}). For the
+ * only through the encoder's last state). Words are split into training and test words (no word in both). Headline, per
+ * variant: the share of test words reversed exactly by greedy decoding, and the teacher-forced next-character accuracy
+ * and loss on the test words; the exact-reversal share per word length is in {@code accuracy-by-length.json} /
+ * {@code .png} (and each variant's row, as {@code exactReversalLength<n>}). For the
  * attention model, {@code attention-<word>.png} shows α (decoder step × source position) for a few test words: a
  * reversal puts its weight on the anti-diagonal.
  */
 @Command(
-        name = "attention",
+        name = AttentionExperiment.NAME,
         mixinStandardHelpOptions = true,
         description = "Encoder-decoder with vs without additive attention, reversing WordNet words; heatmaps.")
-public final class AttentionExperiment implements Callable<Integer> {
+public final class AttentionExperiment
+        extends Experiment<AttentionExperiment.Options, AttentionExperiment.Words, Boolean> {
     public static final String NAME = "attention";
     /** Token 0 pads, token 1 starts the decoder, then a … z. */
     public static final String VOCABULARY = "_^abcdefghijklmnopqrstuvwxyz";
 
     static final int MIN_LENGTH = 3;
+    static final String BY_LENGTH = "exactReversalLength";
 
     /** Options: run and loop options, word lengths, sizes, the learning rate and the data folder. */
     public static final class Options extends ExperimentOptions {
@@ -86,18 +89,16 @@ public final class AttentionExperiment implements Callable<Integer> {
         }
     }
 
-    /** Per-variant rows; exact-reversal accuracy per word length, per variant. */
-    public record Result(Path runDir, List<Comparison.Row> rows, Map<String, Map<Integer, Double>> accuracyByLength) {}
+    /** The training and test words (disjoint, drawn from the run's seed) and the sequence length L. */
+    public record Words(List<String> train, List<String> test, int steps) {}
 
-    @Mixin
-    Options options = new Options();
-
-    @Override
-    public Integer call() {
-        Result r = run(options);
-        System.out.print(Comparison.report(r.runDir()));
-        r.accuracyByLength().forEach((v, m) -> System.out.println(v + " exact reversal by length: " + m));
-        return 0;
+    public AttentionExperiment() {
+        super(
+                NAME,
+                new Options(),
+                Headline.of("testExactReversal", "exact reversal"),
+                Headline.of("testAccuracy", "teacher-forced accuracy"),
+                Headline.TEST_LOSS);
     }
 
     /** Token ids of {@code s} padded with 0 to {@code length}. */
@@ -113,18 +114,38 @@ public final class AttentionExperiment implements Callable<Integer> {
         return new StringBuilder(w).reverse().toString();
     }
 
-    public static Result run(Options o) {
-        if (o.maxLength < MIN_LENGTH || o.testWords < 1 || o.hidden < 1 || o.heatmaps < 0) {
-            throw new IllegalArgumentException("--max-length must be >= " + MIN_LENGTH + ", --test-words and --hidden "
-                    + ">= 1, --heatmaps >= 0; got " + o.maxLength + ", " + o.testWords + ", " + o.hidden + ", "
-                    + o.heatmaps);
+    @Override
+    protected void validate(Options o) {
+        if (o.maxLength < MIN_LENGTH) {
+            throw new IllegalArgumentException("--max-length must be >= " + MIN_LENGTH + ", got " + o.maxLength);
         }
-        double lr = o.learningRate.get();
-        TrainingConfig config = o.config();
-        RunDirectory run = o.open(NAME);
+        if (o.testWords < 1) {
+            throw new IllegalArgumentException("--test-words must be >= 1, got " + o.testWords);
+        }
+        if (o.hidden < 1) {
+            throw new IllegalArgumentException("--hidden must be >= 1, got " + o.hidden);
+        }
+        if (o.heatmaps < 0) {
+            throw new IllegalArgumentException("--heatmaps must be >= 0, got " + o.heatmaps);
+        }
+        o.learningRate.get();
+    }
+
+    @Override
+    protected List<Boolean> variants(Options o) {
+        return List.of(true, false);
+    }
+
+    @Override
+    protected String label(Boolean attention) {
+        return attention ? "attention" : "no-attention";
+    }
+
+    @Override
+    protected Words data(Options o, long seed, RunDirectory run) {
         List<String> words =
                 new ArrayList<>(WordNet.loadOrFetch(o.dataDir.value).words(MIN_LENGTH, o.maxLength));
-        Collections.shuffle(words, new Random(config.seed()));
+        Collections.shuffle(words, new Random(seed));
         if (words.size() <= o.testWords) {
             throw new IllegalArgumentException("--test-words " + o.testWords + " leaves no training words (WordNet has "
                     + words.size() + " words of " + MIN_LENGTH + "-" + o.maxLength + " letters)");
@@ -134,61 +155,87 @@ public final class AttentionExperiment implements Callable<Integer> {
         if (o.trainWords != null && o.trainWords < train.size()) {
             train = train.subList(0, Math.max(1, o.trainWords));
         }
-        int steps = o.maxLength;
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("dataset", "WordNet 3.0 lemmas (Debian wordnet-base), letters only, " + MIN_LENGTH + "-" + steps);
-        extra.put("trainWords", train.size());
-        extra.put("testWords", test.size());
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, extra);
-        SequencePairDataSource trainData = pairs(train, steps, config.batchSize(), true, config.seed());
-        SequencePairDataSource testData = pairs(test, steps, config.batchSize(), false, config.seed());
+        return new Words(train, test, o.maxLength);
+    }
+
+    @Override
+    protected Map<String, Object> describe(Words w) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("dataset", "WordNet 3.0 lemmas (Debian wordnet-base), letters only, " + MIN_LENGTH + "-" + w.steps());
+        d.put("trainWords", w.train().size());
+        d.put("testWords", w.test().size());
+        return d;
+    }
+
+    @Override
+    protected Trial trial(Context<Options, Words> c, Boolean attention, RunDirectory folder) {
+        Words w = c.data();
+        Seq2SeqNetwork.Builder b = Seq2SeqNetwork.builder()
+                .setVocabularySize(VOCABULARY.length())
+                .setSteps(w.steps())
+                .optHidden(c.options().hidden)
+                .optAttention(attention)
+                .optSeed(c.seed())
+                .optUpdater(new Adam(c.options().learningRate.get()));
+        ComputationGraphConfiguration conf = b.build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        return Trial.of(
+                NetworkStep.of(graph),
+                NetworkCounter.count(conf, b.inputType(), b.inputType()),
+                pairs(w.train(), w.steps(), c.batchSize(), true, c.seed()),
+                ExperimentRun.classification("test", pairs(w.test(), w.steps(), c.batchSize(), false, c.seed())));
+    }
+
+    /** Exact reversal by greedy decoding, overall and per word length; heatmaps for the attention model. */
+    @Override
+    protected Map<String, Double> measure(
+            Context<Options, Words> c, Boolean attention, TrainingResult trained, RunDirectory folder) {
+        Words w = c.data();
+        ComputationGraph graph = (ComputationGraph) trained.model();
+        Map<Integer, Double> byLength = exactByLength(graph, w.test(), w.steps());
+        Map<Integer, Long> counts = new LinkedHashMap<>();
+        w.test().forEach(word -> counts.merge(word.length(), 1L, Long::sum));
+        double right = 0;
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Map.Entry<Integer, Double> e : byLength.entrySet()) {
+            right += Math.round(e.getValue() * counts.get(e.getKey())); // share x count = words right
+            values.put(BY_LENGTH + e.getKey(), e.getValue());
+        }
+        values.put("testExactReversal", right / w.test().size());
+        if (attention) {
+            w.test().stream()
+                    .filter(word -> word.length() >= Math.min(6, w.steps()))
+                    .limit(c.options().heatmaps)
+                    .forEach(word -> writeHeatmap(folder, graph, word, w.steps()));
+        }
+        return values;
+    }
+
+    /** {@code accuracy-by-length.json} and {@code .png}: exact reversal per word length, per variant. */
+    @Override
+    protected Map<String, Object> finish(
+            Context<Options, Words> c, List<Row> rows, Map<String, TrainingResult> results) {
         Map<String, Map<Integer, Double>> byLength = new LinkedHashMap<>();
-        List<String> shown = test.stream()
-                .filter(w -> w.length() >= Math.min(6, steps))
-                .limit(o.heatmaps)
-                .toList();
-        List<Comparison.Row> rows = Variants.compare(
-                run, NAME, List.of(true, false), a -> a ? "attention" : "no-attention", (attention, folder) -> {
-                    String name = attention ? "attention" : "no-attention";
-                    Seq2SeqNetwork.Builder b = Seq2SeqNetwork.builder()
-                            .setVocabularySize(VOCABULARY.length())
-                            .setSteps(steps)
-                            .optHidden(o.hidden)
-                            .optAttention(attention)
-                            .optSeed(config.seed())
-                            .optUpdater(new Adam(lr));
-                    ComputationGraphConfiguration conf = b.build();
-                    ComputationGraph graph = new ComputationGraph(conf);
-                    graph.init();
-                    TrainingResult r = ExperimentRun.train(
-                            folder,
-                            "seq2seq " + name,
-                            config,
-                            NetworkCounter.count(conf, b.inputType(), b.inputType()),
-                            NetworkStep.of(graph),
-                            trainData,
-                            ExperimentRun.classification("test", testData));
-                    ComputationGraph trained = (ComputationGraph) r.model();
-                    byLength.put(name, exactByLength(trained, test, steps));
-                    if (attention) {
-                        for (String w : shown) {
-                            writeHeatmap(folder, trained, w, steps);
-                        }
-                    }
-                    return Variants.row(name, r);
-                });
-        run.writeJson(
-                "accuracy-by-length.json",
-                Map.of(
-                        "what",
-                        "share of test words reversed exactly by greedy decoding, per word length",
-                        "accuracy",
-                        byLength));
-        writeLengthPlot(run, byLength);
-        extra.put("variants", rows);
-        extra.put("exactReversalByLength", byLength);
-        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, extra);
-        return new Result(run.root(), rows, byLength);
+        for (Row r : rows) {
+            Map<Integer, Double> m = new LinkedHashMap<>();
+            r.values().forEach((k, v) -> {
+                if (k.startsWith(BY_LENGTH)) {
+                    m.put(Integer.parseInt(k.substring(BY_LENGTH.length())), v);
+                }
+            });
+            byLength.put(r.variant(), m);
+        }
+        c.run()
+                .writeJson(
+                        "accuracy-by-length.json",
+                        Map.of(
+                                "what",
+                                "share of test words reversed exactly by greedy decoding, per word length",
+                                "accuracy",
+                                byLength));
+        writeLengthPlot(c.run(), byLength);
+        return Map.of("exactReversalByLength", byLength);
     }
 
     static SequencePairDataSource pairs(List<String> words, int steps, int batch, boolean shuffle, long seed) {

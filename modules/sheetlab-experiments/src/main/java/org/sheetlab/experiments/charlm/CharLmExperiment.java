@@ -1,12 +1,10 @@
 package org.sheetlab.experiments.charlm;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,12 +13,13 @@ import org.sheetlab.data.source.TextWindowDataSource;
 import org.sheetlab.data.wordnet.WordNet;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.plot.Comparison;
-import org.sheetlab.experiments.run.ExperimentRun;
-import org.sheetlab.experiments.run.Variants;
+import org.sheetlab.experiments.run.Context;
+import org.sheetlab.experiments.run.Experiment;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Row;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.rnn.CharRnnLm;
 import org.sheetlab.train.EvaluationSet;
-import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.eval.AccuracyEvaluator;
 import org.sheetlab.train.eval.PerplexityEvaluator;
@@ -39,10 +38,11 @@ import picocli.CommandLine.Option;
  * with {@code rnnTimeStep}, from a fixed prompt, at temperature τ (p ∝ p̂^(1/τ)).
  */
 @Command(
-        name = "char-lm",
+        name = CharLmExperiment.NAME,
         mixinStandardHelpOptions = true,
         description = "Character-level LSTM and GRU language models on WordNet's glosses: perplexity and samples.")
-public final class CharLmExperiment implements Callable<Integer> {
+public final class CharLmExperiment
+        extends Experiment<CharLmExperiment.Options, CharLmExperiment.Glosses, CharRnnLm.Cell> {
     public static final String NAME = "char-lm";
     /** The vocabulary: the newline that ends each gloss, then WordNet's normalised alphabet. */
     public static final String VOCABULARY = "\n" + WordNet.ALPHABET;
@@ -78,19 +78,17 @@ public final class CharLmExperiment implements Callable<Integer> {
         }
     }
 
-    /** Rows per cell, held-out perplexity per cell, and the generated samples. */
-    public record Result(
-            Path runDir, List<Comparison.Row> rows, Map<String, Double> perplexity, Map<String, String> samples) {}
+    /** WordNet and the corpus files written from its glosses into the run folder (training and held-out text). */
+    public record Glosses(WordNet wordNet, WordNet.Corpus corpus) {}
 
-    @Mixin
-    Options options = new Options();
-
-    @Override
-    public Integer call() {
-        Result r = run(options);
-        System.out.print(Comparison.report(r.runDir()));
-        r.perplexity().forEach((cell, p) -> System.out.printf(Locale.ROOT, "%s held-out perplexity %.3f%n", cell, p));
-        return 0;
+    public CharLmExperiment() {
+        // headline: held-out perplexity, the nll in nats per character (= log perplexity), next-character accuracy
+        super(
+                NAME,
+                new Options(),
+                Headline.of("testPerplexity", "held-out perplexity", "%.3f"),
+                Headline.of("testNll", "held-out nll"),
+                Headline.TEST_ACCURACY);
     }
 
     static CharRnnLm.Cell parseCell(String s) {
@@ -101,13 +99,19 @@ public final class CharLmExperiment implements Callable<Integer> {
         };
     }
 
-    public static Result run(Options o) {
-        List<CharRnnLm.Cell> cells =
-                o.cells.stream().map(CharLmExperiment::parseCell).toList();
-        if (o.hidden < 1 || o.steps < 1 || o.sampleChars < 0 || !(o.temperature > 0)) {
-            throw new IllegalArgumentException("--hidden and --steps must be >= 1, --sample-chars >= 0 and "
-                    + "--temperature > 0; got " + o.hidden + ", " + o.steps + ", " + o.sampleChars + ", "
-                    + o.temperature);
+    @Override
+    protected void validate(Options o) {
+        if (o.hidden < 1) {
+            throw new IllegalArgumentException("--hidden must be >= 1, got " + o.hidden);
+        }
+        if (o.steps < 1) {
+            throw new IllegalArgumentException("--steps must be >= 1, got " + o.steps);
+        }
+        if (o.sampleChars < 0) {
+            throw new IllegalArgumentException("--sample-chars must be >= 0, got " + o.sampleChars);
+        }
+        if (!(o.temperature > 0)) {
+            throw new IllegalArgumentException("--temperature must be > 0, got " + o.temperature);
         }
         for (char c : o.prompt.toCharArray()) {
             if (VOCABULARY.indexOf(c) < 0) {
@@ -115,56 +119,63 @@ public final class CharLmExperiment implements Callable<Integer> {
                         + "case letters, digits, space and " + WordNet.ALPHABET.substring(37) + ")");
             }
         }
-        double lr = o.learningRate.get();
-        TrainingConfig config = o.config();
-        RunDirectory run = o.open(NAME);
+        o.learningRate.get();
+    }
+
+    @Override
+    protected List<CharRnnLm.Cell> variants(Options o) {
+        return o.cells.stream().map(CharLmExperiment::parseCell).toList();
+    }
+
+    @Override
+    protected Glosses data(Options o, long seed, RunDirectory run) {
         WordNet wordNet = WordNet.loadOrFetch(o.dataDir.value);
-        WordNet.Corpus corpus = wordNet.writeCorpus(run.root().resolve("corpus"), o.heldOutEvery);
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("dataset", "WordNet 3.0 glosses (Debian wordnet-base)");
-        extra.put("glosses", wordNet.glosses().size());
-        extra.put("trainCharacters", corpus.trainChars());
-        extra.put("heldOutCharacters", corpus.heldOutChars());
-        extra.put("vocabulary", VOCABULARY.length());
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, extra);
+        return new Glosses(wordNet, wordNet.writeCorpus(run.root().resolve("corpus"), o.heldOutEvery));
+    }
+
+    @Override
+    protected Map<String, Object> describe(Glosses g) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("dataset", "WordNet 3.0 glosses (Debian wordnet-base)");
+        d.put("glosses", g.wordNet().glosses().size());
+        d.put("trainCharacters", g.corpus().trainChars());
+        d.put("heldOutCharacters", g.corpus().heldOutChars());
+        d.put("vocabulary", VOCABULARY.length());
+        return d;
+    }
+
+    @Override
+    protected Trial trial(Context<Options, Glosses> c, CharRnnLm.Cell cell, RunDirectory folder) {
+        Options o = c.options();
+        return Trial.of(
+                CharRnnLm.builder()
+                        .setCell(cell)
+                        .setVocabularySize(VOCABULARY.length())
+                        .optHidden(o.hidden)
+                        .optSteps(o.steps)
+                        .optSeed(c.seed())
+                        .optUpdater(new Adam(o.learningRate.get())),
+                // windows in a fresh random order every epoch: in file order an epoch would end on
+                // WordNet's adverb glosses ("in a ... manner"), and the model would lean to them
+                new TextWindowDataSource(c.data().corpus().train(), VOCABULARY, c.batchSize(), o.steps, c.seed()),
+                List.of(EvaluationSet.of(
+                        "test",
+                        new TextWindowDataSource(c.data().corpus().heldOut(), VOCABULARY, c.batchSize(), o.steps),
+                        new AccuracyEvaluator(),
+                        new PerplexityEvaluator())));
+    }
+
+    /** Text generated by each trained model ({@code samples.txt}) and the held-out perplexities. */
+    @Override
+    protected Map<String, Object> finish(
+            Context<Options, Glosses> c, List<Row> rows, Map<String, TrainingResult> results) {
+        Options o = c.options();
         Map<String, Double> perplexity = new LinkedHashMap<>();
         Map<String, String> samples = new LinkedHashMap<>();
-        List<Comparison.Row> rows =
-                Variants.compare(run, NAME, cells, c -> c.name().toLowerCase(Locale.ROOT), (cell, folder) -> {
-                    String name = cell.name().toLowerCase(Locale.ROOT);
-                    TrainingResult r = ExperimentRun.trainNetwork(
-                            folder,
-                            "char-lm " + name,
-                            config,
-                            CharRnnLm.builder()
-                                    .setCell(cell)
-                                    .setVocabularySize(VOCABULARY.length())
-                                    .optHidden(o.hidden)
-                                    .optSteps(o.steps)
-                                    .optSeed(config.seed())
-                                    .optUpdater(new Adam(lr)),
-                            // windows in a fresh random order every epoch: in file order an epoch would end on
-                            // WordNet's adverb glosses ("in a ... manner"), and the model would lean to them
-                            new TextWindowDataSource(
-                                    corpus.train(), VOCABULARY, config.batchSize(), o.steps, config.seed()),
-                            List.of(EvaluationSet.of(
-                                    "test",
-                                    new TextWindowDataSource(corpus.heldOut(), VOCABULARY, config.batchSize(), o.steps),
-                                    new AccuracyEvaluator(),
-                                    new PerplexityEvaluator())));
-                    perplexity.put(name, r.last().metric("testPerplexity"));
-                    samples.put(
-                            name,
-                            sample(
-                                    (MultiLayerNetwork) r.model(),
-                                    o.prompt,
-                                    o.sampleChars,
-                                    o.temperature,
-                                    config.seed()));
-                    // the table's loss column is the held-out nll in nats per character (= log perplexity)
-                    return Variants.row(
-                            name, r, r.last().testAccuracy(), r.last().metric("testNll"));
-                });
+        results.forEach((name, r) -> {
+            perplexity.put(name, r.last().metric("testPerplexity"));
+            samples.put(name, sample((MultiLayerNetwork) r.model(), o.prompt, o.sampleChars, o.temperature, c.seed()));
+        });
         StringBuilder text = new StringBuilder();
         samples.forEach((cell, s) -> text.append("== ")
                 .append(cell)
@@ -175,12 +186,9 @@ public final class CharLmExperiment implements Callable<Integer> {
                 .append("\")\n")
                 .append(s)
                 .append("\n\n"));
-        run.writeText("samples.txt", text.toString());
-        run.writeJson("perplexity.json", Map.of("heldout", perplexity, "what", "exp(mean -log p(next character))"));
-        extra.put("variants", rows);
-        extra.put("heldOutPerplexity", perplexity);
-        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, extra);
-        return new Result(run.root(), rows, perplexity, samples);
+        c.run().writeText("samples.txt", text.toString());
+        c.run().writeJson("perplexity.json", Map.of("heldout", perplexity, "what", "exp(mean -log p(next character))"));
+        return Map.of("heldOutPerplexity", perplexity, "samples", samples);
     }
 
     /**

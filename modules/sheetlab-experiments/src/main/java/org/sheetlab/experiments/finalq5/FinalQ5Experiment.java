@@ -1,11 +1,8 @@
 package org.sheetlab.experiments.finalq5;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -14,16 +11,16 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.run.ExperimentRun;
-import org.sheetlab.models.analysis.NetworkCount;
+import org.sheetlab.experiments.run.Context;
+import org.sheetlab.experiments.run.FashionMnistExperiment;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Row;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.models.mlp.FinalQ5Network;
-import org.sheetlab.train.EpochMetrics;
 import org.sheetlab.train.NetworkStep;
-import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.TrainingStep;
 import org.sheetlab.train.fast.DenseAdamStep;
@@ -33,16 +30,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Trains the sheet's Final Q5 network with input 784 on Fashion-MNIST (60,000 train / 10,000 test; Adam, learning
- * rate decayed by {@code --lr-decay} per epoch) and writes a run folder: {@code run.json}, {@code metrics.json},
- * {@code curves.png}, {@code model.zip}, {@code parameters.txt} and {@code parameters.json}, plus
+ * Sheet, Final Q5: the network with input 784 on Fashion-MNIST (60,000 train / 10,000 test; Adam, learning rate decayed
+ * by {@code --lr-decay} per epoch), trained in the run folder itself: {@code run.json}, {@code metrics.json},
+ * {@code curves.png}, {@code summary.txt}, {@code model.zip}, {@code parameters.txt} and {@code parameters.json}, plus
  * {@code checkpoint.zip} for {@code --resume}.
  */
 @Command(
-        name = "final-q5",
+        name = FinalQ5Experiment.NAME,
         mixinStandardHelpOptions = true,
         description = "Sheet Final Q5 network (784-300-100-10, relu/softmax) trained on Fashion-MNIST.")
-public final class FinalQ5Experiment implements Callable<Integer> {
+public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Experiment.Options, String> {
     public static final String NAME = "final-q5";
 
     /** Options of {@code final-q5}: run and loop options, the learning rate and its decay, the data folder. */
@@ -75,23 +72,23 @@ public final class FinalQ5Experiment implements Callable<Integer> {
         }
     }
 
-    /** What a run produced. */
-    public record Result(Path runDir, List<EpochMetrics> history, NetworkCount count, Model network) {
-        public EpochMetrics last() {
-            return history.get(history.size() - 1);
-        }
+    public FinalQ5Experiment() {
+        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
-    @Mixin
-    Options options = new Options();
-
     @Override
-    public Integer call() {
-        Result r = run(options);
-        System.out.printf(
-                "final-q5: test accuracy %.4f after %d epochs; run folder %s%n",
-                r.last().testAccuracy(), r.last().epoch(), r.runDir());
-        return 0;
+    protected void validate(Options o) {
+        o.learningRate.get();
+        if (!(o.lrDecay > 0 && o.lrDecay <= 1)) {
+            throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + o.lrDecay);
+        }
+        if (!List.of("auto", "fit", "fast").contains(o.step)) {
+            throw new IllegalArgumentException("--step must be auto, fit or fast, got " + o.step);
+        }
+        if (o.graph && o.step.equals("fast")) {
+            throw new IllegalArgumentException(
+                    "--step fast trains MultiLayerNetworks only; drop --graph or use --step fit");
+        }
     }
 
     /** The step {@code choice} asks for: DenseAdamStep for fast (or auto when it supports the network), else fit. */
@@ -101,56 +98,41 @@ public final class FinalQ5Experiment implements Callable<Integer> {
         return fast ? DenseAdamStep.of(net) : NetworkStep.of(net);
     }
 
-    /** Runs the experiment; tests and {@code main} both come through here. */
-    public static Result run(Options o) {
-        double lr = o.learningRate.get();
-        if (!(o.lrDecay > 0 && o.lrDecay <= 1)) {
-            throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + o.lrDecay);
-        }
-        TrainingConfig config = o.config();
-        RunDirectory run = o.open(NAME);
-        FashionMnist data = Datasets.fashionMnist(o.dataDir);
+    @Override
+    protected Trial trial(Context<Options, FashionMnist> c, String variant, RunDirectory folder) {
+        Options o = c.options();
         FinalQ5Network.Builder model = FinalQ5Network.builder()
                 .setInputSize(FashionMnist.HEIGHT * FashionMnist.WIDTH)
                 .optOutputs(FashionMnist.NUM_CLASSES)
-                .optSeed(o.run.seed)
-                .optUpdater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, lr, o.lrDecay)));
-        Map<String, Object> dataset = Map.of("dataset", "Fashion-MNIST 60000/10000");
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, dataset);
-        if (!List.of("auto", "fit", "fast").contains(o.step)) {
-            throw new IllegalArgumentException("--step must be auto, fit or fast, got " + o.step);
-        }
-        if (o.graph && o.step.equals("fast")) {
-            throw new IllegalArgumentException(
-                    "--step fast trains MultiLayerNetworks only; drop --graph or use --step fit");
-        }
-        TrainingStep step;
-        NetworkCount count;
+                .optSeed(c.seed())
+                .optUpdater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, o.learningRate.get(), o.lrDecay)));
         if (o.graph) {
             ComputationGraphConfiguration conf = model.buildGraph();
             ComputationGraph graph = new ComputationGraph(conf);
             graph.init();
-            step = NetworkStep.of(graph);
-            count = NetworkCounter.count(conf, model.inputType());
-        } else {
-            MultiLayerConfiguration conf = model.build();
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
-            net.init();
-            step = trainingStep(net, o.step);
-            count = NetworkCounter.count(conf, model.inputType());
+            return Trial.of(
+                    NetworkStep.of(graph),
+                    NetworkCounter.count(conf, model.inputType()),
+                    trainSource(c),
+                    testClassification(c));
         }
-        TrainingResult result = ExperimentRun.train(
-                run,
-                NAME,
-                config,
-                count,
-                step,
-                data.train().shuffledSource(config.batchSize(), config.seed()),
-                ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())));
-        Map<String, Object> extra = new LinkedHashMap<>(dataset);
-        extra.put("step", step.getClass().getSimpleName());
-        extra.put("final", result.last());
-        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, extra);
-        return new Result(run.root(), result.history(), count, result.model());
+        MultiLayerConfiguration conf = model.build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return Trial.of(
+                trainingStep(net, o.step),
+                NetworkCounter.count(conf, model.inputType()),
+                trainSource(c),
+                testClassification(c));
+    }
+
+    @Override
+    protected Map<String, Object> finish(
+            Context<Options, FashionMnist> c, List<Row> rows, Map<String, TrainingResult> results) {
+        TrainingResult r = results.get(NAME);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("step", r.step().getClass().getSimpleName());
+        extra.put("final", r.last());
+        return extra;
     }
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -20,15 +19,21 @@ import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.plot.ImageGrid;
+import org.sheetlab.experiments.run.Context;
+import org.sheetlab.experiments.run.Experiment;
 import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Row;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.gan.Gan;
 import org.sheetlab.models.gan.GanStep;
 import org.sheetlab.models.mlp.FinalQ5Network;
+import org.sheetlab.train.EpochMetrics;
 import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,26 +42,29 @@ import picocli.CommandLine.Option;
  * generator loss) and with one ablation ({@code --ablation}: the saturating min-max loss, no smoothing, or a ReLU
  * discriminator with max pooling), each in its own run folder through the harness ({@link GanStep}), so a killed run
  * resumes to the same weights and samples. The judge is the project's own Fashion-MNIST classifier (the Final Q5
- * network, trained here for {@code --judge-epochs}):
+ * network, trained first through the harness in the sub-folder {@code judge} for {@code --judge-epochs}):
  * <ul>
  *   <li>every {@code --sample-every} updates: {@code samples-iter-NNNNNN.png} (the same 64 z throughout), and at the
  *       end {@code progression.png}, the first row of each of those grids, top to bottom;</li>
- *   <li>per epoch: {@code samples-epoch-NN.png} (the same 64 z), and the collapse monitor on 1,000 samples: the
- *       judge's class histogram, its coverage (classes holding ≥ 5% of the samples) and the batch diversity (mean
- *       distance between samples, against the same figure on real images);</li>
+ *   <li>per epoch: {@code samples-epoch-NN.png} (the same 64 z), and step metrics in the epoch's history
+ *       ({@code metrics.json}, {@code curves.png}): D's and G's losses, D(x), D(G(z)), and the collapse monitor on
+ *       1,000 samples: the judge's class shares ({@code classShare0} … {@code classShare9}), its coverage (classes
+ *       holding ≥ 5% of the samples) and the batch diversity (mean distance between samples, against the same
+ *       figure on real images, {@code realDiversity});</li>
  *   <li>at the end: the Fréchet distance between the judge's 100-unit penultimate features of 5,000 samples and of
  *       5,000 test images (not the Inception-based FID: not comparable with published FIDs), the judge's mean
- *       confidence on samples, and {@code gan.png} (losses, D(x) and D(G(z)), coverage and diversity by epoch).</li>
+ *       confidence on samples and its coverage of 5,000 samples (the headline), and {@code gan.png} (losses, D(x) and D(G(z)), coverage and diversity by epoch).</li>
  * </ul>
  */
 @Command(
-        name = "gan",
+        name = GanExperiment.NAME,
         mixinStandardHelpOptions = true,
         description = "GAN (dense or DCGAN-style) on Fashion-MNIST: the sheet's recipe vs an ablation; sample grids, "
                 + "collapse monitor, Frechet score.")
-public final class GanExperiment implements Callable<Integer> {
+public final class GanExperiment extends Experiment<GanExperiment.Options, GanExperiment.Judged, String> {
     public static final String NAME = "gan";
     static final int MONITOR = 1000;
+    static final int JUDGE_BATCH = 128;
 
     /** Options: run and loop options, the ablation, sizes, the learning rate and the data folder. */
     public static final class Options extends ExperimentOptions {
@@ -100,19 +108,20 @@ public final class GanExperiment implements Callable<Integer> {
         }
     }
 
-    /** Per variant: the per-epoch history (losses, D outputs, monitor) and the final scores. */
-    public record Result(
-            Path runDir, Map<String, List<Map<String, Object>>> history, Map<String, Map<String, Double>> scores) {}
+    /**
+     * Fashion-MNIST with the judge trained on it, and the diversity of 200 real test images (the monitor's yardstick).
+     */
+    public record Judged(FashionMnist data, MultiLayerNetwork judge, double judgeAccuracy, double realDiversity) {}
 
-    @Mixin
-    Options options = new Options();
-
-    @Override
-    public Integer call() {
-        Result r = run(options);
-        r.scores().forEach((v, m) -> System.out.println(v + ": " + m));
-        System.out.println("run folder " + r.runDir());
-        return 0;
+    public GanExperiment() {
+        // headline: the judge's view of 5,000 samples: Frechet distance to real test images, confidence, classes
+        // covered
+        super(
+                NAME,
+                new Options(),
+                Headline.of("frechetDistance", "Frechet distance", "%.2f"),
+                Headline.of("judgeConfidence", "judge confidence"),
+                Headline.of("coverage", "classes covered", "%.0f"));
     }
 
     static Gan.Builder variant(String name, Options o, long seed) {
@@ -134,100 +143,122 @@ public final class GanExperiment implements Callable<Integer> {
         };
     }
 
-    public static Result run(Options o) {
+    @Override
+    protected void validate(Options o) {
         variant(o.ablation, o, 0);
-        if (o.latent < 1
-                || o.hidden < 1
-                || !(o.learningRate > 0)
-                || o.judgeEpochs < 1
-                || o.sampleEvery < 0
-                || o.channels.length != 2
-                || o.channels[0] < 1
-                || o.channels[1] < 1) {
-            throw new IllegalArgumentException("--latent, --hidden and --judge-epochs must be >= 1, --sample-every "
-                    + ">= 0, --channels two numbers >= 1 (e.g. 32,64) and --learning-rate > 0; got " + o.latent
-                    + ", " + o.hidden + ", " + o.judgeEpochs + ", " + o.sampleEvery + ", "
-                    + java.util.Arrays.toString(o.channels) + ", " + o.learningRate);
-        }
-        TrainingConfig config = o.config();
-        RunDirectory run = o.open(NAME);
-        FashionMnist data = Datasets.fashionMnist(o.dataDir);
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
-        MultiLayerNetwork judge = judge(data, o, config.seed());
-        INDArray testX = data.test().features();
-        INDArray realProbe = testX.get(NDArrayIndex.interval(0, 200), NDArrayIndex.all());
-        double realDiversity = diversity(realProbe);
-        Map<String, List<Map<String, Object>>> history = new LinkedHashMap<>();
-        Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
-        for (String name : List.of("recipe", o.ablation)) {
-            RunDirectory folder = new RunDirectory(run.resolve(name));
-            Gan gan = variant(name, o, config.seed()).build();
-            Nd4j.getRandom().setSeed(config.seed());
-            INDArray fixedZ = gan.sampleLatent(64);
-            GanStep step = new GanStep(gan, new GanStep.Listener() {
-                @Override
-                public void onIteration(long iteration) {
-                    if (o.sampleEvery > 0 && iteration % o.sampleEvery == 0) {
-                        Charts.writePng(
-                                folder,
-                                String.format(Locale.ROOT, "samples-iter-%06d.png", iteration),
-                                ImageGrid.of(gan.generate(fixedZ), 8, 8));
-                    }
-                }
-
-                @Override
-                public Map<String, Object> onEpoch(int epoch) {
-                    Charts.writePng(
-                            folder,
-                            String.format(Locale.ROOT, "samples-epoch-%02d.png", epoch),
-                            ImageGrid.of(gan.generate(fixedZ), 8, 8));
-                    return monitor(judge, gan, epoch, realDiversity);
-                }
-            });
-            ExperimentRun.train(
-                    folder,
-                    "gan " + name,
-                    config,
-                    null,
-                    step,
-                    data.train().shuffledSource(config.batchSize(), config.seed()),
-                    List.of());
-            List<Map<String, Object>> rows = step.history();
-            history.put(name, rows);
-            progression(folder);
-            scores.put(name, finalScores(judge, gan, testX, config.seed()));
-            Charts.writePng(folder, "gan.png", plot(name, rows));
-            folder.writeJson("gan.json", Map.of("history", rows, "final", scores.get(name)));
-        }
-        run.writeJson(
-                "gan.json",
-                Map.of(
-                        "history", history,
-                        "final", scores,
-                        "judge", "Final Q5 network trained " + o.judgeEpochs + " epochs; features: its 100-unit layer",
-                        "realDiversity", realDiversity));
-        ExperimentRun.writeRunJson(
-                run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000", "final", scores));
-        return new Result(run.root(), history, scores);
+        require(o.latent >= 1, "--latent must be >= 1, got " + o.latent);
+        require(o.hidden >= 1, "--hidden must be >= 1, got " + o.hidden);
+        require(o.learningRate > 0, "--learning-rate must be > 0, got " + o.learningRate);
+        require(o.judgeEpochs >= 1, "--judge-epochs must be >= 1, got " + o.judgeEpochs);
+        require(o.sampleEvery >= 0, "--sample-every must be >= 0 (0 = none), got " + o.sampleEvery);
+        require(
+                o.channels.length == 2 && o.channels[0] >= 1 && o.channels[1] >= 1,
+                "--channels must be two numbers >= 1 (e.g. 32,64), got " + java.util.Arrays.toString(o.channels));
     }
 
-    /** The project's Fashion-MNIST classifier (Final Q5 network), trained with DL4J's fit. */
-    static MultiLayerNetwork judge(FashionMnist data, Options o, long seed) {
-        MultiLayerNetwork net = new MultiLayerNetwork(FinalQ5Network.builder()
-                .setInputSize(784)
-                .optSeed(seed)
-                .optUpdater(new Adam(1e-3))
-                .build());
-        net.init();
-        var it = data.train().shuffledIterator(128, seed);
-        int maxBatches = o.run.maxBatches == null ? Integer.MAX_VALUE : o.run.maxBatches;
-        for (int e = 0; e < o.judgeEpochs; e++) {
-            it.seek(e, 0);
-            for (int b = 0; it.hasNext() && b < maxBatches; b++) {
-                net.fit(it.next());
-            }
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
         }
-        return net;
+    }
+
+    @Override
+    protected List<String> variants(Options o) {
+        return List.of("recipe", o.ablation);
+    }
+
+    /** Loads Fashion-MNIST and trains the judge through the harness in {@code run/judge}. */
+    @Override
+    protected Judged data(Options o, long seed, RunDirectory run) {
+        FashionMnist data = Datasets.fashionMnist(o.dataDir);
+        TrainingConfig config = o.configBuilder()
+                .epochs(o.judgeEpochs)
+                .batchSize(JUDGE_BATCH)
+                .checkpointEvery(0)
+                .patience(null)
+                .build();
+        Trial judge = Trial.of(
+                FinalQ5Network.builder().setInputSize(784).optSeed(seed).optUpdater(new Adam(1e-3)),
+                data.train().shuffledSource(JUDGE_BATCH, seed),
+                ExperimentRun.classification("test", data.test().orderedSource(JUDGE_BATCH)));
+        TrainingResult trained = ExperimentRun.train(
+                new RunDirectory(run.resolve("judge")),
+                "gan judge",
+                config,
+                judge.count(),
+                judge.step(),
+                judge.train(),
+                judge.evaluation());
+        INDArray realProbe = data.test().features().get(NDArrayIndex.interval(0, 200), NDArrayIndex.all());
+        return new Judged(
+                data, (MultiLayerNetwork) trained.model(), trained.last().testAccuracy(), diversity(realProbe));
+    }
+
+    @Override
+    protected Map<String, Object> describe(Judged d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(
+                "dataset",
+                "Fashion-MNIST " + d.data().train().size() + "/"
+                        + d.data().test().size());
+        m.put("judgeTestAccuracy", d.judgeAccuracy());
+        return m;
+    }
+
+    @Override
+    protected Trial trial(Context<Options, Judged> c, String name, RunDirectory folder) {
+        Options o = c.options();
+        Gan gan = variant(name, o, c.seed()).build();
+        Nd4j.getRandom().setSeed(c.seed());
+        INDArray fixedZ = gan.sampleLatent(64);
+        GanStep step = new GanStep(gan, new GanStep.Listener() {
+            @Override
+            public void onIteration(long iteration) {
+                if (o.sampleEvery > 0 && iteration % o.sampleEvery == 0) {
+                    Charts.writePng(
+                            folder,
+                            String.format(Locale.ROOT, "samples-iter-%06d.png", iteration),
+                            ImageGrid.of(gan.generate(fixedZ), 8, 8));
+                }
+            }
+
+            @Override
+            public Map<String, Double> onEpoch(int epoch) {
+                Charts.writePng(
+                        folder,
+                        String.format(Locale.ROOT, "samples-epoch-%02d.png", epoch),
+                        ImageGrid.of(gan.generate(fixedZ), 8, 8));
+                return monitor(c.data().judge(), gan, c.data().realDiversity());
+            }
+        });
+        return Trial.of(step, null, c.data().data().train().shuffledSource(c.batchSize(), c.seed()), List.of());
+    }
+
+    /** The final scores on 5,000 samples, {@code progression.png}, {@code gan.png} and {@code gan.json}. */
+    @Override
+    protected Map<String, Double> measure(
+            Context<Options, Judged> c, String name, TrainingResult trained, RunDirectory folder) {
+        Gan gan = ((GanStep) trained.step()).gan();
+        Map<String, Double> scores =
+                finalScores(c.data().judge(), gan, c.data().data().test().features(), c.seed());
+        progression(folder);
+        List<Map<String, Double>> history =
+                trained.history().stream().map(EpochMetrics::metrics).toList();
+        Charts.writePng(folder, "gan.png", plot(name, history));
+        folder.writeJson("gan.json", Map.of("history", history, "final", scores));
+        return scores;
+    }
+
+    @Override
+    protected Map<String, Object> finish(
+            Context<Options, Judged> c, List<Row> rows, Map<String, TrainingResult> results) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put(
+                "judge",
+                "Final Q5 network trained " + c.options().judgeEpochs + " epochs (run folder judge); features: its "
+                        + "100-unit layer");
+        extra.put("realDiversity", c.data().realDiversity());
+        return extra;
     }
 
     /** Mean Euclidean distance between the rows of x (pairs i < j). */
@@ -265,13 +296,18 @@ public final class GanExperiment implements Callable<Integer> {
         return covered;
     }
 
-    static Map<String, Object> monitor(MultiLayerNetwork judge, Gan gan, int epoch, double realDiversity) {
+    /**
+     * The collapse monitor on {@value #MONITOR} samples: the judge's class shares ({@code classShare0..9}), its
+     * coverage, the diversity of 200 samples and of 200 real images.
+     */
+    static Map<String, Double> monitor(MultiLayerNetwork judge, Gan gan, double realDiversity) {
         INDArray samples = samples(gan, MONITOR);
         double[] hist = classShares(judge.output(samples));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epoch", epoch);
-        m.put("classHistogram", java.util.Arrays.stream(hist).boxed().toList());
-        m.put("coverage", coverage(hist));
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int k = 0; k < hist.length; k++) {
+            m.put("classShare" + k, hist[k]);
+        }
+        m.put("coverage", (double) coverage(hist));
         m.put("diversity", diversity(samples.get(NDArrayIndex.interval(0, 200), NDArrayIndex.all())));
         m.put("realDiversity", realDiversity);
         return m;
@@ -321,7 +357,7 @@ public final class GanExperiment implements Callable<Integer> {
         }
     }
 
-    private static java.awt.image.BufferedImage plot(String name, List<Map<String, Object>> rows) {
+    private static java.awt.image.BufferedImage plot(String name, List<Map<String, Double>> rows) {
         double[] epochs = new double[rows.size()];
         double[][] series = new double[6][rows.size()];
         String[] keys = {"discriminatorLoss", "generatorLoss", "dReal", "dFake", "coverage", "diversity"};

@@ -1,13 +1,12 @@
 package org.sheetlab.experiments.init;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
@@ -18,16 +17,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.plot.Comparison;
-import org.sheetlab.experiments.run.ExperimentRun;
-import org.sheetlab.experiments.run.Variants;
-import org.sheetlab.models.analysis.NetworkCounter;
+import org.sheetlab.experiments.run.Context;
+import org.sheetlab.experiments.run.FashionMnistExperiment;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Row;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.mlp.FinalQ5Network;
-import org.sheetlab.train.TrainingConfig;
-import org.sheetlab.train.TrainingDivergedException;
+import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.listeners.ActivationStatistics;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
@@ -35,7 +33,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * Trains the Final Q5 network (784-300-100-10, ReLU, plain SGD so the initialisation is not rescued by an adaptive
+ * Sheet, Initialization: trains the Final Q5 network (784-300-100-10, ReLU, plain SGD so the initialisation is not rescued by an adaptive
  * optimiser) from four initialisations and writes {@code summary.*}, {@code comparison.png},
  * {@code activations.json} and {@code activations.png} (log10 of the standard deviation of each layer's activations
  * at initialisation on 512 test images, recorded by the {@link ActivationStatistics} listener, which also follows them
@@ -43,14 +41,14 @@ import picocli.CommandLine.Mixin;
  * as diverged.
  */
 @Command(
-        name = "init",
+        name = InitExperiment.NAME,
         mixinStandardHelpOptions = true,
         description = "Zero vs too-large vs Xavier vs He initialisation of the Final Q5 network on Fashion-MNIST.")
-public final class InitExperiment implements Callable<Integer> {
+public final class InitExperiment extends FashionMnistExperiment<InitExperiment.Options, InitExperiment.Variant> {
     public static final String NAME = "init";
     private static final List<String> LAYERS = List.of("dense1", "dense2", "output");
+    private static final int PROBE = 512;
 
-    /** The initialisations compared. */
     public enum Variant {
         ZERO("zero", WeightInit.ZERO.getWeightInitFunction()),
         LARGE("large N(0,1)", new WeightInitDistribution(new NormalDistribution(0, 1))),
@@ -76,70 +74,72 @@ public final class InitExperiment implements Callable<Integer> {
         }
     }
 
-    /** Per variant: the comparison row (NaN accuracy when it diverged) and the activation std per layer at init. */
-    public record Result(
-            Path runDir, List<Comparison.Row> rows, Map<String, double[]> activationStd, List<String> diverged) {}
-
-    @Mixin
-    Options options = new Options();
-
-    @Override
-    public Integer call() {
-        Result r = run(options);
-        System.out.print(Comparison.report(r.runDir()));
-        if (!r.diverged().isEmpty()) {
-            System.out.println("diverged: " + r.diverged());
-        }
-        return 0;
+    public InitExperiment() {
+        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
-    public static Result run(Options o) {
-        double lr = o.learningRate.get();
-        TrainingConfig config = o.config();
-        RunDirectory run = o.open(NAME);
-        FashionMnist data = Datasets.fashionMnist(o.dataDir);
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
-        INDArray probe = data.test().features().get(NDArrayIndex.interval(0, 512), NDArrayIndex.all());
+    @Override
+    protected void validate(Options o) {
+        o.learningRate.get();
+    }
+
+    @Override
+    protected List<Variant> variants(Options o) {
+        return List.of(Variant.values());
+    }
+
+    @Override
+    protected String label(Variant v) {
+        return v.label;
+    }
+
+    @Override
+    protected String folder(Variant v) {
+        return v.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A diverging initialisation is a result here: its row says so. */
+    @Override
+    protected boolean keepsDivergedVariants() {
+        return true;
+    }
+
+    private static FinalQ5Network.Builder model(Context<Options, FashionMnist> c, Variant v) {
+        return FinalQ5Network.builder()
+                .setInputSize(784)
+                .optSeed(c.seed())
+                .optWeightInit(v.init)
+                .optUpdater(new Sgd(c.options().learningRate.get()));
+    }
+
+    private static INDArray probe(Context<Options, FashionMnist> c) {
+        return c.data().test().features().get(NDArrayIndex.interval(0, PROBE), NDArrayIndex.all());
+    }
+
+    @Override
+    protected Trial trial(Context<Options, FashionMnist> c, Variant v, RunDirectory folder) {
+        return Trial.of(model(c, v), trainSource(c), testClassification(c))
+                .with(new ActivationStatistics(folder, probe(c)));
+    }
+
+    /** The activation std per layer at initialisation (the same seeded networks, before training). */
+    @Override
+    protected Map<String, Object> finish(
+            Context<Options, FashionMnist> c, List<Row> rows, Map<String, TrainingResult> results) {
+        INDArray probe = probe(c);
         Map<String, double[]> stds = new LinkedHashMap<>();
+        for (Variant v : Variant.values()) {
+            MultiLayerNetwork initial = new MultiLayerNetwork(model(c, v).build());
+            initial.init();
+            stds.put(v.label, ActivationStatistics.std(initial, probe));
+        }
         List<String> diverged = new ArrayList<>();
-        List<Comparison.Row> rows = Variants.compare(
-                run, NAME, List.of(Variant.values()), v -> v.name().toLowerCase(Locale.ROOT), (v, folder) -> {
-                    FinalQ5Network.Builder b = FinalQ5Network.builder()
-                            .setInputSize(784)
-                            .optSeed(config.seed())
-                            .optWeightInit(v.init)
-                            .optUpdater(new Sgd(lr));
-                    ActivationStatistics stats = new ActivationStatistics(folder, probe);
-                    try {
-                        return Variants.row(
-                                v.label,
-                                ExperimentRun.trainNetwork(
-                                        folder,
-                                        "init " + v.label,
-                                        config,
-                                        b,
-                                        data.train().shuffledSource(config.batchSize(), config.seed()),
-                                        ExperimentRun.classification(
-                                                "test", data.test().orderedSource(config.batchSize())),
-                                        stats));
-                    } catch (TrainingDivergedException e) {
-                        diverged.add(v.label + ": " + e.getMessage());
-                        return new Comparison.Row(
-                                v.label,
-                                Double.NaN,
-                                Double.NaN,
-                                Double.NaN,
-                                0,
-                                NetworkCounter.count(b.build(), b.inputType()).totalParameters());
-                    } finally {
-                        stds.put(v.label, stats.rows().get("init"));
-                    }
-                });
-        run.writeJson("activations.json", Map.of("layers", LAYERS, "stdAtInit", stds, "diverged", diverged));
+        rows.stream().filter(r -> r.note() != null).forEach(r -> diverged.add(r.variant() + ": " + r.note()));
+        c.run().writeJson("activations.json", Map.of("layers", LAYERS, "stdAtInit", stds, "diverged", diverged));
         CategoryChart chart = new CategoryChartBuilder()
                 .width(700)
                 .height(420)
-                .title("activation std at initialisation (512 test images)")
+                .title("activation std at initialisation (" + PROBE + " test images)")
                 .xAxisTitle("layer")
                 .yAxisTitle("log10(std), floored at -6")
                 .build();
@@ -150,8 +150,7 @@ public final class InitExperiment implements Callable<Integer> {
                         .map(x -> Math.log10(Math.max(x, 1e-6)))
                         .boxed()
                         .toList()));
-        Charts.writePng(run, "activations.png", BitmapEncoder.getBufferedImage(chart));
-        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("variants", rows, "diverged", diverged));
-        return new Result(run.root(), rows, stds, diverged);
+        Charts.writePng(c.run(), "activations.png", BitmapEncoder.getBufferedImage(chart));
+        return Map.of("activationStd", stds, "diverged", diverged);
     }
 }

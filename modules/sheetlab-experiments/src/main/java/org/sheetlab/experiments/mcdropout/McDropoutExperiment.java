@@ -1,26 +1,25 @@
 package org.sheetlab.experiments.mcdropout;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.core.metrics.Calibration;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.experiments.run.Context;
+import org.sheetlab.experiments.run.FashionMnistExperiment;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.uncertainty.McDropout;
 import org.sheetlab.models.uncertainty.McDropoutMlp;
-import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
@@ -28,16 +27,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Trains 784 → Dense(300, relu) → BatchNorm → Dense(100, relu, dropout) → BatchNorm → softmax(10, dropout) on
+ * Sheet, Dropout (MC dropout at test time): trains 784 → Dense(300, relu) → BatchNorm → Dense(100, relu, dropout) → BatchNorm → softmax(10, dropout) on
  * Fashion-MNIST, then compares plain inference with MC dropout ({@link McDropout}, T passes) on the test set: accuracy,
  * ECE (15 bins), mean predictive entropy of right and wrong predictions; writes {@code calibration.json} and
  * {@code reliability.png}.
  */
 @Command(
-        name = "mc-dropout",
+        name = McDropoutExperiment.NAME,
         mixinStandardHelpOptions = true,
         description = "MC dropout vs plain inference on Fashion-MNIST (BatchNorm-safe): ECE and reliability diagram.")
-public final class McDropoutExperiment implements Callable<Integer> {
+public final class McDropoutExperiment extends FashionMnistExperiment<McDropoutExperiment.Options, String> {
     public static final String NAME = "mc-dropout";
     private static final int BINS = 15;
 
@@ -59,93 +58,75 @@ public final class McDropoutExperiment implements Callable<Integer> {
         }
     }
 
-    /** Test-set figures for plain inference and MC dropout. */
-    public record Result(
-            Path runDir,
-            double plainAccuracy,
-            double plainEce,
-            double mcAccuracy,
-            double mcEce,
-            double entropyRight,
-            double entropyWrong) {}
-
-    @Mixin
-    Options options = new Options();
-
-    @Override
-    public Integer call() {
-        Result r = run(options);
-        System.out.printf(
-                Locale.ROOT,
-                "plain inference: accuracy %.4f, ECE %.4f%nMC dropout (T = %d): accuracy %.4f, "
-                        + "ECE %.4f; mean predictive entropy right %.3f, wrong %.3f nats%nrun folder %s%n",
-                r.plainAccuracy(),
-                r.plainEce(),
-                options.samples,
-                r.mcAccuracy(),
-                r.mcEce(),
-                r.entropyRight(),
-                r.entropyWrong(),
-                r.runDir());
-        return 0;
+    public McDropoutExperiment() {
+        super(
+                NAME,
+                new Options(),
+                Headline.of("plainAccuracy", "plain accuracy"),
+                Headline.of("plainEce", "plain ECE"),
+                Headline.of("mcAccuracy", "MC accuracy"),
+                Headline.of("mcEce", "MC ECE"),
+                Headline.of("entropyRight", "entropy right"),
+                Headline.of("entropyWrong", "entropy wrong"));
     }
 
-    public static Result run(Options o) {
-        double lr = o.learningRate.get();
-        if (!(o.retain > 0 && o.retain < 1) || o.samples < 2) {
-            throw new IllegalArgumentException(
-                    "--retain must be in (0, 1) and --samples >= 2, got " + o.retain + " and " + o.samples);
+    @Override
+    protected void validate(Options o) {
+        if (!(o.retain > 0 && o.retain < 1)) {
+            throw new IllegalArgumentException("--retain must be in (0, 1), got " + o.retain);
         }
-        TrainingConfig config = o.config();
-        RunDirectory run = o.open(NAME);
-        FashionMnist data = Datasets.fashionMnist(o.dataDir);
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
-        McDropoutMlp.Builder model = McDropoutMlp.builder()
-                .setInputSize(784)
-                .optSeed(config.seed())
-                .optUpdater(new Adam(lr))
-                .optRetain(o.retain);
-        TrainingResult out = ExperimentRun.trainNetwork(
-                run,
-                NAME,
-                config,
-                model,
-                data.train().shuffledSource(config.batchSize(), config.seed()),
-                ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())));
-        MultiLayerNetwork net = (MultiLayerNetwork) out.model();
-        int n = o.run.maxBatches == null
-                ? data.test().size()
-                : Math.min(data.test().size(), o.run.maxBatches * config.batchSize());
-        INDArray x = data.test()
-                .features()
-                .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n), org.nd4j.linalg.indexing.NDArrayIndex.all());
-        int[] labels = java.util.Arrays.copyOf(data.test().labelIds(), n);
+        if (o.samples < 2) {
+            throw new IllegalArgumentException("--samples must be >= 2, got " + o.samples);
+        }
+        o.learningRate.get();
+    }
+
+    @Override
+    protected Trial trial(Context<Options, FashionMnist> c, String variant, RunDirectory folder) {
+        return Trial.of(
+                McDropoutMlp.builder()
+                        .setInputSize(784)
+                        .optSeed(c.seed())
+                        .optUpdater(new Adam(c.options().learningRate.get()))
+                        .optRetain(c.options().retain),
+                trainSource(c),
+                testClassification(c));
+    }
+
+    /** Plain inference and MC dropout on the test set: accuracy, ECE, entropy; calibration.json, reliability.png. */
+    @Override
+    protected Map<String, Double> measure(
+            Context<Options, FashionMnist> c, String variant, TrainingResult trained, RunDirectory folder) {
+        MultiLayerNetwork net = (MultiLayerNetwork) trained.model();
+        int n = c.examples(c.data().test().size());
+        INDArray x = c.data().test().features().get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+        int[] labels = java.util.Arrays.copyOf(c.data().test().labelIds(), n);
+        int samples = c.options().samples;
         INDArray plain = McDropout.deterministic(net, x);
-        Nd4j.getRandom().setSeed(config.seed());
-        McDropout.Prediction mc = McDropout.predict(net, x, o.samples);
+        Nd4j.getRandom().setSeed(c.seed());
+        McDropout.Prediction mc = McDropout.predict(net, x, samples);
         Calibration.Bins plainBins = Calibration.reliability(plain, labels, BINS);
         Calibration.Bins mcBins = Calibration.reliability(mc.mean(), labels, BINS);
         Calibration.Split mcSplit = Calibration.byCorrectness(mc.mean(), mc.entropy(), labels);
-        double[] accEntropy = {mcSplit.accuracy(), mcSplit.meanRight(), mcSplit.meanWrong()};
         double plainAcc = Calibration.accuracy(plain, labels);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("testExamples", n);
-        json.put("samples", o.samples);
+        json.put("samples", samples);
         json.put("plain", Map.of("accuracy", plainAcc, "ece", plainBins.ece(), "bins", plainBins));
         json.put(
                 "mcDropout",
                 Map.of(
                         "accuracy",
-                        accEntropy[0],
+                        mcSplit.accuracy(),
                         "ece",
                         mcBins.ece(),
                         "bins",
                         mcBins,
                         "meanEntropyRight",
-                        accEntropy[1],
+                        mcSplit.meanRight(),
                         "meanEntropyWrong",
-                        accEntropy[2]));
-        run.writeJson("calibration.json", json);
+                        mcSplit.meanWrong()));
+        folder.writeJson("calibration.json", json);
         XYChart chart = new XYChartBuilder()
                 .width(640)
                 .height(480)
@@ -156,12 +137,17 @@ public final class McDropoutExperiment implements Callable<Integer> {
         chart.addSeries("perfect calibration", new double[] {0, 1}, new double[] {0, 1})
                 .setMarker(SeriesMarkers.NONE);
         addBins(chart, "plain inference", plainBins);
-        addBins(chart, "MC dropout (T = " + o.samples + ")", mcBins);
+        addBins(chart, "MC dropout (T = " + samples + ")", mcBins);
         org.sheetlab.train.plot.Charts.writePng(
-                run, "reliability.png", org.knowm.xchart.BitmapEncoder.getBufferedImage(chart));
-        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("calibration", json));
-        return new Result(
-                run.root(), plainAcc, plainBins.ece(), accEntropy[0], mcBins.ece(), accEntropy[1], accEntropy[2]);
+                folder, "reliability.png", org.knowm.xchart.BitmapEncoder.getBufferedImage(chart));
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("plainAccuracy", plainAcc);
+        values.put("plainEce", plainBins.ece());
+        values.put("mcAccuracy", mcSplit.accuracy());
+        values.put("mcEce", mcBins.ece());
+        values.put("entropyRight", mcSplit.meanRight());
+        values.put("entropyWrong", mcSplit.meanWrong());
+        return values;
     }
 
     private static void addBins(XYChart chart, String name, Calibration.Bins b) {

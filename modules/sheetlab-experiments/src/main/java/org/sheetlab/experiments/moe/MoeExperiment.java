@@ -1,12 +1,9 @@
 package org.sheetlab.experiments.moe;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -17,15 +14,15 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.plot.Comparison;
-import org.sheetlab.experiments.run.ExperimentRun;
-import org.sheetlab.experiments.run.Variants;
+import org.sheetlab.experiments.run.Context;
+import org.sheetlab.experiments.run.FashionMnistExperiment;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Row;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.layers.moe.MixtureOfExpertsLayer;
 import org.sheetlab.models.moe.MoeClassifier;
-import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
@@ -41,10 +38,10 @@ import picocli.CommandLine.Option;
  * gate is e ({@code routing.json}, {@code routing.png}).
  */
 @Command(
-        name = "moe",
+        name = MoeExperiment.NAME,
         mixinStandardHelpOptions = true,
         description = "Mixture of experts vs a dense network of equal parameter count on Fashion-MNIST, with routing.")
-public final class MoeExperiment implements Callable<Integer> {
+public final class MoeExperiment extends FashionMnistExperiment<MoeExperiment.Options, MoeClassifier.Kind> {
     public static final String NAME = "moe";
     static final String[] CLASSES = {
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
@@ -77,86 +74,69 @@ public final class MoeExperiment implements Callable<Integer> {
         }
     }
 
-    /**
-     * Rows per variant; {@code meanGates}[class][expert] and {@code topShare}[class][expert] over the test set.
-     */
-    public record Result(Path runDir, List<Comparison.Row> rows, double[][] meanGates, double[][] topShare) {}
-
-    @Mixin
-    Options options = new Options();
-
-    @Override
-    public Integer call() {
-        System.out.print(Comparison.report(run(options).runDir()));
-        return 0;
+    public MoeExperiment() {
+        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
-    public static Result run(Options o) {
-        double lr = o.learningRate.get();
-        TrainingConfig config = o.config();
-        MoeClassifier.Builder base = MoeClassifier.builder()
+    /** The mixture with these options (the dense baseline is the same builder with the other kind). */
+    private static MoeClassifier.Builder model(Options o, long seed) {
+        return MoeClassifier.builder()
                 .setInputSize(784)
                 .optExperts(o.experts)
                 .optExpertSize(o.expertSize)
                 .optTopK(o.topK)
                 .optLoadBalancing(o.loadBalancing)
-                .optSeed(config.seed())
-                .optUpdater(new Adam(lr));
+                .optSeed(seed)
+                .optUpdater(new Adam(o.learningRate.get()));
+    }
+
+    @Override
+    protected void validate(Options o) {
         try {
-            base.build();
+            model(o, o.run.seed).build();
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(
                     "--experts/--expert-size/--top-k/--load-balancing: " + e.getMessage(), e);
         }
-        RunDirectory run = o.open(NAME);
-        FashionMnist data = Datasets.fashionMnist(o.dataDir);
+    }
+
+    @Override
+    protected List<MoeClassifier.Kind> variants(Options o) {
+        return List.of(MoeClassifier.Kind.MOE, MoeClassifier.Kind.DENSE);
+    }
+
+    @Override
+    protected Trial trial(Context<Options, FashionMnist> c, MoeClassifier.Kind kind, RunDirectory folder) {
+        return Trial.of(model(c.options(), c.seed()).setKind(kind), trainSource(c), testClassification(c));
+    }
+
+    /** The trained gate's routing per test class ({@code routing.json}, {@code routing.png}). */
+    @Override
+    protected Map<String, Object> finish(
+            Context<Options, FashionMnist> c, List<Row> rows, Map<String, TrainingResult> results) {
+        MoeClassifier.Builder base = model(c.options(), c.seed());
         Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("dataset", "Fashion-MNIST 60000/10000");
         extra.put("moeParameters", base.moeParameters());
         extra.put("denseWidth", base.denseWidth());
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, extra);
-        double[][][] routing = new double[2][][];
-        List<Comparison.Row> rows = Variants.compare(
-                run,
-                NAME,
-                List.of(MoeClassifier.Kind.MOE, MoeClassifier.Kind.DENSE),
-                k -> k.name().toLowerCase(Locale.ROOT),
-                (kind, folder) -> {
-                    TrainingResult r = ExperimentRun.trainNetwork(
-                            folder,
-                            kind == MoeClassifier.Kind.MOE
-                                    ? "moe " + o.experts + "x" + o.expertSize
-                                    : "dense " + base.denseWidth(),
-                            config,
-                            base.setKind(kind),
-                            data.train().shuffledSource(config.batchSize(), config.seed()),
-                            ExperimentRun.classification("test", data.test().orderedSource(config.batchSize())));
-                    if (kind == MoeClassifier.Kind.MOE) {
-                        double[][][] gr = routing(
-                                (MultiLayerNetwork) r.model(), data.test().orderedIterator(1000));
-                        routing[0] = gr[0];
-                        routing[1] = gr[1];
-                    }
-                    return Variants.row(kind.name().toLowerCase(Locale.ROOT), r);
-                });
-        if (routing[0] != null) {
-            run.writeJson(
-                    "routing.json",
-                    Map.of(
-                            "classes",
-                            CLASSES,
-                            "meanGate",
-                            routing[0],
-                            "topExpertShare",
-                            routing[1],
-                            "what",
-                            "per test class: the mean gate weight of each expert, and the share of images whose "
-                                    + "largest gate is that expert"));
-            writeRoutingPlot(run, routing[0], o.experts);
-        }
-        extra.put("variants", rows);
-        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, extra);
-        return new Result(run.root(), rows, routing[0], routing[1]);
+        double[][][] routing = routing(
+                (MultiLayerNetwork) results.get("moe").model(), c.data().test().orderedIterator(1000));
+        c.run()
+                .writeJson(
+                        "routing.json",
+                        Map.of(
+                                "classes",
+                                CLASSES,
+                                "meanGate",
+                                routing[0],
+                                "topExpertShare",
+                                routing[1],
+                                "what",
+                                "per test class: the mean gate weight of each expert, and the share of images whose "
+                                        + "largest gate is that expert"));
+        writeRoutingPlot(c.run(), routing[0], c.options().experts);
+        extra.put("meanGates", routing[0]);
+        extra.put("topShare", routing[1]);
+        return extra;
     }
 
     /** [0]: mean gate per class and expert; [1]: share of the class's images whose largest gate is the expert. */

@@ -1,12 +1,9 @@
 package org.sheetlab.experiments.newton;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -23,7 +20,11 @@ import org.sheetlab.data.iterator.LabeledArrays;
 import org.sheetlab.data.source.ArrayDataSource;
 import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.experiments.run.Context;
+import org.sheetlab.experiments.run.Experiment;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Row;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.models.linear.SoftmaxRegression;
 import org.sheetlab.models.optim.NewtonStep;
@@ -39,28 +40,28 @@ import org.sheetlab.train.eval.LossEvaluator;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Trains one small model (softmax regression 30 → 2, 62 parameters, DOUBLE) four ways on the breast-cancer training
+ * Sheet, Newton's method and Hessians: trains one small model (softmax regression 30 → 2, 62 parameters, DOUBLE) four ways on the breast-cancer training
  * split from the same initial parameters: full Newton, block-diagonal Newton (both damped, {@link NewtonStep}), SGD
  * and Adam, each in its own sub-folder on the training harness (so {@code --resume}, {@code --patience} on the
  * validation loss, {@code --checkpoint-every} and {@code --max-batches} act as for every experiment). An epoch is one
  * pass over the training split; with the default {@code --batch-size 0} that is one full-batch step, the setting of
  * the sheet's Newton step.
  *
- * <p>Writes {@code metrics.json} (per method: the full-training-set loss before training and after each epoch, the
- * cumulative training seconds; the Hessian's eigenvalue range and κ of the damped Hessian H + λI at the start and the
- * end of full Newton) and {@code newton.png} (loss against epoch and against wall time).
+ * <p>Headline per method: the final full-training-set loss and the validation loss and accuracy. Writes
+ * {@code newton.json} (per method: the full-training-set loss before training and after each epoch, the cumulative
+ * training seconds; the Hessian's eigenvalue range and κ of the damped Hessian H + λI at the start and the end of full
+ * Newton) and {@code newton.png} (loss against epoch and against wall time).
  */
 @Command(
-        name = "newton",
+        name = NewtonExperiment.NAME,
         mixinStandardHelpOptions = true,
         description =
                 "Newton (full, block-diagonal) vs SGD vs Adam on breast-cancer data; loss vs time; Hessian kappa. "
                         + "--batch-size 0 (default) = full batch: one step per epoch.")
-public final class NewtonExperiment implements Callable<Integer> {
+public final class NewtonExperiment extends Experiment<NewtonExperiment.Options, NewtonExperiment.Splits, String> {
     public static final String NAME = "newton";
     static final List<String> METHODS = List.of("newton-full", "newton-block", "sgd", "adam");
 
@@ -88,30 +89,124 @@ public final class NewtonExperiment implements Callable<Integer> {
         }
     }
 
-    public record Result(Path runDir, List<Curve> curves, double kappaStart, double kappaEnd) {}
+    /** The training and validation splits in DOUBLE (Newton solves with the Hessian in double precision). */
+    public record Splits(LabeledArrays train, LabeledArrays validation) {}
 
-    @Mixin
-    Options options = new Options();
+    public NewtonExperiment() {
+        super(
+                NAME,
+                new Options(),
+                Headline.of("fullTrainLoss", "training loss", "%.5f"),
+                Headline.of("validationLoss", "validation loss", "%.5f"),
+                Headline.of("validationAccuracy", "validation accuracy"));
+    }
 
     @Override
-    public Integer call() {
-        Result r = run(options);
-        for (Curve c : r.curves()) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "%-16s loss %.5f -> %.5f in %.2f s%n",
-                    c.method(),
-                    c.loss()[0],
-                    c.last(),
-                    c.seconds()[c.seconds().length - 1]);
+    protected void validate(Options o) {
+        if (o.damping < 0) {
+            throw new IllegalArgumentException("--damping must be >= 0, got " + o.damping);
         }
-        System.out.printf(
-                Locale.ROOT,
-                "kappa of H + damping*I (full Newton): start %.3g, end %.3g%nrun folder %s%n",
-                r.kappaStart(),
-                r.kappaEnd(),
-                r.runDir());
-        return 0;
+        if (!(o.sgdLearningRate > 0)) {
+            throw new IllegalArgumentException("--sgd-lr must be > 0, got " + o.sgdLearningRate);
+        }
+        if (!(o.adamLearningRate > 0)) {
+            throw new IllegalArgumentException("--adam-lr must be > 0, got " + o.adamLearningRate);
+        }
+        if (o.loop.batchSize < 0) {
+            throw new IllegalArgumentException("--batch-size must be >= 0 (0 = full batch), got " + o.loop.batchSize);
+        }
+    }
+
+    @Override
+    protected Splits data(Options o, long seed, RunDirectory run) {
+        BreastCancer data = Datasets.breastCancer(o.dataDir, seed);
+        return new Splits(asDouble(data.train()), asDouble(data.validation()));
+    }
+
+    /** {@code --batch-size 0} is the full training split: one Newton step per epoch. */
+    @Override
+    protected TrainingConfig config(Options o, Splits data) {
+        int batch = o.loop.batchSize == 0 ? data.train().size() : o.loop.batchSize;
+        return o.configBuilder()
+                .batchSize(batch)
+                .monitor("validationLoss", false)
+                .build();
+    }
+
+    @Override
+    protected Map<String, Object> describe(Splits data) {
+        return Map.of("dataset", "Wisconsin breast cancer, " + data.train().size() + " training examples");
+    }
+
+    @Override
+    protected List<String> variants(Options o) {
+        return METHODS;
+    }
+
+    private static IUpdater updater(Options o, String method) {
+        return method.equals("adam") ? new Adam(o.adamLearningRate) : new Sgd(o.sgdLearningRate);
+    }
+
+    @Override
+    protected Trial trial(Context<Options, Splits> c, String method, RunDirectory folder) {
+        LabeledArrays train = c.data().train();
+        LabeledArrays validation = c.data().validation();
+        SoftmaxRegression.Builder b = model(c.seed(), updater(c.options(), method));
+        MultiLayerNetwork net = init(b);
+        int batch = c.batchSize();
+        // full batch: the split in stored order (one step per epoch); mini-batches: reshuffled per epoch
+        ArrayDataSource source =
+                batch == train.size() ? train.orderedSource(batch) : train.shuffledSource(batch, c.seed());
+        return Trial.of(
+                step(method, net, c.options().damping),
+                NetworkCounter.count(net.getLayerWiseConfigurations(), b.inputType()),
+                source,
+                List.of(
+                        EvaluationSet.of("fullTrain", train.orderedSource(train.size()), new LossEvaluator()),
+                        EvaluationSet.of(
+                                "validation",
+                                validation.orderedSource(validation.size()),
+                                new LossEvaluator(),
+                                new AccuracyEvaluator())));
+    }
+
+    /** The loss curves, and κ of the damped Hessian H + λI at the start and the end of full Newton. */
+    @Override
+    protected Map<String, Object> finish(
+            Context<Options, Splits> c, List<Row> rows, Map<String, TrainingResult> results) {
+        Options o = c.options();
+        LabeledArrays train = c.data().train();
+        DataSet full = new DataSet(train.features(), train.labels());
+        List<Curve> curves = new ArrayList<>();
+        for (String method : METHODS) {
+            double initialLoss = init(model(c.seed(), updater(o, method))).score(full, false);
+            curves.add(curve(method, initialLoss, results.get(method).history()));
+        }
+        MultiLayerNetwork newtonFull =
+                (MultiLayerNetwork) results.get("newton-full").model();
+        // κ of the damped Hessian H + λI, the matrix Newton actually solves (H itself is singular here)
+        INDArray[] eig = {
+            SecondOrder.eigenvalues(new NewtonTrainer(
+                            init(model(c.seed(), new Sgd(o.sgdLearningRate))), NewtonTrainer.Mode.FULL, o.damping, 1e-5)
+                    .hessian(full)),
+            SecondOrder.eigenvalues(
+                    new NewtonTrainer(newtonFull, NewtonTrainer.Mode.FULL, o.damping, 1e-5).hessian(full))
+        };
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("epochs", c.config().epochs());
+        json.put("batchSize", c.batchSize());
+        json.put("parameters", newtonFull.numParams());
+        json.put("damping", o.damping);
+        for (int k = 0; k < 2; k++) {
+            String when = k == 0 ? "Start" : "End";
+            json.put("hessianLambdaMin" + when, eig[k].minNumber().doubleValue());
+            json.put("hessianLambdaMax" + when, eig[k].maxNumber().doubleValue());
+            json.put("kappaDamped" + when, SecondOrder.dampedConditionNumber(eig[k], o.damping));
+        }
+        json.put("curves", curves);
+        c.run().writeJson("newton.json", json);
+        writePlot(c.run(), curves);
+        return json;
     }
 
     /** Softmax regression 30 → 2 in DOUBLE with {@code updater} (unused by the Newton steps). */
@@ -141,90 +236,6 @@ public final class NewtonExperiment implements Callable<Integer> {
     private static LabeledArrays asDouble(LabeledArrays a) {
         return new LabeledArrays(
                 a.features().castTo(DataType.DOUBLE), a.labels().castTo(DataType.DOUBLE), a.labelIds(), a.classNames());
-    }
-
-    public static Result run(Options o) {
-        if (o.damping < 0 || !(o.sgdLearningRate > 0) || !(o.adamLearningRate > 0)) {
-            throw new IllegalArgumentException("--damping must be >= 0 and --sgd-lr, --adam-lr > 0");
-        }
-        if (o.loop.batchSize < 0) {
-            throw new IllegalArgumentException("--batch-size must be >= 0 (0 = full batch), got " + o.loop.batchSize);
-        }
-        RunDirectory run = o.open(NAME);
-        BreastCancer data = Datasets.breastCancer(o.dataDir, o.run.seed);
-        LabeledArrays train = asDouble(data.train());
-        LabeledArrays validation = asDouble(data.validation());
-        int batch = o.loop.batchSize == 0 ? train.size() : o.loop.batchSize;
-        TrainingConfig config = o.configBuilder()
-                .batchSize(batch)
-                .monitor("validationLoss", false)
-                .build();
-        ExperimentRun.writeRunJson(
-                run,
-                NAME,
-                "running",
-                o,
-                config,
-                Map.of("dataset", "Wisconsin breast cancer, " + train.size() + " training examples, batch " + batch));
-        DataSet full = new DataSet(train.features(), train.labels());
-        List<Curve> curves = new ArrayList<>();
-        MultiLayerNetwork newtonFull = null;
-        for (String method : METHODS) {
-            IUpdater updater = method.equals("adam") ? new Adam(o.adamLearningRate) : new Sgd(o.sgdLearningRate);
-            SoftmaxRegression.Builder b = model(config.seed(), updater);
-            MultiLayerNetwork net = init(b);
-            double initialLoss = net.score(full, false);
-            // full batch: the split in stored order (one step per epoch); mini-batches: reshuffled per epoch
-            ArrayDataSource source =
-                    batch == train.size() ? train.orderedSource(batch) : train.shuffledSource(batch, config.seed());
-            TrainingResult r = ExperimentRun.train(
-                    new RunDirectory(run.resolve(method)),
-                    "newton: " + method,
-                    config,
-                    NetworkCounter.count(net.getLayerWiseConfigurations(), b.inputType()),
-                    step(method, net, o.damping),
-                    source,
-                    List.of(
-                            EvaluationSet.of("fullTrain", train.orderedSource(train.size()), new LossEvaluator()),
-                            EvaluationSet.of(
-                                    "validation",
-                                    validation.orderedSource(validation.size()),
-                                    new LossEvaluator(),
-                                    new AccuracyEvaluator())));
-            curves.add(curve(method, initialLoss, r.history()));
-            if (method.equals("newton-full")) {
-                newtonFull = (MultiLayerNetwork) r.model();
-            }
-        }
-        // κ of the damped Hessian H + λI, the matrix Newton actually solves (H itself is singular here)
-        INDArray[] eig = {
-            SecondOrder.eigenvalues(new NewtonTrainer(
-                            init(model(config.seed(), new Sgd(o.sgdLearningRate))),
-                            NewtonTrainer.Mode.FULL,
-                            o.damping,
-                            1e-5)
-                    .hessian(full)),
-            SecondOrder.eigenvalues(
-                    new NewtonTrainer(newtonFull, NewtonTrainer.Mode.FULL, o.damping, 1e-5).hessian(full))
-        };
-        double[] kappa = new double[2];
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("epochs", config.epochs());
-        json.put("batchSize", batch);
-        json.put("parameters", newtonFull.numParams());
-        json.put("damping", o.damping);
-        for (int k = 0; k < 2; k++) {
-            kappa[k] = SecondOrder.dampedConditionNumber(eig[k], o.damping);
-            String when = k == 0 ? "Start" : "End";
-            json.put("hessianLambdaMin" + when, eig[k].minNumber().doubleValue());
-            json.put("hessianLambdaMax" + when, eig[k].maxNumber().doubleValue());
-            json.put("kappaDamped" + when, kappa[k]);
-        }
-        json.put("curves", curves);
-        run.writeJson("metrics.json", json);
-        writePlot(run, curves);
-        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, Map.of("results", json));
-        return new Result(run.root(), curves, kappa[0], kappa[1]);
     }
 
     /** Loss before training, then the full-training-set loss after each epoch; cumulative training seconds. */

@@ -1,6 +1,10 @@
 package org.sheetlab.experiments.options;
 
-import org.sheetlab.experiments.run.ExperimentRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Mixin;
@@ -27,16 +31,38 @@ public abstract class ExperimentOptions {
 
     /** The harness config of these options (monitoring the test loss). */
     public TrainingConfig config() {
-        return ExperimentRun.config(run, loop);
+        return configBuilder().build();
     }
 
     /** A config builder preset from these options, for experiments that monitor another metric. */
     public TrainingConfig.Builder configBuilder() {
-        return ExperimentRun.configBuilder(run, loop);
+        return TrainingConfig.builder()
+                .seed(run.seed)
+                .epochs(loop.epochs)
+                .batchSize(loop.batchSize)
+                .maxBatches(run.maxBatches)
+                .checkpointEvery(loop.checkpointEvery)
+                .patience(loop.patience)
+                .resume(loop.resume)
+                .progressBar(!run.quiet);
     }
 
-    /** The run folder of {@code experiment} ({@code --output-dir} or a new dated one; checked for --resume). */
+    /**
+     * The run folder of {@code experiment}: {@code --output-dir}, or {@code runs/<experiment>/<date-time>}. With
+     * {@code --resume} the folder must be named and hold a run.
+     */
     public RunDirectory open(String experiment) {
-        return ExperimentRun.open(experiment, run, loop.resume);
+        if (loop.resume && run.outputDir == null) {
+            throw new IllegalArgumentException("--resume needs --output-dir naming the run folder to continue");
+        }
+        Path out = run.outputDir != null
+                ? run.outputDir
+                : Paths.get(
+                        "runs", experiment, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (loop.resume && !Files.isRegularFile(out.resolve("run.json"))) {
+            throw new IllegalArgumentException("--resume: no run in "
+                    + out.toAbsolutePath().normalize() + " (no run.json); start a new run without --resume");
+        }
+        return new RunDirectory(out);
     }
 }

@@ -1,10 +1,8 @@
 package org.sheetlab.experiments.recall;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -19,7 +17,11 @@ import org.sheetlab.data.iterator.LabeledArrays;
 import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.run.Context;
+import org.sheetlab.experiments.run.Experiment;
 import org.sheetlab.experiments.run.ExperimentRun;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.mlp.FinalQ5Network;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingResult;
@@ -29,16 +31,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Trains a small MLP (30 → 16 → 8 → 2, the Final Q5 shape with other widths) on 60% of the breast-cancer data,
- * picks the decision threshold on the 20% validation split so that recall on malignant cases is at least the target,
- * and reports the test split's confusion matrix at 0.5 and at that threshold. Writes {@code thresholds.json} and
- * {@code pr-curve.png} (test precision–recall curve with both operating points) besides the usual run files.
+ * Sheet, Metrics (the melanoma lesson: recall first): trains a small MLP (30 → 16 → 8 → 2, the Final Q5 shape with
+ * other widths) on 60% of the breast-cancer data, picks the decision threshold on the 20% validation split so that
+ * recall on malignant cases is at least the target, and reports the test split's figures at 0.5 and at that
+ * threshold. Writes {@code thresholds.json} (with both confusion matrices) and {@code pr-curve.png} (test
+ * precision–recall curve with both operating points) besides the usual run files.
  */
 @Command(
-        name = "recall-first",
+        name = RecallFirstExperiment.NAME,
         mixinStandardHelpOptions = true,
         description = "Melanoma lesson on breast-cancer data: pick the threshold for recall >= 0.98.")
-public final class RecallFirstExperiment implements Callable<Integer> {
+public final class RecallFirstExperiment extends Experiment<RecallFirstExperiment.Options, BreastCancer, String> {
     public static final String NAME = "recall-first";
 
     /** Options: the common ones plus the target recall and learning rate. */
@@ -57,78 +60,71 @@ public final class RecallFirstExperiment implements Callable<Integer> {
         }
     }
 
-    /** The chosen threshold and the test confusion matrices at 0.5 and at it. */
-    public record Result(
-            Path runDir,
-            double threshold,
-            BinaryConfusion atHalf,
-            BinaryConfusion atThreshold,
-            double validationRecall) {}
-
-    @Mixin
-    Options options = new Options();
-
-    @Override
-    public Integer call() {
-        Result r = run(options);
-        System.out.printf(
-                Locale.ROOT,
-                "recall-first: threshold %.4f (validation recall %.3f)%n",
-                r.threshold(),
-                r.validationRecall());
-        System.out.printf(
-                Locale.ROOT,
-                "  test at 0.5:       %s  recall %.3f precision %.3f accuracy %.3f%n",
-                r.atHalf(),
-                r.atHalf().recall(),
-                r.atHalf().precision(),
-                r.atHalf().accuracy());
-        System.out.printf(
-                Locale.ROOT,
-                "  test at threshold: %s  recall %.3f precision %.3f accuracy %.3f%n",
-                r.atThreshold(),
-                r.atThreshold().recall(),
-                r.atThreshold().precision(),
-                r.atThreshold().accuracy());
-        System.out.println("run folder " + r.runDir());
-        return 0;
+    public RecallFirstExperiment() {
+        super(
+                NAME,
+                new Options(),
+                Headline.of("threshold", "threshold"),
+                Headline.of("validationRecall", "validation recall"),
+                Headline.of("testRecall", "test recall"),
+                Headline.of("testPrecision", "test precision"),
+                Headline.of("testRecallAtHalf", "test recall at 0.5"),
+                Headline.of("testPrecisionAtHalf", "test precision at 0.5"));
     }
 
-    public static Result run(Options o) {
-        double lr = o.learningRate.get();
+    @Override
+    protected void validate(Options o) {
         if (!(o.targetRecall > 0 && o.targetRecall <= 1)) {
             throw new IllegalArgumentException("--target-recall must be in (0, 1], got " + o.targetRecall);
         }
-        TrainingConfig config =
-                o.configBuilder().monitor("validationLoss", false).build();
-        RunDirectory run = o.open(NAME);
-        BreastCancer data = Datasets.breastCancer(o.dataDir, o.run.seed);
-        Map<String, Object> dataset = Map.of(
+        o.learningRate.get();
+    }
+
+    /** Early stopping and best-model.zip follow the validation loss (the test split is only read at the end). */
+    @Override
+    protected TrainingConfig config(Options o, BreastCancer data) {
+        return o.configBuilder().monitor("validationLoss", false).build();
+    }
+
+    /** The 60/20/20 split is drawn from the run's seed. */
+    @Override
+    protected BreastCancer data(Options o, long seed, RunDirectory run) {
+        return Datasets.breastCancer(o.dataDir, seed);
+    }
+
+    @Override
+    protected Map<String, Object> describe(BreastCancer data) {
+        return Map.of(
                 "dataset",
                 "Wisconsin breast cancer, 569 = " + data.train().size() + " train / "
                         + data.validation().size() + " validation / "
                         + data.test().size() + " test",
                 "positiveClass",
                 "malignant");
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, dataset);
-        FinalQ5Network.Builder model = FinalQ5Network.builder()
-                .setInputSize(BreastCancer.FEATURES)
-                .optHidden(16, 8)
-                .optOutputs(2)
-                .optSeed(config.seed())
-                .optUpdater(new Adam(lr));
-        TrainingResult trained = ExperimentRun.trainNetwork(
-                run,
-                NAME,
-                config,
-                model,
-                data.train().shuffledSource(config.batchSize(), config.seed()),
-                ExperimentRun.classification("validation", data.validation().orderedSource(config.batchSize())));
-        MultiLayerNetwork net = (MultiLayerNetwork) trained.model();
+    }
 
+    @Override
+    protected Trial trial(Context<Options, BreastCancer> c, String variant, RunDirectory folder) {
+        return Trial.of(
+                FinalQ5Network.builder()
+                        .setInputSize(BreastCancer.FEATURES)
+                        .optHidden(16, 8)
+                        .optOutputs(2)
+                        .optSeed(c.seed())
+                        .optUpdater(new Adam(c.options().learningRate.get())),
+                c.data().train().shuffledSource(c.batchSize(), c.seed()),
+                ExperimentRun.classification("validation", c.data().validation().orderedSource(c.batchSize())));
+    }
+
+    /** The threshold for the target recall on validation, and the test figures at 0.5 and at it. */
+    @Override
+    protected Map<String, Double> measure(
+            Context<Options, BreastCancer> c, String variant, TrainingResult trained, RunDirectory folder) {
+        BreastCancer data = c.data();
+        MultiLayerNetwork net = (MultiLayerNetwork) trained.model();
         double[] valScores = malignantScores(net, data.validation());
         double threshold =
-                BinaryConfusion.thresholdForRecall(valScores, data.validation().labelIds(), o.targetRecall);
+                BinaryConfusion.thresholdForRecall(valScores, data.validation().labelIds(), c.options().targetRecall);
         double valRecall = BinaryConfusion.at(valScores, data.validation().labelIds(), threshold)
                 .recall();
         double[] testScores = malignantScores(net, data.test());
@@ -136,20 +132,23 @@ public final class RecallFirstExperiment implements Callable<Integer> {
         BinaryConfusion chosen = BinaryConfusion.at(testScores, data.test().labelIds(), threshold);
 
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("targetRecall", o.targetRecall);
+        json.put("targetRecall", c.options().targetRecall);
         json.put("threshold", threshold);
         json.put("validationRecallAtThreshold", valRecall);
         json.put("testAtHalf", metrics(half));
         json.put("testAtThreshold", metrics(chosen));
-        run.writeJson("thresholds.json", json);
-        writePrCurve(run, testScores, data.test().labelIds(), half, chosen, threshold);
-        Map<String, Object> extra = new LinkedHashMap<>(dataset);
-        extra.put("thresholds", json);
-        ExperimentRun.writeRunJson(run, NAME, "completed", o, config, extra);
-        return new Result(run.root(), threshold, half, chosen, valRecall);
+        folder.writeJson("thresholds.json", json);
+        writePrCurve(folder, testScores, data.test().labelIds(), half, chosen, threshold);
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("threshold", threshold);
+        values.put("validationRecall", valRecall);
+        values.put("testRecall", chosen.recall());
+        values.put("testPrecision", chosen.precision());
+        values.put("testRecallAtHalf", half.recall());
+        values.put("testPrecisionAtHalf", half.precision());
+        return values;
     }
 
-    /** P(malignant) for every example of a part. */
     static double[] malignantScores(MultiLayerNetwork net, LabeledArrays part) {
         return net.output(part.features(), false).getColumn(1).toDoubleVector();
     }

@@ -1,11 +1,9 @@
 package org.sheetlab.experiments.rnncompare;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
@@ -13,16 +11,17 @@ import org.knowm.xchart.XYChartBuilder;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.ExperimentRun;
-import org.sheetlab.experiments.run.Variants;
+import org.sheetlab.experiments.run.FashionMnistExperiment;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Row;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.rnn.RowRnnClassifier;
 import org.sheetlab.models.rnn.RowsAsSteps;
 import org.sheetlab.models.rnn.StateGradients;
-import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
@@ -39,10 +38,11 @@ import picocli.CommandLine.Option;
  * The loss reads only s_28, so ∂L/∂s_t is what reaches step t through 28 − t recurrent steps.
  */
 @Command(
-        name = "rnn-compare",
+        name = RnnCompareExperiment.NAME,
         mixinStandardHelpOptions = true,
         description = "Sign-RNN vs Simple RNN vs LSTM vs GRU on Fashion-MNIST rows, with ||dL/ds_t|| against t.")
-public final class RnnCompareExperiment implements Callable<Integer> {
+public final class RnnCompareExperiment
+        extends FashionMnistExperiment<RnnCompareExperiment.Options, RowRnnClassifier.Cell> {
     public static final String NAME = "rnn-compare";
     static final int PROBE = 256;
 
@@ -65,20 +65,8 @@ public final class RnnCompareExperiment implements Callable<Integer> {
         }
     }
 
-    /** Per-cell rows and ‖∂L/∂s_t‖ per step at initialisation and after training. */
-    public record Result(
-            Path runDir,
-            List<Comparison.Row> rows,
-            Map<String, double[]> initNorms,
-            Map<String, double[]> trainedNorms) {}
-
-    @Mixin
-    Options options = new Options();
-
-    @Override
-    public Integer call() {
-        System.out.print(Comparison.report(run(options).runDir()));
-        return 0;
+    public RnnCompareExperiment() {
+        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     static RowRnnClassifier.Cell parseCell(String name) {
@@ -90,74 +78,90 @@ public final class RnnCompareExperiment implements Callable<Integer> {
         throw new IllegalArgumentException("--cells: unknown cell '" + name + "'; use sign, tanh, lstm or gru");
     }
 
-    public static Result run(Options o) {
-        if (o.hidden < 1) {
-            throw new IllegalArgumentException("--hidden must be >= 1, got " + o.hidden);
+    /** Checks the hidden size and the learning rate of a row-by-row RNN experiment. */
+    public static void checkHiddenAndRate(int hidden, LearningRateOption learningRate) {
+        if (hidden < 1) {
+            throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
         }
-        List<RowRnnClassifier.Cell> cells =
-                o.cells.stream().map(RnnCompareExperiment::parseCell).toList();
-        double lr = o.learningRate.get();
-        TrainingConfig config = o.config();
-        RunDirectory run = o.open(NAME);
-        FashionMnist data = Datasets.fashionMnist(o.dataDir);
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
-        DataSet probe = data.test().orderedIterator(PROBE).next();
-        var probeX = RowsAsSteps.FASHION_MNIST.apply(probe.getFeatures());
-        Map<String, double[]> initNorms = new LinkedHashMap<>();
-        Map<String, double[]> trainedNorms = new LinkedHashMap<>();
-        List<Comparison.Row> rows =
-                Variants.compare(run, NAME, cells, RnnCompareExperiment::cliName, (cell, folder) -> {
-                    String name = cliName(cell);
-                    RowRnnClassifier.Builder b = RowRnnClassifier.builder()
-                            .setCell(cell)
-                            .optHidden(o.hidden)
-                            .optSeed(config.seed())
-                            .optUpdater(new Adam(lr));
-                    MultiLayerNetwork initial = new MultiLayerNetwork(b.build());
-                    initial.init();
-                    initNorms.put(
-                            name,
-                            StateGradients.lastStepClassifier(initial, probeX, probe.getLabels())
-                                    .normsPerStep());
-                    TrainingResult r = ExperimentRun.trainNetwork(
-                            folder,
-                            "rnn " + name,
-                            config,
-                            b,
-                            data.train()
-                                    .shuffledSource(config.batchSize(), config.seed())
-                                    .withPreProcessor(RowsAsSteps.FASHION_MNIST),
-                            ExperimentRun.classification(
-                                    "test",
-                                    data.test()
-                                            .orderedSource(config.batchSize())
-                                            .withPreProcessor(RowsAsSteps.FASHION_MNIST)));
-                    trainedNorms.put(
-                            name,
-                            StateGradients.lastStepClassifier((MultiLayerNetwork) r.model(), probeX, probe.getLabels())
-                                    .normsPerStep());
-                    return Variants.row(name, r);
-                });
-        run.writeJson(
-                "gradient-norms.json",
-                Map.of(
-                        "what",
-                        "||dL/ds_t||_2 over " + PROBE + " test images, t = 1..28; L = mean cross-entropy",
-                        "initial",
-                        initNorms,
-                        "trained",
-                        trainedNorms));
-        Charts.writePng(
-                run,
-                "gradient-norms.png",
-                Charts.sideBySide(chart("at initialisation", initNorms), chart("after training", trainedNorms)));
-        ExperimentRun.writeRunJson(
-                run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000", "variants", rows));
-        return new Result(run.root(), rows, initNorms, trainedNorms);
+        learningRate.get();
+    }
+
+    @Override
+    protected void validate(Options o) {
+        checkHiddenAndRate(o.hidden, o.learningRate);
+    }
+
+    @Override
+    protected List<RowRnnClassifier.Cell> variants(Options o) {
+        return o.cells.stream().map(RnnCompareExperiment::parseCell).toList();
     }
 
     static String cliName(RowRnnClassifier.Cell cell) {
         return cell.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The classifier of {@code cell}, seeded from the run's config. */
+    public static RowRnnClassifier.Builder model(Context<?, ?> c, RowRnnClassifier.Cell cell, int hidden, double lr) {
+        return RowRnnClassifier.builder()
+                .setCell(cell)
+                .optHidden(hidden)
+                .optSeed(c.seed())
+                .optUpdater(new Adam(lr));
+    }
+
+    /** The trial of one cell: Fashion-MNIST read row by row ({@link RowsAsSteps}), test loss and accuracy. */
+    public static Trial rowTrial(Context<?, FashionMnist> c, RowRnnClassifier.Builder model) {
+        return Trial.of(
+                model,
+                trainSource(c).withPreProcessor(RowsAsSteps.FASHION_MNIST),
+                ExperimentRun.classification("test", testSource(c).withPreProcessor(RowsAsSteps.FASHION_MNIST)));
+    }
+
+    @Override
+    protected Trial trial(Context<Options, FashionMnist> c, RowRnnClassifier.Cell cell, RunDirectory folder) {
+        return rowTrial(
+                c, model(c, cell, c.options().hidden, c.options().learningRate.get()));
+    }
+
+    /** ‖∂L/∂s_t‖ per step on the probe images, at initialisation (same seed) and after training, per cell. */
+    @Override
+    protected Map<String, Object> finish(
+            Context<Options, FashionMnist> c, List<Row> rows, Map<String, TrainingResult> results) {
+        DataSet probe = c.data().test().orderedIterator(PROBE).next();
+        var probeX = RowsAsSteps.FASHION_MNIST.apply(probe.getFeatures());
+        Map<String, double[]> initNorms = new LinkedHashMap<>();
+        Map<String, double[]> trainedNorms = new LinkedHashMap<>();
+        for (RowRnnClassifier.Cell cell : variants(c.options())) {
+            String name = cliName(cell);
+            MultiLayerNetwork initial = new MultiLayerNetwork(
+                    model(c, cell, c.options().hidden, c.options().learningRate.get())
+                            .build());
+            initial.init();
+            initNorms.put(
+                    name,
+                    StateGradients.lastStepClassifier(initial, probeX, probe.getLabels())
+                            .normsPerStep());
+            trainedNorms.put(
+                    name,
+                    StateGradients.lastStepClassifier(
+                                    (MultiLayerNetwork) results.get(name).model(), probeX, probe.getLabels())
+                            .normsPerStep());
+        }
+        c.run()
+                .writeJson(
+                        "gradient-norms.json",
+                        Map.of(
+                                "what",
+                                "||dL/ds_t||_2 over " + PROBE + " test images, t = 1..28; L = mean cross-entropy",
+                                "initial",
+                                initNorms,
+                                "trained",
+                                trainedNorms));
+        Charts.writePng(
+                c.run(),
+                "gradient-norms.png",
+                Charts.sideBySide(chart("at initialisation", initNorms), chart("after training", trainedNorms)));
+        return Map.of("initialNorms", initNorms, "trainedNorms", trainedNorms);
     }
 
     private static XYChart chart(String title, Map<String, double[]> norms) {

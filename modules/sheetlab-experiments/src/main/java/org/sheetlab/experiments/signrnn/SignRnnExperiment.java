@@ -1,29 +1,27 @@
 package org.sheetlab.experiments.signrnn;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.plot.Comparison;
-import org.sheetlab.experiments.run.ExperimentRun;
-import org.sheetlab.experiments.run.Variants;
+import org.sheetlab.experiments.rnncompare.RnnCompareExperiment;
+import org.sheetlab.experiments.run.Context;
+import org.sheetlab.experiments.run.FashionMnistExperiment;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Row;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.rnn.RecurrentStates;
 import org.sheetlab.models.rnn.RowRnnClassifier;
 import org.sheetlab.models.rnn.RowsAsSteps;
-import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
@@ -32,15 +30,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Trains {@link RowRnnClassifier} with the sign cell and with the tanh cell on Fashion-MNIST read row by row
- * ({@link RowsAsSteps}), then writes {@code summary.*}, {@code comparison.png} and {@code states.png} /
- * {@code states.json}: histograms of the hidden-state values on test images (the sign-RNN's are exactly ±1).
+ * Sheet, Final Q7: trains {@link RowRnnClassifier} with the sign cell and with the tanh cell on Fashion-MNIST read row
+ * by row ({@link RowsAsSteps}), then writes the comparison and {@code states.png} / {@code states.json}: histograms of
+ * the hidden-state values on 256 test images (the sign-RNN's are exactly ±1).
  */
 @Command(
-        name = "sign-rnn",
+        name = SignRnnExperiment.NAME,
         mixinStandardHelpOptions = true,
         description = "Sign-RNN (sheet Final Q7) vs tanh RNN on Fashion-MNIST read row by row.")
-public final class SignRnnExperiment implements Callable<Integer> {
+public final class SignRnnExperiment extends FashionMnistExperiment<SignRnnExperiment.Options, RowRnnClassifier.Cell> {
     public static final String NAME = "sign-rnn";
     private static final int BINS = 20;
 
@@ -57,61 +55,40 @@ public final class SignRnnExperiment implements Callable<Integer> {
         }
     }
 
-    public record Result(Path runDir, List<Comparison.Row> rows, Map<String, double[]> stateHistograms) {}
-
-    @Mixin
-    Options options = new Options();
-
-    @Override
-    public Integer call() {
-        System.out.print(Comparison.report(run(options).runDir()));
-        return 0;
+    public SignRnnExperiment() {
+        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
-    public static Result run(Options o) {
-        double lr = o.learningRate.get();
-        if (o.hidden < 1) {
-            throw new IllegalArgumentException("--hidden must be >= 1, got " + o.hidden);
-        }
-        TrainingConfig config = o.config();
-        RunDirectory run = o.open(NAME);
-        FashionMnist data = Datasets.fashionMnist(o.dataDir);
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
+    @Override
+    protected void validate(Options o) {
+        RnnCompareExperiment.checkHiddenAndRate(o.hidden, o.learningRate);
+    }
+
+    @Override
+    protected List<RowRnnClassifier.Cell> variants(Options o) {
+        return List.of(RowRnnClassifier.Cell.SIGN, RowRnnClassifier.Cell.TANH);
+    }
+
+    @Override
+    protected Trial trial(Context<Options, FashionMnist> c, RowRnnClassifier.Cell cell, RunDirectory folder) {
+        return RnnCompareExperiment.rowTrial(
+                c,
+                RnnCompareExperiment.model(
+                        c, cell, c.options().hidden, c.options().learningRate.get()));
+    }
+
+    /** Histograms of the trained networks' hidden states on 256 test images. */
+    @Override
+    protected Map<String, Object> finish(
+            Context<Options, FashionMnist> c, List<Row> rows, Map<String, TrainingResult> results) {
         INDArray probeX = RowsAsSteps.FASHION_MNIST.apply(
-                data.test().orderedIterator(256).next().getFeatures());
+                c.data().test().orderedIterator(256).next().getFeatures());
         Map<String, double[]> histograms = new LinkedHashMap<>();
-        List<Comparison.Row> rows = Variants.compare(
-                run,
-                NAME,
-                List.of(RowRnnClassifier.Cell.SIGN, RowRnnClassifier.Cell.TANH),
-                cell -> cell.name().toLowerCase(Locale.ROOT),
-                (cell, folder) -> {
-                    String name = cell.name().toLowerCase(Locale.ROOT);
-                    TrainingResult r = ExperimentRun.trainNetwork(
-                            folder,
-                            "rnn " + name,
-                            config,
-                            RowRnnClassifier.builder()
-                                    .setCell(cell)
-                                    .optHidden(o.hidden)
-                                    .optSeed(config.seed())
-                                    .optUpdater(new Adam(lr)),
-                            data.train()
-                                    .shuffledSource(config.batchSize(), config.seed())
-                                    .withPreProcessor(RowsAsSteps.FASHION_MNIST),
-                            ExperimentRun.classification(
-                                    "test",
-                                    data.test()
-                                            .orderedSource(config.batchSize())
-                                            .withPreProcessor(RowsAsSteps.FASHION_MNIST)));
-                    histograms.put(name, histogram(RecurrentStates.of((MultiLayerNetwork) r.model(), probeX)));
-                    return Variants.row(name, r);
-                });
-        run.writeJson("states.json", Map.of("bins", BINS, "range", new double[] {-1, 1}, "histograms", histograms));
-        writeStatesPlot(run, histograms);
-        ExperimentRun.writeRunJson(
-                run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000", "variants", rows));
-        return new Result(run.root(), rows, histograms);
+        results.forEach((name, r) ->
+                histograms.put(name, histogram(RecurrentStates.of((MultiLayerNetwork) r.model(), probeX))));
+        c.run().writeJson("states.json", Map.of("bins", BINS, "range", new double[] {-1, 1}, "histograms", histograms));
+        writeStatesPlot(c.run(), histograms);
+        return Map.of("stateHistograms", histograms);
     }
 
     /** Fractions of state values in 20 equal bins over [−1, 1]. */

@@ -1,12 +1,10 @@
 package org.sheetlab.experiments.vae;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -20,16 +18,16 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.iterator.ShuffledArrayIterator;
 import org.sheetlab.data.source.ArrayDataSource;
-import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
-import org.sheetlab.experiments.plot.Comparison;
 import org.sheetlab.experiments.plot.ImageGrid;
-import org.sheetlab.experiments.run.ExperimentRun;
-import org.sheetlab.experiments.run.Variants;
+import org.sheetlab.experiments.run.Context;
+import org.sheetlab.experiments.run.FashionMnistExperiment;
+import org.sheetlab.experiments.run.Headline;
+import org.sheetlab.experiments.run.Row;
+import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.vae.VaeNetwork;
 import org.sheetlab.train.EvaluationSet;
-import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
@@ -42,14 +40,14 @@ import picocli.CommandLine.Option;
  * {@code --gaussian-sigma σ} as the means of N(x; p̂, σ²I)), once per β. Per variant: the test ELBO each epoch with reconstruction and KL apart ({@code testNelbo}, {@code testRecon},
  * {@code testKl} in metrics.json and curves.png), {@code reconstructions.png} (test images above their
  * reconstructions), {@code samples.png} (decoded z ~ N(0, I)) and, for a 2-D latent, {@code manifold.png} (decodings
- * of a grid over z ∈ [−3, 3]²) and {@code latent.png} (μ of test images, coloured by class). The comparison table's
- * "test loss" column is the test negative ELBO at β = 1.
+ * of a grid over z ∈ [−3, 3]²) and {@code latent.png} (μ of test images, coloured by class). The headline: the test negative ELBO (at β = 1 whatever the training β, so that
+ * variants compare), its reconstruction and KL terms, and the importance-weighted bound L_K on log p(x).
  */
 @Command(
-        name = "vae",
+        name = VaeExperiment.NAME,
         mixinStandardHelpOptions = true,
         description = "Variational autoencoder on Fashion-MNIST (ELBO = reconstruction + KL), for several beta.")
-public final class VaeExperiment implements Callable<Integer> {
+public final class VaeExperiment extends FashionMnistExperiment<VaeExperiment.Options, Double> {
     public static final String NAME = "vae";
 
     /** Options: run and loop options, sizes, the β values, the learning rate and the data folder. */
@@ -88,80 +86,103 @@ public final class VaeExperiment implements Callable<Integer> {
         }
     }
 
-    /** Rows per β, and the final test figures per β (nelbo, recon, kl). */
-    public record Result(Path runDir, List<Comparison.Row> rows, Map<String, Map<String, Double>> test) {}
-
-    @Mixin
-    Options options = new Options();
+    public VaeExperiment() {
+        super(NAME, new Options());
+    }
 
     @Override
-    public Integer call() {
-        Result r = run(options);
-        System.out.print(Comparison.report(r.runDir()));
-        r.test().forEach((v, m) -> System.out.println(v + " test: " + m));
-        return 0;
+    public List<Headline> headline(Options o) {
+        List<Headline> h = new ArrayList<>(List.of(
+                Headline.of("testNelbo", "test -ELBO", "%.2f"),
+                Headline.of("testRecon", "test reconstruction", "%.2f"),
+                Headline.of("testKl", "test KL", "%.3f")));
+        if (o.iwSamples > 0) {
+            h.add(Headline.of("testIwBound", "test L_K bound", "%.2f"));
+        }
+        return h;
     }
 
     static String name(double beta) {
         return "beta" + (beta == Math.rint(beta) ? String.valueOf((long) beta) : String.valueOf(beta));
     }
 
-    public static Result run(Options o) {
-        if (o.latent < 1
-                || o.hidden < 1
-                || o.betas.isEmpty()
-                || o.betas.stream().anyMatch(b -> !(b >= 0))
-                || !(o.gaussianSigma >= 0)) {
-            throw new IllegalArgumentException("--latent and --hidden must be >= 1, --betas non-negative numbers and "
-                    + "--gaussian-sigma >= 0; got " + o.latent + ", " + o.hidden + ", " + o.betas + ", "
-                    + o.gaussianSigma);
+    @Override
+    protected void validate(Options o) {
+        if (o.latent < 1) {
+            throw new IllegalArgumentException("--latent must be >= 1, got " + o.latent);
         }
-        double lr = o.learningRate.get();
-        TrainingConfig config = o.config();
-        RunDirectory run = o.open(NAME);
-        FashionMnist data = Datasets.fashionMnist(o.dataDir);
-        ExperimentRun.writeRunJson(run, NAME, "running", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000"));
-        INDArray trainX = data.train().features();
-        INDArray testX = data.test().features();
+        if (o.hidden < 1) {
+            throw new IllegalArgumentException("--hidden must be >= 1, got " + o.hidden);
+        }
+        if (o.betas.isEmpty() || o.betas.stream().anyMatch(b -> !(b >= 0))) {
+            throw new IllegalArgumentException("--betas must be one or more numbers >= 0, got " + o.betas);
+        }
+        if (!(o.gaussianSigma >= 0)) {
+            throw new IllegalArgumentException("--gaussian-sigma must be >= 0 (0 = Bernoulli), got " + o.gaussianSigma);
+        }
+        if (o.iwSamples < 0) {
+            throw new IllegalArgumentException("--iw-samples must be >= 0 (0 = skip), got " + o.iwSamples);
+        }
+        o.learningRate.get();
+    }
+
+    @Override
+    protected List<Double> variants(Options o) {
+        return o.betas;
+    }
+
+    @Override
+    protected String label(Double beta) {
+        return name(beta);
+    }
+
+    /** Images as their own targets: the training set reshuffled per epoch, the test set in order. */
+    private static ArrayDataSource images(Context<Options, FashionMnist> c, INDArray x, boolean shuffle) {
+        return new ArrayDataSource(new ShuffledArrayIterator(x, x, c.batchSize(), shuffle, c.seed(), null));
+    }
+
+    @Override
+    protected Trial trial(Context<Options, FashionMnist> c, Double beta, RunDirectory folder) {
+        Options o = c.options();
+        return Trial.of(
+                VaeNetwork.builder()
+                        .setInputSize(784)
+                        .optHidden(o.hidden)
+                        .optConvolutional(o.conv)
+                        .optLatent(o.latent)
+                        .optBeta(beta)
+                        .optGaussianDecoder(o.gaussianSigma)
+                        .optSeed(c.seed())
+                        .optUpdater(new Adam(o.learningRate.get())),
+                images(c, c.data().train().features(), true),
+                List.of(EvaluationSet.of("test", images(c, c.data().test().features(), false), new ElboEvaluator())));
+    }
+
+    /** The importance-weighted bound on the test set, and the variant's figures. */
+    @Override
+    protected Map<String, Double> measure(
+            Context<Options, FashionMnist> c, Double beta, TrainingResult trained, RunDirectory folder) {
+        Options o = c.options();
+        MultiLayerNetwork net = (MultiLayerNetwork) trained.model();
+        INDArray testX = c.data().test().features();
+        Map<String, Double> measured = new LinkedHashMap<>();
+        if (o.iwSamples > 0) {
+            measured.put(
+                    "testIwBound",
+                    iwBound(net, testX, o.iwSamples, c.seed(), c.config().maxBatches(), c.batchSize()));
+        }
+        writeFigures(folder, net, testX, c.data().test().labelIds(), o.latent, c.seed());
+        return measured;
+    }
+
+    /** {@code elbo.json}: the headline figures per β. */
+    @Override
+    protected Map<String, Object> finish(
+            Context<Options, FashionMnist> c, List<Row> rows, Map<String, TrainingResult> results) {
         Map<String, Map<String, Double>> test = new LinkedHashMap<>();
-        List<Comparison.Row> rows = Variants.compare(run, NAME, o.betas, VaeExperiment::name, (beta, folder) -> {
-            ArrayDataSource train = new ArrayDataSource(
-                    new ShuffledArrayIterator(trainX, trainX, config.batchSize(), true, config.seed(), null));
-            ArrayDataSource evalSet = new ArrayDataSource(
-                    new ShuffledArrayIterator(testX, testX, config.batchSize(), false, config.seed(), null));
-            TrainingResult r = ExperimentRun.trainNetwork(
-                    folder,
-                    "vae " + name(beta),
-                    config,
-                    VaeNetwork.builder()
-                            .setInputSize(784)
-                            .optHidden(o.hidden)
-                            .optConvolutional(o.conv)
-                            .optLatent(o.latent)
-                            .optBeta(beta)
-                            .optGaussianDecoder(o.gaussianSigma)
-                            .optSeed(config.seed())
-                            .optUpdater(new Adam(lr)),
-                    train,
-                    List.of(EvaluationSet.of("test", evalSet, new ElboEvaluator())));
-            MultiLayerNetwork net = (MultiLayerNetwork) r.model();
-            Map<String, Double> last = new LinkedHashMap<>();
-            for (String m : List.of("testNelbo", "testRecon", "testKl")) {
-                last.put(m, r.last().metric(m));
-            }
-            if (o.iwSamples > 0) {
-                last.put(
-                        "testIwBound",
-                        iwBound(net, testX, o.iwSamples, config.seed(), o.run.maxBatches, config.batchSize()));
-            }
-            test.put(name(beta), last);
-            writeFigures(folder, net, testX, data.test().labelIds(), o.latent, config.seed());
-            return Variants.row(name(beta), r, Double.NaN, last.get("testNelbo"));
-        });
-        run.writeJson("elbo.json", Map.of("what", "test set, nats per example, one z sample each", "test", test));
-        ExperimentRun.writeRunJson(
-                run, NAME, "completed", o, config, Map.of("dataset", "Fashion-MNIST 60000/10000", "test", test));
-        return new Result(run.root(), rows, test);
+        rows.forEach(r -> test.put(r.variant(), r.values()));
+        c.run().writeJson("elbo.json", Map.of("what", "test set, nats per example, one z sample each", "test", test));
+        return Map.of("test", test);
     }
 
     /** Mean importance-weighted bound L_K over the test set (or its first batches in a smoke run), nats. */

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.Outcome;
+import org.sheetlab.experiments.run.Row;
 
 /** Smoke run on the installed WordNet (datasets/wordnet/fetch.sh, run by scripts/test). */
 class AttentionExperimentTest {
@@ -24,9 +25,11 @@ class AttentionExperimentTest {
         o.trainWords = 200;
         o.hidden = 8;
         o.heatmaps = 2;
-        AttentionExperiment.Result r = AttentionExperiment.run(o);
-        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("attention", "no-attention");
-        for (var m : r.accuracyByLength().values()) {
+        Outcome r = new AttentionExperiment().run(o);
+        org.sheetlab.experiments.RunFolders.assertShowsHeadline(new AttentionExperiment(), o, r);
+        assertThat(r.rows()).extracting(Row::variant).containsExactly("attention", "no-attention");
+        for (var m : r.<java.util.Map<String, java.util.Map<Integer, Double>>>extra("exactReversalByLength")
+                .values()) {
             assertThat(m.keySet()).allMatch(len -> len >= 3 && len <= 6);
             assertThat(m.values()).allMatch(v -> v >= 0 && v <= 1);
         }
@@ -58,7 +61,7 @@ class AttentionExperimentTest {
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("bad"), 1, 1, 8);
         o.maxLength = 3;
         o.testWords = 10_000_000;
-        assertThatThrownBy(() -> AttentionExperiment.run(o))
+        assertThatThrownBy(() -> new AttentionExperiment().run(o))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--test-words");
     }

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.Outcome;
+import org.sheetlab.experiments.run.Row;
 
 /** Smoke run on the installed WordNet (datasets/wordnet/fetch.sh, run by scripts/test). */
 class CharLmExperimentTest {
@@ -23,14 +24,24 @@ class CharLmExperimentTest {
         o.steps = 16;
         o.sampleChars = 40;
         o.heldOutEvery = 2000; // a small held-out set keeps the smoke run short
-        CharLmExperiment.Result r = CharLmExperiment.run(o);
-        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("lstm", "gru");
+        Outcome r = new CharLmExperiment().run(o);
+        org.sheetlab.experiments.RunFolders.assertShowsHeadline(new CharLmExperiment(), o, r);
+        assertThat(r.rows()).extracting(Row::variant).containsExactly("lstm", "gru");
         int v = CharLmExperiment.VOCABULARY.length();
         for (String cell : new String[] {"lstm", "gru"}) {
             // barely trained: perplexity near the vocabulary size (uniform guessing), finite and above 1
-            assertThat(r.perplexity().get(cell)).as(cell).isGreaterThan(1.0).isLessThan(2.0 * v);
-            assertThat(r.samples().get(cell)).startsWith("a ").hasSize(2 + 40);
-            assertThat(r.samples().get(cell).chars().allMatch(c -> CharLmExperiment.VOCABULARY.indexOf(c) >= 0))
+            assertThat(r.<java.util.Map<String, Double>>extra("heldOutPerplexity")
+                            .get(cell))
+                    .as(cell)
+                    .isGreaterThan(1.0)
+                    .isLessThan(2.0 * v);
+            assertThat(r.<java.util.Map<String, String>>extra("samples").get(cell))
+                    .startsWith("a ")
+                    .hasSize(2 + 40);
+            assertThat(r.<java.util.Map<String, String>>extra("samples")
+                            .get(cell)
+                            .chars()
+                            .allMatch(c -> CharLmExperiment.VOCABULARY.indexOf(c) >= 0))
                     .isTrue();
         }
         assertThat(Files.readString(o.run.outputDir.resolve("samples.txt")))
@@ -60,7 +71,7 @@ class CharLmExperimentTest {
         CharLmExperiment.Options o = new CharLmExperiment.Options();
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("bad"), 1, 1, 8);
         o.prompt = "Zebra";
-        assertThatThrownBy(() -> CharLmExperiment.run(o))
+        assertThatThrownBy(() -> new CharLmExperiment().run(o))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--prompt")
                 .hasMessageContaining("'Z'");

@@ -208,7 +208,10 @@ class SheetlabCliTest {
     @Test
     void aCorruptIdxFileIsOneLine() throws java.io.IOException {
         Path installed = org.sheetlab.data.fashionmnist.FashionMnist.locate().orElse(null);
-        org.junit.jupiter.api.Assumptions.assumeTrue(installed != null, "Fashion-MNIST is not installed");
+        assertThat(installed)
+                .as("Fashion-MNIST is not installed; install it with "
+                        + org.sheetlab.data.fashionmnist.FashionMnist.FETCH_COMMAND + " (scripts/test does)")
+                .isNotNull();
         Path data = org.sheetlab.experiments.Smoke.corruptFashionMnistCopy(installed, tmp.resolve("data"));
         assertThat(oneLineError(run(
                         "final-q5",

@@ -2,11 +2,14 @@ package org.sheetlab.experiments.gan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sheetlab.experiments.run.Outcome;
+import org.sheetlab.experiments.run.Row;
 
 class GanExperimentTest {
     @TempDir
@@ -20,19 +23,29 @@ class GanExperimentTest {
         o.hidden = 16;
         o.judgeEpochs = 1;
         o.sampleEvery = 3;
-        GanExperiment.Result r = GanExperiment.run(o);
-        assertThat(r.scores()).containsOnlyKeys("recipe", "saturating");
-        for (var s : r.scores().values()) {
+        Outcome r = new GanExperiment().run(o);
+        org.sheetlab.experiments.RunFolders.assertShowsHeadline(new GanExperiment(), o, r);
+        assertThat(r.rows()).extracting(Row::variant).containsExactly("recipe", "saturating");
+        for (var s : r.rows().stream().map(Row::values).toList()) {
             assertThat(s.get("frechetDistance")).isFinite().isGreaterThanOrEqualTo(0.0);
             assertThat(s.get("judgeConfidence")).isBetween(0.0, 1.0);
             assertThat(s.get("coverage")).isBetween(0.0, 10.0);
         }
-        for (var rows : r.history().values()) {
-            assertThat(rows).hasSize(2);
-            assertThat(((Number) rows.get(0).get("generatorLoss")).doubleValue())
-                    .isFinite();
-            assertThat((java.util.List<?>) rows.get(1).get("classHistogram")).hasSize(10);
+        for (var trained : r.results().values()) {
+            var history = trained.history();
+            assertThat(history).hasSize(2);
+            // the GAN step's own figures and the collapse monitor are epoch metrics (metrics.json, curves.png)
+            assertThat(history.get(0).metric("generatorLoss")).isFinite();
+            assertThat(history.get(0).metric("generatorLoss"))
+                    .isEqualTo(history.get(0).trainLoss());
+            double shares = 0;
+            for (int k = 0; k < 10; k++) {
+                shares += history.get(1).metric("classShare" + k);
+            }
+            assertThat(shares).isCloseTo(1.0, within(1e-9));
+            assertThat(history.get(1).metric("coverage")).isBetween(0.0, 10.0);
         }
+        assertThat(o.run.outputDir.resolve("judge").resolve("model.zip")).exists();
         assertThat(ImageIO.read(o.run.outputDir
                         .resolve("recipe")
                         .resolve("samples-epoch-02.png")
@@ -61,9 +74,10 @@ class GanExperimentTest {
         o.latent = 8;
         o.judgeEpochs = 1;
         o.ablation = "relu";
-        GanExperiment.Result r = GanExperiment.run(o);
-        assertThat(r.scores()).containsOnlyKeys("recipe", "relu");
-        for (var s : r.scores().values()) {
+        Outcome r = new GanExperiment().run(o);
+        org.sheetlab.experiments.RunFolders.assertShowsHeadline(new GanExperiment(), o, r);
+        assertThat(r.rows()).extracting(Row::variant).containsExactly("recipe", "relu");
+        for (var s : r.rows().stream().map(Row::values).toList()) {
             assertThat(s.get("frechetDistance")).isFinite().isGreaterThanOrEqualTo(0.0);
         }
         assertThat(ImageIO.read(o.run.outputDir
@@ -78,7 +92,7 @@ class GanExperimentTest {
         GanExperiment.Options o = new GanExperiment.Options();
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("bad"), 1, 1, 8);
         o.ablation = "dropout";
-        assertThatThrownBy(() -> GanExperiment.run(o))
+        assertThatThrownBy(() -> new GanExperiment().run(o))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'dropout'");
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 
@@ -18,6 +19,8 @@ import org.sheetlab.data.fashionmnist.FashionMnist;
  * exit code 2, and no stack trace. Runs that fail before training print nothing else on stderr; a run that fails
  * after training started may have logged its epochs (INFO) first, but nothing at WARN or above.
  */
+// longer than the module default (junit-platform.properties): a few runs of the packaged jar, each limited to 3 minutes
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class BadInputIT {
     @TempDir
     Path tmp;
@@ -31,11 +34,11 @@ class BadInputIT {
     private Result run(String... args) throws Exception {
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
-        Process p = PackagedJar.commandSeparately(out, err, args).start();
-        assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("finished in time").isTrue();
+        int code = PackagedJar.runToExit(
+                PackagedJar.commandSeparately(out, err, args), java.time.Duration.ofMinutes(3), err);
         List<String> lines =
                 Files.readAllLines(err).stream().filter(l -> !l.isBlank()).toList();
-        Result r = new Result(p.exitValue(), lines, Files.readString(out));
+        Result r = new Result(code, lines, Files.readString(out));
         String all = String.join("\n", lines) + "\n" + r.out();
         assertThat(r.code()).as(all).isEqualTo(2);
         assertThat(all).doesNotContain("Exception").doesNotContain("at org.").doesNotContain("Usage:");
@@ -95,7 +98,8 @@ class BadInputIT {
     void aTruncatedCheckpoint() throws Exception {
         requireFashionMnist();
         Path dir = tmp.resolve("run");
-        Process p = PackagedJar.commandSeparately(
+        int firstCode = PackagedJar.runToExit(
+                PackagedJar.commandSeparately(
                         tmp.resolve("first.out"),
                         tmp.resolve("first.err"),
                         "final-q5",
@@ -105,10 +109,10 @@ class BadInputIT {
                         "2",
                         "--quiet",
                         "--output-dir",
-                        dir.toString())
-                .start();
-        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(Files.readString(tmp.resolve("first.err"))).isZero();
+                        dir.toString()),
+                java.time.Duration.ofMinutes(3),
+                tmp.resolve("first.err"));
+        assertThat(firstCode).as(Files.readString(tmp.resolve("first.err"))).isZero();
         Path checkpoint = dir.resolve("checkpoint.zip");
         byte[] bytes = Files.readAllBytes(checkpoint);
         Files.write(checkpoint, java.util.Arrays.copyOf(bytes, bytes.length / 2));
@@ -169,6 +173,10 @@ class BadInputIT {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        try {
+            return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } finally {
+            PackagedJar.end(p);
+        }
     }
 }

@@ -7,32 +7,53 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sheetlab.train.Checkpoints;
+import org.sheetlab.train.LocalTrainingLoop;
 import org.sheetlab.train.run.RunDirectory;
 
 /**
- * Runs killed with SIGKILL mid-epoch and restarted with {@code --resume} end with exactly the trained weights (the
+ * Runs halted mid-epoch and restarted with {@code --resume} end with exactly the trained weights (the
  * {@code coefficients.bin} of every model.zip, byte for byte) and metrics of an uninterrupted run with the same
  * options, on the packaged jar: final-q5 as a MultiLayerNetwork, final-q5 as a ComputationGraph ({@code --graph}),
  * newton, whose Newton steps are a training loop of their own ({@code NewtonStep}), and gan, whose alternating step
  * checkpoints two networks ({@code GanStep}): there the sample grids (PNG bytes), both networks' weights and the final
  * scores must match as well.
+ *
+ * <p>The kill point is fixed, not timed: the killed run gets the test-only property
+ * {@code -Dsheetlab.test.haltAfterBatch=N@folder} ({@link LocalTrainingLoop#HALT_PROPERTY}), which halts its JVM with
+ * {@code Runtime.halt} (as abrupt as {@code kill -9}: no shutdown hooks) right after the mid-epoch checkpoint at global
+ * batch N is written, with N = batches per epoch + checkpoint interval: the second epoch's first checkpoint, so the
+ * resumed run restores a finished epoch's history and a mid-epoch position. (Polling for the checkpoint file and
+ * sending SIGKILL raced the training: the MLP runs about 600 batches/s, so a scheduling delay of 0.3–0.8 s resumed at
+ * batch 0 or after the run had ended.) The uninterrupted run goes first and gives the batches per epoch.
  */
+// longer than the module default (junit-platform.properties): three runs of the packaged jar per scenario, each limited
+// to 5 minutes
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class KillAndResumeIT {
     @TempDir
     Path tmp;
 
-    /** The options, the sub-folder whose checkpoint is watched, and the model folders to compare. */
-    private record Scenario(List<String> args, String watched, List<String> models) {}
+    /**
+     * The options, the sub-folder whose run is halted (its checkpoint is watched), the model folders to compare and
+     * the checkpoint interval (the options' --checkpoint-every).
+     */
+    private record Scenario(List<String> args, String watched, List<String> models) {
+        int checkpointEvery() {
+            return Integer.parseInt(args.get(args.indexOf("--checkpoint-every") + 1));
+        }
+    }
 
     private static Scenario scenario(String name) {
         return switch (name) {
@@ -96,9 +117,9 @@ class KillAndResumeIT {
     }
 
     private static void runToEnd(ProcessBuilder pb, Path log) throws Exception {
-        Process p = pb.start();
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(PackagedJar.log(log)).isZero();
+        assertThat(PackagedJar.runToExit(pb, Duration.ofMinutes(5), log))
+                .as(PackagedJar.log(log))
+                .isZero();
     }
 
     /** The raw parameter bytes of a ModelSerializer zip. */
@@ -116,19 +137,28 @@ class KillAndResumeIT {
     @ValueSource(strings = {"mlp", "graph", "newton", "gan"})
     void killedMidEpochResumesToTheSameWeights(String name) throws Exception {
         Scenario s = scenario(name);
+        Path straight = tmp.resolve("straight");
+        runToEnd(
+                PackagedJar.command(tmp.resolve("c.log"), args(s, "--output-dir", straight.toString())),
+                tmp.resolve("c.log"));
+        JsonNode epochs = RunDirectory.JSON
+                .readTree(straight.resolve(s.watched()).resolve("metrics.json").toFile())
+                .get("epochs");
+        assertThat(epochs.size()).as("the scenario trains at least two epochs").isGreaterThanOrEqualTo(2);
+        int perEpoch = epochs.get(0).get("batches").asInt();
+        assertThat(perEpoch).as("a checkpoint falls inside the second epoch").isGreaterThan(s.checkpointEvery());
+        long haltAt = (long) perEpoch + s.checkpointEvery();
+
         Path killed = tmp.resolve("killed");
-        Process p = PackagedJar.command(tmp.resolve("a.log"), args(s, "--output-dir", killed.toString()))
-                .start();
-        Path checkpoint = killed.resolve(s.watched()).resolve(Checkpoints.FILE);
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (!Files.exists(checkpoint) && p.isAlive() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(2);
-        }
-        assertThat(p.isAlive())
-                .as("the run was still going when its first checkpoint appeared")
-                .isTrue();
-        p.destroyForcibly(); // SIGKILL: no shutdown hooks, no chance to tidy up
-        p.waitFor();
+        Path killedLog = tmp.resolve("a.log");
+        ProcessBuilder halting = PackagedJar.command(killedLog, args(s, "--output-dir", killed.toString()));
+        String folder = killed.resolve(s.watched()).getFileName().toString();
+        halting.command().add(1, "-D" + LocalTrainingLoop.HALT_PROPERTY + "=" + haltAt + "@" + folder);
+        assertThat(PackagedJar.runToExit(halting, Duration.ofMinutes(5), killedLog))
+                .as("the run halted at global batch %d: %s", haltAt, PackagedJar.log(killedLog))
+                .isEqualTo(LocalTrainingLoop.HALT_EXIT_CODE);
+        assertThat(PackagedJar.log(killedLog)).contains("halting after the checkpoint at global batch " + haltAt);
+        assertThat(killed.resolve(s.watched()).resolve(Checkpoints.FILE)).isRegularFile();
         assertThat(killed.resolve(s.models().get(0)).resolve("model.zip"))
                 .as("the killed run had not finished")
                 .doesNotExist();
@@ -138,14 +168,12 @@ class KillAndResumeIT {
         Matcher m =
                 Pattern.compile("resuming \\S+ at epoch (\\d+), batch (\\d+)").matcher(PackagedJar.log(resumeLog));
         assertThat(m.find()).as(PackagedJar.log(resumeLog)).isTrue();
+        assertThat(Integer.parseInt(m.group(1)))
+                .as("resumed in the second epoch")
+                .isEqualTo(2);
         assertThat(Integer.parseInt(m.group(2)))
-                .as("the kill happened mid-epoch: the resumed run starts at a batch " + "> 0")
-                .isGreaterThan(0);
-
-        Path straight = tmp.resolve("straight");
-        runToEnd(
-                PackagedJar.command(tmp.resolve("c.log"), args(s, "--output-dir", straight.toString())),
-                tmp.resolve("c.log"));
+                .as("resumed at the second epoch's first checkpoint, mid-epoch")
+                .isEqualTo(s.checkpointEvery());
 
         for (String model : s.models()) {
             try (var files = Files.list(straight.resolve(model))) {

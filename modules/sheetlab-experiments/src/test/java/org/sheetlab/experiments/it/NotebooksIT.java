@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Executes every notebook in notebooks/ with the packaged jar; any cell error fails the build. */
+// longer than the module default (junit-platform.properties): every notebook in its own JVM, each limited to 10 minutes
+@Timeout(value = 60, unit = TimeUnit.MINUTES)
 class NotebooksIT {
     @TempDir
     Path tmp;
@@ -24,12 +27,10 @@ class NotebooksIT {
         assertThat(notebooks).isNotEmpty();
         for (Path nb : notebooks) {
             Path log = tmp.resolve(nb.getFileName() + ".log");
-            Process p = PackagedJar.command(log, "notebook", nb.toString()).start();
-            assertThat(p.waitFor(10, TimeUnit.MINUTES))
-                    .as("notebook %s finished in 10 minutes", nb)
-                    .isTrue();
+            int code = PackagedJar.runToExit(
+                    PackagedJar.command(log, "notebook", nb.toString()), java.time.Duration.ofMinutes(10), log);
             String out = PackagedJar.log(log);
-            assertThat(p.exitValue()).as("notebook %s:%n%s", nb, out).isZero();
+            assertThat(code).as("notebook %s:%n%s", nb, out).isZero();
             assertThat(out).contains("notebook " + nb + ": OK");
         }
     }

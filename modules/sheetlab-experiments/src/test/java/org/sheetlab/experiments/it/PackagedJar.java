@@ -47,6 +47,41 @@ final class PackagedJar {
         return pb;
     }
 
+    /**
+     * Starts {@code pb}, waits up to {@code timeout} for it to end and returns its exit code. The child JVM never
+     * outlives the call: on a timeout, an interrupt or a failed assertion it is killed (destroyForcibly) and waited
+     * for, and a timeout fails the test with the log's tail.
+     */
+    static int runToExit(ProcessBuilder pb, java.time.Duration timeout, Path log) throws Exception {
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                org.assertj.core.api.Assertions.fail(
+                        "the child JVM did not finish within %s and was killed: %s %s",
+                        timeout, pb.command(), tail(log));
+            }
+            return p.exitValue();
+        } finally {
+            end(p);
+        }
+    }
+
+    /** Kills a child JVM that is still alive (SIGKILL) and waits for it to be gone. */
+    static void end(Process p) throws InterruptedException {
+        if (p.isAlive()) {
+            p.destroyForcibly();
+            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static String tail(Path log) throws IOException {
+        if (log == null) {
+            return "";
+        }
+        String text = log(log);
+        return text.length() > 4000 ? "…" + text.substring(text.length() - 4000) : text;
+    }
+
     static String log(Path log) throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
     }

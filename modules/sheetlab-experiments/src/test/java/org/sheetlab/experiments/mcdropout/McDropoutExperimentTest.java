@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sheetlab.experiments.run.Outcome;
 import org.sheetlab.train.run.RunDirectory;
 
 /** mc-dropout on the real Fashion-MNIST, 20 batches, T = 4, evaluated on the first 20·128 test images. */
@@ -20,7 +21,8 @@ class McDropoutExperimentTest {
         McDropoutExperiment.Options o = new McDropoutExperiment.Options();
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("run"), 1, 20, 128);
         o.samples = 4;
-        McDropoutExperiment.Result r = McDropoutExperiment.run(o);
+        Outcome r = new McDropoutExperiment().run(o);
+        org.sheetlab.experiments.RunFolders.assertShowsHeadline(new McDropoutExperiment(), o, r);
         // plain accuracy equals the accuracy of the saved model, recomputed with DL4J's Evaluation
         var net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
                 o.run.outputDir.resolve("model.zip").toFile());
@@ -35,9 +37,9 @@ class McDropoutExperimentTest {
                         org.nd4j.linalg.indexing.NDArrayIndex.all());
         var eval = new org.nd4j.evaluation.classification.Evaluation(10);
         eval.eval(y, net.output(x, false));
-        assertThat(r.plainAccuracy()).isCloseTo(eval.accuracy(), within(1e-12));
+        assertThat(r.only().value("plainAccuracy")).isCloseTo(eval.accuracy(), within(1e-12));
         // the MC predictive entropy separates right from wrong predictions
-        assertThat(r.entropyWrong()).isGreaterThan(r.entropyRight());
+        assertThat(r.only().value("entropyWrong")).isGreaterThan(r.only().value("entropyRight"));
         // the loop's own test accuracy on the same 20 batches agrees with plain inference
         var metrics = RunDirectory.JSON.readTree(
                 o.run.outputDir.resolve("metrics.json").toFile());
@@ -45,7 +47,7 @@ class McDropoutExperimentTest {
         JsonNode c = RunDirectory.JSON.readTree(
                 o.run.outputDir.resolve("calibration.json").toFile());
         assertThat(c.get("testExamples").asInt()).isEqualTo(20 * 128);
-        assertThat(c.at("/mcDropout/ece").asDouble()).isEqualTo(r.mcEce());
+        assertThat(c.at("/mcDropout/ece").asDouble()).isEqualTo(r.only().value("mcEce"));
         assertThat(ImageIO.read(o.run.outputDir.resolve("reliability.png").toFile())
                         .getWidth())
                 .isEqualTo(640);

@@ -9,7 +9,8 @@ import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.Outcome;
+import org.sheetlab.experiments.run.Row;
 
 class MoeExperimentTest {
     @TempDir
@@ -21,15 +22,16 @@ class MoeExperimentTest {
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("run"), 1, 5, 64);
         o.experts = 3;
         o.expertSize = 16;
-        MoeExperiment.Result r = MoeExperiment.run(o);
-        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("moe", "dense");
+        Outcome r = new MoeExperiment().run(o);
+        org.sheetlab.experiments.RunFolders.assertShowsHeadline(new MoeExperiment(), o, r);
+        assertThat(r.rows()).extracting(Row::variant).containsExactly("moe", "dense");
         long moe = r.rows().get(0).parameters();
         long dense = r.rows().get(1).parameters();
         assertThat(Math.abs(moe - dense)).isLessThanOrEqualTo(795L); // within one dense hidden unit
-        assertThat(r.meanGates()).hasNumberOfRows(10);
+        assertThat(r.<double[][]>extra("meanGates")).hasNumberOfRows(10);
         for (int c = 0; c < 10; c++) {
-            assertThat(Arrays.stream(r.meanGates()[c]).sum()).isCloseTo(1.0, within(1e-5));
-            assertThat(Arrays.stream(r.topShare()[c]).sum()).isCloseTo(1.0, within(1e-9));
+            assertThat(Arrays.stream(r.<double[][]>extra("meanGates")[c]).sum()).isCloseTo(1.0, within(1e-5));
+            assertThat(Arrays.stream(r.<double[][]>extra("topShare")[c]).sum()).isCloseTo(1.0, within(1e-9));
         }
         assertThat(ImageIO.read(o.run.outputDir.resolve("routing.png").toFile()))
                 .isNotNull();
@@ -42,7 +44,7 @@ class MoeExperimentTest {
         MoeExperiment.Options o = new MoeExperiment.Options();
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("bad"), 1, 1, 8);
         o.topK = 9;
-        assertThatThrownBy(() -> MoeExperiment.run(o))
+        assertThatThrownBy(() -> new MoeExperiment().run(o))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--top-k")
                 .hasMessageContaining("topK <= experts");

@@ -9,7 +9,8 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.Outcome;
+import org.sheetlab.experiments.run.Row;
 import org.sheetlab.train.run.RunDirectory;
 
 class PoolingExperimentTest {
@@ -26,9 +27,11 @@ class PoolingExperimentTest {
     @Test
     void trainsEveryVariantAndWritesTheComparison() throws Exception {
         Path out = tmp.resolve("run");
-        PoolingExperiment.Result r = PoolingExperiment.run(smoke(out));
-        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("max", "p2", "logavg");
-        assertThat(r.rows()).extracting(Comparison.Row::parameters).containsOnly(46_730L);
+        PoolingExperiment.Options o = smoke(out);
+        Outcome r = new PoolingExperiment().run(o);
+        org.sheetlab.experiments.RunFolders.assertShowsHeadline(new PoolingExperiment(), o, r);
+        assertThat(r.rows()).extracting(Row::variant).containsExactly("max", "p2", "logavg");
+        assertThat(r.rows()).extracting(Row::parameters).containsOnly(46_730L);
         for (String v : List.of("max", "p2", "logavg")) {
             assertThat(out.resolve(v).resolve("model.zip")).exists();
             assertThat(out.resolve(v).resolve("metrics.json")).exists();
@@ -49,17 +52,17 @@ class PoolingExperimentTest {
         // resuming a finished run reloads every variant without training and reproduces the table
         PoolingExperiment.Options again = smoke(out);
         again.loop.resume = true;
-        assertThat(PoolingExperiment.run(again).rows())
-                .extracting(Comparison.Row::testAccuracy)
+        assertThat(new PoolingExperiment().run(again).rows())
+                .extracting((Row row) -> row.value("testAccuracy"))
                 .containsExactlyElementsOf(
-                        r.rows().stream().map(Comparison.Row::testAccuracy).toList());
+                        r.rows().stream().map(row -> row.value("testAccuracy")).toList());
     }
 
     @Test
     void unknownVariantIsNamed() {
         PoolingExperiment.Options o = smoke(tmp.resolve("x"));
         o.variants = List.of("max", "median");
-        assertThatThrownBy(() -> PoolingExperiment.run(o))
+        assertThatThrownBy(() -> new PoolingExperiment().run(o))
                 .hasMessageContaining("median")
                 .hasMessageContaining("logavg");
     }

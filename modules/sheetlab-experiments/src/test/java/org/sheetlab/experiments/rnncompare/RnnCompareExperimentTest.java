@@ -10,7 +10,8 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.Outcome;
+import org.sheetlab.experiments.run.Row;
 
 class RnnCompareExperimentTest {
     @TempDir
@@ -21,15 +22,18 @@ class RnnCompareExperimentTest {
         RnnCompareExperiment.Options o = new RnnCompareExperiment.Options();
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("run"), 1, 3, 32);
         o.hidden = 8;
-        RnnCompareExperiment.Result r = RnnCompareExperiment.run(o);
-        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("sign", "tanh", "lstm", "gru");
+        Outcome r = new RnnCompareExperiment().run(o);
+        org.sheetlab.experiments.RunFolders.assertShowsHeadline(new RnnCompareExperiment(), o, r);
+        assertThat(r.rows()).extracting(Row::variant).containsExactly("sign", "tanh", "lstm", "gru");
         for (String cell : List.of("tanh", "lstm", "gru")) {
-            double[] n = r.initNorms().get(cell);
+            double[] n =
+                    r.<java.util.Map<String, double[]>>extra("initialNorms").get(cell);
             assertThat(n).as(cell).hasSize(28);
             // the loss reads s_28 directly: the last step carries gradient, and it is finite everywhere
             assertThat(n[27]).as(cell).isPositive();
             assertThat(java.util.Arrays.stream(n).allMatch(Double::isFinite)).isTrue();
-            assertThat(r.trainedNorms().get(cell)).hasSize(28);
+            assertThat(r.<java.util.Map<String, double[]>>extra("trainedNorms").get(cell))
+                    .hasSize(28);
         }
         JsonNode json = new ObjectMapper()
                 .readTree(o.run.outputDir.resolve("gradient-norms.json").toFile());

@@ -8,7 +8,8 @@ import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.Outcome;
+import org.sheetlab.experiments.run.Row;
 
 class SignRnnExperimentTest {
     @TempDir
@@ -19,10 +20,13 @@ class SignRnnExperimentTest {
         SignRnnExperiment.Options o = new SignRnnExperiment.Options();
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("run"), 1, 4, 64);
         o.hidden = 16;
-        SignRnnExperiment.Result r = SignRnnExperiment.run(o);
-        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("sign", "tanh");
-        double[] sign = r.stateHistograms().get("sign");
-        double[] tanh = r.stateHistograms().get("tanh");
+        Outcome r = new SignRnnExperiment().run(o);
+        org.sheetlab.experiments.RunFolders.assertShowsHeadline(new SignRnnExperiment(), o, r);
+        assertThat(r.rows()).extracting(Row::variant).containsExactly("sign", "tanh");
+        double[] sign =
+                r.<java.util.Map<String, double[]>>extra("stateHistograms").get("sign");
+        double[] tanh =
+                r.<java.util.Map<String, double[]>>extra("stateHistograms").get("tanh");
         assertThat(Arrays.stream(sign).sum()).isCloseTo(1.0, within(1e-9));
         assertThat(sign[0] + sign[sign.length - 1]).isCloseTo(1.0, within(1e-12)); // only −1 and +1
         assertThat(tanh[0] + tanh[tanh.length - 1]).isLessThan(0.99);

@@ -9,7 +9,8 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.experiments.plot.Comparison;
+import org.sheetlab.experiments.run.Outcome;
+import org.sheetlab.experiments.run.Row;
 
 class VaeExperimentTest {
     @TempDir
@@ -22,9 +23,11 @@ class VaeExperimentTest {
         o.hidden = 32;
         o.betas = List.of(1.0, 0.5);
         o.iwSamples = 10;
-        VaeExperiment.Result r = VaeExperiment.run(o);
-        assertThat(r.rows()).extracting(Comparison.Row::variant).containsExactly("beta1", "beta0.5");
-        for (var m : r.test().values()) {
+        Outcome r = new VaeExperiment().run(o);
+        org.sheetlab.experiments.RunFolders.assertShowsHeadline(new VaeExperiment(), o, r);
+        assertThat(r.rows()).extracting(Row::variant).containsExactly("beta1", "beta0.5");
+        for (var m : r.<java.util.Map<String, java.util.Map<String, Double>>>extra("test")
+                .values()) {
             assertThat(m.get("testNelbo")).isCloseTo(m.get("testRecon") + m.get("testKl"), within(1e-6));
             assertThat(m.get("testKl")).isGreaterThanOrEqualTo(0.0);
             // 784 Bernoulli pixels: the reconstruction term is positive and below 784·ln 2 + slack after a few batches
@@ -47,8 +50,9 @@ class VaeExperimentTest {
         o.betas = List.of(1.0);
         o.iwSamples = 2;
         o.gaussianSigma = 0.2;
-        VaeExperiment.Result r = VaeExperiment.run(o);
-        var m = r.test().get("beta1");
+        Outcome r = new VaeExperiment().run(o);
+        org.sheetlab.experiments.RunFolders.assertShowsHeadline(new VaeExperiment(), o, r);
+        var m = r.row("beta1").values();
         assertThat(m.get("testNelbo")).isCloseTo(m.get("testRecon") + m.get("testKl"), within(1e-6));
         // 784 Gaussian pixels with σ = 0.2: each term is at least log σ + ½ log 2π ≈ −0.69, at most a few nats
         assertThat(m.get("testRecon")).isBetween(784 * (Math.log(0.2) + 0.5 * Math.log(2 * Math.PI)), 784 * 20.0);
@@ -63,7 +67,7 @@ class VaeExperimentTest {
         VaeExperiment.Options o = new VaeExperiment.Options();
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("bad"), 1, 1, 8);
         o.betas = List.of(-1.0);
-        assertThatThrownBy(() -> VaeExperiment.run(o))
+        assertThatThrownBy(() -> new VaeExperiment().run(o))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--betas");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.GradientChecks.assertGradientsOk;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.sheetlab.testing.RoundTrips.assertRoundTrips;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -215,7 +216,7 @@ class FastConvolution2DTest {
     private static void assertAgreesWithDl4j(DataType type, int mb, int h, int w) {
         MultiLayerNetwork a = fast(type, h, w, 3);
         MultiLayerNetwork b = dl4j(type, h, w, 3);
-        assertThat(a.params()).isEqualTo(b.params());
+        assertBitIdentical(a.params(), b.params());
         assertThat(a.getLayer(0)).isInstanceOf(FastConvolutionLayer.class);
         double tol = type == DataType.DOUBLE ? 1e-12 : 2e-5;
         for (int step = 0; step < 5; step++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.sheetlab.testing.GradientChecks.assertGradientsOk;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.sheetlab.testing.RoundTrips.assertRoundTrips;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,11 +110,11 @@ class FastLstmTest {
                 Nd4j.randn(DataType.DOUBLE, 2, 8),
                 Nd4j.randn(DataType.DOUBLE, 1, 8));
         LstmWeights.Dl4j back = LstmWeights.fromTorch(LstmWeights.toTorch(d));
-        assertThat(back.w()).isEqualTo(d.w());
-        assertThat(back.rw()).isEqualTo(d.rw());
-        assertThat(back.b()).isEqualTo(d.b());
+        assertBitIdentical(back.w(), d.w());
+        assertBitIdentical(back.rw(), d.rw());
+        assertBitIdentical(back.b(), d.b());
         // DL4J's first block is the candidate C̃, PyTorch's third (g)
-        assertThat(LstmWeights.toTorch(d).weightIh().getRow(4)).isEqualTo(d.w().getColumn(0));
+        assertBitIdentical(LstmWeights.toTorch(d).weightIh().getRow(4), d.w().getColumn(0));
     }
 
     private static MultiLayerNetwork network(LSTM.Builder lstm, DataType type, IUpdater updater, boolean lastStep) {
@@ -170,7 +171,7 @@ class FastLstmTest {
             for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
                 MultiLayerNetwork a = network(new FastLSTM.Builder(), type, new Adam(1e-2), lastStep);
                 MultiLayerNetwork b = network(new LSTM.Builder(), type, new Adam(1e-2), lastStep);
-                assertThat(a.params()).isEqualTo(b.params());
+                assertBitIdentical(a.params(), b.params());
                 double tol = type == DataType.DOUBLE ? 1e-11 : 1e-4;
                 for (int step = 0; step < 5; step++) {
                     INDArray[] d = batch(type, 5, 7, lastStep, 40 + step);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.GradientChecks.assertGradientsOk;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 import static org.sheetlab.testing.RoundTrips.assertRoundTrips;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -173,7 +174,7 @@ class SignRnnTest {
         assertThat(net.getLayer(0).numParams()).isEqualTo(4 * 4 + 4 * 3 + 3 * 4);
         assertThat(net.numParams()).isEqualTo(4 * 4 + 4 * 3 + 3 * 4 + 3 * 2 + 2);
         MultiLayerNetwork restored = assertRoundTrips(net, Nd4j.randn(DataType.DOUBLE, 2, 3, 5));
-        assertThat(restored.getLayer(0).getParam("W")).isEqualTo(net.getLayer(0).getParam("W"));
+        assertBitIdentical(restored.getLayer(0).getParam("W"), net.getLayer(0).getParam("W"));
         // the sign-state variant too (the default state activation)
         MultiLayerNetwork signNet = network(3, 4, 3, new SignSte(), RNNFormat.NWC);
         assertRoundTrips(signNet, Nd4j.randn(DataType.DOUBLE, 2, 5, 3));

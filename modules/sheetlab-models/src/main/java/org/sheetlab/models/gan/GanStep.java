@@ -1,6 +1,5 @@
 package org.sheetlab.models.gan;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,29 +12,33 @@ import org.sheetlab.train.TrainingStep;
  * {@link Gan}'s alternating step as a harness {@link TrainingStep}: every batch of real images is one
  * discriminator and one generator update, so the GAN gets the harness's seeded batches, progress bar, checkpoints of
  * both networks with their Adam states, and bit-identical resume. The training loss is the generator's. Per epoch it
- * keeps the mean discriminator loss, generator loss, D(x) and D(G(z)) ({@link #history()}), plus what the
- * {@link Listener} adds (the collapse monitor); the history and the iteration count are in checkpoints, so a resumed
- * run's history is the uninterrupted run's.
+ * reports, as {@link #epochMetrics() step metrics} in the epoch's history ({@code metrics.json}, {@code curves.png}),
+ * the mean discriminator loss, generator loss, D(x) and D(G(z)) over the epoch's steps, plus what the {@link Listener}
+ * adds (the collapse monitor). The partial sums, the epoch and the iteration count are in checkpoints, so a resumed
+ * run reports what the uninterrupted run reports.
  */
 public final class GanStep implements TrainingStep {
     public static final String GENERATOR = "generator";
     public static final String DISCRIMINATOR = "discriminator";
+
+    /** The step's own per-epoch metrics, in order. */
+    public static final List<String> METRICS = List.of("discriminatorLoss", "generatorLoss", "dReal", "dFake");
 
     /** Called by the step: after every update (sample grids), and at the end of each epoch (the monitor). */
     public interface Listener {
         /** After update {@code iteration} (1, 2, … over the whole run, resumes included). */
         default void onIteration(long iteration) {}
 
-        /** At the end of epoch {@code epoch} (from 1); the entries returned join that epoch's history row. */
-        default Map<String, Object> onEpoch(int epoch) {
+        /** At the end of epoch {@code epoch} (from 1); the values returned join that epoch's metrics. */
+        default Map<String, Double> onEpoch(int epoch) {
             return Map.of();
         }
     }
 
     private final Gan gan;
     private final Listener listener;
-    private final List<Map<String, Object>> history = new ArrayList<>();
     private long iteration;
+    private int epoch;
     private double dLoss;
     private double gLoss;
     private double dReal;
@@ -49,14 +52,6 @@ public final class GanStep implements TrainingStep {
 
     public Gan gan() {
         return gan;
-    }
-
-    /**
-     * Per finished epoch: discriminatorLoss, generatorLoss, dReal, dFake (means over its steps) and the listener's
-     * entries (after a resume, as read back from JSON: numbers and lists).
-     */
-    public List<Map<String, Object>> history() {
-        return history;
     }
 
     @Override
@@ -85,9 +80,13 @@ public final class GanStep implements TrainingStep {
         gan.restore((MultiLayerNetwork) networks.get(GENERATOR), (MultiLayerNetwork) networks.get(DISCRIMINATOR));
     }
 
+    /**
+     * discriminatorLoss, generatorLoss, dReal, dFake (means over the epoch's steps), then the listener's values; the
+     * sums start again for the next epoch.
+     */
     @Override
-    public void endEpoch() {
-        Map<String, Object> e = new LinkedHashMap<>();
+    public Map<String, Double> epochMetrics() {
+        Map<String, Double> e = new LinkedHashMap<>();
         int n = Math.max(1, steps);
         e.put("discriminatorLoss", dLoss / n);
         e.put("generatorLoss", gLoss / n);
@@ -98,28 +97,20 @@ public final class GanStep implements TrainingStep {
         dReal = 0;
         dFake = 0;
         steps = 0;
-        e.putAll(listener.onEpoch(history.size() + 1));
-        history.add(e);
+        epoch++;
+        e.putAll(listener.onEpoch(epoch));
+        return e;
     }
 
     @Override
     public Map<String, Object> saveState() {
         return Map.of(
-                "history",
-                history,
-                "partial",
-                List.of(dLoss, gLoss, dReal, dFake, (double) steps),
-                "iteration",
-                iteration);
+                "partial", List.of(dLoss, gLoss, dReal, dFake, (double) steps), "iteration", iteration, "epoch", epoch);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void restoreState(Map<String, Object> state) {
-        history.clear();
-        for (Object o : (List<Object>) state.getOrDefault("history", List.of())) {
-            history.add(new LinkedHashMap<>((Map<String, Object>) o));
-        }
         List<Object> p = (List<Object>) state.getOrDefault("partial", List.of(0.0, 0.0, 0.0, 0.0, 0.0));
         dLoss = ((Number) p.get(0)).doubleValue();
         gLoss = ((Number) p.get(1)).doubleValue();
@@ -127,5 +118,6 @@ public final class GanStep implements TrainingStep {
         dFake = ((Number) p.get(3)).doubleValue();
         steps = ((Number) p.get(4)).intValue();
         iteration = ((Number) state.getOrDefault("iteration", 0)).longValue();
+        epoch = ((Number) state.getOrDefault("epoch", 0)).intValue();
     }
 }

@@ -3,7 +3,10 @@ package org.sheetlab.models.gan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,16 +58,16 @@ class GanTest {
                 .fit(
                         Nd4j.vstack(real, fake),
                         Nd4j.vstack(Nd4j.ones(DataType.DOUBLE, 6, 1), Nd4j.zeros(DataType.DOUBLE, 6, 1)));
-        assertThat(g.generatorParams()).isEqualTo(gBefore);
+        assertBitIdentical(g.generatorParams(), gBefore);
         INDArray dBefore = g.discriminator().params().dup();
         INDArray frozenBefore = g.frozenDiscriminatorParams().dup();
         g.stacked().fit(g.sampleLatent(6), Nd4j.ones(DataType.DOUBLE, 6, 1));
-        assertThat(g.frozenDiscriminatorParams()).isEqualTo(frozenBefore);
-        assertThat(g.discriminator().params()).isEqualTo(dBefore);
+        assertBitIdentical(g.frozenDiscriminatorParams(), frozenBefore);
+        assertBitIdentical(g.discriminator().params(), dBefore);
         assertThat(g.generatorParams()).isNotEqualTo(gBefore);
         // a whole step: the frozen copy is D's latest parameters, and G has moved
         g.step(real);
-        assertThat(g.frozenDiscriminatorParams()).isEqualTo(g.discriminator().params());
+        assertBitIdentical(g.frozenDiscriminatorParams(), g.discriminator().params());
     }
 
     /** The networks' scores are the min-max losses of GanLosses on the same discriminator outputs. */
@@ -178,8 +181,8 @@ class GanTest {
     }
 
     /**
-     * Sampling between steps leaves training alone: a GAN that calls generate() between its steps ends with the
-     * same parameters as its twin that does not (both networks keep their Adam state).
+     * Sampling between steps leaves training alone: a GAN that calls generate() between its steps ends with
+     * bit-identical parameters and Adam states (both networks) to its twin that does not.
      */
     @ParameterizedTest
     @EnumSource(Gan.Architecture.class)
@@ -196,8 +199,70 @@ class GanTest {
             sampled.generate(fixedZ);
         }
         assertThat(sampled.stacked().getUpdater(false)).isNotNull();
-        assertThat(sampled.generatorParams()).isEqualTo(plain.generatorParams());
-        assertThat(sampled.discriminator().params())
-                .isEqualTo(plain.discriminator().params());
+        assertThat(sampled.discriminator().getUpdater(false)).isNotNull();
+        assertSameTrainingState(sampled, plain);
+    }
+
+    /**
+     * Gan.step keeps both networks' Adam state across steps: five steps end bit-identical (parameters and Adam's m
+     * and v) to five steps done by hand with the networks' own calls, which clear nothing. The sampling twin above
+     * cannot see a restart inside step() itself, since both twins would restart alike; and D's parameters alone
+     * barely show one: Adam's first step after a restart is ≈ lr·sign(g), close to the step it replaces when the
+     * gradients change slowly. The updater state shows any restart: after it, m = (1 − β1)·g instead of a sum over
+     * the steps. (Checked: a MultiLayerNetwork.clear() of either network put back into Gan.generate fails this.)
+     */
+    @ParameterizedTest
+    @EnumSource(Gan.Architecture.class)
+    void stepsKeepBothAdamStatesLikeAHandWrittenStep(Gan.Architecture a) {
+        Gan viaStep = gan(a, Gan.GeneratorLoss.NON_SATURATING);
+        Gan byHand = gan(a, Gan.GeneratorLoss.NON_SATURATING);
+        assertBitIdentical(viaStep.stacked().params(), byHand.stacked().params());
+        Nd4j.getRandom().setSeed(5);
+        INDArray real = Nd4j.rand(DataType.DOUBLE, 5 * 5, size(viaStep));
+        for (int i = 0; i < 5; i++) {
+            INDArray batch = real.get(
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(5 * i, 5 * i + 5),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            Nd4j.getRandom().setSeed(20 + i);
+            viaStep.step(batch);
+            Nd4j.getRandom().setSeed(20 + i);
+            handWrittenStep(byHand, batch);
+        }
+        assertSameTrainingState(viaStep, byHand);
+    }
+
+    /**
+     * The sheet's GAN step with DL4J calls only: x̂ = G(z) through the stacked network's first layers, one fit of D on
+     * [x; x̂] with labels 0.9 / 0 (the builder's defaults), the frozen copy set to D's parameters, one fit of the
+     * stacked network on fresh z with target 1. The latent draws come from Gan.sampleLatent in the same order as
+     * Gan.step's.
+     */
+    private static void handWrittenStep(Gan g, INDArray real) {
+        long b = real.size(0);
+        MultiLayerNetwork stacked = g.stacked();
+        INDArray z = g.sampleLatent(b);
+        List<INDArray> acts = stacked.feedForwardToLayer(g.generatorLayers() - 1, z, false);
+        INDArray fake = acts.get(g.generatorLayers());
+        fake = fake.reshape('c', b, fake.length() / b);
+        INDArray x = Nd4j.vstack(real, fake);
+        INDArray y = Nd4j.vstack(
+                Nd4j.valueArrayOf(new long[] {b, 1}, 0.9, DataType.DOUBLE), Nd4j.zeros(DataType.DOUBLE, b, 1));
+        g.discriminator().fit(x, y);
+        g.frozenDiscriminatorParams().assign(g.discriminator().params());
+        stacked.fit(g.sampleLatent(b), Nd4j.ones(DataType.DOUBLE, b, 1));
+    }
+
+    /** Parameters of both networks and both Adam states (m and v, in the updater's state view) bit for bit. */
+    private static void assertSameTrainingState(Gan actual, Gan expected) {
+        assertBitIdentical(actual.generatorParams(), expected.generatorParams());
+        assertBitIdentical(
+                actual.discriminator().params(), expected.discriminator().params());
+        assertBitIdentical(actual.frozenDiscriminatorParams(), expected.frozenDiscriminatorParams());
+        assertBitIdentical(
+                actual.stacked().getUpdater().getStateViewArray(),
+                expected.stacked().getUpdater().getStateViewArray());
+        assertBitIdentical(
+                actual.discriminator().getUpdater().getStateViewArray(),
+                expected.discriminator().getUpdater().getStateViewArray());
     }
 }

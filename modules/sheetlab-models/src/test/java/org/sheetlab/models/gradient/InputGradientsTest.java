@@ -3,6 +3,7 @@ package org.sheetlab.models.gradient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -401,18 +402,5 @@ class InputGradientsTest {
             gFlat.putScalar(j, (up - down) / (2 * H));
         }
         return g;
-    }
-
-    /** Same shape, type and every element's bits ({@code INDArray.equals} would allow 1e-5). */
-    private static void assertBitIdentical(INDArray actual, INDArray expected) {
-        assertThat(actual.shape()).isEqualTo(expected.shape());
-        assertThat(actual.dataType()).isEqualTo(expected.dataType());
-        double[] a = actual.dup('c').data().asDouble();
-        double[] e = expected.dup('c').data().asDouble();
-        for (int i = 0; i < a.length; i++) {
-            if (Double.doubleToRawLongBits(a[i]) != Double.doubleToRawLongBits(e[i])) {
-                throw new AssertionError("element " + i + " differs: " + a[i] + " vs " + e[i]);
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ package org.sheetlab.models.rnn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -40,8 +41,8 @@ class RowsAsStepsTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 5, 784);
         DataSet ds = new DataSet(x.dup(), Nd4j.zeros(DataType.FLOAT, 5, 10));
         RowsAsSteps.FASHION_MNIST.preProcess(ds);
-        assertThat(ds.getFeatures())
-                .isEqualTo(x.reshape('c', 5, 28, 28).permute(0, 2, 1).dup('c'));
+        assertBitIdentical(
+                ds.getFeatures(), x.reshape('c', 5, 28, 28).permute(0, 2, 1).dup('c'));
         assertThatThrownBy(() -> RowsAsSteps.FASHION_MNIST.apply(Nd4j.zeros(2, 100)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[B, 784]");
@@ -67,7 +68,7 @@ class RowsAsStepsTest {
                         org.nd4j.linalg.indexing.NDArrayIndex.all(),
                         org.nd4j.linalg.indexing.NDArrayIndex.all(),
                         org.nd4j.linalg.indexing.NDArrayIndex.point(27));
-                assertThat(net.feedForward(x, false).get(1)).isEqualTo(last);
+                assertBitIdentical(net.feedForward(x, false).get(1), last);
             }
         }
         MultiLayerNetwork mlp = new MultiLayerNetwork(

@@ -3,6 +3,7 @@ package org.sheetlab.models.sheet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
+import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -107,7 +108,7 @@ class ActivationsAndGradientDescentTest {
         double threshold = 0.5;
         MultiLayerNetwork clipped = net(GradientNormalization.ClipL2PerLayer, threshold);
         INDArray c0 = clipped.params().dup();
-        assertThat(c0).as("same seed, same start").isEqualTo(w0);
+        assertBitIdentical(c0, w0); // same seed, same start
         clipped.fit(new DataSet(x, y));
         INDArray step = c0.sub(clipped.params());
         long n0 = clipped.getLayer(0).numParams();
@@ -168,7 +169,23 @@ class ActivationsAndGradientDescentTest {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         INDArray x = Nd4j.randn(DataType.DOUBLE, 5, 4);
-        assertAllClose(net.output(x, false), net.output(x, false)); // inference is deterministic
+        // inference keeps every unit unscaled: the output is the plain forward pass softmax(((x·W0 + b0)·W1 + b1)·W2
+        // + b2), computed here by hand from the weights; and it is deterministic
+        INDArray h = x;
+        for (int i = 0; i < 2; i++) {
+            h = h.mmul(net.getLayer(i).getParam("W"))
+                    .addRowVector(net.getLayer(i).getParam("b"));
+        }
+        INDArray logits = h.mmul(net.getLayer(2).getParam("W"))
+                .addRowVector(net.getLayer(2).getParam("b"));
+        INDArray e = org.nd4j.linalg.ops.transforms.Transforms.exp(
+                logits.subColumnVector(logits.max(1).reshape(5, 1)), true);
+        INDArray expected = e.divColumnVector(e.sum(1).reshape(5, 1));
+        INDArray inference = net.output(x, false);
+        assertAllClose(inference, expected, 1e-12, 1e-15);
+        assertBitIdentical(net.output(x, false), inference);
+        // ... while a training-mode forward pass drops units and gives another output
+        assertThat(net.output(x, true).sub(expected).amaxNumber().doubleValue()).isGreaterThan(1e-3);
         // in training the layer's input is dropped: about 25% zeros, the rest scaled by 1/0.75 (inverted dropout)
         INDArray in =
                 net.getLayer(0).activate(x, false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());

@@ -24,6 +24,30 @@ public final class Charts {
         return out;
     }
 
+    /**
+     * Charts in a grid of {@code columns} columns (row by row), as one image; cells take the largest chart's size.
+     */
+    public static BufferedImage grid(java.util.List<? extends Chart<?, ?>> charts, int columns) {
+        if (charts.isEmpty()) {
+            throw new IllegalArgumentException("no charts to draw");
+        }
+        java.util.List<BufferedImage> images =
+                charts.stream().map(BitmapEncoder::getBufferedImage).toList();
+        int w = images.stream().mapToInt(BufferedImage::getWidth).max().orElseThrow();
+        int h = images.stream().mapToInt(BufferedImage::getHeight).max().orElseThrow();
+        int cols = Math.min(columns, images.size());
+        int rows = (images.size() + cols - 1) / cols;
+        BufferedImage out = new BufferedImage(w * cols, h * rows, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        for (int i = 0; i < images.size(); i++) {
+            g.drawImage(images.get(i), (i % cols) * w, (i / cols) * h, null);
+        }
+        g.dispose();
+        return out;
+    }
+
     /** Writes an image as PNG into the run folder, atomically. */
     public static void writePng(RunDirectory run, String name, BufferedImage image) {
         run.write(name, out -> ImageIO.write(image, "png", out));

@@ -1,0 +1,239 @@
+package org.sheetlab.experiments.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.sheetlab.experiments.options.ExperimentOptions;
+import org.sheetlab.train.EpochMetrics;
+import org.sheetlab.train.TrainingConfig;
+import org.sheetlab.train.TrainingDivergedException;
+import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.run.RunDirectory;
+import picocli.CommandLine.Mixin;
+
+/**
+ * An experiment as a declaration the harness runs. A subclass says only what is particular to it: its options (a
+ * picocli mixin extending {@link ExperimentOptions}), its headline metrics, its data, its variants and, per variant,
+ * the {@link Trial} to train (model, data source, evaluators), plus optional measurements after training and figures
+ * at the end. {@link #run(ExperimentOptions)} does the rest, the same way for every experiment:
+ *
+ * <ol>
+ *   <li>check the options ({@link #validate}) and parse the variants;
+ *   <li>open the run folder, load the data ({@link #data}), make the one {@link TrainingConfig} ({@link #config}) from
+ *       which every consumer takes the seed and the batch size, and write {@code run.json} (status {@code running});
+ *   <li>for each variant: build its trial from the {@link Context}, check that the training source's batch size is
+ *       the config's, train it through {@link ExperimentRun#train} (in a sub-folder named after the variant, or in the
+ *       run folder itself for a single-network experiment), take the headline values from the last epoch and from
+ *       {@link #measure}, and rewrite the summary ({@link Summary});
+ *   <li>call {@link #finish} for the experiment's own figures and write {@code run.json} again (status
+ *       {@code completed}, the rows and what {@code finish} returned).
+ * </ol>
+ *
+ * <p>Adding an experiment is one subclass, one line in {@code SheetlabCli.EXPERIMENTS} and one test.
+ *
+ * @param <O> the options
+ * @param <D> the data the variants share (e.g. {@code FashionMnist}), loaded once
+ * @param <V> a variant (e.g. a pooling kind); a single-network experiment has one
+ */
+public abstract class Experiment<O extends ExperimentOptions, D, V> implements Callable<Integer> {
+    private final String name;
+    private final List<Headline> headline;
+
+    /** The options picocli fills in: an instance of the subclass's own options class, given to the constructor. */
+    @Mixin
+    private O options;
+
+    /**
+     * @param name the experiment's command name, run-folder name and {@code run.json} entry
+     * @param options its options with their defaults (picocli parses the command line into this instance)
+     * @param headline the figures it reports, unless {@link #headline(ExperimentOptions)} depends on the options
+     */
+    protected Experiment(String name, O options, Headline... headline) {
+        this.name = name;
+        this.options = options;
+        this.headline = List.of(headline);
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    /**
+     * The figures this experiment reports with these options, in order: summary columns, metrics.json entries,
+     * comparison charts. By default the ones given to the constructor.
+     */
+    public List<Headline> headline(O options) {
+        return headline;
+    }
+
+    /** Checks the experiment's own options; a bad one fails with a message naming it, its value and its range. */
+    protected void validate(O options) {}
+
+    /**
+     * Loads the data every variant uses (called once, after the run folder is open), with the run's seed for data
+     * that is split or sampled at random; data prepared for the run (e.g. a corpus file) may be written into
+     * {@code run}.
+     */
+    protected abstract D data(O options, long seed, RunDirectory run);
+
+    /**
+     * The loop settings; an experiment that monitors another metric (e.g. a validation loss) or whose batch size
+     * depends on the data (full batch) overrides this.
+     */
+    protected TrainingConfig config(O options, D data) {
+        return options.config();
+    }
+
+    /** What {@code run.json} records about the data, e.g. {@code dataset: Fashion-MNIST 60000/10000}. */
+    protected abstract Map<String, Object> describe(D data);
+
+    /**
+     * The variants to train, in order, each in a sub-folder named after it. None (the default): the experiment trains
+     * one network, in the run folder itself, and its hooks get {@code null} as the variant.
+     */
+    protected List<V> variants(O options) {
+        return List.of();
+    }
+
+    /** A variant's name: its row and its sub-folder (an enum constant's name in lower case, else toString). */
+    protected String label(V variant) {
+        return variant instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(variant);
+    }
+
+    /** The sub-folder a variant trains in (its label unless the label is not a good folder name). */
+    protected String folder(V variant) {
+        return label(variant);
+    }
+
+    /** What to train for {@code variant}; {@code folder} is where it trains (for listeners that write files). */
+    protected abstract Trial trial(Context<O, D> context, V variant, RunDirectory folder);
+
+    /**
+     * Headline values measured after training (e.g. an importance-weighted bound, a threshold), and per-variant
+     * figures written into {@code folder}. Values of the last epoch whose names are headline keys are taken already.
+     * Values under other keys are kept in the variant's row ({@code metrics.json}) but not shown in the table.
+     */
+    protected Map<String, Double> measure(
+            Context<O, D> context, V variant, TrainingResult trained, RunDirectory folder) {
+        return Map.of();
+    }
+
+    /**
+     * True when a diverged variant is a result (its row says so, with no values) rather than an error that stops the
+     * run; for experiments that show what makes training fail.
+     */
+    protected boolean keepsDivergedVariants() {
+        return false;
+    }
+
+    /** The experiment's own files and results after all variants; the map goes into {@code run.json}. */
+    protected Map<String, Object> finish(Context<O, D> context, List<Row> rows, Map<String, TrainingResult> results) {
+        return Map.of();
+    }
+
+    /** The CLI entry: runs with the parsed options and prints the summary. */
+    @Override
+    public final Integer call() {
+        System.out.print(run(options).report());
+        return 0;
+    }
+
+    /** Runs the experiment; the CLI, tests and notebooks all come through here. */
+    public final Outcome run(O options) {
+        validate(options);
+        List<V> variants = variants(options); // parsed before anything is written
+        RunDirectory run = options.open(name);
+        D data = data(options, options.run.seed, run);
+        TrainingConfig config = config(options, data);
+        Map<String, Object> described = describe(data);
+        ExperimentRun.writeRunJson(run, name, "running", options, config, described);
+        Context<O, D> context = new Context<>(options, config, run, data);
+        List<Row> rows = new ArrayList<>();
+        Map<String, TrainingResult> results = new LinkedHashMap<>();
+        boolean single = variants.isEmpty();
+        for (V variant : single ? java.util.Collections.<V>singletonList(null) : variants) {
+            String label = single ? name : label(variant);
+            RunDirectory folder = single ? run : new RunDirectory(run.resolve(folder(variant)));
+            Trial trial = trial(context, variant, folder);
+            if (trial.train().batchSize() != config.batchSize()) {
+                throw new IllegalStateException(name + " " + label + ": the training source's batch size "
+                        + trial.train().batchSize() + " is not the config's " + config.batchSize()
+                        + "; build the source from context.batchSize()");
+            }
+            Row row;
+            try {
+                TrainingResult trained = ExperimentRun.train(
+                        folder,
+                        single ? name : name + " " + label,
+                        config,
+                        trial.count(),
+                        trial.step(),
+                        trial.train(),
+                        trial.evaluation(),
+                        trial.listeners().toArray(org.sheetlab.train.TrainingListener[]::new));
+                results.put(label, trained);
+                row = row(options, label, trained, measure(context, variant, trained, folder));
+            } catch (TrainingDivergedException e) {
+                if (!keepsDivergedVariants()) {
+                    throw e;
+                }
+                row = new Row(
+                        label,
+                        Map.of(),
+                        Double.NaN,
+                        0,
+                        trial.step().evaluationModel().numParams(),
+                        e.getMessage());
+            }
+            rows.add(row);
+            if (single) {
+                Summary.writeSingle(
+                        run, name, headline(options), row, results.get(label).history());
+            } else {
+                Summary.writeComparison(run, name, headline(options), rows);
+            }
+        }
+        Map<String, Object> extra = finish(context, List.copyOf(rows), results);
+        Map<String, Object> completed = new LinkedHashMap<>(described);
+        completed.put("headline", headline(options).stream().map(Headline::key).toList());
+        completed.put("variants", rows);
+        completed.putAll(extra);
+        ExperimentRun.writeRunJson(run, name, "completed", options, config, completed);
+        return new Outcome(run.root(), List.copyOf(rows), results, extra);
+    }
+
+    /** The row of a trained variant: headline values from the last epoch, then from {@code measured}. */
+    private Row row(O options, String label, TrainingResult trained, Map<String, Double> measured) {
+        EpochMetrics last = trained.last();
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Headline h : headline(options)) {
+            Double v = measured.containsKey(h.key()) ? measured.get(h.key()) : epochValue(last, h.key());
+            if (v == null) {
+                throw new IllegalStateException(name + " declares the headline metric " + h.key()
+                        + ", but neither the last epoch nor measure() reports it for " + label);
+            }
+            values.put(h.key(), v);
+        }
+        measured.forEach(values::putIfAbsent); // further measurements: in metrics.json, not in the table
+        double seconds = trained.history().stream()
+                .mapToDouble(EpochMetrics::seconds)
+                .average()
+                .orElse(0);
+        return new Row(
+                label,
+                values,
+                seconds,
+                trained.history().size(),
+                trained.model().numParams(),
+                null);
+    }
+
+    private static Double epochValue(EpochMetrics m, String key) {
+        return key.equals("trainLoss")
+                ? Double.valueOf(m.trainLoss())
+                : m.metrics().get(key);
+    }
+}
