@@ -1,5 +1,7 @@
 package org.sheetlab.models;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -33,9 +35,11 @@ public abstract class FeedForwardBuilder<B extends FeedForwardBuilder<B>> extend
 
     /** Checks the required and optional values; the message names the model and the value. */
     protected void check() {
-        if (inputSize < 1) {
-            throw new IllegalStateException(getClass().getEnclosingClass().getSimpleName()
-                    + ": setInputSize(n_in) is required and must be >= 1, got " + inputSize);
-        }
+        require(
+                inputSize >= 1,
+                getClass().getEnclosingClass().getSimpleName(),
+                "inputSize",
+                inputSize,
+                ">= 1 (setInputSize(n_in) is required)");
     }
 }

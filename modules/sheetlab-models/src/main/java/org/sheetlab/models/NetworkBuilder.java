@@ -14,7 +14,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
  *       convolutionalFlat(28, 28, 1), recurrent(V, T));</li>
  *   <li>{@link #networks()} lists the DL4J networks the model consists of, each with its configuration and input
  *       types, so that a tool can count ({@link NetworkSpec#count()}) or initialise ({@link NetworkSpec#init()}) any
- *       model without knowing its kind. That is what {@link ModelCatalog} and {@code sheetlab count} use.</li>
+ *       model without knowing its kind. That is what {@code ModelCatalog} and {@code sheetlab count} use.</li>
  * </ul>
  *
  * <pre>{@code
@@ -31,7 +31,12 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
  * @param <M> what {@link #build()} gives
  */
 public interface NetworkBuilder<M> {
-    /** The model; throws {@link IllegalStateException} naming the value when a required value is missing or wrong. */
+    /**
+     * The model. A required value that is missing or a value out of range gives an {@link
+     * org.sheetlab.core.settings.InvalidSettingException} naming that one setting, its value and the allowed range
+     * (e.g. "MoeClassifier: experts must be >= 1, got 0"); a required choice without a value (PoolingCnn's pooling
+     * kind) an {@link IllegalStateException}.
+     */
     M build();
 
     /** The type of the data the model reads (for a multi-input graph: of its first input, see the graph's builder). */

@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.sheetlab.core.settings.InvalidSettingException;
 import org.sheetlab.train.run.RunDirectory;
 
 /**
@@ -62,13 +62,18 @@ public final class Checkpoints {
 
     /**
      * Restores the networks into {@code step} (each as the class the step holds now) and returns the loop state. A
-     * corrupt or unreadable file, or one made with other settings, gives an IllegalArgumentException naming the fix.
+     * missing, corrupt or unreadable file, or one made with another seed, batch size or batch limit, gives an
+     * {@link InvalidSettingException} naming the setting and the fix.
      */
     public static TrainingState restore(RunDirectory run, TrainingStep step, TrainingConfig config) {
         Path file = run.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--resume: no checkpoint in " + run.root() + " (expected " + FILE
-                    + "); start a new run without --resume");
+            throw InvalidSettingException.mentioning(
+                    "resume",
+                    true,
+                    "{resume}: no checkpoint in %s (expected %s); start a new run without {resume}",
+                    run.root(),
+                    FILE);
         }
         TrainingState state;
         Map<String, Model> restored = new LinkedHashMap<>();
@@ -93,29 +98,35 @@ public final class Checkpoints {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "--resume: the checkpoint " + file + " is corrupt or unreadable (" + e.getMessage()
-                            + "); delete it to start over, or restore it from a backup",
-                    e);
+            throw InvalidSettingException.mentioning(
+                    e,
+                    "resume",
+                    true,
+                    "{resume}: the checkpoint %s is corrupt or unreadable (%s); delete it to start over, or restore "
+                            + "it from a backup",
+                    file,
+                    e.getMessage());
         }
-        if (state.seed != config.seed()
-                || state.batchSize != config.batchSize()
-                || !java.util.Objects.equals(state.maxBatches, config.maxBatches())) {
-            throw new IllegalArgumentException(String.format(
-                    Locale.ROOT,
-                    "--resume: the checkpoint in %s was made "
-                            + "with --seed %d --batch-size %d --max-batches %s; resume with the same values (got %d, %d, %s)",
-                    run.root(),
-                    state.seed,
-                    state.batchSize,
-                    state.maxBatches,
-                    config.seed(),
-                    config.batchSize(),
-                    config.maxBatches()));
-        }
+        mustMatch(run, "seed", state.seed, config.seed());
+        mustMatch(run, "batchSize", state.batchSize, config.batchSize());
+        mustMatch(run, "maxBatches", state.maxBatches, config.maxBatches());
         step.restore(restored);
         step.restoreState(state.stepState);
         return state;
+    }
+
+    /** A resumed run continues the checkpoint's batch sequence, so it needs the settings that fixed it. */
+    private static void mustMatch(RunDirectory run, String setting, Object saved, Object given) {
+        if (!java.util.Objects.equals(saved, given)) {
+            throw InvalidSettingException.mentioning(
+                    setting,
+                    given,
+                    "{resume}: the checkpoint in %s was made with {" + setting + "} %s; resume with the same {"
+                            + setting + "} (got %s)",
+                    run.root(),
+                    saved,
+                    given);
+        }
     }
 
     private static Model read(File f, boolean graph) throws IOException {

@@ -14,9 +14,10 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.core.settings.InvalidSettingException;
 import org.sheetlab.data.source.DataSource;
 import org.sheetlab.train.eval.Evaluator;
-import org.sheetlab.train.plot.Curves;
+import org.sheetlab.train.eval.Networks;
 import org.sheetlab.train.run.RunDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,8 +183,13 @@ public final class LocalTrainingLoop implements TrainingLoop {
     private TrainingState start(TrainingStep step) {
         if (Checkpoints.exists(run)) {
             if (!config.resume()) {
-                throw new IllegalArgumentException("run folder " + run.root() + " already holds a run ("
-                        + Checkpoints.FILE + "); pass --resume to continue it or choose another --output-dir");
+                throw InvalidSettingException.mentioning(
+                        "resume",
+                        false,
+                        "run folder %s already holds a run (%s); use {resume} to continue it or choose another "
+                                + "{outputDir|run folder}",
+                        run.root(),
+                        Checkpoints.FILE);
             }
             TrainingState state = Checkpoints.restore(run, step, config);
             log.info("resuming {} at epoch {}, batch {}", run.root(), state.epoch + 1, state.batch);
@@ -237,8 +243,12 @@ public final class LocalTrainingLoop implements TrainingLoop {
             }
         }
         if (state.epochLossCount == 0) {
-            throw new IllegalArgumentException("the training data has no batches in epoch " + (epoch + 1)
-                    + "; check the dataset and --batch-size");
+            throw InvalidSettingException.mentioning(
+                    "batchSize",
+                    config.batchSize(),
+                    "the training data has no batches in epoch %s; check the dataset and {batchSize} (%s)",
+                    epoch + 1,
+                    config.batchSize());
         }
     }
 

@@ -1,10 +1,12 @@
 package org.sheetlab.train;
 
-import java.util.Locale;
+import org.sheetlab.core.settings.InvalidSettingException;
 
 /**
  * Everything the training loop needs to know, as plain serialisable values (recorded in {@code run.json}). A CLI maps
- * its options onto it; tests and notebooks build it with {@link #builder()}.
+ * its options onto it; tests and notebooks build it with {@link #builder()}. A value out of range gives an
+ * {@link InvalidSettingException} naming the component (e.g. "batchSize must be >= 1, got 0"), which a CLI reports
+ * under its own option name.
  *
  * @param seed seeds the batch order of each epoch (through the data source) and ND4J's random generator before every
  *     batch (dropout masks, noise), so that both are functions of (seed, epoch, batch) and a resumed run is identical
@@ -31,18 +33,16 @@ public record TrainingConfig(
         boolean progressBar) {
 
     public TrainingConfig {
-        require(epochs >= 1, "epochs (--epochs) must be >= 1, got %d", epochs);
-        require(batchSize >= 1, "batch size (--batch-size) must be >= 1, got %d", batchSize);
-        require(maxBatches == null || maxBatches >= 1, "max batches (--max-batches) must be >= 1, got %s", maxBatches);
-        require(checkpointEvery >= 0, "checkpoint interval (--checkpoint-every) must be >= 0, got %d", checkpointEvery);
-        require(patience == null || patience >= 1, "patience (--patience) must be >= 1, got %s", patience);
-        require(monitor != null && !monitor.isBlank(), "the monitored metric must be named, got %s", monitor);
+        require(epochs >= 1, "epochs", epochs, ">= 1");
+        require(batchSize >= 1, "batchSize", batchSize, ">= 1");
+        require(maxBatches == null || maxBatches >= 1, "maxBatches", maxBatches, ">= 1 (or null for all)");
+        require(checkpointEvery >= 0, "checkpointEvery", checkpointEvery, ">= 0 (0: only at epoch ends)");
+        require(patience == null || patience >= 1, "patience", patience, ">= 1 (or null for no early stopping)");
+        require(monitor != null && !monitor.isBlank(), "monitor", monitor, "a metric name, e.g. testLoss");
     }
 
-    private static void require(boolean ok, String format, Object... args) {
-        if (!ok) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
-        }
+    private static void require(boolean ok, String setting, Object value, String allowed) {
+        InvalidSettingException.require(ok, null, setting, value, allowed);
     }
 
     /** Batches to run in an epoch of a source with {@code available} batches (−1 = unknown: until it ends). */

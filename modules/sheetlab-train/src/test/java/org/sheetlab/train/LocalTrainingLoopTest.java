@@ -27,10 +27,11 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.sheetlab.data.iterator.LabeledArrays;
 import org.sheetlab.data.source.ArrayDataSource;
+import org.sheetlab.data.source.LabeledArrays;
 import org.sheetlab.train.eval.AccuracyEvaluator;
 import org.sheetlab.train.eval.LossEvaluator;
+import org.sheetlab.train.eval.Networks;
 import org.sheetlab.train.run.RunDirectory;
 
 /**
@@ -291,12 +292,15 @@ class LocalTrainingLoopTest {
                         .fit(NetworkStep.of(mlp(7, 1.0)), train.shuffledSource(16, 7), eval(test)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("already holds a run")
-                .hasMessageContaining("--resume");
+                .hasMessageContaining("use resume to continue it")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("--"));
         assertThatThrownBy(() -> new LocalTrainingLoop(
                                 run, config().seed(8).epochs(2).resume(true).build(), "t")
                         .fit(NetworkStep.of(mlp(7, 1.0)), train.shuffledSource(16, 8), eval(test)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--seed 7");
+                .isInstanceOf(org.sheetlab.core.settings.InvalidSettingException.class)
+                .hasMessageContaining("was made with seed 7; resume with the same seed (got 8)")
+                .extracting(e -> ((org.sheetlab.core.settings.InvalidSettingException) e).setting())
+                .isEqualTo("seed");
     }
 
     @Test

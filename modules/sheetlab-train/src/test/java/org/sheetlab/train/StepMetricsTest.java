@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sheetlab.data.iterator.LabeledArrays;
+import org.sheetlab.data.source.LabeledArrays;
 import org.sheetlab.train.eval.LossEvaluator;
 import org.sheetlab.train.run.RunDirectory;
 

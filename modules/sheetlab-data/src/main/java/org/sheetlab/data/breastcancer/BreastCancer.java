@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.data.Checksums;
 import org.sheetlab.data.DatasetDescriptor;
 import org.sheetlab.data.DatasetException;
-import org.sheetlab.data.iterator.LabeledArrays;
+import org.sheetlab.data.source.LabeledArrays;
 
 /**
  * The Wisconsin diagnostic breast-cancer data. Labels: 1 = malignant (the positive class), 0 = benign.

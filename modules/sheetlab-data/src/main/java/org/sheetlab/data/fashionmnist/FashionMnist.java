@@ -13,7 +13,7 @@ import org.sheetlab.data.DatasetDescriptor;
 import org.sheetlab.data.DatasetException;
 import org.sheetlab.data.idx.IdxFile;
 import org.sheetlab.data.idx.IdxFormatException;
-import org.sheetlab.data.iterator.LabeledArrays;
+import org.sheetlab.data.source.LabeledArrays;
 
 /**
  * The Fashion-MNIST dataset loaded from its four IDX files (gzip or plain).

@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.data.Checksums;
 import org.sheetlab.data.DatasetDescriptor;
 import org.sheetlab.data.DatasetException;
-import org.sheetlab.data.iterator.LabeledArrays;
+import org.sheetlab.data.source.LabeledArrays;
 
 /** The loader on small files in scikit-learn's layout, built by the test. */
 class BreastCancerTest {

@@ -3,6 +3,7 @@ package org.sheetlab.experiments.cli;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.sheetlab.core.settings.InvalidSettingException;
 import org.sheetlab.models.NetworkSpec;
 import org.sheetlab.models.catalog.ModelCatalog;
 import picocli.CommandLine.Command;
@@ -56,9 +57,8 @@ public final class CountCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "name a model (sheetlab count <model>) or use --list; known models: " + ModelCatalog.names());
         }
-        if ((input != null && input < 1) || batchSize < 1) {
-            throw new IllegalArgumentException("--input and --batch-size must be >= 1");
-        }
+        InvalidSettingException.require(input == null || input >= 1, null, "input", input, ">= 1");
+        InvalidSettingException.require(batchSize >= 1, null, "batchSize", batchSize, ">= 1");
         ModelCatalog.Entry entry = ModelCatalog.entry(model);
         if (input != null && !entry.freeInputSize()) {
             throw new IllegalArgumentException(

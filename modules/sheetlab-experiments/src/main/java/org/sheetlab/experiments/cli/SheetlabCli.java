@@ -1,6 +1,8 @@
 package org.sheetlab.experiments.cli;
 
 import java.util.List;
+import java.util.Locale;
+import org.sheetlab.core.settings.InvalidSettingException;
 import org.sheetlab.data.DatasetException;
 import org.sheetlab.experiments.attention.AttentionExperiment;
 import org.sheetlab.experiments.bench.BenchCommand;
@@ -120,6 +122,17 @@ public final class SheetlabCli {
         return 2;
     }
 
+    /**
+     * The command's option for a library setting: {@code batchSize} → {@code --batch-size} (camelCase to kebab-case),
+     * when {@code command} has that option; null otherwise, so that the message keeps the library's name. Library
+     * code names its settings ({@link InvalidSettingException}); only this mapping knows the flags.
+     */
+    static String optionName(CommandLine.Model.CommandSpec command, String setting) {
+        String kebab = "--" + setting.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+        CommandLine.Model.OptionSpec option = command.findOption(kebab);
+        return option == null ? null : option.longestName();
+    }
+
     /** The configured command line, with every experiment registered as a subcommand. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(SheetlabCli.class);
@@ -134,14 +147,15 @@ public final class SheetlabCli {
             if (ex instanceof IllegalArgumentException
                     || ex instanceof DatasetException
                     || ex instanceof TrainingDivergedException) {
+                String message = ex instanceof InvalidSettingException setting
+                        ? setting.message(name -> optionName(commandLine.getCommandSpec(), name))
+                        : String.valueOf(ex.getMessage());
                 commandLine
                         .getErr()
                         .println(commandLine
                                 .getColorScheme()
                                 .errorText(commandLine.getCommandName() + ": "
-                                        + String.valueOf(ex.getMessage())
-                                                .strip()
-                                                .replaceAll("\\s*\\R\\s*", " ")));
+                                        + message.strip().replaceAll("\\s*\\R\\s*", " ")));
                 commandLine.getErr().flush();
                 return 2;
             }

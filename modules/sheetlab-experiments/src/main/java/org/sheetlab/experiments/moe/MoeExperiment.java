@@ -92,12 +92,8 @@ public final class MoeExperiment extends FashionMnistExperiment<MoeExperiment.Op
 
     @Override
     protected void validate(Options o) {
-        try {
-            model(o, o.run.seed).build();
-        } catch (IllegalStateException e) {
-            throw new IllegalArgumentException(
-                    "--experts/--expert-size/--top-k/--load-balancing: " + e.getMessage(), e);
-        }
+        // a bad --experts, --expert-size, --top-k or --load-balancing: the builder names that one setting
+        model(o, o.run.seed).build();
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.core.metrics.BinaryConfusion;
 import org.sheetlab.core.metrics.PrecisionRecallCurve;
 import org.sheetlab.data.breastcancer.BreastCancer;
-import org.sheetlab.data.iterator.LabeledArrays;
+import org.sheetlab.data.source.LabeledArrays;
 import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;

@@ -138,7 +138,7 @@ class SheetlabCliTest {
         Run badOption = run(
                 "final-q5", "--epochs", "-3", "--output-dir", tmp.resolve("bad").toString());
         assertThat(badOption.code()).isEqualTo(2);
-        assertThat(badOption.err()).contains("epochs (--epochs) must be >= 1");
+        assertThat(badOption.err().strip()).isEqualTo("final-q5: --epochs must be >= 1, got -3");
         Run resumeWithoutDir = run("final-q5", "--resume");
         assertThat(resumeWithoutDir.code()).isEqualTo(2);
         assertThat(resumeWithoutDir.err()).contains("--output-dir");
@@ -154,6 +154,107 @@ class SheetlabCliTest {
                 .doesNotContain("at org.")
                 .doesNotContain("Usage:");
         return r.err().strip();
+    }
+
+    /** A harness setting the library names ("batchSize must be >= 1, got 0") is printed with its flag. */
+    @Test
+    void aBadHarnessSettingIsNamedByItsFlag() {
+        assertThat(oneLineError(run(
+                        "final-q5",
+                        "--batch-size",
+                        "0",
+                        "--output-dir",
+                        tmp.resolve("b").toString())))
+                .isEqualTo("final-q5: --batch-size must be >= 1, got 0");
+        assertThat(oneLineError(run(
+                        "final-q5",
+                        "--max-batches",
+                        "0",
+                        "--output-dir",
+                        tmp.resolve("m").toString())))
+                .isEqualTo("final-q5: --max-batches must be >= 1 (or null for all), got 0");
+        assertThat(oneLineError(run(
+                        "final-q5",
+                        "--checkpoint-every",
+                        "-1",
+                        "--output-dir",
+                        tmp.resolve("c").toString())))
+                .isEqualTo("final-q5: --checkpoint-every must be >= 0 (0: only at epoch ends), got -1");
+    }
+
+    /** A model option error names that one option, its value and the allowed range, and no other option. */
+    @Test
+    void aBadModelOptionIsNamedAloneWithItsValueAndRange() {
+        assertThat(oneLineError(run(
+                        "gan",
+                        "--channels",
+                        "0",
+                        "--output-dir",
+                        tmp.resolve("g").toString())))
+                .isEqualTo("gan: --channels must be two numbers >= 1 (e.g. 32,64), got [0]");
+        assertThat(oneLineError(run(
+                        "gan",
+                        "--conv",
+                        "--channels",
+                        "0,64",
+                        "--output-dir",
+                        tmp.resolve("g").toString())))
+                .isEqualTo("gan: --channels must be two numbers >= 1 (e.g. 32,64), got [0, 64]");
+        assertThat(oneLineError(run(
+                        "gan", "--latent", "0", "--output-dir", tmp.resolve("g").toString())))
+                .isEqualTo("gan: --latent must be >= 1, got 0");
+        assertThat(oneLineError(run(
+                        "gan",
+                        "--judge-epochs",
+                        "0",
+                        "--output-dir",
+                        tmp.resolve("g").toString())))
+                .isEqualTo("gan: --judge-epochs must be >= 1, got 0");
+        assertThat(oneLineError(run(
+                        "moe",
+                        "--experts",
+                        "0",
+                        "--output-dir",
+                        tmp.resolve("e").toString())))
+                .isEqualTo("moe: --experts must be >= 1, got 0");
+        assertThat(oneLineError(run(
+                        "moe", "--top-k", "5", "--output-dir", tmp.resolve("e").toString())))
+                .isEqualTo("moe: --top-k must be between 0 (mix all experts) and --experts (4), got 5");
+        assertThat(Files.exists(tmp.resolve("g"))).isFalse();
+        assertThat(Files.exists(tmp.resolve("e"))).isFalse();
+    }
+
+    /** The experiments' own option checks name one option each too (they used to list every option's rule). */
+    @Test
+    void anExperimentsOwnOptionErrorNamesOneOption() {
+        String out = tmp.resolve("x").toString();
+        assertThat(oneLineError(run("vae", "--latent", "0", "--output-dir", out)))
+                .isEqualTo("vae: --latent must be >= 1, got 0");
+        assertThat(oneLineError(run("vae", "--betas", "1,-2", "--output-dir", out)))
+                .isEqualTo("vae: --betas must be one or more numbers >= 0, got [1.0, -2.0]");
+        assertThat(oneLineError(run("newton", "--sgd-lr", "0", "--output-dir", out)))
+                .isEqualTo("newton: --sgd-lr must be > 0, got 0.0");
+        assertThat(oneLineError(run("char-lm", "--temperature", "0", "--output-dir", out)))
+                .isEqualTo("char-lm: --temperature must be > 0, got 0.0");
+        assertThat(oneLineError(run("mc-dropout", "--samples", "1", "--output-dir", out)))
+                .isEqualTo("mc-dropout: --samples must be >= 2, got 1");
+        assertThat(oneLineError(run("attention", "--heatmaps", "-1", "--output-dir", out)))
+                .isEqualTo("attention: --heatmaps must be >= 0, got -1");
+        assertThat(oneLineError(run("count", "final-q5", "--batch-size", "0")))
+                .isEqualTo("count: --batch-size must be >= 1, got 0");
+        assertThat(Files.exists(tmp.resolve("x"))).isFalse();
+    }
+
+    /** camelCase settings map to the command's kebab-case options; a setting without an option keeps its name. */
+    @Test
+    void settingsMapToTheCommandsOwnOptions() {
+        CommandLine.Model.CommandSpec moe =
+                SheetlabCli.commandLine().getSubcommands().get("moe").getCommandSpec();
+        assertThat(SheetlabCli.optionName(moe, "batchSize")).isEqualTo("--batch-size");
+        assertThat(SheetlabCli.optionName(moe, "topK")).isEqualTo("--top-k");
+        assertThat(SheetlabCli.optionName(moe, "outputDir")).isEqualTo("--output-dir");
+        assertThat(SheetlabCli.optionName(moe, "classes")).isNull();
+        assertThat(SheetlabCli.optionName(moe, "channels")).isNull();
     }
 
     @Test

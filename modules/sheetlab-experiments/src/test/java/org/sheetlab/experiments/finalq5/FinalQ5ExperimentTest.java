@@ -108,12 +108,12 @@ class FinalQ5ExperimentTest {
         assertThatThrownBy(() -> new FinalQ5Experiment().run(smoke(out, 1, 2)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("already holds a run")
-                .hasMessageContaining("--resume");
+                .hasMessageContaining("use resume to continue it");
 
         FinalQ5Experiment.Options other = smoke(out, 2, 2);
         other.loop.resume = true;
         other.loop.batchSize = 32;
-        assertThatThrownBy(() -> new FinalQ5Experiment().run(other)).hasMessageContaining("--batch-size 64");
+        assertThatThrownBy(() -> new FinalQ5Experiment().run(other)).hasMessageContaining("was made with batchSize 64");
 
         FinalQ5Experiment.Options nothing = smoke(tmp.resolve("empty"), 1, 2);
         nothing.loop.resume = true;
@@ -130,7 +130,7 @@ class FinalQ5ExperimentTest {
     @Test
     void badOptionsAreNamed() {
         FinalQ5Experiment.Options o = smoke(tmp.resolve("x"), 0, 1);
-        assertThatThrownBy(() -> new FinalQ5Experiment().run(o)).hasMessageContaining("--epochs");
+        assertThatThrownBy(() -> new FinalQ5Experiment().run(o)).hasMessageContaining("epochs must be >= 1, got 0");
         FinalQ5Experiment.Options lr = smoke(tmp.resolve("y"), 1, 1);
         lr.learningRate.value = -1;
         assertThatThrownBy(() -> new FinalQ5Experiment().run(lr)).hasMessageContaining("--learning-rate");

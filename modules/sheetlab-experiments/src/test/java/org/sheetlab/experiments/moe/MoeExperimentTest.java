@@ -45,8 +45,7 @@ class MoeExperimentTest {
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("bad"), 1, 1, 8);
         o.topK = 9;
         assertThatThrownBy(() -> new MoeExperiment().run(o))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--top-k")
-                .hasMessageContaining("topK <= experts");
+                .isInstanceOf(org.sheetlab.core.settings.InvalidSettingException.class)
+                .hasMessage("MoeClassifier: topK must be between 0 (mix all experts) and experts (4), got 9");
     }
 }

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.sheetlab.core.counting.ConvArithmetic;
+import org.sheetlab.core.settings.InvalidSettingException;
 
 /**
  * Configuration shared by the sheet's 2-D window pooling layers: kernel [k_h, k_w], stride [s_h, s_w], padding
@@ -35,15 +36,13 @@ public abstract class WindowPooling2D extends PoolingLayerConfig {
 
     private void validate(int[] k, int[] s, int[] p) {
         String who = getClass().getSimpleName() + (getLayerName() != null ? " '" + getLayerName() + "'" : "");
-        if (k.length != 2 || s.length != 2 || p.length != 2) {
-            throw new IllegalArgumentException(who + ": kernelSize, stride and padding take 2 values (h, w)");
-        }
+        InvalidSettingException.require(k.length == 2, who, "kernelSize", k, "2 values (h, w)");
+        InvalidSettingException.require(s.length == 2, who, "stride", s, "2 values (h, w)");
+        InvalidSettingException.require(p.length == 2, who, "padding", p, "2 values (h, w)");
+        InvalidSettingException.require(k[0] >= 1 && k[1] >= 1, who, "kernelSize", k, "2 values >= 1");
+        InvalidSettingException.require(s[0] >= 1 && s[1] >= 1, who, "stride", s, "2 values >= 1");
+        InvalidSettingException.require(p[0] >= 0 && p[1] >= 0, who, "padding", p, "2 values >= 0");
         for (int i = 0; i < 2; i++) {
-            if (k[i] < 1 || s[i] < 1 || p[i] < 0) {
-                throw new IllegalArgumentException(
-                        who + ": kernel and stride must be >= 1 and padding >= 0, got kernel " + Arrays.toString(k)
-                                + ", stride " + Arrays.toString(s) + ", padding " + Arrays.toString(p));
-            }
             if (p[i] >= k[i]) {
                 throw new IllegalArgumentException(who + ": padding " + p[i] + " >= kernel " + k[i]
                         + " would make windows of padding only; use padding < kernel");

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.params.EmptyParamInitializer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sheetlab.core.settings.InvalidSettingException;
 import org.sheetlab.layers.LayerWiring;
 
 /**
@@ -43,10 +44,9 @@ public final class Reparameterization extends NoParamLayer {
 
     private Reparameterization(Builder b) {
         super(b);
-        if (b.latentSize < 1 || !(b.beta >= 0) || Double.isInfinite(b.beta)) {
-            throw new IllegalArgumentException("Reparameterization: latentSize must be >= 1 and beta a finite number "
-                    + ">= 0, got " + b.latentSize + ", " + b.beta);
-        }
+        InvalidSettingException.require(b.latentSize >= 1, "Reparameterization", "latentSize", b.latentSize, ">= 1");
+        InvalidSettingException.require(
+                b.beta >= 0 && Double.isFinite(b.beta), "Reparameterization", "beta", b.beta, "a finite number >= 0");
         this.latentSize = b.latentSize;
         this.beta = b.beta;
         this.sampleAtInference = b.sampleAtInference;

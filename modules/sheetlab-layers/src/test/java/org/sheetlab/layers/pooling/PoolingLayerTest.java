@@ -364,7 +364,10 @@ class PoolingLayerTest {
         assertThatThrownBy(() -> new GlobalPPooling.Builder().p(Double.NaN).build())
                 .hasMessageContaining("p must be");
         assertThatThrownBy(() -> new PPooling2D.Builder().kernelSize(0, 2).build())
-                .hasMessageContaining("kernel");
+                .isInstanceOf(org.sheetlab.core.settings.InvalidSettingException.class)
+                .hasMessage("PPooling2D: kernelSize must be 2 values >= 1, got [0, 2]");
+        assertThatThrownBy(() -> new PPooling2D.Builder().stride(2, 0).build())
+                .hasMessage("PPooling2D: stride must be 2 values >= 1, got [2, 0]");
         assertThatThrownBy(() -> new NeuralNetConfiguration.Builder()
                         .list()
                         .layer(new PPooling2D.Builder()

@@ -142,7 +142,12 @@ class ReparameterizationTest {
     @Test
     void badConfigurationsAreNamed() {
         assertThatThrownBy(() -> new Reparameterization.Builder().latentSize(0).build())
-                .hasMessageContaining("latentSize must be >= 1");
+                .hasMessage("Reparameterization: latentSize must be >= 1, got 0");
+        assertThatThrownBy(() -> new Reparameterization.Builder()
+                        .latentSize(2)
+                        .beta(Double.POSITIVE_INFINITY)
+                        .build())
+                .hasMessage("Reparameterization: beta must be a finite number >= 0, got Infinity");
         assertThatThrownBy(() -> new NeuralNetConfiguration.Builder()
                         .list()
                         .layer(new DenseLayer.Builder().nOut(5).build())

@@ -1,5 +1,7 @@
 package org.sheetlab.models.attention;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -117,11 +119,11 @@ public final class Seq2SeqNetwork {
          */
         @Override
         public ComputationGraphConfiguration build() {
-            if (vocabulary < 2 || steps < 1 || hidden < 1 || attentionSize < 1) {
-                throw new IllegalStateException("Seq2SeqNetwork: setVocabularySize (>= 2) and setSteps (>= 1) are "
-                        + "required, hidden and attention sizes >= 1; got " + vocabulary + ", " + steps + ", "
-                        + hidden + ", " + attentionSize);
-            }
+            String owner = "Seq2SeqNetwork";
+            require(vocabulary >= 2, owner, "vocabularySize", vocabulary, ">= 2 (setVocabularySize is required)");
+            require(steps >= 1, owner, "steps", steps, ">= 1 (setSteps is required)");
+            require(hidden >= 1, owner, "hidden", hidden, ">= 1");
+            require(attentionSize >= 1, owner, "attentionSize", attentionSize, ">= 1");
             NeuralNetConfiguration.Builder base = base().weightInit(WeightInit.XAVIER)
                     .gradientNormalization(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerLayer)
                     .gradientNormalizationThreshold(1.0);

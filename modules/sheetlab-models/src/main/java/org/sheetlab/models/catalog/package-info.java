@@ -1,6 +1,7 @@
 /**
- * The sheet's named model families ({@link org.sheetlab.models.catalog.ModelCatalog}): every model builder of
- * sheetlab-models under the name {@code sheetlab count} knows, MultiLayerNetworks, ComputationGraphs and the GAN
- * alike. A package of its own, above the model packages, so that they never depend back on it.
+ * {@link org.sheetlab.models.catalog.ModelCatalog}: every model family of sheetlab-models (MultiLayerNetworks,
+ * ComputationGraphs and the GAN alike) under the name {@code sheetlab count} knows. It depends on every model package
+ * and none depends on it, so it sits in its own package above them (in {@code org.sheetlab.models} it made a package
+ * cycle with every builder package, which depends on the builder base types there).
  */
 package org.sheetlab.models.catalog;

@@ -1,5 +1,7 @@
 package org.sheetlab.models.gan;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -199,6 +201,7 @@ public final class Gan {
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
     public static final class Builder extends AbstractNetworkBuilder<Builder> implements NetworkBuilder<Gan> {
+        private static final String OWNER = "Gan";
         private Architecture architecture = Architecture.DENSE;
         private int latent = 64;
         private int hidden = 256;
@@ -298,25 +301,34 @@ public final class Gan {
                     new NetworkSpec.MultiLayer("discriminator", discriminatorConf(), imageInput()));
         }
 
-        private void check() {
-            if (latent < 1
-                    || hidden < 1
-                    || size < 1
-                    || channels[0] < 1
-                    || channels[1] < 1
-                    || !(realLabel > fakeLabel)
-                    || realLabel > 1
-                    || fakeLabel < 0
-                    || !(learningRate > 0)) {
-                throw new IllegalStateException("Gan: sizes >= 1, 0 <= fake label < real label <= 1 and a "
-                        + "positive learning rate required; got latent " + latent + ", hidden " + hidden + ", size "
-                        + size + ", channels " + channels[0] + "/" + channels[1] + ", labels " + realLabel + "/"
-                        + fakeLabel + ", learning rate " + learningRate);
-            }
-            if (architecture == Architecture.CONVOLUTIONAL && size != 784) {
-                throw new IllegalStateException(
-                        "Gan (convolutional): 28×28 images (size 784) required, got size " + size);
-            }
+        /**
+         * Checks the settings without building the networks: an {@link
+         * org.sheetlab.core.settings.InvalidSettingException} names the first one out of range, its value and the
+         * allowed range (e.g. "Gan: latent must be >= 1, got 0"). {@link #build()} calls it.
+         */
+        public Builder check() {
+            require(architecture != null, OWNER, "architecture", architecture, "DENSE or CONVOLUTIONAL");
+            require(latent >= 1, OWNER, "latent", latent, ">= 1");
+            require(hidden >= 1, OWNER, "hidden", hidden, ">= 1");
+            require(size >= 1, OWNER, "size", size, ">= 1");
+            require(
+                    architecture == Architecture.DENSE || size == 784,
+                    OWNER,
+                    "size",
+                    size,
+                    "784 (28×28 images) for the convolutional architecture");
+            require(channels[0] >= 1 && channels[1] >= 1, OWNER, "channels", channels, "two numbers >= 1");
+            require(fakeLabel >= 0 && fakeLabel < 1, OWNER, "fakeLabel", fakeLabel, "in [0, 1)");
+            require(
+                    realLabel > fakeLabel && realLabel <= 1,
+                    OWNER,
+                    "realLabel",
+                    realLabel,
+                    "in ({fakeLabel} " + fakeLabel + ", 1]");
+            require(learningRate > 0 && Double.isFinite(learningRate), OWNER, "learningRate", learningRate, "> 0");
+            require(loss != null, OWNER, "generatorLoss", loss, "NON_SATURATING or SATURATING");
+            require(dataType != null, OWNER, "dataType", dataType, "FLOAT or DOUBLE");
+            return this;
         }
 
         private NeuralNetConfiguration.ListBuilder list() {

@@ -1,5 +1,7 @@
 package org.sheetlab.models.linear;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -68,10 +70,8 @@ public final class SoftmaxRegression {
 
         @Override
         protected void check() {
-            if (inputSize < 1 || outputs < 2) {
-                throw new IllegalStateException("SoftmaxRegression: setInputSize(n_in) is required (>= 1) and outputs "
-                        + "must be >= 2, got " + inputSize + ", " + outputs);
-            }
+            super.check();
+            require(outputs >= 2, "SoftmaxRegression", "outputs", outputs, ">= 2");
         }
     }
 }

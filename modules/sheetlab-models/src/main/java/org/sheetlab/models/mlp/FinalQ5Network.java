@@ -1,5 +1,7 @@
 package org.sheetlab.models.mlp;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -145,11 +147,8 @@ public final class FinalQ5Network {
         @Override
         protected void check() {
             super.check();
-            if (outputs < 2 || Arrays.stream(hidden).anyMatch(h -> h < 1)) {
-                throw new IllegalStateException(
-                        "FinalQ5Network: hidden sizes must be >= 1 and outputs >= 2, got hidden "
-                                + Arrays.toString(hidden) + ", outputs " + outputs);
-            }
+            require(Arrays.stream(hidden).allMatch(h -> h >= 1), "FinalQ5Network", "hidden", hidden, "sizes >= 1");
+            require(outputs >= 2, "FinalQ5Network", "outputs", outputs, ">= 2");
         }
 
         @Override

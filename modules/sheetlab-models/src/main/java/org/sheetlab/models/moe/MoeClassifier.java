@@ -1,5 +1,7 @@
 package org.sheetlab.models.moe;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -114,17 +116,23 @@ public final class MoeClassifier {
         @Override
         protected void check() {
             super.check();
-            if (kind == null
-                    || experts < 1
-                    || expertSize < 1
-                    || classes < 2
-                    || topK < 0
-                    || topK > experts
-                    || !(loadBalancing >= 0)) {
-                throw new IllegalStateException("MoeClassifier: kind required, experts >= 1, expert size >= 1, "
-                        + "classes >= 2, 0 <= topK <= experts and loadBalancing >= 0; got " + kind + ", " + experts
-                        + ", " + expertSize + ", " + classes + ", " + topK + ", " + loadBalancing);
-            }
+            String owner = "MoeClassifier";
+            require(kind != null, owner, "kind", kind, "MOE or DENSE");
+            require(experts >= 1, owner, "experts", experts, ">= 1");
+            require(expertSize >= 1, owner, "expertSize", expertSize, ">= 1");
+            require(classes >= 2, owner, "classes", classes, ">= 2");
+            require(
+                    topK >= 0 && topK <= experts,
+                    owner,
+                    "topK",
+                    topK,
+                    "between 0 (mix all experts) and {experts} (" + experts + ")");
+            require(
+                    loadBalancing >= 0 && Double.isFinite(loadBalancing),
+                    owner,
+                    "loadBalancing",
+                    loadBalancing,
+                    ">= 0 (0: off)");
         }
 
         @Override

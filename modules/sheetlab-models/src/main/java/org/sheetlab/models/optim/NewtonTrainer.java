@@ -1,5 +1,7 @@
 package org.sheetlab.models.optim;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -44,9 +46,8 @@ public final class NewtonTrainer {
                     "block-diagonal Newton pairs parameters into 2×2 blocks, but the network "
                             + "has an odd number of parameters (" + net.numParams() + "); use Mode.FULL");
         }
-        if (damping < 0 || !(eps > 0)) {
-            throw new IllegalArgumentException("damping must be >= 0 and eps > 0");
-        }
+        require(damping >= 0, "NewtonTrainer", "damping", damping, ">= 0");
+        require(eps > 0, "NewtonTrainer", "eps", eps, "> 0");
         this.net = net;
         this.mode = mode;
         this.damping = damping;

@@ -1,5 +1,7 @@
 package org.sheetlab.models.rnn;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -91,10 +93,10 @@ public final class CharRnnLm {
 
         @Override
         public MultiLayerConfiguration build() {
-            if (cell == null || vocabulary < 2 || hidden < 1) {
-                throw new IllegalStateException("CharRnnLm: setCell and setVocabularySize (>= 2) are required and the "
-                        + "hidden size must be >= 1; got " + cell + ", " + vocabulary + ", " + hidden);
-            }
+            require(cell != null, "CharRnnLm", "cell", cell, "LSTM or GRU (setCell is required)");
+            require(vocabulary >= 2, "CharRnnLm", "vocabularySize", vocabulary, ">= 2 (setVocabularySize is required)");
+            require(hidden >= 1, "CharRnnLm", "hidden", hidden, ">= 1");
+            require(steps >= 1, "CharRnnLm", "steps", steps, ">= 1");
             Layer rnn = cell == Cell.LSTM
                     ? new FastLSTM.Builder()
                             .name("lstm")
@@ -102,9 +104,6 @@ public final class CharRnnLm {
                             .activation(Activation.TANH)
                             .build()
                     : new GRU.Builder().name("gru").nOut(hidden).build();
-            if (steps < 1) {
-                throw new IllegalStateException("CharRnnLm: steps must be >= 1, got " + steps);
-            }
             return base().weightInit(WeightInit.XAVIER)
                     .gradientNormalization(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerLayer)
                     .gradientNormalizationThreshold(1.0)

@@ -1,5 +1,7 @@
 package org.sheetlab.models.rnn;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -86,10 +88,8 @@ public final class RowRnnClassifier {
 
         @Override
         public MultiLayerConfiguration build() {
-            if (cell == null || hidden < 1) {
-                throw new IllegalStateException("RowRnnClassifier: setCell(cell) is required and the hidden size must "
-                        + "be >= 1, got " + cell + ", " + hidden);
-            }
+            require(cell != null, "RowRnnClassifier", "cell", cell, "SIGN, TANH, LSTM or GRU (setCell is required)");
+            require(hidden >= 1, "RowRnnClassifier", "hidden", hidden, ">= 1");
             Layer rnn = switch (cell) {
                 case SIGN ->
                     new SignRnn.Builder()

@@ -1,5 +1,7 @@
 package org.sheetlab.models.rnn;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
@@ -26,9 +28,8 @@ public final class RowsAsSteps implements DataSetPreProcessor {
 
     /** Images of {@code rows} × {@code columns} pixels: {@code rows} steps of {@code columns} features. */
     public RowsAsSteps(int rows, int columns) {
-        if (rows < 1 || columns < 1) {
-            throw new IllegalArgumentException("rows and columns must be >= 1, got " + rows + " x " + columns);
-        }
+        require(rows >= 1, "RowsAsSteps", "rows", rows, ">= 1");
+        require(columns >= 1, "RowsAsSteps", "columns", columns, ">= 1");
         this.rows = rows;
         this.columns = columns;
     }

@@ -1,5 +1,7 @@
 package org.sheetlab.models.uncertainty;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -88,10 +90,8 @@ public final class McDropoutMlp {
 
         @Override
         protected void check() {
-            if (inputSize < 1 || !(retain > 0 && retain < 1)) {
-                throw new IllegalStateException("McDropoutMlp: setInputSize(n_in) is required (>= 1) and the retain "
-                        + "probability must be in (0, 1), got " + inputSize + ", " + retain);
-            }
+            super.check();
+            require(retain > 0 && retain < 1, "McDropoutMlp", "retain", retain, "a probability in (0, 1)");
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.sheetlab.models.vae;
 
+import static org.sheetlab.core.settings.InvalidSettingException.require;
+
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -256,10 +258,8 @@ public final class VaeNetwork {
             if (convolutional) {
                 return buildConvolutional();
             }
-            if (hidden < 1 || latent < 1) {
-                throw new IllegalStateException(
-                        "VaeNetwork: hidden and latent sizes must be >= 1, got " + hidden + ", " + latent);
-            }
+            require(hidden >= 1, "VaeNetwork", "hidden", hidden, ">= 1");
+            require(latent >= 1, "VaeNetwork", "latent", latent, ">= 1");
             return base().weightInit(WeightInit.XAVIER)
                     .list()
                     .layer(new DenseLayer.Builder()
@@ -302,11 +302,10 @@ public final class VaeNetwork {
         }
 
         private MultiLayerConfiguration buildConvolutional() {
-            if (inputSize != 784 || latent < 1 || channels[0] < 1 || channels[1] < 1) {
-                throw new IllegalStateException("VaeNetwork (convolutional): 28×28 images (input size 784), latent "
-                        + "and channels >= 1; got input " + inputSize + ", latent " + latent + ", channels "
-                        + channels[0] + ", " + channels[1]);
-            }
+            String owner = "VaeNetwork (convolutional)";
+            require(inputSize == 784, owner, "inputSize", inputSize, "784 (28×28 images)");
+            require(latent >= 1, owner, "latent", latent, ">= 1");
+            require(channels[0] >= 1 && channels[1] >= 1, owner, "channels", channels, "two numbers >= 1");
             org.deeplearning4j.nn.conf.ConvolutionMode same = org.deeplearning4j.nn.conf.ConvolutionMode.Same;
             return base().weightInit(WeightInit.XAVIER)
                     .list()

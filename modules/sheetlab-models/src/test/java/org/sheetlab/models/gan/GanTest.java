@@ -123,7 +123,7 @@ class GanTest {
             assertThat(g.generatorParams()).isNotEqualTo(start);
         }
         assertThatThrownBy(() -> Gan.builder().optLabels(0.1, 0.9).build())
-                .hasMessageContaining("fake label < real label");
+                .hasMessage("Gan: realLabel must be in (fakeLabel 0.9, 1], got 0.1");
     }
 
     @Test

@@ -56,7 +56,7 @@ class MoeClassifierTest {
     void badSettingsAreNamed() {
         assertThatThrownBy(
                         () -> MoeClassifier.builder().setInputSize(4).optTopK(5).build())
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("topK <= experts");
+                .isInstanceOf(org.sheetlab.core.settings.InvalidSettingException.class)
+                .hasMessageContaining("topK must be between 0 (mix all experts) and experts (4), got 5");
     }
 }

@@ -111,7 +111,7 @@ class VaeNetworkTest {
                         .setInputSize(100)
                         .optConvolutional(true)
                         .build())
-                .hasMessageContaining("input size 784");
+                .hasMessage("VaeNetwork (convolutional): inputSize must be 784 (28×28 images), got 100");
     }
 
     /**

@@ -4,7 +4,6 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.sheetlab.train.Networks;
 
 /**
  * {@code loss}: the network's own loss (DL4J's score in inference mode, regularisation included) averaged over

@@ -7,10 +7,10 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.train.EpochMetrics;
-import org.sheetlab.train.Networks;
 import org.sheetlab.train.TrainingListener;
 import org.sheetlab.train.TrainingState;
 import org.sheetlab.train.TrainingStep;
+import org.sheetlab.train.eval.Networks;
 import org.sheetlab.train.run.RunDirectory;
 
 /**

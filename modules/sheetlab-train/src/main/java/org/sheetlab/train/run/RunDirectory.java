@@ -17,6 +17,9 @@ public final class RunDirectory {
     public static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
 
+    /** The run folder as a setting in messages: "run folder" for a library caller, its option for a CLI. */
+    private static final String FOLDER = "{outputDir|run folder}";
+
     private final Path root;
 
     public RunDirectory(Path root) {
@@ -25,15 +28,18 @@ public final class RunDirectory {
             Files.createDirectories(this.root);
         } catch (IOException e) {
             throw new RunFolderException(
-                    "cannot create the run folder " + this.root + ": " + reason(e, this.root)
-                            + "; choose a writable --output-dir",
-                    e);
+                    this.root,
+                    "cannot create the run folder %s: %s; choose a writable " + FOLDER,
+                    e,
+                    this.root,
+                    reason(e, this.root));
         }
         if (!Files.isWritable(this.root)) {
             throw new RunFolderException(
-                    "cannot write to the run folder " + this.root
-                            + ": permission denied; choose a writable --output-dir",
-                    null);
+                    this.root,
+                    "cannot write to the run folder %s: permission denied; choose a writable " + FOLDER,
+                    null,
+                    this.root);
         }
     }
 
@@ -104,11 +110,11 @@ public final class RunDirectory {
             // the size is only for the message
         }
         Path checkpoint = root.resolve(CHECKPOINT);
-        String intact = Files.isRegularFile(checkpoint)
-                ? "the last good checkpoint " + checkpoint + " is intact: continue with --output-dir " + root
-                        + " --resume"
-                : "no checkpoint was written yet, so start again (in another --output-dir or after removing " + root
-                        + ")";
+        boolean resumable = Files.isRegularFile(checkpoint);
+        String intact = resumable
+                ? "the last good checkpoint %s is intact: {resume} from it with " + FOLDER + " %s"
+                : "no checkpoint was written yet, so start again (in another " + FOLDER + " or after removing %s)";
+        Object[] intactArgs = resumable ? new Object[] {checkpoint, root} : new Object[] {root};
         if (isNoSpace(e)) {
             String store = "the file system";
             long free = -1;
@@ -120,16 +126,26 @@ public final class RunDirectory {
                 // the store is only for the message
             }
             return new RunFolderException(
-                    "cannot write " + target + ": no space left on " + store + ": it needed "
-                            + "more than the " + bytes(reached) + " written"
-                            + (free >= 0 ? " (" + bytes(free) + " free)" : "")
-                            + "; free some space; " + intact,
-                    e);
+                    root,
+                    "cannot write %s: no space left on %s: it needed more than the %s written%s; free some space; "
+                            + intact,
+                    e,
+                    concat(
+                            new Object[] {target, store, bytes(reached), free >= 0 ? " (" + bytes(free) + " free)" : ""
+                            },
+                            intactArgs));
         }
         return new RunFolderException(
-                "cannot write " + target + ": " + reason(e, target) + "; check the "
-                        + "--output-dir folder (permissions, space); " + intact,
-                e);
+                root,
+                "cannot write %s: %s; check the " + FOLDER + " (permissions, space); " + intact,
+                e,
+                concat(new Object[] {target, reason(e, target)}, intactArgs));
+    }
+
+    private static Object[] concat(Object[] a, Object[] b) {
+        Object[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static boolean isNoSpace(Throwable e) {

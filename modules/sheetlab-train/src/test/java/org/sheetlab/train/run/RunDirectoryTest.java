@@ -56,7 +56,9 @@ class RunDirectoryTest {
                         "cannot write " + checkpoint + ": no space left on the file system of " + run.root())
                 .hasMessageContaining("it needed more than the 3 KiB written")
                 .hasMessageContaining("the last good checkpoint " + checkpoint + " is intact")
-                .hasMessageEndingWith("--output-dir " + run.root() + " --resume")
+                .hasMessageEndingWith("resume from it with run folder " + run.root())
+                .satisfies(e -> assertThat(((RunFolderException) e).message(RunDirectoryTest::flag))
+                        .endsWith("--resume from it with --output-dir " + run.root()))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThat(Files.readString(checkpoint)).isEqualTo("good checkpoint");
         try (var files = Files.list(run.root())) {
@@ -81,9 +83,21 @@ class RunDirectoryTest {
         assertThatThrownBy(() -> new RunDirectory(file.resolve("run")))
                 .isInstanceOf(RunFolderException.class)
                 .hasMessage("cannot create the run folder " + file.resolve("run") + ": Not a directory; choose a "
-                        + "writable --output-dir");
+                        + "writable run folder")
+                .satisfies(e -> assertThat(((RunFolderException) e).setting()).isEqualTo("outputDir"))
+                .satisfies(e -> assertThat(((RunFolderException) e).message(RunDirectoryTest::flag))
+                        .endsWith("choose a writable --output-dir"));
         assertThatThrownBy(() -> new RunDirectory(file))
                 .isInstanceOf(RunFolderException.class)
                 .hasMessageContaining("exists and is not a folder");
+    }
+
+    /** A command line's names for the run folder and resume (what SheetlabCli derives from its options). */
+    private static String flag(String setting) {
+        return switch (setting) {
+            case "outputDir" -> "--output-dir";
+            case "resume" -> "--resume";
+            default -> null;
+        };
     }
 }

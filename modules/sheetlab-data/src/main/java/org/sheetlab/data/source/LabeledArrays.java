@@ -1,7 +1,8 @@
-package org.sheetlab.data.iterator;
+package org.sheetlab.data.source;
 
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sheetlab.data.iterator.ShuffledArrayIterator;
 
 /**
  * A labelled dataset part held in memory: features [N, F], one-hot labels [N, C], the label ids [N] and the class
@@ -23,12 +24,12 @@ public record LabeledArrays(INDArray features, INDArray labels, int[] labelIds, 
     }
 
     /** {@link #shuffledIterator} as a harness data source. */
-    public org.sheetlab.data.source.ArrayDataSource shuffledSource(int batchSize, long seed) {
-        return new org.sheetlab.data.source.ArrayDataSource(shuffledIterator(batchSize, seed));
+    public ArrayDataSource shuffledSource(int batchSize, long seed) {
+        return new ArrayDataSource(shuffledIterator(batchSize, seed));
     }
 
     /** {@link #orderedIterator} as a harness data source. */
-    public org.sheetlab.data.source.ArrayDataSource orderedSource(int batchSize) {
-        return new org.sheetlab.data.source.ArrayDataSource(orderedIterator(batchSize));
+    public ArrayDataSource orderedSource(int batchSize) {
+        return new ArrayDataSource(orderedIterator(batchSize));
     }
 }

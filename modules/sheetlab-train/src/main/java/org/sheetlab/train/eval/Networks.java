@@ -1,4 +1,4 @@
-package org.sheetlab.train;
+package org.sheetlab.train.eval;
 
 import java.util.ArrayList;
 import java.util.List;

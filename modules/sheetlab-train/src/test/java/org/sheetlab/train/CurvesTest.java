@@ -1,4 +1,4 @@
-package org.sheetlab.train.plot;
+package org.sheetlab.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

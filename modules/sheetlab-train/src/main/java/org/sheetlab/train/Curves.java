@@ -1,4 +1,4 @@
-package org.sheetlab.train.plot;
+package org.sheetlab.train;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.sheetlab.train.EpochMetrics;
+import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 
 /**
