@@ -7,11 +7,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
 /**
  * What every sheetlab network builder has: the seed (42), the updater and the network data type, with
  * {@code optSeed}, {@code optUpdater} and {@code optDataType}, and {@link #base()}, the DL4J configuration builder
- * carrying them. A subclass adds its own {@code setX}/{@code optX} values and its {@link #build()}.
+ * carrying them. A subclass adds its own {@code setX}/{@code optX} values and implements the {@link NetworkBuilder}
+ * of its kind: {@link MultiLayerNetworkBuilder}, {@link ComputationGraphBuilder}, or {@code NetworkBuilder<Gan>}.
  *
  * @param <B> the concrete builder, so that the {@code optX} methods chain
  */
-public abstract class AbstractNetworkBuilder<B extends AbstractNetworkBuilder<B>> implements NetworkBuilder {
+public abstract class AbstractNetworkBuilder<B extends AbstractNetworkBuilder<B>> {
     protected long seed = 42;
     protected IUpdater updater;
     protected DataType dataType;

@@ -7,12 +7,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
- * A builder of a network over feature vectors [B, n_in]: {@link #setInputSize(int)} is required and the input type
- * is {@code feedForward(n_in)}.
+ * A builder of a MultiLayerNetwork over feature vectors [B, n_in]: {@link #setInputSize(int)} is required and the
+ * input type is {@code feedForward(n_in)}.
  *
  * @param <B> the concrete builder
  */
-public abstract class FeedForwardBuilder<B extends FeedForwardBuilder<B>> extends AbstractNetworkBuilder<B> {
+public abstract class FeedForwardBuilder<B extends FeedForwardBuilder<B>> extends AbstractNetworkBuilder<B>
+        implements MultiLayerNetworkBuilder {
     protected int inputSize = -1;
 
     protected FeedForwardBuilder(IUpdater defaultUpdater, DataType defaultDataType) {

@@ -144,7 +144,7 @@ class BuilderMessagesTest {
                 "VaeNetwork (convolutional): channels must be two numbers >= 1, got [8, 0]",
                 "latent");
         refuses(
-                () -> Seq2SeqNetwork.builder().setVocabularySize(10).buildGraph(),
+                () -> Seq2SeqNetwork.builder().setVocabularySize(10).build(),
                 "steps",
                 "Seq2SeqNetwork: steps must be >= 1 (setSteps is required), got -1",
                 "vocabulary");

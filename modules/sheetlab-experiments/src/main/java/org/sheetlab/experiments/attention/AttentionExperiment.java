@@ -177,7 +177,7 @@ public final class AttentionExperiment
                 .optAttention(attention)
                 .optSeed(c.seed())
                 .optUpdater(new Adam(c.options().learningRate.get()));
-        ComputationGraphConfiguration conf = b.buildGraph();
+        ComputationGraphConfiguration conf = b.build();
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         return Trial.of(

@@ -1,11 +1,10 @@
 package org.sheetlab.experiments.cli;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.sheetlab.core.settings.InvalidSettingException;
-import org.sheetlab.models.NetworkBuilder;
-import org.sheetlab.models.analysis.NetworkCount;
-import org.sheetlab.models.analysis.NetworkCounter;
+import org.sheetlab.models.NetworkSpec;
 import org.sheetlab.models.catalog.ModelCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code sheetlab count final-q5 --input 400}: the sheet's per-layer parameter and activation table for any
- * {@link ModelCatalog} network, counted for the network's own input type; {@code sheetlab count --list} names them.
+ * {@link ModelCatalog} model, counted for the network's own input types; {@code sheetlab count --list} names them. A
+ * model of several networks (the GAN: generator and discriminator) prints one table per network and the total.
  */
 @Command(
         name = "count",
@@ -33,9 +33,9 @@ public final class CountCommand implements Callable<Integer> {
 
     @Option(
             names = "--input",
-            description =
-                    "Number of input features n_in, for the models where it is free "
-                            + "(the MLPs; default: the model's own, 400 for final-q5). The CNN and RNNs have a fixed 28x28 input.")
+            description = "Number of input features n_in, for the models where it is free "
+                    + "(the feed-forward models; default: the model's own, 400 for final-q5). "
+                    + "The CNN, RNNs, sequence models and convolutional VAE and GAN have a fixed input.")
     Integer input;
 
     @Option(
@@ -64,9 +64,24 @@ public final class CountCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "model " + model + " has a fixed input (" + entry.builder().inputType() + "); drop --input");
         }
-        NetworkBuilder builder = entry.builder(input == null ? entry.defaultInputSize() : input);
-        NetworkCount count = NetworkCounter.count(builder.build(), builder.inputType());
-        System.out.print(count.toTable(batchSize));
+        List<NetworkSpec> networks =
+                entry.builder(input == null ? entry.defaultInputSize() : input).networks();
+        if (networks.size() == 1) {
+            System.out.print(networks.get(0).count().toTable(batchSize));
+            return 0;
+        }
+        long total = 0;
+        for (NetworkSpec n : networks) {
+            System.out.printf(Locale.ROOT, "%s:%n", n.name());
+            System.out.print(n.count().toTable(batchSize));
+            System.out.println();
+            total += n.count().totalParameters();
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "total parameters (%s): %,d%n",
+                String.join(" + ", networks.stream().map(NetworkSpec::name).toList()),
+                total);
         return 0;
     }
 

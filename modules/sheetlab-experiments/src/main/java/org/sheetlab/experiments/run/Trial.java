@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sheetlab.data.source.DataSource;
-import org.sheetlab.models.NetworkBuilder;
+import org.sheetlab.models.MultiLayerNetworkBuilder;
 import org.sheetlab.models.analysis.NetworkCount;
 import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.train.EvaluationSet;
@@ -38,9 +38,8 @@ public record Trial(
      * The network of {@code builder} (built and initialised here) trained with DL4J's own fit ({@link NetworkStep}),
      * with its parameter table.
      */
-    public static Trial of(NetworkBuilder builder, DataSource train, List<EvaluationSet> evaluation) {
-        MultiLayerNetwork net = new MultiLayerNetwork(builder.build());
-        net.init();
+    public static Trial of(MultiLayerNetworkBuilder builder, DataSource train, List<EvaluationSet> evaluation) {
+        MultiLayerNetwork net = builder.init();
         return of(
                 NetworkStep.of(net),
                 NetworkCounter.count(net.getLayerWiseConfigurations(), builder.inputType()),

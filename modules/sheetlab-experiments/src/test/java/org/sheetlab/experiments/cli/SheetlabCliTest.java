@@ -106,12 +106,24 @@ class SheetlabCliTest {
             assertThat(list.out()).contains(e.name()).contains(e.description());
             Run r = run("count", e.name());
             assertThat(r.code()).as(e.name() + ": " + r.err()).isZero();
-            var b = e.builder();
-            long total = org.sheetlab.models.analysis.NetworkCounter.count(b.build(), b.inputType())
-                    .totalParameters();
+            long total = 0;
+            for (org.sheetlab.models.NetworkSpec n : e.builder().networks()) {
+                long own = n.init().numParams();
+                total += own;
+                assertThat(r.out()).as(e.name()).contains(String.format(java.util.Locale.ROOT, "%,d", own));
+            }
             assertThat(r.out()).as(e.name()).contains(String.format(java.util.Locale.ROOT, "%,d", total));
         }
         assertThat(run("count", "pooling-cnn").out()).contains("46,730");
+        Run gan = run("count", "gan", "--input", "100");
+        assertThat(gan.out())
+                .contains("generator:")
+                .contains("discriminator:")
+                .contains(String.format(
+                        java.util.Locale.ROOT,
+                        "total parameters (generator + discriminator): %,d",
+                        (64 * 256 + 256 + 256 * 100 + 100) + (100 * 256 + 256 + 256 + 1)));
+        assertThat(run("count", "seq2seq-attention").code()).isZero();
         Run fixed = run("count", "sign-rnn", "--input", "400");
         assertThat(fixed.code()).isEqualTo(2);
         assertThat(fixed.err()).contains("fixed input").contains("--input");

@@ -40,6 +40,14 @@ public final class NetworkCounter {
             checkNIn(layer, i);
             String name = layer.getLayerName() != null ? layer.getLayerName() : "layer" + i;
             InputType out = types.get(i);
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.LossLayer) {
+                // DL4J types a LossLayer's output as feedForward(nOut = 0); it applies its activation elementwise,
+                // so its output is its (preprocessed) input, e.g. the convolutional VAE's [1, 28, 28] pixels.
+                out = i == 0 ? inputType : types.get(i - 1);
+                if (conf.getInputPreProcess(i) != null) {
+                    out = conf.getInputPreProcess(i).getOutputType(out);
+                }
+            }
             rows.add(new LayerCount(
                     name,
                     layer.getClass().getSimpleName(),
@@ -75,7 +83,8 @@ public final class NetworkCounter {
                 checkNIn(layer, name);
                 type = layer.getClass().getSimpleName();
             }
-            InputType out = withKnownLength(conf, name, vertex, types.get(name), resolved);
+            InputType out = withKnownLength(
+                    conf, name, vertex, fromResolvedInputs(conf, name, vertex, types.get(name), resolved), resolved);
             resolved.put(name, out);
             rows.add(new LayerCount(
                     name, type, out.getShape(false), vertex.numParams(true), out.arrayElementsPerExample()));
@@ -84,8 +93,29 @@ public final class NetworkCounter {
     }
 
     /**
-     * Some DL4J vertices report sequences of unknown length (DuplicateToTimeSeriesVertex, and everything after it):
-     * the length is then that of the sequence the vertex copies its length from, or of its sequence inputs.
+     * The vertex's output type recomputed from its inputs' resolved types: where DL4J's own inference lost or
+     * misreported a sequence length upstream, a vertex whose output length is not its inputs' (AdditivePairsVertex:
+     * T_q·T_a) then still gets it right. DL4J's type is kept where the recomputation fails.
+     */
+    private static InputType fromResolvedInputs(
+            ComputationGraphConfiguration conf,
+            String name,
+            GraphVertex vertex,
+            InputType dl4j,
+            Map<String, InputType> resolved) {
+        InputType[] in = conf.getVertexInputs().getOrDefault(name, List.of()).stream()
+                .map(resolved::get)
+                .toArray(InputType[]::new);
+        try {
+            return vertex.getOutputType(-1, in);
+        } catch (RuntimeException e) {
+            return dl4j;
+        }
+    }
+
+    /**
+     * Some DL4J vertices report sequences of unknown length, and DuplicateToTimeSeriesVertex reports length 1: the
+     * length is then that of the sequence the vertex copies its length from, or of its sequence inputs.
      */
     private static InputType withKnownLength(
             ComputationGraphConfiguration conf,
@@ -93,7 +123,8 @@ public final class NetworkCounter {
             GraphVertex vertex,
             InputType out,
             Map<String, InputType> resolved) {
-        if (!(out instanceof InputType.InputTypeRecurrent r) || r.getTimeSeriesLength() > 0) {
+        boolean duplicate = vertex instanceof org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
+        if (!(out instanceof InputType.InputTypeRecurrent r) || (r.getTimeSeriesLength() > 0 && !duplicate)) {
             return out;
         }
         List<String> from = vertex instanceof org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex d

@@ -2,6 +2,7 @@ package org.sheetlab.models.attention;
 
 import static org.sheetlab.core.settings.InvalidSettingException.require;
 
+import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -21,11 +22,13 @@ import org.sheetlab.layers.attention.AdditivePairsVertex;
 import org.sheetlab.layers.attention.AttentionContextVertex;
 import org.sheetlab.layers.recurrent.GRU;
 import org.sheetlab.models.AbstractNetworkBuilder;
+import org.sheetlab.models.ComputationGraphBuilder;
 
 /**
  * Sheet, Attention Mechanism: an encoder–decoder over one-hot tokens (vocabulary V, fixed length T), as a
  * ComputationGraph with inputs {@value #SOURCE} (x [B, V, T]) and {@value #PREVIOUS} (the decoder's previous tokens,
- * teacher-forced, [B, V, T]) and output (from {@link Builder#buildGraph()}) {@value #OUTPUT} (p [B, V, T]).
+ * teacher-forced, [B, V, T]) and output {@value #OUTPUT} (p [B, V, T]); {@link Builder#build()} gives its
+ * {@link ComputationGraphConfiguration}.
  * <ul>
  *   <li>encoder: bidirectional GRU, annotations a_i = [→h_i; ←h_i], [B, 2h, T];</li>
  *   <li>with attention ({@code optAttention(true)}, default): decoder GRU over the previous tokens, states s_t
@@ -56,7 +59,7 @@ public final class Seq2SeqNetwork {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder extends AbstractNetworkBuilder<Builder> {
+    public static final class Builder extends AbstractNetworkBuilder<Builder> implements ComputationGraphBuilder {
         private int vocabulary = -1;
         private int steps = -1;
         private int hidden = 64;
@@ -98,20 +101,24 @@ public final class Seq2SeqNetwork {
             return this;
         }
 
-        /** recurrent(V, T) for both inputs. */
+        /** recurrent(V, T): the type of each input. */
         @Override
         public InputType inputType() {
             return InputType.recurrent(vocabulary, steps);
         }
 
-        /** Not a MultiLayerNetwork: two inputs. Use {@link #buildGraph()}. */
+        /** recurrent(V, T) for {@value Seq2SeqNetwork#SOURCE} and for {@value Seq2SeqNetwork#PREVIOUS}. */
         @Override
-        public org.deeplearning4j.nn.conf.MultiLayerConfiguration build() {
-            throw new UnsupportedOperationException(
-                    "Seq2SeqNetwork has two inputs and is a ComputationGraph: use buildGraph()");
+        public List<InputType> inputTypes() {
+            return List.of(inputType(), inputType());
         }
 
-        public ComputationGraphConfiguration buildGraph() {
+        /**
+         * The graph: inputs {@value Seq2SeqNetwork#SOURCE} and {@value Seq2SeqNetwork#PREVIOUS}, output
+         * {@value Seq2SeqNetwork#OUTPUT}.
+         */
+        @Override
+        public ComputationGraphConfiguration build() {
             String owner = "Seq2SeqNetwork";
             require(vocabulary >= 2, owner, "vocabularySize", vocabulary, ">= 2 (setVocabularySize is required)");
             require(steps >= 1, owner, "steps", steps, ">= 1 (setSteps is required)");

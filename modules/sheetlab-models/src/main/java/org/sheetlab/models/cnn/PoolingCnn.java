@@ -13,6 +13,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.layers.conv.FastConvolution2D;
 import org.sheetlab.models.AbstractNetworkBuilder;
+import org.sheetlab.models.MultiLayerNetworkBuilder;
 
 /**
  * Sheet, "Pooling Gradients" (Final Q1): a small CNN for 28×28 grey images whose two pooling layers are of one
@@ -42,7 +43,7 @@ public final class PoolingCnn {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder extends AbstractNetworkBuilder<Builder> {
+    public static final class Builder extends AbstractNetworkBuilder<Builder> implements MultiLayerNetworkBuilder {
         private PoolingKind pooling;
         private boolean fastConvolution = true;
 

@@ -2,6 +2,7 @@ package org.sheetlab.models.gan;
 
 import static org.sheetlab.core.settings.InvalidSettingException.require;
 
+import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -29,6 +30,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.sheetlab.core.loss.SaturatingGeneratorLoss;
 import org.sheetlab.layers.conv.FastConvolution2D;
 import org.sheetlab.layers.conv.FastDeconvolution2D;
+import org.sheetlab.models.AbstractNetworkBuilder;
+import org.sheetlab.models.NetworkBuilder;
+import org.sheetlab.models.NetworkSpec;
 
 /**
  * Sheet, GAN: a generator G and a discriminator D trained by {@link #step}, the alternating update written once.
@@ -62,6 +66,11 @@ import org.sheetlab.layers.conv.FastDeconvolution2D;
  *
  * <p>Defaults: dense, k = 64, h = 256, n = 784, c₁ = 32, c₂ = 64, non-saturating loss, one-sided smoothing (r = 0.9,
  * f = 0), Adam(2e-4, β₁ = 0.5) for both, Xavier initialisation, FLOAT, seed 42.
+ *
+ * <p>The builder is a {@link NetworkBuilder}{@code <Gan>}: {@code build()} gives the initialised Gan, its input type
+ * is that of the data (feedForward(n), or convolutionalFlat(28, 28, 1)), and {@code networks()} lists the model's two
+ * networks for counting: "generator" (G alone, z [B, k] → x̂) and "discriminator" (D, x → [B, 1]). Their parameters
+ * sum to the GAN's trainable parameters (the stacked network's frozen copy of D is a copy, not counted again).
  */
 public final class Gan {
     /** The generator's loss. */
@@ -191,7 +200,7 @@ public final class Gan {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder {
+    public static final class Builder extends AbstractNetworkBuilder<Builder> implements NetworkBuilder<Gan> {
         private static final String OWNER = "Gan";
         private Architecture architecture = Architecture.DENSE;
         private int latent = 64;
@@ -202,9 +211,20 @@ public final class Gan {
         private double realLabel = 0.9;
         private double fakeLabel = 0.0;
         private boolean reluDiscriminator;
-        private long seed = 42;
         private double learningRate = 2e-4;
-        private DataType dataType = DataType.FLOAT;
+
+        Builder() {
+            super(adam(2e-4), DataType.FLOAT);
+        }
+
+        private static Adam adam(double learningRate) {
+            return new Adam(learningRate, 0.5, 0.999, 1e-8);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         public Builder optArchitecture(Architecture a) {
             this.architecture = a;
@@ -252,24 +272,33 @@ public final class Gan {
             return this;
         }
 
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
+        /** Adam(lr, β₁ = 0.5, β₂ = 0.999) for both networks: shorthand for {@code optUpdater} with that Adam. */
         public Builder optLearningRate(double lr) {
             this.learningRate = lr;
+            this.updater = adam(lr);
             return this;
         }
 
-        public Builder optDataType(DataType t) {
-            this.dataType = t;
-            return this;
-        }
-
+        /** The GAN, its discriminator and stacked network initialised. */
+        @Override
         public Gan build() {
             check();
             return new Gan(this);
+        }
+
+        /** The data: feedForward(n) for the dense GAN, convolutionalFlat(28, 28, 1) for the convolutional one. */
+        @Override
+        public InputType inputType() {
+            return imageInput();
+        }
+
+        /** "generator" (z [B, k] → x̂, G alone) and "discriminator" (x → D(x) [B, 1]). */
+        @Override
+        public List<NetworkSpec> networks() {
+            check();
+            return List.of(
+                    new NetworkSpec.MultiLayer("generator", generatorList().build(), InputType.feedForward(latent)),
+                    new NetworkSpec.MultiLayer("discriminator", discriminatorConf(), imageInput()));
         }
 
         /**
@@ -302,13 +331,8 @@ public final class Gan {
             return this;
         }
 
-        private NeuralNetConfiguration.ListBuilder base() {
-            return new NeuralNetConfiguration.Builder()
-                    .seed(seed)
-                    .dataType(dataType)
-                    .updater(new Adam(learningRate, 0.5, 0.999, 1e-8))
-                    .weightInit(WeightInit.XAVIER)
-                    .list();
+        private NeuralNetConfiguration.ListBuilder list() {
+            return base().weightInit(WeightInit.XAVIER).list();
         }
 
         private IActivation discriminatorActivation() {
@@ -397,26 +421,32 @@ public final class Gan {
         }
 
         MultiLayerConfiguration discriminatorConf() {
-            NeuralNetConfiguration.ListBuilder list = base();
+            NeuralNetConfiguration.ListBuilder list = list();
             for (Layer l : discriminatorLayers(new LossBinaryXENT())) {
                 list.layer(l);
             }
             return list.setInputType(imageInput()).build();
         }
 
-        MultiLayerConfiguration stackedConf() {
-            ILossFunction g = loss == GeneratorLoss.SATURATING ? new SaturatingGeneratorLoss() : new LossBinaryXENT();
-            NeuralNetConfiguration.ListBuilder list = base();
+        /** G's layers, with the convolutional G's reshape [B, c₂·7·7] → [B, c₂, 7, 7] before its first deconvolution. */
+        private NeuralNetConfiguration.ListBuilder generatorList() {
+            NeuralNetConfiguration.ListBuilder list = list();
             for (Layer l : generatorLayers()) {
                 list.layer(l);
-            }
-            for (Layer l : discriminatorLayers(g)) {
-                list.layer(new FrozenLayerWithBackprop(l));
             }
             if (architecture == Architecture.CONVOLUTIONAL) {
                 list.inputPreProcessor(1, new FeedForwardToCnnPreProcessor(7, 7, channels[1]));
             }
-            return list.setInputType(InputType.feedForward(latent)).build();
+            return list.setInputType(InputType.feedForward(latent));
+        }
+
+        MultiLayerConfiguration stackedConf() {
+            ILossFunction g = loss == GeneratorLoss.SATURATING ? new SaturatingGeneratorLoss() : new LossBinaryXENT();
+            NeuralNetConfiguration.ListBuilder list = generatorList();
+            for (Layer l : discriminatorLayers(g)) {
+                list.layer(new FrozenLayerWithBackprop(l));
+            }
+            return list.build();
         }
     }
 }

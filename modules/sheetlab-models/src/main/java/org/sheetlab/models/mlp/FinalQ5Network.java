@@ -15,6 +15,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sheetlab.models.ComputationGraphBuilder;
 import org.sheetlab.models.FeedForwardBuilder;
 
 /**
@@ -29,6 +30,7 @@ import org.sheetlab.models.FeedForwardBuilder;
  * FinalQ5Network.Builder b = FinalQ5Network.builder().setInputSize(784).optSeed(42);
  * MultiLayerConfiguration conf = b.build();            // MultiLayerNetwork
  * ComputationGraphConfiguration graph = b.buildGraph(); // ComputationGraph: input "input" → dense1 → dense2 → output
+ * ComputationGraphBuilder g = b.asGraph();              // the graph form as a builder (ModelCatalog: final-q5-graph)
  * InputType in = b.inputType();                         // feedForward(784)
  * }</pre>
  *
@@ -122,6 +124,24 @@ public final class FinalQ5Network {
                     .setOutputs(LAYER_NAMES[2])
                     .setInputTypes(InputType.feedForward(inputSize))
                     .build();
+        }
+
+        /**
+         * This builder's graph form as a {@link ComputationGraphBuilder}: a live view whose {@code build()} is
+         * {@link #buildGraph()} and whose input type is this builder's.
+         */
+        public ComputationGraphBuilder asGraph() {
+            return new ComputationGraphBuilder() {
+                @Override
+                public ComputationGraphConfiguration build() {
+                    return buildGraph();
+                }
+
+                @Override
+                public InputType inputType() {
+                    return Builder.this.inputType();
+                }
+            };
         }
 
         @Override

@@ -14,6 +14,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.layers.recurrent.FastLSTM;
 import org.sheetlab.layers.recurrent.GRU;
 import org.sheetlab.models.AbstractNetworkBuilder;
+import org.sheetlab.models.MultiLayerNetworkBuilder;
 
 /**
  * Sheet, "LSTM Gates" and "GRU": a character-level language model. Each step reads one character (one-hot over a
@@ -44,7 +45,7 @@ public final class CharRnnLm {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder extends AbstractNetworkBuilder<Builder> {
+    public static final class Builder extends AbstractNetworkBuilder<Builder> implements MultiLayerNetworkBuilder {
         private Cell cell;
         private int vocabulary = -1;
         private int hidden = 128;

@@ -17,6 +17,7 @@ import org.sheetlab.layers.recurrent.FastLSTM;
 import org.sheetlab.layers.recurrent.GRU;
 import org.sheetlab.layers.recurrent.SignRnn;
 import org.sheetlab.models.AbstractNetworkBuilder;
+import org.sheetlab.models.MultiLayerNetworkBuilder;
 
 /**
  * Sheet, "Simple RNN" (Final Q7): reads a 28×28 image as 28 steps of 28 pixels ([B, 28, 28] NCW: features × time,
@@ -53,7 +54,7 @@ public final class RowRnnClassifier {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder extends AbstractNetworkBuilder<Builder> {
+    public static final class Builder extends AbstractNetworkBuilder<Builder> implements MultiLayerNetworkBuilder {
         private Cell cell;
         private int hidden = 64;
 

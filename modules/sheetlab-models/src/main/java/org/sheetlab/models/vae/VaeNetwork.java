@@ -25,6 +25,17 @@ import org.sheetlab.models.FeedForwardBuilder;
  * {@code optGaussianDecoder(σ)} the decoder is N(x; p̂, σ²I) instead (sigmoid mean, fixed σ), its loss the full
  * negative log-density ({@link GaussianNegativeLogLikelihood}), so the score is again the negative ELBO in nats.
  *
+ * <p><b>Score: the batch mean; gradient: of the batch sum.</b> For a batch of B examples, {@code net.score()} (and the
+ * harness's {@code trainLoss}) is the mean over the batch,
+ * <pre>
+ *   score = (1/B) Σ_b [ recon_b + β·KL_b ]     (nats per example; KL enters through the Reparameterization layer)
+ * </pre>
+ * but the gradient DL4J's backpropagation computes ({@code net.computeGradientAndScore()}, {@code net.gradient()})
+ * is that of the batch <em>sum</em> Σ_b [recon_b + β·KL_b], B times the gradient of the score. DL4J's updater divides
+ * it by B before the step (its minibatch division), so training follows the gradient of the mean. Whoever compares
+ * a gradient with a difference of scores, or feeds the gradient to their own optimiser, divides it by B (or
+ * multiplies the score by B).
+ *
  * <p>Why not DL4J's VariationalAutoencoder layer: it trains only through layer-wise pretraining (not {@code fit} on
  * a supervised pair, so not through the harness's checkpoints and resume), has no β, and hides the KL term inside;
  * this model is ordinary layers plus one explicit, tested layer (gradients checked against PyTorch).

@@ -54,8 +54,9 @@ class NetworkCounterTest {
             assertThat(count.layers().get(i).activationsPerSample())
                     .isEqualTo(acts.get(i).size(1));
         }
-        assertThat(ModelCatalog.build("final-q5", 400).getConfs()).hasSize(3);
-        assertThatThrownBy(() -> ModelCatalog.build("nope", 3)).hasMessageContaining("final-q5");
+        assertThat(ModelCatalog.networks("final-q5", 400).get(0).count().layers())
+                .hasSize(4);
+        assertThatThrownBy(() -> ModelCatalog.networks("nope", 3)).hasMessageContaining("final-q5");
     }
 
     /** Conv params K²·C_in·C_out + C_out, none for pooling, and O = ⌊(W−K+2P)/S⌋+1 against DL4J's own shapes. */
