@@ -6,7 +6,7 @@ records the result in --results-dir (bench/results/<what>-<date>.json, as before
 faster), or null where there is no peer. `sheetlab bench` prints that as the last line, `ratio vs best peer: X.XX`.
 
 Usage (run by the Java command, from the repository root):
-  report.py <what> --out DIR --results-dir DIR --rounds R --threads N [--batches N] [--batch-sizes "32 128 512"]
+  report.py <what> --out DIR --results-dir DIR --rounds R --threads N --batches N [--batch-sizes "32 128 512"]
 """
 import argparse
 import datetime
@@ -94,19 +94,19 @@ def single_row(r, name, benchmark, title, sheetlab_label, peer_label="PyTorch", 
 
 def lstm(r):
     single_row(r, "lstm", "LSTM(28->128) training over Fashion-MNIST rows, batch 64",
-               f"LSTM training, batch 64, samples/s (median of {r.rounds} rounds of 100 batches)",
+               f"LSTM training, batch 64, samples/s (median of {r.rounds} rounds of {r.args.batches} batches)",
                "sheetlab (FastLSTM, DL4J fit)", second=("dl4j", "dl4jLstm"))
 
 
 def gru(r):
     single_row(r, "gru", "GRU(28->128) training over Fashion-MNIST rows, batch 64",
-               f"GRU training, batch 64, samples/s (median of {r.rounds} rounds of 100 batches)",
+               f"GRU training, batch 64, samples/s (median of {r.rounds} rounds of {r.args.batches} batches)",
                "sheetlab (GRU, DL4J fit)", peer_label="PyTorch nn.GRU")
 
 
 def vae(r):
     single_row(r, "vae", "dense VAE 784-256-[2+2]-256-784 training on Fashion-MNIST, batch 128",
-               f"VAE training, batch 128, samples/s (median of {r.rounds} rounds of 200 batches)",
+               f"VAE training, batch 128, samples/s (median of {r.rounds} rounds of {r.args.batches} batches)",
                "sheetlab (VaeNetwork, DL4J fit)")
 
 
@@ -133,7 +133,7 @@ def cnn(r):
                      "bestPeer": row["bestPeer"], "ratioVsBestPeer": row["ratioVsBestPeer"]})
     doc = {"benchmark": "pooling CNN training step, batch 64", "date": r.date, "machine": r.machine(),
            "gitRevision": git_revision(), "rounds": r.rounds, "rows": rows}
-    print(f"pooling CNN training, batch 64, samples/s (median of {r.rounds} rounds of 100 batches), {r.date}, {r.cpu}, "
+    print(f"pooling CNN training, batch 64, samples/s (median of {r.rounds} rounds of {r.args.batches} batches), {r.date}, {r.cpu}, "
           f"{r.threads} cores")
     print("sheetlab = FastConvolution2D (PoolingCnn's default); dl4j conv = the same network with DL4J's ConvolutionLayer")
     print(f"{'pooling':>8} {'sheetlab':>9} {'dl4j conv':>10} {'pytorch':>9} {'pytorch 1t':>11} {'ratio vs best':>14}")

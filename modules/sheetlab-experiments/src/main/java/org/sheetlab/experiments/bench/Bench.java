@@ -216,7 +216,9 @@ abstract class Bench implements Callable<Integer> {
                 "--rounds",
                 Integer.toString(rounds),
                 "--threads",
-                Integer.toString(cores)));
+                Integer.toString(cores),
+                "--batches",
+                Integer.toString(batches)));
         cmd.addAll(strings(args));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(root.toFile())

@@ -60,8 +60,6 @@ final class FinalQ5Bench extends TrainingBench {
             }
         }
         return report(
-                "--batches",
-                batches,
                 "--batch-sizes",
                 batchSizes.stream().map(String::valueOf).collect(Collectors.joining(" ")));
     }

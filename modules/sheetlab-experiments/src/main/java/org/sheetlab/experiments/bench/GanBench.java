@@ -40,7 +40,7 @@ class GanBench extends TrainingBench {
             Object[] peer = {"--data-dir", data, "--batch-size", batchSize, "--batches", batches, "--warmup", warmup};
             peers("", r, "gan_torch.py", convolutional() ? prepend("--conv", peer) : peer);
         }
-        return report("--batches", batches);
+        return report();
     }
 
     private static Object[] prepend(Object first, Object[] rest) {
