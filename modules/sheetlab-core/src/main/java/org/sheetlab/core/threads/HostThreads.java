@@ -42,7 +42,8 @@ public final class HostThreads {
     /** Seconds an idle helper thread waits for work before it ends. */
     public static final int IDLE_SECONDS = 60;
 
-    private static final int THREADS = threadsFor(System.getProperty(PROPERTY), Runtime.getRuntime().availableProcessors());
+    private static final int THREADS =
+            threadsFor(System.getProperty(PROPERTY), Runtime.getRuntime().availableProcessors());
 
     private static ThreadPoolExecutor pool; // guarded by HostThreads.class; null until first use and after shutdown()
 

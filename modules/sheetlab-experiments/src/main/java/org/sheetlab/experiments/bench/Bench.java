@@ -42,7 +42,8 @@ abstract class Bench implements Callable<Integer> {
 
     @Option(
             names = "--batches",
-            description = "Timed batches (or calls) per measurement, sheetlab's and the peer's (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Timed batches (or calls) per measurement, sheetlab's and the peer's (default: ${DEFAULT-VALUE}).")
     int batches;
 
     @Option(names = "--warmup", description = "Untimed warm-up batches (or calls) first (default: ${DEFAULT-VALUE}).")
@@ -163,7 +164,8 @@ abstract class Bench implements Callable<Integer> {
         cmd.add(ProcessHandle.current()
                 .info()
                 .command()
-                .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
+                .orElse(Paths.get(System.getProperty("java.home"), "bin", "java")
+                        .toString()));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SheetlabCli.class.getName()));
         cmd.addAll(cli);
@@ -189,7 +191,8 @@ abstract class Bench implements Callable<Integer> {
 
     /** One peer run: {@code python bench/<script> args --threads N}, its JSON into {@code file}. */
     void peer(String file, String script, int threads, Object... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(python, root.resolve("bench").resolve(script).toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(python, root.resolve("bench").resolve(script).toString()));
         cmd.addAll(strings(args));
         cmd.addAll(List.of("--threads", Integer.toString(threads)));
         ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -227,7 +230,8 @@ abstract class Bench implements Callable<Integer> {
         pb.environment().putIfAbsent("OMP_NUM_THREADS", "1"); // what sheetlab's side ran with, for the record
         System.out.flush();
         run(pb, String.join(" ", cmd));
-        JsonNode ratio = RunDirectory.JSON.readTree(out.resolve("ratio.json").toFile()).get("ratio");
+        JsonNode ratio =
+                RunDirectory.JSON.readTree(out.resolve("ratio.json").toFile()).get("ratio");
         return ratio == null || ratio.isNull() ? OptionalDouble.empty() : OptionalDouble.of(ratio.asDouble());
     }
 
@@ -239,8 +243,8 @@ abstract class Bench implements Callable<Integer> {
     private static void run(ProcessBuilder pb, String what) throws IOException, InterruptedException {
         int rc = pb.start().waitFor();
         if (rc != 0) {
-            throw new IllegalStateException("sheetlab bench: '" + what + "' failed with exit code " + rc
-                    + " (its messages are above)");
+            throw new IllegalStateException(
+                    "sheetlab bench: '" + what + "' failed with exit code " + rc + " (its messages are above)");
         }
     }
 

@@ -34,7 +34,8 @@ public final class BenchCommand implements Runnable {
     /** {@code sheetlab bench} alone: which benchmarks there are. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "name a benchmark: " + String.join(", ", spec.subcommands().keySet()));
     }
 }

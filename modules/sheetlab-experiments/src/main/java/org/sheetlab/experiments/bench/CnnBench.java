@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 final class CnnBench extends TrainingBench {
     @Option(
             names = "--pooling",
-            description = "With --measure: the pooling kind of the pooling experiment's CNN (default: ${DEFAULT-VALUE}).")
+            description =
+                    "With --measure: the pooling kind of the pooling experiment's CNN (default: ${DEFAULT-VALUE}).")
     String pooling = "max";
 
     @Option(
@@ -43,12 +44,42 @@ final class CnnBench extends TrainingBench {
         String data = dataDir();
         for (String pool : new String[] {"max", "p2"}) {
             for (int r = 1; r <= rounds; r++) {
-                sheetlab(file("sheetlab", pool, r), "--pooling", pool, "--batch-size", batchSize, "--batches", batches,
-                        "--warmup", warmup);
-                sheetlab(file("dl4jconv", pool, r), "--pooling", pool, "--batch-size", batchSize, "--convolution",
-                        "dl4j", "--batches", 30, "--warmup", 5);
-                peers(pool, r, "cnn_torch.py", "--data-dir", data, "--pooling", pool, "--batch-size", batchSize,
-                        "--batches", batches, "--warmup", warmup);
+                sheetlab(
+                        file("sheetlab", pool, r),
+                        "--pooling",
+                        pool,
+                        "--batch-size",
+                        batchSize,
+                        "--batches",
+                        batches,
+                        "--warmup",
+                        warmup);
+                sheetlab(
+                        file("dl4jconv", pool, r),
+                        "--pooling",
+                        pool,
+                        "--batch-size",
+                        batchSize,
+                        "--convolution",
+                        "dl4j",
+                        "--batches",
+                        30,
+                        "--warmup",
+                        5);
+                peers(
+                        pool,
+                        r,
+                        "cnn_torch.py",
+                        "--data-dir",
+                        data,
+                        "--pooling",
+                        pool,
+                        "--batch-size",
+                        batchSize,
+                        "--batches",
+                        batches,
+                        "--warmup",
+                        warmup);
             }
         }
         return report();

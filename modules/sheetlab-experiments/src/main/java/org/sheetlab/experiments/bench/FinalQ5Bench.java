@@ -59,9 +59,7 @@ final class FinalQ5Bench extends TrainingBench {
                 peers(key, r, "final_q5_torch.py", concat(setting, "--data-dir", data));
             }
         }
-        return report(
-                "--batch-sizes",
-                batchSizes.stream().map(String::valueOf).collect(Collectors.joining(" ")));
+        return report("--batch-sizes", batchSizes.stream().map(String::valueOf).collect(Collectors.joining(" ")));
     }
 
     private static Object[] concat(Object[] a, Object... b) {
@@ -88,7 +86,9 @@ final class FinalQ5Bench extends TrainingBench {
         ShuffledArrayIterator it =
                 data.train().shuffledIterator(batchSize, seed).reuseBuffers(step.equals("fast"));
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("impl", "sheetlab " + step + " (DL4J " + Nd4j.getBackend().getClass().getSimpleName() + ")");
+        r.put(
+                "impl",
+                "sheetlab " + step + " (DL4J " + Nd4j.getBackend().getClass().getSimpleName() + ")");
         r.put("step", step);
         r.putAll(timeTraining("sheetlab", train, it));
         r.put("finalLoss", net.score(nextBatch(it), false));

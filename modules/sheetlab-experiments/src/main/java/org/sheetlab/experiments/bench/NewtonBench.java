@@ -42,7 +42,10 @@ final class NewtonBench extends Bench {
     @Override
     OptionalDouble compare() throws IOException, InterruptedException {
         sheetlab("newton.json", "--batches", batches);
-        java(out.resolve("run.txt"), true, List.of("newton", "--quiet", "--output-dir", out.resolve("run").toString()));
+        java(
+                out.resolve("run.txt"),
+                true,
+                List.of("newton", "--quiet", "--output-dir", out.resolve("run").toString()));
         return report();
     }
 

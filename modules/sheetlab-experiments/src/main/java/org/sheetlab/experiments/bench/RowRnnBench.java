@@ -40,8 +40,18 @@ abstract class RowRnnBench extends TrainingBench {
         for (int r = 1; r <= rounds; r++) {
             sheetlab(file("sheetlab", "", r), setting());
             alsoMeasure(r);
-            Object[] peer = {"--cell", cell(), "--data-dir", data, "--batch-size", batchSize, "--batches", batches,
-                "--warmup", warmup};
+            Object[] peer = {
+                "--cell",
+                cell(),
+                "--data-dir",
+                data,
+                "--batch-size",
+                batchSize,
+                "--batches",
+                batches,
+                "--warmup",
+                warmup
+            };
             peers("", r, "lstm_torch.py", peer);
         }
         return report();

@@ -31,8 +31,18 @@ final class VaeBench extends TrainingBench {
         String data = dataDir();
         for (int r = 1; r <= rounds; r++) {
             sheetlab(file("sheetlab", "", r), setting());
-            peers("", r, "vae_torch.py", "--data-dir", data, "--batch-size", batchSize, "--batches", batches,
-                    "--warmup", warmup);
+            peers(
+                    "",
+                    r,
+                    "vae_torch.py",
+                    "--data-dir",
+                    data,
+                    "--batch-size",
+                    batchSize,
+                    "--batches",
+                    batches,
+                    "--warmup",
+                    warmup);
         }
         return report();
     }

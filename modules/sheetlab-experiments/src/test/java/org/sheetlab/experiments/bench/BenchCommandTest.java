@@ -54,7 +54,16 @@ class BenchCommandTest {
         Map<String, CommandLine> subs = bench().getSubcommands();
         assertThat(subs.keySet())
                 .containsExactlyInAnyOrder(
-                        "final-q5", "cnn", "lstm", "gru", "rnn", "vae", "gan", "gan-conv", "sgemm", "pooling",
+                        "final-q5",
+                        "cnn",
+                        "lstm",
+                        "gru",
+                        "rnn",
+                        "vae",
+                        "gan",
+                        "gan-conv",
+                        "sgemm",
+                        "pooling",
                         "newton");
         Set<Class<?>> classes = subs.values().stream()
                 .map(c -> c.getCommandSpec().userObject().getClass())

@@ -491,7 +491,8 @@ public final class DenseAdamStep implements TrainingStep {
         float[] mm = m;
         float[] vv = v;
         if (parts >= 2 && n >= SPLIT_MIN_PARAMETERS) {
-            HostThreads.split(n, parts, (part, e0, e1) -> adamRange(e0, e1, params, g, mm, vv, b1, b2, c1, c2, eps, at));
+            HostThreads.split(
+                    n, parts, (part, e0, e1) -> adamRange(e0, e1, params, g, mm, vv, b1, b2, c1, c2, eps, at));
         } else {
             adamRange(0, n, params, g, mm, vv, b1, b2, c1, c2, eps, at);
         }

@@ -219,11 +219,11 @@ class DenseAdamStepTest {
                 assertThat(losses.get(i)).isCloseTo(singleLosses.get(i), org.assertj.core.data.Offset.offset(1e-6));
             }
             INDArray diff = Nd4j.createFromArray(split).sub(singleArray);
-            assertThat(diff.norm2Number().doubleValue() / singleArray.norm2Number().doubleValue())
+            assertThat(diff.norm2Number().doubleValue()
+                            / singleArray.norm2Number().doubleValue())
                     .as("%d parts vs 1", parts)
                     .isLessThan(1e-6);
         }
-        assertThatThrownBy(() -> DenseAdamStep.of(mlp(9, 4, 3, 3, 2), 0))
-                .hasMessageContaining("threads must be >= 1");
+        assertThatThrownBy(() -> DenseAdamStep.of(mlp(9, 4, 3, 3, 2), 0)).hasMessageContaining("threads must be >= 1");
     }
 }
