@@ -2,6 +2,7 @@ package org.sheetlab.experiments.bench;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -41,48 +42,27 @@ final class CnnBench extends TrainingBench {
 
     @Override
     OptionalDouble compare() throws IOException, InterruptedException {
-        String data = dataDir();
         for (String pool : new String[] {"max", "p2"}) {
-            for (int r = 1; r <= rounds; r++) {
-                sheetlab(
-                        file("sheetlab", pool, r),
-                        "--pooling",
-                        pool,
-                        "--batch-size",
-                        batchSize,
-                        "--batches",
-                        batches,
-                        "--warmup",
-                        warmup);
-                sheetlab(
-                        file("dl4jconv", pool, r),
-                        "--pooling",
-                        pool,
-                        "--batch-size",
-                        batchSize,
-                        "--convolution",
-                        "dl4j",
-                        "--batches",
-                        30,
-                        "--warmup",
-                        5);
-                peers(
-                        pool,
-                        r,
-                        "cnn_torch.py",
-                        "--data-dir",
-                        data,
-                        "--pooling",
-                        pool,
-                        "--batch-size",
-                        batchSize,
-                        "--batches",
-                        batches,
-                        "--warmup",
-                        warmup);
-            }
+            rounds(pool, "cnn_torch.py", List.of("--pooling", pool), List.of("--pooling", pool));
         }
         return report();
+    }
+
+    /** DL4J's ConvolutionLayer in the same network, 30 batches. */
+    @Override
+    void alsoMeasure(String pool, int r) throws IOException, InterruptedException {
+        sheetlab(
+                file("dl4jconv", pool, r),
+                "--pooling",
+                pool,
+                "--batch-size",
+                batchSize,
+                "--convolution",
+                "dl4j",
+                "--batches",
+                30,
+                "--warmup",
+                5);
     }
 
     @Override

@@ -49,23 +49,19 @@ final class FinalQ5Bench extends TrainingBench {
 
     @Override
     OptionalDouble compare() throws IOException, InterruptedException {
-        String data = dataDir();
         for (int b : batchSizes) {
-            String key = Integer.toString(b);
-            for (int r = 1; r <= rounds; r++) {
-                Object[] setting = {"--batch-size", b, "--batches", batches, "--warmup", warmup};
-                sheetlab(file("sheetlab", key, r), concat(setting, "--step", "fit"));
-                sheetlab(file("fast", key, r), concat(setting, "--step", "fast"));
-                peers(key, r, "final_q5_torch.py", concat(setting, "--data-dir", data));
-            }
+            batchSize = b;
+            rounds(Integer.toString(b), "final_q5_torch.py", List.of("--step", "fit"), List.of());
         }
         return report("--batch-sizes", batchSizes.stream().map(String::valueOf).collect(Collectors.joining(" ")));
     }
 
-    private static Object[] concat(Object[] a, Object... b) {
-        Object[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
+    /** The fast step (DenseAdamStep) beside DL4J's fit. */
+    @Override
+    void alsoMeasure(String key, int r) throws IOException, InterruptedException {
+        List<Object> fast = new java.util.ArrayList<>(setting());
+        fast.addAll(List.of("--step", "fast"));
+        sheetlab(file("fast", key, r), fast.toArray());
     }
 
     @Override

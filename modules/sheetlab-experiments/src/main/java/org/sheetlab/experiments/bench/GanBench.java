@@ -2,6 +2,7 @@ package org.sheetlab.experiments.bench;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.sheetlab.data.fashionmnist.FashionMnist;
@@ -34,20 +35,8 @@ class GanBench extends TrainingBench {
 
     @Override
     OptionalDouble compare() throws IOException, InterruptedException {
-        String data = dataDir();
-        for (int r = 1; r <= rounds; r++) {
-            sheetlab(file("sheetlab", "", r), setting());
-            Object[] peer = {"--data-dir", data, "--batch-size", batchSize, "--batches", batches, "--warmup", warmup};
-            peers("", r, "gan_torch.py", convolutional() ? prepend("--conv", peer) : peer);
-        }
+        rounds("", "gan_torch.py", List.of(), convolutional() ? List.of("--conv") : List.of());
         return report();
-    }
-
-    private static Object[] prepend(Object first, Object[] rest) {
-        Object[] all = new Object[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
     }
 
     @Override

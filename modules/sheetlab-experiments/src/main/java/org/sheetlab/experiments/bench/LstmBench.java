@@ -27,8 +27,9 @@ final class LstmBench extends RowRnnBench {
         return "lstm";
     }
 
+    /** DL4J's LSTM in the same network, 30 batches. */
     @Override
-    void alsoMeasure(int r) throws IOException, InterruptedException {
+    void alsoMeasure(String key, int r) throws IOException, InterruptedException {
         sheetlab(file("dl4j", "", r), "--lstm", "dl4j", "--batch-size", batchSize, "--batches", 30, "--warmup", 5);
     }
 

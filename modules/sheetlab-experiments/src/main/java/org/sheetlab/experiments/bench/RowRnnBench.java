@@ -2,6 +2,7 @@ package org.sheetlab.experiments.bench;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -31,29 +32,9 @@ abstract class RowRnnBench extends TrainingBench {
     /** The peer's {@code --cell}: lstm or gru. */
     abstract String cell();
 
-    /** sheetlab's own rounds beyond the main measurement (e.g. DL4J's LSTM beside FastLSTM), for round {@code r}. */
-    void alsoMeasure(int r) throws IOException, InterruptedException {}
-
     @Override
     OptionalDouble compare() throws IOException, InterruptedException {
-        String data = dataDir();
-        for (int r = 1; r <= rounds; r++) {
-            sheetlab(file("sheetlab", "", r), setting());
-            alsoMeasure(r);
-            Object[] peer = {
-                "--cell",
-                cell(),
-                "--data-dir",
-                data,
-                "--batch-size",
-                batchSize,
-                "--batches",
-                batches,
-                "--warmup",
-                warmup
-            };
-            peers("", r, "lstm_torch.py", peer);
-        }
+        rounds("", "lstm_torch.py", List.of(), List.of("--cell", cell()));
         return report();
     }
 

@@ -1,6 +1,9 @@
 package org.sheetlab.experiments.bench;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -23,9 +26,31 @@ abstract class TrainingBench extends Bench {
     }
 
     /** The setting the sheetlab side and the peer share: batch size, timed and warm-up batches. */
-    Object[] setting() {
-        return new Object[] {"--batch-size", batchSize, "--batches", batches, "--warmup", warmup};
+    List<Object> setting() {
+        return List.of("--batch-size", batchSize, "--batches", batches, "--warmup", warmup);
     }
+
+    /**
+     * The rounds of a training benchmark: per round, sheetlab's measurement ({@code sheetlab[-key]-<r>.json}, the
+     * setting plus {@code sheetlabArgs}), {@link #alsoMeasure}, and the peer {@code bench/<script>} at both thread
+     * settings (the setting, the Fashion-MNIST folder, plus {@code peerArgs}).
+     */
+    void rounds(String key, String script, List<Object> sheetlabArgs, List<Object> peerArgs)
+            throws IOException, InterruptedException {
+        List<Object> peer = new ArrayList<>(setting());
+        peer.addAll(List.of("--data-dir", dataDir()));
+        peer.addAll(peerArgs);
+        for (int r = 1; r <= rounds; r++) {
+            List<Object> ours = new ArrayList<>(setting());
+            ours.addAll(sheetlabArgs);
+            sheetlab(file("sheetlab", key, r), ours.toArray());
+            alsoMeasure(key, r);
+            peers(key, r, script, peer.toArray());
+        }
+    }
+
+    /** sheetlab's measurements beside the main one in round {@code r} (e.g. DL4J's own layer); none by default. */
+    void alsoMeasure(String key, int r) throws IOException, InterruptedException {}
 
     /** Samples/s of {@code train} over {@code batches} full-size batches after {@code warmup} untimed ones. */
     Map<String, Object> timeTraining(String label, Consumer<DataSet> train, ShuffledArrayIterator it) {

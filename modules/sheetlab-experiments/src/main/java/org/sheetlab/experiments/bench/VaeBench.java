@@ -2,6 +2,7 @@ package org.sheetlab.experiments.bench;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -28,22 +29,7 @@ final class VaeBench extends TrainingBench {
 
     @Override
     OptionalDouble compare() throws IOException, InterruptedException {
-        String data = dataDir();
-        for (int r = 1; r <= rounds; r++) {
-            sheetlab(file("sheetlab", "", r), setting());
-            peers(
-                    "",
-                    r,
-                    "vae_torch.py",
-                    "--data-dir",
-                    data,
-                    "--batch-size",
-                    batchSize,
-                    "--batches",
-                    batches,
-                    "--warmup",
-                    warmup);
-        }
+        rounds("", "vae_torch.py", List.of(), List.of());
         return report();
     }
 
