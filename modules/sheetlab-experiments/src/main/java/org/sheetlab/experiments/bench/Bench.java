@@ -248,13 +248,20 @@ abstract class Bench implements Callable<Integer> {
         }
     }
 
-    private void checkPython() throws IOException, InterruptedException {
+    private void checkPython() throws InterruptedException {
         String probe = needsTorch() ? "import torch" : "import json";
-        Process p = new ProcessBuilder(python, "-c", probe)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (p.waitFor() != 0) {
+        boolean ok;
+        try {
+            ok = new ProcessBuilder(python, "-c", probe)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start()
+                            .waitFor()
+                    == 0;
+        } catch (IOException e) { // no such program
+            ok = false;
+        }
+        if (!ok) {
             throw new IllegalArgumentException("sheetlab bench " + name() + ": the peers need Python with "
                     + (needsTorch() ? "PyTorch" : "the standard library") + " at " + python + " ('" + probe
                     + "' failed); on Debian: apt-get install python3-torch libopenblas0-pthread"

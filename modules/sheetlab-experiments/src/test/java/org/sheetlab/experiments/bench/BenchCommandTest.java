@@ -115,6 +115,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void aMissingPeerPythonIsOneLineNamingItAndTheInstallCommand() {
+        Run r = run("bench", "sgemm", "--python", "/nonexistent/python3");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err())
+                .contains("/nonexistent/python3")
+                .contains("apt-get install python3-torch")
+                .doesNotContain("at org.sheetlab");
+    }
+
+    @Test
     void theLastLineSaysTheRatioOrWhyThereIsNone() {
         assertThat(Bench.ratioLine(OptionalDouble.of(0.8666), "x")).isEqualTo("ratio vs best peer: 0.87");
         assertThat(Bench.ratioLine(OptionalDouble.of(1.005), "x")).isEqualTo("ratio vs best peer: 1.01");
