@@ -1,24 +1,57 @@
 package org.sheetlab.experiments.bench;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.core.secondorder.BlockDiagonalHessian;
+import picocli.CommandLine.Command;
 
 /**
  * The cost of H⁻¹∇L (sheet, Midterm Q4, "Complexity"): a dense solve of an n×n symmetric positive-definite H
  * (O(n³)) against the 2×2 block-diagonal form (O(n): n/2 closed-form 2×2 inverses times 2-vectors), for growing n.
- * Dense sizes stop where the n×n matrix would pass {@code maxDenseN}; block sizes go on to 10⁶. Median ms.
+ * Dense sizes stop where the n×n matrix would pass {@code maxDenseN}; block sizes go on to 10⁶. Median ms of
+ * {@code --batches} repeats (at most 9). The report adds the newton experiment's time per full-Newton and per
+ * block-diagonal step over an SGD step, from a run of the experiment. Both sides are sheetlab's: there is no peer.
  */
-final class NewtonBench {
-    private NewtonBench() {}
+@Command(
+        name = "newton",
+        mixinStandardHelpOptions = true,
+        description = "H^-1 g, dense solve vs 2x2 block-diagonal, median ms for growing n (no peer).")
+final class NewtonBench extends Bench {
+    NewtonBench() {
+        super(9, 0);
+    }
 
-    static Map<String, Object> run(int repeats, long seed) {
+    @Override
+    boolean needsTorch() {
+        return false;
+    }
+
+    @Override
+    String noPeer() {
+        return "no peer: an internal dense vs block-diagonal comparison";
+    }
+
+    @Override
+    OptionalDouble compare() throws IOException, InterruptedException {
+        sheetlab("newton.json", "--batches", batches);
+        java(
+                out.resolve("run.txt"),
+                true,
+                List.of("newton", "--quiet", "--output-dir", out.resolve("run").toString()));
+        return report();
+    }
+
+    @Override
+    Map<String, Object> measure() {
+        int repeats = Math.max(1, Math.min(batches, 9));
         Nd4j.getRandom().setSeed(seed);
         List<Map<String, Object>> rows = new ArrayList<>();
         int maxDenseN = 4000;

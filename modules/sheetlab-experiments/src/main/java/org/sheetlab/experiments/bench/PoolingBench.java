@@ -1,9 +1,11 @@
 package org.sheetlab.experiments.bench;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -14,16 +16,40 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.layers.pooling.LogAveragePooling2D;
 import org.sheetlab.layers.pooling.PPooling2D;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Forward + backward time of 2×2, stride-2 pooling on [64, 32, 28, 28] FLOAT non-negative input (as after a ReLU),
  * through the layer API without workspaces: sheetlab's p-pooling (p = 2, 3) and log-average pooling against DL4J's
- * PNORM (p = 2), AVG and MAX SubsamplingLayer. Median milliseconds per call.
+ * PNORM (p = 2), AVG and MAX SubsamplingLayer, and PyTorch's lp_pool2d and log-average pooling (at threads = cores).
+ * Median milliseconds per call; the ratio is the PyTorch time over sheetlab's for the slowest of the three pairs.
  */
-final class PoolingBench {
-    private PoolingBench() {}
+@Command(
+        name = "pooling",
+        mixinStandardHelpOptions = true,
+        description = "Pooling forward + backward ms: sheetlab's p-pooling and log-average pooling vs DL4J's built-ins "
+                + "and PyTorch.")
+final class PoolingBench extends Bench {
+    PoolingBench() {
+        super(50, 10);
+    }
 
-    static Map<String, Object> run(int iterations, int warmup, long seed) {
+    @Option(names = "--iterations", description = "The same as --batches: timed calls per layer.")
+    void iterations(int n) {
+        batches = n;
+    }
+
+    @Override
+    OptionalDouble compare() throws IOException, InterruptedException {
+        sheetlab("sheetlab.json", "--batches", batches, "--warmup", warmup);
+        peer("torch.json", "pooling_torch.py", cores, "--iterations", batches, "--warmup", warmup);
+        return report();
+    }
+
+    @Override
+    Map<String, Object> measure() {
+        int iterations = batches;
         Nd4j.getRandom().setSeed(seed);
         INDArray x = Nd4j.rand(DataType.FLOAT, 64, 32, 28, 28);
         INDArray eps = Nd4j.rand(DataType.FLOAT, 64, 32, 14, 14);

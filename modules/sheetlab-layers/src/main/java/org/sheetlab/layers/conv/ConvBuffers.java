@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.sheetlab.layers.HostThreads;
+import org.sheetlab.core.threads.HostThreads;
 
 /**
  * What {@link FastConvolutionLayer} and {@link FastDeconvolutionLayer} share around their host loops: reused scratch

@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.sheetlab.layers.HostThreads;
+import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.layers.LayerWiring;
 
 /**

@@ -15,7 +15,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sheetlab.layers.HostThreads;
+import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.layers.LayerWiring;
 
 /**

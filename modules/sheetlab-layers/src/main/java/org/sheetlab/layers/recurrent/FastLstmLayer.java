@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.layers.HostArrays;
-import org.sheetlab.layers.HostThreads;
 import org.sheetlab.layers.LayerWiring;
 
 /**

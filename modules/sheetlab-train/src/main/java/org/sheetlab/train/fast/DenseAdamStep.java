@@ -23,6 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.train.TrainingStep;
 
 /**
@@ -82,39 +83,38 @@ public final class DenseAdamStep implements TrainingStep {
     private final Map<Integer, INDArray[]> deltas = new HashMap<>();
 
     /**
-     * GEMMs of at least this many multiply-adds are split by output columns over two threads (each a single-threaded
-     * BLAS call on its own core); smaller ones run whole, where handing work over costs more than it saves.
+     * GEMMs of at least this many multiply-adds are split by output columns over the host threads (each part a
+     * single-threaded BLAS call on its own core); smaller ones run whole, where handing work over costs more than it
+     * saves.
      */
     static final long SPLIT_MIN_MACS = 4_000_000L;
 
-    /** Adam passes over at least this many parameters are split in two halves over the two threads. */
+    /** Adam passes over at least this many parameters are split into ranges over the host threads. */
     static final int SPLIT_MIN_PARAMETERS = 65_536;
 
-    /** The second thread for split GEMMs, or null on one core; a daemon that parks when idle (no spinning). */
-    private final java.util.concurrent.ExecutorService helper;
+    /**
+     * The most parts a split uses: {@link HostThreads#maxParts()} (cores, or {@code -Dsheetlab.threads}) or fewer when
+     * asked; 1 computes everything on the calling thread. The threads are {@link HostThreads}' shared daemon pool.
+     */
+    private final int parts;
 
-    private DenseAdamStep(MultiLayerNetwork net, int threads) {
+    private DenseAdamStep(MultiLayerNetwork net, int parts) {
         bind(net);
-        helper = threads < 2
-                ? null
-                : java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "sheetlab-gemm");
-                    t.setDaemon(true);
-                    return t;
-                });
-    }
-
-    /** The fast step over {@code net}; an IllegalArgumentException names what the network has that it does not support. */
-    public static DenseAdamStep of(MultiLayerNetwork net) {
-        unsupported(net).ifPresent(why -> {
-            throw new IllegalArgumentException("DenseAdamStep: " + why + "; train this network with NetworkStep");
-        });
-        return new DenseAdamStep(net, Runtime.getRuntime().availableProcessors());
+        this.parts = Math.min(parts, HostThreads.maxParts());
     }
 
     /**
-     * The fast step with the large GEMMs split over {@code threads} threads (1 or 2; the default is 2 when the machine
-     * has two or more cores). One is the calling thread.
+     * The fast step over {@code net}, its large GEMMs and Adam passes split over {@link HostThreads} (as many threads
+     * as cores, or {@code -Dsheetlab.threads}); an IllegalArgumentException names what the network has that it does
+     * not support.
+     */
+    public static DenseAdamStep of(MultiLayerNetwork net) {
+        return of(net, HostThreads.maxParts());
+    }
+
+    /**
+     * The fast step with the large GEMMs and Adam passes split into at most {@code threads} parts (1 = the calling
+     * thread only), and never more than {@link HostThreads#maxParts()}.
      */
     public static DenseAdamStep of(MultiLayerNetwork net, int threads) {
         unsupported(net).ifPresent(why -> {
@@ -124,6 +124,11 @@ public final class DenseAdamStep implements TrainingStep {
             throw new IllegalArgumentException("DenseAdamStep: threads must be >= 1, got " + threads);
         }
         return new DenseAdamStep(net, threads);
+    }
+
+    /** The most parts this step splits its GEMMs and Adam passes into. */
+    public int parts() {
+        return parts;
     }
 
     /** Why this step cannot train {@code net}, or empty when it can. */
@@ -338,15 +343,16 @@ public final class DenseAdamStep implements TrainingStep {
 
     /**
      * C = op(A)·B with op = transpose when {@code transA}; B and C are f-order, so a block of their columns is
-     * contiguous: large products are split into two column blocks computed at once on two threads. Each output element
-     * is computed by one BLAS call either way, the same for every step, so runs stay reproducible.
+     * contiguous: large products are split into column blocks computed at once on the host threads
+     * ({@link HostThreads#gemmColumns}). Each output element is computed by one BLAS call either way, the same for
+     * every step, so runs stay reproducible.
      */
     private void gemm(INDArray a, INDArray b, INDArray c, boolean transA) {
         long inner = transA ? a.size(0) : a.size(1);
-        if (helper == null || c.size(0) * inner * c.size(1) < SPLIT_MIN_MACS || c.size(1) < 2) {
+        if (parts < 2 || c.size(0) * inner * c.size(1) < SPLIT_MIN_MACS || c.size(1) < 2) {
             Nd4j.gemm(a, b, c, transA, false, 1.0, 0.0);
         } else {
-            SplitGemm.columns(a, b, c, transA, helper);
+            HostThreads.gemmColumns(a, b, c, transA, parts);
         }
     }
 
@@ -484,12 +490,9 @@ public final class DenseAdamStep implements TrainingStep {
         gb2.get(g);
         float[] mm = m;
         float[] vv = v;
-        if (helper != null && n >= SPLIT_MIN_PARAMETERS) {
-            int half = n / 2;
-            java.util.concurrent.Future<?> other =
-                    helper.submit(() -> adamRange(half, n, params, g, mm, vv, b1, b2, c1, c2, eps, at));
-            adamRange(0, half, params, g, mm, vv, b1, b2, c1, c2, eps, at);
-            SplitGemm.await(other);
+        if (parts >= 2 && n >= SPLIT_MIN_PARAMETERS) {
+            HostThreads.split(
+                    n, parts, (part, e0, e1) -> adamRange(e0, e1, params, g, mm, vv, b1, b2, c1, c2, eps, at));
         } else {
             adamRange(0, n, params, g, mm, vv, b1, b2, c1, c2, eps, at);
         }

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""The report of each `scripts/bench <what>` (`sheetlab bench <what>`): reads the JSON files the benchmark's rounds
+wrote into --out (sheetlab's side from child JVMs, the PyTorch peers from bench/*_torch.py), prints the table,
+records the result in --results-dir (bench/results/<what>-<date>.json, as before), and writes {"ratio": X} to
+<out>/ratio.json: sheetlab's figure over the best peer's (the peer at its fastest thread setting; above 1 = sheetlab
+faster), or null where there is no peer. `sheetlab bench` prints that as the last line, `ratio vs best peer: X.XX`.
+
+Usage (run by the Java command, from the repository root):
+  report.py <what> --out DIR --results-dir DIR --rounds R --threads N --batches N [--batch-sizes "32 128 512"]
+"""
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def git_revision():
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+
+
+class Report:
+    def __init__(self, args):
+        self.args = args
+        self.out = args.out
+        self.rounds = args.rounds
+        self.threads = args.threads
+        self.date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+        self.cpu = cpu_name()
+
+    def load(self, name):
+        with open(os.path.join(self.out, name)) as f:
+            return json.load(f)
+
+    def samples(self, kind, key=""):
+        """samplesPerSecond of <kind>[-key]-<round>.json over the rounds."""
+        mid = f"-{key}" if key else ""
+        return [self.load(f"{kind}{mid}-{r}.json")["samplesPerSecond"] for r in range(1, self.rounds + 1)]
+
+    def machine(self):
+        return {"cpu": self.cpu, "cores": self.threads}
+
+    def record(self, name, doc):
+        os.makedirs(self.args.results_dir, exist_ok=True)
+        path = os.path.join(self.args.results_dir, f"{name}-{self.date}.json")
+        with open(path, "w") as f:
+            json.dump(doc, f, indent=1)
+        print(f"recorded in {path}")
+        return path
+
+    def ratio(self, value):
+        with open(os.path.join(self.out, "ratio.json"), "w") as f:
+            json.dump({"ratio": value}, f)
+
+
+def peer_row(r, key=""):
+    """sheetlab against PyTorch at threads = cores and at 1 thread: the medians and the ratio vs the faster."""
+    s, t, t1 = r.samples("sheetlab", key), r.samples("torch", key), r.samples("torch1", key)
+    best = max(statistics.median(t), statistics.median(t1))
+    return {"sheetlab": s, "pytorch": t, "pytorch1Thread": t1, "sheetlabMedian": statistics.median(s),
+            "pytorchMedian": statistics.median(t), "pytorch1ThreadMedian": statistics.median(t1), "bestPeer": best,
+            "ratioVsBestPeer": statistics.median(s) / best}
+
+
+def single_row(r, name, benchmark, title, sheetlab_label, peer_label="PyTorch", extra=None, second=None):
+    """lstm, gru, vae, gan, gan-conv: one row of sheetlab vs the two PyTorch settings (and maybe DL4J's own layer)."""
+    row = peer_row(r)
+    if second:  # (kind, key): DL4J's own implementation measured beside sheetlab's
+        kind, key = second
+        d = r.samples(kind)
+        row = {"sheetlab": row["sheetlab"], key: d, key + "Median": statistics.median(d),
+               **{k: v for k, v in row.items() if k != "sheetlab"}}
+    doc = {"benchmark": benchmark, "date": r.date, "machine": r.machine(), "gitRevision": git_revision(),
+           "rounds": r.rounds, **(extra or {}), "row": row}
+    print(f"{title}, {r.date}, {r.cpu}, {r.threads} cores")
+    dl4j = f"; DL4J's LSTM {row[second[1] + 'Median']:,.0f}" if second else ""
+    print(f"{sheetlab_label} {row['sheetlabMedian']:,.0f}{dl4j}; {peer_label} {row['pytorchMedian']:,.0f} "
+          f"({r.threads} threads), {row['pytorch1ThreadMedian']:,.0f} (1 thread)")
+    r.record(name, doc)
+    r.ratio(row["ratioVsBestPeer"])
+
+
+def lstm(r):
+    single_row(r, "lstm", "LSTM(28->128) training over Fashion-MNIST rows, batch 64",
+               f"LSTM training, batch 64, samples/s (median of {r.rounds} rounds of {r.args.batches} batches)",
+               "sheetlab (FastLSTM, DL4J fit)", second=("dl4j", "dl4jLstm"))
+
+
+def gru(r):
+    single_row(r, "gru", "GRU(28->128) training over Fashion-MNIST rows, batch 64",
+               f"GRU training, batch 64, samples/s (median of {r.rounds} rounds of {r.args.batches} batches)",
+               "sheetlab (GRU, DL4J fit)", peer_label="PyTorch nn.GRU")
+
+
+def vae(r):
+    single_row(r, "vae", "dense VAE 784-256-[2+2]-256-784 training on Fashion-MNIST, batch 128",
+               f"VAE training, batch 128, samples/s (median of {r.rounds} rounds of {r.args.batches} batches)",
+               "sheetlab (VaeNetwork, DL4J fit)")
+
+
+def gan(r, what="gan"):
+    n = r.args.batches
+    arch = ("dense GAN (G 64-256-784, D 784-256-1)" if what == "gan" else
+            "DCGAN-style GAN (G 64-3136-Deconv32-Deconv1, D Conv32-AvgPool-Conv64-AvgPool-1)")
+    single_row(r, what, f"{arch} alternating step on Fashion-MNIST, batch 128 real images",
+               f"{arch} training (one D and one G update per batch), batch 128, samples/s (median of {r.rounds} "
+               f"rounds of {n} batches)",
+               "sheetlab (Gan step, two DL4J fits)",
+               extra={"batches": n, "sheetlabOmpThreads": os.environ.get("OMP_NUM_THREADS", "1")})
+
+
+def cnn(r):
+    rows = []
+    for pool in ["max", "p2"]:
+        row = peer_row(r, pool)
+        d = r.samples("dl4jconv", pool)
+        rows.append({"pooling": pool, "sheetlab": row["sheetlab"], "pytorch": row["pytorch"],
+                     "pytorch1Thread": row["pytorch1Thread"], "sheetlabMedian": row["sheetlabMedian"],
+                     "dl4jConvolution": d, "dl4jConvolutionMedian": statistics.median(d),
+                     "pytorchMedian": row["pytorchMedian"], "pytorch1ThreadMedian": row["pytorch1ThreadMedian"],
+                     "bestPeer": row["bestPeer"], "ratioVsBestPeer": row["ratioVsBestPeer"]})
+    doc = {"benchmark": "pooling CNN training step, batch 64", "date": r.date, "machine": r.machine(),
+           "gitRevision": git_revision(), "rounds": r.rounds, "rows": rows}
+    print(f"pooling CNN training, batch 64, samples/s (median of {r.rounds} rounds of {r.args.batches} batches), {r.date}, {r.cpu}, "
+          f"{r.threads} cores")
+    print("sheetlab = FastConvolution2D (PoolingCnn's default); dl4j conv = the same network with DL4J's ConvolutionLayer")
+    print(f"{'pooling':>8} {'sheetlab':>9} {'dl4j conv':>10} {'pytorch':>9} {'pytorch 1t':>11} {'ratio vs best':>14}")
+    for w in rows:
+        print(f"{w['pooling']:>8} {w['sheetlabMedian']:>9,.0f} {w['dl4jConvolutionMedian']:>10,.0f} "
+              f"{w['pytorchMedian']:>9,.0f} {w['pytorch1ThreadMedian']:>11,.0f} {w['ratioVsBestPeer']:>14.2f}")
+    r.record("cnn", doc)
+    r.ratio(min(w["ratioVsBestPeer"] for w in rows))
+
+
+def sgemm(r):
+    s, t, t1 = r.load("sheetlab.json"), r.load("torch.json"), r.load("torch1.json")
+    best_peer = max(t["gflops"], t1["gflops"])
+    best_ours = max(s["gflopsOneThread"], s["gflopsTwoThreadSplit"])
+    # final-q5 (784-300-100-10) per training example: forward 2*266,200, weight gradients 2*266,200, deltas 2*31,000
+    flops_per_example = 2 * 266_200 * 2 + 2 * (300 * 100 + 100 * 10)
+    ceiling = best_ours * 1e9 / flops_per_example
+    doc = {"benchmark": "sgemm 2048x2048 float", "date": r.date, "machine": r.machine(), "gitRevision": git_revision(),
+           "sheetlab": s, "pytorch": t, "pytorch1Thread": t1, "finalQ5FlopsPerExample": flops_per_example,
+           "finalQ5GemmBoundSamplesPerSecond": ceiling}
+    print(f"sgemm 2048x2048 float, median GFLOP/s, {r.date}, {r.cpu}, {r.threads} cores")
+    print(f"ND4J {s['gflopsOneThread']:.1f} (1 BLAS thread), {s['gflopsTwoThreadSplit']:.1f} (split over 2 Java "
+          f"threads); PyTorch {t['gflops']:.1f} ({r.threads} threads), {t1['gflops']:.1f} (1 thread)")
+    print(f"final-q5 step: {flops_per_example:,} flops per example, so at {best_ours:.0f} GFLOP/s the GEMM-bound ceiling "
+          f"is {ceiling:,.0f} samples/s")
+    r.record("sgemm", doc)
+    r.ratio(best_ours / best_peer)
+
+
+def pooling(r):
+    s = r.load("sheetlab.json")["medianMs"]
+    t = r.load("torch.json")
+    pairs = [("sheetlab p-pool p=2", "dl4j PNORM p=2", "torch lp_pool2d p=2"),
+             ("sheetlab p-pool p=3", "dl4j PNORM p=2", "torch lp_pool2d p=3"),
+             ("sheetlab log-average", "dl4j AVG", "torch log-average (unfold+logsumexp)")]
+    rows = []
+    print(f"pooling forward+backward, [64,32,28,28] float, 2x2/2, median ms, {r.date}, {r.cpu}, {r.threads} cores; "
+          f"peer {t['impl']}")
+    print(f"{'sheetlab':<22} {'ms':>7} | {'nearest DL4J built-in':<16} {'ms':>7} {'ratio':>6} | {'PyTorch':<38} "
+          f"{'ms':>7} {'ratio':>6}")
+    for ours, dl4j, torch_name in pairs:
+        w = {"sheetlab": ours, "ms": s[ours], "dl4j": dl4j, "dl4jMs": s[dl4j], "vsDl4j": s[ours] / s[dl4j],
+             "torch": torch_name, "torchMs": t["medianMs"][torch_name], "vsTorch": s[ours] / t["medianMs"][torch_name]}
+        rows.append(w)
+        print(f"{ours:<22} {w['ms']:7.2f} | {dl4j:<16} {w['dl4jMs']:7.2f} {w['vsDl4j']:6.2f} | {torch_name:<38} "
+              f"{w['torchMs']:7.2f} {w['vsTorch']:6.2f}")
+    print("(ratio = sheetlab time / other time: below 1 is faster)")
+    doc = {"benchmark": "pooling forward+backward", "date": r.date, "machine": r.machine(),
+           "gitRevision": git_revision(), "sheetlabMs": s, "torch": t, "rows": rows}
+    r.record("pooling", doc)
+    r.ratio(min(w["torchMs"] / w["ms"] for w in rows))
+
+
+def newton(r):
+    d = r.load("newton.json")
+    runs = r.load(os.path.join("run", "metrics.json"))
+
+    def per_iter(name):
+        c = next(c for c in runs["curves"] if c["method"] == name)
+        return c["seconds"][-1] / (len(c["seconds"]) - 1)
+
+    step_ratio = per_iter("newton-full") / per_iter("sgd")
+    block_ratio = per_iter("newton-block") / per_iter("sgd")
+    print(f"H^-1 g, median ms, {r.date}, {r.cpu}")
+    print(f"{'n':>10} {'block-diag':>12} {'dense solve':>12} {'dense/block':>12}")
+    for w in d["rows"]:
+        dense = w.get("denseMs")
+        print(f"{w['n']:>10,} {w['blockMs']:>12.3f} {dense if dense is None else round(dense, 3)!s:>12} "
+              f"{'' if dense is None else round(dense / w['blockMs'], 1)!s:>12}")
+    print(f"newton experiment (62 parameters): time per full-Newton step / SGD step = {step_ratio:.0f}x, "
+          f"block-diagonal step / SGD step = {block_ratio:.0f}x (both dominated by the 2n gradient evaluations of the "
+          "finite-difference Hessian)")
+    doc = {"benchmark": d["benchmark"], "date": r.date, "cpu": r.cpu, "rows": d["rows"], "gitRevision": git_revision(),
+           "newtonStepOverSgdStep": step_ratio, "blockNewtonStepOverSgdStep": block_ratio}
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        ns = [w["n"] for w in d["rows"]]
+        plt.loglog(ns, [w["blockMs"] for w in d["rows"]], "o-", label="2x2 block-diagonal, O(n)")
+        dn = [w for w in d["rows"] if "denseMs" in w]
+        plt.loglog([w["n"] for w in dn], [w["denseMs"] for w in dn], "s-", label="dense solve, O(n^3)")
+        plt.xlabel("n (parameters)"); plt.ylabel("ms for H^-1 g"); plt.legend(); plt.grid(True, which="both", alpha=.3)
+        plt.title(f"H^-1 g cost, {r.date}")
+        os.makedirs(r.args.results_dir, exist_ok=True)
+        png = os.path.join(r.args.results_dir, f"newton-{r.date}.png")
+        plt.savefig(png, dpi=90)
+        print(f"plot: {png}")
+    except ImportError:
+        print("(matplotlib not installed: no plot)")
+    r.record("newton", doc)
+    r.ratio(None)  # no external implementation is timed here: dense vs block-diagonal are both sheetlab's
+
+
+def final_q5(r):
+    sizes = r.args.batch_sizes.split()
+    blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    rows = []
+    for b in sizes:
+        s, f = r.samples("sheetlab", b), r.samples("fast", b)
+        t, t1 = r.samples("torch", b), r.samples("torch1", b)
+        best_peer = max(statistics.median(t), statistics.median(t1))
+        rows.append({"batchSize": int(b), "sheetlab": s, "sheetlabFast": f, "pytorch": t, "pytorch1Thread": t1,
+                     "sheetlabMedian": statistics.median(s), "sheetlabFastMedian": statistics.median(f),
+                     "pytorchMedian": statistics.median(t), "pytorch1ThreadMedian": statistics.median(t1),
+                     "bestPeer": best_peer,
+                     "ratio": statistics.median(s) / statistics.median(t),
+                     "ratioVs1Thread": statistics.median(s) / statistics.median(t1),
+                     "fastRatioVsBestPeer": statistics.median(f) / best_peer,
+                     "fitRatioVsBestPeer": statistics.median(s) / best_peer})
+    torch_ver = r.load(f"torch-{sizes[0]}-1.json")["impl"]
+    doc = {"benchmark": "final-q5 training throughput", "date": r.date,
+           "machine": {**r.machine(),
+                       "memGiB": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)},
+           "peer": f"{torch_ver}, {r.threads} threads, BLAS {blas}",
+           "sheetlab": "DL4J 1.0.0-M2.1 nd4j-native, OMP_NUM_THREADS=" + os.environ.get("OMP_NUM_THREADS", "1"),
+           "batchesPerRun": r.args.batches, "rounds": r.rounds, "gitRevision": git_revision(), "rows": rows}
+    print(f"final-q5 training, samples/s (median of {r.rounds} alternating rounds of {r.args.batches} batches), "
+          f"{r.date}, {r.cpu}, {r.threads} cores")
+    print(f"peer: {doc['peer']}; also PyTorch with torch.set_num_threads(1) (its OpenBLAS keeps its own threads)")
+    print("sheetlab fast = final-q5's default step (DenseAdamStep); fit = DL4J's MultiLayerNetwork.fit")
+    print(f"{'batch':>6} {'fast':>9} {'fit':>9} {'pytorch':>9} {'pytorch 1t':>11} {'best peer':>10} {'fast/best':>10} "
+          f"{'fit/best':>9}")
+    for w in rows:
+        print(f"{w['batchSize']:>6} {w['sheetlabFastMedian']:>9,.0f} {w['sheetlabMedian']:>9,.0f} "
+              f"{w['pytorchMedian']:>9,.0f} {w['pytorch1ThreadMedian']:>11,.0f} {w['bestPeer']:>10,.0f} "
+              f"{w['fastRatioVsBestPeer']:>10.2f} {w['fitRatioVsBestPeer']:>9.2f}")
+    r.record("final-q5", doc)
+    r.ratio(min(w["fastRatioVsBestPeer"] for w in rows))
+
+
+REPORTS = {"final-q5": final_q5, "cnn": cnn, "lstm": lstm, "gru": gru, "vae": vae, "gan": gan,
+           "gan-conv": lambda r: gan(r, "gan-conv"), "sgemm": sgemm, "pooling": pooling, "newton": newton}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("what", choices=sorted(REPORTS))
+    p.add_argument("--out", required=True, help="the folder the rounds wrote their JSON into")
+    p.add_argument("--results-dir", default="bench/results")
+    p.add_argument("--rounds", type=int, default=1)
+    p.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    p.add_argument("--batches", type=int, default=0)
+    p.add_argument("--batch-sizes", default="32 128 512")
+    args = p.parse_args()
+    REPORTS[args.what](Report(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+package org.sheetlab.core.threads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sheetlab.testing.NdAssert.assertAllClose;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The host threads (three in this module's tests, set with -Dsheetlab.threads=3 in its pom): the size rule, the
+ * row-split and column-split products, the parts covering a range exactly once, failures in any part, and the threads'
+ * lifetime (shutdown, restart, nested splits).
+ */
+class HostThreadsTest {
+    @Test
+    void theSizeFollowsTheSettingAndElseTheCores() {
+        assertThat(HostThreads.maxParts()).isEqualTo(3); // -Dsheetlab.threads=3 from the pom, on a machine of any size
+        assertThat(HostThreads.threadsFor(null, 8)).isEqualTo(8);
+        assertThat(HostThreads.threadsFor(" ", 2)).isEqualTo(2);
+        assertThat(HostThreads.threadsFor("1", 8)).isEqualTo(1);
+        assertThat(HostThreads.threadsFor(" 5 ", 2)).isEqualTo(5);
+        for (String bad : new String[] {"0", "-2", "two", "1.5"}) {
+            assertThatThrownBy(() -> HostThreads.threadsFor(bad, 2))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("sheetlab.threads")
+                    .hasMessageContaining("'" + bad + "'");
+        }
+    }
+
+    @Test
+    void shutdownEndsTheHelpersAndALaterSplitStartsThemAgain() throws InterruptedException {
+        HostThreads.split(6, true, (part, e0, e1) -> {});
+        assertThat(HostThreads.liveHelpers()).isEqualTo(2);
+        Set<Thread> helpers = ConcurrentHashMap.newKeySet();
+        HostThreads.split(6, true, (part, e0, e1) -> {
+            if (part > 0) {
+                helpers.add(Thread.currentThread());
+            }
+        });
+        assertThat(helpers).allSatisfy(t -> assertThat(t.isDaemon()).isTrue());
+        assertThat(HostThreads.shutdown()).isTrue();
+        assertThat(HostThreads.liveHelpers()).isZero();
+        for (Thread t : helpers) {
+            t.join(5_000);
+            assertThat(t.isAlive()).as("helper %s ended", t.getName()).isFalse();
+        }
+        assertThat(HostThreads.shutdown()).isFalse();
+        int[] seen = new int[6];
+        assertThat(HostThreads.split(6, true, (part, e0, e1) -> {
+                    for (int e = e0; e < e1; e++) {
+                        seen[e]++;
+                    }
+                }))
+                .isEqualTo(3);
+        assertThat(seen).containsOnly(1);
+        assertThat(HostThreads.liveHelpers()).isEqualTo(2);
+    }
+
+    @Test
+    void aSplitInsideAHelperRunsOnThatHelperAlone() {
+        int[] inner = new int[3];
+        HostThreads.split(3, true, (part, e0, e1) -> inner[part] = HostThreads.split(9, true, (p, a, b) -> {}));
+        assertThat(inner).containsExactly(3, 1, 1);
+    }
+
+    @Test
+    void theLimitCapsTheParts() {
+        assertThat(HostThreads.split(10, 2, (part, e0, e1) -> {})).isEqualTo(2);
+        assertThat(HostThreads.split(10, 1, (part, e0, e1) -> {})).isEqualTo(1);
+        assertThat(HostThreads.split(10, 99, (part, e0, e1) -> {})).isEqualTo(3);
+    }
+
+    /**
+     * The column split: with one part it is the one BLAS call; with more, each column block is its own BLAS call,
+     * whose kernel blocking depends on the block's width, so entries differ from the whole product by float rounding
+     * (measured: about 2,000 of 19,200 entries by at most 1 ulp of values near 100) and the bound here is a few ulp.
+     * The same split twice is bit-identical: which thread computes a block does not matter.
+     */
+    @Test
+    void columnSplitProductEqualsOneGemmAndRepeatsExactly() {
+        Nd4j.getRandom().setSeed(5);
+        int m = 64;
+        int k = 400;
+        int n = 300;
+        for (boolean ta : new boolean[] {false, true}) {
+            INDArray a = ta ? Nd4j.rand(DataType.FLOAT, k, m) : Nd4j.rand(DataType.FLOAT, m, k);
+            INDArray b = Nd4j.rand(DataType.FLOAT, k, n).dup('f');
+            INDArray expected = Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'f');
+            Nd4j.gemm(a, b, expected, ta, false, 1.0, 0.0);
+            for (int limit = 1; limit <= 3; limit++) {
+                INDArray c = Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'f');
+                HostThreads.gemmColumns(a, b, c, ta, limit);
+                INDArray again = Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'f');
+                HostThreads.gemmColumns(a, b, again, ta, limit);
+                float[] got = c.dup('c').data().asFloat();
+                assertThat(again.dup('c').data().asFloat())
+                        .as("transA %s, %d parts, twice", ta, limit)
+                        .containsExactly(got);
+                if (limit == 1) {
+                    assertThat(got).containsExactly(expected.dup('c').data().asFloat());
+                } else {
+                    assertAllClose(c, expected, 1e-6, 0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void rowSplitProductEqualsOneGemmForEveryTransposition() {
+        Nd4j.getRandom().setSeed(4);
+        int m = 301;
+        int k = 127;
+        int n = 140;
+        assertThat((long) m * k * n).isGreaterThanOrEqualTo(HostThreads.SPLIT_MIN_MACS);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                INDArray a = ta ? Nd4j.randn(DataType.DOUBLE, k, m) : Nd4j.randn(DataType.DOUBLE, m, k);
+                INDArray b = tb ? Nd4j.randn(DataType.DOUBLE, n, k) : Nd4j.randn(DataType.DOUBLE, k, n);
+                INDArray expected = Nd4j.create(DataType.DOUBLE, m, n);
+                Nd4j.gemm(a, b, expected, ta, tb, 1.0, 0.0);
+                INDArray c = Nd4j.create(DataType.DOUBLE, m, n);
+                HostThreads.gemm(a, b, c, ta, tb);
+                assertAllClose(c, expected, 1e-13, 1e-13);
+            }
+        }
+    }
+
+    @Test
+    void partsCoverTheRangeOnceInOrder() {
+        for (int n : new int[] {1, 2, 3, 10, 11}) {
+            int[] seen = new int[n];
+            Set<Integer> parts = ConcurrentHashMap.newKeySet();
+            int used = HostThreads.split(n, true, (part, e0, e1) -> {
+                parts.add(part);
+                assertThat(e0).isEqualTo((int) ((long) part * n / Math.min(3, n)));
+                for (int e = e0; e < e1; e++) {
+                    seen[e]++;
+                }
+            });
+            assertThat(seen).containsOnly(1);
+            assertThat(used).isEqualTo(Math.min(3, n)).isEqualTo(parts.size());
+        }
+        assertThat(HostThreads.split(
+                        10, false, (part, e0, e1) -> assertThat(part).isZero()))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aFailureInAnyPartIsRethrownAfterAllFinish() {
+        for (int bad = 0; bad < 3; bad++) {
+            int failing = bad;
+            int[] finished = new int[3];
+            assertThatThrownBy(() -> HostThreads.split(9, true, (part, e0, e1) -> {
+                        if (part == failing) {
+                            throw new IllegalArgumentException("bad part " + part);
+                        }
+                        finished[part] = 1;
+                    }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("bad part " + bad);
+            assertThat(finished[0] + finished[1] + finished[2]).isEqualTo(2);
+        }
+    }
+}

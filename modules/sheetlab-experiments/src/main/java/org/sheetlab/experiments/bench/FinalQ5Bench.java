@@ -1,0 +1,96 @@
+package org.sheetlab.experiments.bench;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.data.fashionmnist.FashionMnist;
+import org.sheetlab.data.fashionmnist.FashionMnistFetcher;
+import org.sheetlab.data.iterator.ShuffledArrayIterator;
+import org.sheetlab.data.source.ArrayDataSource;
+import org.sheetlab.models.mlp.FinalQ5Network;
+import org.sheetlab.train.fast.DenseAdamStep;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sheetlab bench final-q5}: training samples/s of the sheet's Final Q5 network (784-300-100-10, Adam, FLOAT)
+ * on the real Fashion-MNIST training set, the experiment's loop (shuffled batches), with final-q5's fast step
+ * ({@link DenseAdamStep}) and with DL4J's {@code fit}, against the same network in PyTorch; per batch size, alternating
+ * rounds. The ratio is the fast step's over the best peer's at the worst batch size.
+ */
+@Command(
+        name = "final-q5",
+        mixinStandardHelpOptions = true,
+        description = "Final Q5 network (784-300-100-10, Adam) training samples/s: sheetlab's fast step and DL4J's fit "
+                + "vs PyTorch, per batch size.")
+final class FinalQ5Bench extends TrainingBench {
+    @Option(
+            names = "--batch-sizes",
+            split = "[ ,]+",
+            description = "The batch sizes compared, e.g. \"32 128 512\" (default: ${DEFAULT-VALUE}).")
+    List<Integer> batchSizes = List.of(32, 128, 512);
+
+    @Option(
+            names = "--step",
+            description = "With --measure: fit (DL4J's MultiLayerNetwork.fit) or fast (DenseAdamStep) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String step = "fit";
+
+    FinalQ5Bench() {
+        super(128, 400, 50);
+    }
+
+    @Override
+    OptionalDouble compare() throws IOException, InterruptedException {
+        for (int b : batchSizes) {
+            batchSize = b;
+            rounds(Integer.toString(b), "final_q5_torch.py", List.of("--step", "fit"), List.of());
+        }
+        return report("--batch-sizes", batchSizes.stream().map(String::valueOf).collect(Collectors.joining(" ")));
+    }
+
+    /** The fast step (DenseAdamStep) beside DL4J's fit. */
+    @Override
+    void alsoMeasure(String key, int r) throws IOException, InterruptedException {
+        List<Object> fast = new java.util.ArrayList<>(setting());
+        fast.addAll(List.of("--step", "fast"));
+        sheetlab(file("fast", key, r), fast.toArray());
+    }
+
+    @Override
+    Map<String, Object> measure() {
+        FashionMnist data = FashionMnistFetcher.loadOrFetch();
+        MultiLayerNetwork net = new MultiLayerNetwork(
+                FinalQ5Network.builder().setInputSize(784).optSeed(seed).build());
+        net.init();
+        Consumer<DataSet> train = switch (step) {
+            case "fit" -> net::fit;
+            case "fast" -> {
+                DenseAdamStep fast = DenseAdamStep.of(net);
+                yield ds -> fast.fit(ArrayDataSource.toMulti(ds));
+            }
+            default -> throw new IllegalArgumentException("--step must be fit or fast, got " + step);
+        };
+        // the fast step consumes each batch before the next, so its batches are gathered into reused arrays
+        ShuffledArrayIterator it =
+                data.train().shuffledIterator(batchSize, seed).reuseBuffers(step.equals("fast"));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put(
+                "impl",
+                "sheetlab " + step + " (DL4J " + Nd4j.getBackend().getClass().getSimpleName() + ")");
+        r.put("step", step);
+        r.putAll(timeTraining("sheetlab", train, it));
+        r.put("finalLoss", net.score(nextBatch(it), false));
+        r.put("threads", Nd4j.getEnvironment().maxMasterThreads());
+        r.put("blasThreads", Nd4j.factory().blas().getMaxThreads());
+        r.put("blas", Nd4j.getExecutioner().getEnvironmentInformation().getProperty("blas.vendor", "?"));
+        return r;
+    }
+}

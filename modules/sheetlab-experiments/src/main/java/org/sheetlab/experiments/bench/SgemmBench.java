@@ -1,0 +1,70 @@
+package org.sheetlab.experiments.bench;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sheetlab.core.threads.HostThreads;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code sheetlab bench sgemm}: this machine's SGEMM peak, C = A·B for 2048×2048 FLOAT matrices: ND4J's
+ * {@code Nd4j.gemm} (one OpenBLAS thread under OMP_NUM_THREADS=1), and the same product split by columns over two
+ * Java threads ({@link HostThreads#gemmColumns} with two parts, as the fast dense step splits on two cores), median
+ * GFLOP/s over {@code --batches} calls, against {@code torch.mm} at both thread settings; the report adds what it
+ * implies for the final-q5 step.
+ */
+@Command(
+        name = "sgemm",
+        mixinStandardHelpOptions = true,
+        description = "2048x2048 float GEMM, median GFLOP/s: ND4J (one thread, and split over two) vs torch.mm.")
+final class SgemmBench extends Bench {
+    SgemmBench() {
+        super(20, 3);
+    }
+
+    @Override
+    OptionalDouble compare() throws IOException, InterruptedException {
+        sheetlab("sheetlab.json", "--batches", batches, "--warmup", warmup);
+        peer("torch.json", "sgemm_torch.py", cores, "--calls", batches, "--warmup", warmup);
+        peer("torch1.json", "sgemm_torch.py", 1, "--calls", batches, "--warmup", warmup);
+        return report();
+    }
+
+    @Override
+    Map<String, Object> measure() {
+        int n = 2048;
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n).dup('f');
+        INDArray c = Nd4j.create(DataType.FLOAT, new long[] {n, n}, 'f');
+        double flops = 2.0 * n * n * n;
+        double single = medianGflops(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0), flops);
+        double split = medianGflops(() -> HostThreads.gemmColumns(a, b, c, false, 2), flops);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("impl", "ND4J Nd4j.gemm, FLOAT, " + n + "x" + n);
+        r.put("gflopsOneThread", single);
+        r.put("gflopsTwoThreadSplit", split);
+        System.err.printf(
+                Locale.ROOT, "sheetlab sgemm %d: %.1f GFLOP/s (1 thread), %.1f (2-thread split)%n", n, single, split);
+        return r;
+    }
+
+    private double medianGflops(Runnable op, double flops) {
+        for (int i = 0; i < warmup; i++) {
+            op.run();
+        }
+        double[] g = new double[batches];
+        for (int i = 0; i < batches; i++) {
+            long t0 = System.nanoTime();
+            op.run();
+            g[i] = flops / ((System.nanoTime() - t0) / 1e9) / 1e9;
+        }
+        Arrays.sort(g);
+        return g[batches / 2];
+    }
+}

@@ -1,0 +1,169 @@
+package org.sheetlab.experiments.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheetlab.experiments.cli.SheetlabCli;
+import org.sheetlab.train.run.RunDirectory;
+import picocli.CommandLine;
+
+/**
+ * The benchmark layout: one command class per benchmark under {@code sheetlab bench}, the defaults scripts/bench had,
+ * the last line's format, the options a composite benchmark hands on, and the JSON of sheetlab's side in the form
+ * bench/report.py reads (measured with tiny counts; the numbers themselves are not checked).
+ */
+class BenchCommandTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cli = SheetlabCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true));
+        try {
+            int code = cli.execute(args);
+            return new Run(code, captured.toString(), err.toString());
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private static CommandLine bench() {
+        return SheetlabCli.commandLine().getSubcommands().get("bench");
+    }
+
+    @Test
+    void everyBenchmarkIsACommandClassOfItsOwn() {
+        Map<String, CommandLine> subs = bench().getSubcommands();
+        assertThat(subs.keySet())
+                .containsExactlyInAnyOrder(
+                        "final-q5",
+                        "cnn",
+                        "lstm",
+                        "gru",
+                        "rnn",
+                        "vae",
+                        "gan",
+                        "gan-conv",
+                        "sgemm",
+                        "pooling",
+                        "newton");
+        Set<Class<?>> classes = subs.values().stream()
+                .map(c -> c.getCommandSpec().userObject().getClass())
+                .collect(Collectors.toSet());
+        assertThat(classes).hasSize(11).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
+        for (CommandLine sub : subs.values()) {
+            if (sub.getCommandSpec().userObject() instanceof Bench b) {
+                assertThat(b.name()).isEqualTo(sub.getCommandName());
+            }
+        }
+    }
+
+    @Test
+    void benchAloneNamesTheBenchmarks() {
+        Run r = run("bench");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("name a benchmark").contains("final-q5").contains("gan-conv");
+    }
+
+    /** The settings scripts/bench used (its usage lines and the counts it passed to each measurement). */
+    @Test
+    void theDefaultsAreTheOnesScriptsBenchUsed() {
+        FinalQ5Bench q5 = new FinalQ5Bench();
+        new CommandLine(q5).parseArgs();
+        assertThat(q5.batchSizes).containsExactly(32, 128, 512);
+        assertThat(List.of(q5.rounds, q5.batches, q5.warmup)).containsExactly(3, 400, 50);
+        record Setting(TrainingBench bench, int batchSize, int batches, int warmup) {}
+        for (Setting s : List.of(
+                new Setting(new CnnBench(), 64, 100, 10),
+                new Setting(new LstmBench(), 64, 100, 10),
+                new Setting(new GruBench(), 64, 100, 10),
+                new Setting(new VaeBench(), 128, 200, 20),
+                new Setting(new GanBench(), 128, 200, 20),
+                new Setting(new GanConvBench(), 128, 60, 10))) {
+            new CommandLine(s.bench()).parseArgs();
+            assertThat(List.of(s.bench().batchSize, s.bench().batches, s.bench().warmup))
+                    .as(s.bench().name())
+                    .containsExactly(s.batchSize(), s.batches(), s.warmup());
+        }
+        assertThat(new GanConvBench().convolutional()).isTrue();
+        assertThat(new GanBench().convolutional()).isFalse();
+        PoolingBench pooling = new PoolingBench();
+        new CommandLine(pooling).parseArgs("--iterations", "7");
+        assertThat(pooling.batches).isEqualTo(7);
+        FinalQ5Bench sizes = new FinalQ5Bench();
+        new CommandLine(sizes).parseArgs("--batch-sizes", "16 64", "--batches", "5");
+        assertThat(sizes.batchSizes).containsExactly(16, 64);
+        assertThat(sizes.batches).isEqualTo(5);
+    }
+
+    @Test
+    void aMissingPeerPythonIsOneLineNamingItAndTheInstallCommand() {
+        Run r = run("bench", "sgemm", "--python", "/nonexistent/python3");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err())
+                .contains("/nonexistent/python3")
+                .contains("apt-get install python3-torch")
+                .doesNotContain("at org.sheetlab");
+    }
+
+    @Test
+    void theLastLineSaysTheRatioOrWhyThereIsNone() {
+        assertThat(Bench.ratioLine(OptionalDouble.of(0.8666), "x")).isEqualTo("ratio vs best peer: 0.87");
+        assertThat(Bench.ratioLine(OptionalDouble.of(1.005), "x")).isEqualTo("ratio vs best peer: 1.01");
+        assertThat(Bench.ratioLine(OptionalDouble.empty(), new NewtonBench().noPeer()))
+                .isEqualTo("ratio vs best peer: n/a (no peer: an internal dense vs block-diagonal comparison)");
+    }
+
+    @Test
+    void aCompositeBenchmarkHandsItsOptionsToItsParts() throws Exception {
+        RnnBench rnn = new RnnBench();
+        new CommandLine(rnn)
+                .parseArgs("--rounds", "1", "--seed", "7", "--batches", "5", "--python", "py", "--results-dir", "r");
+        rnn.root = tmp;
+        rnn.out = tmp.resolve("out");
+        LstmBench lstm = rnn.part(new LstmBench());
+        assertThat(List.of(lstm.rounds, lstm.batches, lstm.warmup)).containsExactly(1, 5, 10);
+        assertThat(lstm.seed).isEqualTo(7);
+        assertThat(lstm.python).isEqualTo("py");
+        assertThat(lstm.resultsDir).isEqualTo(Path.of("r"));
+        assertThat(lstm.out).isEqualTo(tmp.resolve("out").resolve("lstm")).isDirectory();
+        assertThat(Bench.file("torch1", "128", 2)).isEqualTo("torch1-128-2.json");
+        assertThat(Bench.file("sheetlab", "", 3)).isEqualTo("sheetlab-3.json");
+    }
+
+    /** sheetlab's side of sgemm and pooling, as the child JVM prints it: the keys bench/report.py reads. */
+    @Test
+    void measurePrintsSheetlabsSideAsTheJsonTheReportReads() throws Exception {
+        Run sgemm = run("bench", "sgemm", "--measure", "--batches", "1", "--warmup", "0");
+        assertThat(sgemm.code()).as(sgemm.err()).isZero();
+        JsonNode s = RunDirectory.JSON.readTree(sgemm.out());
+        assertThat(s.get("gflopsOneThread").asDouble()).isPositive();
+        assertThat(s.get("gflopsTwoThreadSplit").asDouble()).isPositive();
+
+        Run pooling = run("bench", "pooling", "--measure", "--iterations", "1", "--warmup", "0");
+        assertThat(pooling.code()).as(pooling.err()).isZero();
+        JsonNode ms = RunDirectory.JSON.readTree(pooling.out()).get("medianMs");
+        for (String layer : List.of(
+                "sheetlab p-pool p=2", "sheetlab p-pool p=3", "sheetlab log-average", "dl4j PNORM p=2", "dl4j AVG")) {
+            assertThat(ms.get(layer).asDouble()).as(layer).isPositive();
+        }
+    }
+}
