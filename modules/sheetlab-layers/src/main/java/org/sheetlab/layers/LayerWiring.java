@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -30,6 +32,25 @@ public final class LayerWiring {
         layer.setParamTable(params);
         layer.setConf(conf);
         return layer;
+    }
+
+    /**
+     * The whole {@code instantiate} of a configuration with parameters: nIn and nOut checked (an error naming the layer
+     * when either is unset), the initializer's parameters created in (or read from) {@code paramsView}, and the runtime
+     * layer wired. {@code kind} names the layer in the message ("GRU").
+     */
+    public static <L extends Layer> L instantiate(
+            FeedForwardLayer config,
+            String kind,
+            L layer,
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int index,
+            INDArray paramsView,
+            boolean initializeParams) {
+        LayerValidation.assertNInNOutSet(kind, config.getLayerName(), index, config.getNIn(), config.getNOut());
+        Map<String, INDArray> params = config.initializer().init(conf, paramsView, initializeParams);
+        return wire(layer, conf, listeners, index, paramsView, params);
     }
 
     /** How messages name a layer: {@code "GRU 'encoder'"}, or {@code "GRU (layer 2)"} when it has no name. */

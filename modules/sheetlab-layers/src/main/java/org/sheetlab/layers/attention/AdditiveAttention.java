@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,21 +56,13 @@ public final class AdditiveAttention extends BaseRecurrentLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("AdditiveAttention", getLayerName(), layerIndex, getNIn(), getNOut());
         if (getNIn() != getNOut()) {
             throw new IllegalArgumentException("AdditiveAttention"
                     + (getLayerName() != null ? " '" + getLayerName() + "'" : "")
                     + ": the contexts are weighted sums of the inputs, so nOut must equal nIn (" + getNIn() + "), got "
                     + getNOut());
         }
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        return LayerWiring.wire(
-                new AdditiveAttentionLayer(conf, networkDataType),
-                conf,
-                listeners,
-                layerIndex,
-                layerParamsView,
-                params);
+        return LayerWiring.instantiate(this, "AdditiveAttention", new AdditiveAttentionLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -72,10 +71,7 @@ public final class MixtureOfExperts extends FeedForwardLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("MixtureOfExperts", getLayerName(), layerIndex, getNIn(), getNOut());
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        return LayerWiring.wire(
-                new MixtureOfExpertsLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, params);
+        return LayerWiring.instantiate(this, "MixtureOfExperts", new MixtureOfExpertsLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
