@@ -24,7 +24,7 @@ import org.sheetlab.layers.ShapedParamInitializer;
  * </pre>
  *
  * with the annotations a_i and the queries h_t both the layer's input steps x_i, x_t. Input [B, n_in, T] (NCW) →
- * contexts [B, n_in, T] (nOut must equal nIn). Parameters "Wa", "Wh" [n_in, k] (row-vector form: a_i·W_a) and "v"
+ * contexts [B, n_in, T] (nOut must equal nIn; [B, T, n_in] in and out with {@code dataFormat(RNNFormat.NWC)}). Parameters "Wa", "Wh" [n_in, k] (row-vector form: a_i·W_a) and "v"
  * [k, 1], k = {@code attentionSize}. Masks [B, T]: padded steps are never attended to and their contexts are 0.
  * {@link AdditiveAttentionLayer#attentionWeights} returns α [B, T, T] for plotting. The encoder–decoder form with two
  * inputs (a ComputationGraph vertex) is not provided yet.

@@ -21,7 +21,7 @@ import org.sheetlab.layers.LayerWiring;
  *   Y = [A₁V₁ | … | A_hV_h]·W_o
  * </pre>
  *
- * Input [B, n_in, T] (NCW) → output [B, n_out, T]. Masks [B, T] (1 = real step): padded steps are never attended to
+ * Input [B, n_in, T] (NCW) → output [B, n_out, T]; with {@code dataFormat(RNNFormat.NWC)} [B, T, n_in] → [B, T, n_out]. Masks [B, T] (1 = real step): padded steps are never attended to
  * and their outputs are 0. Parameters: "Wq", "Wk", "Wv" [n_in, heads·d], "Wo" [heads·d, n_out], no biases
  * (PyTorch's nn.MultiheadAttention with bias=False: in_proj_weight = [W_q | W_k | W_v]ᵀ, out_proj.weight = W_oᵀ).
  * {@link ScaledDotProductAttentionLayer#attentionWeights} returns A [B, heads, T, T] for plotting. Explicit forward and

@@ -28,7 +28,8 @@ import org.sheetlab.layers.LayerWiring;
  * candidate bias that r multiplies. PyTorch's nn.GRU (weight_ih [3H, n_in], weight_hh [3H, H], bias_ih, bias_hh) maps
  * as W = weight_ihᵀ, RW = weight_hhᵀ, b = bias_ih + bias_hh for r and z, b = bias_in and bhn = bias_hn for h̃.
  *
- * <p>Input [B, n_in, T] (NCW) → output [B, H, T] (the layer's activation function is not used: the gates are σ and
+ * <p>Input [B, n_in, T] (NCW) → output [B, H, T]; with {@code dataFormat(RNNFormat.NWC)} input [B, T, n_in] → output
+ * [B, T, H] (the layer's activation function is not used: the gates are σ and
  * tanh as above). Masks [B, T] (1 = real step): at a masked step the state is carried over unchanged and the output is
  * 0. {@code rnnTimeStep} continues from the stored state (generation); DL4J's {@code Bidirectional} wrapper works
  * with it. Truncated BPTT is not supported (an error says so).
