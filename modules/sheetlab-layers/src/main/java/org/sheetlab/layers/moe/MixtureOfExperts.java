@@ -18,7 +18,7 @@ import org.sheetlab.layers.ShapedParamInitializer;
 
 /**
  * Sheet, DNNs as Data Structures (Final Q4, "Mixture-of-Experts: gating network routes input"): E dense experts
- * y_e = f(x·W_e + b_e) and a softmax gate p = softmax(x·W_g + b_g),
+ * y_e = f(x·W_e + b_e) (y_e = f(x·W_e) with {@code expertBias(false)}) and a softmax gate p = softmax(x·W_g + b_g),
  *
  * <pre>
  *   g = p                                  (dense mixture), or
@@ -41,6 +41,7 @@ public final class MixtureOfExperts extends FeedForwardLayer {
     private int experts = 2;
     private int topK;
     private double loadBalancing;
+    private boolean expertBias = true;
 
     /** For JSON deserialization. */
     public MixtureOfExperts() {}
@@ -50,6 +51,7 @@ public final class MixtureOfExperts extends FeedForwardLayer {
         this.experts = b.experts;
         this.topK = b.topK;
         this.loadBalancing = b.loadBalancing;
+        this.expertBias = b.expertBias;
         String who = "MixtureOfExperts" + (getLayerName() != null ? " '" + getLayerName() + "'" : "");
         if (experts < 1) {
             throw new IllegalArgumentException(who + ": experts must be >= 1, got " + experts);
@@ -116,21 +118,32 @@ public final class MixtureOfExperts extends FeedForwardLayer {
         this.loadBalancing = loadBalancing;
     }
 
+    /** Whether the experts have the bias b_e (default true); false: y_e = f(x·W_e), no "b" parameter. */
+    public boolean isExpertBias() {
+        return expertBias;
+    }
+
+    public void setExpertBias(boolean expertBias) {
+        this.expertBias = expertBias;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MixtureOfExperts m
                 && super.equals(o)
                 && experts == m.experts
                 && topK == m.topK
-                && Double.compare(loadBalancing, m.loadBalancing) == 0;
+                && Double.compare(loadBalancing, m.loadBalancing) == 0
+                && expertBias == m.expertBias;
     }
 
     @Override
     public int hashCode() {
-        return (31 * (31 * super.hashCode() + experts) + topK) * 31 + Double.hashCode(loadBalancing);
+        return ((31 * (31 * super.hashCode() + experts) + topK) * 31 + Double.hashCode(loadBalancing)) * 31
+                + Boolean.hashCode(expertBias);
     }
 
-    /** "W" [n_in, E·n_out], "b" [1, E·n_out], "Wg" [n_in, E], "bg" [1, E], in that order. */
+    /** "W" [n_in, E·n_out], "b" [1, E·n_out] (not with {@code expertBias(false)}), "Wg" [n_in, E], "bg" [1, E]. */
     public static final class Params extends ShapedParamInitializer {
         public static final String EXPERT_WEIGHTS = "W";
         public static final String EXPERT_BIAS = "b";
@@ -144,7 +157,9 @@ public final class MixtureOfExperts extends FeedForwardLayer {
             long eo = (long) c.getExperts() * c.getNOut();
             Map<String, long[]> m = new LinkedHashMap<>();
             m.put(EXPERT_WEIGHTS, new long[] {c.getNIn(), eo});
-            m.put(EXPERT_BIAS, new long[] {1, eo});
+            if (c.isExpertBias()) {
+                m.put(EXPERT_BIAS, new long[] {1, eo});
+            }
             m.put(GATE_WEIGHTS, new long[] {c.getNIn(), c.getExperts()});
             m.put(GATE_BIAS, new long[] {1, c.getExperts()});
             return m;
@@ -152,7 +167,7 @@ public final class MixtureOfExperts extends FeedForwardLayer {
 
         @Override
         protected Set<String> biases(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return Set.of(EXPERT_BIAS, GATE_BIAS);
+            return ((MixtureOfExperts) layer).isExpertBias() ? Set.of(EXPERT_BIAS, GATE_BIAS) : Set.of(GATE_BIAS);
         }
 
         @Override
@@ -162,7 +177,9 @@ public final class MixtureOfExperts extends FeedForwardLayer {
             c.getWeightInitFn().init(c.getNIn(), c.getNOut(), w.shape(), 'c', w);
             INDArray wg = params.get(GATE_WEIGHTS);
             c.getWeightInitFn().init(c.getNIn(), c.getExperts(), wg.shape(), 'c', wg);
-            params.get(EXPERT_BIAS).assign(c.getBiasInit());
+            if (c.isExpertBias()) {
+                params.get(EXPERT_BIAS).assign(c.getBiasInit());
+            }
             params.get(GATE_BIAS).assign(0.0);
         }
     }
@@ -174,6 +191,7 @@ public final class MixtureOfExperts extends FeedForwardLayer {
         private int experts = 2;
         private int topK;
         private double loadBalancing;
+        private boolean expertBias = true;
 
         /** E, the number of experts (default 2). */
         public Builder experts(int e) {
@@ -190,6 +208,12 @@ public final class MixtureOfExperts extends FeedForwardLayer {
         /** λ, the weight of the load-balancing term (default 0: off). */
         public Builder loadBalancing(double lambda) {
             this.loadBalancing = lambda;
+            return this;
+        }
+
+        /** {@code false}: experts without bias, y_e = f(x·W_e) (default true: y_e = f(x·W_e + b_e)). */
+        public Builder expertBias(boolean expertBias) {
+            this.expertBias = expertBias;
             return this;
         }
 

@@ -90,7 +90,9 @@ public final class MixtureOfExpertsLayer extends HostLayer<MixtureOfExperts, Mix
                     + "; the layer was configured with nIn = " + layerConf().getNIn());
         }
         INDArray w = getParamWithNoise(MixtureOfExperts.Params.EXPERT_WEIGHTS, training, mgr);
-        INDArray bias = getParamWithNoise(MixtureOfExperts.Params.EXPERT_BIAS, training, mgr);
+        INDArray bias = layerConf().isExpertBias()
+                ? getParamWithNoise(MixtureOfExperts.Params.EXPERT_BIAS, training, mgr)
+                : null;
         INDArray wg = getParamWithNoise(MixtureOfExperts.Params.GATE_WEIGHTS, training, mgr);
         INDArray bg = getParamWithNoise(MixtureOfExperts.Params.GATE_BIAS, training, mgr);
         int b = (int) input.size(0);
@@ -98,7 +100,10 @@ public final class MixtureOfExpertsLayer extends HostLayer<MixtureOfExperts, Mix
         INDArray z;
         INDArray ye;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            z = input.mmul(w).addiRowVector(bias);
+            z = input.mmul(w);
+            if (bias != null) {
+                z.addiRowVector(bias);
+            }
             ye = layerConf().getActivationFn().getActivation(z.dup(), training);
         }
         double[] s =
@@ -217,11 +222,9 @@ public final class MixtureOfExpertsLayer extends HostLayer<MixtureOfExperts, Mix
         INDArray dS = Nd4j.create(ds, new long[] {b, e}, DataType.DOUBLE).castTo(dataType);
         INDArray xt = input.transpose();
         INDArray gW = gradientViews.get(MixtureOfExperts.Params.EXPERT_WEIGHTS);
-        INDArray gB = gradientViews.get(MixtureOfExperts.Params.EXPERT_BIAS);
         INDArray gWg = gradientViews.get(MixtureOfExperts.Params.GATE_WEIGHTS);
         INDArray gBg = gradientViews.get(MixtureOfExperts.Params.GATE_BIAS);
         gW.assign(xt.mmul(dZ));
-        gB.assign(dZ.sum(0).reshape(gB.shape()));
         gWg.assign(xt.mmul(dS));
         gBg.assign(dS.sum(0).reshape(gBg.shape()));
         INDArray dx = dZ.mmul(w.transpose()).addi(dS.mmul(wg.transpose()));
@@ -229,7 +232,11 @@ public final class MixtureOfExpertsLayer extends HostLayer<MixtureOfExperts, Mix
         epsOut.assign(dx);
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(MixtureOfExperts.Params.EXPERT_WEIGHTS, gW);
-        gradient.setGradientFor(MixtureOfExperts.Params.EXPERT_BIAS, gB);
+        if (layerConf().isExpertBias()) {
+            INDArray gB = gradientViews.get(MixtureOfExperts.Params.EXPERT_BIAS);
+            gB.assign(dZ.sum(0).reshape(gB.shape()));
+            gradient.setGradientFor(MixtureOfExperts.Params.EXPERT_BIAS, gB);
+        }
         gradient.setGradientFor(MixtureOfExperts.Params.GATE_WEIGHTS, gWg);
         gradient.setGradientFor(MixtureOfExperts.Params.GATE_BIAS, gBg);
         return gradientResult(gradient, epsOut);
