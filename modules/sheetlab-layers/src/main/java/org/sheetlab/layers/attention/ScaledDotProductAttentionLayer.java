@@ -105,59 +105,10 @@ public final class ScaledDotProductAttentionLayer extends HostLayer<ScaledDotPro
         double[] q = HostArrays.read(x2.mmul(wq));
         double[] k = HostArrays.read(x2.mmul(wk));
         double[] v = HostArrays.read(x2.mmul(wv));
-        int heads = layerConf().getHeads();
         int d = layerConf().getHeadSize();
-        int hd = heads * d;
-        double scale = 1.0 / Math.sqrt(d);
-        double[] a = new double[b * heads * steps * steps];
-        double[] o = new double[b * steps * hd];
-        for (int e = 0; e < b; e++) {
-            for (int hh = 0; hh < heads; hh++) {
-                for (int i = 0; i < steps; i++) {
-                    int ao = ((e * heads + hh) * steps + i) * steps;
-                    int qi = (e * steps + i) * hd + hh * d;
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < steps; j++) {
-                        if (mask != null && mask[e * steps + j] == 0) {
-                            continue;
-                        }
-                        int kj = (e * steps + j) * hd + hh * d;
-                        double s = 0;
-                        for (int c = 0; c < d; c++) {
-                            s += q[qi + c] * k[kj + c];
-                        }
-                        s *= scale;
-                        a[ao + j] = s;
-                        max = Math.max(max, s);
-                    }
-                    if (max == Double.NEGATIVE_INFINITY) {
-                        continue; // every key masked: no attention, zero output
-                    }
-                    double sum = 0;
-                    for (int j = 0; j < steps; j++) {
-                        if (mask != null && mask[e * steps + j] == 0) {
-                            a[ao + j] = 0;
-                            continue;
-                        }
-                        a[ao + j] = Math.exp(a[ao + j] - max);
-                        sum += a[ao + j];
-                    }
-                    int oi = (e * steps + i) * hd + hh * d;
-                    for (int j = 0; j < steps; j++) {
-                        a[ao + j] /= sum;
-                        double w = a[ao + j];
-                        if (w == 0) {
-                            continue;
-                        }
-                        int vj = (e * steps + j) * hd + hh * d;
-                        for (int c = 0; c < d; c++) {
-                            o[oi + c] += w * v[vj + c];
-                        }
-                    }
-                }
-            }
-        }
-        return new Forward(input, b, steps, nIn, x2, q, k, v, a, o, mask);
+        var dims = new AttentionMath.Dims(b, steps, steps, layerConf().getHeads(), d, d);
+        AttentionMath.Attended at = AttentionMath.attend(q, k, v, dims, mask);
+        return new Forward(input, b, steps, nIn, x2, q, k, v, at.a(), at.o(), mask);
     }
 
     @Override
@@ -192,47 +143,11 @@ public final class ScaledDotProductAttentionLayer extends HostLayer<ScaledDotPro
         INDArray gWo = gradientViews.get(AttentionParamInitializer.OUTPUT);
         gWo.assign(o2.transpose().mmul(dY));
         double[] dO = HostArrays.read(dY.mmul(wo.transpose()));
-        double[] q = f.q();
-        double[] k = f.k();
-        double[] v = f.v();
-        double[] a = f.a();
-        double[] dq = new double[b * steps * hd];
-        double[] dk = new double[b * steps * hd];
-        double[] dv = new double[b * steps * hd];
-        double scale = 1.0 / Math.sqrt(d);
-        double[] dA = new double[steps];
-        for (int e = 0; e < b; e++) {
-            for (int hh = 0; hh < heads; hh++) {
-                for (int i = 0; i < steps; i++) {
-                    int ao = ((e * heads + hh) * steps + i) * steps;
-                    int oi = (e * steps + i) * hd + hh * d;
-                    double dot = 0;
-                    for (int j = 0; j < steps; j++) {
-                        double w = a[ao + j];
-                        int vj = (e * steps + j) * hd + hh * d;
-                        double s = 0;
-                        for (int c = 0; c < d; c++) {
-                            s += dO[oi + c] * v[vj + c];
-                            dv[vj + c] += w * dO[oi + c];
-                        }
-                        dA[j] = s;
-                        dot += w * s;
-                    }
-                    int qi = oi;
-                    for (int j = 0; j < steps; j++) {
-                        double ds = a[ao + j] * (dA[j] - dot) * scale;
-                        if (ds == 0) {
-                            continue;
-                        }
-                        int kj = (e * steps + j) * hd + hh * d;
-                        for (int c = 0; c < d; c++) {
-                            dq[qi + c] += ds * k[kj + c];
-                            dk[kj + c] += ds * q[qi + c];
-                        }
-                    }
-                }
-            }
-        }
+        double[][] dqkv = AttentionMath.attendBackward(
+                f.q(), f.k(), f.v(), f.a(), dO, new AttentionMath.Dims(b, steps, steps, heads, d, d));
+        double[] dq = dqkv[0];
+        double[] dk = dqkv[1];
+        double[] dv = dqkv[2];
         INDArray dQ = rows(dq, (long) b * steps, hd);
         INDArray dK = rows(dk, (long) b * steps, hd);
         INDArray dV = rows(dv, (long) b * steps, hd);
