@@ -72,17 +72,9 @@ public final class AdditiveAttention extends BaseRecurrentLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
-        long steps = inputType instanceof InputType.InputTypeRecurrent r && r.getTimeSeriesLength() > 0
-                ? r.getTimeSeriesLength()
-                : 1;
+        long steps = LayerWiring.steps(inputType);
         long working = steps * steps * (attentionSize + 2L);
-        return new LayerMemoryReport.Builder(getLayerName(), AdditiveAttention.class, inputType, out)
-                .standardMemory(params, params)
-                .workingMemory(0, working, 0, working)
-                .cacheMemory(0, 0)
-                .build();
+        return LayerWiring.memoryReport(this, inputType, working, working);
     }
 
     public int getAttentionSize() {

@@ -83,14 +83,8 @@ public final class MixtureOfExperts extends FeedForwardLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
         long working = (long) experts * getNOut() * 2 + 3L * experts;
-        return new LayerMemoryReport.Builder(getLayerName(), MixtureOfExperts.class, inputType, out)
-                .standardMemory(params, params)
-                .workingMemory(0, working, 0, working)
-                .cacheMemory(0, 0)
-                .build();
+        return LayerWiring.memoryReport(this, inputType, working, working);
     }
 
     public int getExperts() {

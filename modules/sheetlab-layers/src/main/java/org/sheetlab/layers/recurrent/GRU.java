@@ -67,17 +67,8 @@ public final class GRU extends BaseRecurrentLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
-        long steps = inputType instanceof InputType.InputTypeRecurrent r && r.getTimeSeriesLength() > 0
-                ? r.getTimeSeriesLength()
-                : 1;
         long perStep = 6 * getNOut();
-        return new LayerMemoryReport.Builder(getLayerName(), GRU.class, inputType, out)
-                .standardMemory(params, params)
-                .workingMemory(0, perStep * steps, 0, perStep)
-                .cacheMemory(0, 0)
-                .build();
+        return LayerWiring.memoryReport(this, inputType, perStep * LayerWiring.steps(inputType), perStep);
     }
 
     /** Whether r multiplies the recurrent product (PyTorch, cuDNN) instead of h_{t−1} (the sheet). */
