@@ -67,7 +67,10 @@ public final class LayerWiring {
      * inference and of training (the heap arrays of one pass), no cache.
      */
     public static LayerMemoryReport memoryReport(
-            org.deeplearning4j.nn.conf.layers.Layer config, InputType in, long inferencePerExample, long trainPerExample) {
+            org.deeplearning4j.nn.conf.layers.Layer config,
+            InputType in,
+            long inferencePerExample,
+            long trainPerExample) {
         long params = config.initializer().numParams(config);
         return new LayerMemoryReport.Builder(config.getLayerName(), config.getClass(), in, config.getOutputType(-1, in))
                 .standardMemory(params, params)

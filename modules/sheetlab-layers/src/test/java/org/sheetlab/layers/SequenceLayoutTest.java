@@ -13,9 +13,9 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -42,18 +42,21 @@ class SequenceLayoutTest {
     private static Layer layer(String which, RNNFormat f) {
         return switch (which) {
             case "gru" -> new GRU.Builder().nOut(4).dataFormat(f).build();
-            case "gruResetAfter" -> new GRU.Builder().nOut(4).resetAfter(true).dataFormat(f).build();
-            case "attention" -> new ScaledDotProductAttention.Builder()
-                    .nOut(4)
-                    .heads(2)
-                    .headSize(2)
-                    .dataFormat(f)
-                    .build();
-            case "additive" -> new AdditiveAttention.Builder()
-                    .nOut(N_IN)
-                    .attentionSize(2)
-                    .dataFormat(f)
-                    .build();
+            case "gruResetAfter" ->
+                new GRU.Builder().nOut(4).resetAfter(true).dataFormat(f).build();
+            case "attention" ->
+                new ScaledDotProductAttention.Builder()
+                        .nOut(4)
+                        .heads(2)
+                        .headSize(2)
+                        .dataFormat(f)
+                        .build();
+            case "additive" ->
+                new AdditiveAttention.Builder()
+                        .nOut(N_IN)
+                        .attentionSize(2)
+                        .dataFormat(f)
+                        .build();
             default -> throw new IllegalArgumentException(which);
         };
     }
@@ -97,10 +100,10 @@ class SequenceLayoutTest {
                 y.putScalar(new long[] {t % 2, t % 2, t}, 1.0);
                 y.putScalar(new long[] {1 - t % 2, 1 - t % 2, t}, 1.0);
             }
-            INDArray first = ncw.getLayer(0).activate(x, false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr
-                    .noWorkspaces());
-            INDArray firstNwc = nwcNet.getLayer(0).activate(nwc(x), false,
-                    org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+            INDArray first = ncw.getLayer(0)
+                    .activate(x, false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+            INDArray firstNwc = nwcNet.getLayer(0)
+                    .activate(nwc(x), false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
             assertThat(firstNwc.shape()).containsExactly(2, steps, first.size(1));
             assertAllClose(firstNwc, nwc(first), 1e-12, 1e-14);
             for (INDArray m : new INDArray[] {null, mask}) {

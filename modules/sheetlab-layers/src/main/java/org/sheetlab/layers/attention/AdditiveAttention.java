@@ -62,7 +62,15 @@ public final class AdditiveAttention extends BaseRecurrentLayer {
                     + ": the contexts are weighted sums of the inputs, so nOut must equal nIn (" + getNIn() + "), got "
                     + getNOut());
         }
-        return LayerWiring.instantiate(this, "AdditiveAttention", new AdditiveAttentionLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, initializeParams);
+        return LayerWiring.instantiate(
+                this,
+                "AdditiveAttention",
+                new AdditiveAttentionLayer(conf, networkDataType),
+                conf,
+                listeners,
+                layerIndex,
+                layerParamsView,
+                initializeParams);
     }
 
     @Override

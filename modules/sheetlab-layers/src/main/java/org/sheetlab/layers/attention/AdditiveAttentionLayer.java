@@ -1,7 +1,5 @@
 package org.sheetlab.layers.attention;
 
-import java.util.Arrays;
-import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -24,7 +22,6 @@ import org.sheetlab.layers.HostLayer;
 public final class AdditiveAttentionLayer extends HostLayer<AdditiveAttention, AdditiveAttentionLayer.Forward> {
     private static final long serialVersionUID = 1L;
 
-
     public AdditiveAttentionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType, "AdditiveAttention", Type.RECURRENT);
     }
@@ -40,7 +37,8 @@ public final class AdditiveAttentionLayer extends HostLayer<AdditiveAttention, A
             double[] x,
             double[] u,
             double[] alpha,
-            double[] mask) implements Pass {}
+            double[] mask)
+            implements Pass {}
 
     @Override
     public boolean hasBias() {

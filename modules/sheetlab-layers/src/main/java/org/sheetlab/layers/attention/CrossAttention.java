@@ -40,8 +40,8 @@ public final class CrossAttention {
 
     private CrossAttention(Builder b) {
         if (b.heads < 1 || b.headSize < 1) {
-            throw new IllegalArgumentException("CrossAttention: heads and headSize must be >= 1, got heads = "
-                    + b.heads + ", headSize = " + b.headSize + "; set .heads(h).headSize(d)");
+            throw new IllegalArgumentException("CrossAttention: heads and headSize must be >= 1, got heads = " + b.heads
+                    + ", headSize = " + b.headSize + "; set .heads(h).headSize(d)");
         }
         if (b.valueSize < 0 || b.nOut < 0) {
             throw new IllegalArgumentException("CrossAttention: valueSize and nOut must be >= 1 (0: default), got "

@@ -106,8 +106,7 @@ public final class CrossAttentionVertex extends org.deeplearning4j.nn.conf.graph
     @Override
     public InputType getOutputType(int layerIndex, InputType... in) {
         if (in.length != 3) {
-            throw new InvalidInputTypeException(
-                    NAME + ": takes (queries, keys, values), got " + in.length + " inputs");
+            throw new InvalidInputTypeException(NAME + ": takes (queries, keys, values), got " + in.length + " inputs");
         }
         InputType.InputTypeRecurrent q = AttentionVertices.recurrent(NAME, 0, in[0]);
         InputType.InputTypeRecurrent k = AttentionVertices.recurrent(NAME, 1, in[1]);
@@ -179,8 +178,9 @@ public final class CrossAttentionVertex extends org.deeplearning4j.nn.conf.graph
                         + " must agree in B, and keys and values in T_k");
             }
             checkSizes(q.size(1), k.size(1), v.size(1), heads, IllegalStateException::new);
-            return new AttentionMath.Dims((int) q.size(0), (int) q.size(2), (int) k.size(2), heads,
-                    (int) (q.size(1) / heads), (int) (v.size(1) / heads));
+            return new AttentionMath.Dims(
+                    (int) q.size(0), (int) q.size(2), (int) k.size(2), heads, (int) (q.size(1) / heads), (int)
+                            (v.size(1) / heads));
         }
 
         /** The key mask [B·T_k]: the keys' mask, else the values' (both come from the memory sequence). */

@@ -48,8 +48,7 @@ public class MaskedTimeDistributed extends TimeDistributed {
         inner.setLayer(getUnderlying());
         return new Runtime(
                 getUnderlying()
-                        .instantiate(
-                                inner, listeners, layerIndex, layerParamsView, initializeParams, networkDataType),
+                        .instantiate(inner, listeners, layerIndex, layerParamsView, initializeParams, networkDataType),
                 getRnnDataFormat());
     }
 

@@ -55,7 +55,15 @@ public final class ScaledDotProductAttention extends BaseRecurrentLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        return LayerWiring.instantiate(this, "ScaledDotProductAttention", new ScaledDotProductAttentionLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, initializeParams);
+        return LayerWiring.instantiate(
+                this,
+                "ScaledDotProductAttention",
+                new ScaledDotProductAttentionLayer(conf, networkDataType),
+                conf,
+                listeners,
+                layerIndex,
+                layerParamsView,
+                initializeParams);
     }
 
     @Override

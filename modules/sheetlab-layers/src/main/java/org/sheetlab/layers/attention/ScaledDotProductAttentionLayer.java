@@ -1,7 +1,5 @@
 package org.sheetlab.layers.attention;
 
-import java.util.Arrays;
-import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -20,9 +18,9 @@ import org.sheetlab.layers.HostLayer;
  * attention of each (example, head) in double on the heap, and the backward pass
  * dA = dO·Vᵀ, dV = Aᵀ·dO, dS = A ⊙ (dA − rowsum(A ⊙ dA)), dQ = dS·K/√d, dK = dSᵀ·Q/√d.
  */
-public final class ScaledDotProductAttentionLayer extends HostLayer<ScaledDotProductAttention, ScaledDotProductAttentionLayer.Forward> {
+public final class ScaledDotProductAttentionLayer
+        extends HostLayer<ScaledDotProductAttention, ScaledDotProductAttentionLayer.Forward> {
     private static final long serialVersionUID = 1L;
-
 
     public ScaledDotProductAttentionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType, "ScaledDotProductAttention", Type.RECURRENT);
@@ -40,7 +38,8 @@ public final class ScaledDotProductAttentionLayer extends HostLayer<ScaledDotPro
             double[] v,
             double[] a,
             double[] o,
-            double[] mask) implements Pass {}
+            double[] mask)
+            implements Pass {}
 
     @Override
     public boolean hasBias() {

@@ -46,7 +46,15 @@ public class FastConvolution2D extends ConvolutionLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        return LayerWiring.instantiate(this, getClass().getSimpleName(), new FastConvolutionLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, initializeParams);
+        return LayerWiring.instantiate(
+                this,
+                getClass().getSimpleName(),
+                new FastConvolutionLayer(conf, networkDataType),
+                conf,
+                listeners,
+                layerIndex,
+                layerParamsView,
+                initializeParams);
     }
 
     @Override

@@ -46,7 +46,15 @@ public class FastDeconvolution2D extends Deconvolution2D {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        return LayerWiring.instantiate(this, getClass().getSimpleName(), new FastDeconvolutionLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, initializeParams);
+        return LayerWiring.instantiate(
+                this,
+                getClass().getSimpleName(),
+                new FastDeconvolutionLayer(conf, networkDataType),
+                conf,
+                listeners,
+                layerIndex,
+                layerParamsView,
+                initializeParams);
     }
 
     @Override

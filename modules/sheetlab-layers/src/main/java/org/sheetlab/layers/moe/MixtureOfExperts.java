@@ -73,7 +73,15 @@ public final class MixtureOfExperts extends FeedForwardLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        return LayerWiring.instantiate(this, "MixtureOfExperts", new MixtureOfExpertsLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, initializeParams);
+        return LayerWiring.instantiate(
+                this,
+                "MixtureOfExperts",
+                new MixtureOfExpertsLayer(conf, networkDataType),
+                conf,
+                listeners,
+                layerIndex,
+                layerParamsView,
+                initializeParams);
     }
 
     @Override

@@ -37,7 +37,8 @@ public final class MixtureOfExpertsLayer extends HostLayer<MixtureOfExperts, Mix
             INDArray ye, // [B, E·n_out] expert outputs (detached)
             double[] p, // [B·E] gate probabilities
             double[] g, // [B·E] mixture weights (top-k renormalized)
-            double[] f) implements Pass {} // [E] share of the batch whose largest gate is e
+            double[] f)
+            implements Pass {} // [E] share of the batch whose largest gate is e
 
     /** The mixture weights g [B, E] for inputs x [B, n_in] (which experts each input is routed to). */
     public INDArray gates(INDArray x) {

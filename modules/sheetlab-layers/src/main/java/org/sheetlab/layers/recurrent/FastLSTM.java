@@ -60,7 +60,15 @@ public class FastLSTM extends LSTM {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        return LayerWiring.instantiate(this, "FastLSTM", new FastLstmLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, initializeParams);
+        return LayerWiring.instantiate(
+                this,
+                "FastLSTM",
+                new FastLstmLayer(conf, networkDataType),
+                conf,
+                listeners,
+                layerIndex,
+                layerParamsView,
+                initializeParams);
     }
 
     @Override

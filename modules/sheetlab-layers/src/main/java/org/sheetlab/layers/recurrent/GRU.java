@@ -57,7 +57,15 @@ public final class GRU extends BaseRecurrentLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        return LayerWiring.instantiate(this, "GRU", new GruLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, initializeParams);
+        return LayerWiring.instantiate(
+                this,
+                "GRU",
+                new GruLayer(conf, networkDataType),
+                conf,
+                listeners,
+                layerIndex,
+                layerParamsView,
+                initializeParams);
     }
 
     @Override

@@ -88,7 +88,8 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
 
     @Override
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr mgr) {
-        INDArray in = input.rank() == 2 ? HostLayer.ncw(input.reshape(input.size(0), input.size(1), 1), format()) : input;
+        INDArray in =
+                input.rank() == 2 ? HostLayer.ncw(input.reshape(input.size(0), input.size(1), 1), format()) : input;
         setInput(in, mgr);
         Forward f = forward(false, stateMap.get(STATE_KEY), mgr);
         stateMap.put(STATE_KEY, lastState(f));

@@ -275,7 +275,9 @@ class CrossAttentionTest {
                             org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 5))
                     .assign(1e3);
             INDArray after = g.output(false, new INDArray[] {d[0], changed}, fm)[0];
-            assertThat(after.equalsWithEps(before, 0.0)).as("padded memory steps change nothing").isTrue();
+            assertThat(after.equalsWithEps(before, 0.0))
+                    .as("padded memory steps change nothing")
+                    .isTrue();
             // weights [B, (heads,) T_q, T_k]: example 0's keys 3 and 4 are exactly 0, every row sums to 1
             INDArray w = dot ? weights : weights.reshape(2, 1, 3, 5);
             for (int h = 0; h < w.size(1); h++) {
@@ -321,8 +323,7 @@ class CrossAttentionTest {
                         .setInputTypes(InputType.recurrent(3, 2), InputType.recurrent(3, 5))
                         .build())
                 .hasMessageContaining("multiples of heads (2)");
-        assertThatThrownBy(() -> new CrossAttention.Builder().heads(2).build())
-                .hasMessageContaining("headSize");
+        assertThatThrownBy(() -> new CrossAttention.Builder().heads(2).build()).hasMessageContaining("headSize");
         assertThatThrownBy(() -> new CrossAttentionVertex(0)).hasMessageContaining("heads must be >= 1");
         INDArray[] d = data();
         for (boolean dot : new boolean[] {true, false}) {

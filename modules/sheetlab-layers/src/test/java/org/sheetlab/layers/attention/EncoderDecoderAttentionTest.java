@@ -171,7 +171,8 @@ class EncoderDecoderAttentionTest {
         context.setInputs(new INDArray[] {Nd4j.zeros(DataType.DOUBLE, 2, 1, 12), d[1]});
         context.feedForwardMaskArrays(
                 new INDArray[] {null, Nd4j.ones(DataType.DOUBLE, 2, 3)}, org.deeplearning4j.nn.api.MaskState.Active, 2);
-        assertThatThrownBy(() -> context.doForward(false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()))
+        assertThatThrownBy(() ->
+                        context.doForward(false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()))
                 .hasMessageContaining("mask of the annotations has shape [2, 3]")
                 .hasMessageContaining("[B, T] = [2, 4]");
     }

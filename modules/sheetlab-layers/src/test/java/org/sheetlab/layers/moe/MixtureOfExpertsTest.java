@@ -135,8 +135,7 @@ class MixtureOfExpertsTest {
             MultiLayerNetwork net = network(setting[0], lambda);
             assertGradientsOk("MoE topK " + setting[0] + ", λ " + lambda, GradientChecks.config(net, x, y));
         }
-        assertGradientsOk(
-                "MoE without expert bias", GradientChecks.config(network(2, 0.2, false), x, y));
+        assertGradientsOk("MoE without expert bias", GradientChecks.config(network(2, 0.2, false), x, y));
     }
 
     @Test
@@ -161,10 +160,14 @@ class MixtureOfExpertsTest {
         MultiLayerNetwork noBias = network(2, 0.1, false);
         assertThat(noBias.getLayer(0).numParams()).isEqualTo(5L * 12 + 5 * 3 + 3);
         MultiLayerNetwork restoredNoBias = assertRoundTrips(noBias, x);
-        assertThat(((MixtureOfExperts) restoredNoBias.getLayerWiseConfigurations().getConf(0).getLayer())
+        assertThat(((MixtureOfExperts) restoredNoBias
+                                .getLayerWiseConfigurations()
+                                .getConf(0)
+                                .getLayer())
                         .isExpertBias())
                 .isFalse();
-        assertThat(((MixtureOfExperts) restored.getLayerWiseConfigurations().getConf(0).getLayer())
+        assertThat(((MixtureOfExperts)
+                                restored.getLayerWiseConfigurations().getConf(0).getLayer())
                         .isExpertBias())
                 .isTrue();
         assertThatThrownBy(() -> new MixtureOfExperts.Builder()
