@@ -39,18 +39,18 @@ public final class LayerWiring {
     /**
      * The whole {@code instantiate} of a configuration with parameters: nIn and nOut checked (an error naming the layer
      * when either is unset), the initializer's parameters created in (or read from) {@code paramsView}, and the runtime
-     * layer wired. {@code kind} names the layer in the message ("GRU").
+     * layer wired. The message names the configuration class ("GRU").
      */
     public static <L extends Layer> L instantiate(
             FeedForwardLayer config,
-            String kind,
             L layer,
             NeuralNetConfiguration conf,
             Collection<TrainingListener> listeners,
             int index,
             INDArray paramsView,
             boolean initializeParams) {
-        LayerValidation.assertNInNOutSet(kind, config.getLayerName(), index, config.getNIn(), config.getNOut());
+        LayerValidation.assertNInNOutSet(
+                config.getClass().getSimpleName(), config.getLayerName(), index, config.getNIn(), config.getNOut());
         Map<String, INDArray> params = config.initializer().init(conf, paramsView, initializeParams);
         return wire(layer, conf, listeners, index, paramsView, params);
     }

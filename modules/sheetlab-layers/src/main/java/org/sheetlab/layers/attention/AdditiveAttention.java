@@ -62,15 +62,8 @@ public final class AdditiveAttention extends BaseRecurrentLayer {
                     + ": the contexts are weighted sums of the inputs, so nOut must equal nIn (" + getNIn() + "), got "
                     + getNOut());
         }
-        return LayerWiring.instantiate(
-                this,
-                "AdditiveAttention",
-                new AdditiveAttentionLayer(conf, networkDataType),
-                conf,
-                listeners,
-                layerIndex,
-                layerParamsView,
-                initializeParams);
+        Layer layer = new AdditiveAttentionLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

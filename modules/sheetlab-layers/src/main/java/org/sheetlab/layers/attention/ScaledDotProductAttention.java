@@ -55,15 +55,8 @@ public final class ScaledDotProductAttention extends BaseRecurrentLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        return LayerWiring.instantiate(
-                this,
-                "ScaledDotProductAttention",
-                new ScaledDotProductAttentionLayer(conf, networkDataType),
-                conf,
-                listeners,
-                layerIndex,
-                layerParamsView,
-                initializeParams);
+        Layer layer = new ScaledDotProductAttentionLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

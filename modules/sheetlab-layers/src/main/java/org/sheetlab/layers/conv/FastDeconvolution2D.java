@@ -46,15 +46,8 @@ public class FastDeconvolution2D extends Deconvolution2D {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        return LayerWiring.instantiate(
-                this,
-                getClass().getSimpleName(),
-                new FastDeconvolutionLayer(conf, networkDataType),
-                conf,
-                listeners,
-                layerIndex,
-                layerParamsView,
-                initializeParams);
+        Layer layer = new FastDeconvolutionLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

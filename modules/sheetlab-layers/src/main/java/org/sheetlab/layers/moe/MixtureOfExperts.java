@@ -73,15 +73,8 @@ public final class MixtureOfExperts extends FeedForwardLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        return LayerWiring.instantiate(
-                this,
-                "MixtureOfExperts",
-                new MixtureOfExpertsLayer(conf, networkDataType),
-                conf,
-                listeners,
-                layerIndex,
-                layerParamsView,
-                initializeParams);
+        Layer layer = new MixtureOfExpertsLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

@@ -60,15 +60,8 @@ public class FastLSTM extends LSTM {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        return LayerWiring.instantiate(
-                this,
-                "FastLSTM",
-                new FastLstmLayer(conf, networkDataType),
-                conf,
-                listeners,
-                layerIndex,
-                layerParamsView,
-                initializeParams);
+        Layer layer = new FastLstmLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

@@ -57,15 +57,8 @@ public final class GRU extends BaseRecurrentLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        return LayerWiring.instantiate(
-                this,
-                "GRU",
-                new GruLayer(conf, networkDataType),
-                conf,
-                listeners,
-                layerIndex,
-                layerParamsView,
-                initializeParams);
+        Layer layer = new GruLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
