@@ -2,6 +2,8 @@ package org.sheetlab.layers.attention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
 import static org.sheetlab.testing.RoundTrips.assertRoundTrips;
 
@@ -13,6 +15,7 @@ import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -295,6 +298,53 @@ class CrossAttentionTest {
                     : ((AttentionContextVertex.Impl) g.getVertex("context")).lastAttention();
             assertThat(unmasked.reshape(w.shape()).getDouble(0, 0, 0, 4)).isPositive();
         }
+    }
+
+    /** The memory [2, 4, 5] through one time-distributed dense layer, with example 1's last two steps padded. */
+    private static INDArray projected(org.deeplearning4j.nn.conf.layers.Layer wrapper, INDArray[] d, INDArray w) {
+        ComputationGraph g = new ComputationGraph(base().addLayer("p", wrapper, "memory")
+                .allowDisconnected(true)
+                .setOutputs("p")
+                .setInputTypes(InputType.recurrent(3, 3), InputType.recurrent(4, 5))
+                .build());
+        g.init();
+        g.getLayer("p").setParam("W", w);
+        INDArray km = Nd4j.ones(DataType.DOUBLE, 2, 5);
+        km.putScalar(1, 3, 0.0);
+        km.putScalar(1, 4, 0.0);
+        return g.output(false, new INDArray[] {d[0], d[1]}, new INDArray[] {null, km})[0];
+    }
+
+    @Test
+    void maskedTimeDistributedKeepsTheUnpaddedStepsWhereDl4jsWrapperZeroesThem() {
+        INDArray[] d = data();
+        Nd4j.getRandom().setSeed(33);
+        INDArray w = Nd4j.randn(DataType.DOUBLE, 4, 2);
+        // x_t · W for every step, [B, 2, T]
+        INDArray expected = d[1].permute(0, 2, 1)
+                .dup('c')
+                .reshape(10, 4)
+                .mmul(w)
+                .reshape(2, 5, 2)
+                .permute(0, 2, 1);
+        DenseLayer dense = new DenseLayer.Builder()
+                .nOut(2)
+                .activation(Activation.IDENTITY)
+                .hasBias(false)
+                .build();
+        INDArray fixed = projected(new MaskedTimeDistributed(dense.clone()), d, w);
+        INDArray dl4j = projected(new TimeDistributed(dense.clone()), d, w);
+        for (int t = 0; t < 5; t++) {
+            assertAllClose(fixed.get(point(0), all(), point(t)), expected.get(point(0), all(), point(t)), 1e-12, 1e-14);
+        }
+        for (int t = 0; t < 3; t++) { // the unpadded steps of example 1
+            assertAllClose(fixed.get(point(1), all(), point(t)), expected.get(point(1), all(), point(t)), 1e-12, 1e-14);
+        }
+        // DL4J M2.1 flattens the mask time-major: it zeroes example 1's step 2 (unpadded) and keeps step 3 (padded)
+        assertThat(dl4j.get(point(1), all(), point(2)).amaxNumber().doubleValue())
+                .isZero();
+        assertThat(dl4j.get(point(1), all(), point(3)).amaxNumber().doubleValue())
+                .isPositive();
     }
 
     @Test
