@@ -49,12 +49,10 @@ public final class AdditivePairsVertex extends AttentionVertices.TwoInputs {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... in) {
-        if (in.length != 2) {
-            throw new org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException(
-                    "AdditivePairsVertex: takes (queries, keys), got " + in.length + " inputs");
-        }
-        InputType.InputTypeRecurrent q = AttentionVertices.recurrent("AdditivePairsVertex", 0, in[0]);
-        InputType.InputTypeRecurrent k = AttentionVertices.recurrent("AdditivePairsVertex", 1, in[1]);
+        InputType.InputTypeRecurrent[] qk =
+                AttentionVertices.sequences("AdditivePairsVertex", "(queries, keys)", 2, in);
+        InputType.InputTypeRecurrent q = qk[0];
+        InputType.InputTypeRecurrent k = qk[1];
         if (q.getSize() != k.getSize()) {
             throw new org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException("AdditivePairsVertex: queries and "
                     + "keys must have the same size d, got " + q.getSize() + " and " + k.getSize()

@@ -36,12 +36,10 @@ public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... in) {
-        if (in.length != 2) {
-            throw new InvalidInputTypeException(
-                    "AttentionContextVertex: takes (scores, annotations), got " + in.length + " inputs");
-        }
-        InputType.InputTypeRecurrent e = AttentionVertices.recurrent("AttentionContextVertex", 0, in[0]);
-        InputType.InputTypeRecurrent a = AttentionVertices.recurrent("AttentionContextVertex", 1, in[1]);
+        InputType.InputTypeRecurrent[] ea =
+                AttentionVertices.sequences("AttentionContextVertex", "(scores, annotations)", 2, in);
+        InputType.InputTypeRecurrent e = ea[0];
+        InputType.InputTypeRecurrent a = ea[1];
         if (e.getSize() != 1) {
             throw new InvalidInputTypeException("AttentionContextVertex: the scores must have size 1 (one score per "
                     + "pair), got " + e.getSize() + "; end the score layer with nOut(1)");

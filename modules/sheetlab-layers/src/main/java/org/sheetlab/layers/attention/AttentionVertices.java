@@ -142,6 +142,18 @@ final class AttentionVertices {
         }
     }
 
+    /** The input types of a vertex that takes {@code names} (e.g. "(queries, keys)"), each a sequence. */
+    static InputType.InputTypeRecurrent[] sequences(String vertex, String names, int count, InputType... in) {
+        if (in.length != count) {
+            throw new InvalidInputTypeException(vertex + ": takes " + names + ", got " + in.length + " inputs");
+        }
+        InputType.InputTypeRecurrent[] r = new InputType.InputTypeRecurrent[count];
+        for (int i = 0; i < count; i++) {
+            r[i] = recurrent(vertex, i, in[i]);
+        }
+        return r;
+    }
+
     static InputType.InputTypeRecurrent recurrent(String vertex, int which, InputType t) {
         if (!(t instanceof InputType.InputTypeRecurrent r)) {
             throw new InvalidInputTypeException(

@@ -105,12 +105,10 @@ public final class CrossAttentionVertex extends org.deeplearning4j.nn.conf.graph
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... in) {
-        if (in.length != 3) {
-            throw new InvalidInputTypeException(NAME + ": takes (queries, keys, values), got " + in.length + " inputs");
-        }
-        InputType.InputTypeRecurrent q = AttentionVertices.recurrent(NAME, 0, in[0]);
-        InputType.InputTypeRecurrent k = AttentionVertices.recurrent(NAME, 1, in[1]);
-        InputType.InputTypeRecurrent v = AttentionVertices.recurrent(NAME, 2, in[2]);
+        InputType.InputTypeRecurrent[] qkv = AttentionVertices.sequences(NAME, "(queries, keys, values)", 3, in);
+        InputType.InputTypeRecurrent q = qkv[0];
+        InputType.InputTypeRecurrent k = qkv[1];
+        InputType.InputTypeRecurrent v = qkv[2];
         checkSizes(q.getSize(), k.getSize(), v.getSize(), heads, InvalidInputTypeException::new);
         if (k.getTimeSeriesLength() > 0
                 && v.getTimeSeriesLength() > 0
