@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,7 +24,7 @@ import org.sheetlab.layers.ShapedParamInitializer;
  * </pre>
  *
  * with the annotations a_i and the queries h_t both the layer's input steps x_i, x_t. Input [B, n_in, T] (NCW) →
- * contexts [B, n_in, T] (nOut must equal nIn). Parameters "Wa", "Wh" [n_in, k] (row-vector form: a_i·W_a) and "v"
+ * contexts [B, n_in, T] (nOut must equal nIn; [B, T, n_in] in and out with {@code dataFormat(RNNFormat.NWC)}). Parameters "Wa", "Wh" [n_in, k] (row-vector form: a_i·W_a) and "v"
  * [k, 1], k = {@code attentionSize}. Masks [B, T]: padded steps are never attended to and their contexts are 0.
  * {@link AdditiveAttentionLayer#attentionWeights} returns α [B, T, T] for plotting. The encoder–decoder form with two
  * inputs (a ComputationGraph vertex) is not provided yet.
@@ -57,21 +56,14 @@ public final class AdditiveAttention extends BaseRecurrentLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("AdditiveAttention", getLayerName(), layerIndex, getNIn(), getNOut());
         if (getNIn() != getNOut()) {
             throw new IllegalArgumentException("AdditiveAttention"
                     + (getLayerName() != null ? " '" + getLayerName() + "'" : "")
                     + ": the contexts are weighted sums of the inputs, so nOut must equal nIn (" + getNIn() + "), got "
                     + getNOut());
         }
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        return LayerWiring.wire(
-                new AdditiveAttentionLayer(conf, networkDataType),
-                conf,
-                listeners,
-                layerIndex,
-                layerParamsView,
-                params);
+        Layer layer = new AdditiveAttentionLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -81,17 +73,9 @@ public final class AdditiveAttention extends BaseRecurrentLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
-        long steps = inputType instanceof InputType.InputTypeRecurrent r && r.getTimeSeriesLength() > 0
-                ? r.getTimeSeriesLength()
-                : 1;
+        long steps = LayerWiring.steps(inputType);
         long working = steps * steps * (attentionSize + 2L);
-        return new LayerMemoryReport.Builder(getLayerName(), AdditiveAttention.class, inputType, out)
-                .standardMemory(params, params)
-                .workingMemory(0, working, 0, working)
-                .cacheMemory(0, 0)
-                .build();
+        return LayerWiring.memoryReport(this, inputType, working, working);
     }
 
     public int getAttentionSize() {

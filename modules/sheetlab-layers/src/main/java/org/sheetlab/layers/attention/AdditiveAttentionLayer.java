@@ -1,11 +1,8 @@
 package org.sheetlab.layers.attention;
 
-import java.util.Arrays;
-import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -14,7 +11,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.layers.HostArrays;
-import org.sheetlab.layers.LayerWiring;
+import org.sheetlab.layers.HostLayer;
 
 /**
  * The runtime layer of {@link AdditiveAttention}: P = X·W_a and R = X·W_h as products over all B·T rows, then per
@@ -22,17 +19,15 @@ import org.sheetlab.layers.LayerWiring;
  * backward: dα_ti = ⟨dẑ_t, x_i⟩, de_ti = α_ti (dα_ti − Σ_j α_tj dα_tj), d(pre)_tic = de_ti v_c (1 − u_tic²), then
  * dv, dP, dR, dW_a = Xᵀ·dP, dW_h = Xᵀ·dR and dX = α-weighted dẑ + dP·W_aᵀ + dR·W_hᵀ.
  */
-public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
+public final class AdditiveAttentionLayer extends HostLayer<AdditiveAttention, AdditiveAttentionLayer.Forward> {
     private static final long serialVersionUID = 1L;
 
-    private transient Forward cached;
-
     public AdditiveAttentionLayer(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
+        super(conf, dataType, "AdditiveAttention", Type.RECURRENT);
     }
 
     /** Rows batch-major (b·T + t); u is [B, T(queries), T(annotations), k]. */
-    private record Forward(
+    record Forward(
             INDArray input,
             int b,
             int t,
@@ -42,26 +37,12 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
             double[] x,
             double[] u,
             double[] alpha,
-            double[] mask) {}
-
-    @Override
-    public Type type() {
-        return Type.RECURRENT;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
+            double[] mask)
+            implements Pass {}
 
     @Override
     public boolean hasBias() {
         return false;
-    }
-
-    private String name() {
-        String nm = layerConf().getLayerName();
-        return LayerWiring.describe("AdditiveAttention", nm, index);
     }
 
     /** α [B, T, T]: row t holds how much query step t attends to each step i, for x [B, n_in, T]. */
@@ -74,10 +55,7 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
-        assertInputSet(false);
-        applyDropOutIfNecessary(training, mgr);
-        Forward f = forward(training, mgr);
-        cached = training ? f : null;
+        Forward f = trainingPass(training, mgr);
         int b = f.b();
         int steps = f.t();
         int n = f.n();
@@ -102,36 +80,28 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
         }
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {b, n, steps}, 'c');
         out.assign(Nd4j.create(z, new long[] {b, n, steps}, DataType.DOUBLE));
-        return out;
+        return ncw(out, format());
     }
 
-    private Forward forward(boolean training, LayerWorkspaceMgr mgr) {
-        if (input.rank() != 3) {
-            throw new DL4JInvalidInputException(
-                    name() + ": expects input [B, n_in, T] (rank 3), got shape " + Arrays.toString(input.shape()));
-        }
+    @Override
+    protected Forward forward(boolean training, LayerWorkspaceMgr mgr) {
+        INDArray x3 = inputNcw();
         INDArray wa = getParamWithNoise(AdditiveAttention.Params.ANNOTATION, training, mgr);
         INDArray wh = getParamWithNoise(AdditiveAttention.Params.QUERY, training, mgr);
         double[] v = HostArrays.read(getParamWithNoise(AdditiveAttention.Params.SCORE, training, mgr));
         int n = (int) wa.size(0);
         int k = (int) wa.size(1);
-        if (input.size(1) != n) {
-            throw new DL4JInvalidInputException(name() + ": input has size " + input.size(1) + " at dimension 1 (shape "
-                    + Arrays.toString(input.shape()) + ", [B, n_in, T]) but the layer was configured with nIn = " + n);
-        }
-        int b = (int) input.size(0);
-        int steps = (int) input.size(2);
+        checkSequence(name(), x3, n, format());
+        int b = (int) x3.size(0);
+        int steps = (int) x3.size(2);
         double[] mask = null;
         if (maskArray != null) {
-            if (maskArray.length() != (long) b * steps) {
-                throw new DL4JInvalidInputException(name() + ": mask shape " + Arrays.toString(maskArray.shape())
-                        + " does not match [B, T] = [" + b + ", " + steps + "]");
-            }
+            checkMask(name(), maskArray, b, steps);
             mask = HostArrays.read(maskArray);
         }
         INDArray x2;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            x2 = input.permute(0, 2, 1).dup('c').reshape('c', (long) b * steps, n);
+            x2 = x3.permute(0, 2, 1).dup('c').reshape('c', (long) b * steps, n);
         }
         double[] x = HostArrays.read(x2);
         double[] p = HostArrays.read(x2.mmul(wa));
@@ -180,9 +150,7 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
-        assertInputSet(true);
-        Forward f = cached != null && cached.input() == input ? cached : forward(true, mgr);
-        cached = null;
+        Forward f = backwardPass(mgr);
         INDArray wa = getParamWithNoise(AdditiveAttention.Params.ANNOTATION, true, mgr);
         INDArray wh = getParamWithNoise(AdditiveAttention.Params.QUERY, true, mgr);
         double[] v = HostArrays.read(getParamWithNoise(AdditiveAttention.Params.SCORE, true, mgr));
@@ -190,11 +158,9 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
         int steps = f.t();
         int n = f.n();
         int k = f.k();
-        if (epsilon.rank() != 3 || epsilon.size(0) != b || epsilon.size(1) != n || epsilon.size(2) != steps) {
-            throw new DL4JInvalidInputException(name() + ": epsilon shape " + Arrays.toString(epsilon.shape())
-                    + " does not match the output [" + b + ", " + n + ", " + steps + "]");
-        }
-        double[] eps = HostArrays.read(epsilon);
+        INDArray eps3 = ncw(epsilon, format());
+        checkEpsilon(name(), eps3, b, n, steps);
+        double[] eps = HostArrays.read(eps3);
         double[] x = f.x();
         double[] u = f.u();
         double[] alpha = f.alpha();
@@ -264,13 +230,6 @@ public final class AdditiveAttentionLayer extends BaseLayer<AdditiveAttention> {
         gradient.setGradientFor(AdditiveAttention.Params.ANNOTATION, gWa);
         gradient.setGradientFor(AdditiveAttention.Params.QUERY, gWh);
         gradient.setGradientFor(AdditiveAttention.Params.SCORE, gV);
-        weightNoiseParams.clear();
-        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
-    }
-
-    @Override
-    public void clear() {
-        super.clear();
-        cached = null;
+        return gradientResult(gradient, ncw(epsOut, format()));
     }
 }

@@ -22,7 +22,10 @@ import org.sheetlab.layers.HostArrays;
  * scores e [B, 1, T_q·T_a] for {@link AttentionContextVertex}. Backward: δpre = δu ⊙ (1 − u²), δq_t = Σ_i δpre_ti,
  * δk_i = Σ_t δpre_ti. Every parameter of the attention thus lives in standard DL4J layers (their updaters, JSON and
  * serialization), and both vertices have explicit backward passes (no SameDiff: see DL4J-NOTES on its doubled
- * gradients). Sequence masks are not supported (pad to a fixed length).
+ * gradients). Masks: the scores of padded annotations are computed here and given weight 0 by
+ * {@link AttentionContextVertex}, which reads the key mask [B, T_a] from its annotations input. With padded
+ * sequences wrap the dense layers in {@link MaskedTimeDistributed} (DL4J's {@code TimeDistributed} masks the wrong
+ * steps).
  *
  * <pre>{@code
  * graph.addLayer("keys", new TimeDistributed(new DenseLayer.Builder().nOut(d).activation(IDENTITY).hasBias(false)
@@ -46,12 +49,10 @@ public final class AdditivePairsVertex extends AttentionVertices.TwoInputs {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... in) {
-        if (in.length != 2) {
-            throw new org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException(
-                    "AdditivePairsVertex: takes (queries, keys), got " + in.length + " inputs");
-        }
-        InputType.InputTypeRecurrent q = AttentionVertices.recurrent("AdditivePairsVertex", 0, in[0]);
-        InputType.InputTypeRecurrent k = AttentionVertices.recurrent("AdditivePairsVertex", 1, in[1]);
+        InputType.InputTypeRecurrent[] qk =
+                AttentionVertices.sequences("AdditivePairsVertex", "(queries, keys)", 2, in);
+        InputType.InputTypeRecurrent q = qk[0];
+        InputType.InputTypeRecurrent k = qk[1];
         if (q.getSize() != k.getSize()) {
             throw new org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException("AdditivePairsVertex: queries and "
                     + "keys must have the same size d, got " + q.getSize() + " and " + k.getSize()
@@ -75,6 +76,12 @@ public final class AdditivePairsVertex extends AttentionVertices.TwoInputs {
 
         Impl(ComputationGraph graph, String name, int idx, DataType dataType) {
             super(graph, name, idx, dataType, NAME);
+        }
+
+        /** No output mask: the key mask reaches {@link AttentionContextVertex} through its annotations input. */
+        @Override
+        INDArray outputMask() {
+            return null;
         }
 
         private double[] pairs(int b, int d, int tq, int ta, double[] q, double[] k) {

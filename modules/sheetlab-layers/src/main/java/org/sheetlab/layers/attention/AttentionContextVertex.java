@@ -20,8 +20,10 @@ import org.sheetlab.layers.HostArrays;
  * {@link AdditivePairsVertex} and a one-output dense layer v produce them; any score works, e.g. dot products) and
  * the annotations a [B, n, T_a] (the encoder's states). Output: ẑ [B, n, T_q], one context per decoder step.
  * Backward: δα_ti = ⟨δẑ_t, a_i⟩, δe_ti = α_ti(δα_ti − Σ_j α_tj δα_tj), δa_i = Σ_t α_ti δẑ_t.
- * {@link Impl#lastAttention()} returns α [B, T_q, T_a] of the last forward pass, for heatmaps. Sequence masks are not
- * supported (pad to a fixed length).
+ * {@link Impl#lastAttention()} returns α [B, T_q, T_a] of the last forward pass, for heatmaps. Key mask: the mask
+ * [B, T_a] of the annotations input (the encoder's padding) gives padded annotations weight 0, α_ti = exp(e_ti) / Σ_{j
+ * unmasked} exp(e_tj); a decoder step whose annotations are all masked gets α = 0 and ẑ = 0. The output carries no
+ * mask (mask the decoder's labels).
  */
 public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
     private static final long serialVersionUID = 1L;
@@ -34,12 +36,10 @@ public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... in) {
-        if (in.length != 2) {
-            throw new InvalidInputTypeException(
-                    "AttentionContextVertex: takes (scores, annotations), got " + in.length + " inputs");
-        }
-        InputType.InputTypeRecurrent e = AttentionVertices.recurrent("AttentionContextVertex", 0, in[0]);
-        InputType.InputTypeRecurrent a = AttentionVertices.recurrent("AttentionContextVertex", 1, in[1]);
+        InputType.InputTypeRecurrent[] ea =
+                AttentionVertices.sequences("AttentionContextVertex", "(scores, annotations)", 2, in);
+        InputType.InputTypeRecurrent e = ea[0];
+        InputType.InputTypeRecurrent a = ea[1];
         if (e.getSize() != 1) {
             throw new InvalidInputTypeException("AttentionContextVertex: the scores must have size 1 (one score per "
                     + "pair), got " + e.getSize() + "; end the score layer with nOut(1)");
@@ -85,25 +85,16 @@ public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
             return new int[] {(int) a.size(0), (int) a.size(1), (int) e.size(2) / ta, ta};
         }
 
-        /** Row-wise softmax of the scores: α[(b·T_q + t)·T_a + i]. */
-        private static double[] softmax(double[] e, int rows, int ta) {
-            double[] al = new double[e.length];
-            for (int r = 0; r < rows; r++) {
-                int o = r * ta;
-                double m = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < ta; i++) {
-                    m = Math.max(m, e[o + i]);
-                }
-                double s = 0;
-                for (int i = 0; i < ta; i++) {
-                    al[o + i] = Math.exp(e[o + i] - m);
-                    s += al[o + i];
-                }
-                for (int i = 0; i < ta; i++) {
-                    al[o + i] /= s;
-                }
-            }
-            return al;
+        /** α [(b·T_q + t)·T_a + i]: the softmax of the scores over the annotations not masked out. */
+        private double[] alpha(int b, int tq, int ta) {
+            double[] keyMask = keyMask(1, "annotations", b, ta);
+            return AttentionMath.softmax(HostArrays.read(inputs[0]), b * tq, ta, tq, keyMask);
+        }
+
+        /** No output mask: the query steps' mask is not recoverable from the pair scores; mask the labels instead. */
+        @Override
+        INDArray outputMask() {
+            return null;
         }
 
         @Override
@@ -113,7 +104,7 @@ public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
             int n = d[1];
             int tq = d[2];
             int ta = d[3];
-            double[] al = softmax(HostArrays.read(inputs[0]), b * tq, ta);
+            double[] al = alpha(b, tq, ta);
             double[] a = HostArrays.read(inputs[1]);
             double[] z = new double[b * n * tq];
             for (int e = 0; e < b; e++) {
@@ -143,7 +134,7 @@ public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
             int n = d[1];
             int tq = d[2];
             int ta = d[3];
-            double[] al = softmax(HostArrays.read(inputs[0]), b * tq, ta);
+            double[] al = alpha(b, tq, ta);
             double[] a = HostArrays.read(inputs[1]);
             double[] dz = HostArrays.read(epsilon);
             double[] dAlpha = new double[al.length];
@@ -161,17 +152,7 @@ public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
                     }
                 }
             }
-            double[] de = new double[al.length];
-            for (int r = 0; r < b * tq; r++) {
-                int o = r * ta;
-                double dot = 0;
-                for (int i = 0; i < ta; i++) {
-                    dot += al[o + i] * dAlpha[o + i];
-                }
-                for (int i = 0; i < ta; i++) {
-                    de[o + i] = al[o + i] * (dAlpha[o + i] - dot);
-                }
-            }
+            double[] de = AttentionMath.softmaxBackward(al, dAlpha, b * tq, ta);
             INDArray dE = Nd4j.create(inputs[0].dataType(), inputs[0].shape());
             HostArrays.write(dE, de);
             INDArray dA = Nd4j.create(inputs[1].dataType(), inputs[1].shape());

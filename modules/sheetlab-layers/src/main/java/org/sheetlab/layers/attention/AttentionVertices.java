@@ -6,10 +6,11 @@ import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sheetlab.layers.HostArrays;
 
 /**
  * What the two parameter-free attention vertices share: their configuration base ({@link TwoInputs}: two inputs, no
- * parameters, equal when of the same class), their runtime base ({@link Runtime}: no layer, no parameters, no masks),
+ * parameters, equal when of the same class), their runtime base ({@link Runtime}: no layer, no parameters, the input masks kept),
  * input checks and memory reports.
  */
 final class AttentionVertices {
@@ -59,10 +60,11 @@ final class AttentionVertices {
         }
     }
 
-    /** The runtime base: no layer, no parameters, sequence masks refused with a message. */
+    /** The runtime base: no layer, no parameters, the inputs' sequence masks kept for the passes. */
     abstract static class Runtime extends org.deeplearning4j.nn.graph.vertex.BaseGraphVertex {
         private static final long serialVersionUID = 1L;
         private final String kind;
+        private transient INDArray[] masks;
 
         Runtime(
                 org.deeplearning4j.nn.graph.ComputationGraph graph,
@@ -96,17 +98,60 @@ final class AttentionVertices {
             }
         }
 
+        /**
+         * Keeps the inputs' masks ([B, T] each, null entries for unmasked inputs) for the passes that follow, and
+         * returns the output's mask ({@link #outputMask}).
+         */
         @Override
         public org.nd4j.common.primitives.Pair<INDArray, org.deeplearning4j.nn.api.MaskState> feedForwardMaskArrays(
                 INDArray[] masks, org.deeplearning4j.nn.api.MaskState state, int minibatch) {
-            noMasks(who(), masks);
-            return new org.nd4j.common.primitives.Pair<>(null, state);
+            this.masks = masks == null ? null : masks.clone();
+            return new org.nd4j.common.primitives.Pair<>(outputMask(), state);
+        }
+
+        /** The mask of the output, from {@link #mask}s of the inputs (null: none). */
+        abstract INDArray outputMask();
+
+        /** The mask of input {@code i}, or null. */
+        INDArray mask(int i) {
+            return masks == null || i >= masks.length ? null : masks[i];
+        }
+
+        /** The mask of input {@code i} as a heap array [B·T] after checking it is [B, T]; null when it has none. */
+        double[] keyMask(int i, String what, long b, long steps) {
+            INDArray m = mask(i);
+            if (m == null) {
+                return null;
+            }
+            if (m.length() != b * steps || m.size(0) != b) {
+                throw new IllegalStateException(who() + ": the mask of the " + what + " has shape "
+                        + Arrays.toString(m.shape()) + " but must be [B, T] = [" + b + ", " + steps + "]");
+            }
+            return HostArrays.read(m);
+        }
+
+        @Override
+        public void clearVertex() {
+            super.clearVertex();
+            masks = null;
         }
 
         @Override
         public String toString() {
             return kind + "(" + vertexName + ")";
         }
+    }
+
+    /** The input types of a vertex that takes {@code names} (e.g. "(queries, keys)"), each a sequence. */
+    static InputType.InputTypeRecurrent[] sequences(String vertex, String names, int count, InputType... in) {
+        if (in.length != count) {
+            throw new InvalidInputTypeException(vertex + ": takes " + names + ", got " + in.length + " inputs");
+        }
+        InputType.InputTypeRecurrent[] r = new InputType.InputTypeRecurrent[count];
+        for (int i = 0; i < count; i++) {
+            r[i] = recurrent(vertex, i, in[i]);
+        }
+        return r;
     }
 
     static InputType.InputTypeRecurrent recurrent(String vertex, int which, InputType t) {
@@ -121,17 +166,6 @@ final class AttentionVertices {
         if (a == null || a.rank() != 3) {
             throw new IllegalStateException(vertex + ": " + what + " must be [B, n, T], got "
                     + (a == null ? "null" : Arrays.toString(a.shape())));
-        }
-    }
-
-    static void noMasks(String vertex, INDArray[] masks) {
-        if (masks != null) {
-            for (INDArray m : masks) {
-                if (m != null) {
-                    throw new UnsupportedOperationException(vertex + ": sequence masks are not supported; pad the "
-                            + "sequences with a padding symbol the model learns to ignore (fixed length T)");
-                }
-            }
         }
     }
 

@@ -1,13 +1,11 @@
 package org.sheetlab.layers.attention;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,7 +21,7 @@ import org.sheetlab.layers.LayerWiring;
  *   Y = [A₁V₁ | … | A_hV_h]·W_o
  * </pre>
  *
- * Input [B, n_in, T] (NCW) → output [B, n_out, T]. Masks [B, T] (1 = real step): padded steps are never attended to
+ * Input [B, n_in, T] (NCW) → output [B, n_out, T]; with {@code dataFormat(RNNFormat.NWC)} [B, T, n_in] → [B, T, n_out]. Masks [B, T] (1 = real step): padded steps are never attended to
  * and their outputs are 0. Parameters: "Wq", "Wk", "Wv" [n_in, heads·d], "Wo" [heads·d, n_out], no biases
  * (PyTorch's nn.MultiheadAttention with bias=False: in_proj_weight = [W_q | W_k | W_v]ᵀ, out_proj.weight = W_oᵀ).
  * {@link ScaledDotProductAttentionLayer#attentionWeights} returns A [B, heads, T, T] for plotting. Explicit forward and
@@ -57,15 +55,8 @@ public final class ScaledDotProductAttention extends BaseRecurrentLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("ScaledDotProductAttention", getLayerName(), layerIndex, getNIn(), getNOut());
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        return LayerWiring.wire(
-                new ScaledDotProductAttentionLayer(conf, networkDataType),
-                conf,
-                listeners,
-                layerIndex,
-                layerParamsView,
-                params);
+        Layer layer = new ScaledDotProductAttentionLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -75,17 +66,9 @@ public final class ScaledDotProductAttention extends BaseRecurrentLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
-        long steps = inputType instanceof InputType.InputTypeRecurrent r && r.getTimeSeriesLength() > 0
-                ? r.getTimeSeriesLength()
-                : 1;
+        long steps = LayerWiring.steps(inputType);
         long working = steps * (4L * heads * headSize + getNOut()) + (long) heads * steps * steps;
-        return new LayerMemoryReport.Builder(getLayerName(), ScaledDotProductAttention.class, inputType, out)
-                .standardMemory(params, params)
-                .workingMemory(0, working, 0, working)
-                .cacheMemory(0, 0)
-                .build();
+        return LayerWiring.memoryReport(this, inputType, working, working);
     }
 
     public int getHeads() {

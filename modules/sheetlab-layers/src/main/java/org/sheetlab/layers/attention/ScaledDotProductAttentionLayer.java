@@ -1,11 +1,8 @@
 package org.sheetlab.layers.attention;
 
-import java.util.Arrays;
-import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -14,24 +11,23 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.layers.HostArrays;
-import org.sheetlab.layers.LayerWiring;
+import org.sheetlab.layers.HostLayer;
 
 /**
  * The runtime layer of {@link ScaledDotProductAttention}: the four projections as products over all B·T rows, the
  * attention of each (example, head) in double on the heap, and the backward pass
  * dA = dO·Vᵀ, dV = Aᵀ·dO, dS = A ⊙ (dA − rowsum(A ⊙ dA)), dQ = dS·K/√d, dK = dSᵀ·Q/√d.
  */
-public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotProductAttention> {
+public final class ScaledDotProductAttentionLayer
+        extends HostLayer<ScaledDotProductAttention, ScaledDotProductAttentionLayer.Forward> {
     private static final long serialVersionUID = 1L;
 
-    private transient Forward cached;
-
     public ScaledDotProductAttentionLayer(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
+        super(conf, dataType, "ScaledDotProductAttention", Type.RECURRENT);
     }
 
     /** Rows are batch-major: row b·T + t. */
-    private record Forward(
+    record Forward(
             INDArray input,
             int b,
             int t,
@@ -42,26 +38,12 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
             double[] v,
             double[] a,
             double[] o,
-            double[] mask) {}
-
-    @Override
-    public Type type() {
-        return Type.RECURRENT;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
+            double[] mask)
+            implements Pass {}
 
     @Override
     public boolean hasBias() {
         return false;
-    }
-
-    private String name() {
-        String n = layerConf().getLayerName();
-        return LayerWiring.describe("ScaledDotProductAttention", n, index);
     }
 
     /** The attention weights A [B, heads, T, T] (row i: how much step i attends to each step j) for x [B, n_in, T]. */
@@ -75,10 +57,7 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
-        assertInputSet(false);
-        applyDropOutIfNecessary(training, mgr);
-        Forward f = forward(training, mgr);
-        cached = training ? f : null;
+        Forward f = trainingPass(training, mgr);
         INDArray wo = getParamWithNoise(AttentionParamInitializer.OUTPUT, training, mgr);
         long nOut = wo.size(1);
         INDArray o2 = Nd4j.create(f.o(), new long[] {(long) f.b() * f.t(), wo.size(0)}, DataType.DOUBLE)
@@ -99,101 +78,41 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
         INDArray result =
                 mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {f.b(), nOut, f.t()}, 'c');
         HostArrays.write(result, out);
-        return result;
+        return ncw(result, format());
     }
 
-    private Forward forward(boolean training, LayerWorkspaceMgr mgr) {
-        if (input.rank() != 3) {
-            throw new DL4JInvalidInputException(
-                    name() + ": expects input [B, n_in, T] (rank 3), got shape " + Arrays.toString(input.shape()));
-        }
+    @Override
+    protected Forward forward(boolean training, LayerWorkspaceMgr mgr) {
+        INDArray x3 = inputNcw();
         INDArray wq = getParamWithNoise(AttentionParamInitializer.QUERY, training, mgr);
         INDArray wk = getParamWithNoise(AttentionParamInitializer.KEY, training, mgr);
         INDArray wv = getParamWithNoise(AttentionParamInitializer.VALUE, training, mgr);
         int nIn = (int) wq.size(0);
-        if (input.size(1) != nIn) {
-            throw new DL4JInvalidInputException(name() + ": input has size " + input.size(1) + " at dimension 1 (shape "
-                    + Arrays.toString(input.shape()) + ", [B, n_in, T]) but the layer was configured with nIn = "
-                    + nIn);
-        }
-        int b = (int) input.size(0);
-        int steps = (int) input.size(2);
+        checkSequence(name(), x3, nIn, format());
+        int b = (int) x3.size(0);
+        int steps = (int) x3.size(2);
         double[] mask = null;
         if (maskArray != null) {
-            if (maskArray.length() != (long) b * steps) {
-                throw new DL4JInvalidInputException(name() + ": mask shape " + Arrays.toString(maskArray.shape())
-                        + " does not match [B, T] = [" + b + ", " + steps + "]");
-            }
+            checkMask(name(), maskArray, b, steps);
             mask = HostArrays.read(maskArray);
         }
         // rows b·T + t of x, as [B·T, n_in]
         INDArray x2; // kept for the backward pass: outside any workspace
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            x2 = input.permute(0, 2, 1).dup('c').reshape('c', (long) b * steps, nIn);
+            x2 = x3.permute(0, 2, 1).dup('c').reshape('c', (long) b * steps, nIn);
         }
         double[] q = HostArrays.read(x2.mmul(wq));
         double[] k = HostArrays.read(x2.mmul(wk));
         double[] v = HostArrays.read(x2.mmul(wv));
-        int heads = layerConf().getHeads();
         int d = layerConf().getHeadSize();
-        int hd = heads * d;
-        double scale = 1.0 / Math.sqrt(d);
-        double[] a = new double[b * heads * steps * steps];
-        double[] o = new double[b * steps * hd];
-        for (int e = 0; e < b; e++) {
-            for (int hh = 0; hh < heads; hh++) {
-                for (int i = 0; i < steps; i++) {
-                    int ao = ((e * heads + hh) * steps + i) * steps;
-                    int qi = (e * steps + i) * hd + hh * d;
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < steps; j++) {
-                        if (mask != null && mask[e * steps + j] == 0) {
-                            continue;
-                        }
-                        int kj = (e * steps + j) * hd + hh * d;
-                        double s = 0;
-                        for (int c = 0; c < d; c++) {
-                            s += q[qi + c] * k[kj + c];
-                        }
-                        s *= scale;
-                        a[ao + j] = s;
-                        max = Math.max(max, s);
-                    }
-                    if (max == Double.NEGATIVE_INFINITY) {
-                        continue; // every key masked: no attention, zero output
-                    }
-                    double sum = 0;
-                    for (int j = 0; j < steps; j++) {
-                        if (mask != null && mask[e * steps + j] == 0) {
-                            a[ao + j] = 0;
-                            continue;
-                        }
-                        a[ao + j] = Math.exp(a[ao + j] - max);
-                        sum += a[ao + j];
-                    }
-                    int oi = (e * steps + i) * hd + hh * d;
-                    for (int j = 0; j < steps; j++) {
-                        a[ao + j] /= sum;
-                        double w = a[ao + j];
-                        if (w == 0) {
-                            continue;
-                        }
-                        int vj = (e * steps + j) * hd + hh * d;
-                        for (int c = 0; c < d; c++) {
-                            o[oi + c] += w * v[vj + c];
-                        }
-                    }
-                }
-            }
-        }
-        return new Forward(input, b, steps, nIn, x2, q, k, v, a, o, mask);
+        var dims = new AttentionMath.Dims(b, steps, steps, layerConf().getHeads(), d, d);
+        AttentionMath.Attended at = AttentionMath.attend(q, k, v, dims, mask);
+        return new Forward(input, b, steps, nIn, x2, q, k, v, at.a(), at.o(), mask);
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
-        assertInputSet(true);
-        Forward f = cached != null && cached.input() == input ? cached : forward(true, mgr);
-        cached = null;
+        Forward f = backwardPass(mgr);
         INDArray wq = getParamWithNoise(AttentionParamInitializer.QUERY, true, mgr);
         INDArray wk = getParamWithNoise(AttentionParamInitializer.KEY, true, mgr);
         INDArray wv = getParamWithNoise(AttentionParamInitializer.VALUE, true, mgr);
@@ -204,11 +123,9 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
         int d = layerConf().getHeadSize();
         int hd = heads * d;
         long nOut = wo.size(1);
-        if (epsilon.rank() != 3 || epsilon.size(0) != b || epsilon.size(1) != nOut || epsilon.size(2) != steps) {
-            throw new DL4JInvalidInputException(name() + ": epsilon shape " + Arrays.toString(epsilon.shape())
-                    + " does not match the output [" + b + ", " + nOut + ", " + steps + "]");
-        }
-        double[] eps = HostArrays.read(epsilon);
+        INDArray eps3 = ncw(epsilon, format());
+        checkEpsilon(name(), eps3, b, nOut, steps);
+        double[] eps = HostArrays.read(eps3);
         double[] dy = new double[(int) (b * steps * nOut)]; // rows b·T + t, masked rows 0
         for (int e = 0; e < b; e++) {
             for (int s = 0; s < steps; s++) {
@@ -225,47 +142,11 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
         INDArray gWo = gradientViews.get(AttentionParamInitializer.OUTPUT);
         gWo.assign(o2.transpose().mmul(dY));
         double[] dO = HostArrays.read(dY.mmul(wo.transpose()));
-        double[] q = f.q();
-        double[] k = f.k();
-        double[] v = f.v();
-        double[] a = f.a();
-        double[] dq = new double[b * steps * hd];
-        double[] dk = new double[b * steps * hd];
-        double[] dv = new double[b * steps * hd];
-        double scale = 1.0 / Math.sqrt(d);
-        double[] dA = new double[steps];
-        for (int e = 0; e < b; e++) {
-            for (int hh = 0; hh < heads; hh++) {
-                for (int i = 0; i < steps; i++) {
-                    int ao = ((e * heads + hh) * steps + i) * steps;
-                    int oi = (e * steps + i) * hd + hh * d;
-                    double dot = 0;
-                    for (int j = 0; j < steps; j++) {
-                        double w = a[ao + j];
-                        int vj = (e * steps + j) * hd + hh * d;
-                        double s = 0;
-                        for (int c = 0; c < d; c++) {
-                            s += dO[oi + c] * v[vj + c];
-                            dv[vj + c] += w * dO[oi + c];
-                        }
-                        dA[j] = s;
-                        dot += w * s;
-                    }
-                    int qi = oi;
-                    for (int j = 0; j < steps; j++) {
-                        double ds = a[ao + j] * (dA[j] - dot) * scale;
-                        if (ds == 0) {
-                            continue;
-                        }
-                        int kj = (e * steps + j) * hd + hh * d;
-                        for (int c = 0; c < d; c++) {
-                            dq[qi + c] += ds * k[kj + c];
-                            dk[kj + c] += ds * q[qi + c];
-                        }
-                    }
-                }
-            }
-        }
+        double[][] dqkv = AttentionMath.attendBackward(
+                f.q(), f.k(), f.v(), f.a(), dO, new AttentionMath.Dims(b, steps, steps, heads, d, d));
+        double[] dq = dqkv[0];
+        double[] dk = dqkv[1];
+        double[] dv = dqkv[2];
         INDArray dQ = rows(dq, (long) b * steps, hd);
         INDArray dK = rows(dk, (long) b * steps, hd);
         INDArray dV = rows(dv, (long) b * steps, hd);
@@ -286,17 +167,10 @@ public final class ScaledDotProductAttentionLayer extends BaseLayer<ScaledDotPro
         gradient.setGradientFor(AttentionParamInitializer.KEY, gWk);
         gradient.setGradientFor(AttentionParamInitializer.VALUE, gWv);
         gradient.setGradientFor(AttentionParamInitializer.OUTPUT, gWo);
-        weightNoiseParams.clear();
-        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
+        return gradientResult(gradient, ncw(epsOut, format()));
     }
 
     private INDArray rows(double[] data, long r, long c) {
         return Nd4j.create(data, new long[] {r, c}, DataType.DOUBLE).castTo(dataType);
-    }
-
-    @Override
-    public void clear() {
-        super.clear();
-        cached = null;
     }
 }

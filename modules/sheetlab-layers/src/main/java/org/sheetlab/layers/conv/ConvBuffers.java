@@ -1,7 +1,14 @@
 package org.sheetlab.layers.conv;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,6 +24,37 @@ import org.sheetlab.core.threads.HostThreads;
  */
 final class ConvBuffers {
     private ConvBuffers() {}
+
+    /** Whether ND4J runs on the CPU (elsewhere cuDNN or the native ops are the better path). */
+    static final boolean CPU = "CPU"
+            .equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+
+    /** Whether the host loops apply: CPU, NCHW, dilation 1, FLOAT or DOUBLE input of the layer's data type. */
+    static boolean hostPath(ConvolutionLayer conf, DataType dataType, INDArray input) {
+        return CPU
+                && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && conf.getDilation()[0] == 1
+                && conf.getDilation()[1] == 1
+                && (dataType == DataType.FLOAT || dataType == DataType.DOUBLE)
+                && input != null
+                && input.dataType() == dataType;
+    }
+
+    /**
+     * The gradient of a backward pass: the weights' (already in {@code weightGrad}, flattened in c order) and, when
+     * the layer has a bias, the bias's, {@code biasSum} (the sum of δ over everything but the channels).
+     */
+    static Gradient gradient(
+            ConvolutionLayer conf, Map<String, INDArray> views, INDArray weightGrad, Supplier<INDArray> biasSum) {
+        Gradient gradient = new DefaultGradient();
+        if (conf.hasBias()) {
+            INDArray biasGrad = views.get(ConvolutionParamInitializer.BIAS_KEY);
+            biasGrad.assign(biasSum.get().reshape(biasGrad.shape()));
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        return gradient;
+    }
 
     /** {@code reuse} if it is a [rows, columns] array of type {@code t}, else a new one outside any workspace. */
     static INDArray detached(INDArray reuse, DataType t, long rows, long columns) {

@@ -33,14 +33,12 @@ import org.sheetlab.layers.LayerWiring;
  */
 public final class FastConvolutionLayer extends ConvolutionLayer {
     private static final long serialVersionUID = 1L;
-    private static final boolean CPU = "CPU"
-            .equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
     /**
      * Whether libnd4j was built with oneDNN (the {@code linux-x86_64-onednn-avx2} natives): then the convolution
      * itself runs as libnd4j's conv2d / conv2d_bp ops, which execute oneDNN's direct convolution, instead of the host
      * im2col + GEMM path. Either way each half of the batch is one call on its own thread.
      */
-    static final boolean ONEDNN_BUILD = CPU
+    static final boolean ONEDNN_BUILD = ConvBuffers.CPU
             && org.nd4j.nativeblas.NativeOpsHolder.getInstance()
                     .getDeviceNativeOps()
                     .buildInfo()
@@ -89,57 +87,64 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         boolean sameAs(Geometry o) {
             return o != null && equals(o);
         }
+
+        /**
+         * The convolution over {@code input} [B, C, H, W] with {@code channels} input channels, or (transposed) the
+         * convolution a transposed convolution of {@code input} inverts, whose output positions are the input's and
+         * whose input is the transposed convolution's output. Same mode pads as DL4J does; the column matrix [B·P, K]
+         * must stay below 2^31 elements.
+         */
+        static Geometry of(
+                org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf,
+                ConvolutionMode mode,
+                INDArray input,
+                int channels,
+                boolean transposed,
+                String name) {
+            int[] kernel = conf.getKernelSize();
+            int[] strides = conf.getStride();
+            int[] dilation = conf.getDilation();
+            int[] in = {(int) input.size(2), (int) input.size(3)};
+            boolean same = mode == ConvolutionMode.Same;
+            int[] given = same ? null : conf.getPadding();
+            int[] out = transposed
+                    ? ConvolutionUtils.getDeconvolutionOutputSize(
+                            input, kernel, strides, given, mode, dilation, CNN2DFormat.NCHW)
+                    : ConvolutionUtils.getOutputSize(input, kernel, strides, given, mode, dilation, CNN2DFormat.NCHW);
+            int[] image = transposed ? out : in; // the convolution's input and output sizes
+            int[] positions = transposed ? in : out;
+            int[] pad = same
+                    ? ConvolutionUtils.getSameModeTopLeftPadding(positions, image, kernel, strides, dilation)
+                    : given;
+            Geometry g = new Geometry(
+                    (int) input.size(0),
+                    channels,
+                    image[0],
+                    image[1],
+                    kernel[0],
+                    kernel[1],
+                    strides[0],
+                    strides[1],
+                    pad[0],
+                    pad[1],
+                    positions[0],
+                    positions[1]);
+            if ((long) g.b() * g.p() * g.k() > Integer.MAX_VALUE - 8) {
+                throw new DL4JInvalidInputException(name + ": the column (im2col) matrix [" + (long) g.b() * g.p()
+                        + ", " + g.k() + "] exceeds 2^31 elements; use a smaller minibatch");
+            }
+            return g;
+        }
     }
 
     private boolean fastPath() {
-        org.deeplearning4j.nn.conf.layers.ConvolutionLayer lc = layerConf();
-        return CPU
-                && helper == null
-                && lc.getCnn2dDataFormat() == CNN2DFormat.NCHW
-                && lc.getDilation()[0] == 1
-                && lc.getDilation()[1] == 1
-                && (dataType == DataType.FLOAT || dataType == DataType.DOUBLE)
-                && input != null
-                && input.dataType() == dataType;
+        return helper == null && ConvBuffers.hostPath(layerConf(), dataType, input);
     }
 
     private Geometry geometry(long nOut) {
         long inDepth = layerConf().getNIn();
         ConvBuffers.checkInput(input, inDepth, layerName());
-        int[] kernel = layerConf().getKernelSize();
-        int[] strides = layerConf().getStride();
-        int[] dilation = layerConf().getDilation();
-        int h = (int) input.size(2);
-        int w = (int) input.size(3);
-        int[] pad;
-        int[] out;
-        if (convolutionMode == ConvolutionMode.Same) {
-            out = ConvolutionUtils.getOutputSize(
-                    input, kernel, strides, null, convolutionMode, dilation, CNN2DFormat.NCHW);
-            pad = ConvolutionUtils.getSameModeTopLeftPadding(out, new int[] {h, w}, kernel, strides, dilation);
-        } else {
-            pad = layerConf().getPadding();
-            out = ConvolutionUtils.getOutputSize(
-                    input, kernel, strides, pad, convolutionMode, dilation, CNN2DFormat.NCHW);
-        }
-        Geometry g = new Geometry(
-                (int) input.size(0),
-                (int) inDepth,
-                h,
-                w,
-                kernel[0],
-                kernel[1],
-                strides[0],
-                strides[1],
-                pad[0],
-                pad[1],
-                out[0],
-                out[1]);
-        long cells = (long) g.b() * g.p() * g.k();
-        if (cells > Integer.MAX_VALUE - 8) {
-            throw new DL4JInvalidInputException(layerName() + ": the im2col matrix [" + (long) g.b() * g.p() + ", "
-                    + g.k() + "] exceeds 2^31 elements; use a smaller minibatch");
-        }
+        Geometry g = Geometry.of(layerConf(), convolutionMode, input, (int) inDepth, false, layerName());
         if (!g.sameAs(geometry)) {
             geometry = g;
             map = indexMap(g);
@@ -398,13 +403,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         for (int t = 1; t < parts; t++) {
             dw.addi(dwPart[t]);
         }
-        Gradient gradient = new DefaultGradient();
-        if (layerConf().hasBias()) {
-            INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-            biasGrad.assign(d2.sum(0).reshape(biasGrad.shape()));
-            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
-        }
-        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        Gradient gradient = ConvBuffers.gradient(layerConf(), gradientViews, weightGrad, () -> d2.sum(0));
         colsInput = null;
         weightNoiseParams.clear();
         return new Pair<>(gradient, backpropDropOutIfPresent(eps));

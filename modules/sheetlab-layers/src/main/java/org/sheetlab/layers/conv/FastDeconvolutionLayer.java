@@ -1,16 +1,11 @@
 package org.sheetlab.layers.conv;
 
-import org.deeplearning4j.exception.DL4JInvalidInputException;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
 import org.deeplearning4j.nn.params.DeconvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,8 +25,6 @@ import org.sheetlab.layers.LayerWiring;
  */
 public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
     private static final long serialVersionUID = 1L;
-    private static final boolean CPU = "CPU"
-            .equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
 
     private transient FastConvolutionLayer.Geometry geometry; // the transposed convolution: output → input positions
     private transient int[] map;
@@ -48,14 +41,7 @@ public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
     }
 
     private boolean fastPath() {
-        org.deeplearning4j.nn.conf.layers.ConvolutionLayer lc = layerConf();
-        return CPU
-                && lc.getCnn2dDataFormat() == CNN2DFormat.NCHW
-                && lc.getDilation()[0] == 1
-                && lc.getDilation()[1] == 1
-                && (dataType == DataType.FLOAT || dataType == DataType.DOUBLE)
-                && input != null
-                && input.dataType() == dataType;
+        return ConvBuffers.hostPath(layerConf(), dataType, input);
     }
 
     private String layerName() {
@@ -64,42 +50,9 @@ public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
 
     private FastConvolutionLayer.Geometry geometry(INDArray weights) {
         ConvBuffers.checkInput(input, weights.size(0), layerName());
-        int[] kernel = layerConf().getKernelSize();
-        int[] strides = layerConf().getStride();
-        int[] dilation = layerConf().getDilation();
-        int h = (int) input.size(2);
-        int w = (int) input.size(3);
-        int[] pad;
-        int[] out;
-        if (convolutionMode == ConvolutionMode.Same) {
-            out = ConvolutionUtils.getDeconvolutionOutputSize(
-                    input, kernel, strides, null, convolutionMode, dilation, CNN2DFormat.NCHW);
-            // the transposed convolution's padding: its output is this layer's input (h, w), its input our output
-            pad = ConvolutionUtils.getSameModeTopLeftPadding(new int[] {h, w}, out, kernel, strides, dilation);
-        } else {
-            pad = layerConf().getPadding();
-            out = ConvolutionUtils.getDeconvolutionOutputSize(
-                    input, kernel, strides, pad, convolutionMode, dilation, CNN2DFormat.NCHW);
-        }
         // the convolution this layer transposes: input = this layer's output, output positions = its input's
-        FastConvolutionLayer.Geometry g = new FastConvolutionLayer.Geometry(
-                (int) input.size(0),
-                (int) weights.size(1),
-                out[0],
-                out[1],
-                kernel[0],
-                kernel[1],
-                strides[0],
-                strides[1],
-                pad[0],
-                pad[1],
-                h,
-                w);
-        long cells = (long) g.b() * g.p() * g.k();
-        if (cells > Integer.MAX_VALUE - 8) {
-            throw new DL4JInvalidInputException(layerName() + ": the column matrix [" + (long) g.b() * g.p() + ", "
-                    + g.k() + "] exceeds 2^31 elements; use a smaller minibatch");
-        }
+        FastConvolutionLayer.Geometry g = FastConvolutionLayer.Geometry.of(
+                layerConf(), convolutionMode, input, (int) weights.size(1), true, layerName());
         if (!g.sameAs(geometry)) {
             geometry = g;
             map = FastConvolutionLayer.indexMap(g);
@@ -187,13 +140,7 @@ public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
         for (int t = 1; t < parts; t++) {
             dw.addi(dwParts[t]);
         }
-        Gradient gradient = new DefaultGradient();
-        if (layerConf().hasBias()) {
-            INDArray biasGrad = gradientViews.get(DeconvolutionParamInitializer.BIAS_KEY);
-            biasGrad.assign(delta.sum(0, 2, 3).reshape(biasGrad.shape()));
-            gradient.setGradientFor(DeconvolutionParamInitializer.BIAS_KEY, biasGrad);
-        }
-        gradient.setGradientFor(DeconvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        Gradient gradient = ConvBuffers.gradient(layerConf(), gradientViews, weightGrad, () -> delta.sum(0, 2, 3));
         rowsInput = null;
         weightNoiseParams.clear();
         return new Pair<>(gradient, backpropDropOutIfPresent(eps));

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,7 +18,7 @@ import org.sheetlab.layers.ShapedParamInitializer;
 
 /**
  * Sheet, DNNs as Data Structures (Final Q4, "Mixture-of-Experts: gating network routes input"): E dense experts
- * y_e = f(x·W_e + b_e) and a softmax gate p = softmax(x·W_g + b_g),
+ * y_e = f(x·W_e + b_e) (y_e = f(x·W_e) with {@code expertBias(false)}) and a softmax gate p = softmax(x·W_g + b_g),
  *
  * <pre>
  *   g = p                                  (dense mixture), or
@@ -42,6 +41,7 @@ public final class MixtureOfExperts extends FeedForwardLayer {
     private int experts = 2;
     private int topK;
     private double loadBalancing;
+    private boolean expertBias = true;
 
     /** For JSON deserialization. */
     public MixtureOfExperts() {}
@@ -51,6 +51,7 @@ public final class MixtureOfExperts extends FeedForwardLayer {
         this.experts = b.experts;
         this.topK = b.topK;
         this.loadBalancing = b.loadBalancing;
+        this.expertBias = b.expertBias;
         String who = "MixtureOfExperts" + (getLayerName() != null ? " '" + getLayerName() + "'" : "");
         if (experts < 1) {
             throw new IllegalArgumentException(who + ": experts must be >= 1, got " + experts);
@@ -72,10 +73,8 @@ public final class MixtureOfExperts extends FeedForwardLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("MixtureOfExperts", getLayerName(), layerIndex, getNIn(), getNOut());
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        return LayerWiring.wire(
-                new MixtureOfExpertsLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, params);
+        Layer layer = new MixtureOfExpertsLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -85,14 +84,8 @@ public final class MixtureOfExperts extends FeedForwardLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
         long working = (long) experts * getNOut() * 2 + 3L * experts;
-        return new LayerMemoryReport.Builder(getLayerName(), MixtureOfExperts.class, inputType, out)
-                .standardMemory(params, params)
-                .workingMemory(0, working, 0, working)
-                .cacheMemory(0, 0)
-                .build();
+        return LayerWiring.memoryReport(this, inputType, working, working);
     }
 
     public int getExperts() {
@@ -120,21 +113,32 @@ public final class MixtureOfExperts extends FeedForwardLayer {
         this.loadBalancing = loadBalancing;
     }
 
+    /** Whether the experts have the bias b_e (default true); false: y_e = f(x·W_e), no "b" parameter. */
+    public boolean isExpertBias() {
+        return expertBias;
+    }
+
+    public void setExpertBias(boolean expertBias) {
+        this.expertBias = expertBias;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MixtureOfExperts m
                 && super.equals(o)
                 && experts == m.experts
                 && topK == m.topK
-                && Double.compare(loadBalancing, m.loadBalancing) == 0;
+                && Double.compare(loadBalancing, m.loadBalancing) == 0
+                && expertBias == m.expertBias;
     }
 
     @Override
     public int hashCode() {
-        return (31 * (31 * super.hashCode() + experts) + topK) * 31 + Double.hashCode(loadBalancing);
+        return ((31 * (31 * super.hashCode() + experts) + topK) * 31 + Double.hashCode(loadBalancing)) * 31
+                + Boolean.hashCode(expertBias);
     }
 
-    /** "W" [n_in, E·n_out], "b" [1, E·n_out], "Wg" [n_in, E], "bg" [1, E], in that order. */
+    /** "W" [n_in, E·n_out], "b" [1, E·n_out] (not with {@code expertBias(false)}), "Wg" [n_in, E], "bg" [1, E]. */
     public static final class Params extends ShapedParamInitializer {
         public static final String EXPERT_WEIGHTS = "W";
         public static final String EXPERT_BIAS = "b";
@@ -148,7 +152,9 @@ public final class MixtureOfExperts extends FeedForwardLayer {
             long eo = (long) c.getExperts() * c.getNOut();
             Map<String, long[]> m = new LinkedHashMap<>();
             m.put(EXPERT_WEIGHTS, new long[] {c.getNIn(), eo});
-            m.put(EXPERT_BIAS, new long[] {1, eo});
+            if (c.isExpertBias()) {
+                m.put(EXPERT_BIAS, new long[] {1, eo});
+            }
             m.put(GATE_WEIGHTS, new long[] {c.getNIn(), c.getExperts()});
             m.put(GATE_BIAS, new long[] {1, c.getExperts()});
             return m;
@@ -156,7 +162,7 @@ public final class MixtureOfExperts extends FeedForwardLayer {
 
         @Override
         protected Set<String> biases(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return Set.of(EXPERT_BIAS, GATE_BIAS);
+            return ((MixtureOfExperts) layer).isExpertBias() ? Set.of(EXPERT_BIAS, GATE_BIAS) : Set.of(GATE_BIAS);
         }
 
         @Override
@@ -166,7 +172,9 @@ public final class MixtureOfExperts extends FeedForwardLayer {
             c.getWeightInitFn().init(c.getNIn(), c.getNOut(), w.shape(), 'c', w);
             INDArray wg = params.get(GATE_WEIGHTS);
             c.getWeightInitFn().init(c.getNIn(), c.getExperts(), wg.shape(), 'c', wg);
-            params.get(EXPERT_BIAS).assign(c.getBiasInit());
+            if (c.isExpertBias()) {
+                params.get(EXPERT_BIAS).assign(c.getBiasInit());
+            }
             params.get(GATE_BIAS).assign(0.0);
         }
     }
@@ -178,6 +186,7 @@ public final class MixtureOfExperts extends FeedForwardLayer {
         private int experts = 2;
         private int topK;
         private double loadBalancing;
+        private boolean expertBias = true;
 
         /** E, the number of experts (default 2). */
         public Builder experts(int e) {
@@ -194,6 +203,12 @@ public final class MixtureOfExperts extends FeedForwardLayer {
         /** λ, the weight of the load-balancing term (default 0: off). */
         public Builder loadBalancing(double lambda) {
             this.loadBalancing = lambda;
+            return this;
+        }
+
+        /** {@code false}: experts without bias, y_e = f(x·W_e) (default true: y_e = f(x·W_e + b_e)). */
+        public Builder expertBias(boolean expertBias) {
+            this.expertBias = expertBias;
             return this;
         }
 

@@ -5,7 +5,6 @@ import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -14,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sheetlab.layers.LayerWiring;
+import org.sheetlab.layers.HostLayer;
 
 /**
  * The runtime layer of {@link MixtureOfExperts}. Forward: the experts' pre-activations for all E at once
@@ -23,38 +22,23 @@ import org.sheetlab.layers.LayerWiring;
  * experts) and the softmax, plus the load-balancing term's gradient λ·E·f_e·(1/B) per example (scaled by B here
  * because DL4J's updater divides every gradient by the minibatch size, while the term enters the score unscaled).
  */
-public final class MixtureOfExpertsLayer extends BaseLayer<MixtureOfExperts> {
+public final class MixtureOfExpertsLayer extends HostLayer<MixtureOfExperts, MixtureOfExpertsLayer.Forward> {
     private static final long serialVersionUID = 1L;
 
-    private transient Forward cached;
     private transient double auxScore;
 
     public MixtureOfExpertsLayer(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
+        super(conf, dataType, "MixtureOfExperts", Type.FEED_FORWARD);
     }
 
-    private record Forward(
+    record Forward(
             INDArray input,
             INDArray z, // [B, E·n_out] expert pre-activations (detached)
             INDArray ye, // [B, E·n_out] expert outputs (detached)
             double[] p, // [B·E] gate probabilities
             double[] g, // [B·E] mixture weights (top-k renormalized)
-            double[] f) {} // [E] share of the batch whose largest gate is e
-
-    @Override
-    public Type type() {
-        return Type.FEED_FORWARD;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    private String name() {
-        String n = layerConf().getLayerName();
-        return LayerWiring.describe("MixtureOfExperts", n, index);
-    }
+            double[] f)
+            implements Pass {} // [E] share of the batch whose largest gate is e
 
     /** The mixture weights g [B, E] for inputs x [B, n_in] (which experts each input is routed to). */
     public INDArray gates(INDArray x) {
@@ -76,10 +60,7 @@ public final class MixtureOfExpertsLayer extends BaseLayer<MixtureOfExperts> {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
-        assertInputSet(false);
-        applyDropOutIfNecessary(training, mgr);
-        Forward f = forward(training, mgr);
-        cached = training ? f : null;
+        Forward f = trainingPass(training, mgr);
         int b = (int) input.size(0);
         int e = layerConf().getExperts();
         int n = (int) layerConf().getNOut();
@@ -102,14 +83,17 @@ public final class MixtureOfExpertsLayer extends BaseLayer<MixtureOfExperts> {
         return out;
     }
 
-    private Forward forward(boolean training, LayerWorkspaceMgr mgr) {
+    @Override
+    protected Forward forward(boolean training, LayerWorkspaceMgr mgr) {
         if (input.rank() != 2 || input.size(1) != layerConf().getNIn()) {
             throw new DL4JInvalidInputException(name() + ": expects input [B, "
                     + layerConf().getNIn() + "], got shape " + Arrays.toString(input.shape())
                     + "; the layer was configured with nIn = " + layerConf().getNIn());
         }
         INDArray w = getParamWithNoise(MixtureOfExperts.Params.EXPERT_WEIGHTS, training, mgr);
-        INDArray bias = getParamWithNoise(MixtureOfExperts.Params.EXPERT_BIAS, training, mgr);
+        INDArray bias = layerConf().isExpertBias()
+                ? getParamWithNoise(MixtureOfExperts.Params.EXPERT_BIAS, training, mgr)
+                : null;
         INDArray wg = getParamWithNoise(MixtureOfExperts.Params.GATE_WEIGHTS, training, mgr);
         INDArray bg = getParamWithNoise(MixtureOfExperts.Params.GATE_BIAS, training, mgr);
         int b = (int) input.size(0);
@@ -117,7 +101,10 @@ public final class MixtureOfExpertsLayer extends BaseLayer<MixtureOfExperts> {
         INDArray z;
         INDArray ye;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            z = input.mmul(w).addiRowVector(bias);
+            z = input.mmul(w);
+            if (bias != null) {
+                z.addiRowVector(bias);
+            }
             ye = layerConf().getActivationFn().getActivation(z.dup(), training);
         }
         double[] s =
@@ -174,18 +161,13 @@ public final class MixtureOfExpertsLayer extends BaseLayer<MixtureOfExperts> {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
-        assertInputSet(true);
-        Forward fw = cached != null && cached.input() == input ? cached : forward(true, mgr);
-        cached = null;
+        Forward fw = backwardPass(mgr);
         INDArray w = getParamWithNoise(MixtureOfExperts.Params.EXPERT_WEIGHTS, true, mgr);
         INDArray wg = getParamWithNoise(MixtureOfExperts.Params.GATE_WEIGHTS, true, mgr);
         int b = (int) input.size(0);
         int e = layerConf().getExperts();
         int n = (int) layerConf().getNOut();
-        if (epsilon.rank() != 2 || epsilon.size(0) != b || epsilon.size(1) != n) {
-            throw new DL4JInvalidInputException(name() + ": epsilon shape " + Arrays.toString(epsilon.shape())
-                    + " does not match the output [" + b + ", " + n + "]");
-        }
+        checkEpsilon(name(), epsilon, b, n);
         double[] dy = epsilon.dup('c').castTo(DataType.DOUBLE).data().asDouble();
         double[] ye = fw.ye().castTo(DataType.DOUBLE).data().asDouble();
         double[] p = fw.p();
@@ -241,11 +223,9 @@ public final class MixtureOfExpertsLayer extends BaseLayer<MixtureOfExperts> {
         INDArray dS = Nd4j.create(ds, new long[] {b, e}, DataType.DOUBLE).castTo(dataType);
         INDArray xt = input.transpose();
         INDArray gW = gradientViews.get(MixtureOfExperts.Params.EXPERT_WEIGHTS);
-        INDArray gB = gradientViews.get(MixtureOfExperts.Params.EXPERT_BIAS);
         INDArray gWg = gradientViews.get(MixtureOfExperts.Params.GATE_WEIGHTS);
         INDArray gBg = gradientViews.get(MixtureOfExperts.Params.GATE_BIAS);
         gW.assign(xt.mmul(dZ));
-        gB.assign(dZ.sum(0).reshape(gB.shape()));
         gWg.assign(xt.mmul(dS));
         gBg.assign(dS.sum(0).reshape(gBg.shape()));
         INDArray dx = dZ.mmul(w.transpose()).addi(dS.mmul(wg.transpose()));
@@ -253,16 +233,13 @@ public final class MixtureOfExpertsLayer extends BaseLayer<MixtureOfExperts> {
         epsOut.assign(dx);
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(MixtureOfExperts.Params.EXPERT_WEIGHTS, gW);
-        gradient.setGradientFor(MixtureOfExperts.Params.EXPERT_BIAS, gB);
+        if (layerConf().isExpertBias()) {
+            INDArray gB = gradientViews.get(MixtureOfExperts.Params.EXPERT_BIAS);
+            gB.assign(dZ.sum(0).reshape(gB.shape()));
+            gradient.setGradientFor(MixtureOfExperts.Params.EXPERT_BIAS, gB);
+        }
         gradient.setGradientFor(MixtureOfExperts.Params.GATE_WEIGHTS, gWg);
         gradient.setGradientFor(MixtureOfExperts.Params.GATE_BIAS, gBg);
-        weightNoiseParams.clear();
-        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
-    }
-
-    @Override
-    public void clear() {
-        super.clear();
-        cached = null;
+        return gradientResult(gradient, epsOut);
     }
 }

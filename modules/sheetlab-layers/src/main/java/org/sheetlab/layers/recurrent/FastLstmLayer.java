@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.layers.HostArrays;
+import org.sheetlab.layers.HostLayer;
 import org.sheetlab.layers.LayerWiring;
 
 /**
@@ -45,13 +46,13 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             .equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
 
     /** What a training forward pass keeps for its backward pass (heap, double, time-major: row t·B + b). */
-    private transient Forward cached;
+    private final transient HostLayer.Cache<Forward> cache = new HostLayer.Cache<>();
 
     public FastLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
-    private record Forward(
+    record Forward(
             INDArray input, // the layer input this was computed from
             int b,
             int nIn,
@@ -61,7 +62,8 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             double[] gates, // [T·B·4H] activated gates [a, f, o, i] per row
             double[] cells, // [T·B·H] C_t
             double[] tanhCells, // [T·B·H] HostArrays.tanh(C_t)
-            double[] hidden) {} // [T·B·H] h_t
+            double[] hidden) // [T·B·H] h_t
+            implements HostLayer.Pass {}
 
     private boolean fastPath() {
         return CPU
@@ -89,8 +91,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             return super.activate(training, mgr);
         }
         applyDropOutIfNecessary(training, mgr);
-        Forward f = forward(training, mgr);
-        cached = training ? f : null;
+        Forward f = cache.keep(training, forward(training, mgr));
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {f.b(), f.h(), f.t()}, 'c');
         HostArrays.write(out, HostArrays.batchMajor(f.hidden(), f.b(), f.h(), f.t()));
         return out;
@@ -150,11 +151,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         double[] bias = HostArrays.read(getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, mgr));
         int nIn = (int) w.size(0);
         int h = (int) rw.size(0);
-        if (input.size(1) != nIn) {
-            throw new DL4JInvalidInputException(name() + ": input has size " + input.size(1) + " at dimension 1 (shape "
-                    + Arrays.toString(input.shape()) + ", [B, n_in, T]) but the layer was configured with nIn = "
-                    + nIn);
-        }
+        HostLayer.checkSequence(name(), input, nIn, RNNFormat.NCW);
         int b = (int) input.size(0);
         int steps = (int) input.size(2);
         if ((long) steps * b * 4 * h > Integer.MAX_VALUE - 8 || (long) steps * b * nIn > Integer.MAX_VALUE - 8) {
@@ -256,18 +253,14 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             return super.backpropGradient(epsilon, mgr);
         }
         double[] sink = stateGradientSink;
-        Forward f = cached != null && cached.input() == input ? cached : forward(true, mgr);
-        cached = null;
+        Forward f = cache.take(input, () -> forward(true, mgr));
         INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, mgr);
         INDArray rw = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true, mgr);
         int b = f.b();
         int h = f.h();
         int g = 4 * h;
         int steps = f.t();
-        if (epsilon.rank() != 3 || epsilon.size(0) != b || epsilon.size(1) != h || epsilon.size(2) != steps) {
-            throw new DL4JInvalidInputException(name() + ": epsilon shape " + Arrays.toString(epsilon.shape())
-                    + " does not match the output [" + b + ", " + h + ", " + steps + "]");
-        }
+        HostLayer.checkEpsilon(name(), epsilon, b, h, steps);
         double[] epsIn = HostArrays.read(epsilon);
         double[] eps = HostArrays.timeMajor(epsIn, b, h, steps); // time-major: row t·B + b
         double[] gates = f.gates();
@@ -371,6 +364,6 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
     @Override
     public void clear() {
         super.clear();
-        cached = null;
+        cache.clear();
     }
 }

@@ -1,13 +1,11 @@
 package org.sheetlab.layers.recurrent;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,7 +28,8 @@ import org.sheetlab.layers.LayerWiring;
  * candidate bias that r multiplies. PyTorch's nn.GRU (weight_ih [3H, n_in], weight_hh [3H, H], bias_ih, bias_hh) maps
  * as W = weight_ihᵀ, RW = weight_hhᵀ, b = bias_ih + bias_hh for r and z, b = bias_in and bhn = bias_hn for h̃.
  *
- * <p>Input [B, n_in, T] (NCW) → output [B, H, T] (the layer's activation function is not used: the gates are σ and
+ * <p>Input [B, n_in, T] (NCW) → output [B, H, T]; with {@code dataFormat(RNNFormat.NWC)} input [B, T, n_in] → output
+ * [B, T, H] (the layer's activation function is not used: the gates are σ and
  * tanh as above). Masks [B, T] (1 = real step): at a masked step the state is carried over unchanged and the output is
  * 0. {@code rnnTimeStep} continues from the stored state (generation); DL4J's {@code Bidirectional} wrapper works
  * with it. Truncated BPTT is not supported (an error says so).
@@ -58,10 +57,8 @@ public final class GRU extends BaseRecurrentLayer {
             INDArray layerParamsView,
             boolean initializeParams,
             DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("GRU", getLayerName(), layerIndex, getNIn(), getNOut());
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        return LayerWiring.wire(
-                new GruLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView, params);
+        Layer layer = new GruLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -71,17 +68,8 @@ public final class GRU extends BaseRecurrentLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
-        long steps = inputType instanceof InputType.InputTypeRecurrent r && r.getTimeSeriesLength() > 0
-                ? r.getTimeSeriesLength()
-                : 1;
         long perStep = 6 * getNOut();
-        return new LayerMemoryReport.Builder(getLayerName(), GRU.class, inputType, out)
-                .standardMemory(params, params)
-                .workingMemory(0, perStep * steps, 0, perStep)
-                .cacheMemory(0, 0)
-                .build();
+        return LayerWiring.memoryReport(this, inputType, perStep * LayerWiring.steps(inputType), perStep);
     }
 
     /** Whether r multiplies the recurrent product (PyTorch, cuDNN) instead of h_{t−1} (the sheet). */

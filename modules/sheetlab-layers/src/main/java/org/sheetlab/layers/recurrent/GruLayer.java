@@ -5,6 +5,7 @@ import java.util.Map;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
@@ -17,6 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.layers.HostArrays;
+import org.sheetlab.layers.HostLayer;
 import org.sheetlab.layers.LayerWiring;
 
 /**
@@ -32,7 +34,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     private static final long serialVersionUID = 1L;
     static final String STATE_KEY = "h";
 
-    private transient Forward cached;
+    private final transient HostLayer.Cache<Forward> cache = new HostLayer.Cache<>();
 
     /** Below this many gate values per step (B·3H) the batch is not split over the host threads. */
     static final int SPLIT_MIN_GATES = 4096;
@@ -42,7 +44,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     }
 
     /** One forward pass, time-major heap arrays (row t·B + b). */
-    private record Forward(
+    record Forward(
             INDArray input,
             int b,
             int nIn,
@@ -53,7 +55,8 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             double[] gates, // [T·B·3H]: r, z, h̃ after their activations
             double[] recN, // [T·B·H]: W_h·h_{t−1} + b_hn (resetAfter) or r ⊙ h_{t−1} (sheet)
             double[] hidden, // [T·B·H]: h_t
-            double[] mask) {} // [B·T] or null
+            double[] mask) // [B·T] or null
+            implements HostLayer.Pass {}
 
     @Override
     public Type type() {
@@ -80,20 +83,18 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
-        Forward f = forward(training, null, mgr);
-        cached = training ? f : null;
-        return output(f, mgr);
+        return output(cache.keep(training, forward(training, null, mgr)), mgr);
     }
 
     @Override
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr mgr) {
-        setInput(input, mgr);
-        INDArray in = input.rank() == 2 ? input.reshape(input.size(0), input.size(1), 1) : input;
+        INDArray in =
+                input.rank() == 2 ? HostLayer.ncw(input.reshape(input.size(0), input.size(1), 1), format()) : input;
         setInput(in, mgr);
         Forward f = forward(false, stateMap.get(STATE_KEY), mgr);
         stateMap.put(STATE_KEY, lastState(f));
         INDArray out = output(f, mgr);
-        return input.rank() == 2 ? out.reshape(out.size(0), out.size(1)) : out;
+        return input.rank() == 2 ? out.reshape(out.size(0), layerConf().getNOut()) : out;
     }
 
     @Override
@@ -148,7 +149,12 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         }
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {b, h, steps}, 'c');
         HostArrays.write(out, o);
-        return out;
+        return HostLayer.ncw(out, format());
+    }
+
+    /** The sequence layout ({@code dataFormat}): NWC input is read, and output written, as [B, T, n]. */
+    private RNNFormat format() {
+        return layerConf().getRnnDataFormat();
     }
 
     private String name() {
@@ -161,10 +167,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     }
 
     private Forward forward(boolean training, INDArray initialState, LayerWorkspaceMgr mgr) {
-        if (input.rank() != 3) {
-            throw new DL4JInvalidInputException(
-                    name() + ": expects input [B, n_in, T] (rank 3), got shape " + Arrays.toString(input.shape()));
-        }
+        INDArray x3 = HostLayer.ncw(input, format());
         INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, training, mgr);
         INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, training, mgr);
         double[] bias = HostArrays.read(getParamWithNoise(GruParamInitializer.BIAS, training, mgr));
@@ -175,13 +178,9 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         int nIn = (int) w.size(0);
         int h = (int) rw.size(0);
         int g = 3 * h;
-        if (input.size(1) != nIn) {
-            throw new DL4JInvalidInputException(name() + ": input has size " + input.size(1) + " at dimension 1 (shape "
-                    + Arrays.toString(input.shape()) + ", [B, n_in, T]) but the layer was configured with nIn = "
-                    + nIn);
-        }
-        int b = (int) input.size(0);
-        int steps = (int) input.size(2);
+        HostLayer.checkSequence(name(), x3, nIn, format());
+        int b = (int) x3.size(0);
+        int steps = (int) x3.size(2);
         double[] h0 = new double[b * h];
         if (initialState != null) {
             if (initialState.size(0) != b || initialState.size(1) != h) {
@@ -193,13 +192,10 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         }
         double[] mask = null;
         if (maskArray != null) {
-            if (maskArray.rank() != 2 || maskArray.size(0) != b || maskArray.size(1) != steps) {
-                throw new DL4JInvalidInputException(name() + ": mask shape " + Arrays.toString(maskArray.shape())
-                        + " does not match [B, T] = [" + b + ", " + steps + "]");
-            }
+            HostLayer.checkMask(name(), maskArray, b, steps);
             mask = HostArrays.read(maskArray);
         }
-        double[] x = HostArrays.read(input);
+        double[] x = HostArrays.read(x3);
         double[] xr = HostArrays.timeMajor(x, b, nIn, steps);
         INDArray x2 = HostArrays.detached(dataType, (long) steps * b, nIn);
         HostArrays.write(x2, xr);
@@ -276,7 +272,8 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     @Override
     public INDArray stateGradients(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
-        long[] shape = {input.size(0), layerConf().getNOut(), input.size(2)};
+        INDArray x3 = HostLayer.ncw(input, format());
+        long[] shape = {x3.size(0), layerConf().getNOut(), x3.size(2)};
         double[] out = new double[(int) (shape[0] * shape[1] * shape[2])];
         stateGradientSink = out;
         try {
@@ -284,15 +281,14 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         } finally {
             stateGradientSink = null;
         }
-        return Nd4j.create(out, shape, DataType.DOUBLE);
+        return Nd4j.create(out, shape, DataType.DOUBLE); // [B, H, T] in either layout
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         double[] sink = stateGradientSink;
-        Forward f = cached != null && cached.input() == input ? cached : forward(true, null, mgr);
-        cached = null;
+        Forward f = cache.take(input, () -> forward(true, null, mgr));
         INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, true, mgr);
         INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, true, mgr);
         boolean after = layerConf().isResetAfter();
@@ -300,11 +296,9 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         int h = f.h();
         int g = 3 * h;
         int steps = f.t();
-        if (epsilon.rank() != 3 || epsilon.size(0) != b || epsilon.size(1) != h || epsilon.size(2) != steps) {
-            throw new DL4JInvalidInputException(name() + ": epsilon shape " + Arrays.toString(epsilon.shape())
-                    + " does not match the output [" + b + ", " + h + ", " + steps + "]");
-        }
-        double[] eps = HostArrays.read(epsilon);
+        INDArray eps3 = HostLayer.ncw(epsilon, format());
+        HostLayer.checkEpsilon(name(), eps3, b, h, steps);
+        double[] eps = HostArrays.read(eps3);
         double[] gates = f.gates();
         double[] recN = f.recN();
         double[] hidden = f.hidden();
@@ -447,12 +441,12 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
         HostArrays.write(epsOut, dx);
         weightNoiseParams.clear();
-        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
+        return new Pair<>(gradient, backpropDropOutIfPresent(HostLayer.ncw(epsOut, format())));
     }
 
     @Override
     public void clear() {
         super.clear();
-        cached = null;
+        cache.clear();
     }
 }

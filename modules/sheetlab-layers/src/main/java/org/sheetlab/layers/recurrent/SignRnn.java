@@ -78,17 +78,8 @@ public final class SignRnn extends BaseRecurrentLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
         long perStep = 3 * hiddenSize + 2 * getNOut();
-        long steps = inputType instanceof InputType.InputTypeRecurrent r && r.getTimeSeriesLength() > 0
-                ? r.getTimeSeriesLength()
-                : 1;
-        return new LayerMemoryReport.Builder(getLayerName(), SignRnn.class, inputType, out)
-                .standardMemory(params, params)
-                .workingMemory(0, perStep * steps, 0, perStep)
-                .cacheMemory(0, 0)
-                .build();
+        return LayerWiring.memoryReport(this, inputType, perStep * LayerWiring.steps(inputType), perStep);
     }
 
     public long getHiddenSize() {

@@ -112,11 +112,7 @@ public final class Reparameterization extends NoParamLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return new LayerMemoryReport.Builder(getLayerName(), getClass(), inputType, getOutputType(-1, inputType))
-                .standardMemory(0, 0)
-                .workingMemory(0, 3L * latentSize, 0, 3L * latentSize)
-                .cacheMemory(0, 0)
-                .build();
+        return LayerWiring.memoryReport(this, inputType, 3L * latentSize, 3L * latentSize);
     }
 
     @Override

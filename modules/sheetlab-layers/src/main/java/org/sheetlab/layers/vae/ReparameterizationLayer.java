@@ -3,7 +3,6 @@ package org.sheetlab.layers.vae;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -14,9 +13,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sheetlab.core.loss.GaussianKl;
 import org.sheetlab.layers.LayerWiring;
+import org.sheetlab.layers.ParameterFreeLayer;
 
 /** The runtime layer of {@link Reparameterization}; see there for the formulas. */
-public final class ReparameterizationLayer extends AbstractLayer<Reparameterization> {
+public final class ReparameterizationLayer extends ParameterFreeLayer<Reparameterization> {
     private static final long serialVersionUID = 1L;
 
     private transient INDArray noise;
@@ -25,7 +25,7 @@ public final class ReparameterizationLayer extends AbstractLayer<Reparameterizat
     private transient double lastKl;
 
     public ReparameterizationLayer(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
+        super(conf, dataType, Type.FEED_FORWARD);
     }
 
     /**
@@ -115,21 +115,6 @@ public final class ReparameterizationLayer extends AbstractLayer<Reparameterizat
     @Override
     public double calcRegularizationScore(boolean backpropParamsOnly) {
         return super.calcRegularizationScore(backpropParamsOnly) + klScore;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-        // no parameters
-    }
-
-    @Override
-    public Type type() {
-        return Type.FEED_FORWARD;
     }
 
     @Override

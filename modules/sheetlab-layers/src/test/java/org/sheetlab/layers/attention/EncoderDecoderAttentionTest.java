@@ -164,9 +164,16 @@ class EncoderDecoderAttentionTest {
                         .setInputTypes(InputType.recurrent(2, 12), InputType.recurrent(5, 4))
                         .build())
                 .hasMessageContaining("nOut(1)");
+        // key masks are supported now (CrossAttentionTest); a key mask whose length is not T_a is named
         ComputationGraph g = encoderDecoderHead();
         INDArray[] d = data();
-        assertThatThrownBy(() -> g.output(false, new INDArray[] {d[0], d[1]}, new INDArray[] {Nd4j.ones(2, 3), null}))
-                .hasMessageContaining("masks are not supported");
+        var context = (AttentionContextVertex.Impl) g.getVertex("context");
+        context.setInputs(new INDArray[] {Nd4j.zeros(DataType.DOUBLE, 2, 1, 12), d[1]});
+        context.feedForwardMaskArrays(
+                new INDArray[] {null, Nd4j.ones(DataType.DOUBLE, 2, 3)}, org.deeplearning4j.nn.api.MaskState.Active, 2);
+        assertThatThrownBy(() ->
+                        context.doForward(false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()))
+                .hasMessageContaining("mask of the annotations has shape [2, 3]")
+                .hasMessageContaining("[B, T] = [2, 4]");
     }
 }

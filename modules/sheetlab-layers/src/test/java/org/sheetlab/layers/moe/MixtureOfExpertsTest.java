@@ -41,7 +41,7 @@ class MixtureOfExpertsTest {
     @Test
     void matchesPyTorchDenseTopKAndLoadBalancing() {
         List<JsonNode> cases = ReferenceValues.load("/reference/moe.json").cases();
-        assertThat(cases).hasSize(5);
+        assertThat(cases).hasSize(6);
         for (JsonNode c : cases) {
             INDArray x = ReferenceValues.array(c.get("x"));
             INDArray w = ReferenceValues.array(c.get("W"));
@@ -52,6 +52,7 @@ class MixtureOfExpertsTest {
                     .experts(e)
                     .topK(c.get("topK").asInt())
                     .loadBalancing(c.get("loadBalancing").asDouble())
+                    .expertBias(c.get("expertBias").asBoolean())
                     .activation(Activation.TANH)
                     .build();
             NeuralNetConfiguration nnc = new NeuralNetConfiguration.Builder()
@@ -63,9 +64,14 @@ class MixtureOfExpertsTest {
                     conf.instantiate(nnc, List.of(), 0, Nd4j.create(DataType.DOUBLE, 1, n), true, DataType.DOUBLE);
             l.setBackpropGradientsViewArray(Nd4j.create(DataType.DOUBLE, 1, n));
             l.setParam(MixtureOfExperts.Params.EXPERT_WEIGHTS, w);
-            l.setParam(
-                    MixtureOfExperts.Params.EXPERT_BIAS,
-                    ReferenceValues.array(c.get("b")).reshape(1, -1));
+            boolean bias = c.get("expertBias").asBoolean();
+            if (bias) {
+                l.setParam(
+                        MixtureOfExperts.Params.EXPERT_BIAS,
+                        ReferenceValues.array(c.get("b")).reshape(1, -1));
+            } else {
+                assertThat(l.paramTable()).doesNotContainKey(MixtureOfExperts.Params.EXPERT_BIAS);
+            }
             l.setParam(MixtureOfExperts.Params.GATE_WEIGHTS, ReferenceValues.array(c.get("Wg")));
             l.setParam(
                     MixtureOfExperts.Params.GATE_BIAS,
@@ -77,7 +83,9 @@ class MixtureOfExpertsTest {
             assertThat(l.calcRegularizationScore(true)).isCloseTo(c.get("aux").asDouble(), within(1e-12));
             Pair<Gradient, INDArray> g = l.backpropGradient(ReferenceValues.array(c.get("dy")), NONE);
             assertAllClose(g.getSecond(), ReferenceValues.array(c.get("dx")), 1e-10, 1e-12);
-            for (String key : new String[] {"W", "b", "Wg", "bg"}) {
+            assertThat(g.getFirst().gradientForVariable().keySet())
+                    .containsExactlyElementsOf(bias ? List.of("W", "b", "Wg", "bg") : List.of("W", "Wg", "bg"));
+            for (String key : bias ? new String[] {"W", "b", "Wg", "bg"} : new String[] {"W", "Wg", "bg"}) {
                 INDArray expected = ReferenceValues.array(c.get("d" + key));
                 assertAllClose(g.getFirst().getGradientFor(key).reshape(expected.shape()), expected, 1e-10, 1e-12);
             }
@@ -85,6 +93,10 @@ class MixtureOfExpertsTest {
     }
 
     private static MultiLayerNetwork network(int topK, double lambda) {
+        return network(topK, lambda, true);
+    }
+
+    private static MultiLayerNetwork network(int topK, double lambda, boolean expertBias) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(12)
                 .dataType(DataType.DOUBLE)
@@ -96,6 +108,7 @@ class MixtureOfExpertsTest {
                         .experts(3)
                         .topK(topK)
                         .loadBalancing(lambda)
+                        .expertBias(expertBias)
                         .activation(Activation.TANH)
                         .build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
@@ -122,6 +135,7 @@ class MixtureOfExpertsTest {
             MultiLayerNetwork net = network(setting[0], lambda);
             assertGradientsOk("MoE topK " + setting[0] + ", λ " + lambda, GradientChecks.config(net, x, y));
         }
+        assertGradientsOk("MoE without expert bias", GradientChecks.config(network(2, 0.2, false), x, y));
     }
 
     @Test
@@ -143,6 +157,19 @@ class MixtureOfExpertsTest {
         MultiLayerNetwork restored = assertRoundTrips(net, x);
         assertThat(restored.getLayerWiseConfigurations().toJson()).contains(MixtureOfExperts.class.getName());
         assertThat(net.getLayer(0).numParams()).isEqualTo(5L * 12 + 12 + 5 * 3 + 3);
+        MultiLayerNetwork noBias = network(2, 0.1, false);
+        assertThat(noBias.getLayer(0).numParams()).isEqualTo(5L * 12 + 5 * 3 + 3);
+        MultiLayerNetwork restoredNoBias = assertRoundTrips(noBias, x);
+        assertThat(((MixtureOfExperts) restoredNoBias
+                                .getLayerWiseConfigurations()
+                                .getConf(0)
+                                .getLayer())
+                        .isExpertBias())
+                .isFalse();
+        assertThat(((MixtureOfExperts)
+                                restored.getLayerWiseConfigurations().getConf(0).getLayer())
+                        .isExpertBias())
+                .isTrue();
         assertThatThrownBy(() -> new MixtureOfExperts.Builder()
                         .nIn(3)
                         .nOut(2)
