@@ -17,7 +17,6 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.cli.SheetlabCli;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,6 +69,10 @@ abstract class Bench implements Callable<Integer> {
 
     /** The folder the rounds write their JSON into; deleted at the end. */
     Path out;
+
+    /** This command in picocli's model: its root is the CLI whose main class the child JVMs run. */
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     /** The cores: the peer's thread count at its multi-threaded setting. */
     final int cores = Runtime.getRuntime().availableProcessors();
@@ -138,6 +141,7 @@ abstract class Bench implements Callable<Integer> {
         other.warmup = warmup;
         other.resultsDir = resultsDir;
         other.python = python;
+        other.spec = spec;
         other.root = root;
         other.out = Files.createDirectories(out.resolve(other.name()));
         return other;
@@ -167,7 +171,9 @@ abstract class Bench implements Callable<Integer> {
                 .orElse(Paths.get(System.getProperty("java.home"), "bin", "java")
                         .toString()));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SheetlabCli.class.getName()));
+        // the CLI this benchmark runs under (picocli's root command), without a compile-time dependency on it
+        String main = spec.root().userObject().getClass().getName();
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
         cmd.addAll(cli);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(stdout.toFile());
         if (mergeErrors) {
