@@ -116,18 +116,10 @@ public final class AttentionExperiment
 
     @Override
     protected void validate(Options o) {
-        if (o.maxLength < MIN_LENGTH) {
-            throw new IllegalArgumentException("--max-length must be >= " + MIN_LENGTH + ", got " + o.maxLength);
-        }
-        if (o.testWords < 1) {
-            throw new IllegalArgumentException("--test-words must be >= 1, got " + o.testWords);
-        }
-        if (o.hidden < 1) {
-            throw new IllegalArgumentException("--hidden must be >= 1, got " + o.hidden);
-        }
-        if (o.heatmaps < 0) {
-            throw new IllegalArgumentException("--heatmaps must be >= 0, got " + o.heatmaps);
-        }
+        check(o.maxLength >= MIN_LENGTH, "--max-length must be >= " + MIN_LENGTH + ", got " + o.maxLength);
+        check(o.testWords >= 1, "--test-words must be >= 1, got " + o.testWords);
+        check(o.hidden >= 1, "--hidden must be >= 1, got " + o.hidden);
+        check(o.heatmaps >= 0, "--heatmaps must be >= 0, got " + o.heatmaps);
         o.learningRate.get();
     }
 

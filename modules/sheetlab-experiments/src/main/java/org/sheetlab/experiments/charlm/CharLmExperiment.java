@@ -101,23 +101,15 @@ public final class CharLmExperiment
 
     @Override
     protected void validate(Options o) {
-        if (o.hidden < 1) {
-            throw new IllegalArgumentException("--hidden must be >= 1, got " + o.hidden);
-        }
-        if (o.steps < 1) {
-            throw new IllegalArgumentException("--steps must be >= 1, got " + o.steps);
-        }
-        if (o.sampleChars < 0) {
-            throw new IllegalArgumentException("--sample-chars must be >= 0, got " + o.sampleChars);
-        }
-        if (!(o.temperature > 0)) {
-            throw new IllegalArgumentException("--temperature must be > 0, got " + o.temperature);
-        }
+        check(o.hidden >= 1, "--hidden must be >= 1, got " + o.hidden);
+        check(o.steps >= 1, "--steps must be >= 1, got " + o.steps);
+        check(o.sampleChars >= 0, "--sample-chars must be >= 0, got " + o.sampleChars);
+        check(o.temperature > 0, "--temperature must be > 0, got " + o.temperature);
         for (char c : o.prompt.toCharArray()) {
-            if (VOCABULARY.indexOf(c) < 0) {
-                throw new IllegalArgumentException("--prompt: character '" + c + "' is not in the vocabulary (lower "
-                        + "case letters, digits, space and " + WordNet.ALPHABET.substring(37) + ")");
-            }
+            check(
+                    VOCABULARY.indexOf(c) >= 0,
+                    "--prompt: character '" + c + "' is not in the vocabulary (lower "
+                            + "case letters, digits, space and " + WordNet.ALPHABET.substring(37) + ")");
         }
         o.learningRate.get();
     }

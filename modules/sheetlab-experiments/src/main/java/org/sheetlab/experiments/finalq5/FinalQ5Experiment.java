@@ -79,16 +79,11 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
     @Override
     protected void validate(Options o) {
         o.learningRate.get();
-        if (!(o.lrDecay > 0 && o.lrDecay <= 1)) {
-            throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + o.lrDecay);
-        }
-        if (!List.of("auto", "fit", "fast").contains(o.step)) {
-            throw new IllegalArgumentException("--step must be auto, fit or fast, got " + o.step);
-        }
-        if (o.graph && o.step.equals("fast")) {
-            throw new IllegalArgumentException(
-                    "--step fast trains MultiLayerNetworks only; drop --graph or use --step fit");
-        }
+        check(o.lrDecay > 0 && o.lrDecay <= 1, "--lr-decay must be in (0, 1], got " + o.lrDecay);
+        check(List.of("auto", "fit", "fast").contains(o.step), "--step must be auto, fit or fast, got " + o.step);
+        check(
+                !(o.graph && o.step.equals("fast")),
+                "--step fast trains MultiLayerNetworks only; drop --graph or use --step fit");
     }
 
     /** The step {@code choice} asks for: DenseAdamStep for fast (or auto when it supports the network), else fit. */

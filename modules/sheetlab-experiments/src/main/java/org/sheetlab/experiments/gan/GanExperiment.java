@@ -146,20 +146,14 @@ public final class GanExperiment extends Experiment<GanExperiment.Options, GanEx
     @Override
     protected void validate(Options o) {
         variant(o.ablation, o, 0);
-        require(o.latent >= 1, "--latent must be >= 1, got " + o.latent);
-        require(o.hidden >= 1, "--hidden must be >= 1, got " + o.hidden);
-        require(o.learningRate > 0, "--learning-rate must be > 0, got " + o.learningRate);
-        require(o.judgeEpochs >= 1, "--judge-epochs must be >= 1, got " + o.judgeEpochs);
-        require(o.sampleEvery >= 0, "--sample-every must be >= 0 (0 = none), got " + o.sampleEvery);
-        require(
+        check(o.latent >= 1, "--latent must be >= 1, got " + o.latent);
+        check(o.hidden >= 1, "--hidden must be >= 1, got " + o.hidden);
+        check(o.learningRate > 0, "--learning-rate must be > 0, got " + o.learningRate);
+        check(o.judgeEpochs >= 1, "--judge-epochs must be >= 1, got " + o.judgeEpochs);
+        check(o.sampleEvery >= 0, "--sample-every must be >= 0 (0 = none), got " + o.sampleEvery);
+        check(
                 o.channels.length == 2 && o.channels[0] >= 1 && o.channels[1] >= 1,
                 "--channels must be two numbers >= 1 (e.g. 32,64), got " + java.util.Arrays.toString(o.channels));
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 
     @Override

@@ -72,12 +72,8 @@ public final class McDropoutExperiment extends FashionMnistExperiment<McDropoutE
 
     @Override
     protected void validate(Options o) {
-        if (!(o.retain > 0 && o.retain < 1)) {
-            throw new IllegalArgumentException("--retain must be in (0, 1), got " + o.retain);
-        }
-        if (o.samples < 2) {
-            throw new IllegalArgumentException("--samples must be >= 2, got " + o.samples);
-        }
+        check(o.retain > 0 && o.retain < 1, "--retain must be in (0, 1), got " + o.retain);
+        check(o.samples >= 2, "--samples must be >= 2, got " + o.samples);
         o.learningRate.get();
     }
 

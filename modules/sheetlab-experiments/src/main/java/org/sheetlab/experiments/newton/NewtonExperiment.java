@@ -103,18 +103,10 @@ public final class NewtonExperiment extends Experiment<NewtonExperiment.Options,
 
     @Override
     protected void validate(Options o) {
-        if (o.damping < 0) {
-            throw new IllegalArgumentException("--damping must be >= 0, got " + o.damping);
-        }
-        if (!(o.sgdLearningRate > 0)) {
-            throw new IllegalArgumentException("--sgd-lr must be > 0, got " + o.sgdLearningRate);
-        }
-        if (!(o.adamLearningRate > 0)) {
-            throw new IllegalArgumentException("--adam-lr must be > 0, got " + o.adamLearningRate);
-        }
-        if (o.loop.batchSize < 0) {
-            throw new IllegalArgumentException("--batch-size must be >= 0 (0 = full batch), got " + o.loop.batchSize);
-        }
+        check(o.damping >= 0, "--damping must be >= 0, got " + o.damping);
+        check(o.sgdLearningRate > 0, "--sgd-lr must be > 0, got " + o.sgdLearningRate);
+        check(o.adamLearningRate > 0, "--adam-lr must be > 0, got " + o.adamLearningRate);
+        check(o.loop.batchSize >= 0, "--batch-size must be >= 0 (0 = full batch), got " + o.loop.batchSize);
     }
 
     @Override

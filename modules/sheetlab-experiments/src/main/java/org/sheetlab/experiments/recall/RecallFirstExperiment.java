@@ -74,9 +74,7 @@ public final class RecallFirstExperiment extends Experiment<RecallFirstExperimen
 
     @Override
     protected void validate(Options o) {
-        if (!(o.targetRecall > 0 && o.targetRecall <= 1)) {
-            throw new IllegalArgumentException("--target-recall must be in (0, 1], got " + o.targetRecall);
-        }
+        check(o.targetRecall > 0 && o.targetRecall <= 1, "--target-recall must be in (0, 1], got " + o.targetRecall);
         o.learningRate.get();
     }
 

@@ -72,6 +72,13 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
     /** Checks the experiment's own options; a bad one fails with a message naming it, its value and its range. */
     protected void validate(O options) {}
 
+    /** For {@link #validate}: an {@link IllegalArgumentException} with {@code message} unless {@code ok}. */
+    protected static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
     /**
      * Loads the data every variant uses (called once, after the run folder is open), with the run's seed for data
      * that is split or sampled at random; data prepared for the run (e.g. a corpus file) may be written into

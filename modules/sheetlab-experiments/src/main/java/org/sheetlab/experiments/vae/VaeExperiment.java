@@ -108,21 +108,13 @@ public final class VaeExperiment extends FashionMnistExperiment<VaeExperiment.Op
 
     @Override
     protected void validate(Options o) {
-        if (o.latent < 1) {
-            throw new IllegalArgumentException("--latent must be >= 1, got " + o.latent);
-        }
-        if (o.hidden < 1) {
-            throw new IllegalArgumentException("--hidden must be >= 1, got " + o.hidden);
-        }
-        if (o.betas.isEmpty() || o.betas.stream().anyMatch(b -> !(b >= 0))) {
-            throw new IllegalArgumentException("--betas must be one or more numbers >= 0, got " + o.betas);
-        }
-        if (!(o.gaussianSigma >= 0)) {
-            throw new IllegalArgumentException("--gaussian-sigma must be >= 0 (0 = Bernoulli), got " + o.gaussianSigma);
-        }
-        if (o.iwSamples < 0) {
-            throw new IllegalArgumentException("--iw-samples must be >= 0 (0 = skip), got " + o.iwSamples);
-        }
+        check(o.latent >= 1, "--latent must be >= 1, got " + o.latent);
+        check(o.hidden >= 1, "--hidden must be >= 1, got " + o.hidden);
+        check(
+                !(o.betas.isEmpty() || o.betas.stream().anyMatch(b -> !(b >= 0))),
+                "--betas must be one or more numbers >= 0, got " + o.betas);
+        check(o.gaussianSigma >= 0, "--gaussian-sigma must be >= 0 (0 = Bernoulli), got " + o.gaussianSigma);
+        check(o.iwSamples >= 0, "--iw-samples must be >= 0 (0 = skip), got " + o.iwSamples);
         o.learningRate.get();
     }
 
