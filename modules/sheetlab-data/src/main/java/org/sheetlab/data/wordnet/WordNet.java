@@ -13,6 +13,7 @@ import java.util.Set;
 import org.sheetlab.data.Checksums;
 import org.sheetlab.data.DatasetDescriptor;
 import org.sheetlab.data.DatasetException;
+import org.sheetlab.data.text.Vocabulary;
 
 /**
  * WordNet 3.0's database files {@code data.noun}, {@code data.verb}, {@code data.adj} and {@code data.adv} (Debian
@@ -37,6 +38,12 @@ public final class WordNet {
 
     /** The characters a normalised gloss may hold (besides the newline that ends it). */
     public static final String ALPHABET = " abcdefghijklmnopqrstuvwxyz0123456789.,;:'\"()-!?/";
+
+    /**
+     * The character-level language models' vocabulary for the glosses (V = 50): id 0 is the newline that ends each
+     * gloss, then {@link #ALPHABET} in order.
+     */
+    public static final Vocabulary GLOSS_VOCABULARY = Vocabulary.of("\n" + ALPHABET);
 
     private final List<String> glosses;
     private final List<String> lemmas;

@@ -17,6 +17,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.source.SequencePairDataSource;
+import org.sheetlab.data.text.Vocabulary;
 import org.sheetlab.data.wordnet.WordNet;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
@@ -28,6 +29,7 @@ import org.sheetlab.experiments.run.Row;
 import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.layers.attention.AttentionContextVertex;
 import org.sheetlab.models.analysis.NetworkCounter;
+import org.sheetlab.models.attention.Reversal;
 import org.sheetlab.models.attention.Seq2SeqNetwork;
 import org.sheetlab.train.NetworkStep;
 import org.sheetlab.train.TrainingResult;
@@ -55,7 +57,7 @@ public final class AttentionExperiment
         extends Experiment<AttentionExperiment.Options, AttentionExperiment.Words, Boolean> {
     public static final String NAME = "attention";
     /** Token 0 pads, token 1 starts the decoder, then a … z. */
-    public static final String VOCABULARY = "_^abcdefghijklmnopqrstuvwxyz";
+    static final Vocabulary VOCABULARY = Reversal.VOCABULARY;
 
     static final int MIN_LENGTH = 3;
     static final String BY_LENGTH = "exactReversalLength";
@@ -99,19 +101,6 @@ public final class AttentionExperiment
                 Headline.of("testExactReversal", "exact reversal"),
                 Headline.of("testAccuracy", "teacher-forced accuracy"),
                 Headline.TEST_LOSS);
-    }
-
-    /** Token ids of {@code s} padded with 0 to {@code length}. */
-    static int[] ids(String s, int length) {
-        int[] out = new int[length];
-        for (int i = 0; i < s.length(); i++) {
-            out[i] = VOCABULARY.indexOf(s.charAt(i));
-        }
-        return out;
-    }
-
-    static String reverse(String w) {
-        return new StringBuilder(w).reverse().toString();
     }
 
     @Override
@@ -163,7 +152,7 @@ public final class AttentionExperiment
     protected Trial trial(Context<Options, Words> c, Boolean attention, RunDirectory folder) {
         Words w = c.data();
         Seq2SeqNetwork.Builder b = Seq2SeqNetwork.builder()
-                .setVocabularySize(VOCABULARY.length())
+                .setVocabularySize(VOCABULARY.size())
                 .setSteps(w.steps())
                 .optHidden(c.options().hidden)
                 .optAttention(attention)
@@ -185,7 +174,7 @@ public final class AttentionExperiment
             Context<Options, Words> c, Boolean attention, TrainingResult trained, RunDirectory folder) {
         Words w = c.data();
         ComputationGraph graph = (ComputationGraph) trained.model();
-        Map<Integer, Double> byLength = exactByLength(graph, w.test(), w.steps());
+        Map<Integer, Double> byLength = Reversal.exactByLength(graph, w.test(), w.steps());
         Map<Integer, Long> counts = new LinkedHashMap<>();
         w.test().forEach(word -> counts.merge(word.length(), 1L, Long::sum));
         double right = 0;
@@ -234,85 +223,24 @@ public final class AttentionExperiment
         int[][] src = new int[words.size()][];
         int[][] tgt = new int[words.size()][];
         for (int i = 0; i < words.size(); i++) {
-            src[i] = ids(words.get(i), steps);
-            tgt[i] = ids(reverse(words.get(i)), steps);
+            src[i] = VOCABULARY.ids(words.get(i), steps);
+            tgt[i] = VOCABULARY.ids(Reversal.reverse(words.get(i)), steps);
         }
-        return new SequencePairDataSource(src, tgt, VOCABULARY.length(), 1, batch, shuffle, seed);
-    }
-
-    /** Greedy decoding: step t's prediction becomes the decoder's input at step t + 1. */
-    public static List<String> decode(ComputationGraph graph, List<String> words, int steps) {
-        int n = words.size();
-        int[][] src = new int[n][];
-        int[][] prev = new int[n][steps];
-        for (int i = 0; i < n; i++) {
-            src[i] = ids(words.get(i), steps);
-            prev[i][0] = 1;
-        }
-        INDArray x = SequencePairDataSource.oneHot(src, VOCABULARY.length());
-        int[][] out = new int[n][steps];
-        for (int t = 0; t < steps; t++) {
-            INDArray p = graph.output(false, x, SequencePairDataSource.oneHot(prev, VOCABULARY.length()))[0];
-            INDArray best = p.get(
-                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                            org.nd4j.linalg.indexing.NDArrayIndex.point(t))
-                    .argMax(1);
-            for (int i = 0; i < n; i++) {
-                out[i][t] = best.getInt(i);
-                if (t + 1 < steps) {
-                    prev[i][t + 1] = out[i][t];
-                }
-            }
-        }
-        List<String> decoded = new ArrayList<>();
-        for (int[] ids : out) {
-            StringBuilder sb = new StringBuilder();
-            for (int id : ids) {
-                sb.append(VOCABULARY.charAt(id));
-            }
-            decoded.add(sb.toString());
-        }
-        return decoded;
-    }
-
-    /** Share of words whose decoding is exactly the reversed word followed by padding, per word length. */
-    static Map<Integer, Double> exactByLength(ComputationGraph graph, List<String> words, int steps) {
-        int[] right = new int[steps + 1];
-        int[] total = new int[steps + 1];
-        for (int from = 0; from < words.size(); from += 500) {
-            List<String> chunk = words.subList(from, Math.min(words.size(), from + 500));
-            List<String> decoded = decode(graph, chunk, steps);
-            for (int i = 0; i < chunk.size(); i++) {
-                String w = chunk.get(i);
-                String expected = reverse(w) + "_".repeat(steps - w.length());
-                total[w.length()]++;
-                if (decoded.get(i).equals(expected)) {
-                    right[w.length()]++;
-                }
-            }
-        }
-        Map<Integer, Double> acc = new LinkedHashMap<>();
-        for (int len = MIN_LENGTH; len <= steps; len++) {
-            if (total[len] > 0) {
-                acc.put(len, right[len] / (double) total[len]);
-            }
-        }
-        return acc;
+        return new SequencePairDataSource(src, tgt, VOCABULARY.size(), 1, batch, shuffle, seed);
     }
 
     private static void writeHeatmap(RunDirectory dir, ComputationGraph graph, String word, int steps) {
-        int[][] src = {ids(word, steps)};
+        int[][] src = {VOCABULARY.ids(word, steps)};
         int[][] prev = new int[1][steps];
-        String target = reverse(word);
+        String target = Reversal.reverse(word);
         prev[0][0] = 1;
         for (int t = 1; t < steps; t++) {
-            prev[0][t] = t - 1 < target.length() ? VOCABULARY.indexOf(target.charAt(t - 1)) : 0;
+            prev[0][t] = t - 1 < target.length() ? VOCABULARY.id(target.charAt(t - 1)) : 0;
         }
         graph.output(
                 false,
-                SequencePairDataSource.oneHot(src, VOCABULARY.length()),
-                SequencePairDataSource.oneHot(prev, VOCABULARY.length()));
+                SequencePairDataSource.oneHot(src, VOCABULARY.size()),
+                SequencePairDataSource.oneHot(prev, VOCABULARY.size()));
         INDArray alpha = ((AttentionContextVertex.Impl) graph.getVertex(Seq2SeqNetwork.CONTEXT)).lastAttention();
         List<String> xs = new ArrayList<>();
         List<String> ys = new ArrayList<>();

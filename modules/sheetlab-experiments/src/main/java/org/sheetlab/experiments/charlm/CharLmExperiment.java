@@ -4,12 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.source.TextWindowDataSource;
+import org.sheetlab.data.text.Vocabulary;
 import org.sheetlab.data.wordnet.WordNet;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.options.LearningRateOption;
@@ -45,7 +43,7 @@ public final class CharLmExperiment
         extends Experiment<CharLmExperiment.Options, CharLmExperiment.Glosses, CharRnnLm.Cell> {
     public static final String NAME = "char-lm";
     /** The vocabulary: the newline that ends each gloss, then WordNet's normalised alphabet. */
-    public static final String VOCABULARY = "\n" + WordNet.ALPHABET;
+    public static final Vocabulary VOCABULARY = WordNet.GLOSS_VOCABULARY;
 
     /** Options: run and loop options, cells, sizes, sampling, the learning rate and the data folder. */
     public static final class Options extends ExperimentOptions {
@@ -107,7 +105,7 @@ public final class CharLmExperiment
         check(o.temperature > 0, "--temperature must be > 0, got " + o.temperature);
         for (char c : o.prompt.toCharArray()) {
             check(
-                    VOCABULARY.indexOf(c) >= 0,
+                    VOCABULARY.contains(c),
                     "--prompt: character '" + c + "' is not in the vocabulary (lower "
                             + "case letters, digits, space and " + WordNet.ALPHABET.substring(37) + ")");
         }
@@ -132,7 +130,7 @@ public final class CharLmExperiment
         d.put("glosses", g.wordNet().glosses().size());
         d.put("trainCharacters", g.corpus().trainChars());
         d.put("heldOutCharacters", g.corpus().heldOutChars());
-        d.put("vocabulary", VOCABULARY.length());
+        d.put("vocabulary", VOCABULARY.size());
         return d;
     }
 
@@ -142,17 +140,19 @@ public final class CharLmExperiment
         return Trial.of(
                 CharRnnLm.builder()
                         .setCell(cell)
-                        .setVocabularySize(VOCABULARY.length())
+                        .setVocabularySize(VOCABULARY.size())
                         .optHidden(o.hidden)
                         .optSteps(o.steps)
                         .optSeed(c.seed())
                         .optUpdater(new Adam(o.learningRate.get())),
                 // windows in a fresh random order every epoch: in file order an epoch would end on
                 // WordNet's adverb glosses ("in a ... manner"), and the model would lean to them
-                new TextWindowDataSource(c.data().corpus().train(), VOCABULARY, c.batchSize(), o.steps, c.seed()),
+                new TextWindowDataSource(
+                        c.data().corpus().train(), VOCABULARY.symbols(), c.batchSize(), o.steps, c.seed()),
                 List.of(EvaluationSet.of(
                         "test",
-                        new TextWindowDataSource(c.data().corpus().heldOut(), VOCABULARY, c.batchSize(), o.steps),
+                        new TextWindowDataSource(
+                                c.data().corpus().heldOut(), VOCABULARY.symbols(), c.batchSize(), o.steps),
                         new AccuracyEvaluator(),
                         new PerplexityEvaluator())));
     }
@@ -166,7 +166,15 @@ public final class CharLmExperiment
         Map<String, String> samples = new LinkedHashMap<>();
         results.forEach((name, r) -> {
             perplexity.put(name, r.last().metric("testPerplexity"));
-            samples.put(name, sample((MultiLayerNetwork) r.model(), o.prompt, o.sampleChars, o.temperature, c.seed()));
+            samples.put(
+                    name,
+                    CharRnnLm.sample(
+                            (MultiLayerNetwork) r.model(),
+                            VOCABULARY,
+                            o.prompt,
+                            o.sampleChars,
+                            o.temperature,
+                            c.seed()));
         });
         StringBuilder text = new StringBuilder();
         samples.forEach((cell, s) -> text.append("== ")
@@ -181,50 +189,5 @@ public final class CharLmExperiment
         c.run().writeText("samples.txt", text.toString());
         c.run().writeJson("perplexity.json", Map.of("heldout", perplexity, "what", "exp(mean -log p(next character))"));
         return Map.of("heldOutPerplexity", perplexity, "samples", samples);
-    }
-
-    /**
-     * Generates {@code n} characters after {@code prompt}: the prompt is fed through {@code rnnTimeStep}, then each
-     * sampled character is fed back. Deterministic for a seed.
-     */
-    public static String sample(MultiLayerNetwork net, String prompt, int n, double temperature, long seed) {
-        Random rnd = new Random(seed);
-        net.rnnClearPreviousState();
-        int v = VOCABULARY.length();
-        INDArray p = null;
-        for (char c : prompt.toCharArray()) {
-            p = net.rnnTimeStep(oneHot(VOCABULARY.indexOf(c), v, net));
-        }
-        StringBuilder sb = new StringBuilder(prompt);
-        for (int i = 0; i < n; i++) {
-            int next = p == null ? 0 : draw(p.reshape(v).toDoubleVector(), temperature, rnd);
-            sb.append(VOCABULARY.charAt(next));
-            p = net.rnnTimeStep(oneHot(next, v, net));
-        }
-        net.rnnClearPreviousState();
-        return sb.toString();
-    }
-
-    private static INDArray oneHot(int index, int v, MultiLayerNetwork net) {
-        INDArray x = Nd4j.zeros(net.params().dataType(), 1, v, 1);
-        x.putScalar(new long[] {0, index, 0}, 1.0);
-        return x;
-    }
-
-    static int draw(double[] p, double temperature, Random rnd) {
-        double[] w = new double[p.length];
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            w[i] = Math.pow(Math.max(p[i], 0), 1.0 / temperature);
-            sum += w[i];
-        }
-        double u = rnd.nextDouble() * sum;
-        for (int i = 0; i < w.length; i++) {
-            u -= w[i];
-            if (u <= 0) {
-                return i;
-            }
-        }
-        return w.length - 1;
     }
 }

@@ -9,12 +9,13 @@ import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
+import org.sheetlab.core.metrics.ClassShares;
 import org.sheetlab.core.metrics.FrechetDistance;
+import org.sheetlab.core.metrics.SampleDiversity;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
@@ -185,7 +186,10 @@ public final class GanExperiment extends Experiment<GanExperiment.Options, GanEx
                 judge.evaluation());
         INDArray realProbe = data.test().features().get(NDArrayIndex.interval(0, 200), NDArrayIndex.all());
         return new Judged(
-                data, (MultiLayerNetwork) trained.model(), trained.last().testAccuracy(), diversity(realProbe));
+                data,
+                (MultiLayerNetwork) trained.model(),
+                trained.last().testAccuracy(),
+                SampleDiversity.meanPairwiseDistance(realProbe));
     }
 
     @Override
@@ -255,54 +259,21 @@ public final class GanExperiment extends Experiment<GanExperiment.Options, GanEx
         return extra;
     }
 
-    /** Mean Euclidean distance between the rows of x (pairs i < j). */
-    static double diversity(INDArray x) {
-        INDArray d = x.castTo(DataType.DOUBLE);
-        int n = (int) d.size(0);
-        double sum = 0;
-        int pairs = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                sum += d.getRow(i).distance2(d.getRow(j));
-                pairs++;
-            }
-        }
-        return sum / pairs;
-    }
-
-    /** The share of samples the judge puts in each of the 10 classes, from its probabilities [N, 10]. */
-    static double[] classShares(INDArray probabilities) {
-        INDArray classes = probabilities.argMax(1);
-        long n = probabilities.size(0);
-        double[] shares = new double[10];
-        for (int i = 0; i < n; i++) {
-            shares[classes.getInt(i)] += 1.0 / n;
-        }
-        return shares;
-    }
-
-    /** Classes holding at least 5% of the samples. */
-    static int coverage(double[] shares) {
-        int covered = 0;
-        for (double h : shares) {
-            covered += h >= 0.05 ? 1 : 0;
-        }
-        return covered;
-    }
-
     /**
      * The collapse monitor on {@value #MONITOR} samples: the judge's class shares ({@code classShare0..9}), its
      * coverage, the diversity of 200 samples and of 200 real images.
      */
     static Map<String, Double> monitor(MultiLayerNetwork judge, Gan gan, double realDiversity) {
         INDArray samples = samples(gan, MONITOR);
-        double[] hist = classShares(judge.output(samples));
+        double[] hist = ClassShares.of(judge.output(samples));
         Map<String, Double> m = new LinkedHashMap<>();
         for (int k = 0; k < hist.length; k++) {
             m.put("classShare" + k, hist[k]);
         }
-        m.put("coverage", (double) coverage(hist));
-        m.put("diversity", diversity(samples.get(NDArrayIndex.interval(0, 200), NDArrayIndex.all())));
+        m.put("coverage", (double) ClassShares.coverage(hist));
+        m.put(
+                "diversity",
+                SampleDiversity.meanPairwiseDistance(samples.get(NDArrayIndex.interval(0, 200), NDArrayIndex.all())));
         m.put("realDiversity", realDiversity);
         return m;
     }
@@ -328,7 +299,7 @@ public final class GanExperiment extends Experiment<GanExperiment.Options, GanEx
         s.put("frechetDistance", FrechetDistance.of(fReal, fake.get(2)));
         INDArray judged = fake.get(fake.size() - 1);
         s.put("judgeConfidence", judged.max(1).meanNumber().doubleValue());
-        s.put("coverage", (double) coverage(classShares(judged)));
+        s.put("coverage", (double) ClassShares.coverage(ClassShares.of(judged)));
         return s;
     }
 

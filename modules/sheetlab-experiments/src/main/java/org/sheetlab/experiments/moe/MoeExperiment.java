@@ -8,10 +8,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.experiments.options.ExperimentOptions;
@@ -21,7 +17,6 @@ import org.sheetlab.experiments.run.FashionMnistExperiment;
 import org.sheetlab.experiments.run.Headline;
 import org.sheetlab.experiments.run.Row;
 import org.sheetlab.experiments.run.Trial;
-import org.sheetlab.layers.moe.MixtureOfExpertsLayer;
 import org.sheetlab.models.moe.MoeClassifier;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
@@ -114,8 +109,9 @@ public final class MoeExperiment extends FashionMnistExperiment<MoeExperiment.Op
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("moeParameters", base.moeParameters());
         extra.put("denseWidth", base.denseWidth());
-        double[][][] routing = routing(
+        MoeClassifier.RoutingStatistics stats = MoeClassifier.routing(
                 (MultiLayerNetwork) results.get("moe").model(), c.data().test().orderedIterator(1000));
+        double[][][] routing = {stats.meanGate(), stats.topShare()};
         c.run()
                 .writeJson(
                         "routing.json",
@@ -133,40 +129,6 @@ public final class MoeExperiment extends FashionMnistExperiment<MoeExperiment.Op
         extra.put("meanGates", routing[0]);
         extra.put("topShare", routing[1]);
         return extra;
-    }
-
-    /** [0]: mean gate per class and expert; [1]: share of the class's images whose largest gate is the expert. */
-    static double[][][] routing(MultiLayerNetwork net, DataSetIterator test) {
-        MixtureOfExpertsLayer moe = (MixtureOfExpertsLayer) net.getLayer(0);
-        int e = (int) moe.layerConf().getExperts();
-        double[][] sum = new double[CLASSES.length][e];
-        double[][] top = new double[CLASSES.length][e];
-        int[] count = new int[CLASSES.length];
-        while (test.hasNext()) {
-            DataSet ds = test.next();
-            INDArray g = moe.gates(ds.getFeatures()).castTo(DataType.DOUBLE);
-            INDArray cls = ds.getLabels().argMax(1);
-            for (int i = 0; i < g.size(0); i++) {
-                int c = cls.getInt(i);
-                count[c]++;
-                int best = 0;
-                for (int j = 0; j < e; j++) {
-                    double v = g.getDouble(i, j);
-                    sum[c][j] += v;
-                    if (v > g.getDouble(i, best)) {
-                        best = j;
-                    }
-                }
-                top[c][best]++;
-            }
-        }
-        for (int c = 0; c < CLASSES.length; c++) {
-            for (int j = 0; j < e; j++) {
-                sum[c][j] /= Math.max(1, count[c]);
-                top[c][j] /= Math.max(1, count[c]);
-            }
-        }
-        return new double[][][] {sum, top};
     }
 
     private static void writeRoutingPlot(RunDirectory run, double[][] meanGates, int experts) {

@@ -50,12 +50,6 @@ class AttentionExperimentTest {
     }
 
     @Test
-    void wordsBecomeIdsAndReversalsPadded() {
-        assertThat(AttentionExperiment.ids("cab", 5)).containsExactly(4, 2, 3, 0, 0);
-        assertThat(AttentionExperiment.reverse("word")).isEqualTo("drow");
-    }
-
-    @Test
     void tooManyTestWordsIsNamed() {
         AttentionExperiment.Options o = new AttentionExperiment.Options();
         org.sheetlab.experiments.Smoke.set(o.run, o.loop, tmp.resolve("bad"), 1, 1, 8);

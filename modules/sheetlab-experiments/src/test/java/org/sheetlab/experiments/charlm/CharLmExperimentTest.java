@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sheetlab.experiments.run.Outcome;
@@ -27,7 +26,7 @@ class CharLmExperimentTest {
         Outcome r = new CharLmExperiment().run(o);
         org.sheetlab.experiments.RunFolders.assertShowsHeadline(new CharLmExperiment(), o, r);
         assertThat(r.rows()).extracting(Row::variant).containsExactly("lstm", "gru");
-        int v = CharLmExperiment.VOCABULARY.length();
+        int v = CharLmExperiment.VOCABULARY.size();
         for (String cell : new String[] {"lstm", "gru"}) {
             // barely trained: perplexity near the vocabulary size (uniform guessing), finite and above 1
             assertThat(r.<java.util.Map<String, Double>>extra("heldOutPerplexity")
@@ -41,7 +40,7 @@ class CharLmExperimentTest {
             assertThat(r.<java.util.Map<String, String>>extra("samples")
                             .get(cell)
                             .chars()
-                            .allMatch(c -> CharLmExperiment.VOCABULARY.indexOf(c) >= 0))
+                            .allMatch(c -> CharLmExperiment.VOCABULARY.contains((char) c)))
                     .isTrue();
         }
         assertThat(Files.readString(o.run.outputDir.resolve("samples.txt")))
@@ -49,21 +48,6 @@ class CharLmExperimentTest {
                 .contains("== gru");
         assertThat(o.run.outputDir.resolve("corpus").resolve("heldout.txt")).exists();
         assertThat(o.run.outputDir.resolve("perplexity.json")).exists();
-    }
-
-    @Test
-    void samplingIsSeededAndTemperatureSharpens() {
-        double[] p = {0.1, 0.6, 0.3};
-        int[] cold = new int[3];
-        int[] warm = new int[3];
-        Random a = new Random(1);
-        Random b = new Random(1);
-        for (int i = 0; i < 2000; i++) {
-            cold[CharLmExperiment.draw(p, 0.2, a)]++;
-            warm[CharLmExperiment.draw(p, 1.0, b)]++;
-        }
-        assertThat(cold[1]).isGreaterThan(1900); // τ → 0 approaches arg max
-        assertThat(warm[1]).isBetween(1100, 1300); // τ = 1 samples p itself
     }
 
     @Test

@@ -7,12 +7,17 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.layers.moe.MixtureOfExperts;
+import org.sheetlab.layers.moe.MixtureOfExpertsLayer;
 import org.sheetlab.models.FeedForwardBuilder;
 
 /**
@@ -35,7 +40,8 @@ import org.sheetlab.models.FeedForwardBuilder;
  * }</pre>
  *
  * Defaults: MOE, 4 experts of width 64, all experts mixed (top-k off), λ = 0.01, 10 classes, He initialisation,
- * Adam(1e-3), FLOAT, seed 42. The MoE layer is named "moe" (for {@code MixtureOfExpertsLayer#gates}).
+ * Adam(1e-3), FLOAT, seed 42. The MoE layer is named "moe" (for {@code MixtureOfExpertsLayer#gates}); a trained
+ * mixture's routing per class: {@link #routing} ({@link RoutingStatistics}).
  */
 public final class MoeClassifier {
     /** The hidden layer: the mixture, or a dense layer of equal parameter count. */
@@ -48,6 +54,123 @@ public final class MoeClassifier {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The routing of a trained {@link Kind#MOE} network over {@code data} (features [B, n_in], one-hot labels [B, K],
+     * K = the output layer's size): the gates g [B, E] of its layer "moe" for every batch, accumulated by class with
+     * {@link RoutingStatistics}. Reads {@code data} from where it stands to its end.
+     */
+    public static RoutingStatistics routing(MultiLayerNetwork net, DataSetIterator data) {
+        org.deeplearning4j.nn.api.Layer layer = null;
+        for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
+            if (l instanceof MixtureOfExpertsLayer) {
+                layer = l;
+                break;
+            }
+        }
+        if (!(layer instanceof MixtureOfExpertsLayer moe)) {
+            throw new IllegalArgumentException(
+                    "routing: the network has no MixtureOfExperts layer (build it with Kind.MOE, not DENSE)");
+        }
+        RoutingStatistics stats = new RoutingStatistics(
+                (int) net.layerSize(net.getnLayers() - 1), (int) moe.layerConf().getExperts());
+        while (data.hasNext()) {
+            DataSet ds = data.next();
+            stats.add(moe.gates(ds.getFeatures()), ds.getLabels());
+        }
+        return stats;
+    }
+
+    /**
+     * Routing statistics of a mixture of E experts over inputs of K classes (sheet, Final Q4: "gating network routes
+     * input"), accumulated batch by batch from gate outputs g [B, E] (rows are the gate's mixture weights; with top-k
+     * routing the other entries are 0) and the inputs' classes:
+     * <ul>
+     *   <li>{@link #meanGate()} [K][E]: mean over class c's inputs of g_e;</li>
+     *   <li>{@link #topShare()} [K][E]: the share of class c's inputs whose largest gate is expert e (the first
+     *       largest on ties).</li>
+     * </ul>
+     * Both rows of a class with no inputs are 0. Gates are read in DOUBLE.
+     */
+    public static final class RoutingStatistics {
+        private final int experts;
+        private final double[][] sum;
+        private final double[][] top;
+        private final int[] count;
+
+        public RoutingStatistics(int classes, int experts) {
+            if (classes < 1 || experts < 1) {
+                throw new IllegalArgumentException(
+                        "RoutingStatistics: classes and experts must be >= 1; got " + classes + ", " + experts);
+            }
+            this.experts = experts;
+            this.sum = new double[classes][experts];
+            this.top = new double[classes][experts];
+            this.count = new int[classes];
+        }
+
+        /** Adds a batch: gates [B, E] and one-hot labels [B, K] (the class is the label's arg max). */
+        public void add(INDArray gates, INDArray oneHotLabels) {
+            INDArray cls = oneHotLabels.argMax(1);
+            int[] classes = new int[(int) cls.length()];
+            for (int i = 0; i < classes.length; i++) {
+                classes[i] = cls.getInt(i);
+            }
+            add(gates, classes);
+        }
+
+        /** Adds a batch: gates [B, E] and the class of each row, 0 ≤ c < K. */
+        public void add(INDArray gates, int[] classes) {
+            if (gates.rank() != 2 || gates.size(1) != experts || gates.size(0) != classes.length) {
+                throw new IllegalArgumentException("RoutingStatistics: gates must be [B, " + experts + "] with one "
+                        + "class per row; got " + java.util.Arrays.toString(gates.shape()) + " and " + classes.length
+                        + " classes");
+            }
+            INDArray g = gates.castTo(DataType.DOUBLE);
+            for (int i = 0; i < classes.length; i++) {
+                int c = classes[i];
+                if (c < 0 || c >= count.length) {
+                    throw new IllegalArgumentException(
+                            "RoutingStatistics: class " + c + " is outside 0.." + (count.length - 1));
+                }
+                count[c]++;
+                int best = 0;
+                for (int j = 0; j < experts; j++) {
+                    double v = g.getDouble(i, j);
+                    sum[c][j] += v;
+                    if (v > g.getDouble(i, best)) {
+                        best = j;
+                    }
+                }
+                top[c][best]++;
+            }
+        }
+
+        /** Inputs seen per class. */
+        public int[] counts() {
+            return count.clone();
+        }
+
+        /** [K][E]: the mean gate weight of each expert over each class's inputs. */
+        public double[][] meanGate() {
+            return perClass(sum);
+        }
+
+        /** [K][E]: the share of each class's inputs whose largest gate is each expert. */
+        public double[][] topShare() {
+            return perClass(top);
+        }
+
+        private double[][] perClass(double[][] totals) {
+            double[][] out = new double[count.length][experts];
+            for (int c = 0; c < count.length; c++) {
+                for (int j = 0; j < experts; j++) {
+                    out[c][j] = totals[c][j] / Math.max(1, count[c]);
+                }
+            }
+            return out;
+        }
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */

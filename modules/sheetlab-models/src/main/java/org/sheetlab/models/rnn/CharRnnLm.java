@@ -2,15 +2,20 @@ package org.sheetlab.models.rnn;
 
 import static org.sheetlab.core.settings.InvalidSettingException.require;
 
+import java.util.Random;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sheetlab.data.text.Vocabulary;
 import org.sheetlab.layers.recurrent.FastLSTM;
 import org.sheetlab.layers.recurrent.GRU;
 import org.sheetlab.models.AbstractNetworkBuilder;
@@ -29,7 +34,8 @@ import org.sheetlab.models.MultiLayerNetworkBuilder;
  *
  * Defaults: h = 128, Xavier initialisation, Adam(2e-3), gradient norm clipped at 1 (per layer, DL4J's
  * ClipL2PerLayer), FLOAT, seed 42. Parameters: LSTM 4h(V + h + 1), GRU 3h(V + h + 1) (the sheet's form), output
- * (h + 1)V. Generation: {@code rnnTimeStep} one character at a time (both layers keep their state between calls).
+ * (h + 1)V. Generation: {@code rnnTimeStep} one character at a time (both layers keep their state between calls),
+ * {@link #sample} with temperature τ ({@link #draw}).
  */
 public final class CharRnnLm {
     /** The recurrent layer. */
@@ -42,6 +48,87 @@ public final class CharRnnLm {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Generates {@code n} characters after {@code prompt} with a trained model over {@code vocabulary} (V symbols):
+     * the prompt is fed through {@code rnnTimeStep} one character at a time (x [1, V, 1]), then each character drawn
+     * from the last output p [1, V, 1] with {@link #draw} (temperature τ) is fed back. Returns the prompt followed by
+     * the n characters. With an empty prompt the first character is id 0. The network's recurrent state is cleared
+     * before and after, and the draws come from {@code new Random(seed)}, so a seed gives the same text.
+     */
+    public static String sample(
+            MultiLayerNetwork net, Vocabulary vocabulary, String prompt, int n, double temperature, long seed) {
+        if (n < 0 || !(temperature > 0)) {
+            throw new IllegalArgumentException(
+                    "sample: n must be >= 0 and the temperature > 0; got " + n + ", " + temperature);
+        }
+        int v = vocabulary.size();
+        int[] promptIds = new int[prompt.length()];
+        for (int i = 0; i < promptIds.length; i++) {
+            promptIds[i] = vocabulary.id(prompt.charAt(i));
+        }
+        Random rnd = new Random(seed);
+        net.rnnClearPreviousState();
+        INDArray p = null;
+        for (int id : promptIds) {
+            p = net.rnnTimeStep(oneHot(id, v, net));
+        }
+        StringBuilder sb = new StringBuilder(prompt);
+        for (int i = 0; i < n; i++) {
+            int next = p == null ? 0 : draw(p.reshape(v).toDoubleVector(), temperature, rnd);
+            sb.append(vocabulary.symbol(next));
+            p = net.rnnTimeStep(oneHot(next, v, net));
+        }
+        net.rnnClearPreviousState();
+        return sb.toString();
+    }
+
+    private static INDArray oneHot(int index, int v, MultiLayerNetwork net) {
+        INDArray x = Nd4j.zeros(net.params().dataType(), 1, v, 1);
+        x.putScalar(new long[] {0, index, 0}, 1.0);
+        return x;
+    }
+
+    /**
+     * One draw at temperature τ from the probabilities p [V] (the model's softmax output): index i with probability
+     * w_i / Σ_j w_j, w_i = max(p_i, 0)^(1/τ). For p = softmax(z) that is softmax(z / τ): τ = 1 samples p itself,
+     * τ → 0 approaches arg max p, τ → ∞ the uniform distribution. One {@code rnd.nextDouble()} per draw (inverse
+     * CDF, first index on the boundary). When every w_i underflows to 0 (τ tiny), returns the limit, arg max p (its
+     * first maximum).
+     */
+    public static int draw(double[] p, double temperature, Random rnd) {
+        if (!(temperature > 0) || p.length == 0) {
+            throw new IllegalArgumentException("draw: the temperature must be > 0 and p non-empty; got " + temperature
+                    + " and " + p.length + " probabilities");
+        }
+        double[] w = new double[p.length];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            w[i] = Math.pow(Math.max(p[i], 0), 1.0 / temperature);
+            sum += w[i];
+        }
+        double u = rnd.nextDouble() * sum;
+        if (!(sum > 0)) {
+            return argMax(p);
+        }
+        for (int i = 0; i < w.length; i++) {
+            u -= w[i];
+            if (u <= 0) {
+                return i;
+            }
+        }
+        return w.length - 1;
+    }
+
+    private static int argMax(double[] p) {
+        int best = 0;
+        for (int i = 1; i < p.length; i++) {
+            if (p[i] > p[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
