@@ -46,23 +46,37 @@ public final class RnnCompareExperiment
     public static final String NAME = "rnn-compare";
     static final int PROBE = 256;
 
-    /** Options: run and loop options, the cells, the hidden size, the learning rate and the data folder. */
-    public static final class Options extends ExperimentOptions {
-        @Option(
-                names = "--cells",
-                split = ",",
-                description = "Cells to compare, from sign, tanh, lstm, gru (default: all four).")
-        public List<String> cells = List.of("sign", "tanh", "lstm", "gru");
-
+    /**
+     * The options of an experiment on a row-by-row RNN classifier (this one and sign-rnn): run and loop options, the
+     * hidden size, the learning rate and the data folder.
+     */
+    public static class RowRnnOptions extends ExperimentOptions {
         @Option(names = "--hidden", description = "Hidden state size h (default: ${DEFAULT-VALUE}).")
         public int hidden = 64;
 
         @Mixin
         public LearningRateOption learningRate = new LearningRateOption(2e-3);
 
-        public Options() {
+        public RowRnnOptions() {
             super(3, 64);
         }
+
+        /** Checks the hidden size and the learning rate. */
+        public void check() {
+            if (hidden < 1) {
+                throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
+            }
+            learningRate.get();
+        }
+    }
+
+    /** Options: the row-RNN options and the cells. */
+    public static final class Options extends RowRnnOptions {
+        @Option(
+                names = "--cells",
+                split = ",",
+                description = "Cells to compare, from sign, tanh, lstm, gru (default: all four).")
+        public List<String> cells = List.of("sign", "tanh", "lstm", "gru");
     }
 
     public RnnCompareExperiment() {
@@ -78,17 +92,9 @@ public final class RnnCompareExperiment
         throw new IllegalArgumentException("--cells: unknown cell '" + name + "'; use sign, tanh, lstm or gru");
     }
 
-    /** Checks the hidden size and the learning rate of a row-by-row RNN experiment. */
-    public static void checkHiddenAndRate(int hidden, LearningRateOption learningRate) {
-        if (hidden < 1) {
-            throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
-        }
-        learningRate.get();
-    }
-
     @Override
     protected void validate(Options o) {
-        checkHiddenAndRate(o.hidden, o.learningRate);
+        o.check();
     }
 
     @Override

@@ -11,8 +11,6 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.options.LearningRateOption;
 import org.sheetlab.experiments.rnncompare.RnnCompareExperiment;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.FashionMnistExperiment;
@@ -26,8 +24,6 @@ import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Sheet, Final Q7: trains {@link RowRnnClassifier} with the sign cell and with the tanh cell on Fashion-MNIST read row
@@ -43,17 +39,7 @@ public final class SignRnnExperiment extends FashionMnistExperiment<SignRnnExper
     private static final int BINS = 20;
 
     /** Options: run and loop options, the hidden size, the learning rate and the data folder. */
-    public static final class Options extends ExperimentOptions {
-        @Option(names = "--hidden", description = "Hidden state size h (default: ${DEFAULT-VALUE}).")
-        public int hidden = 64;
-
-        @Mixin
-        public LearningRateOption learningRate = new LearningRateOption(2e-3);
-
-        public Options() {
-            super(3, 64);
-        }
-    }
+    public static final class Options extends RnnCompareExperiment.RowRnnOptions {}
 
     public SignRnnExperiment() {
         super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
@@ -61,7 +47,7 @@ public final class SignRnnExperiment extends FashionMnistExperiment<SignRnnExper
 
     @Override
     protected void validate(Options o) {
-        RnnCompareExperiment.checkHiddenAndRate(o.hidden, o.learningRate);
+        o.check();
     }
 
     @Override
