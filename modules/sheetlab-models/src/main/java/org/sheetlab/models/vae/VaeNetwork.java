@@ -14,6 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.core.loss.GaussianNegativeLogLikelihood;
+import org.sheetlab.layers.conv.FastConvolution2D;
+import org.sheetlab.layers.conv.FastDeconvolution2D;
 import org.sheetlab.layers.vae.Reparameterization;
 import org.sheetlab.models.FeedForwardBuilder;
 
@@ -321,16 +323,8 @@ public final class VaeNetwork {
             require(channels[0] >= 1 && channels[1] >= 1, owner, "channels", channels, "two numbers >= 1");
             return base().weightInit(WeightInit.XAVIER)
                     .list()
-                    .layer(stride2(
-                            new org.sheetlab.layers.conv.FastConvolution2D.Builder(4, 4),
-                            "conv1",
-                            channels[0],
-                            hiddenActivation))
-                    .layer(stride2(
-                            new org.sheetlab.layers.conv.FastConvolution2D.Builder(4, 4),
-                            "conv2",
-                            channels[1],
-                            hiddenActivation))
+                    .layer(stride2(new FastConvolution2D.Builder(4, 4), "conv1", channels[0], hiddenActivation))
+                    .layer(stride2(new FastConvolution2D.Builder(4, 4), "conv2", channels[1], hiddenActivation))
                     .layer(posterior())
                     .layer(z())
                     .layer(new DenseLayer.Builder()
@@ -338,16 +332,8 @@ public final class VaeNetwork {
                             .nOut(channels[1] * 7L * 7L)
                             .activation(hiddenActivation)
                             .build())
-                    .layer(stride2(
-                            new org.sheetlab.layers.conv.FastDeconvolution2D.Builder(4, 4),
-                            "deconv1",
-                            channels[0],
-                            hiddenActivation))
-                    .layer(stride2(
-                            new org.sheetlab.layers.conv.FastDeconvolution2D.Builder(4, 4),
-                            "deconv2",
-                            1,
-                            Activation.IDENTITY))
+                    .layer(stride2(new FastDeconvolution2D.Builder(4, 4), "deconv1", channels[0], hiddenActivation))
+                    .layer(stride2(new FastDeconvolution2D.Builder(4, 4), "deconv2", 1, Activation.IDENTITY))
                     .layer(new org.deeplearning4j.nn.conf.layers.LossLayer.Builder()
                             .lossFunction(reconstructionLoss())
                             .name("reconstruction")
