@@ -23,8 +23,14 @@ public abstract class AbstractNetworkBuilder<B extends AbstractNetworkBuilder<B>
         this.dataType = defaultDataType;
     }
 
-    /** This builder as its concrete type. */
-    protected abstract B self();
+    /**
+     * This builder as its concrete type: {@code B} is the subclass itself (the self-bounded type parameter), so the
+     * cast holds for every builder declared as {@code Foo.Builder extends AbstractNetworkBuilder<Foo.Builder>}.
+     */
+    @SuppressWarnings("unchecked")
+    protected final B self() {
+        return (B) this;
+    }
 
     /** Seed of the weight initialisation (42 by default). */
     public B optSeed(long seed) {

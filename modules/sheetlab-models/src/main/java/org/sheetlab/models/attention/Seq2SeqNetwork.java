@@ -70,11 +70,6 @@ public final class Seq2SeqNetwork {
             super(new Adam(3e-3), DataType.FLOAT);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         public Builder setVocabularySize(int v) {
             this.vocabulary = v;
             return this;

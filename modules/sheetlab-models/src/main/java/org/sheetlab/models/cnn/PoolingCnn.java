@@ -52,11 +52,6 @@ public final class PoolingCnn {
             super(new Adam(1e-3), DataType.FLOAT);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         /** The kind of both pooling layers (2×2, stride 2). Required. */
         public Builder setPooling(PoolingKind pooling) {
             this.pooling = pooling;

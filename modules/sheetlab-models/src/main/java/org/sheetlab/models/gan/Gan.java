@@ -221,11 +221,6 @@ public final class Gan {
             return new Adam(learningRate, 0.5, 0.999, 1e-8);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         public Builder optArchitecture(Architecture a) {
             this.architecture = a;
             return this;

@@ -44,11 +44,6 @@ public final class SoftmaxRegression {
             super(new Sgd(0.1), DataType.DOUBLE);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         /** K, the number of classes (2 by default). */
         public Builder optOutputs(int outputs) {
             this.outputs = outputs;

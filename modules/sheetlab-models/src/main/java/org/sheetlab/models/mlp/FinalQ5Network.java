@@ -64,11 +64,6 @@ public final class FinalQ5Network {
             super(new Adam(1e-3), DataType.FLOAT);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         /** The two hidden widths; the sheet uses 300 and 100. */
         public Builder optHidden(int first, int second) {
             this.hidden = new int[] {first, second};

@@ -186,11 +186,6 @@ public final class MoeClassifier {
             super(new Adam(1e-3), DataType.FLOAT);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         public Builder setKind(Kind kind) {
             this.kind = kind;
             return this;

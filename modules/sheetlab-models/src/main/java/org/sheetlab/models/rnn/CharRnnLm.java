@@ -16,8 +16,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.data.text.Vocabulary;
-import org.sheetlab.layers.recurrent.FastLSTM;
-import org.sheetlab.layers.recurrent.GRU;
 import org.sheetlab.models.AbstractNetworkBuilder;
 import org.sheetlab.models.MultiLayerNetworkBuilder;
 
@@ -142,11 +140,6 @@ public final class CharRnnLm {
             super(new Adam(2e-3), DataType.FLOAT);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         public Builder setCell(Cell cell) {
             this.cell = cell;
             return this;
@@ -184,13 +177,7 @@ public final class CharRnnLm {
             require(vocabulary >= 2, "CharRnnLm", "vocabularySize", vocabulary, ">= 2 (setVocabularySize is required)");
             require(hidden >= 1, "CharRnnLm", "hidden", hidden, ">= 1");
             require(steps >= 1, "CharRnnLm", "steps", steps, ">= 1");
-            Layer rnn = cell == Cell.LSTM
-                    ? new FastLSTM.Builder()
-                            .name("lstm")
-                            .nOut(hidden)
-                            .activation(Activation.TANH)
-                            .build()
-                    : new GRU.Builder().name("gru").nOut(hidden).build();
+            Layer rnn = cell == Cell.LSTM ? RecurrentCells.lstm(hidden) : RecurrentCells.gru(hidden);
             return base().weightInit(WeightInit.XAVIER)
                     .gradientNormalization(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerLayer)
                     .gradientNormalizationThreshold(1.0)

@@ -63,11 +63,6 @@ public final class RowRnnClassifier {
             super(new Adam(2e-3), DataType.FLOAT);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         /** The recurrent cell. Required. */
         public Builder setCell(Cell cell) {
             this.cell = cell;
@@ -103,13 +98,8 @@ public final class RowRnnClassifier {
                             .nOut(hidden)
                             .activation(Activation.TANH)
                             .build();
-                case LSTM ->
-                    new FastLSTM.Builder()
-                            .name("lstm")
-                            .nOut(hidden)
-                            .activation(Activation.TANH)
-                            .build();
-                case GRU -> new GRU.Builder().name("gru").nOut(hidden).build();
+                case LSTM -> RecurrentCells.lstm(hidden);
+                case GRU -> RecurrentCells.gru(hidden);
             };
             return base().weightInit(WeightInit.XAVIER)
                     .list()

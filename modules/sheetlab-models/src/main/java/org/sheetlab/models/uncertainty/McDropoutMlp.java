@@ -49,11 +49,6 @@ public final class McDropoutMlp {
             super(new Adam(1e-3), DataType.FLOAT);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         /** Dropout retain probability p in (0, 1) on dense2 and output (0.5 by default). */
         public Builder optRetain(double retain) {
             this.retain = retain;

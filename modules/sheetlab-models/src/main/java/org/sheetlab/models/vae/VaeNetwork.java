@@ -14,6 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.core.loss.GaussianNegativeLogLikelihood;
+import org.sheetlab.layers.conv.FastConvolution2D;
+import org.sheetlab.layers.conv.FastDeconvolution2D;
 import org.sheetlab.layers.vae.Reparameterization;
 import org.sheetlab.models.FeedForwardBuilder;
 
@@ -189,11 +191,6 @@ public final class VaeNetwork {
             super(new Adam(1e-3), DataType.FLOAT);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         public Builder optHidden(int hidden) {
             this.hidden = hidden;
             return this;
@@ -301,28 +298,33 @@ public final class VaeNetwork {
                     .build();
         }
 
+        /**
+         * A 4×4 (de)convolution with stride 2 and Same padding: it halves (a deconvolution doubles) the height and
+         * width, 28 → 14 → 7 and back.
+         */
+        private static org.deeplearning4j.nn.conf.layers.Layer stride2(
+                org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BaseConvBuilder<?> kernel4x4,
+                String name,
+                long nOut,
+                Activation activation) {
+            return kernel4x4
+                    .name(name)
+                    .stride(2, 2)
+                    .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same)
+                    .nOut(nOut)
+                    .activation(activation)
+                    .build();
+        }
+
         private MultiLayerConfiguration buildConvolutional() {
             String owner = "VaeNetwork (convolutional)";
             require(inputSize == 784, owner, "inputSize", inputSize, "784 (28×28 images)");
             require(latent >= 1, owner, "latent", latent, ">= 1");
             require(channels[0] >= 1 && channels[1] >= 1, owner, "channels", channels, "two numbers >= 1");
-            org.deeplearning4j.nn.conf.ConvolutionMode same = org.deeplearning4j.nn.conf.ConvolutionMode.Same;
             return base().weightInit(WeightInit.XAVIER)
                     .list()
-                    .layer(new org.sheetlab.layers.conv.FastConvolution2D.Builder(4, 4)
-                            .name("conv1")
-                            .stride(2, 2)
-                            .convolutionMode(same)
-                            .nOut(channels[0])
-                            .activation(hiddenActivation)
-                            .build())
-                    .layer(new org.sheetlab.layers.conv.FastConvolution2D.Builder(4, 4)
-                            .name("conv2")
-                            .stride(2, 2)
-                            .convolutionMode(same)
-                            .nOut(channels[1])
-                            .activation(hiddenActivation)
-                            .build())
+                    .layer(stride2(new FastConvolution2D.Builder(4, 4), "conv1", channels[0], hiddenActivation))
+                    .layer(stride2(new FastConvolution2D.Builder(4, 4), "conv2", channels[1], hiddenActivation))
                     .layer(posterior())
                     .layer(z())
                     .layer(new DenseLayer.Builder()
@@ -330,20 +332,8 @@ public final class VaeNetwork {
                             .nOut(channels[1] * 7L * 7L)
                             .activation(hiddenActivation)
                             .build())
-                    .layer(new org.sheetlab.layers.conv.FastDeconvolution2D.Builder(4, 4)
-                            .name("deconv1")
-                            .stride(2, 2)
-                            .convolutionMode(same)
-                            .nOut(channels[0])
-                            .activation(hiddenActivation)
-                            .build())
-                    .layer(new org.sheetlab.layers.conv.FastDeconvolution2D.Builder(4, 4)
-                            .name("deconv2")
-                            .stride(2, 2)
-                            .convolutionMode(same)
-                            .nOut(1)
-                            .activation(Activation.IDENTITY)
-                            .build())
+                    .layer(stride2(new FastDeconvolution2D.Builder(4, 4), "deconv1", channels[0], hiddenActivation))
+                    .layer(stride2(new FastDeconvolution2D.Builder(4, 4), "deconv2", 1, Activation.IDENTITY))
                     .layer(new org.deeplearning4j.nn.conf.layers.LossLayer.Builder()
                             .lossFunction(reconstructionLoss())
                             .name("reconstruction")

@@ -10,24 +10,21 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * examples: Σ_batches score_b · n_b / Σ n_b.
  */
 public final class LossEvaluator implements Evaluator {
-    private double sum;
-    private long n;
+    private final RunningMean loss = new RunningMean();
 
     @Override
     public void reset() {
-        sum = 0;
-        n = 0;
+        loss.reset();
     }
 
     @Override
     public void add(MultiDataSet batch, INDArray[] outputs, Model model) {
         long size = batch.getFeatures(0).size(0);
-        sum += Networks.score(model, batch) * size;
-        n += size;
+        loss.add(Networks.score(model, batch) * size, size);
     }
 
     @Override
     public Map<String, Double> result() {
-        return Map.of("loss", n == 0 ? Double.NaN : sum / n);
+        return Map.of("loss", loss.mean());
     }
 }

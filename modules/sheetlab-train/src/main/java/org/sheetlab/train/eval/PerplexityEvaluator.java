@@ -12,13 +12,11 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * shape and an optional label mask [B, T]. Computed from the outputs, independent of the network's loss function.
  */
 public final class PerplexityEvaluator implements Evaluator {
-    private double nllSum;
-    private long count;
+    private final RunningMean nll = new RunningMean();
 
     @Override
     public void reset() {
-        nllSum = 0;
-        count = 0;
+        nll.reset();
     }
 
     @Override
@@ -36,18 +34,17 @@ public final class PerplexityEvaluator implements Evaluator {
         double[] m = mask == null ? null : mask.dup('c').data().asDouble();
         for (int i = 0; i < probs.length; i++) {
             if (m == null || m[i] != 0) {
-                nllSum -= Math.log(probs[i]);
-                count++;
+                nll.add(-Math.log(probs[i]), 1);
             }
         }
     }
 
     @Override
     public Map<String, Double> result() {
-        double nll = count == 0 ? Double.NaN : nllSum / count;
+        double mean = nll.mean();
         Map<String, Double> r = new LinkedHashMap<>();
-        r.put("nll", nll);
-        r.put("perplexity", Math.exp(nll));
+        r.put("nll", mean);
+        r.put("perplexity", Math.exp(mean));
         return r;
     }
 }
