@@ -68,16 +68,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         return false;
     }
 
-    @Override
-    public boolean hasBias() {
-        return true;
-    }
-
-    @Override
-    public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr mgr) {
-        setInput(input, mgr);
-        return activate(training, mgr);
-    }
+    // hasBias() (true) and activate(input, training, mgr) (setInput, then activate) are BaseLayer's and AbstractLayer's
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
