@@ -1,5 +1,6 @@
 package org.sheetlab.layers.attention;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -9,9 +10,9 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sheetlab.layers.HostRecurrentConfig;
 import org.sheetlab.layers.LayerWiring;
 import org.sheetlab.layers.ShapedParamInitializer;
 
@@ -30,7 +31,7 @@ import org.sheetlab.layers.ShapedParamInitializer;
  *
  * <pre>{@code new AdditiveAttention.Builder().nIn(16).nOut(16).attentionSize(8).build()}</pre>
  */
-public final class AdditiveAttention extends HostRecurrentConfig {
+public final class AdditiveAttention extends BaseRecurrentLayer {
     private static final long serialVersionUID = 1L;
 
     private int attentionSize;
@@ -48,14 +49,21 @@ public final class AdditiveAttention extends HostRecurrentConfig {
     }
 
     @Override
-    protected Layer runtimeLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         if (getNIn() != getNOut()) {
             throw new IllegalArgumentException("AdditiveAttention"
                     + (getLayerName() != null ? " '" + getLayerName() + "'" : "")
                     + ": the contexts are weighted sums of the inputs, so nOut must equal nIn (" + getNIn() + "), got "
                     + getNOut());
         }
-        return new AdditiveAttentionLayer(conf, networkDataType);
+        Layer layer = new AdditiveAttentionLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

@@ -1,13 +1,15 @@
 package org.sheetlab.layers.attention;
 
+import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.sheetlab.layers.HostRecurrentConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.layers.LayerWiring;
 
 /**
@@ -27,7 +29,7 @@ import org.sheetlab.layers.LayerWiring;
  *
  * <pre>{@code new ScaledDotProductAttention.Builder().nIn(16).nOut(16).heads(2).headSize(8).build()}</pre>
  */
-public final class ScaledDotProductAttention extends HostRecurrentConfig {
+public final class ScaledDotProductAttention extends BaseRecurrentLayer {
     private static final long serialVersionUID = 1L;
 
     private int heads = 1;
@@ -46,8 +48,15 @@ public final class ScaledDotProductAttention extends HostRecurrentConfig {
     }
 
     @Override
-    protected Layer runtimeLayer(NeuralNetConfiguration conf, DataType networkDataType) {
-        return new ScaledDotProductAttentionLayer(conf, networkDataType);
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
+        Layer layer = new ScaledDotProductAttentionLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

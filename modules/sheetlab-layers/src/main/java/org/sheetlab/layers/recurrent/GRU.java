@@ -1,13 +1,15 @@
 package org.sheetlab.layers.recurrent;
 
+import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.sheetlab.layers.HostRecurrentConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.layers.LayerWiring;
 
 /**
@@ -34,7 +36,7 @@ import org.sheetlab.layers.LayerWiring;
  *
  * <pre>{@code new GRU.Builder().nIn(28).nOut(128).build()}</pre>
  */
-public final class GRU extends HostRecurrentConfig {
+public final class GRU extends BaseRecurrentLayer {
     private static final long serialVersionUID = 1L;
 
     private boolean resetAfter;
@@ -48,8 +50,15 @@ public final class GRU extends HostRecurrentConfig {
     }
 
     @Override
-    protected Layer runtimeLayer(NeuralNetConfiguration conf, DataType networkDataType) {
-        return new GruLayer(conf, networkDataType);
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
+        Layer layer = new GruLayer(conf, networkDataType);
+        return LayerWiring.instantiate(this, layer, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

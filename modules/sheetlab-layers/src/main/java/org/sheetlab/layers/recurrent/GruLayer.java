@@ -264,15 +264,12 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     public INDArray stateGradients(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         INDArray x3 = HostLayer.ncw(input, format());
-        long[] shape = {x3.size(0), layerConf().getNOut(), x3.size(2)};
-        double[] out = new double[(int) (shape[0] * shape[1] * shape[2])];
-        stateGradientSink = out;
-        try {
-            backpropGradient(epsilon, mgr);
-        } finally {
-            stateGradientSink = null;
-        }
-        return Nd4j.create(out, shape, DataType.DOUBLE); // [B, H, T] in either layout
+        return StateSinks.record( // [B, H, T] in either layout
+                x3.size(0),
+                layerConf().getNOut(),
+                x3.size(2),
+                sink -> stateGradientSink = sink,
+                () -> backpropGradient(epsilon, mgr));
     }
 
     @Override
