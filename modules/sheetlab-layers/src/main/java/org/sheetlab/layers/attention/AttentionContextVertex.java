@@ -105,57 +105,45 @@ public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
         @Override
         public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
             Pass p = pass();
-            int b = p.b();
             int n = p.n();
             int tq = p.tq();
             int ta = p.ta();
-            double[] al = p.alpha();
-            double[] a = p.a();
-            double[] z = new double[b * n * tq];
-            for (int e = 0; e < b; e++) {
-                for (int k = 0; k < n; k++) {
-                    int ao = (e * n + k) * ta;
-                    for (int t = 0; t < tq; t++) {
-                        int wo = (e * tq + t) * ta;
-                        double s = 0;
-                        for (int i = 0; i < ta; i++) {
-                            s += al[wo + i] * a[ao + i];
-                        }
-                        z[(e * n + k) * tq + t] = s;
+            double[] z = new double[p.b() * n * tq];
+            for (int row = 0; row < p.b() * n; row++) { // (e, k): z[row·T_q + t] = Σ_i α_ti a[row·T_a + i]
+                int e = row / n;
+                for (int t = 0; t < tq; t++) {
+                    double s = 0;
+                    for (int i = 0; i < ta; i++) {
+                        s += p.alpha()[(e * tq + t) * ta + i] * p.a()[row * ta + i];
                     }
+                    z[row * tq + t] = s;
                 }
             }
-            alpha = al;
-            alphaShape = new long[] {b, tq, ta};
-            return output(mgr, inputs[1].dataType(), z, b, n, tq);
+            alpha = p.alpha();
+            alphaShape = new long[] {p.b(), tq, ta};
+            return output(mgr, inputs[1].dataType(), z, p.b(), n, tq);
         }
 
         @Override
         public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr mgr) {
             Pass p = pass();
-            int b = p.b();
             int n = p.n();
             int tq = p.tq();
             int ta = p.ta();
-            double[] al = p.alpha();
-            double[] a = p.a();
             double[] dz = HostArrays.read(epsilon);
-            double[] dAlpha = new double[al.length];
-            double[] da = new double[a.length];
-            for (int e = 0; e < b; e++) {
-                for (int k = 0; k < n; k++) {
-                    int ao = (e * n + k) * ta;
-                    for (int t = 0; t < tq; t++) {
-                        int wo = (e * tq + t) * ta;
-                        double g = dz[(e * n + k) * tq + t];
-                        for (int i = 0; i < ta; i++) {
-                            dAlpha[wo + i] += g * a[ao + i];
-                            da[ao + i] += g * al[wo + i];
-                        }
+            double[] dAlpha = new double[p.alpha().length];
+            double[] da = new double[p.a().length];
+            for (int row = 0; row < p.b() * n; row++) { // (e, k): δα_ti += δz_t a_i, δa_i += δz_t α_ti
+                int e = row / n;
+                for (int t = 0; t < tq; t++) {
+                    double g = dz[row * tq + t];
+                    for (int i = 0; i < ta; i++) {
+                        dAlpha[(e * tq + t) * ta + i] += g * p.a()[row * ta + i];
+                        da[row * ta + i] += g * p.alpha()[(e * tq + t) * ta + i];
                     }
                 }
             }
-            double[] de = AttentionMath.softmaxBackward(al, dAlpha, b * tq, ta);
+            double[] de = AttentionMath.softmaxBackward(p.alpha(), dAlpha, p.b() * tq, ta);
             return inputGradients(mgr, de, da);
         }
     }
