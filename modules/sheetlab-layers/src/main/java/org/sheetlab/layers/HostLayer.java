@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The runtime base of the host layers with parameters (explicit forward and backward passes, arithmetic in double on
@@ -82,6 +83,20 @@ public abstract class HostLayer<C extends org.deeplearning4j.nn.conf.layers.Base
     protected final F backwardPass(LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         return cache.take(input, () -> forward(true, mgr));
+    }
+
+    /**
+     * The forward pass of {@code x} outside training (no dropout, nothing kept), for the layers' inspection methods
+     * (attention weights, gates).
+     */
+    protected final F inspect(INDArray x) {
+        setInput(x, LayerWorkspaceMgr.noWorkspaces());
+        return forward(false, LayerWorkspaceMgr.noWorkspaces());
+    }
+
+    /** Row-major heap values as an array of {@code shape} in the layer's data type (made in DOUBLE, then cast). */
+    protected final INDArray fromHost(double[] values, long... shape) {
+        return Nd4j.create(values, shape, DataType.DOUBLE).castTo(dataType);
     }
 
     /** The end of {@code backpropGradient}: weight noise released, dropout's gradient applied to ε. */

@@ -47,10 +47,8 @@ public final class AdditiveAttentionLayer extends HostLayer<AdditiveAttention, A
 
     /** α [B, T, T]: row t holds how much query step t attends to each step i, for x [B, n_in, T]. */
     public INDArray attentionWeights(INDArray x) {
-        setInput(x, LayerWorkspaceMgr.noWorkspaces());
-        Forward f = forward(false, LayerWorkspaceMgr.noWorkspaces());
-        return Nd4j.create(f.alpha(), new long[] {f.b(), f.t(), f.t()}, DataType.DOUBLE)
-                .castTo(dataType);
+        Forward f = inspect(x);
+        return fromHost(f.alpha(), f.b(), f.t(), f.t());
     }
 
     @Override
@@ -209,21 +207,17 @@ public final class AdditiveAttentionLayer extends HostLayer<AdditiveAttention, A
                 }
             }
         }
-        INDArray dP = Nd4j.create(dp, new long[] {(long) b * steps, k}, DataType.DOUBLE)
-                .castTo(dataType);
-        INDArray dR = Nd4j.create(dr, new long[] {(long) b * steps, k}, DataType.DOUBLE)
-                .castTo(dataType);
+        INDArray dP = fromHost(dp, (long) b * steps, k);
+        INDArray dR = fromHost(dr, (long) b * steps, k);
         INDArray x2t = f.x2().transpose();
         INDArray gWa = gradientViews.get(AdditiveAttention.Params.ANNOTATION);
         INDArray gWh = gradientViews.get(AdditiveAttention.Params.QUERY);
         INDArray gV = gradientViews.get(AdditiveAttention.Params.SCORE);
         gWa.assign(x2t.mmul(dP));
         gWh.assign(x2t.mmul(dR));
-        gV.assign(Nd4j.create(dv, new long[] {k, 1}, DataType.DOUBLE).castTo(dataType));
-        INDArray dX2 = Nd4j.create(dx, new long[] {(long) b * steps, n}, DataType.DOUBLE)
-                .castTo(dataType)
-                .addi(dP.mmul(wa.transpose()))
-                .addi(dR.mmul(wh.transpose()));
+        gV.assign(fromHost(dv, k, 1));
+        INDArray dX2 =
+                fromHost(dx, (long) b * steps, n).addi(dP.mmul(wa.transpose())).addi(dR.mmul(wh.transpose()));
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, n, steps}, 'c');
         epsOut.assign(dX2.reshape('c', b, steps, n).permute(0, 2, 1));
         Gradient gradient = new DefaultGradient();

@@ -5,12 +5,10 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.layers.HostArrays;
 
 /**
@@ -84,26 +82,10 @@ public final class AdditivePairsVertex extends AttentionVertices.TwoInputs {
             return null;
         }
 
-        private double[] pairs(int b, int d, int tq, int ta, double[] q, double[] k) {
-            double[] u = new double[b * d * tq * ta];
-            for (int e = 0; e < b; e++) {
-                for (int j = 0; j < d; j++) {
-                    int qo = (e * d + j) * tq;
-                    int ko = (e * d + j) * ta;
-                    int uo = (e * d + j) * tq * ta;
-                    for (int t = 0; t < tq; t++) {
-                        double qt = q[qo + t];
-                        for (int i = 0; i < ta; i++) {
-                            u[uo + t * ta + i] = HostArrays.tanh(qt + k[ko + i]);
-                        }
-                    }
-                }
-            }
-            return u;
-        }
+        /** The checked sizes of the inputs: batch b, size d, query steps T_q, key steps T_a. */
+        private record Dims(int b, int d, int tq, int ta) {}
 
-        @Override
-        public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
+        private Dims dims() {
             INDArray q = inputs[0];
             INDArray k = inputs[1];
             AttentionVertices.checkRank3(who(), "queries", q);
@@ -113,54 +95,57 @@ public final class AdditivePairsVertex extends AttentionVertices.TwoInputs {
                         + java.util.Arrays.toString(q.shape()) + " and keys " + java.util.Arrays.toString(k.shape())
                         + " must agree in batch and size d");
             }
-            int b = (int) q.size(0);
-            int d = (int) q.size(1);
-            int tq = (int) q.size(2);
-            int ta = (int) k.size(2);
-            double[] u = pairs(b, d, tq, ta, HostArrays.read(q), HostArrays.read(k));
-            INDArray out = Nd4j.create(q.dataType(), b, d, (long) tq * ta);
-            HostArrays.write(out, u);
-            return mgr.leverageTo(ArrayType.ACTIVATIONS, out);
+            return new Dims((int) q.size(0), (int) q.size(1), (int) q.size(2), (int) k.size(2));
         }
 
-        @Override
-        public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr mgr) {
-            INDArray qa = inputs[0];
-            INDArray ka = inputs[1];
-            int b = (int) qa.size(0);
-            int d = (int) qa.size(1);
-            int tq = (int) qa.size(2);
-            int ta = (int) ka.size(2);
-            double[] q = HostArrays.read(qa);
-            double[] k = HostArrays.read(ka);
-            double[] du = HostArrays.read(epsilon);
-            double[] dq = new double[q.length];
-            double[] dk = new double[k.length];
-            for (int e = 0; e < b; e++) {
-                for (int j = 0; j < d; j++) {
-                    int qo = (e * d + j) * tq;
-                    int ko = (e * d + j) * ta;
-                    int uo = (e * d + j) * tq * ta;
-                    for (int t = 0; t < tq; t++) {
-                        double qt = q[qo + t];
-                        double acc = 0;
-                        for (int i = 0; i < ta; i++) {
-                            double u = HostArrays.tanh(qt + k[ko + i]);
-                            double g = du[uo + t * ta + i] * (1 - u * u);
-                            acc += g;
-                            dk[ko + i] += g;
-                        }
-                        dq[qo + t] = acc;
+        /** u [B, d, T_q·T_a] of the inputs, pair (t, i) at ((e·d + j)·T_q + t)·T_a + i. */
+        private static double[] pairs(Dims s, double[] q, double[] k) {
+            int tq = s.tq();
+            int ta = s.ta();
+            double[] u = new double[s.b() * s.d() * tq * ta];
+            for (int row = 0; row < s.b() * s.d(); row++) { // (e, j)
+                for (int t = 0; t < tq; t++) {
+                    double qt = q[row * tq + t];
+                    for (int i = 0; i < ta; i++) {
+                        u[(row * tq + t) * ta + i] = HostArrays.tanh(qt + k[row * ta + i]);
                     }
                 }
             }
-            INDArray dQ = Nd4j.create(qa.dataType(), qa.shape());
-            HostArrays.write(dQ, dq);
-            INDArray dK = Nd4j.create(ka.dataType(), ka.shape());
-            HostArrays.write(dK, dk);
-            return new Pair<>(null, new INDArray[] {
-                mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dQ), mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dK)
-            });
+            return u;
+        }
+
+        @Override
+        public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
+            Dims s = dims();
+            double[] u = pairs(s, HostArrays.read(inputs[0]), HostArrays.read(inputs[1]));
+            return output(mgr, inputs[0].dataType(), u, s.b(), s.d(), (long) s.tq() * s.ta());
+        }
+
+        /** δpre = δu ⊙ (1 − u²) with u recomputed by {@link #pairs}; δq_t = Σ_i δpre_ti, δk_i = Σ_t δpre_ti. */
+        @Override
+        public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr mgr) {
+            Dims s = dims();
+            int tq = s.tq();
+            int ta = s.ta();
+            double[] q = HostArrays.read(inputs[0]);
+            double[] k = HostArrays.read(inputs[1]);
+            double[] u = pairs(s, q, k);
+            double[] du = HostArrays.read(epsilon);
+            double[] dq = new double[q.length];
+            double[] dk = new double[k.length];
+            for (int row = 0; row < s.b() * s.d(); row++) { // (e, j)
+                for (int t = 0; t < tq; t++) {
+                    double acc = 0;
+                    for (int i = 0; i < ta; i++) {
+                        int p = (row * tq + t) * ta + i;
+                        double g = du[p] * (1 - u[p] * u[p]);
+                        acc += g;
+                        dk[row * ta + i] += g;
+                    }
+                    dq[row * tq + t] = acc;
+                }
+            }
+            return inputGradients(mgr, dq, dk);
         }
     }
 }

@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -71,7 +70,11 @@ public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
             return alpha == null ? null : Nd4j.create(alpha.clone(), alphaShape, DataType.DOUBLE);
         }
 
-        private int[] dims() {
+        /** The sizes, the attention α [(b·T_q + t)·T_a + i] and the annotations a [B, n, T_a] of the inputs. */
+        private record Pass(int b, int n, int tq, int ta, double[] alpha, double[] a) {}
+
+        /** Checks the inputs' shapes and computes what both passes need. */
+        private Pass pass() {
             INDArray e = inputs[0];
             INDArray a = inputs[1];
             AttentionVertices.checkRank3(who(), "scores", e);
@@ -82,7 +85,9 @@ public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
                         + java.util.Arrays.toString(e.shape()) + " must be [B, 1, T_q·T_a] for annotations "
                         + java.util.Arrays.toString(a.shape()));
             }
-            return new int[] {(int) a.size(0), (int) a.size(1), (int) e.size(2) / ta, ta};
+            int b = (int) a.size(0);
+            int tq = (int) e.size(2) / ta;
+            return new Pass(b, (int) a.size(1), tq, ta, alpha(b, tq, ta), HostArrays.read(a));
         }
 
         /** α [(b·T_q + t)·T_a + i]: the softmax of the scores over the annotations not masked out. */
@@ -99,67 +104,47 @@ public final class AttentionContextVertex extends AttentionVertices.TwoInputs {
 
         @Override
         public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
-            int[] d = dims();
-            int b = d[0];
-            int n = d[1];
-            int tq = d[2];
-            int ta = d[3];
-            double[] al = alpha(b, tq, ta);
-            double[] a = HostArrays.read(inputs[1]);
-            double[] z = new double[b * n * tq];
-            for (int e = 0; e < b; e++) {
-                for (int k = 0; k < n; k++) {
-                    int ao = (e * n + k) * ta;
-                    for (int t = 0; t < tq; t++) {
-                        int wo = (e * tq + t) * ta;
-                        double s = 0;
-                        for (int i = 0; i < ta; i++) {
-                            s += al[wo + i] * a[ao + i];
-                        }
-                        z[(e * n + k) * tq + t] = s;
+            Pass p = pass();
+            int n = p.n();
+            int tq = p.tq();
+            int ta = p.ta();
+            double[] z = new double[p.b() * n * tq];
+            for (int row = 0; row < p.b() * n; row++) { // (e, k): z[row·T_q + t] = Σ_i α_ti a[row·T_a + i]
+                int e = row / n;
+                for (int t = 0; t < tq; t++) {
+                    double s = 0;
+                    for (int i = 0; i < ta; i++) {
+                        s += p.alpha()[(e * tq + t) * ta + i] * p.a()[row * ta + i];
                     }
+                    z[row * tq + t] = s;
                 }
             }
-            alpha = al;
-            alphaShape = new long[] {b, tq, ta};
-            INDArray out = Nd4j.create(inputs[1].dataType(), b, n, tq);
-            HostArrays.write(out, z);
-            return mgr.leverageTo(ArrayType.ACTIVATIONS, out);
+            alpha = p.alpha();
+            alphaShape = new long[] {p.b(), tq, ta};
+            return output(mgr, inputs[1].dataType(), z, p.b(), n, tq);
         }
 
         @Override
         public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr mgr) {
-            int[] d = dims();
-            int b = d[0];
-            int n = d[1];
-            int tq = d[2];
-            int ta = d[3];
-            double[] al = alpha(b, tq, ta);
-            double[] a = HostArrays.read(inputs[1]);
+            Pass p = pass();
+            int n = p.n();
+            int tq = p.tq();
+            int ta = p.ta();
             double[] dz = HostArrays.read(epsilon);
-            double[] dAlpha = new double[al.length];
-            double[] da = new double[a.length];
-            for (int e = 0; e < b; e++) {
-                for (int k = 0; k < n; k++) {
-                    int ao = (e * n + k) * ta;
-                    for (int t = 0; t < tq; t++) {
-                        int wo = (e * tq + t) * ta;
-                        double g = dz[(e * n + k) * tq + t];
-                        for (int i = 0; i < ta; i++) {
-                            dAlpha[wo + i] += g * a[ao + i];
-                            da[ao + i] += g * al[wo + i];
-                        }
+            double[] dAlpha = new double[p.alpha().length];
+            double[] da = new double[p.a().length];
+            for (int row = 0; row < p.b() * n; row++) { // (e, k): δα_ti += δz_t a_i, δa_i += δz_t α_ti
+                int e = row / n;
+                for (int t = 0; t < tq; t++) {
+                    double g = dz[row * tq + t];
+                    for (int i = 0; i < ta; i++) {
+                        dAlpha[(e * tq + t) * ta + i] += g * p.a()[row * ta + i];
+                        da[row * ta + i] += g * p.alpha()[(e * tq + t) * ta + i];
                     }
                 }
             }
-            double[] de = AttentionMath.softmaxBackward(al, dAlpha, b * tq, ta);
-            INDArray dE = Nd4j.create(inputs[0].dataType(), inputs[0].shape());
-            HostArrays.write(dE, de);
-            INDArray dA = Nd4j.create(inputs[1].dataType(), inputs[1].shape());
-            HostArrays.write(dA, da);
-            return new Pair<>(null, new INDArray[] {
-                mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dE), mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dA)
-            });
+            double[] de = AttentionMath.softmaxBackward(p.alpha(), dAlpha, p.b() * tq, ta);
+            return inputGradients(mgr, de, da);
         }
     }
 }

@@ -5,7 +5,13 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.layers.HostArrays;
 
 /**
@@ -128,6 +134,24 @@ final class AttentionVertices {
                         + Arrays.toString(m.shape()) + " but must be [B, T] = [" + b + ", " + steps + "]");
             }
             return HostArrays.read(m);
+        }
+
+        /** {@code values} [B, n, T] row-major in a new array of the given type and shape, as this vertex's output. */
+        static INDArray output(LayerWorkspaceMgr mgr, DataType dataType, double[] values, long... shape) {
+            INDArray out = Nd4j.create(dataType, shape);
+            HostArrays.write(out, values);
+            return mgr.leverageTo(ArrayType.ACTIVATIONS, out);
+        }
+
+        /** The backward result: {@code grads[i]} is the gradient for input i, laid out as that input. */
+        Pair<Gradient, INDArray[]> inputGradients(LayerWorkspaceMgr mgr, double[]... grads) {
+            INDArray[] out = new INDArray[grads.length];
+            for (int i = 0; i < grads.length; i++) {
+                INDArray g = Nd4j.create(inputs[i].dataType(), inputs[i].shape());
+                HostArrays.write(g, grads[i]);
+                out[i] = mgr.leverageTo(ArrayType.ACTIVATION_GRAD, g);
+            }
+            return new Pair<>(null, out);
         }
 
         @Override

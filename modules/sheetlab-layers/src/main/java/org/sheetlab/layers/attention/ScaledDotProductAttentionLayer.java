@@ -48,11 +48,8 @@ public final class ScaledDotProductAttentionLayer
 
     /** The attention weights A [B, heads, T, T] (row i: how much step i attends to each step j) for x [B, n_in, T]. */
     public INDArray attentionWeights(INDArray x) {
-        setInput(x, LayerWorkspaceMgr.noWorkspaces());
-        Forward f = forward(false, LayerWorkspaceMgr.noWorkspaces());
-        int h = layerConf().getHeads();
-        return Nd4j.create(f.a(), new long[] {f.b(), h, f.t(), f.t()}, DataType.DOUBLE)
-                .castTo(dataType);
+        Forward f = inspect(x);
+        return fromHost(f.a(), f.b(), layerConf().getHeads(), f.t(), f.t());
     }
 
     @Override
@@ -60,8 +57,7 @@ public final class ScaledDotProductAttentionLayer
         Forward f = trainingPass(training, mgr);
         INDArray wo = getParamWithNoise(AttentionParamInitializer.OUTPUT, training, mgr);
         long nOut = wo.size(1);
-        INDArray o2 = Nd4j.create(f.o(), new long[] {(long) f.b() * f.t(), wo.size(0)}, DataType.DOUBLE)
-                .castTo(dataType);
+        INDArray o2 = fromHost(f.o(), (long) f.b() * f.t(), wo.size(0));
         double[] y = HostArrays.read(o2.mmul(wo));
         double[] out = new double[(int) (f.b() * nOut * f.t())];
         for (int e = 0; e < f.b(); e++) {
@@ -137,8 +133,8 @@ public final class ScaledDotProductAttentionLayer
                 }
             }
         }
-        INDArray dY = rows(dy, (long) b * steps, nOut);
-        INDArray o2 = rows(f.o(), (long) b * steps, hd);
+        INDArray dY = fromHost(dy, (long) b * steps, nOut);
+        INDArray o2 = fromHost(f.o(), (long) b * steps, hd);
         INDArray gWo = gradientViews.get(AttentionParamInitializer.OUTPUT);
         gWo.assign(o2.transpose().mmul(dY));
         double[] dO = HostArrays.read(dY.mmul(wo.transpose()));
@@ -147,9 +143,9 @@ public final class ScaledDotProductAttentionLayer
         double[] dq = dqkv[0];
         double[] dk = dqkv[1];
         double[] dv = dqkv[2];
-        INDArray dQ = rows(dq, (long) b * steps, hd);
-        INDArray dK = rows(dk, (long) b * steps, hd);
-        INDArray dV = rows(dv, (long) b * steps, hd);
+        INDArray dQ = fromHost(dq, (long) b * steps, hd);
+        INDArray dK = fromHost(dk, (long) b * steps, hd);
+        INDArray dV = fromHost(dv, (long) b * steps, hd);
         INDArray x2t = f.x2().transpose();
         INDArray gWq = gradientViews.get(AttentionParamInitializer.QUERY);
         INDArray gWk = gradientViews.get(AttentionParamInitializer.KEY);
@@ -168,9 +164,5 @@ public final class ScaledDotProductAttentionLayer
         gradient.setGradientFor(AttentionParamInitializer.VALUE, gWv);
         gradient.setGradientFor(AttentionParamInitializer.OUTPUT, gWo);
         return gradientResult(gradient, ncw(epsOut, format()));
-    }
-
-    private INDArray rows(double[] data, long r, long c) {
-        return Nd4j.create(data, new long[] {r, c}, DataType.DOUBLE).castTo(dataType);
     }
 }

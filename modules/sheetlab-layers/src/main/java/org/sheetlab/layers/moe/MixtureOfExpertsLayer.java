@@ -42,10 +42,7 @@ public final class MixtureOfExpertsLayer extends HostLayer<MixtureOfExperts, Mix
 
     /** The mixture weights g [B, E] for inputs x [B, n_in] (which experts each input is routed to). */
     public INDArray gates(INDArray x) {
-        setInput(x, LayerWorkspaceMgr.noWorkspaces());
-        Forward f = forward(false, LayerWorkspaceMgr.noWorkspaces());
-        return Nd4j.create(f.g(), new long[] {x.size(0), layerConf().getExperts()}, DataType.DOUBLE)
-                .castTo(dataType);
+        return fromHost(inspect(x).g(), x.size(0), layerConf().getExperts());
     }
 
     /** L_aux of the last forward pass (0 when loadBalancing is 0). */
@@ -187,11 +184,7 @@ public final class MixtureOfExpertsLayer extends HostLayer<MixtureOfExperts, Mix
             }
         }
         IActivation act = layerConf().getActivationFn();
-        INDArray dZ = act.backprop(
-                        fw.z().dup(),
-                        Nd4j.create(dye, new long[] {b, (long) e * n}, DataType.DOUBLE)
-                                .castTo(dataType))
-                .getFirst();
+        INDArray dZ = act.backprop(fw.z().dup(), fromHost(dye, b, (long) e * n)).getFirst();
         // through the top-k renormalization (the selected set fixed) and the softmax
         double lambda = layerConf().getLoadBalancing();
         double[] ds = new double[b * e];
@@ -220,7 +213,7 @@ public final class MixtureOfExpertsLayer extends HostLayer<MixtureOfExperts, Mix
                 ds[i * e + k] = p[i * e + k] * (dp[k] - pd);
             }
         }
-        INDArray dS = Nd4j.create(ds, new long[] {b, e}, DataType.DOUBLE).castTo(dataType);
+        INDArray dS = fromHost(ds, b, e);
         INDArray xt = input.transpose();
         INDArray gW = gradientViews.get(MixtureOfExperts.Params.EXPERT_WEIGHTS);
         INDArray gWg = gradientViews.get(MixtureOfExperts.Params.GATE_WEIGHTS);

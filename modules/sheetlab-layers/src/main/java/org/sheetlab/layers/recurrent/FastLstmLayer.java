@@ -235,15 +235,12 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
                     + "which covers NCW input on the CPU backend without a mask and with sigmoid/tanh gates; this "
                     + "input or configuration runs DL4J's LSTM code instead");
         }
-        long[] shape = {input.size(0), layerConf().getNOut(), input.size(2)};
-        double[] out = new double[(int) (shape[0] * shape[1] * shape[2])];
-        stateGradientSink = out;
-        try {
-            backpropGradient(epsilon, mgr);
-        } finally {
-            stateGradientSink = null;
-        }
-        return Nd4j.create(out, shape, DataType.DOUBLE);
+        return StateSinks.record(
+                input.size(0),
+                layerConf().getNOut(),
+                input.size(2),
+                sink -> stateGradientSink = sink,
+                () -> backpropGradient(epsilon, mgr));
     }
 
     @Override

@@ -68,16 +68,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         return false;
     }
 
-    @Override
-    public boolean hasBias() {
-        return true;
-    }
-
-    @Override
-    public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr mgr) {
-        setInput(input, mgr);
-        return activate(training, mgr);
-    }
+    // hasBias() (true) and activate(input, training, mgr) (setInput, then activate) are BaseLayer's and AbstractLayer's
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
@@ -273,15 +264,12 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     public INDArray stateGradients(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         INDArray x3 = HostLayer.ncw(input, format());
-        long[] shape = {x3.size(0), layerConf().getNOut(), x3.size(2)};
-        double[] out = new double[(int) (shape[0] * shape[1] * shape[2])];
-        stateGradientSink = out;
-        try {
-            backpropGradient(epsilon, mgr);
-        } finally {
-            stateGradientSink = null;
-        }
-        return Nd4j.create(out, shape, DataType.DOUBLE); // [B, H, T] in either layout
+        return StateSinks.record( // [B, H, T] in either layout
+                x3.size(0),
+                layerConf().getNOut(),
+                x3.size(2),
+                sink -> stateGradientSink = sink,
+                () -> backpropGradient(epsilon, mgr));
     }
 
     @Override
