@@ -1,5 +1,7 @@
 package org.sheetlab.experiments.run;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,10 +154,19 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
     public final Outcome run(O options) {
         validate(options);
         List<V> variants = variants(options); // parsed before anything is written
+        boolean fresh = options.run.outputDir == null || !Files.exists(options.run.outputDir);
         RunDirectory run = options.open(name);
-        D data = data(options, options.run.seed, run);
-        TrainingConfig config = config(options, data);
-        Map<String, Object> described = describe(data);
+        D data;
+        TrainingConfig config;
+        Map<String, Object> described;
+        try {
+            data = data(options, options.run.seed, run);
+            config = config(options, data);
+            described = describe(data);
+        } catch (RuntimeException e) {
+            removeIfEmpty(fresh, run); // bad settings or missing data leave no empty run folder behind
+            throw e;
+        }
         ExperimentRun.writeRunJson(run, name, "running", options, config, described);
         Context<O, D> context = new Context<>(options, config, run, data);
         List<Row> rows = new ArrayList<>();
@@ -210,6 +221,16 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         completed.putAll(extra);
         ExperimentRun.writeRunJson(run, name, "completed", options, config, completed);
         return new Outcome(run.root(), List.copyOf(rows), results, extra);
+    }
+
+    private static void removeIfEmpty(boolean fresh, RunDirectory run) {
+        try (var entries = Files.list(run.root())) {
+            if (fresh && entries.findAny().isEmpty()) {
+                Files.delete(run.root());
+            }
+        } catch (IOException ignored) {
+            // best effort: the error being reported matters more than an empty folder
+        }
     }
 
     /** The row of a trained variant: headline values from the last epoch, then from {@code measured}. */

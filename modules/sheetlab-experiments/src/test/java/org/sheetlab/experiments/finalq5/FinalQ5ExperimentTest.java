@@ -128,6 +128,15 @@ class FinalQ5ExperimentTest {
     }
 
     @Test
+    void aBadLoopSettingLeavesNoRunFolderBehind() {
+        Path out = tmp.resolve("never");
+        FinalQ5Experiment.Options o = smoke(out, 1, 1);
+        o.loop.batchSize = 0;
+        assertThatThrownBy(() -> new FinalQ5Experiment().run(o)).hasMessageContaining("batchSize");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void badOptionsAreNamed() {
         FinalQ5Experiment.Options o = smoke(tmp.resolve("x"), 0, 1);
         assertThatThrownBy(() -> new FinalQ5Experiment().run(o)).hasMessageContaining("epochs must be >= 1, got 0");
