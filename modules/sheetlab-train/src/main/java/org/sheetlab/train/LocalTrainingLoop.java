@@ -91,11 +91,11 @@ public final class LocalTrainingLoop implements TrainingLoop {
             state.history.add(m);
             log.info(String.format(
                     Locale.ROOT,
-                    "epoch %d/%d: train loss %.4f, %s, %.1f s, %,.0f samples/s",
+                    "epoch %d/%d: train loss %.4f, %s%.1f s, %,.0f samples/s",
                     m.epoch(),
                     config.epochs(),
                     m.trainLoss(),
-                    format(values),
+                    values.isEmpty() ? "" : format(values) + ", ",
                     m.seconds(),
                     m.samplesPerSecond()));
             step.endEpoch();
