@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -280,11 +279,5 @@ public final class AttentionExperiment
                 m.keySet().stream().mapToDouble(Integer::doubleValue).toArray(),
                 m.values().stream().mapToDouble(Double::doubleValue).toArray()));
         Charts.writePng(run, "accuracy-by-length.png", BitmapEncoder.getBufferedImage(chart));
-    }
-
-    static String describe(Map<Integer, Double> m) {
-        StringBuilder sb = new StringBuilder();
-        m.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%d:%.3f ", k, v)));
-        return sb.toString().trim();
     }
 }
