@@ -173,16 +173,11 @@ public final class AttentionExperiment
             Context<Options, Words> c, Boolean attention, TrainingResult trained, RunDirectory folder) {
         Words w = c.data();
         ComputationGraph graph = (ComputationGraph) trained.model();
-        Map<Integer, Double> byLength = Reversal.exactByLength(graph, w.test(), w.steps());
-        Map<Integer, Long> counts = new LinkedHashMap<>();
-        w.test().forEach(word -> counts.merge(word.length(), 1L, Long::sum));
-        double right = 0;
+        List<String> decoded = Reversal.decodeAll(graph, w.test(), w.steps());
         Map<String, Double> values = new LinkedHashMap<>();
-        for (Map.Entry<Integer, Double> e : byLength.entrySet()) {
-            right += Math.round(e.getValue() * counts.get(e.getKey())); // share x count = words right
-            values.put(BY_LENGTH + e.getKey(), e.getValue());
-        }
-        values.put("testExactReversal", right / w.test().size());
+        Reversal.exactByLength(w.test(), decoded, w.steps())
+                .forEach((len, share) -> values.put(BY_LENGTH + len, share));
+        values.put("testExactReversal", Reversal.exact(w.test(), decoded, w.steps()));
         if (attention) {
             w.test().stream()
                     .filter(word -> word.length() >= Math.min(6, w.steps()))

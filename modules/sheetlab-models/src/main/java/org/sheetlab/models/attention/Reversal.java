@@ -74,15 +74,33 @@ public final class Reversal {
         return acc;
     }
 
-    /**
-     * Exact reversal by word length of a trained graph: decodes {@code words} greedily, {@value #DECODE_BATCH} at a
-     * time, and scores them with {@link #exactByLength(List, List, int)}.
-     */
-    public static Map<Integer, Double> exactByLength(ComputationGraph graph, List<String> words, int steps) {
+    /** The share of {@code words} whose decoding equals {@link #target(String, int)}, over all lengths. */
+    public static double exact(List<String> words, List<String> decoded, int steps) {
+        if (words.size() != decoded.size()) {
+            throw new IllegalArgumentException(
+                    "exact: " + words.size() + " words but " + decoded.size() + " decodings");
+        }
+        long right = 0;
+        for (int i = 0; i < words.size(); i++) {
+            right += decoded.get(i).equals(target(words.get(i), steps)) ? 1 : 0;
+        }
+        return right / (double) words.size();
+    }
+
+    /** Greedy decodings of {@code words} by a trained graph, {@value #DECODE_BATCH} words per batch. */
+    public static List<String> decodeAll(ComputationGraph graph, List<String> words, int steps) {
         List<String> decoded = new java.util.ArrayList<>(words.size());
         for (int from = 0; from < words.size(); from += DECODE_BATCH) {
             decoded.addAll(decode(graph, words.subList(from, Math.min(words.size(), from + DECODE_BATCH)), steps));
         }
-        return exactByLength(words, decoded, steps);
+        return decoded;
+    }
+
+    /**
+     * Exact reversal by word length of a trained graph: {@link #decodeAll} scored with
+     * {@link #exactByLength(List, List, int)}.
+     */
+    public static Map<Integer, Double> exactByLength(ComputationGraph graph, List<String> words, int steps) {
+        return exactByLength(words, decodeAll(graph, words, steps), steps);
     }
 }

@@ -43,6 +43,9 @@ class ReversalTest {
         assertThat(acc).containsExactly(entry(2, 1.0), entry(3, 0.5), entry(4, 1.0 / 3), entry(5, 1.0));
         // the keys are the lengths present, in increasing order
         assertThat(acc.keySet()).containsExactly(2, 3, 4, 5);
+        assertThat(Reversal.exact(words, decoded, 5))
+                .as("over all lengths: 4 of 7")
+                .isEqualTo(4.0 / 7);
         assertThat(Reversal.exactByLength(List.of("ab"), List.of("ba"), 5))
                 .as("an unpadded decoding is not exact")
                 .containsExactly(entry(2, 0.0));
