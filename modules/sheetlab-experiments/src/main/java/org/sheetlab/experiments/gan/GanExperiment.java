@@ -176,14 +176,7 @@ public final class GanExperiment extends Experiment<GanExperiment.Options, GanEx
                 FinalQ5Network.builder().setInputSize(784).optSeed(seed).optUpdater(new Adam(1e-3)),
                 data.train().shuffledSource(JUDGE_BATCH, seed),
                 ExperimentRun.classification("test", data.test().orderedSource(JUDGE_BATCH)));
-        TrainingResult trained = ExperimentRun.train(
-                new RunDirectory(run.resolve("judge")),
-                "gan judge",
-                config,
-                judge.count(),
-                judge.step(),
-                judge.train(),
-                judge.evaluation());
+        TrainingResult trained = judge.train(new RunDirectory(run.resolve("judge")), "gan judge", config);
         INDArray realProbe = data.test().features().get(NDArrayIndex.interval(0, 200), NDArrayIndex.all());
         return new Judged(
                 data,

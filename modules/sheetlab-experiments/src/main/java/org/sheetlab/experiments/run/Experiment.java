@@ -183,15 +183,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
             }
             Row row;
             try {
-                TrainingResult trained = ExperimentRun.train(
-                        folder,
-                        single ? name : name + " " + label,
-                        config,
-                        trial.count(),
-                        trial.step(),
-                        trial.train(),
-                        trial.evaluation(),
-                        trial.listeners().toArray(org.sheetlab.train.TrainingListener[]::new));
+                TrainingResult trained = trial.train(folder, single ? name : name + " " + label, config);
                 results.put(label, trained);
                 row = row(options, label, trained, measure(context, variant, trained, folder));
             } catch (TrainingDivergedException e) {

@@ -9,8 +9,11 @@ import org.sheetlab.models.analysis.NetworkCount;
 import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.train.EvaluationSet;
 import org.sheetlab.train.NetworkStep;
+import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingListener;
+import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.TrainingStep;
+import org.sheetlab.train.run.RunDirectory;
 
 /**
  * What the harness trains for one variant: the step (its networks), the parameter table to write first (or
@@ -45,6 +48,12 @@ public record Trial(
                 NetworkCounter.count(net.getLayerWiseConfigurations(), builder.inputType()),
                 train,
                 evaluation);
+    }
+
+    /** Trains this trial in {@code dir} through {@link ExperimentRun#train} (a checkpoint there is resumed as usual). */
+    public TrainingResult train(RunDirectory dir, String title, TrainingConfig config) {
+        return ExperimentRun.train(
+                dir, title, config, count, step, train, evaluation, listeners.toArray(TrainingListener[]::new));
     }
 
     /** The same trial with one more listener. */
