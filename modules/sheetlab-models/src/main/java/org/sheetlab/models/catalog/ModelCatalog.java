@@ -12,6 +12,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.models.NetworkBuilder;
 import org.sheetlab.models.NetworkSpec;
 import org.sheetlab.models.attention.Seq2SeqNetwork;
+import org.sheetlab.models.blocks.MobileNetClassifier;
+import org.sheetlab.models.blocks.ResNetClassifier;
 import org.sheetlab.models.cnn.PoolingCnn;
 import org.sheetlab.models.cnn.PoolingKind;
 import org.sheetlab.models.gan.Gan;
@@ -113,6 +115,16 @@ public final class ModelCatalog {
                         .setPooling(PoolingKind.MAX)
                         .optSeed(42)
                         .optUpdater(new Adam(1e-3)));
+        fixed(
+                "resnet-small",
+                "ResNet on 28x28x1: stem conv3x3x16 -> residual blocks y = relu(F(x) + x) of widths 16, 32 (the "
+                        + "second with stride 2 and a 1x1 projection skip) -> global avg pool -> 10 (batch norm)",
+                () -> ResNetClassifier.builder());
+        fixed(
+                "mobilenet-small",
+                "MobileNet-style net on 28x28x1: stem conv3x3x16 -> depthwise-separable blocks (depthwise 3x3, "
+                        + "ReLU6, pointwise 1x1, ReLU6) of widths 32, 64, 128 -> global avg pool -> 10 (batch norm)",
+                () -> MobileNetClassifier.builder());
         for (RowRnnClassifier.Cell cell : RowRnnClassifier.Cell.values()) {
             String what = switch (cell) {
                 case SIGN -> "Final Q7 sign-RNN";
