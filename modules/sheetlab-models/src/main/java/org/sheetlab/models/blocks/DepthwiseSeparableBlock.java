@@ -36,25 +36,18 @@ public final class DepthwiseSeparableBlock {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder {
+    public static final class Builder extends BlockOptions<Builder> {
         private int channelsOut;
-        private int stride = 1;
         private int kernel = 3;
-        private boolean batchNorm = true;
-        private Activation activation = Activation.RELU6;
-        private boolean fastConvolution = true;
 
-        Builder() {}
+        /** Batch norm on, RELU6 after both convolutions, stride 1 (of the depthwise convolution), K = 3 by default. */
+        Builder() {
+            super(true, Activation.RELU6);
+        }
 
         /** C_out, the pointwise convolution's output channels. Required. */
         public Builder setOutChannels(int channelsOut) {
             this.channelsOut = channelsOut;
-            return this;
-        }
-
-        /** The depthwise convolution's stride S (1 by default). */
-        public Builder optStride(int stride) {
-            this.stride = stride;
             return this;
         }
 
@@ -64,33 +57,14 @@ public final class DepthwiseSeparableBlock {
             return this;
         }
 
-        /** Batch normalization after both convolutions (on by default, as in MobileNet). */
-        public Builder optBatchNorm(boolean batchNorm) {
-            this.batchNorm = batchNorm;
-            return this;
-        }
-
-        /** The activation after both convolutions (RELU6 by default). */
-        public Builder optActivation(Activation activation) {
-            this.activation = activation;
-            return this;
-        }
-
-        /** The pointwise convolution as FastConvolution2D (default) or DL4J's ConvolutionLayer. */
-        public Builder optFastConvolution(boolean fast) {
-            this.fastConvolution = fast;
-            return this;
-        }
-
         /**
          * Adds the block to {@code g}, reading vertex {@code input} ([B, C_in, H, W]); returns {@code name}, the
          * block's output vertex ([B, C_out, ⌈H/S⌉, ⌈W/S⌉]).
          */
         public String addTo(ComputationGraphConfiguration.GraphBuilder g, String input, String name) {
             require(channelsOut >= 1, OWNER, "outChannels", channelsOut, ">= 1");
-            require(stride >= 1, OWNER, "stride", stride, ">= 1");
-            require(kernel >= 1 && kernel % 2 == 1, OWNER, "kernel", kernel, "odd and >= 1 (same padding P = (K-1)/2)");
-            require(activation != null, OWNER, "activation", null, "an Activation");
+            checkOptions(OWNER);
+            checkKernel(OWNER, kernel);
             int p = ConvBlocks.samePadding(kernel);
             DepthwiseConvolution2D.Builder depthwise = new DepthwiseConvolution2D.Builder(
                             new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {p, p})

@@ -2,15 +2,8 @@ package org.sheetlab.models.blocks;
 
 import static org.sheetlab.core.settings.InvalidSettingException.require;
 
-import java.util.Arrays;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.Adam;
-import org.sheetlab.models.AbstractNetworkBuilder;
-import org.sheetlab.models.ComputationGraphBuilder;
 
 /**
  * Sheet, "Convolutional Networks" → "DepthwiseConv: 1 filter/channel (MobileNet)", "ReLU6", "1×1 Conv": a small
@@ -30,8 +23,6 @@ import org.sheetlab.models.ComputationGraphBuilder;
  * }</pre>
  */
 public final class MobileNetClassifier {
-    private static final String OWNER = "MobileNetClassifier";
-
     private MobileNetClassifier() {}
 
     public static Builder builder() {
@@ -39,34 +30,11 @@ public final class MobileNetClassifier {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones (every value has a default). */
-    public static final class Builder extends AbstractNetworkBuilder<Builder> implements ComputationGraphBuilder {
-        private int height = 28;
-        private int width = 28;
-        private int channels = 1;
-        private int classes = 10;
+    public static final class Builder extends ConvClassifierBuilder<Builder> {
         private int stemWidth = 16;
         private int[] widths = {32, 64, 128};
-        private boolean batchNorm = true;
-        private boolean fastConvolution = true;
 
-        /** Adam(1e-3), FLOAT by default. */
-        Builder() {
-            super(new Adam(1e-3), DataType.FLOAT);
-        }
-
-        /** Input height, width and channels (28, 28, 1 by default). */
-        public Builder optInput(int height, int width, int channels) {
-            this.height = height;
-            this.width = width;
-            this.channels = channels;
-            return this;
-        }
-
-        /** Number of classes (10 by default). */
-        public Builder optClasses(int classes) {
-            this.classes = classes;
-            return this;
-        }
+        Builder() {}
 
         /** The stem convolution's output channels (16 by default). */
         public Builder optStemWidth(int stemWidth) {
@@ -80,44 +48,30 @@ public final class MobileNetClassifier {
             return this;
         }
 
-        /** Batch normalization after every convolution (on by default). */
-        public Builder optBatchNorm(boolean batchNorm) {
-            this.batchNorm = batchNorm;
-            return this;
-        }
-
-        /** FastConvolution2D (default) or DL4J's ConvolutionLayer for the stem and pointwise convolutions. */
-        public Builder optFastConvolution(boolean fast) {
-            this.fastConvolution = fast;
-            return this;
-        }
-
-        /** convolutional(H, W, C): [B, C, H, W] images. */
         @Override
-        public InputType inputType() {
-            return InputType.convolutional(height, width, channels);
+        protected String owner() {
+            return "MobileNetClassifier";
         }
 
         @Override
-        public ComputationGraphConfiguration build() {
-            require(height >= 1 && width >= 1, OWNER, "input", height + "x" + width, "at least 1x1");
-            require(channels >= 1, OWNER, "channels", channels, ">= 1");
-            require(classes >= 2, OWNER, "classes", classes, ">= 2");
-            require(stemWidth >= 1, OWNER, "stemWidth", stemWidth, ">= 1");
-            require(widths.length >= 1, OWNER, "widths", Arrays.toString(widths), "at least one block width");
-            require(Arrays.stream(widths).allMatch(w -> w >= 1), OWNER, "widths", Arrays.toString(widths), ">= 1 each");
-            ComputationGraphConfiguration.GraphBuilder g = base().weightInit(WeightInit.RELU)
-                    .graphBuilder()
-                    .addInputs("input")
-                    .setInputTypes(inputType());
-            String h = ConvBlocks.convUnit(
-                    g,
-                    "input",
-                    "stem",
-                    "stem",
-                    ConvBlocks.convolution(3, 1, stemWidth, fastConvolution),
-                    batchNorm,
-                    Activation.RELU6);
+        protected int stemWidth() {
+            return stemWidth;
+        }
+
+        @Override
+        protected Activation stemActivation() {
+            return Activation.RELU6;
+        }
+
+        @Override
+        protected void checkModel() {
+            require(stemWidth >= 1, owner(), "stemWidth", stemWidth, ">= 1");
+            checkWidths("widths", widths);
+        }
+
+        @Override
+        protected String addBlocks(ComputationGraphConfiguration.GraphBuilder g, String stem) {
+            String h = stem;
             for (int i = 0; i < widths.length; i++) {
                 h = DepthwiseSeparableBlock.builder()
                         .setOutChannels(widths[i])
@@ -126,7 +80,7 @@ public final class MobileNetClassifier {
                         .optFastConvolution(fastConvolution)
                         .addTo(g, h, "ds" + (i + 1));
             }
-            return g.setOutputs(ConvBlocks.classifierHead(g, h, classes)).build();
+            return h;
         }
     }
 }

@@ -33,42 +33,17 @@ public final class PointwiseConvolution {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder {
+    public static final class Builder extends BlockOptions<Builder> {
         private int channelsOut;
-        private int stride = 1;
-        private boolean batchNorm;
-        private Activation activation = Activation.IDENTITY;
-        private boolean fastConvolution = true;
 
-        Builder() {}
+        /** No batch norm, IDENTITY activation, stride 1 by default. */
+        Builder() {
+            super(false, Activation.IDENTITY);
+        }
 
         /** C_out, the number of output channels. Required. */
         public Builder setOutChannels(int channelsOut) {
             this.channelsOut = channelsOut;
-            return this;
-        }
-
-        /** The stride S (1 by default; the residual block's projection uses the block's stride). */
-        public Builder optStride(int stride) {
-            this.stride = stride;
-            return this;
-        }
-
-        /** Batch normalization after the convolution (off by default). */
-        public Builder optBatchNorm(boolean batchNorm) {
-            this.batchNorm = batchNorm;
-            return this;
-        }
-
-        /** The activation after the convolution (and batch norm); IDENTITY by default. */
-        public Builder optActivation(Activation activation) {
-            this.activation = activation;
-            return this;
-        }
-
-        /** FastConvolution2D (default) or DL4J's ConvolutionLayer; see {@link ConvBlocks#convolution}. */
-        public Builder optFastConvolution(boolean fast) {
-            this.fastConvolution = fast;
             return this;
         }
 
@@ -78,8 +53,7 @@ public final class PointwiseConvolution {
          */
         public String addTo(ComputationGraphConfiguration.GraphBuilder g, String input, String name) {
             require(channelsOut >= 1, OWNER, "outChannels", channelsOut, ">= 1");
-            require(stride >= 1, OWNER, "stride", stride, ">= 1");
-            require(activation != null, OWNER, "activation", null, "an Activation");
+            checkOptions(OWNER);
             return ConvBlocks.convUnit(
                     g,
                     input,

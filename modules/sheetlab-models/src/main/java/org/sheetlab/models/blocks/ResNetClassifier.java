@@ -2,15 +2,8 @@ package org.sheetlab.models.blocks;
 
 import static org.sheetlab.core.settings.InvalidSettingException.require;
 
-import java.util.Arrays;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.Adam;
-import org.sheetlab.models.AbstractNetworkBuilder;
-import org.sheetlab.models.ComputationGraphBuilder;
 
 /**
  * Sheet, "Convolutional Networks" → "ResNet skip: y = F(x, W) + x": a small ResNet classifier made of
@@ -31,8 +24,6 @@ import org.sheetlab.models.ComputationGraphBuilder;
  * }</pre>
  */
 public final class ResNetClassifier {
-    private static final String OWNER = "ResNetClassifier";
-
     private ResNetClassifier() {}
 
     public static Builder builder() {
@@ -40,34 +31,11 @@ public final class ResNetClassifier {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones (every value has a default). */
-    public static final class Builder extends AbstractNetworkBuilder<Builder> implements ComputationGraphBuilder {
-        private int height = 28;
-        private int width = 28;
-        private int channels = 1;
-        private int classes = 10;
+    public static final class Builder extends ConvClassifierBuilder<Builder> {
         private int[] widths = {16, 32};
         private int blocksPerStage = 1;
-        private boolean batchNorm = true;
-        private boolean fastConvolution = true;
 
-        /** Adam(1e-3), FLOAT by default. */
-        Builder() {
-            super(new Adam(1e-3), DataType.FLOAT);
-        }
-
-        /** Input height, width and channels (28, 28, 1 by default). */
-        public Builder optInput(int height, int width, int channels) {
-            this.height = height;
-            this.width = width;
-            this.channels = channels;
-            return this;
-        }
-
-        /** Number of classes (10 by default). */
-        public Builder optClasses(int classes) {
-            this.classes = classes;
-            return this;
-        }
+        Builder() {}
 
         /** Channel width of each stage, one stage per value (16, 32 by default); the stem has the first width. */
         public Builder optWidths(int... widths) {
@@ -81,44 +49,30 @@ public final class ResNetClassifier {
             return this;
         }
 
-        /** Batch normalization after every convolution (on by default). */
-        public Builder optBatchNorm(boolean batchNorm) {
-            this.batchNorm = batchNorm;
-            return this;
-        }
-
-        /** FastConvolution2D (default) or DL4J's ConvolutionLayer for every convolution. */
-        public Builder optFastConvolution(boolean fast) {
-            this.fastConvolution = fast;
-            return this;
-        }
-
-        /** convolutional(H, W, C): [B, C, H, W] images. */
         @Override
-        public InputType inputType() {
-            return InputType.convolutional(height, width, channels);
+        protected String owner() {
+            return "ResNetClassifier";
         }
 
         @Override
-        public ComputationGraphConfiguration build() {
-            require(height >= 1 && width >= 1, OWNER, "input", height + "x" + width, "at least 1x1");
-            require(channels >= 1, OWNER, "channels", channels, ">= 1");
-            require(classes >= 2, OWNER, "classes", classes, ">= 2");
-            require(widths.length >= 1, OWNER, "widths", Arrays.toString(widths), "at least one stage width");
-            require(Arrays.stream(widths).allMatch(w -> w >= 1), OWNER, "widths", Arrays.toString(widths), ">= 1 each");
-            require(blocksPerStage >= 1, OWNER, "blocksPerStage", blocksPerStage, ">= 1");
-            ComputationGraphConfiguration.GraphBuilder g = base().weightInit(WeightInit.RELU)
-                    .graphBuilder()
-                    .addInputs("input")
-                    .setInputTypes(inputType());
-            String h = ConvBlocks.convUnit(
-                    g,
-                    "input",
-                    "stem",
-                    "stem",
-                    ConvBlocks.convolution(3, 1, widths[0], fastConvolution),
-                    batchNorm,
-                    Activation.RELU);
+        protected int stemWidth() {
+            return widths[0];
+        }
+
+        @Override
+        protected Activation stemActivation() {
+            return Activation.RELU;
+        }
+
+        @Override
+        protected void checkModel() {
+            checkWidths("widths", widths);
+            require(blocksPerStage >= 1, owner(), "blocksPerStage", blocksPerStage, ">= 1");
+        }
+
+        @Override
+        protected String addBlocks(ComputationGraphConfiguration.GraphBuilder g, String stem) {
+            String h = stem;
             int c = widths[0];
             for (int s = 0; s < widths.length; s++) {
                 for (int b = 0; b < blocksPerStage; b++) {
@@ -131,7 +85,7 @@ public final class ResNetClassifier {
                     c = widths[s];
                 }
             }
-            return g.setOutputs(ConvBlocks.classifierHead(g, h, classes)).build();
+            return h;
         }
     }
 }

@@ -49,16 +49,15 @@ public final class ResidualBlock {
     }
 
     /** {@code setX} for required values, {@code optX} for optional ones. */
-    public static final class Builder {
+    public static final class Builder extends BlockOptions<Builder> {
         private int channelsIn;
         private int channelsOut;
-        private int stride = 1;
         private int kernel = 3;
-        private boolean batchNorm = true;
-        private Activation activation = Activation.RELU;
-        private boolean fastConvolution = true;
 
-        Builder() {}
+        /** Batch norm on, RELU (inside F and after the addition), stride 1, K = 3 by default. */
+        Builder() {
+            super(true, Activation.RELU);
+        }
 
         /** C_in (of the input vertex) and C_out. Required: they decide between the identity and a projection. */
         public Builder setChannels(int channelsIn, int channelsOut) {
@@ -67,33 +66,9 @@ public final class ResidualBlock {
             return this;
         }
 
-        /** The stride S of the first convolution and of the projection (1 by default). */
-        public Builder optStride(int stride) {
-            this.stride = stride;
-            return this;
-        }
-
         /** The kernel size K of both convolutions (3 by default); odd, for same padding P = (K − 1)/2. */
         public Builder optKernel(int kernel) {
             this.kernel = kernel;
-            return this;
-        }
-
-        /** Batch normalization after each convolution (on by default, as in ResNet). */
-        public Builder optBatchNorm(boolean batchNorm) {
-            this.batchNorm = batchNorm;
-            return this;
-        }
-
-        /** The activation inside F and after the addition (RELU by default). */
-        public Builder optActivation(Activation activation) {
-            this.activation = activation;
-            return this;
-        }
-
-        /** FastConvolution2D (default) or DL4J's ConvolutionLayer; see {@link ConvBlocks#convolution}. */
-        public Builder optFastConvolution(boolean fast) {
-            this.fastConvolution = fast;
             return this;
         }
 
@@ -109,9 +84,8 @@ public final class ResidualBlock {
         public String addTo(ComputationGraphConfiguration.GraphBuilder g, String input, String name) {
             require(channelsIn >= 1, OWNER, "channelsIn", channelsIn, ">= 1 (setChannels(in, out))");
             require(channelsOut >= 1, OWNER, "channelsOut", channelsOut, ">= 1 (setChannels(in, out))");
-            require(stride >= 1, OWNER, "stride", stride, ">= 1");
-            require(kernel >= 1 && kernel % 2 == 1, OWNER, "kernel", kernel, "odd and >= 1 (same padding P = (K-1)/2)");
-            require(activation != null, OWNER, "activation", null, "an Activation");
+            checkOptions(OWNER);
+            checkKernel(OWNER, kernel);
             String h = ConvBlocks.convUnit(
                     g,
                     input,
