@@ -70,4 +70,35 @@ residual(1, 2, 2, 4, 4, 1, act="identity")  # the sheet's y = F(x, W) + x with n
 separable(2, 3, 4, 5, 5, 1)
 separable(2, 3, 5, 6, 7, 2)               # stride 2: 6x7 -> 3x4
 separable(1, 2, 3, 5, 5, 1, k=5)          # K = 5, P = 2
-print(json.dumps({"generator": "conv_blocks.py", "torch": torch.__version__, "cases": cases}))
+
+
+# The catalog's resnet-small and mobilenet-small built in PyTorch: parameters plus batch norm's running mean and
+# variance (DL4J counts those as parameters), an independent count of the same layouts.
+class Residual(torch.nn.Module):
+    def __init__(self, c_in, c_out, stride):
+        super().__init__()
+        nn = torch.nn
+        self.c1, self.b1 = nn.Conv2d(c_in, c_out, 3, stride, 1), nn.BatchNorm2d(c_out)
+        self.c2, self.b2 = nn.Conv2d(c_out, c_out, 3, 1, 1), nn.BatchNorm2d(c_out)
+        self.proj = (nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride), nn.BatchNorm2d(c_out))
+                     if c_in != c_out or stride != 1 else nn.Identity())
+
+
+def separable_block(c_in, c_out, stride):
+    nn = torch.nn
+    return nn.Sequential(nn.Conv2d(c_in, c_in, 3, stride, 1, groups=c_in), nn.BatchNorm2d(c_in), nn.ReLU6(),
+                         nn.Conv2d(c_in, c_out, 1), nn.BatchNorm2d(c_out), nn.ReLU6())
+
+
+def count(m):
+    return (sum(p.numel() for p in m.parameters())
+            + sum(b.numel() for n, b in m.named_buffers() if not n.endswith("num_batches_tracked")))
+
+
+nn = torch.nn
+resnet = nn.Sequential(nn.Conv2d(1, 16, 3, 1, 1), nn.BatchNorm2d(16), Residual(16, 16, 1), Residual(16, 32, 2),
+                       nn.Linear(32, 10))
+mobilenet = nn.Sequential(nn.Conv2d(1, 16, 3, 1, 1), nn.BatchNorm2d(16), separable_block(16, 32, 1),
+                          separable_block(32, 64, 2), separable_block(64, 128, 2), nn.Linear(128, 10))
+models = {"resnet-small": count(resnet), "mobilenet-small": count(mobilenet)}
+print(json.dumps({"generator": "conv_blocks.py", "torch": torch.__version__, "cases": cases, "models": models}))

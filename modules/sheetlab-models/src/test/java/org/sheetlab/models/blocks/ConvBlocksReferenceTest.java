@@ -111,6 +111,21 @@ class ConvBlocksReferenceTest {
         assertThat(separable).isEqualTo(3);
     }
 
+    /** The catalog's counts equal those of the same layouts built in PyTorch (parameters + BN running statistics). */
+    @Test
+    void catalogCountsMatchPyTorchModelsOfTheSameLayout() {
+        JsonNode models =
+                ReferenceValues.load("/reference/conv_blocks.json").root().get("models");
+        for (String name : new String[] {"resnet-small", "mobilenet-small"}) {
+            assertThat(org.sheetlab.models.catalog.ModelCatalog.networks(name, 1)
+                            .get(0)
+                            .count()
+                            .totalParameters())
+                    .as(name)
+                    .isEqualTo(models.get(name).asLong());
+        }
+    }
+
     private static void close(String what, INDArray actual, INDArray expected) {
         try {
             assertAllClose(actual, expected, RTOL, ATOL);
