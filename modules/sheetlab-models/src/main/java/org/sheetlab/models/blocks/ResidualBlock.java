@@ -59,7 +59,11 @@ public final class ResidualBlock {
             super(true, Activation.RELU);
         }
 
-        /** C_in (of the input vertex) and C_out. Required: they decide between the identity and a projection. */
+        /**
+         * C_in (of the input vertex) and C_out. Required: they decide between the identity and a projection. A C_in
+         * that is not the input's channel count makes the identity skip's addition fail when the graph is built
+         * (DL4J: "ElementWise vertex cannot process CNN activations of different sizes", with both shapes).
+         */
         public Builder setChannels(int channelsIn, int channelsOut) {
             this.channelsIn = channelsIn;
             this.channelsOut = channelsOut;

@@ -194,6 +194,18 @@ class ConvBlockCountsTest {
         assertThat(ModelCatalog.inputType("resnet-small", 1)).isEqualTo(InputType.convolutional(28, 28, 1));
     }
 
+    /** A declared C_in that is not the input's channel count is refused when the graph is built, naming both. */
+    @Test
+    void aWrongInputChannelCountIsRefusedAtBuildTime() {
+        assertThatThrownBy(() -> BlockGraphs.bare(
+                        InputType.convolutional(5, 5, 2),
+                        DataType.FLOAT,
+                        (g, x) -> ResidualBlock.builder().setChannels(3, 3).addTo(g, x, "b")))
+                .hasMessageContaining("ElementWise vertex cannot process CNN activations of different sizes")
+                .hasMessageContaining("[3,5,5]")
+                .hasMessageContaining("[2,5,5]");
+    }
+
     @Test
     void samePaddingIsHalfTheKernelAndRefusesEvenKernels() {
         assertThat(ConvBlocks.samePadding(1)).isZero();
