@@ -182,6 +182,49 @@ public final class ImageFolder {
                 keep[i] = true;
             }
         }
+        return select(keep);
+    }
+
+    /**
+     * Splits this folder per class into a training and a test part: of each class's n images, round(n · testFraction)
+     * (at least 1, at most n − 1) drawn by a {@link Random} seeded with {@code seed} go to the test part.
+     *
+     * @return {train, test}
+     * @throws org.sheetlab.data.DatasetException if a class has fewer than 2 images
+     */
+    public ImageFolder[] split(double testFraction, long seed) {
+        if (!(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("test fraction must be in (0, 1), got " + testFraction);
+        }
+        int[] counts = countsPerClass();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(seed));
+        int[] wanted = new int[counts.length];
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] < 2) {
+                throw new DatasetException("class " + classes.get(c) + " in " + root + " has " + counts[c]
+                        + " image; a train/test split needs at least 2 per class: add images");
+            }
+            wanted[c] = (int) Math.max(1, Math.min(counts[c] - 1, Math.round(counts[c] * testFraction)));
+        }
+        boolean[] test = new boolean[files.size()];
+        for (int i : order) {
+            if (wanted[labels[i]] > 0) {
+                wanted[labels[i]]--;
+                test[i] = true;
+            }
+        }
+        boolean[] train = new boolean[test.length];
+        for (int i = 0; i < test.length; i++) {
+            train[i] = !test[i];
+        }
+        return new ImageFolder[] {select(train), select(test)};
+    }
+
+    private ImageFolder select(boolean[] keep) {
         List<Path> keptFiles = new ArrayList<>();
         List<Integer> keptLabels = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * labels [b, K] one-hot FLOAT with K = the folder's classes; b = batch size, the last batch of an epoch smaller.
  *
  * <p>Order and randomness depend only on (seed, epoch): with shuffling on, epoch e visits the images in a permutation
- * drawn by a {@link Random} seeded from (seed, e); image i in epoch e is augmented with a {@link Random} seeded from
- * (seed, e, i). {@link #seek(int, int)} therefore lands on the same batch, bit for bit, as an uninterrupted iteration.
+ * drawn by a {@link Random} seeded from (seed, e) (with P passes per epoch, pass p from (seed, e·P + p)); the k-th image
+ * served in epoch e is augmented with a {@link Random} seeded from (seed, e, k). {@link #seek(int, int)} therefore lands on the same batch, bit for bit, as an uninterrupted iteration.
  *
  * <p>An image that became unreadable after the folder was scanned (deleted, truncated) is handled by the folder's
  * {@link ImageFolderOptions.OnCorrupt} policy: SKIP leaves it out of its batch (the batch is one smaller; the path is
@@ -34,6 +34,7 @@ public final class ImageFolderSource implements DataSource {
     private final boolean shuffle;
     private final long seed;
     private final Augmentation augmentation;
+    private final int passes;
     private final List<String> skippedDuringEpochs = new ArrayList<>();
 
     private int epoch;
@@ -64,6 +65,26 @@ public final class ImageFolderSource implements DataSource {
         return new ImageFolderSource(folder, batchSize, true, seed, augmentation);
     }
 
+    /**
+     * A training source whose epoch serves at least {@code minImagesPerEpoch} images: ⌈min / N⌉ passes over the
+     * folder (one pass when the folder is that large).
+     */
+    public static ImageFolderSource training(
+            ImageFolder folder, int batchSize, long seed, Augmentation augmentation, int minImagesPerEpoch) {
+        int passes = Math.max(1, (minImagesPerEpoch + folder.size() - 1) / folder.size());
+        return new ImageFolderSource(folder, batchSize, true, seed, augmentation, passes);
+    }
+
+    /** Passes over the folder per epoch. */
+    public int passes() {
+        return passes;
+    }
+
+    /** Images served per epoch, N · passes. */
+    public int imagesPerEpoch() {
+        return folder.size() * passes;
+    }
+
     /** An evaluation source: folder order, no augmentation. */
     public static ImageFolderSource evaluation(ImageFolder folder, int batchSize) {
         return new ImageFolderSource(folder, batchSize, false, 0, Augmentation.NONE);
@@ -81,7 +102,7 @@ public final class ImageFolderSource implements DataSource {
 
     @Override
     public int batchesPerEpoch() {
-        return (folder.size() + batchSize - 1) / batchSize;
+        return (imagesPerEpoch() + batchSize - 1) / batchSize;
     }
 
     @Override
@@ -96,19 +117,22 @@ public final class ImageFolderSource implements DataSource {
                     + batchesPerEpoch() + " batches)");
         }
         this.epoch = epoch;
-        this.position = Math.min(batch * batchSize, folder.size());
+        this.position = Math.min(batch * batchSize, imagesPerEpoch());
         int n = folder.size();
-        int[] o = new int[n];
-        for (int i = 0; i < n; i++) {
-            o[i] = i;
-        }
-        if (shuffle) {
-            Random rng = new Random(mix(seed, epoch));
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = o[i];
-                o[i] = o[j];
-                o[j] = t;
+        int[] o = new int[n * passes];
+        for (int p = 0; p < passes; p++) {
+            int base = p * n;
+            for (int i = 0; i < n; i++) {
+                o[base + i] = i;
+            }
+            if (shuffle) {
+                Random rng = new Random(mix(seed, (long) epoch * passes + p));
+                for (int i = n - 1; i > 0; i--) {
+                    int j = rng.nextInt(i + 1);
+                    int t = o[base + i];
+                    o[base + i] = o[base + j];
+                    o[base + j] = t;
+                }
             }
         }
         this.order = o;
@@ -116,7 +140,7 @@ public final class ImageFolderSource implements DataSource {
 
     @Override
     public boolean hasNext() {
-        return position < folder.size();
+        return position < imagesPerEpoch();
     }
 
     @Override
@@ -125,7 +149,7 @@ public final class ImageFolderSource implements DataSource {
             throw new NoSuchElementException(
                     "epoch " + epoch + " is exhausted; seek(" + (epoch + 1) + ", 0) for the next epoch");
         }
-        int b = Math.min(batchSize, folder.size() - position);
+        int b = Math.min(batchSize, imagesPerEpoch() - position);
         int len = folder.exampleLength();
         int k = folder.classes().size();
         float[] x = new float[b * len];
@@ -133,7 +157,7 @@ public final class ImageFolderSource implements DataSource {
         int filled = 0;
         for (int r = 0; r < b; r++) {
             int index = order[position + r];
-            Random rng = augmentation.isNone() ? null : new Random(mix(mix(seed, epoch), index));
+            Random rng = augmentation.isNone() ? null : new Random(mix(mix(seed, epoch), position + r));
             try {
                 int label = folder.load(index, augmentation, rng, x, filled * len);
                 y[filled * k + label] = 1f;

@@ -237,6 +237,36 @@ class ImageFolderTest {
     }
 
     @Test
+    void splitKeepsEveryClassOnBothSidesAndPartitionsTheImages() throws IOException {
+        ImageFolder folder = ImageFolder.scan(smallFolder(), ImageFolderOptions.of(4, 4, 1));
+        ImageFolder[] parts = folder.split(0.4, 9);
+        assertThat(parts[0].countsPerClass()).containsExactly(2, 1);
+        assertThat(parts[1].countsPerClass()).containsExactly(1, 1);
+        List<Path> all = new ArrayList<>(parts[0].files());
+        all.addAll(parts[1].files());
+        assertThat(all).containsExactlyInAnyOrderElementsOf(folder.files());
+    }
+
+    @Test
+    void aSmallSetIsServedInSeveralShuffledPassesPerEpoch() throws IOException {
+        ImageFolder folder = ImageFolder.scan(smallFolder(), ImageFolderOptions.of(4, 4, 1));
+        ImageFolderSource source = ImageFolderSource.training(folder, 4, 3, Augmentation.NONE, 12);
+        assertThat(source.passes()).isEqualTo(3);
+        assertThat(source.batchesPerEpoch()).isEqualTo(4); // 15 images in batches of 4
+        int[] seen = new int[2];
+        int served = 0;
+        while (source.hasNext()) {
+            INDArray y = source.next().getLabels(0);
+            served += (int) y.size(0);
+            for (int r = 0; r < y.rows(); r++) {
+                seen[y.getRow(r).argMax().getInt(0)]++;
+            }
+        }
+        assertThat(served).isEqualTo(15);
+        assertThat(seen).containsExactly(9, 6); // every image once per pass
+    }
+
+    @Test
     void writerRoundTripsGreyAndColourArraysExactly() throws IOException {
         Random rng = new Random(5);
         float[] grey = new float[4 * 6 * 5];
