@@ -49,9 +49,24 @@ public final class ImageFolderSource implements DataSource {
      * @param augmentation applied to every image served ({@link Augmentation#NONE} for evaluation data)
      */
     public ImageFolderSource(ImageFolder folder, int batchSize, boolean shuffle, long seed, Augmentation augmentation) {
+        this(folder, batchSize, shuffle, seed, augmentation, 1);
+    }
+
+    /**
+     * A source whose epoch is {@code passes} passes over the folder (each in its own permutation when shuffling), so
+     * that a small training set gets as many steps per epoch as a larger one.
+     *
+     * @param passes P ≥ 1: an epoch serves N·P images
+     */
+    public ImageFolderSource(
+            ImageFolder folder, int batchSize, boolean shuffle, long seed, Augmentation augmentation, int passes) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
+        if (passes < 1) {
+            throw new IllegalArgumentException("passes per epoch must be >= 1, got " + passes);
+        }
+        this.passes = passes;
         this.folder = folder;
         this.batchSize = batchSize;
         this.shuffle = shuffle;
