@@ -58,68 +58,53 @@ final class VggBench extends Bench {
     @Option(
             names = "--config",
             hidden = true,
-            description = "With --measure: small or full (default: ${DEFAULT-VALUE}).")
+            description = "With --measure: the setting's name, small or full (default: ${DEFAULT-VALUE}).")
     String config = "small";
+
+    @Option(names = "--classes", hidden = true, description = "With --measure: classes (default: ${DEFAULT-VALUE}).")
+    int classes = 10;
 
     VggBench() {
         super(30, 3);
     }
 
-    /** The peer's arguments for setting {@code which}: the same network, batch and steps as sheetlab's side. */
-    private List<Object> peerSetting(String which) {
+    /** One setting: the network (width, image side, classes) and the batch, timed steps and warm-up steps. */
+    private record Setting(double width, int side, int classes, int batchSize, int batches, int warmup) {
+        /** The arguments of both sides (sheetlab's --measure and bench/vgg_torch.py). */
+        Object[] args() {
+            return new Object[] {
+                "--batch-size",
+                batchSize,
+                "--batches",
+                batches,
+                "--warmup",
+                warmup,
+                "--width",
+                width,
+                "--size",
+                side,
+                "--classes",
+                classes
+            };
+        }
+    }
+
+    private Setting setting(String which) {
         return which.equals("full")
-                ? List.of(
-                        "--batch-size",
-                        fullBatchSize,
-                        "--batches",
-                        fullBatches,
-                        "--warmup",
-                        1,
-                        "--width",
-                        1.0,
-                        "--size",
-                        224,
-                        "--classes",
-                        1000)
-                : List.of(
-                        "--batch-size",
-                        batchSize,
-                        "--batches",
-                        batches,
-                        "--warmup",
-                        warmup,
-                        "--width",
-                        width,
-                        "--size",
-                        size,
-                        "--classes",
-                        10);
+                ? new Setting(1, 224, 1000, fullBatchSize, fullBatches, 1)
+                : new Setting(width, size, 10, batchSize, batches, warmup);
     }
 
     @Override
     OptionalDouble compare() throws IOException, InterruptedException {
         List<String> configs = skipFull ? List.of("small") : List.of("small", "full");
         for (String which : configs) {
+            Object[] args = setting(which).args();
+            List<Object> ours = new java.util.ArrayList<>(List.of("--config", which));
+            ours.addAll(List.of(args));
             for (int r = 1; r <= rounds; r++) {
-                sheetlab(
-                        file("sheetlab", which, r),
-                        "--config",
-                        which,
-                        "--batch-size",
-                        batchSize,
-                        "--batches",
-                        batches,
-                        "--warmup",
-                        warmup,
-                        "--width",
-                        width,
-                        "--size",
-                        size,
-                        "--full-batch-size",
-                        fullBatchSize,
-                        "--full-batches",
-                        fullBatches);
-                peers(which, r, "vgg_torch.py", peerSetting(which).toArray());
+                sheetlab(file("sheetlab", which, r), ours.toArray());
+                peers(which, r, "vgg_torch.py", args);
             }
         }
         return report("--configs", String.join(" ", configs));
@@ -127,52 +112,47 @@ final class VggBench extends Bench {
 
     @Override
     Map<String, Object> measure() {
-        boolean full = config.equals("full");
-        if (!full && !config.equals("small")) {
-            throw new IllegalArgumentException("--config must be small or full, got " + config);
+        if (size < Vgg19.MIN_INPUT_SIZE) {
+            throw new IllegalArgumentException("--size must be >= " + Vgg19.MIN_INPUT_SIZE + ", got " + size);
         }
-        int side = full ? 224 : size;
-        int classes = full ? 1000 : 10;
-        int batch = full ? fullBatchSize : batchSize;
         ComputationGraph net = Vgg19.builder()
-                .optWidth(full ? 1 : width)
-                .optInputSize(side, side, 3)
+                .optWidth(width)
+                .optInputSize(size, size, 3)
                 .optClasses(classes)
                 .optSeed(seed)
                 .init();
         Nd4j.getRandom().setSeed(seed);
-        INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, side, side);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, batch, classes);
-        for (int i = 0; i < batch; i++) {
+        INDArray x = Nd4j.rand(DataType.FLOAT, batchSize, 3, size, size);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, classes);
+        for (int i = 0; i < batchSize; i++) {
             y.putScalar(i, Nd4j.getRandom().nextInt(classes), 1);
         }
         DataSet ds = new DataSet(x, y);
-        int timed = full ? fullBatches : batches;
-        for (int i = 0; i < (full ? 1 : warmup); i++) {
+        for (int i = 0; i < warmup; i++) {
             net.fit(ds);
         }
         long t0 = System.nanoTime();
-        for (int i = 0; i < timed; i++) {
+        for (int i = 0; i < batches; i++) {
             net.fit(ds);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("impl", "sheetlab Vgg19 (DL4J fit, FastConvolution2D)");
         r.put("config", config);
-        r.put("width", full ? 1.0 : width);
-        r.put("size", side);
+        r.put("width", width);
+        r.put("size", size);
         r.put("parameters", net.numParams());
-        r.put("batchSize", batch);
-        r.put("batches", timed);
+        r.put("batchSize", batchSize);
+        r.put("batches", batches);
         r.put("seconds", seconds);
-        r.put("samplesPerSecond", timed * batch / seconds);
+        r.put("samplesPerSecond", batches * batchSize / seconds);
         System.err.printf(
                 Locale.ROOT,
                 "sheetlab vgg %s: %.1f samples/s (batch %d, %d steps, %.2f s)%n",
                 config,
-                timed * batch / seconds,
-                batch,
-                timed,
+                batches * batchSize / seconds,
+                batchSize,
+                batches,
                 seconds);
         return r;
     }

@@ -141,12 +141,7 @@ public final class Vgg19Weights {
             }
             throw new IllegalArgumentException("Vgg19Weights: cannot read " + h5 + ": " + e, e);
         }
-        for (Map.Entry<String, INDArray[]> e : converted.entrySet()) {
-            Layer layer = graph.getLayer(e.getKey());
-            layer.getParam("W").assign(e.getValue()[0]);
-            layer.getParam("b").assign(e.getValue()[1]);
-        }
-        return List.copyOf(converted.keySet());
+        return assignAll(graph, converted);
     }
 
     /** The layers of {@code graph} that have parameters (convolutions, fc1, fc2, predictions), in graph order. */
@@ -311,9 +306,18 @@ public final class Vgg19Weights {
                 w.castTo(tw.dataType()), b.castTo(tb.dataType()).reshape(tb.shape())
             });
         }
+        return assignAll(target, converted);
+    }
+
+    /**
+     * Writes each layer's {W, b} (already checked and converted) into {@code graph}, only after every layer passed its
+     * checks, so that a bad file leaves the graph untouched; returns the layer names.
+     */
+    private static List<String> assignAll(ComputationGraph graph, Map<String, INDArray[]> converted) {
         for (Map.Entry<String, INDArray[]> e : converted.entrySet()) {
-            target.getLayer(e.getKey()).getParam("W").assign(e.getValue()[0]);
-            target.getLayer(e.getKey()).getParam("b").assign(e.getValue()[1]);
+            Layer layer = graph.getLayer(e.getKey());
+            layer.getParam("W").assign(e.getValue()[0]);
+            layer.getParam("b").assign(e.getValue()[1]);
         }
         return List.copyOf(converted.keySet());
     }
