@@ -151,6 +151,23 @@ class Vgg19TransferTest {
         assertThat(Vgg19Transfer.trainableParameters(net)).isEqualTo(perBlock[4] + perBlock[5] + head);
     }
 
+    /**
+     * The transferred graph (FrozenLayers around FastConvolution2D, the new head) survives JSON and ModelSerializer
+     * with its updater state after a fit, so the harness can checkpoint and resume it; frozen layers stay frozen.
+     */
+    @Test
+    void transferredGraphRoundTripsAndStaysFrozen() {
+        ComputationGraph net = Vgg19Transfer.builder().transfer(SMALL.init());
+        net.fit(randomBatch(4, 5, 1));
+        ComputationGraph restored = org.sheetlab.testing.RoundTrips.assertRoundTrips(
+                net, randomBatch(2, 5, 2).getFeatures());
+        for (String layer : Vgg19.block(3)) {
+            assertThat(Vgg19Transfer.isFrozen(restored, layer)).as(layer).isTrue();
+        }
+        assertThat(Vgg19Transfer.isFrozen(restored, "block4_conv1")).isFalse();
+        assertThat(Vgg19Transfer.trainableParameters(restored)).isEqualTo(Vgg19Transfer.trainableParameters(net));
+    }
+
     @Test
     void badSettingsAndGraphsGiveClearErrors() {
         ComputationGraph vgg = SMALL.init();
