@@ -18,6 +18,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.image.Augmentation;
@@ -25,6 +26,7 @@ import org.sheetlab.data.image.ImageFolder;
 import org.sheetlab.data.image.ImageFolderOptions;
 import org.sheetlab.data.image.ImageFolderSource;
 import org.sheetlab.data.image.ImageFolderWriter;
+import org.sheetlab.data.source.DataSource;
 import org.sheetlab.data.source.LabeledArrays;
 import org.sheetlab.experiments.options.Datasets;
 import org.sheetlab.experiments.options.ExperimentOptions;
@@ -37,6 +39,7 @@ import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.models.vision.Vgg19;
 import org.sheetlab.models.vision.Vgg19Transfer;
+import org.sheetlab.models.vision.Vgg19Weights;
 import org.sheetlab.train.NetworkStep;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
@@ -62,6 +65,10 @@ import picocli.CommandLine.Option;
  * transfer variant is built by {@link Vgg19Transfer} (branch at block5_pool, new head), trained with the same updater
  * on the same augmented images, an epoch being at least {@code --min-images-per-epoch} images (small sets are passed
  * over several times), and tested on the same target test set.
+ *
+ * <p>{@code --weights FILE} replaces the pretraining by ImageNet weights ({@link Vgg19Weights}: Keras HDF5 or the DL4J
+ * zoo zip; use {@code --width 1}): the images are then read with 3 channels and Keras' VGG preprocessing, and there
+ * is no {@code pretrain} variant.
  *
  * <p>Outputs besides the harness's (summary, metrics.json, per-variant curves and models): {@code
  * accuracy-vs-size.png} (test accuracy against images per class, one line per strategy), {@code confusion.png} and
@@ -156,6 +163,15 @@ public final class TransferExperiment
         public String onCorrupt = "skip";
 
         @Option(
+                names = "--weights",
+                paramLabel = "FILE",
+                description = "Start from ImageNet VGG19 weights instead of pretraining on Fashion-MNIST 0-4: Keras' "
+                        + "vgg19_weights_tf_dim_ordering_tf_kernels(_notop).h5 or DL4J's vgg19_dl4j_inference.zip "
+                        + "(with --width 1; --image-size 224 for ImageNet's scale). Images are read as 3 channels (BGR) "
+                        + "with Keras' VGG preprocessing (x*255 - ImageNet mean).")
+        public Path weights;
+
+        @Option(
                 names = "--no-augment",
                 description = "Train the transfer variants without augmentation (default: flip, +-10 deg rotation, "
                         + "+-10% zoom, brightness and contrast).")
@@ -175,7 +191,12 @@ public final class TransferExperiment
                 default ->
                     throw new IllegalArgumentException("--on-corrupt must be skip or fail, got '" + onCorrupt + "'");
             };
-            return new ImageFolderOptions(imageSize, imageSize, 1, parseFit(fit, "--fit"), perClass, policy);
+            return new ImageFolderOptions(imageSize, imageSize, channels(), parseFit(fit, "--fit"), perClass, policy);
+        }
+
+        /** 3 (BGR) for ImageNet weights, 1 (grey, Fashion-MNIST's) for the backbone pretrained here. */
+        int channels() {
+            return weights == null ? 1 : 3;
         }
 
         private static ImageFolderOptions.Fit parseFit(String value, String option) {
@@ -236,6 +257,13 @@ public final class TransferExperiment
         check(o.minImagesPerEpoch >= 1, "--min-images-per-epoch must be >= 1, got " + o.minImagesPerEpoch);
         check(o.pretrainLr > 0 && o.transferLr > 0, "--pretrain-lr and --transfer-lr must be positive");
         o.imageOptions();
+        if (o.weights != null) {
+            check(
+                    Files.isRegularFile(o.weights),
+                    "--weights " + o.weights + " is not a file; give Keras' "
+                            + Vgg19Weights.KERAS_NOTOP_FILE + " (or " + Vgg19Weights.KERAS_FILE + ") or DL4J's "
+                            + Vgg19Weights.ZOO_FILE);
+        }
         if (o.images != null) {
             check(
                     Files.isDirectory(o.images),
@@ -247,7 +275,9 @@ public final class TransferExperiment
     @Override
     protected List<Variant> variants(Options o) {
         List<Variant> v = new ArrayList<>();
-        v.add(new Variant(PRETRAIN, 0));
+        if (o.weights == null) {
+            v.add(new Variant(PRETRAIN, 0));
+        }
         for (int n : o.sizes.stream().distinct().sorted().toList()) {
             for (String s : o.strategies) {
                 v.add(new Variant(s, n));
@@ -262,10 +292,14 @@ public final class TransferExperiment
         ImageFolderOptions read = o.imageOptions();
         Path dir = run.resolve("images");
         int maxSize = o.sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        ImageFolder sourceTrain = ImageFolder.scan(
-                folder(dir.resolve("source-train"), fm.train(), 0, Math.min(o.sourcePerClass, 6000)), read);
-        ImageFolder sourceTest =
-                ImageFolder.scan(folder(dir.resolve("source-test"), fm.test(), 0, o.testPerClass), read);
+        // with --weights the backbone comes with its weights: no source task
+        ImageFolder sourceTrain = o.weights != null
+                ? null
+                : ImageFolder.scan(
+                        folder(dir.resolve("source-train"), fm.train(), 0, Math.min(o.sourcePerClass, 6000)), read);
+        ImageFolder sourceTest = o.weights != null
+                ? null
+                : ImageFolder.scan(folder(dir.resolve("source-test"), fm.test(), 0, o.testPerClass), read);
         if (o.images == null) {
             ImageFolder targetTrain = ImageFolder.scan(
                     folder(dir.resolve("target-train"), fm.train(), SOURCE_CLASSES, Math.min(maxSize, 6000)), read);
@@ -322,13 +356,20 @@ public final class TransferExperiment
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(
                 "dataset",
-                "source: Fashion-MNIST classes 0-4 " + d.sourceTrain().size() + "/"
-                        + d.sourceTest().size() + "; target: " + d.target() + " "
+                (d.sourceTrain() == null
+                                ? "backbone: the --weights file"
+                                : "source: Fashion-MNIST classes 0-4 "
+                                        + d.sourceTrain().size() + "/"
+                                        + d.sourceTest().size())
+                        + "; target: " + d.target() + " "
                         + d.targetTrain().size() + "/" + d.targetTest().size());
         m.put("targetClasses", d.targetTrain().classes());
         m.put("sizes", d.sizes());
         List<String> skipped = new ArrayList<>();
-        for (ImageFolder f : List.of(d.sourceTrain(), d.sourceTest(), d.targetTrain())) {
+        for (ImageFolder f : java.util.Arrays.asList(d.sourceTrain(), d.sourceTest(), d.targetTrain())) {
+            if (f == null) {
+                continue;
+            }
             f.skipped().forEach(p -> skipped.add(p.toString()));
         }
         m.put("skippedImages", skipped.size());
@@ -339,9 +380,9 @@ public final class TransferExperiment
     private Vgg19.Builder backbone(Context<Options, Data> c) {
         Options o = c.options();
         return Vgg19.builder()
-                .optInputSize(o.imageSize, o.imageSize, 1)
+                .optInputSize(o.imageSize, o.imageSize, o.channels())
                 .optWidth(o.width)
-                .optClasses(c.data().sourceTrain().classes().size())
+                .optClasses(SOURCE_CLASSES)
                 .optSeed(c.seed())
                 .optUpdater(new Adam(o.pretrainLr));
     }
@@ -359,7 +400,10 @@ public final class TransferExperiment
                     ExperimentRun.classification("test", ImageFolderSource.evaluation(d.sourceTest(), c.batchSize())));
         }
         Vgg19.Builder b = backbone(c);
-        ComputationGraph base = v.freezeThrough() < 0 ? b.init() : pretrained(c);
+        if (c.options().weights != null) {
+            b.optIncludeTop(false);
+        }
+        ComputationGraph base = v.freezeThrough() < 0 ? b.init() : pretrained(c, b);
         ComputationGraph net = Vgg19Transfer.builder()
                 .optInputType(b.inputType())
                 .optFreezeThrough(Math.max(0, v.freezeThrough()))
@@ -372,12 +416,32 @@ public final class TransferExperiment
         return Trial.of(
                 NetworkStep.of(net),
                 null,
-                ImageFolderSource.training(train, c.batchSize(), c.seed(), aug, c.options().minImagesPerEpoch),
-                ExperimentRun.classification("test", ImageFolderSource.evaluation(d.targetTest(), c.batchSize())));
+                input(
+                        c,
+                        ImageFolderSource.training(train, c.batchSize(), c.seed(), aug, c.options().minImagesPerEpoch)),
+                ExperimentRun.classification(
+                        "test", input(c, ImageFolderSource.evaluation(d.targetTest(), c.batchSize()))));
     }
 
-    /** The pretrained backbone, as the pretrain variant saved it. */
-    private static ComputationGraph pretrained(Context<Options, Data> c) {
+    /**
+     * What the network reads: the folder's [0, 1] pixels, or with ImageNet weights Keras' VGG preprocessing ("caffe":
+     * BGR, x·255 − mean, mean = 103.939, 116.779, 123.68 per channel).
+     */
+    private static DataSource input(Context<Options, Data> c, ImageFolderSource source) {
+        return c.options().weights == null ? source : new CaffeInput(source);
+    }
+
+    /** The backbone to transfer: the pretrain variant's model, or {@link Vgg19} of {@code b} with the user's weights. */
+    private static ComputationGraph pretrained(Context<Options, Data> c, Vgg19.Builder b) {
+        Path weights = c.options().weights;
+        if (weights != null) {
+            if (weights.getFileName().toString().endsWith(".zip")) {
+                ComputationGraph graph = b.init();
+                Vgg19Weights.copyByName(Vgg19Weights.restoreZoo(weights), graph);
+                return graph;
+            }
+            return Vgg19Weights.initKeras(b, weights);
+        }
         Path file = c.run().resolve(PRETRAIN).resolve("model.zip");
         try {
             return ModelSerializer.restoreComputationGraph(file.toFile(), false);
@@ -454,7 +518,7 @@ public final class TransferExperiment
     private static long[][] confusion(ComputationGraph net, ImageFolder test, Context<Options, Data> c) {
         int k = test.classes().size();
         long[][] counts = new long[k][k];
-        ImageFolderSource source = ImageFolderSource.evaluation(test, c.batchSize());
+        DataSource source = input(c, ImageFolderSource.evaluation(test, c.batchSize()));
         int limit = c.examples(test.size());
         int seen = 0;
         while (source.hasNext() && seen < limit) {
@@ -467,6 +531,50 @@ public final class TransferExperiment
             seen += (int) actual.length();
         }
         return counts;
+    }
+
+    /** Keras' VGG preprocessing on a folder source's [0, 1] BGR batches: x·255 − (103.939, 116.779, 123.68). */
+    private static final class CaffeInput implements DataSource {
+        private static final double[] MEAN_BGR = {103.939, 116.779, 123.68};
+        private final ImageFolderSource source;
+
+        CaffeInput(ImageFolderSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public int batchesPerEpoch() {
+            return source.batchesPerEpoch();
+        }
+
+        @Override
+        public void seek(int epoch, int batch) {
+            source.seek(epoch, batch);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return source.hasNext();
+        }
+
+        @Override
+        public MultiDataSet next() {
+            return preprocess(source.next());
+        }
+
+        static MultiDataSet preprocess(MultiDataSet batch) {
+            INDArray x = batch.getFeatures(0).muli(255);
+            for (int ch = 0; ch < MEAN_BGR.length; ch++) {
+                x.get(NDArrayIndex.all(), NDArrayIndex.point(ch), NDArrayIndex.all(), NDArrayIndex.all())
+                        .subi(MEAN_BGR[ch]);
+            }
+            return batch;
+        }
+
+        @Override
+        public int batchSize() {
+            return source.batchSize();
+        }
     }
 
     private static java.awt.image.BufferedImage confusionChart(String variant, List<String> classes, long[][] counts) {

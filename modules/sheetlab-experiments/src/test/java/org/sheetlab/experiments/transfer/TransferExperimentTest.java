@@ -116,6 +116,38 @@ class TransferExperimentTest {
     }
 
     @Test
+    void weightsFileReplacesThePretrainingAndItsFrozenBlocksStayAsLoaded() throws Exception {
+        // the vgg19 loader's fixture: a Keras VGG19 at width 1/32 without the top (conv weights fit any input size)
+        Path h5 = Path.of(System.getProperty("user.dir"))
+                .getParent()
+                .resolve("sheetlab-models/src/test/resources/vision/vgg19_w1-32_64x96_model_notop.h5");
+        Path out = tmp.resolve("weights");
+        TransferExperiment.Options o = smoke(out);
+        o.weights = h5;
+        o.width = 1.0 / 32;
+        o.sizes = List.of(2);
+        o.strategies = List.of("freeze3");
+        Outcome r = new TransferExperiment().run(o);
+        assertThat(r.rows()).extracting(Row::variant).containsExactly("freeze3-2");
+        assertThat(out.resolve("pretrain")).doesNotExist();
+        org.deeplearning4j.nn.graph.ComputationGraph loaded = org.sheetlab.models.vision.Vgg19Weights.initKeras(
+                org.sheetlab.models.vision.Vgg19.builder()
+                        .optInputSize(32, 32, 3)
+                        .optWidth(1.0 / 32)
+                        .optIncludeTop(false),
+                h5);
+        org.deeplearning4j.nn.graph.ComputationGraph trained = (org.deeplearning4j.nn.graph.ComputationGraph)
+                r.result("freeze3-2").model();
+        for (String layer : List.of("block1_conv1", "block3_conv4")) {
+            org.sheetlab.testing.NdAssert.assertBitIdentical(
+                    trained.getLayer(layer).params().dup(),
+                    loaded.getLayer(layer).params().dup());
+        }
+        // the images were read in colour for the ImageNet backbone
+        assertThat(trained.getLayer("block1_conv1").getParam("W").size(1)).isEqualTo(3);
+    }
+
+    @Test
     void badOptionsAreNamed() {
         TransferExperiment.Options o = smoke(tmp.resolve("bad"));
         o.strategies = List.of("freeze9");
@@ -128,5 +160,10 @@ class TransferExperimentTest {
         assertThatThrownBy(() -> new TransferExperiment().run(missing))
                 .hasMessageContaining("nowhere")
                 .hasMessageContaining("one subfolder per class");
+        TransferExperiment.Options noWeights = smoke(tmp.resolve("bad4"));
+        noWeights.weights = tmp.resolve("vgg19.h5");
+        assertThatThrownBy(() -> new TransferExperiment().run(noWeights))
+                .hasMessageContaining("vgg19.h5 is not a file")
+                .hasMessageContaining("vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5");
     }
 }
