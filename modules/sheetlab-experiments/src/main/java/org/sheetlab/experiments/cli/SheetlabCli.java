@@ -18,6 +18,7 @@ import org.sheetlab.experiments.pooling.PoolingExperiment;
 import org.sheetlab.experiments.recall.RecallFirstExperiment;
 import org.sheetlab.experiments.rnncompare.RnnCompareExperiment;
 import org.sheetlab.experiments.signrnn.SignRnnExperiment;
+import org.sheetlab.experiments.transfer.TransferExperiment;
 import org.sheetlab.experiments.vae.VaeExperiment;
 import org.sheetlab.train.TrainingDivergedException;
 import picocli.CommandLine;
@@ -50,7 +51,8 @@ public final class SheetlabCli {
             RecallFirstExperiment.class,
             NewtonExperiment.class,
             InitExperiment.class,
-            McDropoutExperiment.class);
+            McDropoutExperiment.class,
+            TransferExperiment.class);
 
     private SheetlabCli() {}
 
