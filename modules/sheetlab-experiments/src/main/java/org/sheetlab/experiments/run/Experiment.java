@@ -35,9 +35,10 @@ import picocli.CommandLine.Mixin;
  *       {@code completed}, the rows and what {@code finish} returned).
  * </ol>
  *
- * <p>Adding an experiment is one subclass (annotated {@code @Command(name = ..., description = ...)}; the command name
- * is the experiment's name, and {@code --help} and {@code --version} come from the top-level command), one line in
- * {@code SheetlabCli.EXPERIMENTS} and one test.
+ * <p>Adding an experiment is one subclass (annotated {@code @Command(name = "...", mixinStandardHelpOptions = true,
+ * description = "...")}: the command's name is the experiment's name; its options usually extend
+ * {@link org.sheetlab.experiments.options.TrainedOptions}), one line in {@code SheetlabCli.EXPERIMENTS} and one
+ * test.
  *
  * @param <O> the options
  * @param <D> the data the variants share (e.g. {@code FashionMnist}), loaded once
