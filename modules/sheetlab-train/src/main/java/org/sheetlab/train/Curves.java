@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
@@ -94,13 +93,8 @@ public final class Curves {
         List<XYChart> charts = new ArrayList<>();
         for (List<String> panel : panels(series)) {
             boolean loss = isLoss(panel.get(0));
-            XYChart chart = new XYChartBuilder()
-                    .width(560)
-                    .height(400)
-                    .title(title + ": " + String.join(", ", panel))
-                    .xAxisTitle("epoch")
-                    .yAxisTitle(loss ? "loss" : "value")
-                    .build();
+            XYChart chart = Charts.chart(
+                    XYChart::new, 560, 400, title + ": " + String.join(", ", panel), "epoch", loss ? "loss" : "value");
             for (String name : panel) {
                 chart.addSeries(name, epochs, series.get(name))
                         .setMarker(name.equals("trainLoss") ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);

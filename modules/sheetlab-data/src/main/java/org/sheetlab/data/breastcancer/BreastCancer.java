@@ -30,8 +30,12 @@ import org.sheetlab.data.source.LabeledArrays;
  * from {@code datasets/breast-cancer/checksums.sha256} through {@link #DESCRIPTOR}, which also gives the search path
  * ({@code --data-dir}, else {@code $SHEETLAB_DATA/breast-cancer}, else {@link #DEBIAN_DIR}) and fetches missing data
  * with {@link #FETCH_COMMAND}.
+ *
+ * @param train the 60% training part
+ * @param validation the 20% validation part
+ * @param test the 20% test part
  */
-public final class BreastCancer {
+public record BreastCancer(LabeledArrays train, LabeledArrays validation, LabeledArrays test) {
     /** The file's name in every data directory. */
     public static final String FILE_NAME = "breast_cancer.csv";
     /** Where Debian's python3-sklearn installs the file. */
@@ -45,28 +49,6 @@ public final class BreastCancer {
     public static final int ROWS = 569;
     public static final int FEATURES = 30;
     public static final List<String> CLASSES = List.of("benign", "malignant");
-
-    private final LabeledArrays train;
-    private final LabeledArrays validation;
-    private final LabeledArrays test;
-
-    private BreastCancer(LabeledArrays train, LabeledArrays validation, LabeledArrays test) {
-        this.train = train;
-        this.validation = validation;
-        this.test = test;
-    }
-
-    public LabeledArrays train() {
-        return train;
-    }
-
-    public LabeledArrays validation() {
-        return validation;
-    }
-
-    public LabeledArrays test() {
-        return test;
-    }
 
     /** The official file, fetched if missing, split 60/20/20 stratified by {@code seed}: {@code loadOrFetch(null, seed)}. */
     public static BreastCancer load(long seed) {

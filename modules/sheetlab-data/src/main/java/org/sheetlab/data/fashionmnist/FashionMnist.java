@@ -28,8 +28,12 @@ import org.sheetlab.data.source.LabeledArrays;
  *
  * <p>Where the files are looked for, and how missing ones are fetched, is {@link DatasetDescriptor}'s one scheme:
  * {@code --data-dir}, else {@code $SHEETLAB_DATA/fashion-mnist}, else {@link #DEBIAN_DIR}.
+ *
+ * @param directory the folder the files were read from
+ * @param train the 60,000 training images and labels
+ * @param test the 10,000 test images and labels
  */
-public final class FashionMnist {
+public record FashionMnist(Path directory, LabeledArrays train, LabeledArrays test) {
     /** Where Debian's dataset-fashion-mnist package installs the files. */
     public static final Path DEBIAN_DIR = Paths.get("/usr/share/datasets/fashion-mnist");
     /** Name, files, checksums (from {@code datasets/fashion-mnist/checksums.sha256}), fetch command, search path. */
@@ -56,16 +60,6 @@ public final class FashionMnist {
 
     private static FileSpec official(String baseName, int count) {
         return new FileSpec(baseName, count, DESCRIPTOR.sha256(baseName));
-    }
-
-    private final Path directory;
-    private final LabeledArrays train;
-    private final LabeledArrays test;
-
-    private FashionMnist(Path directory, LabeledArrays train, LabeledArrays test) {
-        this.directory = directory;
-        this.train = train;
-        this.test = test;
     }
 
     /** Loads and verifies the official dataset from the first directory of {@link #searchPath()} that holds it. */
@@ -118,18 +112,6 @@ public final class FashionMnist {
     /** True when all four files (gzip or plain) are present in {@code dir}. */
     public static boolean isComplete(Path dir) {
         return DESCRIPTOR.isComplete(dir);
-    }
-
-    public Path directory() {
-        return directory;
-    }
-
-    public LabeledArrays train() {
-        return train;
-    }
-
-    public LabeledArrays test() {
-        return test;
     }
 
     private static Optional<Path> find(Path dir, String baseName) {

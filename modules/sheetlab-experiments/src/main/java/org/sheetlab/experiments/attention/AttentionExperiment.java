@@ -8,18 +8,14 @@ import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.source.SequencePairDataSource;
 import org.sheetlab.data.text.Vocabulary;
 import org.sheetlab.data.wordnet.WordNet;
-import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.TrainedOptions;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.Experiment;
 import org.sheetlab.experiments.run.ExperimentRun;
@@ -35,7 +31,6 @@ import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,12 +44,11 @@ import picocli.CommandLine.Option;
  * reversal puts its weight on the anti-diagonal.
  */
 @Command(
-        name = AttentionExperiment.NAME,
+        name = "attention",
         mixinStandardHelpOptions = true,
         description = "Encoder-decoder with vs without additive attention, reversing WordNet words; heatmaps.")
 public final class AttentionExperiment
         extends Experiment<AttentionExperiment.Options, AttentionExperiment.Words, Boolean> {
-    public static final String NAME = "attention";
     /** Token 0 pads, token 1 starts the decoder, then a … z. */
     static final Vocabulary VOCABULARY = Reversal.VOCABULARY;
 
@@ -62,7 +56,7 @@ public final class AttentionExperiment
     static final String BY_LENGTH = "exactReversalLength";
 
     /** Options: run and loop options, word lengths, sizes, the learning rate and the data folder. */
-    public static final class Options extends ExperimentOptions {
+    public static final class Options extends TrainedOptions {
         @Option(
                 names = "--max-length",
                 description = "Longest word L, also the sequence length (default: ${DEFAULT-VALUE}).")
@@ -82,11 +76,8 @@ public final class AttentionExperiment
                 description = "Test words to draw attention heatmaps for (default: ${DEFAULT-VALUE}).")
         public int heatmaps = 4;
 
-        @Mixin
-        public LearningRateOption learningRate = new LearningRateOption(3e-3);
-
         public Options() {
-            super(5, 64);
+            super(5, 64, 3e-3);
         }
     }
 
@@ -95,7 +86,6 @@ public final class AttentionExperiment
 
     public AttentionExperiment() {
         super(
-                NAME,
                 new Options(),
                 Headline.of("testExactReversal", "exact reversal"),
                 Headline.of("testAccuracy", "teacher-forced accuracy"),
@@ -108,7 +98,6 @@ public final class AttentionExperiment
         check(o.testWords >= 1, "--test-words must be >= 1, got " + o.testWords);
         check(o.hidden >= 1, "--hidden must be >= 1, got " + o.hidden);
         check(o.heatmaps >= 0, "--heatmaps must be >= 0, got " + o.heatmaps);
-        o.learningRate.get();
     }
 
     @Override
@@ -248,31 +237,26 @@ public final class AttentionExperiment
                 cells.add(new Number[] {i, t, alpha.getDouble(0, t, i)});
             }
         }
-        HeatMapChart chart = new HeatMapChartBuilder()
-                .width(560)
-                .height(520)
-                .title("attention α reversing '" + word + "'")
-                .xAxisTitle("source position")
-                .yAxisTitle("output step")
-                .build();
+        HeatMapChart chart = Charts.chart(
+                HeatMapChart::new, 560, 520, "attention α reversing '" + word + "'", "source position", "output step");
         chart.getStyler().setMin(0);
         chart.getStyler().setMax(1);
         chart.addSeries("alpha", xs, ys, cells);
-        Charts.writePng(dir, "attention-" + word + ".png", BitmapEncoder.getBufferedImage(chart));
+        Charts.writePng(dir, "attention-" + word + ".png", chart);
     }
 
     private static void writeLengthPlot(RunDirectory run, Map<String, Map<Integer, Double>> byLength) {
-        XYChart chart = new XYChartBuilder()
-                .width(640)
-                .height(420)
-                .title("exact reversal of unseen words, greedy decoding")
-                .xAxisTitle("word length")
-                .yAxisTitle("share of test words")
-                .build();
+        XYChart chart = Charts.chart(
+                XYChart::new,
+                640,
+                420,
+                "exact reversal of unseen words, greedy decoding",
+                "word length",
+                "share of test words");
         byLength.forEach((name, m) -> chart.addSeries(
                 name,
                 m.keySet().stream().mapToDouble(Integer::doubleValue).toArray(),
                 m.values().stream().mapToDouble(Double::doubleValue).toArray()));
-        Charts.writePng(run, "accuracy-by-length.png", BitmapEncoder.getBufferedImage(chart));
+        Charts.writePng(run, "accuracy-by-length.png", chart);
     }
 }

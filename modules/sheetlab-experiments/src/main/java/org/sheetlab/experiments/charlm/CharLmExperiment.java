@@ -9,8 +9,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.source.TextWindowDataSource;
 import org.sheetlab.data.text.Vocabulary;
 import org.sheetlab.data.wordnet.WordNet;
-import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.TrainedOptions;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.Experiment;
 import org.sheetlab.experiments.run.Headline;
@@ -23,7 +22,6 @@ import org.sheetlab.train.eval.AccuracyEvaluator;
 import org.sheetlab.train.eval.PerplexityEvaluator;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,17 +34,16 @@ import picocli.CommandLine.Option;
  * with {@code rnnTimeStep}, from a fixed prompt, at temperature τ (p ∝ p̂^(1/τ)).
  */
 @Command(
-        name = CharLmExperiment.NAME,
+        name = "char-lm",
         mixinStandardHelpOptions = true,
         description = "Character-level LSTM and GRU language models on WordNet's glosses: perplexity and samples.")
 public final class CharLmExperiment
         extends Experiment<CharLmExperiment.Options, CharLmExperiment.Glosses, CharRnnLm.Cell> {
-    public static final String NAME = "char-lm";
     /** The vocabulary: the newline that ends each gloss, then WordNet's normalised alphabet. */
     public static final Vocabulary VOCABULARY = WordNet.GLOSS_VOCABULARY;
 
     /** Options: run and loop options, cells, sizes, sampling, the learning rate and the data folder. */
-    public static final class Options extends ExperimentOptions {
+    public static final class Options extends TrainedOptions {
         @Option(names = "--cells", split = ",", description = "lstm and/or gru (default: both).")
         public List<String> cells = List.of("lstm", "gru");
 
@@ -68,11 +65,8 @@ public final class CharLmExperiment
         @Option(names = "--prompt", description = "Text the samples start from (default: \"${DEFAULT-VALUE}\").")
         public String prompt = "a ";
 
-        @Mixin
-        public LearningRateOption learningRate = new LearningRateOption(2e-3);
-
         public Options() {
-            super(1, 32);
+            super(1, 32, 2e-3);
         }
     }
 
@@ -82,7 +76,6 @@ public final class CharLmExperiment
     public CharLmExperiment() {
         // headline: held-out perplexity, the nll in nats per character (= log perplexity), next-character accuracy
         super(
-                NAME,
                 new Options(),
                 Headline.of("testPerplexity", "held-out perplexity", "%.3f"),
                 Headline.of("testNll", "held-out nll"),
@@ -109,7 +102,6 @@ public final class CharLmExperiment
                     "--prompt: character '" + c + "' is not in the vocabulary (lower "
                             + "case letters, digits, space and " + WordNet.ALPHABET.substring(37) + ")");
         }
-        o.learningRate.get();
     }
 
     @Override

@@ -11,8 +11,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.TrainedOptions;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.FashionMnistExperiment;
 import org.sheetlab.experiments.run.Headline;
@@ -26,7 +25,6 @@ import org.sheetlab.train.TrainingStep;
 import org.sheetlab.train.fast.DenseAdamStep;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,17 +34,13 @@ import picocli.CommandLine.Option;
  * {@code checkpoint.zip} for {@code --resume}.
  */
 @Command(
-        name = FinalQ5Experiment.NAME,
+        name = "final-q5",
         mixinStandardHelpOptions = true,
         description = "Sheet Final Q5 network (784-300-100-10, relu/softmax) trained on Fashion-MNIST.")
 public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Experiment.Options, String> {
-    public static final String NAME = "final-q5";
 
     /** Options of {@code final-q5}: run and loop options, the learning rate and its decay, the data folder. */
-    public static final class Options extends ExperimentOptions {
-        @Mixin
-        public LearningRateOption learningRate = new LearningRateOption(1e-3);
-
+    public static final class Options extends TrainedOptions {
         @Option(
                 names = "--lr-decay",
                 description = "Learning rate multiplier per epoch, lr_e = lr * decay^e "
@@ -68,17 +62,16 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
         public String step = "auto";
 
         public Options() {
-            super(15, 128);
+            super(15, 128, 1e-3);
         }
     }
 
     public FinalQ5Experiment() {
-        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
+        super(new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     @Override
     protected void validate(Options o) {
-        o.learningRate.get();
         check(o.lrDecay > 0 && o.lrDecay <= 1, "--lr-decay must be in (0, 1], got " + o.lrDecay);
         check(List.of("auto", "fit", "fast").contains(o.step), "--step must be auto, fit or fast, got " + o.step);
         check(
@@ -124,7 +117,7 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
     @Override
     protected Map<String, Object> finish(
             Context<Options, FashionMnist> c, List<Row> rows, Map<String, TrainingResult> results) {
-        TrainingResult r = results.get(NAME);
+        TrainingResult r = results.get(name());
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("step", r.step().getClass().getSimpleName());
         extra.put("final", r.last());

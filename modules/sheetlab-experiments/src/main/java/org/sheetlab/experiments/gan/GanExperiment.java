@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -18,7 +17,7 @@ import org.sheetlab.core.metrics.FrechetDistance;
 import org.sheetlab.core.metrics.SampleDiversity;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.experiments.options.Datasets;
-import org.sheetlab.experiments.options.ExperimentOptions;
+import org.sheetlab.experiments.options.TrainedOptions;
 import org.sheetlab.experiments.plot.ImageGrid;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.Experiment;
@@ -58,17 +57,16 @@ import picocli.CommandLine.Option;
  * </ul>
  */
 @Command(
-        name = GanExperiment.NAME,
+        name = "gan",
         mixinStandardHelpOptions = true,
         description = "GAN (dense or DCGAN-style) on Fashion-MNIST: the sheet's recipe vs an ablation; sample grids, "
                 + "collapse monitor, Frechet score.")
 public final class GanExperiment extends Experiment<GanExperiment.Options, GanExperiment.Judged, String> {
-    public static final String NAME = "gan";
     static final int MONITOR = 1000;
     static final int JUDGE_BATCH = 128;
 
     /** Options: run and loop options, the ablation, sizes, the learning rate and the data folder. */
-    public static final class Options extends ExperimentOptions {
+    public static final class Options extends TrainedOptions {
         @Option(
                 names = "--ablation",
                 description = "The failure to compare with: saturating, no-smoothing or relu (ReLU, and max "
@@ -98,14 +96,11 @@ public final class GanExperiment extends Experiment<GanExperiment.Options, GanEx
         @Option(names = "--hidden", description = "Hidden units of the dense G and D (default: ${DEFAULT-VALUE}).")
         public int hidden = 256;
 
-        @Option(names = "--learning-rate", description = "Adam step for G and D (default: ${DEFAULT-VALUE}).")
-        public double learningRate = 2e-4;
-
         @Option(names = "--judge-epochs", description = "Epochs of the judging classifier (default: ${DEFAULT-VALUE}).")
         public int judgeEpochs = 2;
 
         public Options() {
-            super(10, 128);
+            super(10, 128, 2e-4); // the learning rate of G's and D's Adam
         }
     }
 
@@ -118,7 +113,6 @@ public final class GanExperiment extends Experiment<GanExperiment.Options, GanEx
         // headline: the judge's view of 5,000 samples: Frechet distance to real test images, confidence, classes
         // covered
         super(
-                NAME,
                 new Options(),
                 Headline.of("frechetDistance", "Frechet distance", "%.2f"),
                 Headline.of("judgeConfidence", "judge confidence"),
@@ -131,7 +125,7 @@ public final class GanExperiment extends Experiment<GanExperiment.Options, GanEx
                 .optChannels(o.channels[0], o.channels[o.channels.length - 1])
                 .optLatent(o.latent)
                 .optHidden(o.hidden)
-                .optLearningRate(o.learningRate)
+                .optLearningRate(o.learningRate.get())
                 .optSeed(seed);
         return switch (name) {
             case "recipe" -> b;
@@ -149,7 +143,6 @@ public final class GanExperiment extends Experiment<GanExperiment.Options, GanEx
         variant(o.ablation, o, 0);
         check(o.latent >= 1, "--latent must be >= 1, got " + o.latent);
         check(o.hidden >= 1, "--hidden must be >= 1, got " + o.hidden);
-        check(o.learningRate > 0, "--learning-rate must be > 0, got " + o.learningRate);
         check(o.judgeEpochs >= 1, "--judge-epochs must be >= 1, got " + o.judgeEpochs);
         check(o.sampleEvery >= 0, "--sample-every must be >= 0 (0 = none), got " + o.sampleEvery);
         check(
@@ -326,21 +319,11 @@ public final class GanExperiment extends Experiment<GanExperiment.Options, GanEx
                 series[k][e] = v == null ? Double.NaN : ((Number) v).doubleValue();
             }
         }
-        XYChart losses = new XYChartBuilder()
-                .width(520)
-                .height(380)
-                .title(name + ": losses and D outputs")
-                .xAxisTitle("epoch")
-                .build();
+        XYChart losses = Charts.chart(XYChart::new, 520, 380, name + ": losses and D outputs", "epoch", "");
         for (int k = 0; k < 4; k++) {
             losses.addSeries(keys[k], epochs, series[k]);
         }
-        XYChart mon = new XYChartBuilder()
-                .width(520)
-                .height(380)
-                .title(name + ": collapse monitor")
-                .xAxisTitle("epoch")
-                .build();
+        XYChart mon = Charts.chart(XYChart::new, 520, 380, name + ": collapse monitor", "epoch", "");
         mon.addSeries("classes covered (of 10)", epochs, series[4]);
         mon.addSeries("sample diversity", epochs, series[5]);
         return Charts.sideBySide(losses, mon);

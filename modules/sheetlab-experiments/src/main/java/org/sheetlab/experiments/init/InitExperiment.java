@@ -10,15 +10,12 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.TrainedOptions;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.FashionMnistExperiment;
 import org.sheetlab.experiments.run.Headline;
@@ -30,7 +27,6 @@ import org.sheetlab.train.listeners.ActivationStatistics;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * Sheet, Initialization: trains the Final Q5 network (784-300-100-10, ReLU, plain SGD so the initialisation is not rescued by an adaptive
@@ -41,11 +37,10 @@ import picocli.CommandLine.Mixin;
  * as diverged.
  */
 @Command(
-        name = InitExperiment.NAME,
+        name = "init",
         mixinStandardHelpOptions = true,
         description = "Zero vs too-large vs Xavier vs He initialisation of the Final Q5 network on Fashion-MNIST.")
 public final class InitExperiment extends FashionMnistExperiment<InitExperiment.Options, InitExperiment.Variant> {
-    public static final String NAME = "init";
     private static final List<String> LAYERS = List.of("dense1", "dense2", "output");
     private static final int PROBE = 512;
 
@@ -65,22 +60,15 @@ public final class InitExperiment extends FashionMnistExperiment<InitExperiment.
     }
 
     /** Options: run and loop options, the SGD learning rate and the data folder. */
-    public static final class Options extends ExperimentOptions {
-        @Mixin
-        public LearningRateOption learningRate = new LearningRateOption(0.05);
+    public static final class Options extends TrainedOptions {
 
         public Options() {
-            super(2, 128);
+            super(2, 128, 0.05);
         }
     }
 
     public InitExperiment() {
-        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
-    }
-
-    @Override
-    protected void validate(Options o) {
-        o.learningRate.get();
+        super(new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     @Override
@@ -136,13 +124,13 @@ public final class InitExperiment extends FashionMnistExperiment<InitExperiment.
         List<String> diverged = new ArrayList<>();
         rows.stream().filter(r -> r.note() != null).forEach(r -> diverged.add(r.variant() + ": " + r.note()));
         c.run().writeJson("activations.json", Map.of("layers", LAYERS, "stdAtInit", stds, "diverged", diverged));
-        CategoryChart chart = new CategoryChartBuilder()
-                .width(700)
-                .height(420)
-                .title("activation std at initialisation (" + PROBE + " test images)")
-                .xAxisTitle("layer")
-                .yAxisTitle("log10(std), floored at -6")
-                .build();
+        CategoryChart chart = Charts.chart(
+                CategoryChart::new,
+                700,
+                420,
+                "activation std at initialisation (" + PROBE + " test images)",
+                "layer",
+                "log10(std), floored at -6");
         stds.forEach((label, s) -> chart.addSeries(
                 label,
                 LAYERS,
@@ -150,7 +138,7 @@ public final class InitExperiment extends FashionMnistExperiment<InitExperiment.
                         .map(x -> Math.log10(Math.max(x, 1e-6)))
                         .boxed()
                         .toList()));
-        Charts.writePng(c.run(), "activations.png", BitmapEncoder.getBufferedImage(chart));
+        Charts.writePng(c.run(), "activations.png", chart);
         return Map.of("activationStd", stds, "diverged", diverged);
     }
 }

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,8 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.core.metrics.Calibration;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.TrainedOptions;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.FashionMnistExperiment;
 import org.sheetlab.experiments.run.Headline;
@@ -21,9 +19,9 @@ import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.uncertainty.McDropout;
 import org.sheetlab.models.uncertainty.McDropoutMlp;
 import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,15 +31,14 @@ import picocli.CommandLine.Option;
  * {@code reliability.png}.
  */
 @Command(
-        name = McDropoutExperiment.NAME,
+        name = "mc-dropout",
         mixinStandardHelpOptions = true,
         description = "MC dropout vs plain inference on Fashion-MNIST (BatchNorm-safe): ECE and reliability diagram.")
 public final class McDropoutExperiment extends FashionMnistExperiment<McDropoutExperiment.Options, String> {
-    public static final String NAME = "mc-dropout";
     private static final int BINS = 15;
 
     /** Options: the common ones plus the dropout retain probability, samples and learning rate. */
-    public static final class Options extends ExperimentOptions {
+    public static final class Options extends TrainedOptions {
         @Option(
                 names = "--retain",
                 description = "Dropout retain probability (DL4J's dropOut(p)) " + "(default: ${DEFAULT-VALUE}).")
@@ -50,17 +47,13 @@ public final class McDropoutExperiment extends FashionMnistExperiment<McDropoutE
         @Option(names = "--samples", description = "MC dropout passes T (default: ${DEFAULT-VALUE}).")
         public int samples = 20;
 
-        @Mixin
-        public LearningRateOption learningRate = new LearningRateOption(1e-3);
-
         public Options() {
-            super(3, 128);
+            super(3, 128, 1e-3);
         }
     }
 
     public McDropoutExperiment() {
         super(
-                NAME,
                 new Options(),
                 Headline.of("plainAccuracy", "plain accuracy"),
                 Headline.of("plainEce", "plain ECE"),
@@ -74,7 +67,6 @@ public final class McDropoutExperiment extends FashionMnistExperiment<McDropoutE
     protected void validate(Options o) {
         check(o.retain > 0 && o.retain < 1, "--retain must be in (0, 1), got " + o.retain);
         check(o.samples >= 2, "--samples must be >= 2, got " + o.samples);
-        o.learningRate.get();
     }
 
     @Override
@@ -123,19 +115,12 @@ public final class McDropoutExperiment extends FashionMnistExperiment<McDropoutE
                         "meanEntropyWrong",
                         mcSplit.meanWrong()));
         folder.writeJson("calibration.json", json);
-        XYChart chart = new XYChartBuilder()
-                .width(640)
-                .height(480)
-                .title("reliability diagram (test)")
-                .xAxisTitle("confidence")
-                .yAxisTitle("accuracy")
-                .build();
+        XYChart chart = Charts.chart(XYChart::new, 640, 480, "reliability diagram (test)", "confidence", "accuracy");
         chart.addSeries("perfect calibration", new double[] {0, 1}, new double[] {0, 1})
                 .setMarker(SeriesMarkers.NONE);
         addBins(chart, "plain inference", plainBins);
         addBins(chart, "MC dropout (T = " + samples + ")", mcBins);
-        org.sheetlab.train.plot.Charts.writePng(
-                folder, "reliability.png", org.knowm.xchart.BitmapEncoder.getBufferedImage(chart));
+        Charts.writePng(folder, "reliability.png", chart);
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("plainAccuracy", plainAcc);
         values.put("plainEce", plainBins.ece());

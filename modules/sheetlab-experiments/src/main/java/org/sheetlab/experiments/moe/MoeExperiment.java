@@ -5,13 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.TrainedOptions;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.FashionMnistExperiment;
 import org.sheetlab.experiments.run.Headline;
@@ -22,7 +19,6 @@ import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,17 +29,16 @@ import picocli.CommandLine.Option;
  * gate is e ({@code routing.json}, {@code routing.png}).
  */
 @Command(
-        name = MoeExperiment.NAME,
+        name = "moe",
         mixinStandardHelpOptions = true,
         description = "Mixture of experts vs a dense network of equal parameter count on Fashion-MNIST, with routing.")
 public final class MoeExperiment extends FashionMnistExperiment<MoeExperiment.Options, MoeClassifier.Kind> {
-    public static final String NAME = "moe";
     static final String[] CLASSES = {
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
     };
 
     /** Options: run and loop options, the mixture's shape, the learning rate and the data folder. */
-    public static final class Options extends ExperimentOptions {
+    public static final class Options extends TrainedOptions {
         @Option(names = "--experts", description = "E, the number of experts (default: ${DEFAULT-VALUE}).")
         public int experts = 4;
 
@@ -61,16 +56,13 @@ public final class MoeExperiment extends FashionMnistExperiment<MoeExperiment.Op
                 description = "λ of the load-balancing term; 0 turns it off (default: ${DEFAULT-VALUE}).")
         public double loadBalancing = 0.1;
 
-        @Mixin
-        public LearningRateOption learningRate = new LearningRateOption(1e-3);
-
         public Options() {
-            super(5, 128);
+            super(5, 128, 1e-3);
         }
     }
 
     public MoeExperiment() {
-        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
+        super(new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     /** The mixture with these options (the dense baseline is the same builder with the other kind). */
@@ -132,12 +124,13 @@ public final class MoeExperiment extends FashionMnistExperiment<MoeExperiment.Op
     }
 
     private static void writeRoutingPlot(RunDirectory run, double[][] meanGates, int experts) {
-        CategoryChart chart = new CategoryChartBuilder()
-                .width(900)
-                .height(440)
-                .title("gate routing per class (mean g_e over the test images)")
-                .yAxisTitle("mean gate weight")
-                .build();
+        CategoryChart chart = Charts.chart(
+                CategoryChart::new,
+                900,
+                440,
+                "gate routing per class (mean g_e over the test images)",
+                "",
+                "mean gate weight");
         chart.getStyler().setStacked(true);
         chart.getStyler().setXAxisLabelRotation(30);
         List<String> names = List.of(CLASSES);
@@ -148,6 +141,6 @@ public final class MoeExperiment extends FashionMnistExperiment<MoeExperiment.Op
             }
             chart.addSeries("expert " + j, names, v);
         }
-        Charts.writePng(run, "routing.png", BitmapEncoder.getBufferedImage(chart));
+        Charts.writePng(run, "routing.png", chart);
     }
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -56,13 +55,12 @@ import picocli.CommandLine.Option;
  * Newton) and {@code newton.png} (loss against epoch and against wall time).
  */
 @Command(
-        name = NewtonExperiment.NAME,
+        name = "newton",
         mixinStandardHelpOptions = true,
         description =
                 "Newton (full, block-diagonal) vs SGD vs Adam on breast-cancer data; loss vs time; Hessian kappa. "
                         + "--batch-size 0 (default) = full batch: one step per epoch.")
 public final class NewtonExperiment extends Experiment<NewtonExperiment.Options, NewtonExperiment.Splits, String> {
-    public static final String NAME = "newton";
     static final List<String> METHODS = List.of("newton-full", "newton-block", "sgd", "adam");
 
     /** Options: run and loop options (an epoch is a pass over the training split), damping and learning rates. */
@@ -94,7 +92,6 @@ public final class NewtonExperiment extends Experiment<NewtonExperiment.Options,
 
     public NewtonExperiment() {
         super(
-                NAME,
                 new Options(),
                 Headline.of("fullTrainLoss", "training loss", "%.5f"),
                 Headline.of("validationLoss", "validation loss", "%.5f"),
@@ -243,20 +240,8 @@ public final class NewtonExperiment extends Experiment<NewtonExperiment.Options,
     }
 
     private static void writePlot(RunDirectory run, List<Curve> curves) {
-        XYChart byEpoch = new XYChartBuilder()
-                .width(560)
-                .height(400)
-                .title("loss by epoch")
-                .xAxisTitle("epoch")
-                .yAxisTitle("training loss")
-                .build();
-        XYChart byTime = new XYChartBuilder()
-                .width(560)
-                .height(400)
-                .title("loss by wall time")
-                .xAxisTitle("seconds")
-                .yAxisTitle("training loss")
-                .build();
+        XYChart byEpoch = Charts.chart(XYChart::new, 560, 400, "loss by epoch", "epoch", "training loss");
+        XYChart byTime = Charts.chart(XYChart::new, 560, 400, "loss by wall time", "seconds", "training loss");
         for (Curve c : curves) {
             double[] it = new double[c.loss().length];
             for (int i = 0; i < it.length; i++) {

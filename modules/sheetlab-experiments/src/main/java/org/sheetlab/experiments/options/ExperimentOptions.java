@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 /**
  * The options every training experiment takes: the run options, the loop options and {@code --data-dir}, as picocli
  * mixins. An experiment's {@code Options} extends this class, passes its default epochs and batch size, and adds its
- * own options (and {@link LearningRateOption} where it has one learning rate).
+ * own options; one trained with a single learning rate extends {@link TrainedOptions} instead, which adds
+ * {@code --learning-rate}.
  */
 public abstract class ExperimentOptions {
     @Mixin
@@ -28,6 +29,12 @@ public abstract class ExperimentOptions {
         loop.epochs = epochs;
         loop.batchSize = batchSize;
     }
+
+    /**
+     * Checks the options shared by a family of experiments (e.g. {@link TrainedOptions}' learning rate); the harness
+     * calls it before the experiment's own checks. A bad one fails with a message naming it, its value and its range.
+     */
+    public void validate() {}
 
     /** The harness config of these options (monitoring the test loss). */
     public TrainingConfig config() {

@@ -3,8 +3,7 @@ package org.sheetlab.experiments.pooling;
 import java.util.List;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.TrainedOptions;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.FashionMnistExperiment;
 import org.sheetlab.experiments.run.Headline;
@@ -13,7 +12,6 @@ import org.sheetlab.models.cnn.PoolingCnn;
 import org.sheetlab.models.cnn.PoolingKind;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,35 +19,26 @@ import picocli.CommandLine.Option;
  * its own sub-folder, and compares test accuracy, test loss and time per epoch.
  */
 @Command(
-        name = PoolingExperiment.NAME,
+        name = "pooling",
         mixinStandardHelpOptions = true,
         description = "Same CNN on Fashion-MNIST with max, avg, p-pooling (p=2,3) and log-average pooling.")
 public final class PoolingExperiment extends FashionMnistExperiment<PoolingExperiment.Options, PoolingKind> {
-    public static final String NAME = "pooling";
 
     /** Options: run and loop options, the pooling kinds, the learning rate and the data folder. */
-    public static final class Options extends ExperimentOptions {
+    public static final class Options extends TrainedOptions {
         @Option(
                 names = "--variants",
                 split = ",",
                 description = "Pooling kinds to compare (default: " + "max,avg,p2,p3,logavg).")
         public List<String> variants = List.of("max", "avg", "p2", "p3", "logavg");
 
-        @Mixin
-        public LearningRateOption learningRate = new LearningRateOption(1e-3);
-
         public Options() {
-            super(6, 64); // with FastConvolution2D ≈ 15 min for all five variants on 2 cores
+            super(6, 64, 1e-3); // with FastConvolution2D ≈ 15 min for all five variants on 2 cores
         }
     }
 
     public PoolingExperiment() {
-        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
-    }
-
-    @Override
-    protected void validate(Options o) {
-        o.learningRate.get();
+        super(new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     @Override

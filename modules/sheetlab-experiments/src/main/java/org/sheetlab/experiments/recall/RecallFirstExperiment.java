@@ -4,9 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.learning.config.Adam;
@@ -15,8 +13,7 @@ import org.sheetlab.core.metrics.PrecisionRecallCurve;
 import org.sheetlab.data.breastcancer.BreastCancer;
 import org.sheetlab.data.source.LabeledArrays;
 import org.sheetlab.experiments.options.Datasets;
-import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.TrainedOptions;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.Experiment;
 import org.sheetlab.experiments.run.ExperimentRun;
@@ -25,9 +22,9 @@ import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.mlp.FinalQ5Network;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,31 +35,26 @@ import picocli.CommandLine.Option;
  * precision–recall curve with both operating points) besides the usual run files.
  */
 @Command(
-        name = RecallFirstExperiment.NAME,
+        name = "recall-first",
         mixinStandardHelpOptions = true,
         description = "Melanoma lesson on breast-cancer data: pick the threshold for recall >= 0.98.")
 public final class RecallFirstExperiment extends Experiment<RecallFirstExperiment.Options, BreastCancer, String> {
-    public static final String NAME = "recall-first";
 
     /** Options: the common ones plus the target recall and learning rate. */
-    public static final class Options extends ExperimentOptions {
+    public static final class Options extends TrainedOptions {
         @Option(
                 names = "--target-recall",
                 description = "Recall to reach on the validation split " + "(default: ${DEFAULT-VALUE}).")
         public double targetRecall = 0.98;
 
-        @Mixin
-        public LearningRateOption learningRate = new LearningRateOption(1e-3);
-
         public Options() {
-            super(60, 32);
+            super(60, 32, 1e-3);
             loop.checkpointEvery = 0;
         }
     }
 
     public RecallFirstExperiment() {
         super(
-                NAME,
                 new Options(),
                 Headline.of("threshold", "threshold"),
                 Headline.of("validationRecall", "validation recall"),
@@ -75,7 +67,6 @@ public final class RecallFirstExperiment extends Experiment<RecallFirstExperimen
     @Override
     protected void validate(Options o) {
         check(o.targetRecall > 0 && o.targetRecall <= 1, "--target-recall must be in (0, 1], got " + o.targetRecall);
-        o.learningRate.get();
     }
 
     /** Early stopping and best-model.zip follow the validation loss (the test split is only read at the end). */
@@ -168,13 +159,8 @@ public final class RecallFirstExperiment extends Experiment<RecallFirstExperimen
             BinaryConfusion chosen,
             double threshold) {
         PrecisionRecallCurve pr = PrecisionRecallCurve.of(scores, labels);
-        XYChart chart = new XYChartBuilder()
-                .width(640)
-                .height(480)
-                .title("precision-recall, test split (malignant)")
-                .xAxisTitle("recall")
-                .yAxisTitle("precision")
-                .build();
+        XYChart chart =
+                Charts.chart(XYChart::new, 640, 480, "precision-recall, test split (malignant)", "recall", "precision");
         chart.addSeries("PR curve", pr.recall(), pr.precision()).setMarker(SeriesMarkers.NONE);
         XYSeries a = chart.addSeries("threshold 0.5", new double[] {half.recall()}, new double[] {half.precision()});
         a.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -183,6 +169,6 @@ public final class RecallFirstExperiment extends Experiment<RecallFirstExperimen
                 new double[] {chosen.recall()},
                 new double[] {chosen.precision()});
         b.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        org.sheetlab.train.plot.Charts.writePng(run, "pr-curve.png", BitmapEncoder.getBufferedImage(chart));
+        Charts.writePng(run, "pr-curve.png", chart);
     }
 }

@@ -7,12 +7,10 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
-import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.TrainedOptions;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.ExperimentRun;
 import org.sheetlab.experiments.run.FashionMnistExperiment;
@@ -26,7 +24,6 @@ import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,35 +35,32 @@ import picocli.CommandLine.Option;
  * The loss reads only s_28, so ∂L/∂s_t is what reaches step t through 28 − t recurrent steps.
  */
 @Command(
-        name = RnnCompareExperiment.NAME,
+        name = "rnn-compare",
         mixinStandardHelpOptions = true,
         description = "Sign-RNN vs Simple RNN vs LSTM vs GRU on Fashion-MNIST rows, with ||dL/ds_t|| against t.")
 public final class RnnCompareExperiment
         extends FashionMnistExperiment<RnnCompareExperiment.Options, RowRnnClassifier.Cell> {
-    public static final String NAME = "rnn-compare";
     static final int PROBE = 256;
 
     /**
      * The options of an experiment on a row-by-row RNN classifier (this one and sign-rnn): run and loop options, the
      * hidden size, the learning rate and the data folder.
      */
-    public static class RowRnnOptions extends ExperimentOptions {
+    public static class RowRnnOptions extends TrainedOptions {
         @Option(names = "--hidden", description = "Hidden state size h (default: ${DEFAULT-VALUE}).")
         public int hidden = 64;
 
-        @Mixin
-        public LearningRateOption learningRate = new LearningRateOption(2e-3);
-
         public RowRnnOptions() {
-            super(3, 64);
+            super(3, 64, 2e-3);
         }
 
-        /** Checks the hidden size and the learning rate. */
-        public void check() {
+        /** Checks the learning rate and the hidden size. */
+        @Override
+        public void validate() {
+            super.validate();
             if (hidden < 1) {
                 throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
             }
-            learningRate.get();
         }
     }
 
@@ -80,7 +74,7 @@ public final class RnnCompareExperiment
     }
 
     public RnnCompareExperiment() {
-        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
+        super(new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     static RowRnnClassifier.Cell parseCell(String name) {
@@ -90,11 +84,6 @@ public final class RnnCompareExperiment
             }
         }
         throw new IllegalArgumentException("--cells: unknown cell '" + name + "'; use sign, tanh, lstm or gru");
-    }
-
-    @Override
-    protected void validate(Options o) {
-        o.check();
     }
 
     @Override
@@ -171,13 +160,8 @@ public final class RnnCompareExperiment
     }
 
     private static XYChart chart(String title, Map<String, double[]> norms) {
-        XYChart chart = new XYChartBuilder()
-                .width(560)
-                .height(400)
-                .title("||dL/ds_t|| " + title)
-                .xAxisTitle("step t (the loss reads s_28)")
-                .yAxisTitle("gradient norm (log)")
-                .build();
+        XYChart chart = Charts.chart(
+                XYChart::new, 560, 400, "||dL/ds_t|| " + title, "step t (the loss reads s_28)", "gradient norm (log)");
         chart.getStyler().setYAxisLogarithmic(true);
         norms.forEach((name, n) -> {
             double[] t = IntStream.rangeClosed(1, n.length).asDoubleStream().toArray();

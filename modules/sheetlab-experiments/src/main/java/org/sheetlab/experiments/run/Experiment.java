@@ -14,6 +14,7 @@ import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingDivergedException;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.run.RunDirectory;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -34,7 +35,10 @@ import picocli.CommandLine.Mixin;
  *       {@code completed}, the rows and what {@code finish} returned).
  * </ol>
  *
- * <p>Adding an experiment is one subclass, one line in {@code SheetlabCli.EXPERIMENTS} and one test.
+ * <p>Adding an experiment is one subclass (annotated {@code @Command(name = "...", mixinStandardHelpOptions = true,
+ * description = "...")}: the command's name is the experiment's name; its options usually extend
+ * {@link org.sheetlab.experiments.options.TrainedOptions}), one line in {@code SheetlabCli.EXPERIMENTS} and one
+ * test.
  *
  * @param <O> the options
  * @param <D> the data the variants share (e.g. {@code FashionMnist}), loaded once
@@ -49,12 +53,19 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
     private O options;
 
     /**
-     * @param name the experiment's command name, run-folder name and {@code run.json} entry
+     * The experiment's name (its command, run-folder name and {@code run.json} entry) is the {@code name} of the
+     * subclass's {@link Command @Command} annotation.
+     *
      * @param options its options with their defaults (picocli parses the command line into this instance)
      * @param headline the figures it reports, unless {@link #headline(ExperimentOptions)} depends on the options
      */
-    protected Experiment(String name, O options, Headline... headline) {
-        this.name = name;
+    protected Experiment(O options, Headline... headline) {
+        Command command = getClass().getAnnotation(Command.class);
+        if (command == null || command.name().isBlank() || command.name().equals("<main class>")) {
+            throw new IllegalStateException(
+                    getClass().getName() + " needs @Command(name = \"<experiment>\", description = \"...\")");
+        }
+        this.name = command.name();
         this.options = options;
         this.headline = List.of(headline);
     }
@@ -71,7 +82,10 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         return headline;
     }
 
-    /** Checks the experiment's own options; a bad one fails with a message naming it, its value and its range. */
+    /**
+     * Checks the experiment's own options, after the shared ones ({@link ExperimentOptions#validate()}); a bad one
+     * fails with a message naming it, its value and its range.
+     */
     protected void validate(O options) {}
 
     /** For {@link #validate}: an {@link IllegalArgumentException} with {@code message} unless {@code ok}. */
@@ -152,6 +166,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
 
     /** Runs the experiment; the CLI, tests and notebooks all come through here. */
     public final Outcome run(O options) {
+        options.validate();
         validate(options);
         List<V> variants = variants(options); // parsed before anything is written
         boolean fresh = options.run.outputDir == null || !Files.exists(options.run.outputDir);

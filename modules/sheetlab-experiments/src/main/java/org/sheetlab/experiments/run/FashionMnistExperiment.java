@@ -13,8 +13,8 @@ import org.sheetlab.train.EvaluationSet;
  * {@code --data-dir} or the search path (fetching it when missing), and the sources come from the context's config.
  */
 public abstract class FashionMnistExperiment<O extends ExperimentOptions, V> extends Experiment<O, FashionMnist, V> {
-    protected FashionMnistExperiment(String name, O options, Headline... headline) {
-        super(name, options, headline);
+    protected FashionMnistExperiment(O options, Headline... headline) {
+        super(options, headline);
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.sheetlab.train.EpochMetrics;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
@@ -120,12 +119,7 @@ public final class Summary {
     }
 
     private static CategoryChart bars(String title, String axis, List<String> names, List<Double> values) {
-        CategoryChart c = new CategoryChartBuilder()
-                .width(520)
-                .height(380)
-                .title(title)
-                .yAxisTitle(axis)
-                .build();
+        CategoryChart c = Charts.chart(CategoryChart::new, 520, 380, title, "", axis);
         c.getStyler().setLegendVisible(false);
         c.addSeries(axis, names, values);
         return c;

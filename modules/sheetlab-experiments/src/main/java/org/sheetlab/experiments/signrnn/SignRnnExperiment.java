@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.experiments.rnncompare.RnnCompareExperiment;
@@ -31,23 +29,17 @@ import picocli.CommandLine.Command;
  * the hidden-state values on 256 test images (the sign-RNN's are exactly ±1).
  */
 @Command(
-        name = SignRnnExperiment.NAME,
+        name = "sign-rnn",
         mixinStandardHelpOptions = true,
         description = "Sign-RNN (sheet Final Q7) vs tanh RNN on Fashion-MNIST read row by row.")
 public final class SignRnnExperiment extends FashionMnistExperiment<SignRnnExperiment.Options, RowRnnClassifier.Cell> {
-    public static final String NAME = "sign-rnn";
     private static final int BINS = 20;
 
     /** Options: run and loop options, the hidden size, the learning rate and the data folder. */
     public static final class Options extends RnnCompareExperiment.RowRnnOptions {}
 
     public SignRnnExperiment() {
-        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
-    }
-
-    @Override
-    protected void validate(Options o) {
-        o.check();
+        super(new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     @Override
@@ -92,19 +84,19 @@ public final class SignRnnExperiment extends FashionMnistExperiment<SignRnnExper
     }
 
     private static void writeStatesPlot(RunDirectory run, Map<String, double[]> histograms) {
-        CategoryChart chart = new CategoryChartBuilder()
-                .width(800)
-                .height(420)
-                .title("hidden-state values on 256 test images")
-                .xAxisTitle("state value (bin centre)")
-                .yAxisTitle("fraction")
-                .build();
+        CategoryChart chart = Charts.chart(
+                CategoryChart::new,
+                800,
+                420,
+                "hidden-state values on 256 test images",
+                "state value (bin centre)",
+                "fraction");
         List<String> centres = new ArrayList<>();
         for (int i = 0; i < BINS; i++) {
             centres.add(String.format(Locale.ROOT, "%.1f", -1 + (i + 0.5) * 2.0 / BINS));
         }
         histograms.forEach((name, h) -> chart.addSeries(
                 name, centres, java.util.Arrays.stream(h).boxed().toList()));
-        Charts.writePng(run, "states.png", BitmapEncoder.getBufferedImage(chart));
+        Charts.writePng(run, "states.png", chart);
     }
 }

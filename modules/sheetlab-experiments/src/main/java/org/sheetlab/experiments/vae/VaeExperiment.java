@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,8 +16,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.iterator.ShuffledArrayIterator;
 import org.sheetlab.data.source.ArrayDataSource;
-import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.options.LearningRateOption;
+import org.sheetlab.experiments.options.TrainedOptions;
 import org.sheetlab.experiments.plot.ImageGrid;
 import org.sheetlab.experiments.run.Context;
 import org.sheetlab.experiments.run.FashionMnistExperiment;
@@ -32,7 +29,6 @@ import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.plot.Charts;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,14 +40,13 @@ import picocli.CommandLine.Option;
  * variants compare), its reconstruction and KL terms, and the importance-weighted bound L_K on log p(x).
  */
 @Command(
-        name = VaeExperiment.NAME,
+        name = "vae",
         mixinStandardHelpOptions = true,
         description = "Variational autoencoder on Fashion-MNIST (ELBO = reconstruction + KL), for several beta.")
 public final class VaeExperiment extends FashionMnistExperiment<VaeExperiment.Options, Double> {
-    public static final String NAME = "vae";
 
     /** Options: run and loop options, sizes, the β values, the learning rate and the data folder. */
-    public static final class Options extends ExperimentOptions {
+    public static final class Options extends TrainedOptions {
         @Option(names = "--betas", split = ",", description = "KL weights to train with (default: 1,4).")
         public List<Double> betas = List.of(1.0, 4.0);
 
@@ -78,16 +73,13 @@ public final class VaeExperiment extends FashionMnistExperiment<VaeExperiment.Op
                         + "${DEFAULT-VALUE}).")
         public int iwSamples = 50;
 
-        @Mixin
-        public LearningRateOption learningRate = new LearningRateOption(1e-3);
-
         public Options() {
-            super(10, 128);
+            super(10, 128, 1e-3);
         }
     }
 
     public VaeExperiment() {
-        super(NAME, new Options());
+        super(new Options());
     }
 
     @Override
@@ -115,7 +107,6 @@ public final class VaeExperiment extends FashionMnistExperiment<VaeExperiment.Op
                 "--betas must be one or more numbers >= 0, got " + o.betas);
         check(o.gaussianSigma >= 0, "--gaussian-sigma must be >= 0 (0 = Bernoulli), got " + o.gaussianSigma);
         check(o.iwSamples >= 0, "--iw-samples must be >= 0 (0 = skip), got " + o.iwSamples);
-        o.learningRate.get();
     }
 
     @Override
@@ -209,13 +200,7 @@ public final class VaeExperiment extends FashionMnistExperiment<VaeExperiment.Op
             Charts.writePng(dir, "manifold.png", ImageGrid.of(VaeNetwork.decode(net, codes), n, n));
             int m = Math.min(3000, (int) testX.size(0));
             INDArray mu = VaeNetwork.encode(net, testX.get(NDArrayIndex.interval(0, m), NDArrayIndex.all()));
-            XYChart chart = new XYChartBuilder()
-                    .width(640)
-                    .height(560)
-                    .title("latent means of " + m + " test images")
-                    .xAxisTitle("z1")
-                    .yAxisTitle("z2")
-                    .build();
+            XYChart chart = Charts.chart(XYChart::new, 640, 560, "latent means of " + m + " test images", "z1", "z2");
             chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             chart.getStyler().setMarkerSize(3);
             for (int c = 0; c < 10; c++) {
@@ -231,7 +216,7 @@ public final class VaeExperiment extends FashionMnistExperiment<VaeExperiment.Op
                     chart.addSeries(FashionMnist.CLASSES.get(c), xs, ys);
                 }
             }
-            Charts.writePng(dir, "latent.png", BitmapEncoder.getBufferedImage(chart));
+            Charts.writePng(dir, "latent.png", chart);
         }
     }
 

@@ -50,6 +50,16 @@ class SheetlabCliTest {
         }
     }
 
+    /** An experiment's name (run folder, run.json) is its command's name: it is written once, in @Command. */
+    @Test
+    void everyExperimentIsNamedByItsCommand() throws Exception {
+        for (Class<?> e : SheetlabCli.EXPERIMENTS) {
+            Object experiment = e.getDeclaredConstructor().newInstance();
+            assertThat(((org.sheetlab.experiments.run.Experiment<?, ?, ?>) experiment).name())
+                    .isEqualTo(e.getAnnotation(Command.class).name());
+        }
+    }
+
     /** Every experiment smoke-runs from the command line with the common options. */
     @Test
     void everyExperimentSmokeRunsFromTheCommandLine() {

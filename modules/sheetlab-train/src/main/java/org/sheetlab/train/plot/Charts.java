@@ -5,11 +5,31 @@ import java.awt.image.BufferedImage;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
 import org.sheetlab.train.run.RunDirectory;
 
 /** Rendering XChart charts into a run folder. */
 public final class Charts {
     private Charts() {}
+
+    /** A chart constructor of XChart: {@code XYChart::new}, {@code CategoryChart::new}, {@code HeatMapChart::new}. */
+    @FunctionalInterface
+    public interface Kind<C extends Chart<?, ?>> {
+        C make(int width, int height, Styler.ChartTheme theme);
+    }
+
+    /**
+     * A chart of {@code kind} with its size, title and axis titles ({@code ""} for none), made as XChart's builders
+     * make it (XChart theme), e.g. {@code Charts.chart(XYChart::new, 640, 480, "loss by epoch", "epoch", "loss")}.
+     */
+    public static <C extends Chart<?, ?>> C chart(
+            Kind<C> kind, int width, int height, String title, String xAxisTitle, String yAxisTitle) {
+        C chart = kind.make(width, height, Styler.ChartTheme.XChart);
+        chart.setTitle(title);
+        chart.setXAxisTitle(xAxisTitle);
+        chart.setYAxisTitle(yAxisTitle);
+        return chart;
+    }
 
     /** Two charts side by side as one image. */
     public static BufferedImage sideBySide(Chart<?, ?> left, Chart<?, ?> right) {
@@ -46,6 +66,11 @@ public final class Charts {
         }
         g.dispose();
         return out;
+    }
+
+    /** Writes a chart as PNG into the run folder, atomically. */
+    public static void writePng(RunDirectory run, String name, Chart<?, ?> chart) {
+        writePng(run, name, BitmapEncoder.getBufferedImage(chart));
     }
 
     /** Writes an image as PNG into the run folder, atomically. */
