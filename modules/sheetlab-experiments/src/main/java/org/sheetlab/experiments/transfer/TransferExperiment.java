@@ -12,9 +12,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -76,13 +74,12 @@ import picocli.CommandLine.Option;
  * images/}.
  */
 @Command(
-        name = TransferExperiment.NAME,
+        name = "transfer",
         mixinStandardHelpOptions = true,
         description = "VGG19 transfer (sheet, Final Q2d): pretrain on Fashion-MNIST 0-4, transfer to 5-9 (or --images"
                 + " DIR) from scratch / freeze block1-3 / unfreeze more, across target-set sizes.")
 public final class TransferExperiment
         extends Experiment<TransferExperiment.Options, TransferExperiment.Data, TransferExperiment.Variant> {
-    public static final String NAME = "transfer";
     static final String PRETRAIN = "pretrain";
     static final List<String> STRATEGIES = List.of("scratch", "freeze3", "freeze2", "freeze1", "freeze0");
     private static final int SOURCE_CLASSES = 5;
@@ -231,7 +228,7 @@ public final class TransferExperiment
             String target) {}
 
     public TransferExperiment() {
-        super(NAME, new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
+        super(new Options(), Headline.TEST_ACCURACY, Headline.TEST_LOSS);
     }
 
     @Override
@@ -479,14 +476,14 @@ public final class TransferExperiment
                 best = r;
             }
         }
-        XYChart chart = new XYChartBuilder()
-                .width(800)
-                .height(500)
-                .title("Transfer: test accuracy vs target images per class ("
-                        + c.data().target() + ")")
-                .xAxisTitle("images per class (log scale)")
-                .yAxisTitle("test accuracy")
-                .build();
+        XYChart chart = Charts.chart(
+                XYChart::new,
+                800,
+                500,
+                "Transfer: test accuracy vs target images per class ("
+                        + c.data().target() + ")",
+                "images per class (log scale)",
+                "test accuracy");
         chart.getStyler().setXAxisLogarithmic(true);
         byStrategy.forEach((s, points) -> {
             double[] x =
@@ -495,7 +492,7 @@ public final class TransferExperiment
                     points.values().stream().mapToDouble(Double::doubleValue).toArray();
             chart.addSeries(s, x, y).setMarker(SeriesMarkers.CIRCLE);
         });
-        Charts.writePng(c.run(), "accuracy-vs-size.png", BitmapEncoder.getBufferedImage(chart));
+        Charts.writePng(c.run(), "accuracy-vs-size.png", chart);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("accuracyBySize", byStrategy);
         if (best != null) {
@@ -579,13 +576,13 @@ public final class TransferExperiment
 
     private static java.awt.image.BufferedImage confusionChart(String variant, List<String> classes, long[][] counts) {
         int k = classes.size();
-        HeatMapChart chart = new HeatMapChartBuilder()
-                .width(700)
-                .height(600)
-                .title("Confusion matrix, " + variant + " (rows: true class, columns: predicted)")
-                .xAxisTitle("predicted")
-                .yAxisTitle("true")
-                .build();
+        HeatMapChart chart = Charts.chart(
+                HeatMapChart::new,
+                700,
+                600,
+                "Confusion matrix, " + variant + " (rows: true class, columns: predicted)",
+                "predicted",
+                "true");
         chart.getStyler().setShowValue(true);
         chart.getStyler().setPlotContentSize(1);
         List<Number[]> cells = new ArrayList<>();
