@@ -49,7 +49,7 @@ import org.sheetlab.models.ComputationGraphBuilder;
  * m = 1 is the real VGG19, m = 0.125 gives 8/16/32/64/64 channels and fc 512, small enough to train on a CPU.
  * {@code flatten} is a {@link PreprocessorVertex} that flattens DL4J's [B, C, H, W] in (c, h, w) order, where Keras
  * flattens its [B, H, W, C] in (h, w, c) order: weights imported from Keras need fc1's rows permuted
- * ({@code Vgg19Weights} does it).
+ * ({@link Vgg19Weights} does it; {@link Vgg19Transfer} is the sheet's transfer strategy).
  *
  * <pre>{@code
  * Vgg19.Builder b = Vgg19.builder().optInputSize(64, 64, 3).optWidth(0.125).optClasses(5).optSeed(7);

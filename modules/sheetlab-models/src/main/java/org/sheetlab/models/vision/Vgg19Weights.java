@@ -45,6 +45,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       {@code ~/.deeplearning4j/models/vgg19/vgg19_dl4j_inference.zip} ({@link #zooCacheFile()}; the folder moves
  *       with {@code -Dorg.deeplearning4j.resources.directory}) and accepts it only with Adler32 checksum
  *       {@value #ZOO_ADLER32} ({@link #adler32(Path)}); otherwise it tries to download it from the dead address.
+ *       {@link #restoreZooFromCache()} reads it from there with the same check.
  *       {@link #copyByName(ComputationGraph, ComputationGraph)} moves its weights into a {@link Vgg19} graph.</li>
  * </ul>
  *
@@ -269,6 +270,25 @@ public final class Vgg19Weights {
             throw new IllegalArgumentException(
                     "Vgg19Weights: cannot restore " + zip + " as a DL4J ComputationGraph zip: " + e, e);
         }
+    }
+
+    /**
+     * The zoo zip from where {@code VGG19.initPretrained()} looks ({@link #zooCacheFile()}), accepted only with DL4J's
+     * checksum, as the zoo does: a missing file says where to put which file, a wrong one names both checksums.
+     */
+    public static ComputationGraph restoreZooFromCache() {
+        Path zip = zooCacheFile();
+        if (!Files.isRegularFile(zip)) {
+            throw new IllegalArgumentException("Vgg19Weights: no DL4J zoo VGG19 at " + zip + "; put " + ZOO_FILE
+                    + " (Adler32 " + ZOO_ADLER32 + ") there, or load Keras' " + KERAS_FILE + " with loadKeras");
+        }
+        long adler = adler32(zip);
+        if (adler != ZOO_ADLER32) {
+            throw new IllegalArgumentException("Vgg19Weights: " + zip + " has Adler32 checksum " + adler
+                    + ", DL4J's zoo expects " + ZOO_ADLER32 + " for " + ZOO_FILE
+                    + " (a partial download or another file); restoreZoo(path) reads it without the check");
+        }
+        return restoreZoo(zip);
     }
 
     /**

@@ -254,6 +254,29 @@ class Vgg19WeightsTest {
                 .hasMessageContaining(".deeplearning4j");
     }
 
+    /** From the zoo's cache folder (user.home pointed at a temporary folder): missing, wrong checksum. */
+    @Test
+    void theZooCacheFileIsNamedAndItsChecksumChecked(@TempDir Path home) throws IOException {
+        String original = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            Path cache = Vgg19Weights.zooCacheFile();
+            assertThat(cache).isEqualTo(home.resolve(".deeplearning4j/models/vgg19/vgg19_dl4j_inference.zip"));
+            assertThatThrownBy(Vgg19Weights::restoreZooFromCache)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(cache.toString())
+                    .hasMessageContaining("2782932419");
+            Files.createDirectories(cache.getParent());
+            ModelSerializer.writeModel(small(false).init(), cache.toFile(), false);
+            assertThatThrownBy(Vgg19Weights::restoreZooFromCache)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Adler32 checksum " + Vgg19Weights.adler32(cache))
+                    .hasMessageContaining("expects 2782932419");
+        } finally {
+            System.setProperty("user.home", original);
+        }
+    }
+
     @Test
     void checksumsOfAKnownFile(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("abc.txt");
