@@ -18,6 +18,7 @@ import org.sheetlab.experiments.pooling.PoolingExperiment;
 import org.sheetlab.experiments.recall.RecallFirstExperiment;
 import org.sheetlab.experiments.rnncompare.RnnCompareExperiment;
 import org.sheetlab.experiments.signrnn.SignRnnExperiment;
+import org.sheetlab.experiments.style.StyleTransferExperiment;
 import org.sheetlab.experiments.vae.VaeExperiment;
 import org.sheetlab.train.TrainingDivergedException;
 import picocli.CommandLine;
@@ -50,7 +51,8 @@ public final class SheetlabCli {
             RecallFirstExperiment.class,
             NewtonExperiment.class,
             InitExperiment.class,
-            McDropoutExperiment.class);
+            McDropoutExperiment.class,
+            StyleTransferExperiment.class);
 
     private SheetlabCli() {}
 
