@@ -265,8 +265,34 @@ def final_q5(r):
     r.ratio(min(w["fastRatioVsBestPeer"] for w in rows))
 
 
+def vgg(r):
+    names = {"small": "reduced width", "full": "real VGG19"}
+    rows = []
+    for c in r.args.configs.split():
+        row = peer_row(r, c)
+        s = r.load(f"sheetlab-{c}-1.json")
+        t = r.load(f"torch-{c}-1.json")
+        rows.append({"config": c, "width": s["width"], "size": s["size"], "batchSize": s["batchSize"],
+                     "batches": s["batches"], "parameters": s["parameters"], "peerParameters": t["parameters"],
+                     "peerLayout": t["layout"], **row})
+    doc = {"benchmark": "VGG19 training step (Adam, one fixed random batch)", "date": r.date, "machine": r.machine(),
+           "gitRevision": git_revision(), "rounds": r.rounds,
+           "sheetlabOmpThreads": os.environ.get("OMP_NUM_THREADS", "1"), "rows": rows}
+    print(f"VGG19 training step, samples/s (median of {r.rounds} alternating rounds), {r.date}, {r.cpu}, "
+          f"{r.threads} cores")
+    print("sheetlab = Vgg19 (FastConvolution2D, DL4J fit); peer = torchvision's vgg19 layout without dropout")
+    print(f"{'setting':<14} {'width':>6} {'input':>8} {'batch':>6} {'params':>12} {'sheetlab':>9} {'pytorch':>9} "
+          f"{'pytorch 1t':>11} {'ratio vs best':>14}")
+    for w in rows:
+        print(f"{names[w['config']]:<14} {w['width']:>6} {str(w['size']) + 'x' + str(w['size']):>8} "
+              f"{w['batchSize']:>6} {w['parameters']:>12,} {w['sheetlabMedian']:>9,.1f} {w['pytorchMedian']:>9,.1f} "
+              f"{w['pytorch1ThreadMedian']:>11,.1f} {w['ratioVsBestPeer']:>14.2f}")
+    r.record("vgg", doc)
+    r.ratio(min(w["ratioVsBestPeer"] for w in rows))
+
+
 REPORTS = {"final-q5": final_q5, "cnn": cnn, "lstm": lstm, "gru": gru, "vae": vae, "gan": gan,
-           "gan-conv": lambda r: gan(r, "gan-conv"), "sgemm": sgemm, "pooling": pooling, "newton": newton}
+           "gan-conv": lambda r: gan(r, "gan-conv"), "sgemm": sgemm, "pooling": pooling, "newton": newton, "vgg": vgg}
 
 
 def main():
@@ -278,6 +304,7 @@ def main():
     p.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     p.add_argument("--batches", type=int, default=0)
     p.add_argument("--batch-sizes", default="32 128 512")
+    p.add_argument("--configs", default="small full", help="vgg: the settings measured")
     args = p.parse_args()
     REPORTS[args.what](Report(args))
 

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
             GanConvBench.class,
             SgemmBench.class,
             PoolingBench.class,
-            NewtonBench.class
+            NewtonBench.class,
+            VggBench.class
         })
 public final class BenchCommand implements Runnable {
     @Spec

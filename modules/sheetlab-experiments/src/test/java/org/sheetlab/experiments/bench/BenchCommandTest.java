@@ -64,11 +64,12 @@ class BenchCommandTest {
                         "gan-conv",
                         "sgemm",
                         "pooling",
-                        "newton");
+                        "newton",
+                        "vgg");
         Set<Class<?>> classes = subs.values().stream()
                 .map(c -> c.getCommandSpec().userObject().getClass())
                 .collect(Collectors.toSet());
-        assertThat(classes).hasSize(11).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
+        assertThat(classes).hasSize(12).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
         for (CommandLine sub : subs.values()) {
             if (sub.getCommandSpec().userObject() instanceof Bench b) {
                 assertThat(b.name()).isEqualTo(sub.getCommandName());
@@ -165,5 +166,18 @@ class BenchCommandTest {
                 "sheetlab p-pool p=2", "sheetlab p-pool p=3", "sheetlab log-average", "dl4j PNORM p=2", "dl4j AVG")) {
             assertThat(ms.get(layer).asDouble()).as(layer).isPositive();
         }
+
+        Run vgg = run("bench", "vgg", "--measure", "--batches", "1", "--warmup", "0", "--batch-size", "2");
+        assertThat(vgg.code()).as(vgg.err()).isZero();
+        JsonNode v = RunDirectory.JSON.readTree(vgg.out());
+        assertThat(v.get("samplesPerSecond").asDouble()).isPositive();
+        // the peer's count of the same layout: bench/vgg_torch.py prints "parameters": 614738 at width 0.125, 32x32, 10
+        // classes
+        assertThat(v.get("parameters").asLong()).isEqualTo(614_738L);
+        assertThat(List.of(
+                        v.get("width").asDouble(),
+                        v.get("size").asDouble(),
+                        v.get("batchSize").asDouble()))
+                .containsExactly(0.125, 32.0, 2.0);
     }
 }

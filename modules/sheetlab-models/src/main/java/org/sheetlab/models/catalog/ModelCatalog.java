@@ -22,6 +22,7 @@ import org.sheetlab.models.rnn.CharRnnLm;
 import org.sheetlab.models.rnn.RowRnnClassifier;
 import org.sheetlab.models.uncertainty.McDropoutMlp;
 import org.sheetlab.models.vae.VaeNetwork;
+import org.sheetlab.models.vision.Vgg19;
 
 /**
  * Every model family of sheetlab-models, by the name the CLI uses ({@code sheetlab count <name> [--input N]}): each
@@ -179,6 +180,15 @@ public final class ModelCatalog {
                 "DCGAN-style GAN on 28x28x1, two networks: generator z (64) -> 64x7x7 -> deconv 32 -> deconv 1, "
                         + "discriminator conv 32 -> avg pool -> conv 64 -> avg pool -> 1",
                 () -> Gan.builder().optArchitecture(Gan.Architecture.CONVOLUTIONAL));
+        fixed(
+                "vgg19",
+                "Transfer Learning Q2d: VGG19 with the Keras layer names on 224x224x3, five blocks of 3x3 convolutions "
+                        + "(64/128/256/512/512) -> fc1 4096 -> fc2 4096 -> 1000 (143,667,240 parameters)",
+                Vgg19::builder);
+        fixed(
+                "vgg19-small",
+                "VGG19 at width 0.125 on 32x32x3 (8/16/32/64/64 channels, fc 512) -> 5 classes, for CPU transfer runs",
+                () -> Vgg19.builder().optInputSize(32, 32, 3).optWidth(0.125).optClasses(5));
     }
 
     private ModelCatalog() {}
