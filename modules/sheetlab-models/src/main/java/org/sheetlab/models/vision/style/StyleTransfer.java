@@ -35,6 +35,9 @@ import org.sheetlab.models.gradient.InputGradients;
  * (block4_conv2) the arrangement of objects, so the content layer is usually a later one and the style layers span
  * early to late.
  *
+ * <p>The images are fed through a {@link PixelTransform} (identity by default; Keras' caffe preprocessing for ImageNet
+ * VGG19 weights), and the gradient comes back through it, so G stays in pixel units.
+ *
  * <p>Shapes: images [1, C, H, W] (NCHW, the network's input layout; B > 1 is allowed and treated as a batch of
  * independent images whose losses are averaged). The style image may have another size than the content image; the
  * generated image has the content image's size.
@@ -52,6 +55,7 @@ public final class StyleTransfer {
     private final double alpha;
     private final double beta;
     private final double gamma;
+    private final PixelTransform pixels;
     private final INDArray contentTarget;
     private final Map<String, INDArray> styleTargets;
 
@@ -62,6 +66,7 @@ public final class StyleTransfer {
             double alpha,
             double beta,
             double gamma,
+            PixelTransform pixels,
             INDArray contentTarget,
             Map<String, INDArray> styleTargets) {
         this.graph = graph;
@@ -70,6 +75,7 @@ public final class StyleTransfer {
         this.alpha = alpha;
         this.beta = beta;
         this.gamma = gamma;
+        this.pixels = pixels;
         this.contentTarget = contentTarget;
         this.styleTargets = styleTargets;
     }
@@ -105,23 +111,24 @@ public final class StyleTransfer {
         double[] content = new double[1];
         double[] style = new double[1];
         Map<String, Double> byLayer = new LinkedHashMap<>();
-        List<INDArray> grads = InputGradients.ofActivations(graph, new INDArray[] {image}, layers, activations -> {
-            Map<String, INDArray> dA = new LinkedHashMap<>();
-            if (alpha != 0) {
-                LossTerm c = ContentLoss.of(activations.get(contentLayer), contentTarget);
-                content[0] = c.value();
-                dA.put(contentLayer, c.gradient().muli(alpha));
-            }
-            for (Map.Entry<String, Double> l : styleLayers.entrySet()) {
-                LossTerm s = StyleLoss.of(activations.get(l.getKey()), styleTargets.get(l.getKey()));
-                byLayer.put(l.getKey(), s.value());
-                style[0] += l.getValue() * s.value();
-                INDArray g = s.gradient().muli(beta * l.getValue());
-                dA.merge(l.getKey(), g, INDArray::add);
-            }
-            return dA;
-        });
-        INDArray gradient = grads.get(0);
+        List<INDArray> grads =
+                InputGradients.ofActivations(graph, new INDArray[] {pixels.apply(image)}, layers, activations -> {
+                    Map<String, INDArray> dA = new LinkedHashMap<>();
+                    if (alpha != 0) {
+                        LossTerm c = ContentLoss.of(activations.get(contentLayer), contentTarget);
+                        content[0] = c.value();
+                        dA.put(contentLayer, c.gradient().muli(alpha));
+                    }
+                    for (Map.Entry<String, Double> l : styleLayers.entrySet()) {
+                        LossTerm s = StyleLoss.of(activations.get(l.getKey()), styleTargets.get(l.getKey()));
+                        byLayer.put(l.getKey(), s.value());
+                        style[0] += l.getValue() * s.value();
+                        INDArray g = s.gradient().muli(beta * l.getValue());
+                        dA.merge(l.getKey(), g, INDArray::add);
+                    }
+                    return dA;
+                });
+        INDArray gradient = pixels.backward(grads.get(0));
         LossTerm t = TotalVariation.of(image.castTo(gradient.dataType())); // reported even when γ = 0
         double tv = t.value();
         if (gamma != 0) {
@@ -177,6 +184,7 @@ public final class StyleTransfer {
         private double alpha = 1;
         private double beta = 1e3;
         private double gamma;
+        private PixelTransform pixels = PixelTransform.identity();
 
         private Builder(ComputationGraph graph) {
             if (graph == null) {
@@ -215,13 +223,23 @@ public final class StyleTransfer {
         }
 
         /**
+         * How images (RGB in [0, 1]) become the network's input: {@link PixelTransform#identity()} (default) or
+         * {@link PixelTransform#imagenetCaffe()} for ImageNet VGG19 weights.
+         */
+        public Builder pixels(PixelTransform transform) {
+            this.pixels = transform;
+            return this;
+        }
+
+        /**
          * The objective for content image C and style image S (each [1, C, H, W] in the network's input range): runs
          * the network on each once and keeps a^[c](C) and Ĝ^[l](S).
          */
         public StyleTransfer targets(INDArray contentImage, INDArray styleImage) {
             check();
-            INDArray c = activations(graph, contentImage, List.of(contentLayer)).get(contentLayer);
-            Map<String, INDArray> s = activations(graph, styleImage, styleLayers.keySet());
+            INDArray c = activations(graph, pixels.apply(contentImage), List.of(contentLayer))
+                    .get(contentLayer);
+            Map<String, INDArray> s = activations(graph, pixels.apply(styleImage), styleLayers.keySet());
             Map<String, INDArray> grams = new LinkedHashMap<>();
             for (String l : styleLayers.keySet()) {
                 grams.put(l, GramMatrix.normalised(s.get(l)));
@@ -233,6 +251,7 @@ public final class StyleTransfer {
                     alpha,
                     beta,
                     gamma,
+                    pixels,
                     c,
                     Collections.unmodifiableMap(grams));
         }
