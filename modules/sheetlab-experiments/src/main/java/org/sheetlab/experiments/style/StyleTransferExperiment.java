@@ -3,15 +3,12 @@ package org.sheetlab.experiments.style;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -26,7 +23,9 @@ import org.sheetlab.experiments.run.Experiment;
 import org.sheetlab.experiments.run.Headline;
 import org.sheetlab.experiments.run.Row;
 import org.sheetlab.experiments.run.Trial;
-import org.sheetlab.models.vision.style.StyleFeatureNet;
+import org.sheetlab.models.vision.Vgg19;
+import org.sheetlab.models.vision.Vgg19Weights;
+import org.sheetlab.models.vision.style.PixelTransform;
 import org.sheetlab.models.vision.style.StyleTransfer;
 import org.sheetlab.models.vision.style.StyleTransferStep;
 import org.sheetlab.train.EpochMetrics;
@@ -49,13 +48,15 @@ import picocli.CommandLine.Option;
  * cat) and {@code coffee.png} (a cup on a wooden table) from Debian's python3-skimage
  * ({@code datasets/skimage-photos}), scaled and centre-cropped to {@code --size}².
  *
- * <p>Network: by default {@link StyleFeatureNet} (VGG-shaped, Keras layer names, widths {@code --widths}) with
- * <b>random</b> He-initialised weights from the seed: no ImageNet weights are available here. Random convolutional
- * features still carry texture statistics, so the style loss transfers colours and fine textures, but this is not
- * the ImageNet VGG19 result, and the run folder says so ({@code run.json}, the variant name {@code random-features}
- * and {@code NETWORK.txt}). {@code --network FILE} uses a saved DL4J ComputationGraph instead (e.g. an ImageNet VGG19
- * converted to a DL4J zip; its input must take [1, 3, H, W] images in [0, 1] as given, or be preceded by its own
- * preprocessing layer); then choose the layers with {@code --content-layer} and {@code --style-layers}.
+ * <p>Network: {@link Vgg19} without its top, layers read by their Keras names (content {@code block4_conv2}, style
+ * {@code block1_conv1} … {@code block5_conv1} by default, Gatys et al.'s choice). Without {@code --weights} it has
+ * <b>random</b> He-initialised weights from the seed at {@code --width} (0.125: 8/16/32/64/64 channels): no ImageNet
+ * weights are available here. Random convolutional features still carry colour and texture statistics, so the style
+ * loss transfers colours and fine textures, but this is not the ImageNet VGG19 result, and the run folder says so
+ * ({@code run.json}: {@code imagenetWeights false} and the network note; the variant name {@code random-weights};
+ * {@code NETWORK.txt}). {@code --weights FILE} loads ImageNet VGG19 weights (Keras .h5 or DL4J zoo zip, see
+ * {@link Vgg19Weights}) into the full-width network and feeds it Keras' caffe preprocessing
+ * ({@link PixelTransform#imagenetCaffe()}).
  *
  * <p>Writes {@code snapshot-step-NNNNNN.png} per epoch, {@code final.png}, {@code panel.png} (content | style | result),
  * {@code losses.png} (content, style and total loss per step, log scale) and {@code style-transfer.json} (the per-step
@@ -64,13 +65,14 @@ import picocli.CommandLine.Option;
 @Command(
         name = StyleTransferExperiment.NAME,
         mixinStandardHelpOptions = true,
-        description = "Neural style transfer: optimise an image's pixels (Adam) for content + Gram-matrix style losses "
-                + "through a fixed network (default: random-weight VGG-shaped features; no ImageNet weights here).")
+        description =
+                "Neural style transfer: optimise an image's pixels (Adam) for content + Gram-matrix style losses "
+                        + "through a fixed network (default: VGG19 at width 0.125 with random weights; --weights for ImageNet VGG19).")
 public final class StyleTransferExperiment
         extends Experiment<StyleTransferExperiment.Options, StyleTransferExperiment.Images, String> {
     public static final String NAME = "style-transfer";
-    static final String RANDOM = "random-features";
-    static final String FILE = "network-file";
+    static final String RANDOM = "random-weights";
+    static final String IMAGENET = "imagenet-weights";
 
     /** Options: images, size, network, layers, loss weights, Adam's step and the steps per epoch. */
     public static final class Options extends ExperimentOptions {
@@ -84,22 +86,24 @@ public final class StyleTransferExperiment
         public int size = 128;
 
         @Option(
-                names = "--network",
-                description = "A DL4J ComputationGraph zip to read the layers from instead of the random-weight "
-                        + "feature network.")
-        public Path network;
+                names = "--weights",
+                description = "ImageNet VGG19 weights: Keras' vgg19_weights_tf_dim_ordering_tf_kernels[_notop].h5 or "
+                        + "DL4J's vgg19_dl4j_inference.zip (full width; images get Keras' caffe preprocessing). "
+                        + "Without it: random weights at --width.")
+        public Path weights;
 
         @Option(
-                names = "--widths",
-                split = ",",
-                description = "Channels of the random feature network's blocks (default: ${DEFAULT-VALUE}).")
-        public int[] widths = {16, 32, 64};
+                names = "--width",
+                description = "VGG19 width multiplier (default: 0.125, 8/16/32/64/64 channels, with random weights; "
+                        + "1, the real VGG19, with --weights).")
+        public Double width;
 
         @Option(names = "--content-layer", description = "Content layer (default: ${DEFAULT-VALUE}).")
-        public String contentLayer = "block2_conv2";
+        public String contentLayer = "block4_conv2";
 
         @Option(names = "--style-layers", split = ",", description = "Style layers (default: ${DEFAULT-VALUE}).")
-        public List<String> styleLayers = List.of("block1_conv1", "block2_conv1", "block3_conv1");
+        public List<String> styleLayers =
+                List.of("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1");
 
         @Option(
                 names = "--style-weights",
@@ -161,11 +165,14 @@ public final class StyleTransferExperiment
                 o.styleWeights == null || o.styleWeights.length == o.styleLayers.size(),
                 "--style-weights needs one weight per --style-layers entry (" + o.styleLayers.size() + "), got "
                         + (o.styleWeights == null ? 0 : o.styleWeights.length));
+        check(o.width == null || (o.width > 0 && o.width <= 1), "--width must be in (0, 1], got " + o.width);
         check(
-                o.widths.length >= 1 && Arrays.stream(o.widths).allMatch(w -> w >= 1),
-                "--widths must be one or more numbers >= 1, got " + Arrays.toString(o.widths));
+                o.size >= Vgg19.MIN_INPUT_SIZE,
+                "--size must be >= " + Vgg19.MIN_INPUT_SIZE + " (VGG19's five poolings), got " + o.size);
         check(o.init.equals("content") || o.init.equals("noise"), "--init must be content or noise, got " + o.init);
-        check(o.network == null || o.network.toFile().isFile(), "--network: no file " + o.network);
+        check(
+                o.weights == null || o.weights.toFile().isFile(),
+                "--weights: no file " + o.weights + " (see the README: which VGG19 file to put where)");
     }
 
     @Override
@@ -187,7 +194,7 @@ public final class StyleTransferExperiment
 
     @Override
     protected List<String> variants(Options o) {
-        return List.of(o.network == null ? RANDOM : FILE);
+        return List.of(o.weights == null ? RANDOM : IMAGENET);
     }
 
     @Override
@@ -198,12 +205,17 @@ public final class StyleTransferExperiment
     }
 
     private static String networkNote(Options o, long seed) {
-        return o.network == null
-                ? "RANDOM WEIGHTS: StyleFeatureNet (VGG-shaped, widths " + Arrays.toString(o.widths)
-                        + ", He initialisation from seed " + seed + "); no ImageNet weights were used. Random "
-                        + "convolutional features carry colour and texture statistics, so this shows the method, "
-                        + "not the ImageNet VGG19 result."
-                : "network read from " + o.network.toAbsolutePath();
+        return o.weights == null
+                ? "RANDOM WEIGHTS: VGG19 layout at width " + width(o) + " (no top), He initialisation from seed " + seed
+                        + "; no ImageNet weights were used. Random convolutional features carry colour and texture "
+                        + "statistics, so this shows the method, not the ImageNet VGG19 result."
+                : "ImageNet VGG19 weights from " + o.weights.toAbsolutePath() + " (width " + width(o)
+                        + ", Keras caffe preprocessing)";
+    }
+
+    /** {@code --width}, else 0.125 with random weights and 1 (the real VGG19) with {@code --weights}. */
+    static double width(Options o) {
+        return o.width != null ? o.width : o.weights == null ? 0.125 : 1.0;
     }
 
     @Override
@@ -218,6 +230,7 @@ public final class StyleTransferExperiment
                 .content(o.contentLayer)
                 .style(style)
                 .weights(o.alpha, o.beta, o.tv)
+                .pixels(o.weights == null ? PixelTransform.identity() : PixelTransform.imagenetCaffe())
                 .targets(c.data().content(), c.data().style());
         INDArray start = c.data().content().dup();
         if (o.init.equals("noise")) {
@@ -236,22 +249,25 @@ public final class StyleTransferExperiment
                 });
     }
 
-    private static ComputationGraph network(Options o, long seed) {
-        if (o.network != null) {
-            try {
-                return ModelSerializer.restoreComputationGraph(o.network.toFile(), false);
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException(
-                        "--network: cannot read " + o.network + " as a DL4J " + "ComputationGraph zip ("
-                                + e.getMessage() + ")",
-                        e);
-            }
+    /**
+     * VGG19 without the top at the images' size: random weights at {@code --width}, or full width with the ImageNet
+     * weights of {@code --weights} (a Keras .h5 file, else a DL4J zoo zip, copied by layer name).
+     */
+    static ComputationGraph network(Options o, long seed) {
+        Vgg19.Builder b = Vgg19.builder()
+                .optInputSize(o.size, o.size, 3)
+                .optIncludeTop(false)
+                .optWidth(width(o))
+                .optSeed(seed);
+        if (o.weights == null) {
+            return b.init();
         }
-        return StyleFeatureNet.builder()
-                .optWidths(o.widths)
-                .optInputSize(o.size, o.size)
-                .optSeed(seed)
-                .init();
+        if (o.weights.toString().endsWith(".zip")) {
+            ComputationGraph graph = b.init();
+            Vgg19Weights.copyByName(Vgg19Weights.restoreZoo(o.weights), graph);
+            return graph;
+        }
+        return Vgg19Weights.initKeras(b, o.weights);
     }
 
     /** The final image, the panel, the loss plot and the per-step losses; the initial-to-final style ratio. */
@@ -284,7 +300,7 @@ public final class StyleTransferExperiment
             Context<Options, Images> c, List<Row> rows, Map<String, TrainingResult> results) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("network", networkNote(c.options(), c.seed()));
-        m.put("imagenetWeights", false);
+        m.put("imagenetWeights", c.options().weights != null);
         c.run().writeText("NETWORK.txt", networkNote(c.options(), c.seed()) + "\n");
         return m;
     }
@@ -320,8 +336,7 @@ public final class StyleTransferExperiment
         XYChart chart = new XYChartBuilder()
                 .width(640)
                 .height(420)
-                .title("style transfer losses (" + (o.network == null ? "random-weight features" : "network file")
-                        + ")")
+                .title("style transfer losses (" + (o.weights == null ? "random weights" : "ImageNet VGG19") + ")")
                 .xAxisTitle("Adam step")
                 .yAxisTitle("loss")
                 .build();

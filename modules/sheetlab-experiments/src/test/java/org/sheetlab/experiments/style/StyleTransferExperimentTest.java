@@ -19,7 +19,7 @@ import org.sheetlab.train.run.RunDirectory;
 
 /**
  * style-transfer on two small images the test draws (a gradient with a square; stripes), 32×32, a narrow random
- * network: the run folder shows the headline, the snapshots and the network note; the style loss falls; a run
+ * VGG19 (width 1/32): the run folder shows the headline, the snapshots and the network note; the style loss falls; a run
  * stopped after one epoch and resumed ends with the same image, bit for bit, as an uninterrupted one.
  */
 class StyleTransferExperimentTest {
@@ -57,7 +57,7 @@ class StyleTransferExperimentTest {
         o.content = content;
         o.style = style;
         o.size = 32;
-        o.widths = new int[] {4, 8, 8};
+        o.width = 1.0 / 32;
         o.stepsPerEpoch = 4;
         o.loop.epochs = epochs;
         return o;
@@ -107,6 +107,41 @@ class StyleTransferExperimentTest {
         var h2 = RunDirectory.JSON.readTree(rest.run.outputDir.resolve(losses).toFile());
         assertThat(h2.get("history")).isEqualTo(h1.get("history"));
         assertThat(h2.get("history").size()).isEqualTo(8);
+    }
+
+    /**
+     * {@code --weights} with a Keras .h5 file of VGG19's layout (the vgg19 loader's width-1/32 fixture, made by
+     * sheetlab-models' {@code vision/vgg19_weights.py}): the weights are loaded, the caffe preprocessing is used, and
+     * the run folder says ImageNet weights (the fixture's weights are random, but the code path is the user's).
+     */
+    @Test
+    void weightsFileIsLoadedAndRecorded() throws Exception {
+        Path h5 = Path.of(System.getProperty("user.dir"))
+                .getParent()
+                .resolve("sheetlab-models/src/test/resources/vision/vgg19_w1-32_64x96_keras.h5");
+        StyleTransferExperiment.Options o = options(tmp.resolve("weights"), 1);
+        o.weights = h5;
+        o.stepsPerEpoch = 2;
+        Outcome r = new StyleTransferExperiment().run(o);
+        assertThat(r.only().variant()).isEqualTo(StyleTransferExperiment.IMAGENET);
+        var run = RunDirectory.JSON.readTree(o.run.outputDir.resolve("run.json").toFile());
+        assertThat(run.toString()).contains("\"imagenetWeights\":true").contains("caffe");
+        // the network's first kernel is the file's (Keras HWIO → DL4J OIHW), not a random one
+        var net = StyleTransferExperiment.network(o, 42);
+        var fresh = org.sheetlab.models.vision.Vgg19.builder()
+                .optInputSize(32, 32, 3)
+                .optIncludeTop(false)
+                .optWidth(1.0 / 32)
+                .optSeed(42)
+                .init();
+        assertThat(net.getLayer("block1_conv1")
+                        .getParam("W")
+                        .equalsWithEps(fresh.getLayer("block1_conv1").getParam("W"), 0.0))
+                .isFalse();
+        StyleTransferExperiment.Options wrong = options(tmp.resolve("wrong"), 1);
+        wrong.weights = h5;
+        wrong.width = 0.25;
+        assertThatThrownBy(() -> new StyleTransferExperiment().run(wrong)).hasMessageContaining("block1_conv1");
     }
 
     @Test
