@@ -83,7 +83,7 @@ public final class StyleTransferExperiment
         public Path style;
 
         @Option(names = "--size", description = "Side of the square images, pixels (default: ${DEFAULT-VALUE}).")
-        public int size = 128;
+        public int size = 192;
 
         @Option(
                 names = "--weights",
@@ -127,7 +127,7 @@ public final class StyleTransferExperiment
                 names = "--steps-per-epoch",
                 description = "Adam steps per epoch; a snapshot and a checkpoint follow each epoch (default: "
                         + "${DEFAULT-VALUE}).")
-        public int stepsPerEpoch = 25;
+        public int stepsPerEpoch = 50;
 
         @Option(names = "--init", description = "Starting image: content or noise (default: ${DEFAULT-VALUE}).")
         public String init = "content";
