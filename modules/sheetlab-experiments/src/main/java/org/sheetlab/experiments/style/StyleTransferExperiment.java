@@ -154,9 +154,6 @@ public final class StyleTransferExperiment
     @Override
     protected void validate(Options o) {
         check(o.size >= 8, "--size must be >= 8 pixels, got " + o.size);
-        check(
-                o.loop.batchSize == 1,
-                "--batch-size must be 1 (style transfer optimises one image), got " + o.loop.batchSize);
         check(o.stepsPerEpoch >= 1, "--steps-per-epoch must be >= 1, got " + o.stepsPerEpoch);
         check(o.learningRate > 0, "--learning-rate must be > 0, got " + o.learningRate);
         check(o.alpha >= 0 && o.beta >= 0 && o.tv >= 0, "--alpha, --beta and --tv must be >= 0");
@@ -186,7 +183,10 @@ public final class StyleTransferExperiment
                 style.toString());
     }
 
-    /** One image: batch size 1, an epoch of {@code --steps-per-epoch} steps. */
+    /**
+     * One image: batch size 1 whatever {@code --batch-size} says (the option every experiment takes has nothing to
+     * batch here; run.json records 1), an epoch of {@code --steps-per-epoch} steps.
+     */
     @Override
     protected TrainingConfig config(Options o, Images data) {
         return o.configBuilder().batchSize(1).build();
