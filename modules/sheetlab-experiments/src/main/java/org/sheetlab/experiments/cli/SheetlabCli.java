@@ -18,6 +18,7 @@ import org.sheetlab.experiments.pooling.PoolingExperiment;
 import org.sheetlab.experiments.recall.RecallFirstExperiment;
 import org.sheetlab.experiments.rnncompare.RnnCompareExperiment;
 import org.sheetlab.experiments.signrnn.SignRnnExperiment;
+import org.sheetlab.experiments.style.StyleTransferExperiment;
 import org.sheetlab.experiments.transfer.TransferExperiment;
 import org.sheetlab.experiments.vae.VaeExperiment;
 import org.sheetlab.train.TrainingDivergedException;
@@ -52,7 +53,8 @@ public final class SheetlabCli {
             NewtonExperiment.class,
             InitExperiment.class,
             McDropoutExperiment.class,
-            TransferExperiment.class);
+            TransferExperiment.class,
+            StyleTransferExperiment.class);
 
     private SheetlabCli() {}
 

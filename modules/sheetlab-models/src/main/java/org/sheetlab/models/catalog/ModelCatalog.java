@@ -25,6 +25,7 @@ import org.sheetlab.models.rnn.RowRnnClassifier;
 import org.sheetlab.models.uncertainty.McDropoutMlp;
 import org.sheetlab.models.vae.VaeNetwork;
 import org.sheetlab.models.vision.Vgg19;
+import org.sheetlab.models.vision.style.StyleFeatureNet;
 
 /**
  * Every model family of sheetlab-models, by the name the CLI uses ({@code sheetlab count <name> [--input N]}): each
@@ -201,6 +202,11 @@ public final class ModelCatalog {
                 "vgg19-small",
                 "VGG19 at width 0.125 on 32x32x3 (8/16/32/64/64 channels, fc 512) -> 5 classes, for CPU transfer runs",
                 () -> Vgg19.builder().optInputSize(32, 32, 3).optWidth(0.125).optClasses(5));
+        fixed(
+                "style-features",
+                "Neural Style Transfer: a small VGG-shaped feature network with the Keras names, 3 blocks of two 3x3 "
+                        + "convolutions (16/32/64) and 2x2 max pooling, no head, on 64x64x3 (72,080 parameters)",
+                StyleFeatureNet::builder);
     }
 
     private ModelCatalog() {}

@@ -2,7 +2,9 @@ package org.sheetlab.models.gradient;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -129,7 +131,8 @@ public final class InputGradients {
     public static Result of(ComputationGraph graph, INDArray[] features, INDArray[] labels) {
         checkCount(graph.getConfiguration().getNetworkOutputs(), labels, "labels arrays");
         return inInferenceMode(
-                graph.getLayers(), () -> withInputs(graph, features, () -> graph(graph, features, labels, null)));
+                graph.getLayers(),
+                () -> withInputs(graph, features, () -> graph(graph, features, labels, null, null, null)));
     }
 
     /**
@@ -140,7 +143,51 @@ public final class InputGradients {
         checkCount(graph.getConfiguration().getNetworkOutputs(), outputGradients, "output gradients");
         return inInferenceMode(
                         graph.getLayers(),
-                        () -> withInputs(graph, features, () -> graph(graph, features, null, outputGradients)))
+                        () -> withInputs(
+                                graph, features, () -> graph(graph, features, null, outputGradients, null, null)))
+                .gradients();
+    }
+
+    /**
+     * A loss computed outside the network on the activations of some of its vertices (style transfer: content and
+     * Gram-matrix losses on intermediate feature maps): given those activations by vertex name, it returns dL/dA for
+     * each vertex it depends on, each shaped like that activation (a vertex it leaves out contributes nothing).
+     */
+    @FunctionalInterface
+    public interface ActivationLoss {
+        Map<String, INDArray> gradients(Map<String, INDArray> activations);
+    }
+
+    /**
+     * dL/dx_i for every input i of a loss on the activations of the named {@code vertices}, which need not be outputs
+     * (e.g. {@code block1_conv1} … {@code block5_conv1} of VGG19): one inference-mode forward pass that computes only
+     * those vertices and what they depend on (so a graph whose later layers do not fit the input size still works),
+     * then {@code loss} on their activations A_v [each vertex's output shape], then one backward pass seeded with its
+     * dL/dA_v at every vertex, summed where paths meet: dL/dx = Σ_v (∂A_v/∂x)ᵀ dL/dA_v. The activations given to
+     * {@code loss} are the network's own arrays: read them, do not modify them.
+     *
+     * @throws IllegalArgumentException naming a vertex the graph does not have (with the names it has), or a returned
+     *     gradient of the wrong shape or for a vertex that was not asked for
+     */
+    public static List<INDArray> ofActivations(
+            ComputationGraph graph, INDArray[] features, Collection<String> vertices, ActivationLoss loss) {
+        if (vertices == null || vertices.isEmpty() || loss == null) {
+            throw new IllegalArgumentException(
+                    "InputGradients.ofActivations: give at least one vertex name and a loss");
+        }
+        for (String name : vertices) {
+            if (graph.getVertex(name) == null) {
+                List<String> names = new ArrayList<>();
+                for (GraphVertex v : graph.getVertices()) {
+                    names.add(v.getVertexName());
+                }
+                throw new IllegalArgumentException("InputGradients.ofActivations: the graph has no vertex '" + name
+                        + "'; its vertices are " + names);
+            }
+        }
+        return inInferenceMode(
+                        graph.getLayers(),
+                        () -> withInputs(graph, features, () -> graph(graph, features, null, null, vertices, loss)))
                 .gradients();
     }
 
@@ -188,7 +235,12 @@ public final class InputGradients {
     }
 
     private static Result graph(
-            ComputationGraph graph, INDArray[] features, INDArray[] labels, INDArray[] outputGradients) {
+            ComputationGraph graph,
+            INDArray[] features,
+            INDArray[] labels,
+            INDArray[] outputGradients,
+            Collection<String> seeds,
+            ActivationLoss activationLoss) {
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         if (graph.getGradientsViewArray() == null) {
             graph.initGradientsView();
@@ -202,8 +254,12 @@ public final class InputGradients {
         int batch = (int) features[0].size(0);
         INDArray[] layerInputs = new INDArray[vertices.length];
         INDArray[] activations = new INDArray[vertices.length];
+        boolean[] needed = seeds == null ? null : ancestors(graph, seeds);
         for (int idx : order) {
             GraphVertex v = vertices[idx];
+            if (needed != null && !needed[idx]) {
+                continue; // past the seeded vertices: its activation is not needed
+            }
             INDArray out;
             if (v.isInputVertex()) {
                 int i = inputs.indexOf(v.getVertexName());
@@ -237,7 +293,10 @@ public final class InputGradients {
         if (labels != null) {
             score = graph.calcRegularizationScore(true);
         }
-        for (int k = 0; k < outputs.size(); k++) {
+        if (seeds != null) {
+            seed(graph, seeds, activationLoss, activations, eps);
+        }
+        for (int k = 0; seeds == null && k < outputs.size(); k++) {
             GraphVertex v = graph.getVertex(outputs.get(k));
             int idx = v.getVertexIndex();
             if (labels != null) {
@@ -262,7 +321,12 @@ public final class InputGradients {
             if (v instanceof LayerVertex lv) {
                 INDArray d = fromLabels[idx]
                         ? lv.getLayer().backpropGradient(null, mgr).getSecond()
-                        : backward(lv.getLayer(), layerInputs[idx], eps[idx], outputs.contains(v.getVertexName()), mgr);
+                        : backward(
+                                lv.getLayer(),
+                                layerInputs[idx],
+                                eps[idx],
+                                seeds == null && outputs.contains(v.getVertexName()),
+                                mgr);
                 if (d != null && lv.getLayerPreProcessor() != null) {
                     d = lv.getLayerPreProcessor().backprop(d, batch, mgr);
                 }
@@ -286,6 +350,61 @@ public final class InputGradients {
             out.add(e == null ? Nd4j.zeros(type, features[i].shape()) : e.reshape(features[i].shape()));
         }
         return new Result(score, out);
+    }
+
+    /** Marks the seeded vertices and every vertex they read from, directly or not. */
+    private static boolean[] ancestors(ComputationGraph graph, Collection<String> seeds) {
+        GraphVertex[] vertices = graph.getVertices();
+        boolean[] needed = new boolean[vertices.length];
+        java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>();
+        for (String name : seeds) {
+            todo.add(graph.getVertex(name).getVertexIndex());
+        }
+        while (!todo.isEmpty()) {
+            int idx = todo.pop();
+            if (!needed[idx]) {
+                needed[idx] = true;
+                VertexIndices[] from = vertices[idx].getInputVertices();
+                if (from != null) {
+                    for (VertexIndices f : from) {
+                        todo.add(f.getVertexIndex());
+                    }
+                }
+            }
+        }
+        return needed;
+    }
+
+    /** Calls the activation loss on the seeded vertices' activations and puts its dL/dA into {@code eps}. */
+    private static void seed(
+            ComputationGraph graph,
+            Collection<String> seeds,
+            ActivationLoss loss,
+            INDArray[] activations,
+            INDArray[] eps) {
+        Map<String, INDArray> given = new LinkedHashMap<>();
+        for (String name : seeds) {
+            given.put(name, activations[graph.getVertex(name).getVertexIndex()]);
+        }
+        Map<String, INDArray> gradients = loss.gradients(java.util.Collections.unmodifiableMap(given));
+        for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
+            INDArray a = given.get(e.getKey());
+            if (a == null) {
+                throw new IllegalArgumentException("InputGradients.ofActivations: the loss returned a gradient for '"
+                        + e.getKey() + "', which is not one of the vertices asked for " + given.keySet());
+            }
+            if (e.getValue() == null) {
+                continue;
+            }
+            if (!Arrays.equals(e.getValue().shape(), a.shape())) {
+                throw new IllegalArgumentException("InputGradients.ofActivations: dL/dA of '" + e.getKey()
+                        + "' must have its activation's shape " + Arrays.toString(a.shape()) + "; got "
+                        + Arrays.toString(e.getValue().shape()));
+            }
+            int idx = graph.getVertex(e.getKey()).getVertexIndex();
+            INDArray g = e.getValue().castTo(a.dataType());
+            eps[idx] = eps[idx] == null ? g : eps[idx].add(g);
+        }
     }
 
     /**

@@ -202,6 +202,45 @@ class InputGradientsTest {
     }
 
     /**
+     * {@link InputGradients#ofActivations}: a loss on two intermediate vertices, one ("d1") upstream of the other
+     * ("merged", via the elementwise sum), L = Σ w1 ⊙ d1 + Σ w2 ⊙ merged: the gradients seeded at both add up, and
+     * the output layer past them is neither needed nor used.
+     */
+    @Test
+    void lossOnIntermediateActivations() {
+        ComputationGraph graph = twoInputGraph(base());
+        INDArray a = random(41, 3, 4);
+        INDArray b = random(42, 3, 3);
+        INDArray w1 = random(43, 3, 3);
+        INDArray w2 = random(44, 3, 5);
+        INDArray[] in = {a, b};
+        List<String> seen = new java.util.ArrayList<>();
+        List<INDArray> d = InputGradients.ofActivations(graph, in, List.of("d1", "merged"), acts -> {
+            seen.addAll(acts.keySet());
+            assertThat(acts.get("merged").shape()).containsExactly(3, 5);
+            return java.util.Map.of("d1", w1, "merged", w2);
+        });
+        assertThat(seen).containsExactly("d1", "merged");
+        ToDoubleFunction<INDArray[]> loss = xs -> {
+            java.util.Map<String, INDArray> f = graph.feedForward(xs, false, false);
+            return f.get("d1").mul(w1).sumNumber().doubleValue()
+                    + f.get("merged").mul(w2).sumNumber().doubleValue();
+        };
+        assertAllClose(d.get(0), numeric(loss, 0, a, b), RTOL, ATOL);
+        assertAllClose(d.get(1), numeric(loss, 1, a, b), RTOL, ATOL);
+        assertThatThrownBy(() -> InputGradients.ofActivations(graph, in, List.of("d9"), acts -> java.util.Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no vertex 'd9'")
+                .hasMessageContaining("merged");
+        assertThatThrownBy(() ->
+                        InputGradients.ofActivations(graph, in, List.of("d1"), acts -> java.util.Map.of("d1", w2)))
+                .hasMessageContaining("dL/dA of 'd1' must have its activation's shape [3, 3]");
+        assertThatThrownBy(() ->
+                        InputGradients.ofActivations(graph, in, List.of("d1"), acts -> java.util.Map.of("d2", w1)))
+                .hasMessageContaining("not one of the vertices asked for");
+    }
+
+    /**
      * Dropout, batch normalization (log-std and variance forms) and a frozen layer, after two Adam steps: the gradient
      * is that of the inference-mode loss, and the call leaves parameters (running statistics included), the updater
      * state, the dropout configuration, the output and the caller's arrays bit for bit as they were.
