@@ -29,6 +29,17 @@ public interface DataSource extends AutoCloseable {
     /** The nominal batch size (the last batch of an epoch may be smaller). */
     int batchSize();
 
+    /**
+     * Refuses a {@link #seek(int, int)} target outside epoch ≥ 0 and 0 ≤ batch ≤ batchesPerEpoch (batch =
+     * batchesPerEpoch is the end of the epoch) with an {@link IllegalArgumentException} naming it.
+     */
+    static void checkSeekTarget(int epoch, int batch, int batchesPerEpoch) {
+        if (epoch < 0 || batch < 0 || batch > batchesPerEpoch) {
+            throw new IllegalArgumentException("cannot seek to epoch " + epoch + ", batch " + batch + " (an epoch has "
+                    + batchesPerEpoch + " batches)");
+        }
+    }
+
     /** Releases files or readers; in-memory sources do nothing. */
     @Override
     default void close() {}

@@ -175,10 +175,7 @@ public final class RecordReaderDataSource implements DataSource {
 
     @Override
     public void seek(int epoch, int batch) {
-        if (epoch < 0 || batch < 0 || batch > batchesPerEpoch()) {
-            throw new IllegalArgumentException("cannot seek to epoch " + epoch + ", batch " + batch + " (an epoch has "
-                    + batchesPerEpoch() + " batches)");
-        }
+        DataSource.checkSeekTarget(epoch, batch, batchesPerEpoch());
         this.epoch = epoch;
         this.position = Math.min(batch * batchSize, numExamples);
         reader.reset();

@@ -84,10 +84,7 @@ public final class SequencePairDataSource implements DataSource {
 
     @Override
     public void seek(int epoch, int batch) {
-        if (epoch < 0 || batch < 0 || batch > batchesPerEpoch()) {
-            throw new IllegalArgumentException("cannot seek to epoch " + epoch + ", batch " + batch + " (an epoch has "
-                    + batchesPerEpoch() + " batches)");
-        }
+        DataSource.checkSeekTarget(epoch, batch, batchesPerEpoch());
         if (shuffle) {
             order = org.sheetlab.data.iterator.ShuffledArrayIterator.epochPermutation(source.length, seed, epoch);
         } else {

@@ -149,10 +149,7 @@ public final class TextWindowDataSource implements DataSource {
 
     @Override
     public void seek(int epoch, int batch) {
-        if (epoch < 0 || batch < 0 || batch > batchesPerEpoch()) {
-            throw new IllegalArgumentException("cannot seek to epoch " + epoch + ", batch " + batch + " (an epoch has "
-                    + batchesPerEpoch() + " batches)");
-        }
+        DataSource.checkSeekTarget(epoch, batch, batchesPerEpoch());
         close();
         window = Math.min(batch * batchSize, windows);
         if (shuffleSeed != null) {
