@@ -1,0 +1,200 @@
+package org.sheetlab.core.detection;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Sheet, "YOLO &amp; Object Detection", Non-Max Suppression Algorithm, exactly as the sheet states it:
+ * <ol>
+ *   <li>discard boxes with p_c &lt; 0.6 (kept: p_c ≥ {@code scoreThreshold});</li>
+ *   <li>sort by p_c descending (stable: equal scores keep their input order, the lower index first);</li>
+ *   <li>keep the top box, discard every remaining box with IoU &gt; 0.5 against it (strictly greater, as in
+ *       torchvision: a box at exactly the threshold survives);</li>
+ *   <li>repeat with the next remaining box.</li>
+ * </ol>
+ * Both thresholds are options ({@link #of}); {@link #sheet()} uses the sheet's 0.6 and 0.5. {@link #keepPerClass}
+ * runs the same algorithm but a box only suppresses boxes of its own class (torchvision's {@code batched_nms}).
+ * Input: corner boxes {@code [N, 4]} (x1, y1, x2, y2; see {@link Boxes}, convert YOLO's (cx, cy, w, h) with
+ * {@link Boxes#centreToCorner}), scores {@code [N]}, classes {@code [N]} (integer values). Output: the kept indices
+ * into the input, in the order kept (scores descending), exactly as long as the number of kept boxes. IoU follows
+ * {@link Boxes#iou}: touching boxes and zero-area boxes have IoU 0, so they never suppress anything.
+ *
+ * <p>Vectorised: the IoU is computed on ND4J in tiles, the next (up to) 256 not-yet-suppressed boxes against all
+ * boxes after them ({@code [T, K]}, DOUBLE), and the greedy pass over a tile reads that matrix as a primitive array;
+ * memory stays O(256·K) for K boxes over the score threshold, work O(kept·K) (rows suppressed before their tile are
+ * skipped). With distinct scores the result equals torchvision.ops.nms (after its caller drops the boxes under the
+ * score threshold, since torchvision's nms has none) and batched_nms; with tied scores the order here is defined
+ * (input order), torchvision's follows its sort.
+ *
+ * <p>Differs from DL4J's {@code Nd4j.image().nonMaxSuppression(boxes, scores, maxOut, iou, scoreThreshold)}: that op
+ * takes boxes as [y1, x1, y2, x2], returns at most {@code maxOut} indices padded with zeros up to {@code maxOut} (so a
+ * kept index 0 and padding look alike and the count must be known separately), and has no per-class variant; this
+ * class returns exactly the kept indices and refuses malformed boxes (x2 &lt; x1) instead of accepting them.
+ */
+public final class NonMaxSuppression {
+    /** The sheet's step 1: discard p_c &lt; 0.6. */
+    public static final double SHEET_SCORE_THRESHOLD = 0.6;
+    /** The sheet's step 3: discard IoU &gt; 0.5 with the kept box. */
+    public static final double SHEET_IOU_THRESHOLD = 0.5;
+
+    private static final int TILE = 256;
+
+    private final double scoreThreshold;
+    private final double iouThreshold;
+
+    private NonMaxSuppression(double scoreThreshold, double iouThreshold) {
+        this.scoreThreshold = scoreThreshold;
+        this.iouThreshold = iouThreshold;
+    }
+
+    /** The sheet's NMS: score threshold 0.6, IoU threshold 0.5. */
+    public static NonMaxSuppression sheet() {
+        return of(SHEET_SCORE_THRESHOLD, SHEET_IOU_THRESHOLD);
+    }
+
+    /**
+     * NMS that keeps boxes with score ≥ {@code scoreThreshold} and discards boxes with IoU &gt; {@code iouThreshold}
+     * against a kept box. Use {@code Double.NEGATIVE_INFINITY} as the score threshold to keep every score.
+     */
+    public static NonMaxSuppression of(double scoreThreshold, double iouThreshold) {
+        if (Double.isNaN(scoreThreshold)) {
+            throw new IllegalArgumentException("NMS: the score threshold is NaN; give a number (the sheet uses 0.6)");
+        }
+        if (!(iouThreshold >= 0 && iouThreshold <= 1)) {
+            throw new IllegalArgumentException("NMS: the IoU threshold must lie in [0, 1], got " + iouThreshold
+                    + " (the sheet uses 0.5)");
+        }
+        return new NonMaxSuppression(scoreThreshold, iouThreshold);
+    }
+
+    public double scoreThreshold() {
+        return scoreThreshold;
+    }
+
+    public double iouThreshold() {
+        return iouThreshold;
+    }
+
+    /** Kept indices into {@code boxes [N, 4]} (corner) with {@code scores [N]}, in the order kept. */
+    public int[] keep(INDArray boxes, INDArray scores) {
+        return run(boxes, scores, null);
+    }
+
+    /**
+     * Per-class NMS: as {@link #keep}, but a kept box suppresses only boxes whose {@code classes [N]} value equals its
+     * own. The result is in score order over all classes (as torchvision's batched_nms).
+     */
+    public int[] keepPerClass(INDArray boxes, INDArray scores, INDArray classes) {
+        Boxes.requireCorner(boxes, "NMS boxes");
+        long n = boxes.size(0);
+        if (classes == null || classes.length() != n || (classes.rank() > 1 && classes.length() != classes.size(0))) {
+            throw new IllegalArgumentException("NMS: classes must be a vector [N] with one class per box, N = " + n
+                    + ", got " + (classes == null ? "null" : Arrays.toString(classes.shape())));
+        }
+        double[] values = n == 0 ? new double[0] : classes.castTo(DataType.DOUBLE).reshape(n).toDoubleVector();
+        int[] labels = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != Math.rint(values[i]) || Math.abs(values[i]) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("NMS: class of box " + i + " is " + values[i]
+                        + ", not an integer; pass class indices, not probabilities (take the argmax first)");
+            }
+            labels[i] = (int) values[i];
+        }
+        return run(boxes, scores, labels);
+    }
+
+    private int[] run(INDArray boxes, INDArray scores, int[] labels) {
+        Boxes.requireCorner(boxes, "NMS boxes");
+        long n = boxes.size(0);
+        if (scores == null || scores.length() != n || (scores.rank() > 1 && scores.length() != scores.size(0))) {
+            throw new IllegalArgumentException("NMS: scores must be a vector [N] with one p_c per box, N = " + n
+                    + ", got " + (scores == null ? "null" : Arrays.toString(scores.shape())));
+        }
+        if (n == 0) {
+            return new int[0];
+        }
+        double[] s = scores.castTo(DataType.DOUBLE).reshape(n).toDoubleVector();
+        int count = 0;
+        int[] candidates = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+            if (Double.isNaN(s[i])) {
+                throw new IllegalArgumentException("NMS: score of box " + i + " is NaN");
+            }
+            if (s[i] >= scoreThreshold) { // step 1: discard p_c < threshold
+                candidates[count++] = i;
+            }
+        }
+        int[] order = sortDescendingStable(Arrays.copyOf(candidates, count), s); // step 2
+        int k = order.length;
+        if (k == 0) {
+            return new int[0];
+        }
+        INDArray sorted = boxes.castTo(DataType.DOUBLE).getRows(order);
+        boolean[] suppressed = new boolean[k];
+        int[] kept = new int[k];
+        int keptCount = 0;
+        int[] tile = new int[TILE];
+        int next = 0;
+        while (next < k) {
+            int t = 0;
+            for (int i = next; i < k && t < TILE; i++) {
+                if (!suppressed[i]) {
+                    tile[t++] = i;
+                }
+            }
+            if (t == 0) {
+                break;
+            }
+            int start = tile[0];
+            int width = k - start;
+            double[] iou = Boxes.iou(sorted.getRows(Arrays.copyOf(tile, t)),
+                    sorted.get(NDArrayIndex.interval(start, k), NDArrayIndex.all())).data().asDouble();
+            for (int r = 0; r < t; r++) { // steps 3 and 4, over this tile's rows in score order
+                int row = tile[r];
+                if (suppressed[row]) {
+                    continue; // suppressed by an earlier row of this tile
+                }
+                kept[keptCount++] = order[row];
+                int base = r * width - start;
+                for (int j = row + 1; j < k; j++) {
+                    if (!suppressed[j] && iou[base + j] > iouThreshold
+                            && (labels == null || labels[order[j]] == labels[order[row]])) {
+                        suppressed[j] = true;
+                    }
+                }
+            }
+            next = tile[t - 1] + 1;
+        }
+        return Arrays.copyOf(kept, keptCount);
+    }
+
+    /** {@code idx} sorted by {@code score[idx]} descending; a stable merge sort on primitives (ties: index order). */
+    static int[] sortDescendingStable(int[] idx, double[] score) {
+        int[] a = idx.clone();
+        int[] b = new int[a.length];
+        for (int width = 1; width < a.length; width *= 2) {
+            for (int lo = 0; lo < a.length; lo += 2 * width) {
+                int mid = Math.min(lo + width, a.length);
+                int hi = Math.min(lo + 2 * width, a.length);
+                int i = lo;
+                int j = mid;
+                int o = lo;
+                while (i < mid && j < hi) {
+                    b[o++] = score[a[j]] > score[a[i]] ? a[j++] : a[i++];
+                }
+                while (i < mid) {
+                    b[o++] = a[i++];
+                }
+                while (j < hi) {
+                    b[o++] = a[j++];
+                }
+            }
+            int[] swap = a;
+            a = b;
+            b = swap;
+        }
+        return a;
+    }
+}
