@@ -29,8 +29,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * (input order), torchvision's follows its sort.
  *
  * <p>Differs from DL4J's {@code Nd4j.image().nonMaxSuppression(boxes, scores, maxOut, iou, scoreThreshold)}: that op
- * takes boxes as [y1, x1, y2, x2], returns at most {@code maxOut} indices padded with zeros up to {@code maxOut} (so a
- * kept index 0 and padding look alike and the count must be known separately), and has no per-class variant; this
+ * takes boxes as [y1, x1, y2, x2] and returns the kept indices (the same as here, in the same order, on the
+ * test's 500 random boxes) followed by zeros: its output is longer than the kept count (DL4J-NOTES saw it padded to
+ * {@code maxOut}), so a kept index 0 and padding look alike and the count must be known separately; it has no
+ * per-class variant; this
  * class returns exactly the kept indices and refuses malformed boxes (x2 &lt; x1) instead of accepting them.
  */
 public final class NonMaxSuppression {
