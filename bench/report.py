@@ -187,6 +187,25 @@ def pooling(r):
     r.ratio(min(w["torchMs"] / w["ms"] for w in rows))
 
 
+def nms(r):
+    s, t = r.load("sheetlab.json"), r.load("torch.json")
+    rows = []
+    print(f"non-max suppression (p_c >= 0.6, IoU > 0.5), clustered random float64 boxes, median ms per call, {r.date}, "
+          f"{r.cpu}; peer {t['impl']}")
+    print(f"{'boxes':>8} {'kept':>7} {'sheetlab ms':>12} {'torchvision ms':>15} {'ratio':>7}")
+    for n in s["medianMs"]:
+        w = {"boxes": int(n), "kept": s["kept"][n], "keptTorchvision": t["kept"][n], "sheetlabMs": s["medianMs"][n],
+             "torchvisionMs": t["medianMs"][n], "ratio": t["medianMs"][n] / s["medianMs"][n]}
+        assert w["kept"] == w["keptTorchvision"], f"kept counts differ at {n} boxes: {w}"
+        rows.append(w)
+        print(f"{w['boxes']:>8} {w['kept']:>7} {w['sheetlabMs']:>12.3f} {w['torchvisionMs']:>15.3f} {w['ratio']:>7.2f}")
+    print("(ratio = torchvision time / sheetlab time: above 1 = sheetlab faster; the ratio line is the largest size's)")
+    doc = {"benchmark": "non-max suppression, sheet thresholds", "date": r.date, "machine": r.machine(),
+           "gitRevision": git_revision(), "rows": rows}
+    r.record("nms", doc)
+    r.ratio(rows[-1]["ratio"])
+
+
 def newton(r):
     d = r.load("newton.json")
     runs = r.load(os.path.join("run", "metrics.json"))
@@ -292,7 +311,8 @@ def vgg(r):
 
 
 REPORTS = {"final-q5": final_q5, "cnn": cnn, "lstm": lstm, "gru": gru, "vae": vae, "gan": gan,
-           "gan-conv": lambda r: gan(r, "gan-conv"), "sgemm": sgemm, "pooling": pooling, "newton": newton, "vgg": vgg}
+           "gan-conv": lambda r: gan(r, "gan-conv"), "sgemm": sgemm, "pooling": pooling, "newton": newton, "vgg": vgg,
+           "nms": nms}
 
 
 def main():

@@ -133,6 +133,32 @@ class NonMaxSuppressionTest {
         assertThat(tieKeep).as("tied scores, index order").containsExactly(ints(root.get("tie_keep")));
     }
 
+    /** The greedy pass's own IoU makes the same decisions as thresholding {@link Boxes#iou}'s matrix. */
+    @Test
+    void agreesWithTheSheetStepsOverTheIouMatrix() {
+        Nd4j.getRandom().setSeed(7);
+        int n = 400;
+        INDArray lo = Nd4j.rand(DataType.DOUBLE, n, 2).muli(100);
+        INDArray b = Nd4j.hstack(lo, lo.add(Nd4j.rand(DataType.DOUBLE, n, 2).muli(30)));
+        INDArray p = Nd4j.rand(DataType.DOUBLE, n);
+        double[][] iou = Boxes.iou(b, b).toDoubleMatrix();
+        double[] s = p.toDoubleVector();
+        int[] order = NonMaxSuppression.sortDescendingStable(java.util.stream.IntStream.range(0, n)
+                .filter(i -> s[i] >= 0.6).toArray(), s);
+        java.util.List<Integer> expected = new java.util.ArrayList<>();
+        boolean[] gone = new boolean[n];
+        for (int i : order) {
+            if (!gone[i]) {
+                expected.add(i);
+                for (int j : order) {
+                    gone[j] |= iou[i][j] > 0.5;
+                }
+            }
+        }
+        assertThat(expected.size()).isBetween(20, 150);
+        assertThat(SHEET.keep(b, p)).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+    }
+
     /**
      * DL4J's op ({@code Nd4j.image().nonMaxSuppression}, boxes as [y1, x1, y2, x2]) on the sheet's thresholds: its
      * first entries are the same kept indices; the rest of its output is zeros (more entries than it kept, fewer
