@@ -20,8 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * into the input, in the order kept (scores descending), exactly as long as the number of kept boxes. IoU follows
  * {@link Boxes#iou}: touching boxes and zero-area boxes have IoU 0, so they never suppress anything.
  *
- * <p>How it runs: the score threshold, the stable sort and one ND4J gather of the boxes into score order, then the
- * greedy pass over primitive arrays, computing each IoU with {@link Boxes#iou}'s operations in its order (so the
+ * <p>How it runs: the score threshold, the stable sort, the boxes copied out of ND4J once into a primitive array in
+ * score order, then the greedy pass over primitive arrays, computing each IoU with {@link Boxes#iou}'s operations in its order (so the
  * decisions are the same as thresholding that matrix): O(kept·K) work, O(K) memory for K boxes over the score
  * threshold, no per-box objects. This is the shape of torchvision's own CPU kernel. A first version computed the IoU
  * in ND4J tiles ([256, K] per tile through {@link Boxes#iou}) and took 55 ms for 1,000 boxes and 1.9 s for 10,000
@@ -134,10 +134,12 @@ public final class NonMaxSuppression {
         if (k == 0) {
             return new int[0];
         }
-        // the coordinates in score order, as primitive arrays (one ND4J gather; no per-box objects)
-        double[] c = boxes.castTo(DataType.DOUBLE).getRows(order).data().asDouble();
+        // the coordinates in score order, in one primitive array (INDArray.getRows costs an op per row: 7 ms for 600)
+        double[] all = boxes.castTo(DataType.DOUBLE).reshape(4 * n).toDoubleVector();
+        double[] c = new double[4 * k];
         double[] area = new double[k];
         for (int i = 0; i < k; i++) {
+            System.arraycopy(all, 4 * order[i], c, 4 * i, 4);
             area[i] = (c[4 * i + 2] - c[4 * i]) * (c[4 * i + 3] - c[4 * i + 1]);
         }
         boolean[] suppressed = new boolean[k];
