@@ -11,8 +11,8 @@ import torchvision
 from torchvision.ops import nms
 
 p = argparse.ArgumentParser()
-p.add_argument("--sizes", default="1000 10000")
-p.add_argument("--iterations", type=int, default=20)
+p.add_argument("--sizes", default="1000 10000 100000")
+p.add_argument("--iterations", type=int, default=10)
 p.add_argument("--warmup", type=int, default=3)
 p.add_argument("--seed", type=int, default=42)
 p.add_argument("--out-dir", required=True)
