@@ -65,11 +65,12 @@ class BenchCommandTest {
                         "sgemm",
                         "pooling",
                         "newton",
-                        "vgg");
+                        "vgg",
+                        "nms");
         Set<Class<?>> classes = subs.values().stream()
                 .map(c -> c.getCommandSpec().userObject().getClass())
                 .collect(Collectors.toSet());
-        assertThat(classes).hasSize(12).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
+        assertThat(classes).hasSize(13).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
         for (CommandLine sub : subs.values()) {
             if (sub.getCommandSpec().userObject() instanceof Bench b) {
                 assertThat(b.name()).isEqualTo(sub.getCommandName());
@@ -166,6 +167,22 @@ class BenchCommandTest {
                 "sheetlab p-pool p=2", "sheetlab p-pool p=3", "sheetlab log-average", "dl4j PNORM p=2", "dl4j AVG")) {
             assertThat(ms.get(layer).asDouble()).as(layer).isPositive();
         }
+
+        // nms reads the boxes the peer wrote: two boxes with IoU 1/7 and scores 0.9, 0.7 both survive
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("bench-nms-");
+        java.nio.ByteBuffer boxes = java.nio.ByteBuffer.allocate(64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (double v : new double[] {0, 0, 2, 2, 1, 1, 3, 3}) {
+            boxes.putDouble(v);
+        }
+        java.nio.file.Files.write(dir.resolve("boxes-2.bin"), boxes.array());
+        java.nio.file.Files.write(dir.resolve("scores-2.bin"), java.nio.ByteBuffer.allocate(16)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(0.9).putDouble(0.7).array());
+        Run nms = run("bench", "nms", "--measure", "--sizes", "2", "--boxes-dir", dir.toString(), "--batches", "1",
+                "--warmup", "0");
+        assertThat(nms.code()).as(nms.err()).isZero();
+        JsonNode n = RunDirectory.JSON.readTree(nms.out());
+        assertThat(n.get("kept").get("2").asInt()).isEqualTo(2);
+        assertThat(n.get("medianMs").get("2").asDouble()).isPositive();
 
         Run vgg = run("bench", "vgg", "--measure", "--batches", "1", "--warmup", "0", "--batch-size", "2");
         assertThat(vgg.code()).as(vgg.err()).isZero();
