@@ -149,6 +149,20 @@ class BenchCommandTest {
         assertThat(lstm.out).isEqualTo(tmp.resolve("out").resolve("lstm")).isDirectory();
         assertThat(Bench.file("torch1", "128", 2)).isEqualTo("torch1-128-2.json");
         assertThat(Bench.file("sheetlab", "", 3)).isEqualTo("sheetlab-3.json");
+
+        // vgg runs the style-transfer iteration after its training step, at bench style's own counts (30, 3)
+        VggBench vgg = new VggBench();
+        new CommandLine(vgg).parseArgs("--rounds", "2", "--skip-full", "--python", "py");
+        vgg.root = tmp;
+        vgg.out = tmp.resolve("vgg-out");
+        StyleBench style = vgg.stylePart();
+        assertThat(List.of(style.rounds, style.batches, style.warmup)).containsExactly(2, 30, 3);
+        assertThat(style.skipFull).isTrue();
+        assertThat(style.python).isEqualTo("py");
+        assertThat(style.out).isEqualTo(tmp.resolve("vgg-out").resolve("style")).isDirectory();
+        StyleBench defaults = new StyleBench();
+        new CommandLine(defaults).parseArgs();
+        assertThat(List.of(defaults.batches, defaults.warmup)).containsExactly(style.batches, style.warmup);
     }
 
     /** sheetlab's side of sgemm and pooling, as the child JVM prints it: the keys bench/report.py reads. */
