@@ -265,16 +265,22 @@ def final_q5(r):
     r.ratio(min(w["fastRatioVsBestPeer"] for w in rows))
 
 
-def vgg(r):
-    names = {"small": "reduced width", "full": "real VGG19"}
+def config_rows(r, fields):
+    """vgg, style: one peer_row per setting of --configs, with `fields` (record key: key of sheetlab's JSON) and both
+    sides' parameter counts and the peer's layout from round 1."""
     rows = []
     for c in r.args.configs.split():
         row = peer_row(r, c)
         s = r.load(f"sheetlab-{c}-1.json")
         t = r.load(f"torch-{c}-1.json")
-        rows.append({"config": c, "width": s["width"], "size": s["size"], "batchSize": s["batchSize"],
-                     "batches": s["batches"], "parameters": s["parameters"], "peerParameters": t["parameters"],
-                     "peerLayout": t["layout"], **row})
+        rows.append({"config": c, **{k: s[v] for k, v in fields.items()}, "parameters": s["parameters"],
+                     "peerParameters": t["parameters"], "peerLayout": t["layout"], **row})
+    return rows
+
+
+def vgg(r):
+    names = {"small": "reduced width", "full": "real VGG19"}
+    rows = config_rows(r, {"width": "width", "size": "size", "batchSize": "batchSize", "batches": "batches"})
     doc = {"benchmark": "VGG19 training step (Adam, one fixed random batch)", "date": r.date, "machine": r.machine(),
            "gitRevision": git_revision(), "rounds": r.rounds,
            "sheetlabOmpThreads": os.environ.get("OMP_NUM_THREADS", "1"), "rows": rows}
@@ -293,14 +299,7 @@ def vgg(r):
 
 def style(r):
     names = {"small": "reduced width", "full": "real widths"}
-    rows = []
-    for c in r.args.configs.split():
-        row = peer_row(r, c)
-        s = r.load(f"sheetlab-{c}-1.json")
-        t = r.load(f"torch-{c}-1.json")
-        rows.append({"config": c, "width": s["width"], "size": s["size"], "iterations": s["batches"],
-                     "parameters": s["parameters"], "peerParameters": t["parameters"], "peerLayout": t["layout"],
-                     **row})
+    rows = config_rows(r, {"width": "width", "size": "size", "iterations": "batches"})
     doc = {"benchmark": "neural style transfer iteration: one Adam step (0.02, clipped to [0, 1]) on the generated "
                         "image's pixels through VGG19 without top; content block4_conv2, style block1_conv1.."
                         "block5_conv1 (w 1/5), alpha 1, beta 1e5; Gram M M^T/(C H W), MSE losses; figures are "
