@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
             SgemmBench.class,
             PoolingBench.class,
             NewtonBench.class,
-            VggBench.class
+            VggBench.class,
+            StyleBench.class
         })
 public final class BenchCommand implements Runnable {
     @Spec
