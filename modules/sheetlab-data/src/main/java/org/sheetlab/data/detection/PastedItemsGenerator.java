@@ -1,6 +1,9 @@
 package org.sheetlab.data.detection;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -8,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.sheetlab.data.DatasetDescriptor;
+import org.sheetlab.data.DatasetException;
 import org.sheetlab.data.fashionmnist.FashionMnist;
 import org.sheetlab.data.source.LabeledArrays;
 
@@ -114,7 +119,57 @@ public final class PastedItemsGenerator {
         SplittableRandom testRng = master.split();
         splits.put("train", canvases("train", trainItems, options.trainImages(), options, trainRng, entries));
         splits.put("test", canvases("test", testItems, options.testImages(), options, testRng, entries));
-        return VocWriter.write(root, entries, splits);
+        return VocWriter.write(root, entries, splits, Map.of(SETTINGS_FILE, settings(options)));
+    }
+
+    /** The file at the top of a generated set that records the {@link Options} it was generated with. */
+    public static final String SETTINGS_FILE = "generator.txt";
+
+    /** The default folder of the set: {@code $SHEETLAB_DATA/fashion-detect} (default {@code ~/.sheetlab/datasets}). */
+    public static Path defaultDir() {
+        String env = System.getenv(DatasetDescriptor.DATA_ENV);
+        Path base = env != null && !env.isBlank()
+                ? Paths.get(env)
+                : Paths.get(System.getProperty("user.home"), ".sheetlab", "datasets");
+        return base.resolve(NAME);
+    }
+
+    /** The dataset's name, its folder under {@code datasets/} and under {@code $SHEETLAB_DATA}. */
+    public static final String NAME = "fashion-detect";
+
+    /**
+     * The experiments' entry point: the set in {@code dirOrNull} (null: {@link #defaultDir()}), generated there from
+     * Fashion-MNIST ({@link FashionMnist#loadOrFetch}, from {@code fashionDirOrNull}) when the folder does not exist.
+     *
+     * @throws DatasetException if the folder exists but was generated with other options (its {@link #SETTINGS_FILE}
+     *     differs): delete it or pass another folder
+     */
+    public static Path locateOrGenerate(Path dirOrNull, Options options, Path fashionDirOrNull) {
+        Path dir = dirOrNull != null ? dirOrNull : defaultDir();
+        if (Files.exists(dir)) {
+            Path file = dir.resolve(SETTINGS_FILE);
+            String found;
+            try {
+                found = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+            } catch (IOException e) {
+                throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            if (found != null && !found.equals(settings(options))) {
+                throw new DatasetException(dir + " holds a detection set generated with other settings (" + file
+                        + ":\n" + found + "), not\n" + settings(options) + "Delete the folder to regenerate it, or pass "
+                        + "another folder");
+            }
+            return dir;
+        }
+        return generate(FashionMnist.loadOrFetch(fashionDirOrNull), dir, options);
+    }
+
+    /** The settings text written to {@link #SETTINGS_FILE}: one {@code key=value} line per option. */
+    static String settings(Options o) {
+        return "generator=" + PastedItemsGenerator.class.getName() + "\ncanvas=" + o.canvas() + "\ntrainImages="
+                + o.trainImages() + "\ntestImages=" + o.testImages() + "\nminItems=" + o.minItems() + "\nmaxItems="
+                + o.maxItems() + "\nminScale=" + o.minScale() + "\nmaxScale=" + o.maxScale() + "\nmaxAspect="
+                + o.maxAspect() + "\nmaxOverlap=" + o.maxOverlap() + "\nseed=" + o.seed() + "\n";
     }
 
     private static List<String> canvases(
@@ -275,6 +330,10 @@ public final class PastedItemsGenerator {
             System.exit(2);
         }
         Path root = Paths.get(args[0]);
+        if (Files.exists(root)) {
+            System.err.println(root + " already exists; delete it to regenerate the set");
+            System.exit(1);
+        }
         generate(FashionMnist.loadOrFetch(fashionDir), root, o);
         VocDataset train = VocDataset.read(root, "train");
         VocDataset test = VocDataset.read(root, "test", train.classes());

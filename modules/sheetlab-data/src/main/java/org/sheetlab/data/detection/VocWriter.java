@@ -56,6 +56,17 @@ public final class VocWriter {
      * @throws DatasetException if root exists (delete it, or write elsewhere) or a file cannot be written
      */
     public static Path write(Path root, List<Entry> entries, Map<String, List<String>> splits) {
+        return write(root, entries, splits, Map.of());
+    }
+
+    /**
+     * {@link #write(Path, List, Map)} plus text files at the top of the set (e.g. the generator's settings), which VOC
+     * readers ignore.
+     *
+     * @param textFiles file name → UTF-8 content
+     */
+    public static Path write(
+            Path root, List<Entry> entries, Map<String, List<String>> splits, Map<String, String> textFiles) {
         if (Files.exists(root)) {
             throw new DatasetException(root + " already exists; delete it or write the detection set elsewhere");
         }
@@ -90,6 +101,9 @@ public final class VocWriter {
                     sb.append(id).append('\n');
                 }
                 Files.writeString(sets.resolve(s.getKey() + ".txt"), sb.toString(), StandardCharsets.UTF_8);
+            }
+            for (Map.Entry<String, String> t : textFiles.entrySet()) {
+                Files.writeString(tmp.resolve(t.getKey()), t.getValue(), StandardCharsets.UTF_8);
             }
             try {
                 Files.move(tmp, root, StandardCopyOption.ATOMIC_MOVE);

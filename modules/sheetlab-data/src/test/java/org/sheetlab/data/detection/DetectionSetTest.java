@@ -94,7 +94,7 @@ class DetectionSetTest {
         Path b = generate("b", options(1, 4, 7));
         Path c = generate("c", options(1, 4, 8));
         List<Path> names = files(a);
-        assertThat(names).hasSize(2 * 17 + 2).isEqualTo(files(b)).isEqualTo(files(c));
+        assertThat(names).hasSize(2 * 17 + 2 + 1).isEqualTo(files(b)).isEqualTo(files(c));
         boolean anyDiffers = false;
         for (Path f : names) {
             assertThat(Files.readAllBytes(b.resolve(f))).as(f.toString()).isEqualTo(Files.readAllBytes(a.resolve(f)));
@@ -362,6 +362,17 @@ class DetectionSetTest {
                 .hasMessageContaining("class 'a' is not one of the classes [b, c]");
         assertThat(VocDataset.read(r3, "train", List.of("b", "a")).images().get(0).boxes().get(0).classId())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void anExistingSetIsReusedOnlyWithTheSameSettings() {
+        Path root = generate("reuse", options(1, 2, 4));
+        assertThat(PastedItemsGenerator.locateOrGenerate(root, options(1, 2, 4), null)).isEqualTo(root);
+        assertThatThrownBy(() -> PastedItemsGenerator.locateOrGenerate(root, options(1, 2, 5), null))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("generated with other settings")
+                .hasMessageContaining("seed=4")
+                .hasMessageContaining("Delete the folder");
     }
 
     @Test
