@@ -85,18 +85,28 @@ public final class PastedItemsGenerator {
             double largest = 28 * maxScale * Math.sqrt(maxAspect);
             if (Math.round(largest) > canvas) {
                 throw new IllegalArgumentException("items up to " + Math.round(largest) + " px (28 x maxScale x "
-                        + "sqrt(maxAspect)) do not fit a " + canvas + " px canvas; lower maxScale or enlarge the canvas");
+                        + "sqrt(maxAspect)) do not fit a " + canvas
+                        + " px canvas; lower maxScale or enlarge the canvas");
             }
         }
 
         public Options withSeed(long newSeed) {
-            return new Options(canvas, trainImages, testImages, minItems, maxItems, minScale, maxScale, maxAspect,
-                    maxOverlap, newSeed);
+            return new Options(
+                    canvas,
+                    trainImages,
+                    testImages,
+                    minItems,
+                    maxItems,
+                    minScale,
+                    maxScale,
+                    maxAspect,
+                    maxOverlap,
+                    newSeed);
         }
 
         public Options withCounts(int train, int test) {
-            return new Options(canvas, train, test, minItems, maxItems, minScale, maxScale, maxAspect, maxOverlap,
-                    seed);
+            return new Options(
+                    canvas, train, test, minItems, maxItems, minScale, maxScale, maxAspect, maxOverlap, seed);
         }
     }
 
@@ -156,7 +166,8 @@ public final class PastedItemsGenerator {
             }
             if (found != null && !found.equals(settings(options))) {
                 throw new DatasetException(dir + " holds a detection set generated with other settings (" + file
-                        + ":\n" + found + "), not\n" + settings(options) + "Delete the folder to regenerate it, or pass "
+                        + ":\n" + found + "), not\n" + settings(options)
+                        + "Delete the folder to regenerate it, or pass "
                         + "another folder");
             }
             return dir;
@@ -173,16 +184,11 @@ public final class PastedItemsGenerator {
     }
 
     private static List<String> canvases(
-            String split,
-            LabeledArrays items,
-            int count,
-            Options o,
-            SplittableRandom rng,
-            List<VocWriter.Entry> out) {
+            String split, LabeledArrays items, int count, Options o, SplittableRandom rng, List<VocWriter.Entry> out) {
         int side = FashionMnist.WIDTH;
         if (count > 0 && items.features().size(1) != (long) side * side) {
-            throw new IllegalArgumentException("items must be [N, 784] (28x28), got " + items.features().size(1)
-                    + " columns");
+            throw new IllegalArgumentException(
+                    "items must be [N, 784] (28x28), got " + items.features().size(1) + " columns");
         }
         float[] pixels = count > 0 ? items.features().dup('c').data().asFloat() : new float[0];
         int n = items.size();
@@ -223,7 +229,12 @@ public final class PastedItemsGenerator {
                     break;
                 }
                 int label = items.labelIds()[item];
-                Box b = new Box(items.classNames().get(label), label, px + tight[0], py + tight[1], px + tight[2],
+                Box b = new Box(
+                        items.classNames().get(label),
+                        label,
+                        px + tight[0],
+                        py + tight[1],
+                        px + tight[2],
                         py + tight[3]);
                 if (boxes.stream().allMatch(other -> iou(b, other) <= o.maxOverlap())) {
                     placed = b;
@@ -307,8 +318,8 @@ public final class PastedItemsGenerator {
      */
     public static void main(String[] args) {
         if (args.length == 0 || args[0].startsWith("-")) {
-            System.err.println("usage: PastedItemsGenerator OUT_DIR [--seed N] [--train N] [--test N] "
-                    + "[--fashion-dir DIR]");
+            System.err.println(
+                    "usage: PastedItemsGenerator OUT_DIR [--seed N] [--train N] [--test N] " + "[--fashion-dir DIR]");
             System.exit(2);
         }
         Options o = Options.DEFAULT;
@@ -337,7 +348,8 @@ public final class PastedItemsGenerator {
         generate(FashionMnist.loadOrFetch(fashionDir), root, o);
         VocDataset train = VocDataset.read(root, "train");
         VocDataset test = VocDataset.read(root, "test", train.classes());
-        System.out.printf("wrote %s: train %d images, %d boxes; test %d images, %d boxes; seed %d%n", root,
-                train.images().size(), train.boxCount(), test.images().size(), test.boxCount(), o.seed());
+        System.out.printf(
+                "wrote %s: train %d images, %d boxes; test %d images, %d boxes; seed %d%n",
+                root, train.images().size(), train.boxCount(), test.images().size(), test.boxCount(), o.seed());
     }
 }

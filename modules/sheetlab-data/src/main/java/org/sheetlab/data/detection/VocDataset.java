@@ -191,8 +191,8 @@ public record VocDataset(Path root, String split, List<String> classes, List<Ann
                 }
             }
         }
-        throw new DatasetException("no image for id '" + id + "' in " + root + ": looked for " + id + ".png/.jpg in "
-                + IMAGE_DIRS);
+        throw new DatasetException(
+                "no image for id '" + id + "' in " + root + ": looked for " + id + ".png/.jpg in " + IMAGE_DIRS);
     }
 
     private static Parsed parse(Path file) {
@@ -224,7 +224,8 @@ public record VocDataset(Path root, String split, List<String> classes, List<Ann
         NodeList nodes = top.getChildNodes();
         for (int i = 0; i < nodes.getLength(); i++) {
             if (nodes.item(i) instanceof Element obj && "object".equals(obj.getTagName())) {
-                String name = child(file, obj, "name", "object").getTextContent().strip();
+                String name =
+                        child(file, obj, "name", "object").getTextContent().strip();
                 if (name.isEmpty()) {
                     throw new DatasetException(file + ": an <object> has an empty <name>");
                 }
@@ -289,8 +290,8 @@ public record VocDataset(Path root, String split, List<String> classes, List<Ann
             } catch (NumberFormatException ignored) {
                 // reported below
             }
-            throw new DatasetException(file + ": element <" + where + "> holds '" + text + "', not an integer pixel "
-                    + "coordinate");
+            throw new DatasetException(
+                    file + ": element <" + where + "> holds '" + text + "', not an integer pixel " + "coordinate");
         }
     }
 }

@@ -3,15 +3,14 @@ package org.sheetlab.data.detection;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Set;
 import javax.imageio.ImageIO;
+import org.sheetlab.data.AtomicFolder;
 import org.sheetlab.data.DatasetException;
 
 /**
@@ -67,27 +66,17 @@ public final class VocWriter {
      */
     public static Path write(
             Path root, List<Entry> entries, Map<String, List<String>> splits, Map<String, String> textFiles) {
-        if (Files.exists(root)) {
-            throw new DatasetException(root + " already exists; delete it or write the detection set elsewhere");
-        }
-        Path parent = root.toAbsolutePath().getParent();
-        Path tmp;
-        try {
-            Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + root.getFileName() + ".tmp-");
-        } catch (IOException e) {
-            throw new DatasetException("cannot create " + root + ": " + e.getMessage(), e);
-        }
-        try {
+        return AtomicFolder.write(root, "the detection set", tmp -> {
             Path images = Files.createDirectories(tmp.resolve(VocDataset.IMAGE_DIRS.get(0)));
             Path annotations = Files.createDirectories(tmp.resolve(VocDataset.ANNOTATIONS));
             Path sets = Files.createDirectories(tmp.resolve("ImageSets").resolve("Main"));
-            java.util.Set<String> known = new java.util.HashSet<>();
+            Set<String> known = new HashSet<>();
             for (Entry e : entries) {
                 if (!known.add(e.id())) {
                     throw new IllegalArgumentException("image id " + e.id() + " appears twice");
                 }
-                if (!ImageIO.write(e.image(), "png", images.resolve(e.id() + ".png").toFile())) {
+                if (!ImageIO.write(
+                        e.image(), "png", images.resolve(e.id() + ".png").toFile())) {
                     throw new IOException("no PNG writer");
                 }
                 Files.writeString(annotations.resolve(e.id() + ".xml"), annotationXml(e), StandardCharsets.UTF_8);
@@ -105,19 +94,7 @@ public final class VocWriter {
             for (Map.Entry<String, String> t : textFiles.entrySet()) {
                 Files.writeString(tmp.resolve(t.getKey()), t.getValue(), StandardCharsets.UTF_8);
             }
-            try {
-                Files.move(tmp, root, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, root);
-            }
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(tmp);
-            if (e instanceof IllegalArgumentException iae) {
-                throw iae;
-            }
-            throw new DatasetException("cannot write " + root + ": " + e.getMessage(), e);
-        }
-        return root;
+        });
     }
 
     /** The VOC XML of one entry, one element per line. */
@@ -154,13 +131,5 @@ public final class VocWriter {
 
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: the temporary folder is hidden and named .<root>.tmp-*
-        }
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +161,9 @@ class DetectionSetTest {
                         left |= p[r][b.xmin()] != 0;
                         right |= p[r][b.xmax() - 1] != 0;
                     }
-                    assertThat(new boolean[] {top, bottom, left, right}).as(im.id() + " " + b).containsOnly(true);
+                    assertThat(new boolean[] {top, bottom, left, right})
+                            .as(im.id() + " " + b)
+                            .containsOnly(true);
                     double aspect = (double) b.width() / b.height();
                     minAspect = Math.min(minAspect, aspect);
                     maxAspect = Math.max(maxAspect, aspect);
@@ -208,7 +209,8 @@ class DetectionSetTest {
         }
         // without a class list: the names found, sorted (DataVec's order)
         assertThat(VocDataset.read(root, "val").classes()).containsExactly("b", "cat & dog");
-        assertThat(VocDataset.read(root, "val").images().get(0).boxes().get(0).classId()).isEqualTo(1);
+        assertThat(VocDataset.read(root, "val").images().get(0).boxes().get(0).classId())
+                .isEqualTo(1);
         assertThatThrownBy(() -> VocWriter.write(root, List.of(), Map.of()))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("already exists");
@@ -262,7 +264,8 @@ class DetectionSetTest {
         while (reader.hasNext()) {
             INDArray label = ((NDArrayWritable) reader.next().get(1)).get();
             // one class channel set per occupied cell; boxes sharing a cell keep one
-            objects += label.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+            objects += label.get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(0),
                             org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 7))
                     .sumNumber()
                     .intValue();
@@ -360,14 +363,20 @@ class DetectionSetTest {
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("i0.xml")
                 .hasMessageContaining("class 'a' is not one of the classes [b, c]");
-        assertThat(VocDataset.read(r3, "train", List.of("b", "a")).images().get(0).boxes().get(0).classId())
+        assertThat(VocDataset.read(r3, "train", List.of("b", "a"))
+                        .images()
+                        .get(0)
+                        .boxes()
+                        .get(0)
+                        .classId())
                 .isEqualTo(1);
     }
 
     @Test
     void anExistingSetIsReusedOnlyWithTheSameSettings() {
         Path root = generate("reuse", options(1, 2, 4));
-        assertThat(PastedItemsGenerator.locateOrGenerate(root, options(1, 2, 4), null)).isEqualTo(root);
+        assertThat(PastedItemsGenerator.locateOrGenerate(root, options(1, 2, 4), null))
+                .isEqualTo(root);
         assertThatThrownBy(() -> PastedItemsGenerator.locateOrGenerate(root, options(1, 2, 5), null))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("generated with other settings")
