@@ -275,6 +275,53 @@ class DetectionSetTest {
         assertThat(objects).isPositive().isLessThanOrEqualTo(set.boxCount());
     }
 
+    @Test
+    void aUserVocSetWithJpegImagesReadsTheSameWay() throws IOException {
+        // a hand-made VOC folder: JPEGImages/*.jpg, an annotation in VOC's own style (1-line header, extra elements)
+        Path root = tmp.resolve("user");
+        Files.createDirectories(root.resolve("JPEGImages"));
+        Files.createDirectories(root.resolve("Annotations"));
+        Files.createDirectories(root.resolve("ImageSets/Main"));
+        BufferedImage img = new BufferedImage(48, 32, BufferedImage.TYPE_INT_RGB);
+        assertThat(ImageIO.write(
+                        img, "jpg", root.resolve("JPEGImages/2007_000027.jpg").toFile()))
+                .isTrue();
+        Files.writeString(
+                root.resolve("Annotations/2007_000027.xml"),
+                "<annotation>\n<folder>VOC2007</folder>\n<filename>2007_000027.jpg</filename>\n<source>\n"
+                        + "<database>mine</database>\n</source>\n<size>\n<width>48</width>\n<height>32</height>\n"
+                        + "<depth>3</depth>\n</size>\n<object>\n<name>person</name>\n<truncated>1</truncated>\n"
+                        + "<bndbox>\n<xmin>4</xmin>\n<ymin>8</ymin>\n<xmax>20</xmax>\n<ymax>30</ymax>\n</bndbox>\n"
+                        + "</object>\n</annotation>\n");
+        Files.writeString(root.resolve("ImageSets/Main/val.txt"), "2007_000027\n\n");
+        VocDataset set = VocDataset.read(root, "val");
+        assertThat(set.classes()).containsExactly("person");
+        assertThat(set.images().get(0).image()).isEqualTo(root.resolve("JPEGImages/2007_000027.jpg"));
+        assertThat(set.images().get(0).depth()).isEqualTo(3);
+        assertThat(set.images().get(0).boxes()).containsExactly(new Box("person", 0, 4, 8, 20, 30));
+        // centre (12, 19) of a 48x32 image on a 3x2 grid (16 px cells): column 0, row 1
+        INDArray label = ((NDArrayWritable)
+                        set.objectDetectionReader(32, 48, 3, 2, 3).next().get(1))
+                .get();
+        assertThat(label.getDouble(0, 4, 1, 0)).isEqualTo(1.0);
+        assertThat(label.getDouble(0, 0, 1, 0)).isCloseTo(4 / 16.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(label.sumNumber().doubleValue())
+                .isCloseTo(1 + (4 + 20) / 16.0 + (8 + 30) / 16.0, org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    @Test
+    void aFailedWriteLeavesNoFolderBehind() throws IOException {
+        BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+        Path root = tmp.resolve("failed");
+        assertThatThrownBy(() -> VocWriter.write(
+                        root, List.of(new VocWriter.Entry("a", img, List.of())), Map.of("train", List.of("a", "b"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown image id b");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
     // ---- errors ----
 
     private Path smallSet(String name) {
