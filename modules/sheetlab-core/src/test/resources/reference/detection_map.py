@@ -260,10 +260,15 @@ def make_case(rng, images, classes, max_gt, p_difficult, extra_fp, crowded_image
     gts, dets = [], []
     canvas = 128.0
     for image in range(images):
+        objects = []
         for _ in range(rng.integers(0, max_gt + 1)):
             c = int(rng.choice(classes[:-1]))  # the last class never has ground truths
             box = random_box(rng, canvas)
-            gts.append((image, c, box, bool(rng.random() < p_difficult)))
+            objects.append((c, box, bool(rng.random() < p_difficult)))
+            if rng.random() < 0.3:  # an overlapping neighbour of the same class (where the matching rules differ)
+                objects.append((c, jitter(rng, box, 0.2), bool(rng.random() < 2 * p_difficult)))
+        for c, box, difficult in objects:
+            gts.append((image, c, box, difficult))
             if c == classes[-2]:
                 continue  # the second-to-last class has ground truths but is never detected
             if rng.random() < 0.8:  # a detection of this object, IoU spread over ~0.3..1

@@ -136,6 +136,30 @@ class DetectionEvaluatorTest {
         assertThat(coco.meanAveragePrecision()).isEqualTo(1.0);
     }
 
+    /**
+     * A regular object R (IoU 7/13 with the detection) and a difficult one D (IoU 9/11): VOC takes the best, D, so the
+     * detection is ignored and R is missed (AP 0); COCO tries the regular ones first and takes R (AP 1), and only
+     * falls back on D when no regular one reaches the threshold.
+     */
+    @Test
+    void cocoPrefersARegularObjectToADifficultOne() {
+        GroundTruth regular = truth("i", 0, 0, 0, 10, 10);
+        GroundTruth hard = new GroundTruth("i", 0, 4, 0, 14, 10, true);
+        Detection d = det("i", 0, 0.9, 3, 0, 13, 10); // IoU with R: 7/13 ≈ 0.54; with D: 9/11 ≈ 0.82
+        assertThat(regular.iou(d)).isCloseTo(7.0 / 13, within(EPS));
+        assertThat(hard.iou(d)).isCloseTo(9.0 / 11, within(EPS));
+        DetectionEvaluation voc = DetectionEvaluator.voc().evaluate(List.of(d), List.of(regular, hard));
+        assertThat(voc.curve(0, 0).size()).isZero();
+        assertThat(voc.meanAveragePrecision()).isEqualTo(0.0);
+        DetectionEvaluator coco = DetectionEvaluator.voc().withMatching(Matching.COCO);
+        assertThat(coco.evaluate(List.of(d), List.of(regular, hard)).meanAveragePrecision()).isEqualTo(1.0);
+        assertThat(coco.evaluate(List.of(d), List.of(hard, regular)).meanAveragePrecision()).isEqualTo(1.0);
+        // at 0.6 R no longer qualifies: the detection takes D and is ignored
+        DetectionEvaluation high = coco.withIouThresholds(0.6).evaluate(List.of(d), List.of(regular, hard));
+        assertThat(high.curve(0, 0).size()).isZero();
+        assertThat(high.meanAveragePrecision()).isEqualTo(0.0);
+    }
+
     /** IoU exactly 0.5 (a 1×1 box inside a 2×1 one): VOC needs IoU &gt; 0.5, COCO IoU ≥ 0.5. */
     @Test
     void anIouOnTheThresholdCountsForCocoOnly() {

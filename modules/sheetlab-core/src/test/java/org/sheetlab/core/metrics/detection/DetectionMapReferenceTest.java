@@ -18,8 +18,8 @@ import org.sheetlab.testing.ReferenceValues;
 /**
  * Agreement with reference/detection_map.py, a NumPy statement of the VOC devkit's voc_eval/voc_ap and of
  * pycocotools' evaluateImg/accumulate written from those programs (not from this code), on four fixed random sets
- * (10–111 objects, 14–156 detections, 3–5 classes, difficult flags, duplicates, wrong classes, a class without ground
- * truths, an undetected class, an image with 119 detections of one class for COCO's cap of 100).
+ * (13–120 objects, 21–162 detections, 3–5 classes, difficult flags, overlapping neighbours, duplicates, wrong classes,
+ * a class without ground truths, an undetected class, an image with 123 detections of one class for COCO's cap of 100).
  */
 @ExtendWith(DoublePrecision.class)
 class DetectionMapReferenceTest {
