@@ -12,8 +12,8 @@ package org.sheetlab.core.metrics.detection;
 public record Detection(String image, int classId, double score, double x1, double y1, double x2, double y2) {
     public Detection {
         if (image == null) {
-            throw new IllegalArgumentException("a detection needs an image id (got null): use the id its ground "
-                    + "truths carry");
+            throw new IllegalArgumentException(
+                    "a detection needs an image id (got null): use the id its ground truths carry");
         }
         if (!Double.isFinite(score)) {
             throw new IllegalArgumentException("detection score must be finite, got " + score + " (image " + image

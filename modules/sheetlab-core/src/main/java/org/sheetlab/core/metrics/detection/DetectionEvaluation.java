@@ -14,14 +14,15 @@ import java.util.List;
  * @param averagePrecision AP per class and threshold [C][T], NaN for a class without ground truths
  * @param curves the curve per class and threshold [C][T]
  */
-public record DetectionEvaluation(int[] classes, double[] iouThresholds, double[][] averagePrecision,
-        DetectionPrCurve[][] curves) {
+public record DetectionEvaluation(
+        int[] classes, double[] iouThresholds, double[][] averagePrecision, DetectionPrCurve[][] curves) {
     /**
      * mAP: the mean of AP over the classes with ground truths and over all thresholds (for one threshold 0.5,
      * mAP@0.5; for 0.50:0.05:0.95, COCO's mAP@[0.5:0.95]); NaN when no class has ground truths.
      */
     public double meanAveragePrecision() {
-        return mean(Arrays.stream(averagePrecision).flatMapToDouble(Arrays::stream).toArray());
+        return mean(
+                Arrays.stream(averagePrecision).flatMapToDouble(Arrays::stream).toArray());
     }
 
     /** mAP at the threshold with index {@code t}: the mean of AP over the classes with ground truths. */

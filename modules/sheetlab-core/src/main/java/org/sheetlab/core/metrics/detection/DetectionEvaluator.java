@@ -43,8 +43,8 @@ public final class DetectionEvaluator {
     private final Interpolation interpolation;
     private final int maxDetections;
 
-    private DetectionEvaluator(double[] iouThresholds, Matching matching, Interpolation interpolation,
-            int maxDetections) {
+    private DetectionEvaluator(
+            double[] iouThresholds, Matching matching, Interpolation interpolation, int maxDetections) {
         if (iouThresholds.length == 0) {
             throw new IllegalArgumentException("at least one IoU threshold is needed, e.g. 0.5");
         }
@@ -136,7 +136,8 @@ public final class DetectionEvaluator {
         DetectionPrCurve[][] curves = new DetectionPrCurve[classes.length][];
         for (int c = 0; c < classes.length; c++) {
             int classId = classes[c];
-            curves[c] = evaluateClass(classId,
+            curves[c] = evaluateClass(
+                    classId,
                     detections.stream().filter(d -> d.classId() == classId).toList(),
                     groundTruths.stream().filter(g -> g.classId() == classId).toList());
             ap[c] = Arrays.stream(curves[c])
@@ -151,10 +152,11 @@ public final class DetectionEvaluator {
     /** One class: the curve at each threshold. */
     private DetectionPrCurve[] evaluateClass(int classId, List<Detection> detections, List<GroundTruth> truths) {
         Map<String, List<GroundTruth>> truthsByImage = new HashMap<>();
-        truths.forEach(g -> truthsByImage.computeIfAbsent(g.image(), k -> new ArrayList<>()).add(g));
+        truths.forEach(g ->
+                truthsByImage.computeIfAbsent(g.image(), k -> new ArrayList<>()).add(g));
         int positives = (int) truths.stream().filter(g -> !g.difficult()).count();
         List<Detection> ranked = ranked(detections);
-        // per ranked detection: its image's ground truths (shared arrays) and its IoU with each
+        // per image its objects' difficult flags, and per ranked detection its IoU with each object of its image
         Map<String, boolean[]> difficultByImage = new HashMap<>();
         truthsByImage.forEach((image, list) -> {
             boolean[] flags = new boolean[list.size()];
@@ -169,6 +171,7 @@ public final class DetectionEvaluator {
             List<GroundTruth> inImage = truthsByImage.getOrDefault(d.image(), List.of());
             iou[k] = inImage.stream().mapToDouble(g -> g.iou(d)).toArray();
         }
+        boolean[] none = new boolean[0]; // an image without ground truths of this class
         DetectionPrCurve[] curves = new DetectionPrCurve[iouThresholds.length];
         for (int t = 0; t < iouThresholds.length; t++) {
             Map<String, boolean[]> matched = new HashMap<>();
@@ -180,9 +183,11 @@ public final class DetectionEvaluator {
             int tp = 0;
             for (int k = 0; k < ranked.size(); k++) {
                 Detection d = ranked.get(k);
-                boolean[] none = new boolean[0];
-                Matching.Outcome outcome = matching.match(iou[k], difficultByImage.getOrDefault(d.image(), none),
-                        matched.getOrDefault(d.image(), none), iouThresholds[t]);
+                Matching.Outcome outcome = matching.match(
+                        iou[k],
+                        difficultByImage.getOrDefault(d.image(), none),
+                        matched.getOrDefault(d.image(), none),
+                        iouThresholds[t]);
                 if (outcome == Matching.Outcome.IGNORED) {
                     continue;
                 }
@@ -192,8 +197,13 @@ public final class DetectionEvaluator {
                 precision[counted] = (double) tp / (counted + 1);
                 counted++;
             }
-            curves[t] = new DetectionPrCurve(classId, iouThresholds[t], positives,
-                    Arrays.copyOf(scores, counted), Arrays.copyOf(recall, counted), Arrays.copyOf(precision, counted));
+            curves[t] = new DetectionPrCurve(
+                    classId,
+                    iouThresholds[t],
+                    positives,
+                    Arrays.copyOf(scores, counted),
+                    Arrays.copyOf(recall, counted),
+                    Arrays.copyOf(precision, counted));
         }
         return curves;
     }

@@ -13,8 +13,8 @@ package org.sheetlab.core.metrics.detection;
  * @param recall r_k
  * @param precision p_k
  */
-public record DetectionPrCurve(int classId, double iouThreshold, int groundTruths, double[] scores, double[] recall,
-        double[] precision) {
+public record DetectionPrCurve(
+        int classId, double iouThreshold, int groundTruths, double[] scores, double[] recall, double[] precision) {
     /** The number of points. */
     public int size() {
         return scores.length;

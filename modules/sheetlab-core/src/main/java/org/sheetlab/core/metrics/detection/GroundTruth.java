@@ -24,8 +24,8 @@ public record GroundTruth(String image, int classId, double x1, double y1, doubl
 
     static void checkBox(String what, String image, double x1, double y1, double x2, double y2) {
         if (!(Double.isFinite(x1) && Double.isFinite(y1) && Double.isFinite(x2) && Double.isFinite(y2))) {
-            throw new IllegalArgumentException(what + " box in image " + image + " has a non-finite coordinate: ("
-                    + x1 + ", " + y1 + ", " + x2 + ", " + y2 + ")");
+            throw new IllegalArgumentException(what + " box in image " + image + " has a non-finite coordinate: (" + x1
+                    + ", " + y1 + ", " + x2 + ", " + y2 + ")");
         }
         if (x2 < x1 || y2 < y1) {
             throw new IllegalArgumentException(what + " box in image " + image + " is not in corner format (x1, y1, "

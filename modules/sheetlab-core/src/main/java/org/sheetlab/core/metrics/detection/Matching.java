@@ -8,9 +8,9 @@ package org.sheetlab.core.metrics.detection;
 public enum Matching {
     /**
      * The PASCAL VOC devkit (VOCevaldet.m; voc_eval.py): the detection takes the ground truth with the largest IoU (the
-     * first on ties), matched or not. IoU &gt; t (strict) and that object not difficult and not yet matched: true
-     * positive, and the object is matched; already matched: false positive; difficult: ignored (neither). IoU ≤ t or no
-     * object in the image: false positive.
+     * first in input order on ties, as np.argmax), matched or not. IoU &gt; t (strict) and that object not difficult
+     * and not yet matched: true positive, and the object is matched; already matched: false positive; difficult:
+     * ignored (neither). IoU ≤ t or no object in the image: false positive.
      */
     VOC {
         @Override
@@ -38,9 +38,9 @@ public enum Matching {
     },
     /**
      * pycocotools (COCOeval.evaluateImg): among the ground truths not yet matched, the detection takes the one with
-     * the largest IoU ≥ min(t, 1 − 1e-10) (a later one replacing on equal IoU), trying the regular ones first and the
-     * ignored ones (here: difficult) only when no regular one qualifies. Matched to a regular one: true positive; to a
-     * difficult one: ignored (that object is then taken); none: false positive.
+     * the largest IoU ≥ min(t, 1 − 1e-10) (a later one in input order replacing on equal IoU), trying the regular ones
+     * first and the ignored ones (here: difficult) only when no regular one qualifies. Matched to a regular one: true
+     * positive; to a difficult one: ignored (that object is then taken); none: false positive.
      */
     COCO {
         @Override

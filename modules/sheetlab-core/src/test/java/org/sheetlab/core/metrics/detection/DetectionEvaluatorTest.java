@@ -36,11 +36,16 @@ class DetectionEvaluatorTest {
 
     @Test
     void perfectDetectionsGiveOneAtEveryThreshold() {
-        List<GroundTruth> truths = List.of(truth("a", 0, 0, 0, 10, 10), truth("a", 1, 20, 20, 40, 30),
-                truth("b", 0, 5, 5, 15, 25), truth("b", 0, 30, 30, 50, 50));
-        List<Detection> dets = List.of(on(truths.get(0), 0.9), on(truths.get(1), 0.3), on(truths.get(2), 0.8),
-                on(truths.get(3), 0.7));
-        for (DetectionEvaluator e : List.of(DetectionEvaluator.voc(), DetectionEvaluator.coco(),
+        List<GroundTruth> truths = List.of(
+                truth("a", 0, 0, 0, 10, 10),
+                truth("a", 1, 20, 20, 40, 30),
+                truth("b", 0, 5, 5, 15, 25),
+                truth("b", 0, 30, 30, 50, 50));
+        List<Detection> dets =
+                List.of(on(truths.get(0), 0.9), on(truths.get(1), 0.3), on(truths.get(2), 0.8), on(truths.get(3), 0.7));
+        for (DetectionEvaluator e : List.of(
+                DetectionEvaluator.voc(),
+                DetectionEvaluator.coco(),
                 DetectionEvaluator.coco().withInterpolation(Interpolation.ALL_POINTS))) {
             DetectionEvaluation r = e.evaluate(dets, truths);
             assertThat(r.classes()).containsExactly(0, 1);
@@ -90,12 +95,18 @@ class DetectionEvaluatorTest {
         List<GroundTruth> truths = List.of(a, b, missed);
         assertThat(DetectionEvaluator.voc().evaluate(dets, truths).meanAveragePrecision())
                 .isCloseTo(5.0 / 9, within(EPS));
-        assertThat(DetectionEvaluator.voc().withInterpolation(Interpolation.COCO_101).evaluate(dets, truths)
-                .meanAveragePrecision()).isCloseTo(56.0 / 101, within(EPS));
-        assertThat(Interpolation.ALL_POINTS.averagePrecision(new double[] {1.0 / 3, 1.0 / 3, 2.0 / 3},
-                new double[] {1, 0.5, 2.0 / 3})).isCloseTo(5.0 / 9, within(EPS));
-        assertThat(Interpolation.COCO_101.averagePrecision(new double[0], new double[0])).isEqualTo(0.0);
-        assertThat(Interpolation.ALL_POINTS.averagePrecision(new double[0], new double[0])).isEqualTo(0.0);
+        assertThat(DetectionEvaluator.voc()
+                        .withInterpolation(Interpolation.COCO_101)
+                        .evaluate(dets, truths)
+                        .meanAveragePrecision())
+                .isCloseTo(56.0 / 101, within(EPS));
+        assertThat(Interpolation.ALL_POINTS.averagePrecision(
+                        new double[] {1.0 / 3, 1.0 / 3, 2.0 / 3}, new double[] {1, 0.5, 2.0 / 3}))
+                .isCloseTo(5.0 / 9, within(EPS));
+        assertThat(Interpolation.COCO_101.averagePrecision(new double[0], new double[0]))
+                .isEqualTo(0.0);
+        assertThat(Interpolation.ALL_POINTS.averagePrecision(new double[0], new double[0]))
+                .isEqualTo(0.0);
     }
 
     /**
@@ -107,7 +118,8 @@ class DetectionEvaluatorTest {
         GroundTruth a = truth("i", 0, 0, 0, 10, 10);
         GroundTruth b = truth("i", 0, 20, 0, 30, 10);
         List<Detection> dets = List.of(on(a, 0.9), det("i", 0, 0.8, 0, 0, 10, 9), on(b, 0.7));
-        for (DetectionEvaluator e : List.of(DetectionEvaluator.voc(),
+        for (DetectionEvaluator e : List.of(
+                DetectionEvaluator.voc(),
                 DetectionEvaluator.coco().withIouThresholds(0.5).withInterpolation(Interpolation.ALL_POINTS))) {
             DetectionEvaluation r = e.evaluate(dets, List.of(a, b));
             assertThat(r.curve(0, 0).precision()).containsExactly(1.0, 0.5, 2.0 / 3);
@@ -131,7 +143,8 @@ class DetectionEvaluatorTest {
         DetectionEvaluation voc = DetectionEvaluator.voc().evaluate(dets, List.of(a, b));
         assertThat(voc.curve(0, 0).precision()).containsExactly(1.0, 0.5);
         assertThat(voc.meanAveragePrecision()).isCloseTo(0.5, within(EPS));
-        DetectionEvaluation coco = DetectionEvaluator.voc().withMatching(Matching.COCO).evaluate(dets, List.of(a, b));
+        DetectionEvaluation coco =
+                DetectionEvaluator.voc().withMatching(Matching.COCO).evaluate(dets, List.of(a, b));
         assertThat(coco.curve(0, 0).precision()).containsExactly(1.0, 1.0);
         assertThat(coco.meanAveragePrecision()).isEqualTo(1.0);
     }
@@ -152,12 +165,39 @@ class DetectionEvaluatorTest {
         assertThat(voc.curve(0, 0).size()).isZero();
         assertThat(voc.meanAveragePrecision()).isEqualTo(0.0);
         DetectionEvaluator coco = DetectionEvaluator.voc().withMatching(Matching.COCO);
-        assertThat(coco.evaluate(List.of(d), List.of(regular, hard)).meanAveragePrecision()).isEqualTo(1.0);
-        assertThat(coco.evaluate(List.of(d), List.of(hard, regular)).meanAveragePrecision()).isEqualTo(1.0);
+        assertThat(coco.evaluate(List.of(d), List.of(regular, hard)).meanAveragePrecision())
+                .isEqualTo(1.0);
+        assertThat(coco.evaluate(List.of(d), List.of(hard, regular)).meanAveragePrecision())
+                .isEqualTo(1.0);
         // at 0.6 R no longer qualifies: the detection takes D and is ignored
         DetectionEvaluation high = coco.withIouThresholds(0.6).evaluate(List.of(d), List.of(regular, hard));
         assertThat(high.curve(0, 0).size()).isZero();
         assertThat(high.meanAveragePrecision()).isEqualTo(0.0);
+    }
+
+    /**
+     * Two objects on the same box, one difficult: VOC's np.argmax takes the first in input order, so the order decides
+     * whether the detection is ignored (AP 0, the regular object missed) or a TP (AP 1); COCO takes the regular one
+     * either way.
+     */
+    @Test
+    void vocTakesTheFirstOfEqualIous() {
+        GroundTruth hard = new GroundTruth("i", 0, 0, 0, 10, 10, true);
+        GroundTruth regular = truth("i", 0, 0, 0, 10, 10);
+        List<Detection> dets = List.of(on(regular, 0.9));
+        assertThat(DetectionEvaluator.voc()
+                        .evaluate(dets, List.of(hard, regular))
+                        .meanAveragePrecision())
+                .isEqualTo(0.0);
+        assertThat(DetectionEvaluator.voc()
+                        .evaluate(dets, List.of(regular, hard))
+                        .meanAveragePrecision())
+                .isEqualTo(1.0);
+        DetectionEvaluator coco = DetectionEvaluator.coco();
+        assertThat(coco.evaluate(dets, List.of(hard, regular)).meanAveragePrecision())
+                .isEqualTo(1.0);
+        assertThat(coco.evaluate(dets, List.of(regular, hard)).meanAveragePrecision())
+                .isEqualTo(1.0);
     }
 
     /** IoU exactly 0.5 (a 1×1 box inside a 2×1 one): VOC needs IoU &gt; 0.5, COCO IoU ≥ 0.5. */
@@ -165,7 +205,8 @@ class DetectionEvaluatorTest {
     void anIouOnTheThresholdCountsForCocoOnly() {
         List<GroundTruth> truths = List.of(truth("i", 0, 0, 0, 2, 1));
         List<Detection> dets = List.of(det("i", 0, 0.9, 0, 0, 1, 1));
-        assertThat(DetectionEvaluator.voc().evaluate(dets, truths).meanAveragePrecision()).isEqualTo(0.0);
+        assertThat(DetectionEvaluator.voc().evaluate(dets, truths).meanAveragePrecision())
+                .isEqualTo(0.0);
         DetectionEvaluation coco = DetectionEvaluator.coco().evaluate(dets, truths);
         assertThat(coco.averagePrecision(0, 0)).isEqualTo(1.0); // t = 0.5
         assertThat(coco.averagePrecision(0, 1)).isEqualTo(0.0); // t = 0.55
@@ -192,8 +233,10 @@ class DetectionEvaluatorTest {
             assertThat(withUndetected.curve(2, 0).size()).isZero();
             assertThat(withUndetected.meanAveragePrecision()).isEqualTo(0.5);
         }
-        assertThat(DetectionEvaluator.voc().evaluate(dets, List.of()).meanAveragePrecision()).isNaN();
-        assertThat(DetectionEvaluator.voc().evaluate(List.of(), List.of()).classes()).isEmpty();
+        assertThat(DetectionEvaluator.voc().evaluate(dets, List.of()).meanAveragePrecision())
+                .isNaN();
+        assertThat(DetectionEvaluator.voc().evaluate(List.of(), List.of()).classes())
+                .isEmpty();
     }
 
     /**
@@ -207,14 +250,17 @@ class DetectionEvaluatorTest {
         GroundTruth hard = new GroundTruth("i", 0, 20, 0, 30, 10, true);
         GroundTruth plain = truth("i", 0, 20, 0, 30, 10);
         List<Detection> dets = List.of(on(plain, 0.9), det("i", 0, 0.8, 50, 50, 60, 60), on(a, 0.7));
-        for (DetectionEvaluator e : List.of(DetectionEvaluator.voc(),
+        for (DetectionEvaluator e : List.of(
+                DetectionEvaluator.voc(),
                 DetectionEvaluator.coco().withIouThresholds(0.5).withInterpolation(Interpolation.ALL_POINTS))) {
             DetectionEvaluation withFlag = e.evaluate(dets, List.of(a, hard));
             assertThat(withFlag.curve(0, 0).scores()).containsExactly(0.8, 0.7);
             assertThat(withFlag.curve(0, 0).groundTruths()).isEqualTo(1);
             assertThat(withFlag.meanAveragePrecision()).isCloseTo(0.5, within(EPS));
-            assertThat(e.evaluate(dets, List.of(a, plain)).meanAveragePrecision()).isCloseTo(5.0 / 6, within(EPS));
-            assertThat(e.evaluate(List.of(on(a, 0.5)), List.of(a, hard)).meanAveragePrecision()).isEqualTo(1.0);
+            assertThat(e.evaluate(dets, List.of(a, plain)).meanAveragePrecision())
+                    .isCloseTo(5.0 / 6, within(EPS));
+            assertThat(e.evaluate(List.of(on(a, 0.5)), List.of(a, hard)).meanAveragePrecision())
+                    .isEqualTo(1.0);
         }
     }
 
@@ -235,10 +281,12 @@ class DetectionEvaluatorTest {
         GroundTruth b = truth("i", 0, 20, 0, 30, 10);
         GroundTruth c = truth("j", 0, 0, 0, 10, 10);
         List<Detection> dets = List.of(on(b, 0.5), on(a, 0.9), on(c, 0.1));
-        DetectionEvaluation capped = DetectionEvaluator.voc().withMaxDetections(1).evaluate(dets, List.of(a, b, c));
+        DetectionEvaluation capped =
+                DetectionEvaluator.voc().withMaxDetections(1).evaluate(dets, List.of(a, b, c));
         assertThat(capped.curve(0, 0).scores()).containsExactly(0.9, 0.1);
         assertThat(capped.meanAveragePrecision()).isCloseTo(2.0 / 3, within(EPS));
-        assertThat(DetectionEvaluator.voc().evaluate(dets, List.of(a, b, c)).meanAveragePrecision()).isEqualTo(1.0);
+        assertThat(DetectionEvaluator.voc().evaluate(dets, List.of(a, b, c)).meanAveragePrecision())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -255,15 +303,19 @@ class DetectionEvaluatorTest {
     @Test
     void badInputIsNamed() {
         assertThatThrownBy(() -> det("i", 0, 0.5, 10, 0, 0, 10))
-                .hasMessageContaining("corner format").hasMessageContaining("x1 <= x2");
+                .hasMessageContaining("corner format")
+                .hasMessageContaining("x1 <= x2");
         assertThatThrownBy(() -> truth("i", 0, 0, 0, 10, Double.NaN)).hasMessageContaining("non-finite");
         assertThatThrownBy(() -> det("i", 0, Double.NaN, 0, 0, 1, 1)).hasMessageContaining("score must be finite");
         assertThatThrownBy(() -> det(null, 0, 0.5, 0, 0, 1, 1)).hasMessageContaining("image id");
-        assertThatThrownBy(() -> DetectionEvaluator.voc().withIouThresholds(1.5)).hasMessageContaining("[0, 1]");
+        assertThatThrownBy(() -> DetectionEvaluator.voc().withIouThresholds(1.5))
+                .hasMessageContaining("[0, 1]");
         assertThatThrownBy(() -> DetectionEvaluator.voc().withIouThresholds()).hasMessageContaining("at least one");
         assertThatThrownBy(() -> DetectionEvaluator.coco().withMaxDetections(0)).hasMessageContaining("at least 1");
-        assertThatThrownBy(() -> DetectionEvaluator.voc().evaluate(List.of(), List.of(truth("i", 0, 0, 0, 1, 1)))
-                .averagePrecision(7)).hasMessageContaining("class 7");
+        assertThatThrownBy(() -> DetectionEvaluator.voc()
+                        .evaluate(List.of(), List.of(truth("i", 0, 0, 0, 1, 1)))
+                        .averagePrecision(7))
+                .hasMessageContaining("class 7");
         assertThatThrownBy(() -> Interpolation.ALL_POINTS.averagePrecision(new double[2], new double[1]))
                 .hasMessageContaining("one value per ranked detection");
     }

@@ -66,9 +66,14 @@ class DetectionMapReferenceTest {
     @Test
     void theReferenceHasTheFourCasesAndTheCocoThresholds() {
         assertThat(REF.cases()).hasSize(4);
-        double[] expected = ReferenceValues.array(REF.root().get("iou_thresholds")).toDoubleVector();
+        double[] expected =
+                ReferenceValues.array(REF.root().get("iou_thresholds")).toDoubleVector();
         assertThat(DetectionEvaluator.coco().iouThresholds()).containsExactly(expected); // bit for bit
-        assertThat(REF.cases().get(3).get("most_detections_of_one_class_in_one_image").asInt()).isGreaterThan(100);
+        assertThat(REF.cases()
+                        .get(3)
+                        .get("most_detections_of_one_class_in_one_image")
+                        .asInt())
+                .isGreaterThan(100);
     }
 
     @Test
@@ -87,12 +92,18 @@ class DetectionMapReferenceTest {
             for (JsonNode curve : c.get("voc_curves")) {
                 DetectionPrCurve mine = r.curve(curve.get("cls").asInt(), 0);
                 String what = note + ", curve of class " + curve.get("cls").asInt();
-                assertThat(mine.scores()).as(what).containsExactly(ReferenceValues.array(curve.get("scores"))
-                        .toDoubleVector());
-                assertThat(mine.recall()).as(what)
-                        .containsExactly(ReferenceValues.array(curve.get("recall")).toDoubleVector(), within(TOL));
-                assertThat(mine.precision()).as(what)
-                        .containsExactly(ReferenceValues.array(curve.get("precision")).toDoubleVector(), within(TOL));
+                assertThat(mine.scores())
+                        .as(what)
+                        .containsExactly(
+                                ReferenceValues.array(curve.get("scores")).toDoubleVector());
+                assertThat(mine.recall())
+                        .as(what)
+                        .containsExactly(
+                                ReferenceValues.array(curve.get("recall")).toDoubleVector(), within(TOL));
+                assertThat(mine.precision())
+                        .as(what)
+                        .containsExactly(
+                                ReferenceValues.array(curve.get("precision")).toDoubleVector(), within(TOL));
             }
         }
     }
@@ -107,7 +118,9 @@ class DetectionMapReferenceTest {
             int[] classes = classes(c);
             for (int k = 0; k < classes.length; k++) {
                 for (int t = 0; t < 10; t++) {
-                    assertSame(r.averagePrecision(classes[k], t), ap.getDouble(k, t),
+                    assertSame(
+                            r.averagePrecision(classes[k], t),
+                            ap.getDouble(k, t),
                             note + ", class " + classes[k] + ", threshold " + t);
                 }
             }
@@ -123,7 +136,9 @@ class DetectionMapReferenceTest {
             int[] classes = classes(c);
             for (int k = 0; k < classes.length; k++) {
                 for (int t = 0; t < 10; t++) {
-                    assertSame(r.averagePrecision(classes[k], t), ap.getDouble(k, t),
+                    assertSame(
+                            r.averagePrecision(classes[k], t),
+                            ap.getDouble(k, t),
                             note + ", class " + classes[k] + ", threshold " + t);
                 }
             }
