@@ -63,6 +63,21 @@ class DetectionMapReferenceTest {
         }
     }
 
+    /** AP per class and threshold [C][T] against the reference's table {@code field}. */
+    private static void assertApTable(DetectionEvaluation r, JsonNode c, String field, String note) {
+        INDArray ap = ReferenceValues.array(c.get(field));
+        int[] classes = classes(c);
+        assertThat(ap.shape()).containsExactly(classes.length, r.iouThresholds().length);
+        for (int k = 0; k < classes.length; k++) {
+            for (int t = 0; t < r.iouThresholds().length; t++) {
+                assertSame(
+                        r.averagePrecision(classes[k], t),
+                        ap.getDouble(k, t),
+                        note + ", " + field + ", class " + classes[k] + ", threshold " + t);
+            }
+        }
+    }
+
     @Test
     void theReferenceHasTheFourCasesAndTheCocoThresholds() {
         assertThat(REF.cases()).hasSize(4);
@@ -114,16 +129,7 @@ class DetectionMapReferenceTest {
         for (JsonNode c : REF.cases()) {
             String note = c.get("note").asText();
             DetectionEvaluation r = e.evaluate(detections(c), truths(c));
-            INDArray ap = ReferenceValues.array(c.get("voc_ap_thresholds"));
-            int[] classes = classes(c);
-            for (int k = 0; k < classes.length; k++) {
-                for (int t = 0; t < 10; t++) {
-                    assertSame(
-                            r.averagePrecision(classes[k], t),
-                            ap.getDouble(k, t),
-                            note + ", class " + classes[k] + ", threshold " + t);
-                }
-            }
+            assertApTable(r, c, "voc_ap_thresholds", note);
         }
     }
 
@@ -132,16 +138,7 @@ class DetectionMapReferenceTest {
         for (JsonNode c : REF.cases()) {
             String note = c.get("note").asText();
             DetectionEvaluation r = DetectionEvaluator.coco().evaluate(detections(c), truths(c));
-            INDArray ap = ReferenceValues.array(c.get("coco_ap"));
-            int[] classes = classes(c);
-            for (int k = 0; k < classes.length; k++) {
-                for (int t = 0; t < 10; t++) {
-                    assertSame(
-                            r.averagePrecision(classes[k], t),
-                            ap.getDouble(k, t),
-                            note + ", class " + classes[k] + ", threshold " + t);
-                }
-            }
+            assertApTable(r, c, "coco_ap", note);
             assertSame(r.meanAveragePrecision(), c.get("coco_map").asDouble(), note + ", mAP@[.5:.95]");
         }
     }
