@@ -270,7 +270,7 @@ def make_case(rng, images, classes, max_gt, p_difficult, extra_fp, crowded_image
         for c, box, difficult in objects:
             gts.append((image, c, box, difficult))
             if c == classes[-2]:
-                continue  # the second-to-last class has ground truths but is never detected
+                continue  # the second-to-last class has ground truths, no detection on them (only false positives)
             if rng.random() < 0.8:  # a detection of this object, IoU spread over ~0.3..1
                 cls = c if rng.random() < 0.9 else int(rng.choice(classes))  # sometimes the wrong class
                 dets.append((image, cls, float(rng.beta(5, 2)), jitter(rng, box, rng.uniform(0.02, 0.25))))
