@@ -284,16 +284,22 @@ def final_q5(r):
     r.ratio(min(w["fastRatioVsBestPeer"] for w in rows))
 
 
-def vgg(r):
-    names = {"small": "reduced width", "full": "real VGG19"}
+def config_rows(r, fields):
+    """vgg, style: one peer_row per setting of --configs, with `fields` (record key: key of sheetlab's JSON) and both
+    sides' parameter counts and the peer's layout from round 1."""
     rows = []
     for c in r.args.configs.split():
         row = peer_row(r, c)
         s = r.load(f"sheetlab-{c}-1.json")
         t = r.load(f"torch-{c}-1.json")
-        rows.append({"config": c, "width": s["width"], "size": s["size"], "batchSize": s["batchSize"],
-                     "batches": s["batches"], "parameters": s["parameters"], "peerParameters": t["parameters"],
-                     "peerLayout": t["layout"], **row})
+        rows.append({"config": c, **{k: s[v] for k, v in fields.items()}, "parameters": s["parameters"],
+                     "peerParameters": t["parameters"], "peerLayout": t["layout"], **row})
+    return rows
+
+
+def vgg(r):
+    names = {"small": "reduced width", "full": "real VGG19"}
+    rows = config_rows(r, {"width": "width", "size": "size", "batchSize": "batchSize", "batches": "batches"})
     doc = {"benchmark": "VGG19 training step (Adam, one fixed random batch)", "date": r.date, "machine": r.machine(),
            "gitRevision": git_revision(), "rounds": r.rounds,
            "sheetlabOmpThreads": os.environ.get("OMP_NUM_THREADS", "1"), "rows": rows}
@@ -310,8 +316,31 @@ def vgg(r):
     r.ratio(min(w["ratioVsBestPeer"] for w in rows))
 
 
+def style(r):
+    names = {"small": "reduced width", "full": "real widths"}
+    rows = config_rows(r, {"width": "width", "size": "size", "iterations": "batches"})
+    doc = {"benchmark": "neural style transfer iteration: one Adam step (0.02, clipped to [0, 1]) on the generated "
+                        "image's pixels through VGG19 without top; content block4_conv2, style block1_conv1.."
+                        "block5_conv1 (w 1/5), alpha 1, beta 1e5; Gram M M^T/(C H W), MSE losses; figures are "
+                        "iterations/s", "date": r.date, "machine": r.machine(), "gitRevision": git_revision(),
+           "rounds": r.rounds, "sheetlabOmpThreads": os.environ.get("OMP_NUM_THREADS", "1"), "rows": rows}
+    print(f"style transfer iteration, iterations/s (median of {r.rounds} alternating rounds), {r.date}, {r.cpu}, "
+          f"{r.threads} cores")
+    print("sheetlab = StyleTransfer + StyleTransferStep on Vgg19 without top (FastConvolution2D, input gradients); "
+          "peer = torchvision's vgg19 features to block5_conv1, autograd, Adam on the image")
+    print(f"{'setting':<14} {'width':>6} {'image':>8} {'sheetlab':>9} {'pytorch':>9} {'pytorch 1t':>11} "
+          f"{'ratio vs best':>14}")
+    for w in rows:
+        print(f"{names[w['config']]:<14} {w['width']:>6} {str(w['size']) + 'x' + str(w['size']):>8} "
+              f"{w['sheetlabMedian']:>9,.2f} {w['pytorchMedian']:>9,.2f} {w['pytorch1ThreadMedian']:>11,.2f} "
+              f"{w['ratioVsBestPeer']:>14.2f}")
+    r.record("style", doc)
+    r.ratio(min(w["ratioVsBestPeer"] for w in rows))
+
+
 REPORTS = {"final-q5": final_q5, "cnn": cnn, "lstm": lstm, "gru": gru, "vae": vae, "gan": gan,
            "gan-conv": lambda r: gan(r, "gan-conv"), "sgemm": sgemm, "pooling": pooling, "newton": newton, "vgg": vgg,
+           "style": style,
            "nms": nms}
 
 
@@ -324,7 +353,7 @@ def main():
     p.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     p.add_argument("--batches", type=int, default=0)
     p.add_argument("--batch-sizes", default="32 128 512")
-    p.add_argument("--configs", default="small full", help="vgg: the settings measured")
+    p.add_argument("--configs", default="small full", help="vgg, style: the settings measured")
     args = p.parse_args()
     REPORTS[args.what](Report(args))
 

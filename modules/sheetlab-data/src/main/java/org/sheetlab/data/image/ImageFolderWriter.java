@@ -2,15 +2,12 @@ package org.sheetlab.data.image;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sheetlab.data.AtomicFolder;
 import org.sheetlab.data.DatasetException;
 
 /**
@@ -46,24 +43,13 @@ public final class ImageFolderWriter {
         if (labelIds.length != n) {
             throw new IllegalArgumentException(n + " images but " + labelIds.length + " labels");
         }
-        if (Files.exists(root)) {
-            throw new DatasetException(root + " already exists; delete it or write the images elsewhere");
-        }
-        Path parent = root.toAbsolutePath().getParent();
-        Path tmp;
-        try {
-            Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + root.getFileName() + ".tmp-");
-            for (String name : classNames) {
-                Files.createDirectories(tmp.resolve(name));
-            }
-        } catch (IOException e) {
-            throw new DatasetException("cannot create " + root + ": " + e.getMessage(), e);
-        }
         float[] pixels = images.dup('c').data().asFloat();
         int len = channels * height * width;
         int digits = Math.max(5, String.valueOf(n).length());
-        try {
+        return AtomicFolder.write(root, "the images", tmp -> {
+            for (String name : classNames) {
+                Files.createDirectories(tmp.resolve(name));
+            }
             for (int i = 0; i < n; i++) {
                 int label = labelIds[i];
                 if (label < 0 || label >= classNames.size()) {
@@ -76,19 +62,7 @@ public final class ImageFolderWriter {
                     throw new IOException("no PNG writer");
                 }
             }
-            try {
-                Files.move(tmp, root, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, root);
-            }
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(tmp);
-            if (e instanceof IllegalArgumentException iae) {
-                throw iae;
-            }
-            throw new DatasetException("cannot write " + root + ": " + e.getMessage(), e);
-        }
-        return root;
+        });
     }
 
     private static BufferedImage toImage(float[] p, int offset, int channels, int height, int width) {
@@ -114,13 +88,5 @@ public final class ImageFolderWriter {
 
     private static int toByte(float v) {
         return Math.round(Math.max(0f, Math.min(1f, v)) * 255f);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a leftover hidden temporary folder is harmless
-        }
     }
 }

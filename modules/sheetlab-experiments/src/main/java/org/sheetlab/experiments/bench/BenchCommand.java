@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             PoolingBench.class,
             NewtonBench.class,
             VggBench.class,
+            StyleBench.class,
             NmsBench.class
         })
 public final class BenchCommand implements Runnable {

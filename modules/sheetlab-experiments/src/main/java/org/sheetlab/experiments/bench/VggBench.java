@@ -27,13 +27,14 @@ import picocli.CommandLine.Option;
  * </ul>
  *
  * Both sides train on one fixed random batch (uniform [0, 1) pixels, random labels), so that only the step is timed.
- * The ratio is the worse setting's.
+ * Then, unless {@code --skip-style}, the style-transfer iteration ({@link StyleBench}, {@code bench style}, recorded
+ * on its own). The ratio is the worst setting's.
  */
 @Command(
         name = "vgg",
         mixinStandardHelpOptions = true,
         description = "A VGG19 training step (reduced width on 32x32, and the real VGG19 on 224x224 at batch 2), "
-                + "samples/s vs torchvision's vgg19 layout in PyTorch.")
+                + "samples/s vs torchvision's vgg19 layout in PyTorch; then the style-transfer iteration (bench style).")
 final class VggBench extends Bench {
     @Option(
             names = "--batch-size",
@@ -52,8 +53,13 @@ final class VggBench extends Bench {
     @Option(names = "--full-batches", description = "Timed steps of the full VGG19 (default: ${DEFAULT-VALUE}).")
     int fullBatches = 4;
 
-    @Option(names = "--skip-full", description = "Leave out the full-width VGG19.")
+    @Option(names = "--skip-full", description = "Leave out the full-width VGG19 (and the style part's full widths).")
     boolean skipFull;
+
+    @Option(
+            names = "--skip-style",
+            description = "Leave out the style-transfer iteration (bench style, run after the training step).")
+    boolean skipStyle;
 
     @Option(
             names = "--config",
@@ -107,7 +113,21 @@ final class VggBench extends Bench {
                 peers(which, r, "vgg_torch.py", args);
             }
         }
-        return report("--configs", String.join(" ", configs));
+        OptionalDouble training = report("--configs", String.join(" ", configs));
+        if (skipStyle) {
+            return training;
+        }
+        double iteration = stylePart().compare().orElseThrow();
+        System.out.printf(
+                Locale.ROOT, "training step %.2f, style-transfer iteration %.2f%n", training.orElseThrow(), iteration);
+        return OptionalDouble.of(Math.min(training.orElseThrow(), iteration));
+    }
+
+    /** The style part as {@code vgg} runs it (its defaults, --skip-full handed on); for the tests. */
+    StyleBench stylePart() throws IOException {
+        StyleBench style = part(new StyleBench());
+        style.skipFull = skipFull;
+        return style;
     }
 
     @Override

@@ -66,11 +66,12 @@ class BenchCommandTest {
                         "pooling",
                         "newton",
                         "vgg",
+                        "style",
                         "nms");
         Set<Class<?>> classes = subs.values().stream()
                 .map(c -> c.getCommandSpec().userObject().getClass())
                 .collect(Collectors.toSet());
-        assertThat(classes).hasSize(13).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
+        assertThat(classes).hasSize(14).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
         for (CommandLine sub : subs.values()) {
             if (sub.getCommandSpec().userObject() instanceof Bench b) {
                 assertThat(b.name()).isEqualTo(sub.getCommandName());
@@ -149,6 +150,20 @@ class BenchCommandTest {
         assertThat(lstm.out).isEqualTo(tmp.resolve("out").resolve("lstm")).isDirectory();
         assertThat(Bench.file("torch1", "128", 2)).isEqualTo("torch1-128-2.json");
         assertThat(Bench.file("sheetlab", "", 3)).isEqualTo("sheetlab-3.json");
+
+        // vgg runs the style-transfer iteration after its training step, at bench style's own counts (30, 3)
+        VggBench vgg = new VggBench();
+        new CommandLine(vgg).parseArgs("--rounds", "2", "--skip-full", "--python", "py");
+        vgg.root = tmp;
+        vgg.out = tmp.resolve("vgg-out");
+        StyleBench style = vgg.stylePart();
+        assertThat(List.of(style.rounds, style.batches, style.warmup)).containsExactly(2, 30, 3);
+        assertThat(style.skipFull).isTrue();
+        assertThat(style.python).isEqualTo("py");
+        assertThat(style.out).isEqualTo(tmp.resolve("vgg-out").resolve("style")).isDirectory();
+        StyleBench defaults = new StyleBench();
+        new CommandLine(defaults).parseArgs();
+        assertThat(List.of(defaults.batches, defaults.warmup)).containsExactly(style.batches, style.warmup);
     }
 
     /** sheetlab's side of sgemm and pooling, as the child JVM prints it: the keys bench/report.py reads. */
@@ -196,5 +211,30 @@ class BenchCommandTest {
                         v.get("size").asDouble(),
                         v.get("batchSize").asDouble()))
                 .containsExactly(0.125, 32.0, 2.0);
+
+        Run style = run(
+                "bench", "style", "--measure", "--batches", "2", "--warmup", "0", "--size", "32", "--config", "small");
+        assertThat(style.code()).as(style.err()).isZero();
+        JsonNode st = RunDirectory.JSON.readTree(style.out());
+        assertThat(st.get("samplesPerSecond").asDouble()).isPositive();
+        assertThat(st.get("finalLoss").asDouble()).isFinite().isPositive();
+        assertThat(List.of(st.get("width").asDouble(), st.get("size").asDouble(), st.get("batches").asDouble()))
+                .containsExactly(0.125, 32.0, 2.0);
+        assertThat(st.get("config").asText()).isEqualTo("small");
+    }
+
+    /** The style benchmark's defaults are the style-transfer experiment's: width 0.125, 192x192, its layers. */
+    @Test
+    void theStyleBenchmarkRunsTheExperimentsDefaults() {
+        StyleBench style = new StyleBench();
+        new CommandLine(style).parseArgs();
+        assertThat(List.of(style.width, (double) style.size)).containsExactly(0.125, 192.0);
+        org.sheetlab.experiments.style.StyleTransferExperiment.Options o =
+                new org.sheetlab.experiments.style.StyleTransferExperiment.Options();
+        assertThat(StyleBench.CONTENT_LAYER).isEqualTo(o.contentLayer);
+        assertThat(StyleBench.STYLE_LAYERS).isEqualTo(o.styleLayers);
+        assertThat(o.size).isEqualTo(style.size);
+        assertThat(List.of(o.alpha, o.beta, o.tv)).containsExactly(1.0, 1e5, 0.0);
+        assertThat(o.learningRate.get()).isEqualTo(0.02); // StyleBench's Adam step
     }
 }

@@ -28,10 +28,22 @@ public record NetworkCount(List<LayerCount> layers) {
         return Math.multiplyExact(batchSize, totalActivationsPerSample());
     }
 
-    /** A plain-text table: name, type, output shape, parameters, activations (per sample, and for the batch). */
+    /**
+     * A plain-text table: name, type, output shape, parameters, activations (per sample, and for the batch). The name,
+     * type and shape columns are 12, 22 and 16 characters wide, or as wide as their longest entry (e.g. a residual
+     * block's {@code stage2_block1_1_conv}), so that the columns stay aligned.
+     */
     public String toTable(long batchSize) {
         StringBuilder sb = new StringBuilder();
-        String fmt = "%-12s %-22s %-16s %14s %16s %18s%n";
+        int nameWidth = 12;
+        int typeWidth = 22;
+        int shapeWidth = 16;
+        for (LayerCount l : layers) {
+            nameWidth = Math.max(nameWidth, l.name().length());
+            typeWidth = Math.max(typeWidth, l.type().length());
+            shapeWidth = Math.max(shapeWidth, Arrays.toString(l.outputShape()).length());
+        }
+        String fmt = "%-" + nameWidth + "s %-" + typeWidth + "s %-" + shapeWidth + "s %14s %16s %18s%n";
         sb.append(String.format(
                 Locale.ROOT,
                 fmt,

@@ -41,6 +41,19 @@ class NetworkCounterTest {
     }
 
     @Test
+    void tableColumnsStayAlignedForLongLayerNames() {
+        NetworkCount count = new NetworkCount(java.util.List.of(
+                new LayerCount("in", "InputType", new long[] {1, 8}, 0, 8),
+                new LayerCount("stage2_block1_1_conv", "FastConvolution2D", new long[] {1, 32, 4, 4}, 4_640, 512)));
+        String[] lines = count.toTable(1).split("\n");
+        // the parameter column ends at the same character on the header, both layers and the total
+        int end = lines[0].indexOf("parameters") + "parameters".length();
+        assertThat(lines[1].substring(0, end)).endsWith(" 0");
+        assertThat(lines[2].substring(0, end)).endsWith(" 4,640").startsWith("stage2_block1_1_conv ");
+        assertThat(lines[3].substring(0, end)).endsWith(" 4,640").startsWith("total");
+    }
+
+    @Test
     void countsEqualWhatDl4jAllocates() {
         MultiLayerConfiguration conf =
                 FinalQ5Network.builder().setInputSize(784).build();
