@@ -38,8 +38,8 @@ public final class Boxes {
     public static INDArray iou(INDArray a, INDArray b) {
         requireCorner(a, "IoU: first box set");
         requireCorner(b, "IoU: second box set");
-        DataType type = a.dataType() == DataType.DOUBLE || b.dataType() == DataType.DOUBLE
-                ? DataType.DOUBLE : DataType.FLOAT;
+        DataType type =
+                a.dataType() == DataType.DOUBLE || b.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
         long n = a.size(0);
         long m = b.size(0);
         if (n == 0 || m == 0) {
@@ -52,7 +52,10 @@ public final class Boxes {
         INDArray right = Transforms.min(column(x, 2, n, m, true), column(y, 2, n, m, false), true);
         INDArray bottom = Transforms.min(column(x, 3, n, m, true), column(y, 3, n, m, false), true);
         INDArray inter = Transforms.relu(right.subi(left), false).muli(Transforms.relu(bottom.subi(top), false));
-        INDArray union = area(x).reshape(n, 1).broadcast(n, m).add(area(y).reshape(1, m).broadcast(n, m)).subi(inter);
+        INDArray union = area(x).reshape(n, 1)
+                .broadcast(n, m)
+                .add(area(y).reshape(1, m).broadcast(n, m))
+                .subi(inter);
         // union = 0 only for two zero-area boxes, where inter = 0 too: dividing by the smallest positive number
         // instead gives 0 there and changes no other entry (a positive union is at least that number)
         double tiny = type == DataType.DOUBLE ? Double.MIN_VALUE : Float.MIN_VALUE;
@@ -61,19 +64,23 @@ public final class Boxes {
 
     /** IoU of two single corner boxes (x1, y1, x2, y2), as {@link #iou(INDArray, INDArray)} computes it. */
     public static double iouOfPair(double[] a, double[] b) {
-        return iou(Nd4j.createFromArray(new double[][] {a}), Nd4j.createFromArray(new double[][] {b})).getDouble(0, 0);
+        return iou(Nd4j.createFromArray(new double[][] {a}), Nd4j.createFromArray(new double[][] {b}))
+                .getDouble(0, 0);
     }
 
     /** Areas (x2 − x1)(y2 − y1) of corner boxes {@code [N, 4]} → {@code [N]}. */
     public static INDArray area(INDArray corner) {
-        return corner.getColumn(2).sub(corner.getColumn(0)).muli(corner.getColumn(3).sub(corner.getColumn(1)));
+        return corner.getColumn(2)
+                .sub(corner.getColumn(0))
+                .muli(corner.getColumn(3).sub(corner.getColumn(1)));
     }
 
     /** (cx, cy, w, h) {@code [N, 4]} → (cx − w/2, cy − h/2, cx + w/2, cy + h/2) {@code [N, 4]}, same data type. */
     public static INDArray centreToCorner(INDArray centre) {
         requireCentre(centre, "centre to corner");
         INDArray c = centre.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2));
-        INDArray half = centre.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 4)).mul(0.5);
+        INDArray half =
+                centre.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 4)).mul(0.5);
         return Nd4j.hstack(c.sub(half), c.add(half));
     }
 
@@ -95,7 +102,9 @@ public final class Boxes {
         if (boxes.size(0) == 0) {
             return;
         }
-        INDArray bad = boxes.getColumn(2).lt(boxes.getColumn(0)).castTo(DataType.INT32)
+        INDArray bad = boxes.getColumn(2)
+                .lt(boxes.getColumn(0))
+                .castTo(DataType.INT32)
                 .addi(boxes.getColumn(3).lt(boxes.getColumn(1)).castTo(DataType.INT32));
         long row = firstNonZero(bad);
         if (row >= 0) {
@@ -111,7 +120,9 @@ public final class Boxes {
         if (boxes.size(0) == 0) {
             return;
         }
-        INDArray bad = boxes.getColumn(2).lt(0).castTo(DataType.INT32)
+        INDArray bad = boxes.getColumn(2)
+                .lt(0)
+                .castTo(DataType.INT32)
                 .addi(boxes.getColumn(3).lt(0).castTo(DataType.INT32));
         long row = firstNonZero(bad);
         if (row >= 0) {
@@ -124,15 +135,19 @@ public final class Boxes {
         if (boxes == null || boxes.rank() != 2 || boxes.size(1) != 4) {
             throw new IllegalArgumentException(what + ": expected " + format + " boxes of shape [N, 4], one box per "
                     + "row, got " + (boxes == null ? "null" : Arrays.toString(boxes.shape()))
-                    + (boxes != null && boxes.rank() == 1 && boxes.length() == 4 ? " (reshape a single box to [1, 4])"
-                    : ""));
+                    + (boxes != null && boxes.rank() == 1 && boxes.length() == 4
+                            ? " (reshape a single box to [1, 4])"
+                            : ""));
         }
         if (!boxes.dataType().isFPType()) {
             throw new IllegalArgumentException(what + ": boxes must be FLOAT or DOUBLE, got " + boxes.dataType()
                     + " (cast with castTo(DataType.DOUBLE))");
         }
         if (boxes.length() > 0) {
-            long row = firstNonZero(boxes.isNaN().castTo(DataType.INT32).addi(boxes.isInfinite().castTo(DataType.INT32)).sum(1));
+            long row = firstNonZero(boxes.isNaN()
+                    .castTo(DataType.INT32)
+                    .addi(boxes.isInfinite().castTo(DataType.INT32))
+                    .sum(1));
             if (row >= 0) {
                 throw new IllegalArgumentException(what + ": box " + row + " = " + rowText(boxes, row)
                         + " is not finite (NaN or infinite coordinate)");

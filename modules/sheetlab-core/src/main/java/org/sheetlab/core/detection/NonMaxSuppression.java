@@ -66,8 +66,8 @@ public final class NonMaxSuppression {
             throw new IllegalArgumentException("NMS: the score threshold is NaN; give a number (the sheet uses 0.6)");
         }
         if (!(iouThreshold >= 0 && iouThreshold <= 1)) {
-            throw new IllegalArgumentException("NMS: the IoU threshold must lie in [0, 1], got " + iouThreshold
-                    + " (the sheet uses 0.5)");
+            throw new IllegalArgumentException(
+                    "NMS: the IoU threshold must lie in [0, 1], got " + iouThreshold + " (the sheet uses 0.5)");
         }
         return new NonMaxSuppression(scoreThreshold, iouThreshold);
     }
@@ -96,7 +96,9 @@ public final class NonMaxSuppression {
             throw new IllegalArgumentException("NMS: classes must be a vector [N] with one class per box, N = " + n
                     + ", got " + (classes == null ? "null" : Arrays.toString(classes.shape())));
         }
-        double[] values = n == 0 ? new double[0] : classes.castTo(DataType.DOUBLE).reshape(n).toDoubleVector();
+        double[] values = n == 0
+                ? new double[0]
+                : classes.castTo(DataType.DOUBLE).reshape(n).toDoubleVector();
         int[] labels = new int[values.length];
         for (int i = 0; i < values.length; i++) {
             if (values[i] != Math.rint(values[i]) || Math.abs(values[i]) > Integer.MAX_VALUE) {

@@ -21,16 +21,28 @@ class BoxesTest {
     void handCases() {
         double[] unit = {0, 0, 2, 2};
         assertThat(Boxes.iouOfPair(unit, unit)).as("identical").isEqualTo(1.0);
-        assertThat(Boxes.iouOfPair(unit, new double[] {2, 0, 4, 2})).as("touching along an edge").isEqualTo(0.0);
-        assertThat(Boxes.iouOfPair(unit, new double[] {2, 2, 3, 3})).as("touching at a corner").isEqualTo(0.0);
-        assertThat(Boxes.iouOfPair(unit, new double[] {5, 5, 6, 7})).as("disjoint").isEqualTo(0.0);
-        assertThat(Boxes.iouOfPair(new double[] {0, 0, 4, 4}, new double[] {1, 1, 3, 3})).as("nested: 4 / 16")
+        assertThat(Boxes.iouOfPair(unit, new double[] {2, 0, 4, 2}))
+                .as("touching along an edge")
+                .isEqualTo(0.0);
+        assertThat(Boxes.iouOfPair(unit, new double[] {2, 2, 3, 3}))
+                .as("touching at a corner")
+                .isEqualTo(0.0);
+        assertThat(Boxes.iouOfPair(unit, new double[] {5, 5, 6, 7}))
+                .as("disjoint")
+                .isEqualTo(0.0);
+        assertThat(Boxes.iouOfPair(new double[] {0, 0, 4, 4}, new double[] {1, 1, 3, 3}))
+                .as("nested: 4 / 16")
                 .isEqualTo(0.25);
         // overlap 1 × 2 = 2, union 4 + 4 − 2 = 6
-        assertThat(Boxes.iouOfPair(unit, new double[] {1, 0, 3, 2})).as("half shifted").isCloseTo(1.0 / 3, within(1e-15));
+        assertThat(Boxes.iouOfPair(unit, new double[] {1, 0, 3, 2}))
+                .as("half shifted")
+                .isCloseTo(1.0 / 3, within(1e-15));
         // zero-area boxes: IoU 0 against anything, themselves included (torchvision gives 0/0 = NaN there)
-        assertThat(Boxes.iouOfPair(new double[] {1, 1, 1, 1}, new double[] {1, 1, 1, 1})).isEqualTo(0.0);
-        assertThat(Boxes.iouOfPair(new double[] {1, 0, 1, 2}, unit)).as("a line inside a box").isEqualTo(0.0);
+        assertThat(Boxes.iouOfPair(new double[] {1, 1, 1, 1}, new double[] {1, 1, 1, 1}))
+                .isEqualTo(0.0);
+        assertThat(Boxes.iouOfPair(new double[] {1, 0, 1, 2}, unit))
+                .as("a line inside a box")
+                .isEqualTo(0.0);
     }
 
     @Test
@@ -43,7 +55,8 @@ class BoxesTest {
         assertThat(iou.getDouble(1, 1)).isCloseTo(1.0 / 7, within(1e-15));
         assertThat(Boxes.iou(b, a).transpose().equalsWithEps(iou, 0)).isTrue();
         assertThat(Boxes.iou(a, Nd4j.create(DataType.DOUBLE, 0, 4)).shape()).containsExactly(3, 0);
-        assertThat(Boxes.iou(Nd4j.create(DataType.FLOAT, 0, 4), a.castTo(DataType.FLOAT)).dataType())
+        assertThat(Boxes.iou(Nd4j.create(DataType.FLOAT, 0, 4), a.castTo(DataType.FLOAT))
+                        .dataType())
                 .isEqualTo(DataType.FLOAT);
     }
 
@@ -71,12 +84,15 @@ class BoxesTest {
         INDArray ok = boxes(new double[] {0, 0, 1, 1});
         assertThatThrownBy(() -> Boxes.iou(Nd4j.create(DataType.DOUBLE, 3, 5), ok))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[N, 4]").hasMessageContaining("[3, 5]");
+                .hasMessageContaining("[N, 4]")
+                .hasMessageContaining("[3, 5]");
         assertThatThrownBy(() -> Boxes.iou(Nd4j.createFromArray(0.0, 0, 1, 1), ok))
                 .hasMessageContaining("reshape a single box to [1, 4]");
         assertThatThrownBy(() -> Boxes.iou(ok, boxes(new double[] {0, 0, 1, 1}, new double[] {3, 0, 1, 1})))
-                .hasMessageContaining("second box set").hasMessageContaining("box 1")
-                .hasMessageContaining("x2 < x1").hasMessageContaining("centreToCorner");
+                .hasMessageContaining("second box set")
+                .hasMessageContaining("box 1")
+                .hasMessageContaining("x2 < x1")
+                .hasMessageContaining("centreToCorner");
         assertThatThrownBy(() -> Boxes.iou(boxes(new double[] {0, Double.NaN, 1, 1}), ok))
                 .hasMessageContaining("not finite");
         assertThatThrownBy(() -> Boxes.iou(Nd4j.createFromArray(new int[][] {{0, 0, 1, 1}}), ok))
@@ -97,11 +113,14 @@ class BoxesTest {
         INDArray expected = ReferenceValues.array(root.get("iou_ab"));
         assertThat(iou.shape()).containsExactly(40, 60);
         assertThat(iou.toDoubleMatrix()).isEqualTo(expected.toDoubleMatrix());
-        assertThat(expected.gt(0).castTo(DataType.INT32).sumNumber().intValue()).as("the reference has overlapping pairs").isGreaterThan(100);
+        assertThat(expected.gt(0).castTo(DataType.INT32).sumNumber().intValue())
+                .as("the reference has overlapping pairs")
+                .isGreaterThan(100);
 
         INDArray all = ReferenceValues.array(root.get("boxes"));
         INDArray full = Boxes.iou(all, all);
-        assertThat(full.sumNumber().doubleValue()).isCloseTo(root.get("iou_full_sum").asDouble(), within(1e-6));
+        assertThat(full.sumNumber().doubleValue())
+                .isCloseTo(root.get("iou_full_sum").asDouble(), within(1e-6));
         assertThat(full.gt(0.5).castTo(DataType.INT32).sumNumber().intValue())
                 .isEqualTo(root.get("iou_full_above_half").asInt());
     }

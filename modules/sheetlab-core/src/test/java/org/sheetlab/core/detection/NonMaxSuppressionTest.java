@@ -27,18 +27,19 @@ class NonMaxSuppressionTest {
     @Test
     void sheetAlgorithmOnAHandCase() {
         INDArray b = boxes(
-                new double[] {0, 0, 10, 10},   // 0: p 0.7
-                new double[] {1, 0, 11, 10},   // 1: p 0.9, IoU with 0 = 90/110 > 0.5
+                new double[] {0, 0, 10, 10}, // 0: p 0.7
+                new double[] {1, 0, 11, 10}, // 1: p 0.9, IoU with 0 = 90/110 > 0.5
                 new double[] {20, 20, 30, 30}, // 2: p 0.8, disjoint from the others
-                new double[] {0, 0, 10, 10},   // 3: p 0.5 < 0.6: discarded in step 1 (identical to 0)
-                new double[] {10, 0, 20, 10},  // 4: p 0.65, touches 0 (IoU 0), IoU 1/19 with 1
-                new double[] {2, 2, 8, 8});    // 5: p 0.95, nested in 0 and 1: IoU 36/100 and 36/100 <= 0.5
+                new double[] {0, 0, 10, 10}, // 3: p 0.5 < 0.6: discarded in step 1 (identical to 0)
+                new double[] {10, 0, 20, 10}, // 4: p 0.65, touches 0 (IoU 0), IoU 1/19 with 1
+                new double[] {2, 2, 8, 8}); // 5: p 0.95, nested in 0 and 1: IoU 36/100 and 36/100 <= 0.5
         INDArray p = scores(0.7, 0.9, 0.8, 0.5, 0.65, 0.95);
         assertThat(SHEET.keep(b, p)).containsExactly(5, 1, 2, 4);
         // IoU threshold 0.3: the nested box 5 now suppresses 1 and 0 (36/100 > 0.3 each)
         assertThat(NonMaxSuppression.of(0.6, 0.3).keep(b, p)).containsExactly(5, 2, 4);
         // without a score threshold box 3 takes part but is suppressed by 1 (IoU 90/110)
-        assertThat(NonMaxSuppression.of(Double.NEGATIVE_INFINITY, 0.5).keep(b, p)).containsExactly(5, 1, 2, 4);
+        assertThat(NonMaxSuppression.of(Double.NEGATIVE_INFINITY, 0.5).keep(b, p))
+                .containsExactly(5, 1, 2, 4);
     }
 
     @Test
@@ -65,14 +66,18 @@ class NonMaxSuppressionTest {
 
     @Test
     void emptyInputAllBelowThresholdAndZeroAreaBoxes() {
-        assertThat(SHEET.keep(Nd4j.create(DataType.DOUBLE, 0, 4), Nd4j.create(DataType.DOUBLE, 0))).isEmpty();
+        assertThat(SHEET.keep(Nd4j.create(DataType.DOUBLE, 0, 4), Nd4j.create(DataType.DOUBLE, 0)))
+                .isEmpty();
         INDArray b = boxes(new double[] {0, 0, 1, 1}, new double[] {0, 0, 1, 1});
         assertThat(SHEET.keep(b, scores(0.1, 0.59))).isEmpty();
         // zero-area boxes overlap nothing: neither suppresses the other
         INDArray flat = boxes(new double[] {1, 1, 1, 1}, new double[] {1, 1, 1, 1});
         assertThat(SHEET.keep(flat, scores(0.9, 0.8))).containsExactly(0, 1);
-        assertThat(SHEET.keepPerClass(Nd4j.create(DataType.FLOAT, 0, 4), Nd4j.create(DataType.FLOAT, 0),
-                Nd4j.create(DataType.INT32, 0))).isEmpty();
+        assertThat(SHEET.keepPerClass(
+                        Nd4j.create(DataType.FLOAT, 0, 4),
+                        Nd4j.create(DataType.FLOAT, 0),
+                        Nd4j.create(DataType.INT32, 0)))
+                .isEmpty();
     }
 
     @Test
@@ -83,7 +88,8 @@ class NonMaxSuppressionTest {
         assertThat(SHEET.keepPerClass(b, p, Nd4j.createFromArray(0, 1, 0))).containsExactly(0, 1);
         assertThat(SHEET.keepPerClass(b, p, Nd4j.createFromArray(0, 1, 2))).containsExactly(0, 1, 2);
         assertThatThrownBy(() -> SHEET.keepPerClass(b, p, Nd4j.createFromArray(0.0, 0.5, 1.0)))
-                .hasMessageContaining("not an integer").hasMessageContaining("argmax");
+                .hasMessageContaining("not an integer")
+                .hasMessageContaining("argmax");
         assertThatThrownBy(() -> SHEET.keepPerClass(b, p, Nd4j.createFromArray(0, 1)))
                 .hasMessageContaining("one class per box");
     }
@@ -92,7 +98,8 @@ class NonMaxSuppressionTest {
     void badInputIsRefused() {
         INDArray b = boxes(new double[] {0, 0, 1, 1}, new double[] {2, 0, 1, 1});
         assertThatThrownBy(() -> SHEET.keep(b, scores(0.9, 0.8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NMS boxes: box 1")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NMS boxes: box 1")
                 .hasMessageContaining("x2 < x1");
         INDArray ok = boxes(new double[] {0, 0, 1, 1}, new double[] {0, 0, 1, 1});
         assertThatThrownBy(() -> SHEET.keep(ok, scores(0.9))).hasMessageContaining("one p_c per box");
@@ -119,13 +126,19 @@ class NonMaxSuppressionTest {
         assertThat(b.size(0)).isEqualTo(3000);
         assertThat(ref.cases()).hasSize(5);
         for (JsonNode run : ref.cases()) {
-            var nms = NonMaxSuppression.of(run.get("score_threshold").asDouble(), run.get("iou_threshold").asDouble());
+            var nms = NonMaxSuppression.of(
+                    run.get("score_threshold").asDouble(),
+                    run.get("iou_threshold").asDouble());
             String what = "thresholds " + nms.scoreThreshold() + ", " + nms.iouThreshold();
             int[] expected = ints(run.get("keep"));
             assertThat(expected.length).as(what).isGreaterThan(100);
             assertThat(nms.keep(b, p)).as(what).containsExactly(expected);
-            assertThat(nms.keep(b.castTo(DataType.FLOAT), p)).as(what + ", FLOAT boxes").hasSize(expected.length);
-            assertThat(nms.keepPerClass(b, p, c)).as(what + ", per class").containsExactly(ints(run.get("keep_batched")));
+            assertThat(nms.keep(b.castTo(DataType.FLOAT), p))
+                    .as(what + ", FLOAT boxes")
+                    .hasSize(expected.length);
+            assertThat(nms.keepPerClass(b, p, c))
+                    .as(what + ", per class")
+                    .containsExactly(ints(run.get("keep_batched")));
         }
         INDArray first = b.get(NDArrayIndex.interval(0, 1000), NDArrayIndex.all());
         int[] tieKeep = NonMaxSuppression.of(Double.NEGATIVE_INFINITY, 0.5)
@@ -143,8 +156,8 @@ class NonMaxSuppressionTest {
         INDArray p = Nd4j.rand(DataType.DOUBLE, n);
         double[][] iou = Boxes.iou(b, b).toDoubleMatrix();
         double[] s = p.toDoubleVector();
-        int[] order = NonMaxSuppression.sortDescendingStable(java.util.stream.IntStream.range(0, n)
-                .filter(i -> s[i] >= 0.6).toArray(), s);
+        int[] order = NonMaxSuppression.sortDescendingStable(
+                java.util.stream.IntStream.range(0, n).filter(i -> s[i] >= 0.6).toArray(), s);
         java.util.List<Integer> expected = new java.util.ArrayList<>();
         boolean[] gone = new boolean[n];
         for (int i : order) {
@@ -156,7 +169,8 @@ class NonMaxSuppressionTest {
             }
         }
         assertThat(expected.size()).isBetween(20, 150);
-        assertThat(SHEET.keep(b, p)).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+        assertThat(SHEET.keep(b, p))
+                .containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /**
@@ -167,18 +181,23 @@ class NonMaxSuppressionTest {
     @Test
     void agreesWithDl4jsOpUpToItsPadding() {
         var ref = ReferenceValues.load("/reference/detection.json");
-        INDArray b = ReferenceValues.array(ref.root().get("boxes"))
-                .get(NDArrayIndex.interval(0, 500), NDArrayIndex.all());
+        INDArray b =
+                ReferenceValues.array(ref.root().get("boxes")).get(NDArrayIndex.interval(0, 500), NDArrayIndex.all());
         INDArray p = ReferenceValues.array(ref.root().get("scores")).get(NDArrayIndex.interval(0, 500));
         int[] ours = SHEET.keep(b, p);
-        INDArray yx = Nd4j.hstack(b.getColumn(1).reshape(500, 1), b.getColumn(0).reshape(500, 1),
-                b.getColumn(3).reshape(500, 1), b.getColumn(2).reshape(500, 1));
+        INDArray yx = Nd4j.hstack(
+                b.getColumn(1).reshape(500, 1),
+                b.getColumn(0).reshape(500, 1),
+                b.getColumn(3).reshape(500, 1),
+                b.getColumn(2).reshape(500, 1));
         // no score in these 500 boxes equals 0.6 (scores are distinct multiples of 1e-4 and only one can be 0.6)
         int[] theirs = Nd4j.image().nonMaxSuppression(yx, p, 500, 0.5, 0.6).toIntVector();
         assertThat(ours.length).isGreaterThan(20);
         assertThat(theirs.length).isGreaterThan(ours.length);
         assertThat(Arrays.copyOf(theirs, ours.length)).containsExactly(ours);
-        assertThat(Arrays.copyOfRange(theirs, ours.length, theirs.length)).as("DL4J's zero padding").containsOnly(0);
+        assertThat(Arrays.copyOfRange(theirs, ours.length, theirs.length))
+                .as("DL4J's zero padding")
+                .containsOnly(0);
     }
 
     private static int[] ints(JsonNode array) {

@@ -42,8 +42,20 @@ final class NmsBench extends Bench {
     @Override
     OptionalDouble compare() throws IOException, InterruptedException {
         // the peer first: it generates the boxes (seeded) and writes them for sheetlab's side
-        peer("torch.json", "nms_torch.py", cores, "--sizes", sizes, "--iterations", batches, "--warmup", warmup,
-                "--seed", seed, "--out-dir", out);
+        peer(
+                "torch.json",
+                "nms_torch.py",
+                cores,
+                "--sizes",
+                sizes,
+                "--iterations",
+                batches,
+                "--warmup",
+                warmup,
+                "--seed",
+                seed,
+                "--out-dir",
+                out);
         sheetlab("sheetlab.json", "--sizes", sizes, "--batches", batches, "--warmup", warmup, "--boxes-dir", out);
         return report();
     }
@@ -55,7 +67,8 @@ final class NmsBench extends Bench {
         Map<String, Object> kept = new LinkedHashMap<>();
         for (String size : sizes.trim().split("\\s+")) {
             int n = Integer.parseInt(size);
-            INDArray boxes = Nd4j.createFromArray(read(boxesDir.resolve("boxes-" + n + ".bin"), 4 * n)).reshape(n, 4);
+            INDArray boxes = Nd4j.createFromArray(read(boxesDir.resolve("boxes-" + n + ".bin"), 4 * n))
+                    .reshape(n, 4);
             INDArray scores = Nd4j.createFromArray(read(boxesDir.resolve("scores-" + n + ".bin"), n));
             double[] t = new double[batches];
             int count = 0;
@@ -72,7 +85,10 @@ final class NmsBench extends Bench {
             System.err.printf(Locale.ROOT, "sheetlab nms, %7d boxes: %9.3f ms, kept %d%n", n, t[batches / 2], count);
         }
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("impl", "sheetlab NonMaxSuppression (ND4J " + Nd4j.getBackend().getClass().getSimpleName() + ")");
+        r.put(
+                "impl",
+                "sheetlab NonMaxSuppression (ND4J "
+                        + Nd4j.getBackend().getClass().getSimpleName() + ")");
         r.put("medianMs", ms);
         r.put("kept", kept);
         return r;

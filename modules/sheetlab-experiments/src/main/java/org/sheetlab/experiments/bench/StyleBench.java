@@ -117,8 +117,8 @@ final class StyleBench extends Bench {
     @Override
     Map<String, Object> measure() {
         if (size < Vgg19.MIN_INPUT_SIZE) {
-            throw new IllegalArgumentException("--size must be >= " + Vgg19.MIN_INPUT_SIZE
-                    + " (VGG19's five poolings), got " + size);
+            throw new IllegalArgumentException(
+                    "--size must be >= " + Vgg19.MIN_INPUT_SIZE + " (VGG19's five poolings), got " + size);
         }
         ComputationGraph net = Vgg19.builder()
                 .optInputSize(size, size, 3)

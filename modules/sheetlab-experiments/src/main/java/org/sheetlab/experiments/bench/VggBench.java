@@ -33,8 +33,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "vgg",
         mixinStandardHelpOptions = true,
-        description = "A VGG19 training step (reduced width on 32x32, and the real VGG19 on 224x224 at batch 2), "
-                + "samples/s vs torchvision's vgg19 layout in PyTorch; then the style-transfer iteration (bench style).")
+        description =
+                "A VGG19 training step (reduced width on 32x32, and the real VGG19 on 224x224 at batch 2), "
+                        + "samples/s vs torchvision's vgg19 layout in PyTorch; then the style-transfer iteration (bench style).")
 final class VggBench extends Bench {
     @Option(
             names = "--batch-size",

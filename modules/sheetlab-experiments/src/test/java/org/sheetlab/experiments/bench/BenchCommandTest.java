@@ -190,10 +190,25 @@ class BenchCommandTest {
             boxes.putDouble(v);
         }
         java.nio.file.Files.write(dir.resolve("boxes-2.bin"), boxes.array());
-        java.nio.file.Files.write(dir.resolve("scores-2.bin"), java.nio.ByteBuffer.allocate(16)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(0.9).putDouble(0.7).array());
-        Run nms = run("bench", "nms", "--measure", "--sizes", "2", "--boxes-dir", dir.toString(), "--batches", "1",
-                "--warmup", "0");
+        java.nio.file.Files.write(
+                dir.resolve("scores-2.bin"),
+                java.nio.ByteBuffer.allocate(16)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .putDouble(0.9)
+                        .putDouble(0.7)
+                        .array());
+        Run nms = run(
+                "bench",
+                "nms",
+                "--measure",
+                "--sizes",
+                "2",
+                "--boxes-dir",
+                dir.toString(),
+                "--batches",
+                "1",
+                "--warmup",
+                "0");
         assertThat(nms.code()).as(nms.err()).isZero();
         JsonNode n = RunDirectory.JSON.readTree(nms.out());
         assertThat(n.get("kept").get("2").asInt()).isEqualTo(2);
@@ -218,7 +233,10 @@ class BenchCommandTest {
         JsonNode st = RunDirectory.JSON.readTree(style.out());
         assertThat(st.get("samplesPerSecond").asDouble()).isPositive();
         assertThat(st.get("finalLoss").asDouble()).isFinite().isPositive();
-        assertThat(List.of(st.get("width").asDouble(), st.get("size").asDouble(), st.get("batches").asDouble()))
+        assertThat(List.of(
+                        st.get("width").asDouble(),
+                        st.get("size").asDouble(),
+                        st.get("batches").asDouble()))
                 .containsExactly(0.125, 32.0, 2.0);
         assertThat(st.get("config").asText()).isEqualTo("small");
     }
