@@ -1,0 +1,8 @@
+/**
+ * Sheet section "YOLO &amp; Object Detection", the pieces around DL4J's {@code Yolo2OutputLayer}: anchor box priors
+ * chosen by k-means on the training boxes' (w, h) with the YOLOv2 distance d = 1 − IoU ({@link
+ * org.sheetlab.models.detection.AnchorKMeans}), and decoding of the layer's activated output [B, nBoxes·(5+C), H, W]
+ * into corner boxes in image pixels, scores and classes ready for {@link
+ * org.sheetlab.core.detection.NonMaxSuppression} ({@link org.sheetlab.models.detection.YoloDecoder}).
+ */
+package org.sheetlab.models.detection;
