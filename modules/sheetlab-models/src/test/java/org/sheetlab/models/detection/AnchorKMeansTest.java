@@ -87,6 +87,23 @@ class AnchorKMeansTest {
     }
 
     @Test
+    void theDistanceIsOneMinusIouAtACommonCentre() {
+        // 2×4 and 4×2 share a 2×2 square: IoU = 4 / (8 + 8 − 4) = 1/3; a box inside another: area ratio
+        assertThat(AnchorKMeans.iou(new double[] {2, 4}, new double[] {4, 2})).isCloseTo(1.0 / 3, within(1e-15));
+        assertThat(AnchorKMeans.iou(new double[] {1, 1}, new double[] {2, 3})).isCloseTo(1.0 / 6, within(1e-15));
+        assertThat(AnchorKMeans.iou(new double[] {5, 7}, new double[] {5, 7})).isEqualTo(1.0);
+    }
+
+    @Test
+    void identicalBoxesGiveIdenticalPriorsWithoutFailing() {
+        // every box equal: k-means++ has zero distances and one centroid ends up with no boxes (reseeded)
+        INDArray same = Nd4j.createFromArray(new double[][] {{3, 5}, {3, 5}, {3, 5}});
+        double[][] priors = AnchorKMeans.fit(same, 2, 1).priors().toDoubleMatrix();
+        assertThat(priors[0]).containsExactly(3.0, 5.0);
+        assertThat(priors[1]).containsExactly(3.0, 5.0);
+    }
+
+    @Test
     void badInputGivesClearErrors() {
         INDArray two = Nd4j.createFromArray(new double[][] {{1, 2}, {3, 4}});
         assertThatThrownBy(() -> AnchorKMeans.fit(two, 3, 1))
