@@ -68,6 +68,19 @@ public final class Boxes {
                 .getDouble(0, 0);
     }
 
+    /**
+     * IoU of two corner boxes given as numbers (continuous coordinates), for per-pair loops where an ND4J call per pair
+     * would dominate (e.g. mAP matching): intersection / union, 0 when the union is empty (two zero-area boxes).
+     */
+    public static double iou(
+            double ax1, double ay1, double ax2, double ay2, double bx1, double by1, double bx2, double by2) {
+        double w = Math.max(Math.min(ax2, bx2) - Math.max(ax1, bx1), 0.0);
+        double h = Math.max(Math.min(ay2, by2) - Math.max(ay1, by1), 0.0);
+        double inter = w * h;
+        double union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter;
+        return union > 0 ? inter / union : 0.0;
+    }
+
     /** Areas (x2 − x1)(y2 − y1) of corner boxes {@code [N, 4]} → {@code [N]}. */
     public static INDArray area(INDArray corner) {
         return corner.getColumn(2)

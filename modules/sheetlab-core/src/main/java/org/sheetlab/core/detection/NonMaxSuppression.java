@@ -172,31 +172,12 @@ public final class NonMaxSuppression {
         return Arrays.copyOf(kept, keptCount);
     }
 
-    /** {@code idx} sorted by {@code score[idx]} descending; a stable merge sort on primitives (ties: index order). */
+    /** {@code idx} sorted by {@code score[idx]} descending; stable (ties: index order), as the JDK's object sort is. */
     static int[] sortDescendingStable(int[] idx, double[] score) {
-        int[] a = idx.clone();
-        int[] b = new int[a.length];
-        for (int width = 1; width < a.length; width *= 2) {
-            for (int lo = 0; lo < a.length; lo += 2 * width) {
-                int mid = Math.min(lo + width, a.length);
-                int hi = Math.min(lo + 2 * width, a.length);
-                int i = lo;
-                int j = mid;
-                int o = lo;
-                while (i < mid && j < hi) {
-                    b[o++] = score[a[j]] > score[a[i]] ? a[j++] : a[i++];
-                }
-                while (i < mid) {
-                    b[o++] = a[i++];
-                }
-                while (j < hi) {
-                    b[o++] = a[j++];
-                }
-            }
-            int[] swap = a;
-            a = b;
-            b = swap;
-        }
-        return a;
+        return Arrays.stream(idx)
+                .boxed()
+                .sorted((p, q) -> score[q] > score[p] ? 1 : score[q] < score[p] ? -1 : 0)
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 }

@@ -1,5 +1,7 @@
 package org.sheetlab.core.metrics.detection;
 
+import org.sheetlab.core.detection.Boxes;
+
 /**
  * One annotated object: its image, class and box in corner format (x1, y1, x2, y2), continuous coordinates, and VOC's
  * optional "difficult" flag. A difficult object is not counted in recall and a detection matched to it counts neither
@@ -39,11 +41,7 @@ public record GroundTruth(String image, int classId, double x1, double y1, doubl
      * empty (two boxes of zero area).
      */
     static double iou(double ax1, double ay1, double ax2, double ay2, double bx1, double by1, double bx2, double by2) {
-        double w = Math.max(Math.min(ax2, bx2) - Math.max(ax1, bx1), 0.0);
-        double h = Math.max(Math.min(ay2, by2) - Math.max(ay1, by1), 0.0);
-        double inter = w * h;
-        double union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter;
-        return union > 0 ? inter / union : 0.0;
+        return Boxes.iou(ax1, ay1, ax2, ay2, bx1, by1, bx2, by2);
     }
 
     /** IoU of this object's box with a detection's. */
