@@ -19,6 +19,7 @@ import org.sheetlab.experiments.recall.RecallFirstExperiment;
 import org.sheetlab.experiments.rnncompare.RnnCompareExperiment;
 import org.sheetlab.experiments.signrnn.SignRnnExperiment;
 import org.sheetlab.experiments.style.StyleTransferExperiment;
+import org.sheetlab.experiments.tfidf.TfIdfSearchExperiment;
 import org.sheetlab.experiments.transfer.TransferExperiment;
 import org.sheetlab.experiments.vae.VaeExperiment;
 import org.sheetlab.train.TrainingDivergedException;
@@ -54,7 +55,8 @@ public final class SheetlabCli {
             InitExperiment.class,
             McDropoutExperiment.class,
             TransferExperiment.class,
-            StyleTransferExperiment.class);
+            StyleTransferExperiment.class,
+            TfIdfSearchExperiment.class);
 
     private SheetlabCli() {}
 

@@ -132,7 +132,21 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
     }
 
     /** What to train for {@code variant}; {@code folder} is where it trains (for listeners that write files). */
-    protected abstract Trial trial(Context<O, D> context, V variant, RunDirectory folder);
+    protected Trial trial(Context<O, D> context, V variant, RunDirectory folder) {
+        throw new IllegalStateException(name + " overrides neither trial() (what to train) nor compute() (what to "
+                + "measure without training)");
+    }
+
+    /**
+     * For an experiment that trains nothing (a search index, a closed-form computation): the row of {@code variant}
+     * (named {@code label}; its headline values, the seconds its work took in place of an epoch's, 0 epochs, its
+     * parameter count), with its files written into {@code folder}. The harness then skips {@link #trial} and
+     * training for the variant and shows the rows as a comparison ({@code metrics.json}, {@code summary.txt},
+     * {@code comparison.png}), even for a single one. By default {@code null}: the variant is trained.
+     */
+    protected Row compute(Context<O, D> context, V variant, String label, RunDirectory folder) {
+        return null;
+    }
 
     /**
      * Headline values measured after training (e.g. an importance-weighted bound, a threshold), and per-variant
@@ -190,6 +204,12 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         for (V variant : single ? java.util.Collections.<V>singletonList(null) : variants) {
             String label = single ? name : label(variant);
             RunDirectory folder = single ? run : new RunDirectory(run.resolve(folder(variant)));
+            Row computed = compute(context, variant, label, folder);
+            if (computed != null) {
+                rows.add(computed);
+                Summary.writeComparison(run, name, headline(options), rows);
+                continue;
+            }
             Trial trial = trial(context, variant, folder);
             if (trial.train().batchSize() != config.batchSize()) {
                 throw new IllegalStateException(name + " " + label + ": the training source's batch size "
