@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.sheetlab.data.text.CorpusTokenizer;
 import org.sheetlab.data.text.TextCorpus;
@@ -150,7 +149,7 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long allocatedBefore = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
         long start = System.nanoTime();
-        TfIdfIndex index = index(corpus, weighting, max, d -> true);
+        TfIdfIndex index = index(corpus, weighting, max);
         double buildSeconds = (System.nanoTime() - start) / 1e9;
         long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - allocatedBefore;
 
@@ -196,11 +195,11 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
         return (int) Math.min(Integer.MAX_VALUE, (long) o.run.maxBatches * SMOKE_DOCUMENTS_PER_BATCH);
     }
 
-    /** Indexes the documents (the first {@code max}, or all) that {@code keep} accepts. */
-    static TfIdfIndex index(TextCorpus corpus, Weighting weighting, Integer max, Predicate<String> keep) {
+    /** Indexes the documents of the corpus (the first {@code max}, or all). */
+    static TfIdfIndex index(TextCorpus corpus, Weighting weighting, Integer max) {
         TfIdfIndex.Builder b = TfIdfIndex.builder().optWeighting(weighting).optTokenizer(CorpusTokenizer::tokenize);
         try (Stream<String> docs = corpus.documents()) {
-            (max == null ? docs : docs.limit(max)).filter(keep).forEachOrdered(d -> b.addTokens(List.of(d.split(" "))));
+            (max == null ? docs : docs.limit(max)).forEachOrdered(d -> b.addTokens(List.of(d.split(" "))));
         }
         return b.build();
     }
@@ -288,10 +287,24 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
      */
     static CommonWord commonWord(
             TextCorpus corpus, Weighting weighting, Integer max, int k, String word, Set<String> queries) {
-        TfIdfIndex sub = index(corpus, weighting, max, d -> List.of(d.split(" ")).contains(word));
+        List<Integer> corpusIndex = new ArrayList<>(); // document i of the w* collection is corpusIndex.get(i)
+        TfIdfIndex.Builder collection =
+                TfIdfIndex.builder().optWeighting(weighting).optTokenizer(CorpusTokenizer::tokenize);
+        try (Stream<String> docs = corpus.documents()) {
+            var it = docs.limit(max == null ? Long.MAX_VALUE : max).iterator();
+            for (int d = 0; it.hasNext(); d++) {
+                List<String> tokens = List.of(it.next().split(" "));
+                if (tokens.contains(word)) {
+                    collection.addTokens(tokens);
+                    corpusIndex.add(d);
+                }
+            }
+        }
+        TfIdfIndex sub = collection.build();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "w* = '%s', the word with the lowest IDF. In the %d documents that contain it, df(w*) = N* = %d, so "
-                        + "IDF(w*) = %.6f (%s weighting).%nEach query answered there without and with w*:%n",
+                        + "IDF(w*) = %.6f (%s weighting).%nEach query answered there without and with w* "
+                        + "(#n: document n of the corpus):%n",
                 word, sub.documents(), sub.documentFrequency(word), sub.idf(word),
                 weighting.name().toLowerCase(Locale.ROOT)));
         int answered = 0;
@@ -324,16 +337,16 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
             maxChange = Math.max(maxChange, change);
             sb.append(String.format(Locale.ROOT, "  %-40s top-%d %s, max |score change| %.3g%n    without: %s%n"
                             + "    with:    %s%n",
-                    q, k, same ? "identical" : "CHANGED", change, ranking(a), ranking(b)));
+                    q, k, same ? "identical" : "CHANGED", change, ranking(a, corpusIndex), ranking(b, corpusIndex)));
         }
         double fraction = answered == 0 ? 0 : (double) changed / answered;
         sb.append(String.format(Locale.ROOT, "%d of %d rankings changed.%n", changed, answered));
         return new CommonWord(sb.toString(), sub.idf(word), fraction, maxChange);
     }
 
-    private static String ranking(List<Match> matches) {
+    private static String ranking(List<Match> matches, List<Integer> corpusIndex) {
         return String.join(", ", matches.stream()
-                .map(m -> String.format(Locale.ROOT, "#%d (%.4f)", m.document(), m.score()))
+                .map(m -> String.format(Locale.ROOT, "#%d (%.4f)", corpusIndex.get(m.document()), m.score()))
                 .toList());
     }
 
