@@ -97,9 +97,7 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
                         + "(tf = count, idf = ln((1+N)/(1+df)) + 1, l2-normalised rows) (default: sheet,sklearn).")
         public List<String> weightings = List.of("sheet", "sklearn");
 
-        @Option(
-                names = "--lowest-idf",
-                description = "Rows of the lowest-IDF table (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--lowest-idf", description = "Rows of the lowest-IDF table (default: ${DEFAULT-VALUE}).")
         public int lowestIdf = 15;
 
         public Options() {
@@ -114,7 +112,9 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
     @Override
     protected void validate(Options o) {
         check(o.topK >= 1, "--top-k must be at least 1, got " + o.topK);
-        check(o.maxDocuments == null || o.maxDocuments >= 1, "--max-documents must be at least 1, got " + o.maxDocuments);
+        check(
+                o.maxDocuments == null || o.maxDocuments >= 1,
+                "--max-documents must be at least 1, got " + o.maxDocuments);
         check(!o.queries.isEmpty(), "give at least one --query");
         check(o.lowestIdf >= 1, "--lowest-idf must be at least 1, got " + o.lowestIdf);
         for (String q : o.queries) {
@@ -147,7 +147,8 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
         TextCorpus corpus = c.data();
         Integer max = maxDocuments(o);
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long allocatedBefore = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        long allocatedBefore =
+                threads.getThreadAllocatedBytes(Thread.currentThread().getId());
         long start = System.nanoTime();
         TfIdfIndex index = index(corpus, weighting, max);
         double buildSeconds = (System.nanoTime() - start) / 1e9;
@@ -170,7 +171,8 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
 
         List<WordWeight> lowest = index.lowestIdf(o.lowestIdf);
         folder.writeText("lowest-idf.txt", lowestIdfTable(index, lowest));
-        CommonWord common = commonWord(corpus, weighting, max, o.topK, lowest.get(0).word(), answers.keySet());
+        CommonWord common =
+                commonWord(corpus, weighting, max, o.topK, lowest.get(0).word(), answers.keySet());
         folder.writeText("common-word.txt", common.report());
 
         Map<String, Double> values = new LinkedHashMap<>();
@@ -206,7 +208,8 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
 
     /** Mean milliseconds per search: one warm-up pass, then passes over all queries for at least 0.2 s (max 200). */
     private static double queryMillis(TfIdfIndex index, Set<String> queries, int k) {
-        List<List<String>> tokens = queries.stream().map(CorpusTokenizer::tokenize).toList();
+        List<List<String>> tokens =
+                queries.stream().map(CorpusTokenizer::tokenize).toList();
         tokens.forEach(q -> index.search(q, k));
         long start = System.nanoTime();
         int searches = 0;
@@ -237,14 +240,23 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
             for (int i = 0; i < matches.size(); i++) {
                 Match m = matches.get(i);
                 String text = texts.get(m.document());
-                txt.append(String.format(Locale.ROOT, "  %d. %.4f  #%d  %s%n", i + 1, m.score(), m.document(),
+                txt.append(String.format(
+                        Locale.ROOT,
+                        "  %d. %.4f  #%d  %s%n",
+                        i + 1,
+                        m.score(),
+                        m.document(),
                         text.length() > 100 ? text.substring(0, 97) + "..." : text));
                 rows.add(Map.of("rank", i + 1, "document", m.document(), "score", m.score(), "text", text));
             }
             json.add(Map.of("query", q, "matches", rows));
         });
         unanswered.forEach((q, why) -> {
-            txt.append("query: ").append(q).append(System.lineSeparator()).append("  not answered: ").append(why)
+            txt.append("query: ")
+                    .append(q)
+                    .append(System.lineSeparator())
+                    .append("  not answered: ")
+                    .append(why)
                     .append(System.lineSeparator());
             json.add(Map.of("query", q, "error", why));
         });
@@ -269,14 +281,25 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
     }
 
     private static String lowestIdfTable(TfIdfIndex index, List<WordWeight> lowest) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
                 "The %d words with the lowest IDF (%s weighting, N = %d documents): the most widespread, the least "
                         + "discriminating%n%-16s %10s %8s %10s%n",
-                lowest.size(), index.weighting().name().toLowerCase(Locale.ROOT), index.documents(),
-                "word", "df", "df/N", "IDF"));
+                lowest.size(),
+                index.weighting().name().toLowerCase(Locale.ROOT),
+                index.documents(),
+                "word",
+                "df",
+                "df/N",
+                "IDF"));
         for (WordWeight w : lowest) {
-            sb.append(String.format(Locale.ROOT, "%-16s %10d %8.4f %10.6f%n", w.word(), w.documentFrequency(),
-                    (double) w.documentFrequency() / index.documents(), w.idf()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-16s %10d %8.4f %10.6f%n",
+                    w.word(),
+                    w.documentFrequency(),
+                    (double) w.documentFrequency() / index.documents(),
+                    w.idf()));
         }
         return sb.toString();
     }
@@ -301,11 +324,15 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
             }
         }
         TfIdfIndex sub = collection.build();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
                 "w* = '%s', the word with the lowest IDF. In the %d documents that contain it, df(w*) = N* = %d, so "
                         + "IDF(w*) = %.6f (%s weighting).%nEach query answered there without and with w* "
                         + "(#n: document n of the corpus):%n",
-                word, sub.documents(), sub.documentFrequency(word), sub.idf(word),
+                word,
+                sub.documents(),
+                sub.documentFrequency(word),
+                sub.idf(word),
                 weighting.name().toLowerCase(Locale.ROOT)));
         int answered = 0;
         int changed = 0;
@@ -320,12 +347,18 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
                 a = sub.search(without, k);
                 b = sub.search(with, k);
             } catch (IllegalArgumentException e) {
-                sb.append("  ").append(q).append(": not answered (").append(e.getMessage()).append(')')
+                sb.append("  ")
+                        .append(q)
+                        .append(": not answered (")
+                        .append(e.getMessage())
+                        .append(')')
                         .append(System.lineSeparator());
                 continue;
             }
             answered++;
-            boolean same = a.stream().map(Match::document).toList()
+            boolean same = a.stream()
+                    .map(Match::document)
+                    .toList()
                     .equals(b.stream().map(Match::document).toList());
             double change = 0;
             for (int i = 0; i < a.size(); i++) {
@@ -335,9 +368,15 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
                 changed++;
             }
             maxChange = Math.max(maxChange, change);
-            sb.append(String.format(Locale.ROOT, "  %-40s top-%d %s, max |score change| %.3g%n    without: %s%n"
-                            + "    with:    %s%n",
-                    q, k, same ? "identical" : "CHANGED", change, ranking(a, corpusIndex), ranking(b, corpusIndex)));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %-40s top-%d %s, max |score change| %.3g%n    without: %s%n" + "    with:    %s%n",
+                    q,
+                    k,
+                    same ? "identical" : "CHANGED",
+                    change,
+                    ranking(a, corpusIndex),
+                    ranking(b, corpusIndex)));
         }
         double fraction = answered == 0 ? 0 : (double) changed / answered;
         sb.append(String.format(Locale.ROOT, "%d of %d rankings changed.%n", changed, answered));
@@ -345,9 +384,11 @@ public final class TfIdfSearchExperiment extends Experiment<TfIdfSearchExperimen
     }
 
     private static String ranking(List<Match> matches, List<Integer> corpusIndex) {
-        return String.join(", ", matches.stream()
-                .map(m -> String.format(Locale.ROOT, "#%d (%.4f)", corpusIndex.get(m.document()), m.score()))
-                .toList());
+        return String.join(
+                ", ",
+                matches.stream()
+                        .map(m -> String.format(Locale.ROOT, "#%d (%.4f)", corpusIndex.get(m.document()), m.score()))
+                        .toList());
     }
 
     /** The common-word demonstration's report and figures. */

@@ -58,10 +58,13 @@ class TfIdfSearchExperimentTest {
             assertThat(outcome.row(v).value("documents")).isEqualTo(12.0);
             assertThat(outcome.row(v).value("storedEntries")).isPositive();
             Path folder = outcome.runDir().resolve(v);
-            JsonNode matches = RunDirectory.JSON.readTree(folder.resolve("matches.json").toFile());
+            JsonNode matches =
+                    RunDirectory.JSON.readTree(folder.resolve("matches.json").toFile());
             // "a small bird with a red breast": the robin-like definitions 10 and 0 share bird/red/breast/small
-            assertThat(matches.get(0).get("matches").get(0).get("document").asInt()).isIn(0, 10);
-            assertThat(matches.get(1).get("matches").get(0).get("document").asInt()).isEqualTo(7);
+            assertThat(matches.get(0).get("matches").get(0).get("document").asInt())
+                    .isIn(0, 10);
+            assertThat(matches.get(1).get("matches").get(0).get("document").asInt())
+                    .isEqualTo(7);
             assertThat(matches.get(3).get("error").asText()).contains("none of the words");
             assertThat(Files.readString(folder.resolve("lowest-idf.txt"))).contains("a ");
         }
@@ -90,10 +93,12 @@ class TfIdfSearchExperimentTest {
 
         TfIdfSearchExperiment.Options bad = options(corpusDir, tmp.resolve("bad"));
         bad.topK = 0;
-        assertThatThrownBy(() -> new TfIdfSearchExperiment().run(bad)).hasMessageContaining("--top-k must be at least 1");
+        assertThatThrownBy(() -> new TfIdfSearchExperiment().run(bad))
+                .hasMessageContaining("--top-k must be at least 1");
         TfIdfSearchExperiment.Options badWeighting = options(corpusDir, tmp.resolve("bad2"));
         badWeighting.weightings = List.of("bm25");
-        assertThatThrownBy(() -> new TfIdfSearchExperiment().run(badWeighting)).hasMessageContaining("use sheet or sklearn");
+        assertThatThrownBy(() -> new TfIdfSearchExperiment().run(badWeighting))
+                .hasMessageContaining("use sheet or sklearn");
         TfIdfSearchExperiment.Options unknown = options(corpusDir, tmp.resolve("bad3"));
         unknown.queries = List.of("zebra");
         assertThatThrownBy(() -> new TfIdfSearchExperiment().run(unknown)).hasMessageContaining("none of the queries");

@@ -262,8 +262,8 @@ public final class TfIdfIndex {
             throw new IllegalArgumentException("k must be at least 1 (the number of documents to return), got " + k);
         }
         if (q.dimension() != words.size()) {
-            throw new IllegalArgumentException("the query vector has dimension " + q.dimension()
-                    + ", the index's vocabulary " + words.size());
+            throw new IllegalArgumentException(
+                    "the query vector has dimension " + q.dimension() + ", the index's vocabulary " + words.size());
         }
         double qnorm = q.norm();
         if (qnorm == 0) {
@@ -279,12 +279,14 @@ public final class TfIdfIndex {
                 Comparator.comparingDouble(Match::score).thenComparing(Match::document, Comparator.reverseOrder());
         PriorityQueue<Match> heap = new PriorityQueue<>(keep + 1, worstFirst);
         for (int d = 0; d < n; d++) {
-            Match m = new Match(d, CosineSimilarity.of(dots[d], qnorm, norms[d]));
+            double score = CosineSimilarity.of(dots[d], qnorm, norms[d]);
             if (heap.size() < keep) {
-                heap.add(m);
-            } else if (worstFirst.compare(m, heap.peek()) > 0) {
+                heap.add(new Match(d, score));
+            } else if (score > heap.peek().score()) {
+                // documents come in increasing index, so one that only ties the worst kept stays out (ties: lower
+                // index first); no Match is allocated for a document that does not enter the heap
                 heap.poll();
-                heap.add(m);
+                heap.add(new Match(d, score));
             }
         }
         List<Match> best = new ArrayList<>(heap);
@@ -323,15 +325,20 @@ public final class TfIdfIndex {
      * IDF per word (the vocabulary strings and their hash map aside). O(N + V + nnz), never N × V.
      */
     public long storedBytes() {
-        return weights.storedBytes() + postings.storedBytes() + 4L * counts.length + 4L * lengths.length
-                + 8L * norms.length + 4L * documentFrequency.length + 8L * idf.length;
+        return weights.storedBytes()
+                + postings.storedBytes()
+                + 4L * counts.length
+                + 4L * lengths.length
+                + 8L * norms.length
+                + 4L * documentFrequency.length
+                + 8L * idf.length;
     }
 
     private int known(String word) {
         int w = indexOf(word);
         if (w < 0) {
-            throw new IllegalArgumentException(
-                    "'" + word + "' occurs in none of the " + documents() + " documents, so df = 0 and IDF is undefined");
+            throw new IllegalArgumentException("'" + word + "' occurs in none of the " + documents()
+                    + " documents, so df = 0 and IDF is undefined");
         }
         return w;
     }

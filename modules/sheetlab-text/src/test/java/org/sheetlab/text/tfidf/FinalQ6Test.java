@@ -70,13 +70,15 @@ class FinalQ6Test {
         TfIdfIndex index = index();
         List<Match> without = index.search("dermatitis rash", 4);
         List<Match> with = index.search("melanoma dermatitis rash melanoma", 4);
-        assertThat(with).extracting(Match::document).containsExactlyElementsOf(
-                without.stream().map(Match::document).toList());
+        assertThat(with)
+                .extracting(Match::document)
+                .containsExactlyElementsOf(without.stream().map(Match::document).toList());
         for (int i = 0; i < 4; i++) {
             // only the query's length changes, which scales q and cancels in the cosine
             assertThat(with.get(i).score()).isCloseTo(without.get(i).score(), within(1e-15));
         }
-        // by hand: q = (dermatitis, rash) weights (1/2 ln(4/3), 1/2 ln 2); d1 = (1/3 ln(4/3), 1/3 ln 2) is parallel to q
+        // by hand: q = (dermatitis, rash) weights (1/2 ln(4/3), 1/2 ln 2); d1 = (1/3 ln(4/3), 1/3 ln 2) is parallel to
+        // q
         assertThat(without.get(0).document()).isEqualTo(1);
         assertThat(without.get(0).score()).isCloseTo(1.0, within(1e-15));
         // d3 shares no weighted word with q: cosine 0, ranked last

@@ -48,7 +48,9 @@ class SklearnReferenceTest {
             tokens.get(d).forEach(t -> expected.add(t.asText()));
             assertThat(Tokenizers.sklearn(documents.get(d))).as("document " + d).isEqualTo(expected);
         }
-        assertThat(index.documents()).isEqualTo(ref.root().get("documents").asInt()).isEqualTo(400);
+        assertThat(index.documents())
+                .isEqualTo(ref.root().get("documents").asInt())
+                .isEqualTo(400);
         List<String> vocabulary = new ArrayList<>();
         ref.root().get("vocabulary").forEach(w -> vocabulary.add(w.asText()));
         assertThat(index.vocabulary()).containsExactlyInAnyOrderElementsOf(vocabulary);
@@ -61,7 +63,9 @@ class SklearnReferenceTest {
         JsonNode df = ref.root().get("df");
         for (int c = 0; c < vocabulary.size(); c++) {
             String w = vocabulary.get(c).asText();
-            assertThat(index.documentFrequency(w)).as("df " + w).isEqualTo(df.get(c).asInt());
+            assertThat(index.documentFrequency(w))
+                    .as("df " + w)
+                    .isEqualTo(df.get(c).asInt());
             assertThat(index.idf(w)).as("idf " + w).isCloseTo(idf.get(c).asDouble(), within(1e-15));
         }
     }
@@ -93,8 +97,10 @@ class SklearnReferenceTest {
             List<Match> top = index.search(query, k);
             int[] expected = ints(c.get("documents"));
             double[] scores = ReferenceValues.array(c.get("scores")).toDoubleVector();
-            assertThat(top).as(query).extracting(Match::document).containsExactly(
-                    java.util.Arrays.stream(expected).boxed().toArray(Integer[]::new));
+            assertThat(top)
+                    .as(query)
+                    .extracting(Match::document)
+                    .containsExactly(java.util.Arrays.stream(expected).boxed().toArray(Integer[]::new));
             for (int i = 0; i < k; i++) {
                 assertThat(top.get(i).score()).as(query + " #" + i).isCloseTo(scores[i], within(1e-15));
             }

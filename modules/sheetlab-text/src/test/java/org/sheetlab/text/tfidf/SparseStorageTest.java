@@ -49,8 +49,13 @@ class SparseStorageTest {
         assertThat(x.indices()).hasSize((int) nnz);
         assertThat(x.values()).hasSize((int) nnz);
         // CSR + CSC (12 bytes per entry each), counts (4), lengths and norms (12 N), df and idf (12 V)
-        assertThat(index.storedBytes()).isEqualTo(2 * (4L * (N + 1) + 12 * nnz) - 4L * (N + 1) + 4L * (V + 2)
-                + 4 * nnz + 12L * N + 12L * (V + 1));
+        assertThat(index.storedBytes())
+                .isEqualTo(2 * (4L * (N + 1) + 12 * nnz)
+                        - 4L * (N + 1)
+                        + 4L * (V + 2)
+                        + 4 * nnz
+                        + 12L * N
+                        + 12L * (V + 1));
         assertThat(index.storedBytes()).isLessThan(dense / 100);
         // everything the build and the search allocated, vocabulary map and growth copies included: < 1/20 of dense
         assertThat(allocated).as("bytes allocated (dense would be %,d)", dense).isLessThan(dense / 20);

@@ -15,19 +15,24 @@ class TfIdfIndexTest {
                 .isCloseTo(1 / Math.sqrt(2), within(1e-15));
         assertThat(CosineSimilarity.cosine(new double[] {1, 2, 3}, new double[] {2, 4, 6}))
                 .isCloseTo(1.0, within(1e-15));
-        assertThat(CosineSimilarity.cosine(new double[] {1, 0}, new double[] {0, 5})).isEqualTo(0.0);
-        assertThat(CosineSimilarity.cosine(new double[] {3, 4}, new double[] {-3, -4})).isCloseTo(-1.0, within(1e-15));
-        assertThat(CosineSimilarity.cosine(new double[] {0, 0}, new double[] {1, 1})).isEqualTo(0.0); // zero vector
+        assertThat(CosineSimilarity.cosine(new double[] {1, 0}, new double[] {0, 5}))
+                .isEqualTo(0.0);
+        assertThat(CosineSimilarity.cosine(new double[] {3, 4}, new double[] {-3, -4}))
+                .isCloseTo(-1.0, within(1e-15));
+        assertThat(CosineSimilarity.cosine(new double[] {0, 0}, new double[] {1, 1}))
+                .isEqualTo(0.0); // zero vector
         SparseVector a = new SparseVector(5, new int[] {0, 3}, new double[] {3, 4});
         SparseVector b = new SparseVector(5, new int[] {3, 4}, new double[] {2, 1});
         // a·b = 4·2 = 8, |a| = 5, |b| = √5
         assertThat(CosineSimilarity.cosine(a, b)).isCloseTo(8 / (5 * Math.sqrt(5)), within(1e-15));
-        assertThat(CosineSimilarity.cosine(a, b)).isCloseTo(CosineSimilarity.cosine(a.toDense(), b.toDense()), within(1e-15));
+        assertThat(CosineSimilarity.cosine(a, b))
+                .isCloseTo(CosineSimilarity.cosine(a.toDense(), b.toDense()), within(1e-15));
     }
 
     @Test
     void storageIsCsrWithColumnsInFirstSeenOrder() {
-        TfIdfIndex index = TfIdfIndex.builder().add("b a b").add("c").add("").add("a c").build();
+        TfIdfIndex index =
+                TfIdfIndex.builder().add("b a b").add("c").add("").add("a c").build();
         assertThat(index.vocabulary()).containsExactly("b", "a", "c");
         SparseRows x = index.matrix();
         assertThat(x.indptr()).containsExactly(0, 2, 3, 3, 5);
@@ -46,7 +51,11 @@ class TfIdfIndexTest {
 
     @Test
     void sklearnWeightingOnAHandCase() {
-        TfIdfIndex index = TfIdfIndex.builder().optWeighting(Weighting.SKLEARN).add("x x y").add("y").build();
+        TfIdfIndex index = TfIdfIndex.builder()
+                .optWeighting(Weighting.SKLEARN)
+                .add("x x y")
+                .add("y")
+                .build();
         // N = 2; df(x) = 1: idf = ln(3/2) + 1; df(y) = 2: idf = ln(3/3) + 1 = 1
         double ix = Math.log(1.5) + 1;
         assertThat(index.idf("x")).isEqualTo(ix);
@@ -96,12 +105,15 @@ class TfIdfIndexTest {
         SparseVector q = index.vectorize(query);
         List<Match> all = java.util.stream.IntStream.range(0, index.documents())
                 .mapToObj(d -> new Match(d, CosineSimilarity.cosine(q, index.vector(d))))
-                .sorted(java.util.Comparator.comparingDouble(Match::score).reversed()
+                .sorted(java.util.Comparator.comparingDouble(Match::score)
+                        .reversed()
                         .thenComparingInt(Match::document))
                 .toList();
         List<Match> top = index.search(query, 17);
-        assertThat(top).extracting(Match::document)
-                .containsExactlyElementsOf(all.subList(0, 17).stream().map(Match::document).toList());
+        assertThat(top)
+                .extracting(Match::document)
+                .containsExactlyElementsOf(
+                        all.subList(0, 17).stream().map(Match::document).toList());
         for (int i = 0; i < 17; i++) {
             assertThat(top.get(i).score()).isCloseTo(all.get(i).score(), within(1e-14));
         }
@@ -123,8 +135,7 @@ class TfIdfIndexTest {
         assertThatThrownBy(() -> index.idf("zebra"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("IDF is undefined");
-        assertThatThrownBy(() -> Weighting.parse("bm25"))
-                .hasMessageContaining("use sheet or sklearn");
+        assertThatThrownBy(() -> Weighting.parse("bm25")).hasMessageContaining("use sheet or sklearn");
         assertThatThrownBy(() -> new SparseRows(3, new int[] {0, 2}, new int[] {2, 1}, new double[] {1, 1}))
                 .hasMessageContaining("columns must increase");
     }
