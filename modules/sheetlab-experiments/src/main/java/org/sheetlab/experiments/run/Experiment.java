@@ -30,7 +30,8 @@ import picocli.CommandLine.Mixin;
  *   <li>for each variant: build its trial from the {@link Context}, check that the training source's batch size is
  *       the config's, train it through {@link ExperimentRun#train} (in a sub-folder named after the variant, or in the
  *       run folder itself for a single-network experiment), take the headline values from the last epoch and from
- *       {@link #measure}, and rewrite the summary ({@link Summary});
+ *       {@link #measure}, and rewrite the summary ({@link Summary}); a variant that trains nothing (a search index)
+ *       gives its row from {@link #compute} instead;
  *   <li>call {@link #finish} for the experiment's own figures and write {@code run.json} again (status
  *       {@code completed}, the rows and what {@code finish} returned).
  * </ol>
