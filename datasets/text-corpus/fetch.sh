@@ -13,9 +13,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 target=${1:-${SHEETLAB_DATA:-$HOME/.sheetlab/datasets}/text-corpus}
 # dict-gcide, wordnet-base, dict-foldoc, dict-jargon, dict-devil: dictionaries; fortunes(-min): quotations;
-# bible-kjv(-text): the King James Bible and the program that prints it; python3-doc, perl-doc: the languages' manuals
+# bible-kjv(-text): the King James Bible and the program that prints it; python3-doc, perl-doc: the languages' manuals;
+# manpages, manpages-dev: the Linux man-pages project's pages
 packages=(dict-gcide wordnet-base dict-foldoc dict-jargon dict-devil fortunes fortunes-min bible-kjv bible-kjv-text
-  python3-doc perl-doc)
+  python3-doc perl-doc manpages manpages-dev)
 src=$root/modules/sheetlab-data/src/main/java/org/sheetlab/data
 sources=("$src/DatasetException.java" "$src/text/CorpusTokenizer.java" "$src/text/CorpusWriter.java"
   "$src/text/CorpusSources.java" "$src/text/CorpusBuilder.java" "$src/text/AnalogyQuestions.java"
@@ -61,9 +62,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 javac -encoding UTF-8 -nowarn -d "$work/classes" "${sources[@]}"
 bible gen1:1-rev22:21 > "$work/kjv.txt"
+dpkg -L manpages manpages-dev | grep -E '^/usr/share/man/man[0-9][^/]*/[^/]+\.gz$' | LC_ALL=C sort > "$work/man.txt"
 notes=(--note "build=$stamp")
 while read -r pv; do notes+=(--note "package.${pv%%=*}=${pv#*=}"); done \
-  < <(dpkg-query -W -f='${Package}=${Version}\n' "${packages[@]}" "$pydoc" | sort)
+  < <(dpkg-query -W -f='${Package}=${Version}\n' "${packages[@]}" "$pydoc" | LC_ALL=C sort)
 echo "Building the text corpus in $target ..."
 start=$(date +%s)
 java -Xmx2g -cp "$work/classes" org.sheetlab.data.text.CorpusBuilder "$target" --seed 19 --min-tokens 10000000 \
@@ -76,7 +78,8 @@ java -Xmx2g -cp "$work/classes" org.sheetlab.data.text.CorpusBuilder "$target" -
   --source foldoc:dictd:/usr/share/dictd/foldoc \
   --source fortunes:fortunes:/usr/share/games/fortunes \
   --source python-docs:rst:"$pysources" \
-  --source perl-docs:pod:"$poddir"
+  --source perl-docs:pod:"$poddir" \
+  --source man-pages:man:"$work/man.txt"
 java -Xmx2g -cp "$work/classes" org.sheetlab.data.text.AnalogySetGenerator /usr/share/wordnet \
   "$target/questions-words.txt" --vocabulary "$target/vocabulary.txt" --min-count 5
 echo "Text corpus built in $(( $(date +%s) - start )) s"

@@ -98,7 +98,7 @@ public final class AnalogyQuestions {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+            Path tmp = CorpusWriter.readable(Files.createTempFile(parent, file.getFileName().toString(), ".tmp"));
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 for (Category c : categories) {
                     w.write(": " + c.name() + "\n");

@@ -38,7 +38,7 @@ import org.sheetlab.data.wordnet.WordNetRelations;
  *       the {@code -ing} and {@code -s} forms are set aside: a verb with one form left takes it (told, made); with
  *       two, the one not ending in {@code n}/{@code ne} is the past and the other the participle (went/gone,
  *       ate/eaten), or, when both do, the one with {@code a} where the other has {@code u} (began/begun, sang/sung);
- *       otherwise the verb is skipped. Plus, only when the corpus attests them, the regular forms (+ed, e → ed,
+ *       otherwise the verb is skipped, and so is be (was and were). Plus, only when the corpus attests them, the regular forms (+ed, e → ed,
  *       consonant+y → ied).</li>
  *   <li>{@code gram8-plural}: noun.exc's plurals (mice, feet, children) and, only when the corpus attests them, the
  *       regular plurals of noun lemmas that are no verb lemmas (so no use/uses, whose count is mostly the verb's)
@@ -201,7 +201,8 @@ public final class AnalogySetGenerator {
         });
         formsOf.forEach((base, forms) -> {
             String past = pastOf(forms);
-            if (past != null && wn.isLemma('v', base)) {
+            // be has two simple pasts (was, were): no single answer
+            if (past != null && !base.equals("be") && wn.isLemma('v', base)) {
                 out.add(new Pair(base, past));
             }
         });

@@ -20,7 +20,8 @@ import java.util.Set;
  *
  * KIND is {@code gcide} or {@code dictd} (PATH: the database without {@code .index}/{@code .dict.dz}),
  * {@code wordnet} (the folder of {@code data.*}), {@code fortunes} (a folder), {@code kjv} (the {@code bible}
- * program's output), {@code rst} (a Sphinx {@code _sources} folder) or {@code pod} (a folder of {@code .pod} files);
+ * program's output), {@code rst} (a Sphinx {@code _sources} folder), {@code pod} (a folder of {@code .pod} files) or
+ * {@code man} (a file listing gzip-compressed man pages);
  * see {@link CorpusSources}. The documents of all sources, in argument order, are normalised by
  * {@link CorpusTokenizer}; empty ones and exact repeats of an earlier document are dropped; the rest are shuffled with
  * {@code java.util.Random(seed)} (so that a trainer reading the file in order sees the sources mixed, not GCIDE's
@@ -89,8 +90,10 @@ public final class CorpusBuilder {
                 docs.add(new Doc(s[0], n));
                 kept++;
             }
-            sourceNotes.add(s[0] + " " + s[1] + " " + s[2] + " read " + raw.size() + " kept " + kept
-                    + " repeats-dropped " + repeated);
+            // no path in the manifest: fetch.sh reads some sources from a temporary folder, and the manifest must
+            // not change from run to run
+            sourceNotes.add(s[0] + " " + s[1] + " read " + raw.size() + " kept " + kept + " repeats-dropped "
+                    + repeated);
             System.out.printf("  %-12s %8d documents read, %8d kept, %6d repeats dropped (%s)%n", s[0], raw.size(),
                     kept, repeated, s[2]);
         }
@@ -130,8 +133,9 @@ public final class CorpusBuilder {
             case "kjv" -> CorpusSources.kjvChapters(path);
             case "rst" -> CorpusSources.rstParagraphs(path);
             case "pod" -> CorpusSources.podParagraphs(path);
+            case "man" -> CorpusSources.manParagraphs(path);
             default -> throw new IllegalArgumentException("unknown source kind '" + kind
-                    + "' (gcide, dictd, wordnet, fortunes, kjv, rst, pod)");
+                    + "' (gcide, dictd, wordnet, fortunes, kjv, rst, pod, man)");
         };
     }
 
@@ -146,7 +150,7 @@ public final class CorpusBuilder {
 
     private static void usage(String problem) {
         System.err.println("CorpusBuilder: " + problem + "\nusage: CorpusBuilder OUT_DIR [--seed N] [--min-tokens N]"
-                + " [--note key=value]... --source NAME:KIND:PATH ...   (KIND: gcide dictd wordnet fortunes kjv rst pod)");
+                + " [--note key=value]... --source NAME:KIND:PATH ...   (KIND: gcide dictd wordnet fortunes kjv rst pod man)");
         System.exit(2);
     }
 }

@@ -74,15 +74,19 @@ public final class CorpusSources {
 
     private static final Pattern GCIDE_ACCENT = Pattern.compile(
             "\\[(?:[=`'^\"~.,]([A-Za-z]{1,2})|([A-Za-z]{1,2})[=`'^\"~.,]|(ae|AE|oe|OE))\\]");
-    private static final Pattern PRONUNCIATION = Pattern.compile("\\\\[^\\\\\n]*\\\\");
+    private static final Pattern PRONUNCIATION = Pattern.compile("\\\\[^\\\\\n]*\\\\(\\s*,?\\s*\\([^()\n]*\\))?");
+    private static final Pattern TRAILING_HEADWORD = Pattern.compile("(\\])[ \t]+[^\\[\\]\n]*\\s*$");
     private static final Pattern BRACKETS = Pattern.compile("\\[[^\\[\\]]*\\]");
 
     /**
-     * A GCIDE entry as prose: accent codes such as {@code [a^]}, {@code [=e]} become their letters, the
-     * pronunciations between backslashes ({@code \An"cho*rage\}) and every bracketed group (etymologies, inflection
-     * notes, the source tags {@code [1913 Webster]}, {@code [WordNet 1.5]}) are removed.
+     * A GCIDE entry as prose: accent codes such as {@code [a^]}, {@code [=e]} become their letters; removed are the
+     * pronunciations between backslashes ({@code \An"cho*rage\}) with the respelling in parentheses that may follow
+     * ({@code (k[i^]ng)}), every bracketed group (etymologies, inflection notes, the source tags {@code [1913
+     * Webster]}, {@code [WordNet 1.5]}), and the next entry's headword that the dictd conversion leaves after the
+     * last source tag of some entries ({@code [1913 Webster] Anchoret}).
      */
     public static String cleanGcide(String entry) {
+        entry = TRAILING_HEADWORD.matcher(entry).replaceFirst("$1");
         Matcher m = GCIDE_ACCENT.matcher(entry);
         StringBuilder sb = new StringBuilder(entry.length());
         while (m.find()) {
@@ -243,6 +247,89 @@ public final class CorpusSources {
             }
         }
         return out;
+    }
+
+    private static final java.util.Set<String> MAN_BREAKS = java.util.Set.of("SH", "SS", "PP", "P", "LP", "TP", "TQ",
+            "IP", "HP", "sp", "RS", "RE", "TH", "in", "ti", "bp", "YS", "SY", "UR", "UE", "MT", "ME");
+    private static final java.util.Set<String> MAN_FONTS = java.util.Set.of("B", "I", "BR", "RB", "IR", "RI", "BI",
+            "IB", "SM", "SB");
+    private static final Pattern MAN_ESCAPE = Pattern.compile(
+            "\\\\f(?:\\[[^\\]]*\\]|\\(..|.)|\\\\[*n](?:\\[[^\\]]*\\]|\\(..|.)|\\\\s[-+]?\\d+|\\\\\\(..|\\\\\\[[^\\]]*\\]"
+                    + "|\\\\.");
+
+    /**
+     * The prose paragraphs of man pages (groff {@code man} macros, gzip-compressed), {@code list}: a file naming one
+     * page per line (the builder is given Debian's manpages and manpages-dev, listed with {@code dpkg -L}). Comments,
+     * {@code .EX}/{@code .EE} and {@code .nf}/{@code .fi} blocks (examples, synopses) and section headings are
+     * skipped; the paragraph macros ({@code .PP}, {@code .TP}, {@code .IP}, {@code .SH}, ...) end a paragraph; the
+     * font macros ({@code .B}, {@code .BR}, ...) keep their arguments; escapes ({@code \fB}, {@code \(em}, {@code
+     * \-}, ...) become a space. A page that is only a {@code .so} link gives nothing.
+     */
+    public static List<String> manParagraphs(Path list) throws IOException {
+        List<String> out = new ArrayList<>();
+        List<String> pages = new ArrayList<>();
+        for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                pages.add(line.strip());
+            }
+        }
+        java.util.Collections.sort(pages);
+        for (String page : pages) {
+            Path p = Path.of(page);
+            if (!Files.isRegularFile(p) || Files.isSymbolicLink(p)) {
+                continue;
+            }
+            byte[] bytes;
+            try (InputStream in = page.endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(p))
+                    : Files.newInputStream(p)) {
+                bytes = in.readAllBytes();
+            }
+            StringBuilder cur = new StringBuilder();
+            boolean code = false;
+            for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith(".") || line.startsWith("'")) {
+                    String req = line.substring(1).strip();
+                    int sp = req.indexOf(' ');
+                    String name = sp < 0 ? req : req.substring(0, sp);
+                    String args = sp < 0 ? "" : req.substring(sp + 1);
+                    if (name.startsWith("\\\"")) {
+                        continue;
+                    }
+                    if (name.equals("EX") || name.equals("nf")) {
+                        flush(out, cur);
+                        code = true;
+                    } else if (name.equals("EE") || name.equals("fi")) {
+                        code = false;
+                    } else if (!code && MAN_BREAKS.contains(name)) {
+                        flush(out, cur);
+                    } else if (!code && MAN_FONTS.contains(name)) {
+                        cur.append(unescapeMan(args.replace("\"", " "))).append('\n');
+                    }
+                } else if (!code) {
+                    if (line.isBlank()) {
+                        flush(out, cur);
+                    } else {
+                        cur.append(unescapeMan(line)).append('\n');
+                    }
+                }
+            }
+            flush(out, cur);
+        }
+        return out;
+    }
+
+    private static void flush(List<String> out, StringBuilder cur) {
+        if (!cur.toString().isBlank()) {
+            out.add(cur.toString());
+        }
+        cur.setLength(0);
+    }
+
+    /** A groff text line without its comment ({@code \"}) and with every escape replaced by a space. */
+    static String unescapeMan(String line) {
+        int comment = line.indexOf("\\\"");
+        String s = comment >= 0 ? line.substring(0, comment) : line;
+        return MAN_ESCAPE.matcher(s.replace("\\-", "-").replace("\\&", "").replace("\\%", "")).replaceAll(" ");
     }
 
     /** The blank-line separated blocks of {@code lines} (each a list of its lines, none blank). */

@@ -56,7 +56,7 @@ public final class CorpusWriter implements Closeable {
         this.dir = dir;
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(MANIFEST)); // an interrupted rebuild must not look complete
-        this.tmpDocuments = Files.createTempFile(dir, DOCUMENTS, ".tmp");
+        this.tmpDocuments = readable(Files.createTempFile(dir, DOCUMENTS, ".tmp"));
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -123,7 +123,7 @@ public final class CorpusWriter implements Closeable {
         vocab.sort((a, b) -> a.getValue()[0] != b.getValue()[0]
                 ? Long.compare(b.getValue()[0], a.getValue()[0])
                 : a.getKey().compareTo(b.getKey()));
-        Path tmpVocab = Files.createTempFile(dir, VOCABULARY, ".tmp");
+        Path tmpVocab = readable(Files.createTempFile(dir, VOCABULARY, ".tmp"));
         try (OutputStream v = new BufferedOutputStream(Files.newOutputStream(tmpVocab), 1 << 16)) {
             for (Map.Entry<String, long[]> e : vocab) {
                 v.write((e.getKey() + " " + e.getValue()[0] + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -149,7 +149,7 @@ public final class CorpusWriter implements Closeable {
         for (Map.Entry<String, String> e : notes.entrySet()) {
             m.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
         }
-        Path tmpManifest = Files.createTempFile(dir, MANIFEST, ".tmp");
+        Path tmpManifest = readable(Files.createTempFile(dir, MANIFEST, ".tmp"));
         Files.writeString(tmpManifest, m, StandardCharsets.UTF_8);
         Files.move(tmpManifest, dir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
@@ -164,6 +164,16 @@ public final class CorpusWriter implements Closeable {
             Files.deleteIfExists(tmpDocuments);
             finished = true;
         }
+    }
+
+    /** Makes a temporary file (created rw-------) readable by all (rw-r--r--), as a data file should be. */
+    static Path readable(Path p) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
+        }
+        return p;
     }
 
     static String hex(byte[] b) {
