@@ -115,14 +115,19 @@ public final class AnalogySetGenerator {
         List<Pair> ok = new ArrayList<>();
         Set<Pair> seenPairs = new HashSet<>();
         for (Pair p : candidates) {
-            if (isWord(p.a()) && isWord(p.b()) && !p.a().equals(p.b()) && count(p.a()) >= minCount
-                    && count(p.b()) >= minCount && seenPairs.add(p)) {
+            if (isWord(p.a())
+                    && isWord(p.b())
+                    && !p.a().equals(p.b())
+                    && count(p.a()) >= minCount
+                    && count(p.b()) >= minCount
+                    && seenPairs.add(p)) {
                 ok.add(p);
             }
         }
         if (counts != null) {
             ok.sort(Comparator.comparingLong((Pair p) -> -Math.min(count(p.a()), count(p.b())))
-                    .thenComparing(Pair::a).thenComparing(Pair::b));
+                    .thenComparing(Pair::a)
+                    .thenComparing(Pair::b));
         }
         List<Pair> out = new ArrayList<>();
         Set<String> as = new HashSet<>();
@@ -180,7 +185,8 @@ public final class AnalogySetGenerator {
         });
         if (counts != null) {
             for (String base : lemmas('a')) {
-                String stem = base.endsWith("e") ? base.substring(0, base.length() - 1)
+                String stem = base.endsWith("e")
+                        ? base.substring(0, base.length() - 1)
                         : consonantY(base) ? base.substring(0, base.length() - 1) + "i" : base;
                 addRegular(out, exc, base, stem + (superlative ? "est" : "er"));
             }
@@ -208,7 +214,8 @@ public final class AnalogySetGenerator {
         });
         if (counts != null) {
             for (String base : lemmas('v')) {
-                String past = base.endsWith("e") ? base + "d"
+                String past = base.endsWith("e")
+                        ? base + "d"
                         : consonantY(base) ? base.substring(0, base.length() - 1) + "ied" : base + "ed";
                 addRegular(out, exc, base, past);
             }
@@ -268,7 +275,8 @@ public final class AnalogySetGenerator {
                 if (wn.isLemma('v', base) || !base.matches(".*[aeiouy].*")) {
                     continue;
                 }
-                String plural = base.matches(".*(s|x|z|ch|sh)") ? base + "es"
+                String plural = base.matches(".*(s|x|z|ch|sh)")
+                        ? base + "es"
                         : consonantY(base) ? base.substring(0, base.length() - 1) + "ies" : base + "s";
                 addRegular(out, exc, base, plural);
             }
@@ -278,8 +286,12 @@ public final class AnalogySetGenerator {
 
     /** A regular form: only attested in the corpus, not a lemma itself, and for a base without an exception form. */
     private void addRegular(List<Pair> out, Map<String, List<String>> exc, String base, String form) {
-        if (base.length() >= 3 && isWord(base) && !wn.isLemma(form) && !exc.containsKey(form)
-                && exc.values().stream().noneMatch(b -> b.contains(base)) && count(form) >= minCount) {
+        if (base.length() >= 3
+                && isWord(base)
+                && !wn.isLemma(form)
+                && !exc.containsKey(form)
+                && exc.values().stream().noneMatch(b -> b.contains(base))
+                && count(form) >= minCount) {
             out.add(new Pair(base, form));
         }
     }
@@ -343,15 +355,17 @@ public final class AnalogySetGenerator {
                 }
             }
         }
-        AnalogyQuestions q = new AnalogySetGenerator(WordNetRelations.load(Paths.get(args[0])), counts, minCount,
-                maxPairs).generate();
+        AnalogyQuestions q = new AnalogySetGenerator(
+                        WordNetRelations.load(Paths.get(args[0])), counts, minCount, maxPairs)
+                .generate();
         q.write(Paths.get(args[1]));
         for (AnalogyQuestions.Category c : q.categories()) {
             int n = c.questions().size();
             int pairs = (int) Math.round((1 + Math.sqrt(1 + 4.0 * n)) / 2);
             System.out.printf("  %-18s %3d pairs %5d questions%n", c.name(), pairs, n);
         }
-        System.out.printf("analogy questions in %s: %d categories, %d questions%n", args[1], q.categories().size(),
-                q.size());
+        System.out.printf(
+                "analogy questions in %s: %d categories, %d questions%n",
+                args[1], q.categories().size(), q.size());
     }
 }

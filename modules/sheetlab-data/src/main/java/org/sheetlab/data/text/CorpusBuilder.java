@@ -92,10 +92,11 @@ public final class CorpusBuilder {
             }
             // no path in the manifest: fetch.sh reads some sources from a temporary folder, and the manifest must
             // not change from run to run
-            sourceNotes.add(s[0] + " " + s[1] + " read " + raw.size() + " kept " + kept + " repeats-dropped "
-                    + repeated);
-            System.out.printf("  %-12s %8d documents read, %8d kept, %6d repeats dropped (%s)%n", s[0], raw.size(),
-                    kept, repeated, s[2]);
+            sourceNotes.add(
+                    s[0] + " " + s[1] + " read " + raw.size() + " kept " + kept + " repeats-dropped " + repeated);
+            System.out.printf(
+                    "  %-12s %8d documents read, %8d kept, %6d repeats dropped (%s)%n",
+                    s[0], raw.size(), kept, repeated, s[2]);
         }
         seen = null;
         Collections.shuffle(docs, new Random(seed));
@@ -113,20 +114,28 @@ public final class CorpusBuilder {
             }
             summary = w.finish();
         }
-        System.out.printf("text corpus in %s: %,d documents, %,d tokens, %,d distinct, %,d bytes, sha256 %s (%.1f s)%n",
-                out, summary.documents(), summary.tokens(), summary.vocabulary(), summary.bytes(), summary.sha256(),
+        System.out.printf(
+                "text corpus in %s: %,d documents, %,d tokens, %,d distinct, %,d bytes, sha256 %s (%.1f s)%n",
+                out,
+                summary.documents(),
+                summary.tokens(),
+                summary.vocabulary(),
+                summary.bytes(),
+                summary.sha256(),
                 (System.nanoTime() - t0) / 1e9);
         if (summary.tokens() < minTokens) {
-            System.err.printf("CorpusBuilder: only %,d tokens, fewer than the %,d required%n", summary.tokens(),
-                    minTokens);
+            System.err.printf(
+                    "CorpusBuilder: only %,d tokens, fewer than the %,d required%n", summary.tokens(), minTokens);
             System.exit(3);
         }
     }
 
     static List<String> read(String kind, Path path) throws IOException {
         return switch (kind) {
-            case "gcide" -> CorpusSources.dictdEntries(dictdIndex(path), dictdText(path)).stream()
-                    .map(CorpusSources::cleanGcide).toList();
+            case "gcide" ->
+                CorpusSources.dictdEntries(dictdIndex(path), dictdText(path)).stream()
+                        .map(CorpusSources::cleanGcide)
+                        .toList();
             case "dictd" -> CorpusSources.dictdEntries(dictdIndex(path), dictdText(path));
             case "wordnet" -> CorpusSources.wordnetGlosses(path);
             case "fortunes" -> CorpusSources.fortunes(path);
@@ -134,8 +143,9 @@ public final class CorpusBuilder {
             case "rst" -> CorpusSources.rstParagraphs(path);
             case "pod" -> CorpusSources.podParagraphs(path);
             case "man" -> CorpusSources.manParagraphs(path);
-            default -> throw new IllegalArgumentException("unknown source kind '" + kind
-                    + "' (gcide, dictd, wordnet, fortunes, kjv, rst, pod, man)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown source kind '" + kind + "' (gcide, dictd, wordnet, fortunes, kjv, rst, pod, man)");
         };
     }
 
@@ -149,8 +159,9 @@ public final class CorpusBuilder {
     }
 
     private static void usage(String problem) {
-        System.err.println("CorpusBuilder: " + problem + "\nusage: CorpusBuilder OUT_DIR [--seed N] [--min-tokens N]"
-                + " [--note key=value]... --source NAME:KIND:PATH ...   (KIND: gcide dictd wordnet fortunes kjv rst pod man)");
+        System.err.println(
+                "CorpusBuilder: " + problem + "\nusage: CorpusBuilder OUT_DIR [--seed N] [--min-tokens N]"
+                        + " [--note key=value]... --source NAME:KIND:PATH ...   (KIND: gcide dictd wordnet fortunes kjv rst pod man)");
         System.exit(2);
     }
 }

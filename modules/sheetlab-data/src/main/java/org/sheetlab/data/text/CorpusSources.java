@@ -68,12 +68,13 @@ public final class CorpusSources {
             spans.merge(off, len, Math::max);
         }
         List<String> out = new ArrayList<>(spans.size());
-        spans.forEach((off, len) -> out.add(new String(text, (int) (long) off, (int) (long) len, StandardCharsets.UTF_8)));
+        spans.forEach(
+                (off, len) -> out.add(new String(text, (int) (long) off, (int) (long) len, StandardCharsets.UTF_8)));
         return out;
     }
 
-    private static final Pattern GCIDE_ACCENT = Pattern.compile(
-            "\\[(?:[=`'^\"~.,]([A-Za-z]{1,2})|([A-Za-z]{1,2})[=`'^\"~.,]|(ae|AE|oe|OE))\\]");
+    private static final Pattern GCIDE_ACCENT =
+            Pattern.compile("\\[(?:[=`'^\"~.,]([A-Za-z]{1,2})|([A-Za-z]{1,2})[=`'^\"~.,]|(ae|AE|oe|OE))\\]");
     private static final Pattern PRONUNCIATION = Pattern.compile("\\\\[^\\\\\n]*\\\\(\\s*,?\\s*\\([^()\n]*\\))?");
     private static final Pattern TRAILING_HEADWORD = Pattern.compile("(\\])[ \t]+[^\\[\\]\n]*\\s*$");
     private static final Pattern BRACKETS = Pattern.compile("\\[[^\\[\\]]*\\]");
@@ -249,10 +250,11 @@ public final class CorpusSources {
         return out;
     }
 
-    private static final java.util.Set<String> MAN_BREAKS = java.util.Set.of("SH", "SS", "PP", "P", "LP", "TP", "TQ",
-            "IP", "HP", "sp", "RS", "RE", "TH", "in", "ti", "bp", "YS", "SY", "UR", "UE", "MT", "ME");
-    private static final java.util.Set<String> MAN_FONTS = java.util.Set.of("B", "I", "BR", "RB", "IR", "RI", "BI",
-            "IB", "SM", "SB");
+    private static final java.util.Set<String> MAN_BREAKS = java.util.Set.of(
+            "SH", "SS", "PP", "P", "LP", "TP", "TQ", "IP", "HP", "sp", "RS", "RE", "TH", "in", "ti", "bp", "YS", "SY",
+            "UR", "UE", "MT", "ME");
+    private static final java.util.Set<String> MAN_FONTS =
+            java.util.Set.of("B", "I", "BR", "RB", "IR", "RI", "BI", "IB", "SM", "SB");
     private static final Pattern MAN_ESCAPE = Pattern.compile(
             "\\\\f(?:\\[[^\\]]*\\]|\\(..|.)|\\\\[*n](?:\\[[^\\]]*\\]|\\(..|.)|\\\\s[-+]?\\d+|\\\\\\(..|\\\\\\[[^\\]]*\\]"
                     + "|\\\\.");
@@ -280,8 +282,8 @@ public final class CorpusSources {
                 continue;
             }
             byte[] bytes;
-            try (InputStream in = page.endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(p))
-                    : Files.newInputStream(p)) {
+            try (InputStream in =
+                    page.endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(p)) : Files.newInputStream(p)) {
                 bytes = in.readAllBytes();
             }
             StringBuilder cur = new StringBuilder();
@@ -329,7 +331,9 @@ public final class CorpusSources {
     static String unescapeMan(String line) {
         int comment = line.indexOf("\\\"");
         String s = comment >= 0 ? line.substring(0, comment) : line;
-        return MAN_ESCAPE.matcher(s.replace("\\-", "-").replace("\\&", "").replace("\\%", "")).replaceAll(" ");
+        return MAN_ESCAPE
+                .matcher(s.replace("\\-", "-").replace("\\&", "").replace("\\%", ""))
+                .replaceAll(" ");
     }
 
     /** The blank-line separated blocks of {@code lines} (each a list of its lines, none blank). */
@@ -362,7 +366,10 @@ public final class CorpusSources {
 
     private static List<Path> sortedFiles(Path dir, java.util.function.Predicate<Path> keep) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).filter(p -> !Files.isSymbolicLink(p)).filter(keep).sorted()
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !Files.isSymbolicLink(p))
+                    .filter(keep)
+                    .sorted()
                     .toList();
         }
     }

@@ -35,8 +35,8 @@ public final class WordNetRelations {
     private final Map<Character, Map<String, List<String>>> exceptions;
     private final Map<Character, Set<String>> lemmas;
 
-    private WordNetRelations(Map<Character, Map<Long, Synset>> synsets,
-            Map<Character, Map<String, List<String>>> exceptions) {
+    private WordNetRelations(
+            Map<Character, Map<Long, Synset>> synsets, Map<Character, Map<String, List<String>>> exceptions) {
         this.synsets = synsets;
         this.exceptions = exceptions;
         this.lemmas = new HashMap<>();
@@ -66,8 +66,10 @@ public final class WordNetRelations {
                     Synset s = parse(pos, line);
                     m.put(s.offset(), s);
                 } catch (RuntimeException e) {
-                    throw new IOException(data + " line " + (i + 1) + " is not a WordNet synset line ("
-                            + e.getMessage() + "): " + (line.length() > 80 ? line.substring(0, 77) + "..." : line), e);
+                    throw new IOException(
+                            data + " line " + (i + 1) + " is not a WordNet synset line (" + e.getMessage() + "): "
+                                    + (line.length() > 80 ? line.substring(0, 77) + "..." : line),
+                            e);
                 }
             }
             synsets.put(pos, m);
@@ -101,8 +103,12 @@ public final class WordNetRelations {
         for (int i = 0; i < pCount; i++, k += 4) {
             char p = f[k + 2].charAt(0);
             String st = f[k + 3];
-            pointers.add(new Pointer(f[k], p == 's' ? 'a' : p, Long.parseLong(f[k + 1]),
-                    Integer.parseInt(st.substring(0, 2), 16), Integer.parseInt(st.substring(2, 4), 16)));
+            pointers.add(new Pointer(
+                    f[k],
+                    p == 's' ? 'a' : p,
+                    Long.parseLong(f[k + 1]),
+                    Integer.parseInt(st.substring(0, 2), 16),
+                    Integer.parseInt(st.substring(2, 4), 16)));
         }
         return new Synset(filePos, offset, Collections.unmodifiableList(words), Collections.unmodifiableList(pointers));
     }
@@ -176,8 +182,8 @@ public final class WordNetRelations {
     public List<String[]> capitals(String capitalKind, Set<String> holderKinds) {
         List<String[]> out = new ArrayList<>();
         for (Synset s : synsets('n')) {
-            boolean isCapital = s.pointers().stream().anyMatch(p -> p.symbol().equals("@i")
-                    && target(p).words().contains(capitalKind));
+            boolean isCapital = s.pointers().stream()
+                    .anyMatch(p -> p.symbol().equals("@i") && target(p).words().contains(capitalKind));
             if (!isCapital) {
                 continue;
             }
