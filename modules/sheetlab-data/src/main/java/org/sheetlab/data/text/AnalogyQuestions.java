@@ -98,7 +98,8 @@ public final class AnalogyQuestions {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+            Path tmp = CorpusWriter.readable(
+                    Files.createTempFile(parent, file.getFileName().toString(), ".tmp"));
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 for (Category c : categories) {
                     w.write(": " + c.name() + "\n");
@@ -120,8 +121,10 @@ public final class AnalogyQuestions {
 
     /** The category called {@code name}. */
     public Category category(String name) {
-        return categories.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(
-                () -> new IllegalArgumentException("no analogy category '" + name + "'; the categories: "
+        return categories.stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no analogy category '" + name + "'; the categories: "
                         + categories.stream().map(Category::name).toList()));
     }
 

@@ -56,7 +56,7 @@ public final class CorpusWriter implements Closeable {
         this.dir = dir;
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(MANIFEST)); // an interrupted rebuild must not look complete
-        this.tmpDocuments = Files.createTempFile(dir, DOCUMENTS, ".tmp");
+        this.tmpDocuments = readable(Files.createTempFile(dir, DOCUMENTS, ".tmp"));
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -100,8 +100,8 @@ public final class CorpusWriter implements Closeable {
     /** An extra manifest line {@code key value} (e.g. {@code package.dict-gcide 0.48.5+nmu4}); keys without spaces. */
     public void note(String key, String value) {
         if (key.isEmpty() || key.chars().anyMatch(Character::isWhitespace) || value.contains("\n")) {
-            throw new IllegalArgumentException("a manifest key has no whitespace and a value no newline: '" + key
-                    + "' '" + value + "'");
+            throw new IllegalArgumentException(
+                    "a manifest key has no whitespace and a value no newline: '" + key + "' '" + value + "'");
         }
         notes.put(key, value);
     }
@@ -116,25 +116,29 @@ public final class CorpusWriter implements Closeable {
         out.close();
         finished = true;
         String sha = hex(digest.getMessageDigest().digest());
-        Files.move(tmpDocuments, dir.resolve(DOCUMENTS), StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmpDocuments,
+                dir.resolve(DOCUMENTS),
+                StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
 
         List<Map.Entry<String, long[]>> vocab = new ArrayList<>(counts.entrySet());
         vocab.sort((a, b) -> a.getValue()[0] != b.getValue()[0]
                 ? Long.compare(b.getValue()[0], a.getValue()[0])
                 : a.getKey().compareTo(b.getKey()));
-        Path tmpVocab = Files.createTempFile(dir, VOCABULARY, ".tmp");
+        Path tmpVocab = readable(Files.createTempFile(dir, VOCABULARY, ".tmp"));
         try (OutputStream v = new BufferedOutputStream(Files.newOutputStream(tmpVocab), 1 << 16)) {
             for (Map.Entry<String, long[]> e : vocab) {
                 v.write((e.getKey() + " " + e.getValue()[0] + "\n").getBytes(StandardCharsets.US_ASCII));
             }
         }
-        Files.move(tmpVocab, dir.resolve(VOCABULARY), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmpVocab, dir.resolve(VOCABULARY), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 
         Summary summary = new Summary(documents, tokens, counts.size(), bytes, sha);
         StringBuilder m = new StringBuilder();
-        m.append("# sheetlab text corpus: ").append(DOCUMENTS)
+        m.append("# sheetlab text corpus: ")
+                .append(DOCUMENTS)
                 .append(" holds one document per line, tokens by org.sheetlab.data.text.CorpusTokenizer\n");
         m.append("format ").append(FORMAT).append('\n');
         m.append("documents ").append(documents).append('\n');
@@ -143,15 +147,26 @@ public final class CorpusWriter implements Closeable {
         m.append("bytes ").append(bytes).append('\n');
         m.append("sha256 ").append(sha).append('\n');
         for (Map.Entry<String, long[]> e : perSource.entrySet()) {
-            m.append("source.").append(e.getKey()).append(".documents ").append(e.getValue()[0]).append('\n');
-            m.append("source.").append(e.getKey()).append(".tokens ").append(e.getValue()[1]).append('\n');
+            m.append("source.")
+                    .append(e.getKey())
+                    .append(".documents ")
+                    .append(e.getValue()[0])
+                    .append('\n');
+            m.append("source.")
+                    .append(e.getKey())
+                    .append(".tokens ")
+                    .append(e.getValue()[1])
+                    .append('\n');
         }
         for (Map.Entry<String, String> e : notes.entrySet()) {
             m.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
         }
-        Path tmpManifest = Files.createTempFile(dir, MANIFEST, ".tmp");
+        Path tmpManifest = readable(Files.createTempFile(dir, MANIFEST, ".tmp"));
         Files.writeString(tmpManifest, m, StandardCharsets.UTF_8);
-        Files.move(tmpManifest, dir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmpManifest,
+                dir.resolve(MANIFEST),
+                StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
         return summary;
     }
@@ -164,6 +179,16 @@ public final class CorpusWriter implements Closeable {
             Files.deleteIfExists(tmpDocuments);
             finished = true;
         }
+    }
+
+    /** Makes a temporary file (created rw-------) readable by all (rw-r--r--), as a data file should be. */
+    static Path readable(Path p) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
+        }
+        return p;
     }
 
     static String hex(byte[] b) {

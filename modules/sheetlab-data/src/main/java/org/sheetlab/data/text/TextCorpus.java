@@ -43,6 +43,7 @@ public final class TextCorpus {
     public static final String NAME = "text-corpus";
     /** The script that installs the Debian packages and builds the corpus. */
     public static final String FETCH_COMMAND = "datasets/text-corpus/fetch.sh";
+
     public static final String DOCUMENTS = CorpusWriter.DOCUMENTS;
     public static final String VOCABULARY = CorpusWriter.VOCABULARY;
     public static final String MANIFEST = CorpusWriter.MANIFEST;
@@ -67,9 +68,10 @@ public final class TextCorpus {
             return List.of(dataDirOrNull, dataDirOrNull.resolve(NAME));
         }
         String root = System.getenv(DatasetDescriptor.DATA_ENV);
-        return List.of(root != null && !root.isBlank()
-                ? Paths.get(root, NAME)
-                : Paths.get(System.getProperty("user.home"), ".sheetlab", "datasets", NAME));
+        return List.of(
+                root != null && !root.isBlank()
+                        ? Paths.get(root, NAME)
+                        : Paths.get(System.getProperty("user.home"), ".sheetlab", "datasets", NAME));
     }
 
     /** True when {@code dir} holds a finished corpus (its manifest and documents). */
@@ -84,7 +86,10 @@ public final class TextCorpus {
      */
     public static TextCorpus locate(Path dataDirOrNull) {
         List<Path> searched = searchPath(dataDirOrNull);
-        return searched.stream().filter(TextCorpus::isCorpus).findFirst().map(TextCorpus::open)
+        return searched.stream()
+                .filter(TextCorpus::isCorpus)
+                .findFirst()
+                .map(TextCorpus::open)
                 .orElseThrow(() -> notFound(searched, dataDirOrNull));
     }
 
@@ -96,7 +101,8 @@ public final class TextCorpus {
      */
     public static TextCorpus locateOrFetch(Path dataDirOrNull) {
         List<Path> searched = searchPath(dataDirOrNull);
-        if (searched.stream().anyMatch(TextCorpus::isCorpus) || Boolean.getBoolean(DatasetDescriptor.NO_FETCH_PROPERTY)) {
+        if (searched.stream().anyMatch(TextCorpus::isCorpus)
+                || Boolean.getBoolean(DatasetDescriptor.NO_FETCH_PROPERTY)) {
             return locate(dataDirOrNull);
         }
         Path script = Paths.get(FETCH_COMMAND);
@@ -154,8 +160,8 @@ public final class TextCorpus {
             }
             int sp = line.indexOf(' ');
             if (sp <= 0) {
-                throw new DatasetException(m + " line " + (i + 1) + " is not 'key value': '" + line
-                        + "'. Rebuild with: " + FETCH_COMMAND);
+                throw new DatasetException(
+                        m + " line " + (i + 1) + " is not 'key value': '" + line + "'. Rebuild with: " + FETCH_COMMAND);
             }
             map.put(line.substring(0, sp), line.substring(sp + 1));
         }
@@ -300,8 +306,8 @@ public final class TextCorpus {
                 }
             }
         } catch (IOException e) {
-            throw new DatasetException("cannot read " + v + " (" + e.getMessage() + "). Rebuild with: "
-                    + FETCH_COMMAND, e);
+            throw new DatasetException(
+                    "cannot read " + v + " (" + e.getMessage() + "). Rebuild with: " + FETCH_COMMAND, e);
         }
         return counts;
     }

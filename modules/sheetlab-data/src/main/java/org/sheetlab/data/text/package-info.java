@@ -7,10 +7,13 @@
  *       "Attention Mechanism").</li>
  *   <li>{@link org.sheetlab.data.text.TextCorpus}: the English word corpus of datasets/text-corpus (one document per
  *       line, streamed), its {@link org.sheetlab.data.text.CorpusTokenizer tokenizer} and
- *       {@link org.sheetlab.data.text.CorpusWriter writer} (sheet: "TF-IDF &amp; Cosine Similarity", "Word2Vec
+ *       {@link org.sheetlab.data.text.CorpusWriter writer}, and the {@link org.sheetlab.data.text.CorpusBuilder
+ *       builder} that datasets/text-corpus/fetch.sh runs over the Debian packages' {@link
+ *       org.sheetlab.data.text.CorpusSources texts} (sheet: "TF-IDF &amp; Cosine Similarity", "Word2Vec
  *       Skip-Gram").</li>
- *   <li>{@link org.sheetlab.data.text.AnalogyQuestions}: analogy questions in Google's questions-words.txt format
- *       (sheet: "Embedding Analogy").</li>
+ *   <li>{@link org.sheetlab.data.text.AnalogyQuestions}: analogy questions in Google's questions-words.txt format,
+ *       and their {@link org.sheetlab.data.text.AnalogySetGenerator generator} from WordNet (sheet: "Embedding
+ *       Analogy").</li>
  * </ul>
  */
 package org.sheetlab.data.text;

@@ -15,8 +15,8 @@ class CorpusTokenizerTest {
 
     @Test
     void accentsAreDroppedAndLigaturesSpelledOut() {
-        assertThat(CorpusTokenizer.normalize("Æsthetic œuvre Straße naïve Ångström")).isEqualTo(
-                "aesthetic oeuvre strasse naive angstrom");
+        assertThat(CorpusTokenizer.normalize("Æsthetic œuvre Straße naïve Ångström"))
+                .isEqualTo("aesthetic oeuvre strasse naive angstrom");
         // a combining accent (NFD input) joins its neighbours instead of splitting the word
         assertThat(CorpusTokenizer.normalize("cafe\u0301s")).isEqualTo("cafes");
         // letters outside a-z after decomposition separate: Greek, the Polish l with stroke

@@ -20,8 +20,8 @@ class TextCorpusTest {
     @TempDir
     Path dir;
 
-    private static final List<String> TEXTS = List.of(
-            "The cat sat on the mat.", "  ", "A dog's life -- the dog barked!", "Cat, dog; cat.");
+    private static final List<String> TEXTS =
+            List.of("The cat sat on the mat.", "  ", "A dog's life -- the dog barked!", "Cat, dog; cat.");
 
     @Test
     void writesOneNormalisedDocumentPerLineWithTheManifestCounts() throws Exception {
@@ -34,8 +34,9 @@ class TextCorpusTest {
         // the, cat, sat, on, mat, a, dog, s, life, barked
         assertThat(c.vocabularySize()).isEqualTo(10);
         assertThat(c.byteCount()).isEqualTo(expected.length());
-        assertThat(c.sha256()).isEqualTo(
-                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        assertThat(c.sha256())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
         assertThat(c.manifest()).containsEntry("source.text.documents", "3").containsEntry("source.text.tokens", "16");
         assertThat(c.verify()).isSameAs(c);
         assertThat(c.questionsPath()).isEmpty();
@@ -55,9 +56,12 @@ class TextCorpusTest {
         }
         Map<String, Long> counts = c.wordCounts();
         // count descending, then alphabetical
-        assertThat(counts.keySet()).containsExactly("cat", "dog", "the", "a", "barked", "life", "mat", "on", "s",
-                "sat");
-        assertThat(counts).containsEntry("cat", 3L).containsEntry("the", 3L).containsEntry("dog", 3L)
+        assertThat(counts.keySet())
+                .containsExactly("cat", "dog", "the", "a", "barked", "life", "mat", "on", "s", "sat");
+        assertThat(counts)
+                .containsEntry("cat", 3L)
+                .containsEntry("the", 3L)
+                .containsEntry("dog", 3L)
                 .containsEntry("a", 1L);
         assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(c.tokenCount());
     }
@@ -67,8 +71,8 @@ class TextCorpusTest {
         TextCorpus a = TextCorpus.write(dir.resolve("a"), TEXTS);
         TextCorpus b = TextCorpus.write(dir.resolve("b"), TEXTS);
         assertThat(Files.readAllBytes(b.path())).isEqualTo(Files.readAllBytes(a.path()));
-        assertThat(Files.readAllBytes(b.dir().resolve("manifest"))).isEqualTo(
-                Files.readAllBytes(a.dir().resolve("manifest")));
+        assertThat(Files.readAllBytes(b.dir().resolve("manifest")))
+                .isEqualTo(Files.readAllBytes(a.dir().resolve("manifest")));
     }
 
     @Test
