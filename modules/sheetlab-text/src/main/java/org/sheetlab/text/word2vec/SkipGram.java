@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.models.embeddings.inmemory.InMemoryLookupTable;
 import org.deeplearning4j.models.embeddings.loader.VectorsConfiguration;
+import org.deeplearning4j.models.sequencevectors.interfaces.VectorsListener;
 import org.deeplearning4j.models.word2vec.VocabWord;
 import org.deeplearning4j.models.word2vec.Word2Vec;
 import org.deeplearning4j.models.word2vec.wordstore.VocabCache;
@@ -61,6 +62,7 @@ public final class SkipGram {
     private long seed = 42;
     private int workers = Runtime.getRuntime().availableProcessors();
     private int batchSize = 512;
+    private final List<VectorsListener<VocabWord>> listeners = new ArrayList<>();
 
     private SkipGram() {}
 
@@ -139,6 +141,15 @@ public final class SkipGram {
         return this;
     }
 
+    /**
+     * A DL4J listener, e.g. for {@code ListenerEvent.EPOCH} (called by the training thread after each pass over the
+     * corpus, with the pass number).
+     */
+    public SkipGram optListener(VectorsListener<VocabWord> listener) {
+        this.listeners.add(listener);
+        return this;
+    }
+
     private void check(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -166,8 +177,11 @@ public final class SkipGram {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read documents file " + documents, e);
         }
-        return new Word2Vec.Builder()
-                .iterate(sentences)
+        Word2Vec.Builder b = new Word2Vec.Builder();
+        if (!listeners.isEmpty()) {
+            b.setVectorsListeners(listeners);
+        }
+        return b.iterate(sentences)
                 .tokenizerFactory(new DefaultTokenizerFactory())
                 .elementsLearningAlgorithm(DL4J_SKIP_GRAM)
                 .useHierarchicSoftmax(false)
