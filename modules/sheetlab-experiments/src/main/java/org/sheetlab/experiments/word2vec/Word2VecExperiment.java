@@ -1,11 +1,16 @@
 package org.sheetlab.experiments.word2vec;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -93,6 +98,10 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
                 "man", "woman", "king", "queen", "boy", "girl", "father", "mother", "son", "daughter", "brother",
                 "sister", "husband", "wife", "uncle", "aunt", "prince", "princess");
 
+        @Option(names = "--max-documents", description = "Train on the corpus's first N documents only (copied into"
+                + " the run folder; for quick runs; default: all).")
+        public Integer maxDocuments;
+
         @Option(names = "--neighbours", description = "Neighbours listed per probe (default: ${DEFAULT-VALUE}).")
         public int neighbours = 8;
 
@@ -103,7 +112,12 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
     }
 
     /** The corpus and its analogy questions. */
-    public record Data(TextCorpus corpus, AnalogyQuestions questions, Path questionsPath) {}
+    /**
+     * The corpus, the documents file trained on (the corpus's, or its first {@code --max-documents} lines in the run
+     * folder) and the analogy questions.
+     */
+    public record Data(TextCorpus corpus, Path documents, long documentCount, AnalogyQuestions questions,
+            Path questionsPath) {}
 
     public Word2VecExperiment() {
         super(
@@ -123,6 +137,7 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
         check(o.learningRate > 1e-4, "--learning-rate must be > 1e-4 (it decays to 1e-4), got " + o.learningRate);
         check(o.workers >= 1, "--workers must be >= 1, got " + o.workers);
         check(o.restrict >= 4, "--restrict must be >= 4, got " + o.restrict);
+        check(o.maxDocuments == null || o.maxDocuments >= 1, "--max-documents must be >= 1, got " + o.maxDocuments);
         check(o.neighbours >= 1, "--neighbours must be >= 1, got " + o.neighbours);
         check(o.loop.batchSize == 1, "--batch-size must be 1: an epoch is one pass of DL4J's Word2Vec over the corpus"
                 + " (its own batching is fixed at 512 pairs), got " + o.loop.batchSize);
@@ -136,7 +151,20 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
                 : corpus.questionsPath()
                         .orElseThrow(() -> new IllegalArgumentException("the corpus in " + corpus.dir() + " has no "
                                 + TextCorpus.QUESTIONS + "; give an analogy set with --questions FILE"));
-        return new Data(corpus, AnalogyQuestions.read(questions), questions);
+        AnalogyQuestions read = AnalogyQuestions.read(questions);
+        if (o.maxDocuments == null) {
+            return new Data(corpus, corpus.path(), corpus.documentCount(), read, questions);
+        }
+        Path first = run.resolve("documents.txt");
+        long kept;
+        try (Stream<String> docs = corpus.documents()) {
+            List<String> lines = docs.limit(o.maxDocuments).toList();
+            Files.write(first, lines, StandardCharsets.UTF_8);
+            kept = lines.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + first, e);
+        }
+        return new Data(corpus, first, kept, read, questions);
     }
 
     @Override
@@ -149,6 +177,7 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dataset", String.format(Locale.ROOT, "text corpus %s: %d documents, %d tokens, %d words",
                 d.corpus().dir(), d.corpus().documentCount(), d.corpus().tokenCount(), d.corpus().vocabularySize()));
+        m.put("documents", d.documents().toString() + ": " + d.documentCount() + " documents");
         m.put("analogyQuestions", d.questionsPath().toString() + ": " + d.questions().size() + " questions in "
                 + d.questions().categories().size() + " categories");
         return m;
@@ -158,7 +187,7 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
     protected Trial trial(Context<Options, Data> c, String variant, RunDirectory folder) {
         Options o = c.options();
         SkipGram builder = SkipGram.builder()
-                .setDocuments(c.data().corpus().path())
+                .setDocuments(c.data().documents())
                 .optLayerSize(o.dim)
                 .optWindow(o.window)
                 .optNegative(o.negative)
@@ -168,7 +197,7 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
                 .optLearningRate(o.learningRate)
                 .optSeed(c.seed())
                 .optWorkers(o.workers);
-        Word2VecStep step = new Word2VecStep(builder, c.data().corpus().path(), c.config().epochs(), o.negative,
+        Word2VecStep step = new Word2VecStep(builder, c.data().documents(), c.config().epochs(), o.negative,
                 o.window, c.data().questions(), o.restrict, c.seed());
         return Trial.of(step, null, Word2VecStep.onePassPerEpoch(), List.of());
     }

@@ -98,6 +98,18 @@ class Word2VecExperimentTest {
         assertThat(w).isEqualTo(vectors.table());
         assertThat(Files.readString(run.resolve("neighbours.txt"))).contains("king:").contains("man : king :: woman");
         assertThat(ImageIO.read(run.resolve("pca.png").toFile()).getWidth()).isEqualTo(900);
+        // --max-documents: the first 500 documents, copied into the run folder
+        Word2VecExperiment.Options q = new Word2VecExperiment.Options();
+        Smoke.set(q.run, q.loop, tmp.resolve("run-500"), 1, null, 1);
+        q.dataDir.value = data;
+        q.dim = 8;
+        q.minCount = 1;
+        q.workers = 1;
+        q.maxDocuments = 500;
+        Outcome small = new Word2VecExperiment().run(q);
+        assertThat(Files.readAllLines(q.run.outputDir.resolve("documents.txt"))).hasSize(500)
+                .isEqualTo(Files.readAllLines(data.resolve(TextCorpus.DOCUMENTS)).subList(0, 500));
+        assertThat(small.rows().get(0).value("wordsPerSecond")).isPositive();
         System.out.println("word2vec smoke: " + r.rows().get(0) + "\n" + Files.readString(run.resolve("neighbours.txt")));
     }
 
