@@ -65,41 +65,70 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
         @Option(names = "--negative", description = "k negatives per pair (-negative; default: ${DEFAULT-VALUE}).")
         public int negative = 5;
 
-        @Option(names = "--sampling", description = "Sub-sampling threshold t (-sample; 0 = off; default: "
-                + "${DEFAULT-VALUE}).")
+        @Option(
+                names = "--sampling",
+                description = "Sub-sampling threshold t (-sample; 0 = off; default: " + "${DEFAULT-VALUE}).")
         public double sampling = 1e-3;
 
-        @Option(names = "--min-count", description = "Drop words seen fewer times (-min-count; default: "
-                + "${DEFAULT-VALUE}).")
+        @Option(
+                names = "--min-count",
+                description = "Drop words seen fewer times (-min-count; default: " + "${DEFAULT-VALUE}).")
         public int minCount = 5;
 
-        @Option(names = "--learning-rate", description = "Starting learning rate, decaying linearly to 1e-4 over all "
-                + "passes (-alpha; default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--learning-rate",
+                description = "Starting learning rate, decaying linearly to 1e-4 over all "
+                        + "passes (-alpha; default: ${DEFAULT-VALUE}).")
         public double learningRate = 0.025;
 
         @Option(names = "--workers", description = "Training threads (-threads; default: the number of cores).")
         public int workers = Runtime.getRuntime().availableProcessors();
 
-        @Option(names = "--restrict", description = "Analogy candidates: the R most frequent words (word2vec.c's "
-                + "compute-accuracy uses 30000; default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--restrict",
+                description = "Analogy candidates: the R most frequent words (word2vec.c's "
+                        + "compute-accuracy uses 30000; default: ${DEFAULT-VALUE}).")
         public int restrict = 30000;
 
-        @Option(names = "--questions", description = "Analogy questions (questions-words.txt format; default: the "
-                + "corpus's own).")
+        @Option(
+                names = "--questions",
+                description = "Analogy questions (questions-words.txt format; default: the " + "corpus's own).")
         public Path questions;
 
-        @Option(names = "--probes", split = ",", description = "Words whose nearest neighbours are listed (default: "
-                + "${DEFAULT-VALUE}).")
+        @Option(
+                names = "--probes",
+                split = ",",
+                description = "Words whose nearest neighbours are listed (default: " + "${DEFAULT-VALUE}).")
         public List<String> probes = List.of("king", "water", "good", "red", "music", "horse", "france", "three");
 
-        @Option(names = "--plot-words", split = ",", description = "Words in the PCA plot (default: gendered pairs "
-                + "and a few others).")
+        @Option(
+                names = "--plot-words",
+                split = ",",
+                description = "Words in the PCA plot (default: gendered pairs " + "and a few others).")
         public List<String> plotWords = List.of(
-                "man", "woman", "king", "queen", "boy", "girl", "father", "mother", "son", "daughter", "brother",
-                "sister", "husband", "wife", "uncle", "aunt", "prince", "princess");
+                "man",
+                "woman",
+                "king",
+                "queen",
+                "boy",
+                "girl",
+                "father",
+                "mother",
+                "son",
+                "daughter",
+                "brother",
+                "sister",
+                "husband",
+                "wife",
+                "uncle",
+                "aunt",
+                "prince",
+                "princess");
 
-        @Option(names = "--max-documents", description = "Train on the corpus's first N documents only (copied into"
-                + " the run folder; for quick runs; default: all).")
+        @Option(
+                names = "--max-documents",
+                description = "Train on the corpus's first N documents only (copied into"
+                        + " the run folder; for quick runs; default: all).")
         public Integer maxDocuments;
 
         @Option(names = "--neighbours", description = "Neighbours listed per probe (default: ${DEFAULT-VALUE}).")
@@ -116,8 +145,8 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
      * The corpus, the documents file trained on (the corpus's, or its first {@code --max-documents} lines in the run
      * folder) and the analogy questions.
      */
-    public record Data(TextCorpus corpus, Path documents, long documentCount, AnalogyQuestions questions,
-            Path questionsPath) {}
+    public record Data(
+            TextCorpus corpus, Path documents, long documentCount, AnalogyQuestions questions, Path questionsPath) {}
 
     public Word2VecExperiment() {
         super(
@@ -139,8 +168,10 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
         check(o.restrict >= 4, "--restrict must be >= 4, got " + o.restrict);
         check(o.maxDocuments == null || o.maxDocuments >= 1, "--max-documents must be >= 1, got " + o.maxDocuments);
         check(o.neighbours >= 1, "--neighbours must be >= 1, got " + o.neighbours);
-        check(o.loop.batchSize == 1, "--batch-size must be 1: an epoch is one pass of DL4J's Word2Vec over the corpus"
-                + " (its own batching is fixed at 512 pairs), got " + o.loop.batchSize);
+        check(
+                o.loop.batchSize == 1,
+                "--batch-size must be 1: an epoch is one pass of DL4J's Word2Vec over the corpus"
+                        + " (its own batching is fixed at 512 pairs), got " + o.loop.batchSize);
     }
 
     @Override
@@ -175,11 +206,20 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
     @Override
     protected Map<String, Object> describe(Data d) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", String.format(Locale.ROOT, "text corpus %s: %d documents, %d tokens, %d words",
-                d.corpus().dir(), d.corpus().documentCount(), d.corpus().tokenCount(), d.corpus().vocabularySize()));
+        m.put(
+                "dataset",
+                String.format(
+                        Locale.ROOT,
+                        "text corpus %s: %d documents, %d tokens, %d words",
+                        d.corpus().dir(),
+                        d.corpus().documentCount(),
+                        d.corpus().tokenCount(),
+                        d.corpus().vocabularySize()));
         m.put("documents", d.documents().toString() + ": " + d.documentCount() + " documents");
-        m.put("analogyQuestions", d.questionsPath().toString() + ": " + d.questions().size() + " questions in "
-                + d.questions().categories().size() + " categories");
+        m.put(
+                "analogyQuestions",
+                d.questionsPath().toString() + ": " + d.questions().size() + " questions in "
+                        + d.questions().categories().size() + " categories");
         return m;
     }
 
@@ -197,8 +237,15 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
                 .optLearningRate(o.learningRate)
                 .optSeed(c.seed())
                 .optWorkers(o.workers);
-        Word2VecStep step = new Word2VecStep(builder, c.data().documents(), c.config().epochs(), o.negative,
-                o.window, c.data().questions(), o.restrict, c.seed());
+        Word2VecStep step = new Word2VecStep(
+                builder,
+                c.data().documents(),
+                c.config().epochs(),
+                o.negative,
+                o.window,
+                c.data().questions(),
+                o.restrict,
+                c.seed());
         return Trial.of(step, null, Word2VecStep.onePassPerEpoch(), List.of());
     }
 
@@ -211,22 +258,26 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
         Word2VecFormat.writeBinary(vectors, folder.resolve("vectors.bin"));
         Analogies search = new Analogies(vectors);
         Analogies.Evaluation eval = step.evaluation();
-        folder.writeJson("analogy.json", Map.of(
-                "restrict", eval.restrict(),
-                "accuracy", eval.accuracy(),
-                "coverage", eval.coverage(),
-                "correct", eval.correct(),
-                "answered", eval.answered(),
-                "skipped", eval.skipped(),
-                "categories", eval.categories()));
+        folder.writeJson(
+                "analogy.json",
+                Map.of(
+                        "restrict", eval.restrict(),
+                        "accuracy", eval.accuracy(),
+                        "coverage", eval.coverage(),
+                        "correct", eval.correct(),
+                        "answered", eval.answered(),
+                        "skipped", eval.skipped(),
+                        "categories", eval.categories()));
         folder.writeText("neighbours.txt", neighbours(search, o));
         Charts.writePng(folder, "pca.png", pcaPlot(search, o.plotWords));
         double words = step.corpusWords() * (double) step.passSeconds().size();
         double wordsPerSecond = words / step.totalSeconds();
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("algorithm", "skip-gram, negative sampling (DL4J Word2Vec "
-                + step.model().getConfiguration().getElementsLearningAlgorithm() + ", hierarchical softmax "
-                + step.model().getConfiguration().isUseHierarchicSoftmax() + ")");
+        json.put(
+                "algorithm",
+                "skip-gram, negative sampling (DL4J Word2Vec "
+                        + step.model().getConfiguration().getElementsLearningAlgorithm() + ", hierarchical softmax "
+                        + step.model().getConfiguration().isUseHierarchicSoftmax() + ")");
         json.put("dim", o.dim);
         json.put("window", o.window);
         json.put("negative", o.negative);
@@ -248,7 +299,8 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
     }
 
     @Override
-    protected Map<String, Object> finish(Context<Options, Data> c, List<Row> rows, Map<String, TrainingResult> results) {
+    protected Map<String, Object> finish(
+            Context<Options, Data> c, List<Row> rows, Map<String, TrainingResult> results) {
         Word2VecStep step = (Word2VecStep) results.values().iterator().next().step();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("analogy", step.evaluation());
@@ -302,7 +354,11 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
         }
         double[] variance = new double[2];
         double[][] p = Projection.pca2(rows, variance);
-        XYChart chart = Charts.chart(XYChart::new, 900, 700, "word vectors, first two principal components",
+        XYChart chart = Charts.chart(
+                XYChart::new,
+                900,
+                700,
+                "word vectors, first two principal components",
                 String.format(Locale.ROOT, "PC1 (variance %.3g)", variance[0]),
                 String.format(Locale.ROOT, "PC2 (variance %.3g)", variance[1]));
         double[] x = new double[p.length];

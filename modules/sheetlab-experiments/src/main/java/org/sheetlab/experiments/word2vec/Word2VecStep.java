@@ -77,8 +77,15 @@ final class Word2VecStep implements TrainingStep {
     private int[][] lossPairs;
     private NoiseDistribution noise;
 
-    Word2VecStep(SkipGram builder, Path documents, int passes, int negative, int window, AnalogyQuestions questions,
-            int restrict, long seed) {
+    Word2VecStep(
+            SkipGram builder,
+            Path documents,
+            int passes,
+            int negative,
+            int window,
+            AnalogyQuestions questions,
+            int restrict,
+            long seed) {
         this.builder = builder;
         this.documents = documents;
         this.passes = passes;
@@ -265,7 +272,8 @@ final class Word2VecStep implements TrainingStep {
                     .build());
             network.init();
         }
-        network.getLayer(0).setParam("W", Nd4j.createFromArray(embeddings.table()).reshape(v, d));
+        network.getLayer(0)
+                .setParam("W", Nd4j.createFromArray(embeddings.table()).reshape(v, d));
     }
 
     @Override

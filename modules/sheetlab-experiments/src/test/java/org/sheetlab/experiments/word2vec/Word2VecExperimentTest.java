@@ -28,8 +28,11 @@ class Word2VecExperimentTest {
         {"man", "woman"}, {"king", "queen"}, {"boy", "girl"}, {"father", "mother"}, {"son", "daughter"}
     };
     static final String[][] ROLE = {
-        {"adult", "walks", "works"}, {"crown", "throne", "palace"}, {"school", "young", "plays"},
-        {"family", "home", "child"}, {"parents", "child", "young"}
+        {"adult", "walks", "works"},
+        {"crown", "throne", "palace"},
+        {"school", "young", "plays"},
+        {"family", "home", "child"},
+        {"parents", "child", "young"}
     };
 
     /** Sentences: a person word, its gender's words (he/his/him or she/her/hers) and its role's words, shuffled. */
@@ -40,9 +43,14 @@ class Word2VecExperimentTest {
         for (int s = 0; s < 6000; s++) {
             int pair = random.nextInt(PAIRS.length);
             int g = random.nextInt(2);
-            List<String> words = new ArrayList<>(List.of(PAIRS[pair][g], gender[g][random.nextInt(3)],
-                    gender[g][random.nextInt(3)], ROLE[pair][random.nextInt(3)], ROLE[pair][random.nextInt(3)],
-                    "the", "a"));
+            List<String> words = new ArrayList<>(List.of(
+                    PAIRS[pair][g],
+                    gender[g][random.nextInt(3)],
+                    gender[g][random.nextInt(3)],
+                    ROLE[pair][random.nextInt(3)],
+                    ROLE[pair][random.nextInt(3)],
+                    "the",
+                    "a"));
             java.util.Collections.shuffle(words, random);
             texts.add(String.join(" ", words));
         }
@@ -51,7 +59,13 @@ class Word2VecExperimentTest {
         for (String[] a : PAIRS) {
             for (String[] b : PAIRS) {
                 if (a != b) {
-                    q.append(a[0]).append(' ').append(a[1]).append(' ').append(b[0]).append(' ').append(b[1])
+                    q.append(a[0])
+                            .append(' ')
+                            .append(a[1])
+                            .append(' ')
+                            .append(b[0])
+                            .append(' ')
+                            .append(b[1])
                             .append('\n');
                 }
             }
@@ -77,13 +91,15 @@ class Word2VecExperimentTest {
         RunFolders.assertShowsHeadline(new Word2VecExperiment(), o, r);
         Path run = o.run.outputDir;
         // 20 gender questions answered, the OOV one skipped and counted
-        var analogy = org.sheetlab.train.run.RunDirectory.JSON.readTree(run.resolve("analogy.json").toFile());
+        var analogy = org.sheetlab.train.run.RunDirectory.JSON.readTree(
+                run.resolve("analogy.json").toFile());
         assertThat(analogy.get("answered").asInt()).isEqualTo(20);
         assertThat(analogy.get("skipped").asInt()).isEqualTo(1);
         assertThat(r.rows().get(0).value("analogyCoverage")).isEqualTo(20 / 21.0);
         assertThat(r.rows().get(0).value("wordsPerSecond")).isPositive();
         // the sampled loss -J falls over the passes
-        var metrics = org.sheetlab.train.run.RunDirectory.JSON.readTree(run.resolve("metrics.json").toFile());
+        var metrics = org.sheetlab.train.run.RunDirectory.JSON.readTree(
+                run.resolve("metrics.json").toFile());
         var epochs = metrics.get("epochs");
         assertThat(epochs.size()).isEqualTo(3);
         double first = epochs.get(0).at("/sampledLoss").asDouble();
@@ -93,10 +109,13 @@ class Word2VecExperimentTest {
         WordEmbeddings vectors = Word2VecFormat.readBinary(run.resolve("vectors.bin"));
         assertThat(vectors.size()).isEqualTo(31); // 10 persons, 6 gender words, 13 role words, the, a
         assertThat(vectors.dimension()).isEqualTo(16);
-        var net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile());
+        var net = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                run.resolve("model.zip").toFile());
         float[] w = net.getLayer(0).getParam("W").dup('c').data().asFloat();
         assertThat(w).isEqualTo(vectors.table());
-        assertThat(Files.readString(run.resolve("neighbours.txt"))).contains("king:").contains("man : king :: woman");
+        assertThat(Files.readString(run.resolve("neighbours.txt")))
+                .contains("king:")
+                .contains("man : king :: woman");
         assertThat(ImageIO.read(run.resolve("pca.png").toFile()).getWidth()).isEqualTo(900);
         // --max-documents: the first 500 documents, copied into the run folder
         Word2VecExperiment.Options q = new Word2VecExperiment.Options();
@@ -107,10 +126,13 @@ class Word2VecExperimentTest {
         q.workers = 1;
         q.maxDocuments = 500;
         Outcome small = new Word2VecExperiment().run(q);
-        assertThat(Files.readAllLines(q.run.outputDir.resolve("documents.txt"))).hasSize(500)
-                .isEqualTo(Files.readAllLines(data.resolve(TextCorpus.DOCUMENTS)).subList(0, 500));
+        assertThat(Files.readAllLines(q.run.outputDir.resolve("documents.txt")))
+                .hasSize(500)
+                .isEqualTo(
+                        Files.readAllLines(data.resolve(TextCorpus.DOCUMENTS)).subList(0, 500));
         assertThat(small.rows().get(0).value("wordsPerSecond")).isPositive();
-        System.out.println("word2vec smoke: " + r.rows().get(0) + "\n" + Files.readString(run.resolve("neighbours.txt")));
+        System.out.println(
+                "word2vec smoke: " + r.rows().get(0) + "\n" + Files.readString(run.resolve("neighbours.txt")));
     }
 
     @Test

@@ -231,7 +231,11 @@ public final class Analogies {
                         queries[k * d + j] = unit[ids[1] * d + j] - unit[ids[0] * d + j] + unit[ids[2] * d + j];
                     }
                 }
-                float[] scores = Nd4j.createFromArray(queries).reshape(b, d).mmul(candidatesT).dup('c').data()
+                float[] scores = Nd4j.createFromArray(queries)
+                        .reshape(b, d)
+                        .mmul(candidatesT)
+                        .dup('c')
+                        .data()
                         .asFloat();
                 for (int k = 0; k < b; k++) {
                     int[] ids = rows.get(start + k);

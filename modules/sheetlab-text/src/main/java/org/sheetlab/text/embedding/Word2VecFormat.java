@@ -283,8 +283,8 @@ public final class Word2VecFormat {
                 word.write(b);
             }
             if (word.size() == 0) {
-                throw new MalformedVectorsException(file + " byte offset " + (offset - 1) + ": word " + (i + 1)
-                        + " of " + v + " is empty");
+                throw new MalformedVectorsException(
+                        file + " byte offset " + (offset - 1) + ": word " + (i + 1) + " of " + v + " is empty");
             }
             return word.toString(StandardCharsets.UTF_8);
         }

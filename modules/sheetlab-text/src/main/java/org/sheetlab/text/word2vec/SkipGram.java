@@ -47,8 +47,7 @@ import org.sheetlab.text.embedding.WordEmbeddings;
  */
 public final class SkipGram {
     /** DL4J's name for its skip-gram elements learning algorithm. */
-    public static final String DL4J_SKIP_GRAM =
-            "org.deeplearning4j.models.embeddings.learning.impl.elements.SkipGram";
+    public static final String DL4J_SKIP_GRAM = "org.deeplearning4j.models.embeddings.learning.impl.elements.SkipGram";
 
     private Path documents;
     private int layerSize = 100;
@@ -166,7 +165,8 @@ public final class SkipGram {
         check(sampling >= 0, "sampling threshold must be >= 0 (0 = off), got " + sampling);
         check(minWordFrequency >= 1, "minWordFrequency must be >= 1, got " + minWordFrequency);
         check(epochs >= 1, "epochs must be >= 1, got " + epochs);
-        check(learningRate > 0 && minLearningRate >= 0 && minLearningRate <= learningRate,
+        check(
+                learningRate > 0 && minLearningRate >= 0 && minLearningRate <= learningRate,
                 "need 0 <= minLearningRate <= learningRate and learningRate > 0, got " + minLearningRate + " and "
                         + learningRate);
         check(workers >= 1, "workers must be >= 1, got " + workers);
@@ -219,8 +219,8 @@ public final class SkipGram {
         for (int i = 0; i < v; i++) {
             words.add(vocab.wordAtIndex(i));
         }
-        INDArray rows = syn0.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, v),
-                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        INDArray rows = syn0.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, v), org.nd4j.linalg.indexing.NDArrayIndex.all());
         float[] table = rows.castTo(DataType.FLOAT).dup('c').data().asFloat();
         return new WordEmbeddings(words, table, d);
     }

@@ -32,8 +32,13 @@ class AnalogiesTest {
         assertThat(answer.get(0).word()).isEqualTo("queen");
         double s = Math.sqrt(0.5);
         double qNorm = Math.sqrt((s - 2) * (s - 2) + 0.5);
-        assertThat(answer.get(0).cosine()).isCloseTo(Math.sqrt(2) / qNorm, within(1e-6)).isCloseTo(0.95968, within(1e-5));
-        assertThat(answer).extracting(Analogies.Neighbour::word).doesNotContain("man", "king", "woman").hasSize(3);
+        assertThat(answer.get(0).cosine())
+                .isCloseTo(Math.sqrt(2) / qNorm, within(1e-6))
+                .isCloseTo(0.95968, within(1e-5));
+        assertThat(answer)
+                .extracting(Analogies.Neighbour::word)
+                .doesNotContain("man", "king", "woman")
+                .hasSize(3);
         assertThat(answer.get(0).cosine()).isGreaterThanOrEqualTo(answer.get(1).cosine());
     }
 
@@ -55,7 +60,10 @@ class AnalogiesTest {
                 3);
         Analogies search = new Analogies(e);
         assertThat(search.analogy("a", "a2", "c", 1).get(0).word()).isEqualTo("near-c");
-        assertThat(search.nearest("c", 5)).extracting(Analogies.Neighbour::word).doesNotContain("c").hasSize(4);
+        assertThat(search.nearest("c", 5))
+                .extracting(Analogies.Neighbour::word)
+                .doesNotContain("c")
+                .hasSize(4);
         assertThat(search.nearest("c", 1).get(0).word()).isEqualTo("near-c");
     }
 
@@ -63,11 +71,13 @@ class AnalogiesTest {
     void evaluationCountsCorrectWrongAndSkippedPerCategory() {
         Analogies search = new Analogies(toy());
         AnalogyQuestions questions = new AnalogyQuestions(List.of(
-                new Category("royalty", List.of(
-                        new Question("man", "king", "woman", "queen"), // right
-                        new Question("Woman", "Queen", "Man", "King"), // right, upper case as in Google's file
-                        new Question("king", "man", "queen", "apple"), // wrong: the answer is woman
-                        new Question("man", "king", "woman", "princess"))), // skipped: princess has no vector
+                new Category(
+                        "royalty",
+                        List.of(
+                                new Question("man", "king", "woman", "queen"), // right
+                                new Question("Woman", "Queen", "Man", "King"), // right, upper case as in Google's file
+                                new Question("king", "man", "queen", "apple"), // wrong: the answer is woman
+                                new Question("man", "king", "woman", "princess"))), // skipped: princess has no vector
                 new Category("empty", List.of(new Question("x", "y", "z", "w")))));
         Analogies.Evaluation result = search.evaluate(questions);
         assertThat(result.categories()).hasSize(2);
@@ -106,7 +116,9 @@ class AnalogiesTest {
         int expectedCorrect = 0;
         for (int k = 0; k < 300; k++) {
             int[] ids = random.ints(0, v).distinct().limit(3).toArray();
-            String top = search.analogy(words.get(ids[0]), words.get(ids[1]), words.get(ids[2]), 1).get(0).word();
+            String top = search.analogy(words.get(ids[0]), words.get(ids[1]), words.get(ids[2]), 1)
+                    .get(0)
+                    .word();
             // half the questions expect the true top answer, half a random other word
             String expected = k % 2 == 0 ? top : words.get((words.indexOf(top) + 1) % v);
             if (expected.equals(top)) {

@@ -42,7 +42,9 @@ class Word2VecFormatTest {
         for (int i = 0; i < words.size(); i++) {
             for (int j = 0; j < d; j++) {
                 double value = rows.get(i).get(j).asDouble();
-                assertThat((double) (float) value).as("JSON holds float32 values exactly").isEqualTo(value);
+                assertThat((double) (float) value)
+                        .as("JSON holds float32 values exactly")
+                        .isEqualTo(value);
                 table[i * d + j] = (float) value;
             }
         }
@@ -72,7 +74,8 @@ class Word2VecFormatTest {
 
     static Path resource(String name) {
         try {
-            return Paths.get(Word2VecFormatTest.class.getResource("/reference/" + name).toURI());
+            return Paths.get(
+                    Word2VecFormatTest.class.getResource("/reference/" + name).toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -98,9 +101,34 @@ class Word2VecFormatTest {
         Path binary = dir.resolve("v.bin");
         Word2VecFormat.writeBinary(e, binary);
         byte[] expected = {
-            '2', ' ', '2', '\n',
-            'a', 'b', ' ', 0, 0, (byte) 0x80, 0x3f, 0, 0, 0, (byte) 0xc0, '\n', // 1.0f = 0x3f800000, -2.0f = 0xc0000000
-            (byte) 0xc3, (byte) 0xa9, ' ', 0, 0, 0, 0x3f, 0, 0, 0, 0, '\n' // é in UTF-8; 0.5f = 0x3f000000
+            '2',
+            ' ',
+            '2',
+            '\n',
+            'a',
+            'b',
+            ' ',
+            0,
+            0,
+            (byte) 0x80,
+            0x3f,
+            0,
+            0,
+            0,
+            (byte) 0xc0,
+            '\n', // 1.0f = 0x3f800000, -2.0f = 0xc0000000
+            (byte) 0xc3,
+            (byte) 0xa9,
+            ' ',
+            0,
+            0,
+            0,
+            0x3f,
+            0,
+            0,
+            0,
+            0,
+            '\n' // é in UTF-8; 0.5f = 0x3f000000
         };
         assertThat(Files.readAllBytes(binary)).isEqualTo(expected);
         Path text = dir.resolve("v.txt");
@@ -132,18 +160,24 @@ class Word2VecFormatTest {
                 Word2VecFormat.writeBinary(e, ours);
             }
             if (Boolean.getBoolean("sheetlab.regenerate")) {
-                Files.copy(ours, Paths.get("src/test/resources/reference/sheetlab_vectors." + suffix),
+                Files.copy(
+                        ours,
+                        Paths.get("src/test/resources/reference/sheetlab_vectors." + suffix),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 continue;
             }
             try (InputStream committed = getClass().getResourceAsStream("/reference/sheetlab_vectors." + suffix)) {
-                assertThat(committed).as("sheetlab_vectors.%s (regenerate: see word2vec_format.py)", suffix)
+                assertThat(committed)
+                        .as("sheetlab_vectors.%s (regenerate: see word2vec_format.py)", suffix)
                         .isNotNull();
-                assertThat(Files.readAllBytes(ours)).as("our writer still writes the file gensim read")
+                assertThat(Files.readAllBytes(ours))
+                        .as("our writer still writes the file gensim read")
                         .isEqualTo(committed.readAllBytes());
             }
             JsonNode gensimRead = REFERENCE.root().get("gensim_read_sheetlab_" + suffix);
-            assertThat(gensimRead).as("gensim's reading of sheetlab_vectors.%s in the JSON", suffix).isNotNull();
+            assertThat(gensimRead)
+                    .as("gensim's reading of sheetlab_vectors.%s in the JSON", suffix)
+                    .isNotNull();
             assertSame(fromJson(gensimRead), e);
         }
     }
@@ -167,7 +201,9 @@ class Word2VecFormatTest {
                 .hasMessageContaining("line 3")
                 .hasMessageContaining("'x4', not a number");
         Files.writeString(f, "two 2\na 1 2\n");
-        assertThatThrownBy(() -> Word2VecFormat.readText(f)).hasMessageContaining("line 1").hasMessageContaining("header");
+        assertThatThrownBy(() -> Word2VecFormat.readText(f))
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("header");
         Files.writeString(f, "2 2\na 1 2\na 3 4\n");
         assertThatThrownBy(() -> Word2VecFormat.readText(f)).hasMessageContaining("appears twice");
         Files.writeString(f, "");
@@ -179,7 +215,8 @@ class Word2VecFormatTest {
         WordEmbeddings e = new WordEmbeddings(List.of("ab", "cd"), new float[] {1f, 2f, 3f, 4f}, 2);
         Path good = dir.resolve("good.bin");
         Word2VecFormat.writeBinary(e, good);
-        byte[] bytes = Files.readAllBytes(good); // "2 2\n" (0-3), "ab " (4-6), 8 bytes (7-14), "\n" (15), "cd " (16-18), 8 bytes (19-26), "\n"
+        byte[] bytes = Files.readAllBytes(
+                good); // "2 2\n" (0-3), "ab " (4-6), 8 bytes (7-14), "\n" (15), "cd " (16-18), 8 bytes (19-26), "\n"
         Path f = dir.resolve("bad.bin");
         Files.write(f, Arrays.copyOf(bytes, 23));
         assertThatThrownBy(() -> Word2VecFormat.readBinary(f))
@@ -205,6 +242,7 @@ class Word2VecFormatTest {
     @Test
     void wordsWithWhitespaceCannotBeWritten() {
         WordEmbeddings e = new WordEmbeddings(List.of("a b"), new float[] {1f}, 1);
-        assertThatThrownBy(() -> Word2VecFormat.writeText(e, dir.resolve("x.txt"))).hasMessageContaining("'a b'");
+        assertThatThrownBy(() -> Word2VecFormat.writeText(e, dir.resolve("x.txt")))
+                .hasMessageContaining("'a b'");
     }
 }

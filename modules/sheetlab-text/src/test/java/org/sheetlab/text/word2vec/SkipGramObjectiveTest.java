@@ -13,7 +13,8 @@ class SkipGramObjectiveTest {
         float[] output = {2, 0, -1, 0, 0, 0};
         // log σ(t·c) + log σ(−t·n) = log σ(2) + log σ(1)
         double expected = Math.log(1 / (1 + Math.exp(-2))) + Math.log(1 / (1 + Math.exp(-1)));
-        assertThat(SkipGramObjective.objective(input, output, 2, 0, 0, new int[] {1})).isCloseTo(expected, within(1e-12));
+        assertThat(SkipGramObjective.objective(input, output, 2, 0, 0, new int[] {1}))
+                .isCloseTo(expected, within(1e-12));
         // zero output vectors (DL4J's syn1Neg at the start): (k + 1) · log σ(0) = −(k + 1) log 2
         assertThat(SkipGramObjective.objective(input, output, 2, 0, 2, new int[] {2, 2, 2}))
                 .isCloseTo(-4 * Math.log(2), within(1e-12));

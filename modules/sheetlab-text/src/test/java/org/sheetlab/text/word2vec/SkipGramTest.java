@@ -73,7 +73,8 @@ class SkipGramTest {
         assertThat(config.getWindow()).isEqualTo(3);
         assertThat(config.getLayersSize()).isEqualTo(16);
         // the negative-sampling output vectors were trained (they start at zero), so NS really ran
-        InMemoryLookupTable<VocabWord> table = (InMemoryLookupTable<VocabWord>) trained.model().getLookupTable();
+        InMemoryLookupTable<VocabWord> table =
+                (InMemoryLookupTable<VocabWord>) trained.model().getLookupTable();
         assertThat(table.getSyn1Neg()).isNotNull();
         assertThat(table.getSyn1Neg().norm2Number().doubleValue()).isGreaterThan(0.1);
     }
@@ -102,7 +103,8 @@ class SkipGramTest {
      */
     @Test
     void dl4jsNegativeTableFollowsUnigramToTheThreeQuarters() {
-        InMemoryLookupTable<VocabWord> table = (InMemoryLookupTable<VocabWord>) trained.model().getLookupTable();
+        InMemoryLookupTable<VocabWord> table =
+                (InMemoryLookupTable<VocabWord>) trained.model().getLookupTable();
         INDArray cells = table.getTable();
         VocabCache<VocabWord> vocab = trained.model().getVocab();
         int v = vocab.numWords();
@@ -116,22 +118,25 @@ class SkipGramTest {
         }
         for (int w = 0; w < v; w++) {
             double expected = cells.length() * Math.pow(vocab.wordFrequency(vocab.wordAtIndex(w)), 0.75) / z;
-            assertThat((double) filled[w]).as("cells of word %s", vocab.wordAtIndex(w)).isCloseTo(expected,
-                    org.assertj.core.data.Offset.offset(2.0));
+            assertThat((double) filled[w])
+                    .as("cells of word %s", vocab.wordAtIndex(w))
+                    .isCloseTo(expected, org.assertj.core.data.Offset.offset(2.0));
         }
         // and not the plain unigram distribution: the rarest word gets clearly more than its count share
         int rarest = v - 1;
-        double unigramShare = cells.length() * vocab.wordFrequency(vocab.wordAtIndex(rarest))
-                / (double) vocab.totalWordOccurrences();
+        double unigramShare =
+                cells.length() * vocab.wordFrequency(vocab.wordAtIndex(rarest)) / (double) vocab.totalWordOccurrences();
         assertThat((double) filled[rarest]).isGreaterThan(1.5 * unigramShare);
     }
 
     @Test
     void badSettingsNameTheSetting() {
         assertThatThrownBy(() -> SkipGram.builder().build()).hasMessageContaining("setDocuments");
-        assertThatThrownBy(() -> SkipGram.builder().setDocuments(dir.resolve("none.txt")).build())
+        assertThatThrownBy(() ->
+                        SkipGram.builder().setDocuments(dir.resolve("none.txt")).build())
                 .hasMessageContaining("none.txt");
-        assertThatThrownBy(() -> SkipGram.builder().setDocuments(corpus).optNegative(0).build())
+        assertThatThrownBy(() ->
+                        SkipGram.builder().setDocuments(corpus).optNegative(0).build())
                 .hasMessageContaining("negative");
     }
 }

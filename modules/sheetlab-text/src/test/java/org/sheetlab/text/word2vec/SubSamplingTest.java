@@ -19,8 +19,10 @@ class SubSamplingTest {
         assertThat(SubSampling.keepProbability(10, n, t)).isEqualTo(1.0);
         // the boundary r = f/(tN) = φ² ≈ 2.618: kept always below, sometimes above
         double phi2 = (3 + Math.sqrt(5)) / 2;
-        assertThat(SubSampling.keepProbability((long) Math.floor(phi2 * 1000), n, t)).isEqualTo(1.0);
-        assertThat(SubSampling.keepProbability((long) Math.ceil(phi2 * 1000), n, t)).isLessThan(1.0);
+        assertThat(SubSampling.keepProbability((long) Math.floor(phi2 * 1000), n, t))
+                .isEqualTo(1.0);
+        assertThat(SubSampling.keepProbability((long) Math.ceil(phi2 * 1000), n, t))
+                .isLessThan(1.0);
         assertThat(SubSampling.keepProbability(4000, n, 0)).isEqualTo(1.0);
     }
 
