@@ -128,7 +128,7 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
         @Option(
                 names = "--max-documents",
                 description = "Train on the corpus's first N documents only (copied into"
-                        + " the run folder; for quick runs; default: all).")
+                        + " the run folder; for quick runs; default: all; --max-batches N means at most N*1000).")
         public Integer maxDocuments;
 
         @Option(names = "--neighbours", description = "Neighbours listed per probe (default: ${DEFAULT-VALUE}).")
@@ -168,10 +168,6 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
         check(o.restrict >= 4, "--restrict must be >= 4, got " + o.restrict);
         check(o.maxDocuments == null || o.maxDocuments >= 1, "--max-documents must be >= 1, got " + o.maxDocuments);
         check(o.neighbours >= 1, "--neighbours must be >= 1, got " + o.neighbours);
-        check(
-                o.loop.batchSize == 1,
-                "--batch-size must be 1: an epoch is one pass of DL4J's Word2Vec over the corpus"
-                        + " (its own batching is fixed at 512 pairs), got " + o.loop.batchSize);
     }
 
     @Override
@@ -183,13 +179,14 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
                         .orElseThrow(() -> new IllegalArgumentException("the corpus in " + corpus.dir() + " has no "
                                 + TextCorpus.QUESTIONS + "; give an analogy set with --questions FILE"));
         AnalogyQuestions read = AnalogyQuestions.read(questions);
-        if (o.maxDocuments == null) {
+        Integer limit = documentLimit(o);
+        if (limit == null) {
             return new Data(corpus, corpus.path(), corpus.documentCount(), read, questions);
         }
         Path first = run.resolve("documents.txt");
         long kept;
         try (Stream<String> docs = corpus.documents()) {
-            List<String> lines = docs.limit(o.maxDocuments).toList();
+            List<String> lines = docs.limit(limit).toList();
             Files.write(first, lines, StandardCharsets.UTF_8);
             kept = lines.size();
         } catch (IOException e) {
@@ -198,6 +195,22 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
         return new Data(corpus, first, kept, read, questions);
     }
 
+    /** Documents per harness batch under {@code --max-batches} (smoke runs). */
+    static final int DOCUMENTS_PER_BATCH = 1000;
+
+    /**
+     * The documents trained on: all, {@code --max-documents}, or for a smoke run with {@code --max-batches N} the first
+     * N·1000 (an epoch is one pass of DL4J over the documents, so the harness's batch limit becomes a document limit).
+     */
+    static Integer documentLimit(Options o) {
+        Integer fromBatches = o.run.maxBatches == null ? null : o.run.maxBatches * DOCUMENTS_PER_BATCH;
+        if (o.maxDocuments == null) {
+            return fromBatches;
+        }
+        return fromBatches == null ? o.maxDocuments : Math.min(o.maxDocuments, fromBatches);
+    }
+
+    /** Batch size 1 whatever {@code --batch-size} says: the one "batch" of an epoch is a pass of DL4J's fit. */
     @Override
     protected TrainingConfig config(Options o, Data data) {
         return o.configBuilder().batchSize(1).build();
