@@ -22,6 +22,7 @@ import org.sheetlab.experiments.style.StyleTransferExperiment;
 import org.sheetlab.experiments.tfidf.TfIdfSearchExperiment;
 import org.sheetlab.experiments.transfer.TransferExperiment;
 import org.sheetlab.experiments.vae.VaeExperiment;
+import org.sheetlab.experiments.word2vec.Word2VecExperiment;
 import org.sheetlab.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,7 +57,8 @@ public final class SheetlabCli {
             McDropoutExperiment.class,
             TransferExperiment.class,
             StyleTransferExperiment.class,
-            TfIdfSearchExperiment.class);
+            TfIdfSearchExperiment.class,
+            Word2VecExperiment.class);
 
     private SheetlabCli() {}
 

@@ -1,0 +1,7 @@
+/**
+ * Skip-gram word2vec with negative sampling (sheet section "Word2Vec Skip-Gram"): the DL4J-trained model behind a
+ * sheetlab builder ({@link org.sheetlab.text.word2vec.SkipGram}), the p^(3/4) noise distribution
+ * ({@link org.sheetlab.text.word2vec.NoiseDistribution}) and the sub-sampling of frequent words
+ * ({@link org.sheetlab.text.word2vec.SubSampling}).
+ */
+package org.sheetlab.text.word2vec;
