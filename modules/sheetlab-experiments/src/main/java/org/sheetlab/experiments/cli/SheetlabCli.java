@@ -21,6 +21,7 @@ import org.sheetlab.experiments.signrnn.SignRnnExperiment;
 import org.sheetlab.experiments.style.StyleTransferExperiment;
 import org.sheetlab.experiments.transfer.TransferExperiment;
 import org.sheetlab.experiments.vae.VaeExperiment;
+import org.sheetlab.experiments.yolo.YoloExperiment;
 import org.sheetlab.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,7 +55,8 @@ public final class SheetlabCli {
             InitExperiment.class,
             McDropoutExperiment.class,
             TransferExperiment.class,
-            StyleTransferExperiment.class);
+            StyleTransferExperiment.class,
+            YoloExperiment.class);
 
     private SheetlabCli() {}
 
