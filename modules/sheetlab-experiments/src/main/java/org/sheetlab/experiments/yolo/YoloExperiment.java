@@ -18,7 +18,9 @@ import org.sheetlab.experiments.run.Experiment;
 import org.sheetlab.experiments.run.Headline;
 import org.sheetlab.experiments.run.Row;
 import org.sheetlab.experiments.run.Trial;
+import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.models.detection.AnchorKMeans;
+import org.sheetlab.models.detection.YoloDetector;
 import org.sheetlab.train.EvaluationSet;
 import org.sheetlab.train.NetworkStep;
 import org.sheetlab.train.TrainingResult;
@@ -67,9 +69,9 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
         @Option(
                 names = "--widths",
                 split = ",",
-                description = "Channels of the backbone's convolution blocks, each followed by 2x2 max pooling but the "
-                        + "last (default: 16,32,64,128,128: a 6x6 grid on 96x96 images).")
-        public List<Integer> widths = List.of(16, 32, 64, 128, 128);
+                description = "Channels of the detector's stages, 2x2 max pooling between them: n stages give a grid "
+                        + "stride of 2^(n-1) (default: 16,32,64,128: stride 8, a 12x12 grid on 96x96 images).")
+        public List<Integer> widths = List.of(16, 32, 64, 128);
 
         @Option(names = "--lambda-coord", description = "YOLO's box-coordinate loss weight (default: ${DEFAULT-VALUE}).")
         public double lambdaCoord = 5.0;
@@ -120,7 +122,7 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
         public int samples = 8;
 
         public Options() {
-            super(30, 32, 1e-3);
+            super(18, 32, 1e-3);
         }
     }
 
@@ -200,13 +202,14 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
         int height = first.height();
         int width = first.width();
         int channels = first.depth();
-        int stride = 1 << (o.widths.size() - 1);
+        YoloDetector.Builder shape = detector(o, channels, height, width, train.classes().size(), seed);
+        int stride = shape.gridStride();
         check(
                 height % stride == 0 && width % stride == 0,
-                "the images (" + width + "x" + height + ") must be a multiple of " + stride + " pixels, the grid "
-                        + "stride of " + o.widths.size() + " blocks (--widths); use fewer blocks");
-        int gridH = height / stride;
-        int gridW = width / stride;
+                "the images (" + width + "x" + height + ") must be multiples of the grid stride " + stride + " of "
+                        + o.widths.size() + " stages (--widths, stride 2^(stages-1)); give fewer stages");
+        int gridH = shape.gridHeight();
+        int gridW = shape.gridWidth();
         // anchors: k-means on the training boxes' sizes in network-input pixels, then in grid cells
         double[][] sizes = train.images().stream()
                 .flatMap(im -> im.boxes().stream()
@@ -224,6 +227,18 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
         return new Data(
                 root, trainArrays, testArrays, anchors, kmeans.priors(), kmeans.meanIou(), channels, height, width,
                 gridH, gridW);
+    }
+
+    /** The detector's settings but the anchors. */
+    static YoloDetector.Builder detector(Options o, int channels, int height, int width, int classes, long seed) {
+        return YoloDetector.builder()
+                .inputShape(channels, height, width)
+                .classes(classes)
+                .widths(o.widths.stream().mapToInt(Integer::intValue).toArray())
+                .lambdaCoord(o.lambdaCoord)
+                .lambdaNoObj(o.lambdaNoObj)
+                .learningRate(o.learningRate.get())
+                .seed(seed);
     }
 
     /** The first {@code n} images of {@code split} (all when n is null). */
@@ -268,10 +283,13 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
 
     @Override
     protected Trial trial(Context<Options, Data> c, Void variant, RunDirectory folder) {
-        ComputationGraph net = YoloNetwork.build(c.options(), c.data(), c.seed());
+        Data d = c.data();
+        YoloDetector.Builder b = detector(c.options(), d.channels(), d.height(), d.width(), d.classes().size(), c.seed())
+                .anchors(d.anchors());
+        ComputationGraph net = b.build().graph();
         return Trial.of(
                 NetworkStep.of(net),
-                null,
+                NetworkCounter.count(b.config(), b.inputType()),
                 c.data().train().source(c.batchSize(), true, c.seed()),
                 List.of(EvaluationSet.of("test", c.data().test().source(c.batchSize(), false, c.seed()),
                         new LossEvaluator())));
@@ -294,5 +312,4 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
     static int nBoxes(Data d) {
         return (int) d.anchors().size(0);
     }
-
 }
