@@ -27,7 +27,11 @@ import org.sheetlab.models.detection.YoloDecoder;
  * @param confidence per image the p_c alone [N_i]
  */
 record Candidates(
-        List<String> ids, List<INDArray> boxes, List<INDArray> scores, List<INDArray> classes, List<INDArray> confidence) {
+        List<String> ids,
+        List<INDArray> boxes,
+        List<INDArray> scores,
+        List<INDArray> classes,
+        List<INDArray> confidence) {
 
     /**
      * Runs {@code net} on {@code images} [M, C, H, W] in batches of {@code batch} and keeps, per image, the candidates
@@ -58,11 +62,14 @@ record Candidates(
                     confidence.add(Nd4j.zeros(DataType.DOUBLE, 0));
                 } else {
                     boxes.add(d.boxes().getRows(rows));
-                    scores.add(Nd4j.createFromArray(Arrays.stream(rows).mapToDouble(r -> s[r]).toArray()));
+                    scores.add(Nd4j.createFromArray(
+                            Arrays.stream(rows).mapToDouble(r -> s[r]).toArray()));
                     long[] c = d.classes().toLongVector();
-                    classes.add(Nd4j.createFromArray(Arrays.stream(rows).mapToLong(r -> c[r]).toArray()));
+                    classes.add(Nd4j.createFromArray(
+                            Arrays.stream(rows).mapToLong(r -> c[r]).toArray()));
                     double[] p = d.confidence().toDoubleVector();
-                    confidence.add(Nd4j.createFromArray(Arrays.stream(rows).mapToDouble(r -> p[r]).toArray()));
+                    confidence.add(Nd4j.createFromArray(
+                            Arrays.stream(rows).mapToDouble(r -> p[r]).toArray()));
                 }
             }
         }
@@ -86,7 +93,9 @@ record Candidates(
     /** Rows of image {@code i} with score ≥ {@code threshold}, without suppression (NMS step 1 only). */
     int[] above(int i, double threshold) {
         double[] s = scores.get(i).toDoubleVector();
-        return java.util.stream.IntStream.range(0, s.length).filter(r -> s[r] >= threshold).toArray();
+        return java.util.stream.IntStream.range(0, s.length)
+                .filter(r -> s[r] >= threshold)
+                .toArray();
     }
 
     /** The detections that survive {@code nms} on every image, for the mAP evaluator. */

@@ -3,11 +3,11 @@ package org.sheetlab.experiments.yolo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.datavec.api.writable.NDArrayWritable;
 import org.datavec.api.writable.Writable;
 import org.datavec.image.recordreader.objdetect.ObjectDetectionRecordReader;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.data.detection.AnnotatedImage;
 import org.sheetlab.data.detection.Box;
@@ -93,7 +93,8 @@ public record DetectionArrays(VocDataset split, INDArray images, INDArray labels
             }
             if (!any) {
                 throw new IllegalStateException("the YOLO labels DataVec made for row " + i + " do not match the "
-                        + "boxes of " + im.image() + " " + Arrays.toString(im.boxes().toArray())
+                        + "boxes of " + im.image() + " "
+                        + Arrays.toString(im.boxes().toArray())
                         + "; the reader did not keep the list's order");
             }
         }

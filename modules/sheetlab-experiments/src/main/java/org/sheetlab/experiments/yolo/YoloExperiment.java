@@ -46,7 +46,8 @@ import picocli.CommandLine.Option;
  * <p>Files besides the harness's: {@code ap-per-class.csv/.txt} (AP@0.5, AP@[0.5:0.95], ground truths and
  * detections per class), {@code pr-curves.png} (a panel per class, at IoU 0.5 and 0.75), {@code nms-sweep.csv/.txt}
  * and {@code nms-sweep.png} (mAP for each score × IoU threshold pair, the sheet's marked), {@code anchors.txt}, and
- * {@code samples/} (test images with their boxes after NMS step 1 only and after the whole NMS).
+ * {@code samples/} (test images with the ground truth, the boxes after NMS step 1 only, after NMS, and after the
+ * sheet's NMS).
  */
 @Command(
         name = "yolo",
@@ -73,7 +74,9 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
                         + "stride of 2^(n-1) (default: 16,32,64,128: stride 8, a 12x12 grid on 96x96 images).")
         public List<Integer> widths = List.of(16, 32, 64, 128);
 
-        @Option(names = "--lambda-coord", description = "YOLO's box-coordinate loss weight (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--lambda-coord",
+                description = "YOLO's box-coordinate loss weight (default: ${DEFAULT-VALUE}).")
         public double lambdaCoord = 5.0;
 
         @Option(
@@ -86,7 +89,9 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
                 description = "Train on the first N images of the train split (default: all).")
         public Integer trainImages;
 
-        @Option(names = "--test-images", description = "Evaluate on the first N images of the test split (default: all).")
+        @Option(
+                names = "--test-images",
+                description = "Evaluate on the first N images of the test split (default: all).")
         public Integer testImages;
 
         @Option(
@@ -118,8 +123,16 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
                 description = "IoU thresholds of the NMS sweep; 1 = no suppression (default: 0.3,0.5,0.7,0.9,1).")
         public List<Double> sweepIous = List.of(0.3, 0.5, 0.7, 0.9, 1.0);
 
-        @Option(names = "--samples", description = "Test images drawn with their detections (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--samples",
+                description = "Test images drawn with their detections (default: ${DEFAULT-VALUE}).")
         public int samples = 8;
+
+        @Option(
+                names = "--sample-score",
+                description = "Score threshold of the drawn samples' boxes before and after NMS (IoU 0.5), beside the "
+                        + "sheet's NMS at 0.6 (default: ${DEFAULT-VALUE}).")
+        public double sampleScore = 0.1;
 
         public Options() {
             super(18, 32, 1e-3);
@@ -181,6 +194,7 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
             check(t > 0 && t <= 1, "--sweep-ious must each be in (0, 1] (1: no suppression), got " + t);
         }
         check(o.samples >= 0, "--samples must be >= 0, got " + o.samples);
+        check(o.sampleScore >= 0 && o.sampleScore < 1, "--sample-score must be in [0, 1), got " + o.sampleScore);
         if (o.dataDir.value != null && Files.exists(o.dataDir.value)) {
             check(
                     Files.isDirectory(o.dataDir.value.resolve(VocDataset.ANNOTATIONS)),
@@ -202,7 +216,8 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
         int height = first.height();
         int width = first.width();
         int channels = first.depth();
-        YoloDetector.Builder shape = detector(o, channels, height, width, train.classes().size(), seed);
+        YoloDetector.Builder shape =
+                detector(o, channels, height, width, train.classes().size(), seed);
         int stride = shape.gridStride();
         check(
                 height % stride == 0 && width % stride == 0,
@@ -212,9 +227,9 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
         int gridW = shape.gridWidth();
         // anchors: k-means on the training boxes' sizes in network-input pixels, then in grid cells
         double[][] sizes = train.images().stream()
-                .flatMap(im -> im.boxes().stream()
-                        .map(b -> new double[] {b.width() * (double) width / im.width(),
-                            b.height() * (double) height / im.height()}))
+                .flatMap(im -> im.boxes().stream().map(b -> new double[] {
+                    b.width() * (double) width / im.width(), b.height() * (double) height / im.height()
+                }))
                 .toArray(double[][]::new);
         check(
                 sizes.length >= o.anchors,
@@ -225,8 +240,17 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
         final DetectionArrays testArrays = DetectionArrays.read(test, height, width, channels, gridH, gridW);
         run.writeText("anchors.txt", anchorsText(kmeans, anchors, width, height, gridW, gridH));
         return new Data(
-                root, trainArrays, testArrays, anchors, kmeans.priors(), kmeans.meanIou(), channels, height, width,
-                gridH, gridW);
+                root,
+                trainArrays,
+                testArrays,
+                anchors,
+                kmeans.priors(),
+                kmeans.meanIou(),
+                channels,
+                height,
+                width,
+                gridH,
+                gridW);
     }
 
     /** The detector's settings but the anchors. */
@@ -245,20 +269,41 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
     private static VocDataset first(VocDataset split, Integer n) {
         return n == null || n >= split.images().size()
                 ? split
-                : new VocDataset(split.root(), split.split(), split.classes(), split.images().subList(0, n));
+                : new VocDataset(
+                        split.root(),
+                        split.split(),
+                        split.classes(),
+                        split.images().subList(0, n));
     }
 
     private static String anchorsText(
             AnchorKMeans.Result kmeans, INDArray grid, int width, int height, int gridW, int gridH) {
-        StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
+        StringBuilder sb = new StringBuilder(String.format(
+                java.util.Locale.ROOT,
                 "anchor priors: k-means (1 - IoU) on the training boxes, mean IoU %.4f, %d iterations%n"
                         + "image %dx%d, grid %dx%d (a cell is %dx%d px)%n%-6s %10s %10s %10s %10s%n",
-                kmeans.meanIou(), kmeans.iterations(), width, height, gridW, gridH, width / gridW, height / gridH,
-                "prior", "w px", "h px", "w cells", "h cells"));
+                kmeans.meanIou(),
+                kmeans.iterations(),
+                width,
+                height,
+                gridW,
+                gridH,
+                width / gridW,
+                height / gridH,
+                "prior",
+                "w px",
+                "h px",
+                "w cells",
+                "h cells"));
         for (int i = 0; i < grid.size(0); i++) {
-            sb.append(String.format(java.util.Locale.ROOT, "%-6d %10.2f %10.2f %10.3f %10.3f%n", i,
-                    kmeans.priors().getDouble(i, 0), kmeans.priors().getDouble(i, 1),
-                    grid.getDouble(i, 0), grid.getDouble(i, 1)));
+            sb.append(String.format(
+                    java.util.Locale.ROOT,
+                    "%-6d %10.2f %10.2f %10.3f %10.3f%n",
+                    i,
+                    kmeans.priors().getDouble(i, 0),
+                    kmeans.priors().getDouble(i, 1),
+                    grid.getDouble(i, 0),
+                    grid.getDouble(i, 1)));
         }
         return sb.toString();
     }
@@ -266,8 +311,10 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
     @Override
     protected Map<String, Object> describe(Data d) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", d.root().getFileName() + " " + d.train().size() + "/" + d.test().size() + " images, "
-                + boxCount(d.train()) + "/" + boxCount(d.test()) + " boxes");
+        m.put(
+                "dataset",
+                d.root().getFileName() + " " + d.train().size() + "/" + d.test().size() + " images, "
+                        + boxCount(d.train()) + "/" + boxCount(d.test()) + " boxes");
         m.put("dataDir", d.root().toAbsolutePath().toString());
         m.put("classes", d.classes());
         m.put("input", List.of(d.channels(), d.height(), d.width()));
@@ -284,15 +331,21 @@ public final class YoloExperiment extends Experiment<YoloExperiment.Options, Yol
     @Override
     protected Trial trial(Context<Options, Data> c, Void variant, RunDirectory folder) {
         Data d = c.data();
-        YoloDetector.Builder b = detector(c.options(), d.channels(), d.height(), d.width(), d.classes().size(), c.seed())
+        YoloDetector.Builder b = detector(
+                        c.options(),
+                        d.channels(),
+                        d.height(),
+                        d.width(),
+                        d.classes().size(),
+                        c.seed())
                 .anchors(d.anchors());
         ComputationGraph net = b.build().graph();
         return Trial.of(
                 NetworkStep.of(net),
                 NetworkCounter.count(b.config(), b.inputType()),
                 c.data().train().source(c.batchSize(), true, c.seed()),
-                List.of(EvaluationSet.of("test", c.data().test().source(c.batchSize(), false, c.seed()),
-                        new LossEvaluator())));
+                List.of(EvaluationSet.of(
+                        "test", c.data().test().source(c.batchSize(), false, c.seed()), new LossEvaluator())));
     }
 
     @Override

@@ -47,18 +47,24 @@ record YoloReport(Map<String, Double> values, Map<String, Object> runJson) {
         List<String> ids = d.test().split().images().subList(0, m).stream()
                 .map(im -> im.id())
                 .toList();
-        double floor = Math.min(o.evalScore, o.sweepScores.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
+        double floor = Math.min(
+                Math.min(o.evalScore, o.sampleScore),
+                o.sweepScores.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
         Candidates cand = Candidates.predict(net, images, ids, YoloExperiment.nBoxes(d), c.batchSize(), floor);
         List<GroundTruth> truths = Candidates.groundTruths(d.test().split().images(), m, d.width(), d.height());
 
         SweepPoint headline = point(cand, truths, o.evalScore, o.evalIou, o.perClassNms, true);
-        DetectionEvaluation voc = DetectionEvaluator.voc().evaluate(
-                cand.detections(NonMaxSuppression.of(o.evalScore, o.evalIou), o.perClassNms), truths);
-        DetectionEvaluation coco = DetectionEvaluator.coco().evaluate(
-                cand.detections(NonMaxSuppression.of(o.evalScore, o.evalIou), o.perClassNms), truths);
+        DetectionEvaluation voc = DetectionEvaluator.voc()
+                .evaluate(cand.detections(NonMaxSuppression.of(o.evalScore, o.evalIou), o.perClassNms), truths);
+        DetectionEvaluation coco = DetectionEvaluator.coco()
+                .evaluate(cand.detections(NonMaxSuppression.of(o.evalScore, o.evalIou), o.perClassNms), truths);
         SweepPoint sheet = point(
-                cand, truths, NonMaxSuppression.SHEET_SCORE_THRESHOLD, NonMaxSuppression.SHEET_IOU_THRESHOLD,
-                o.perClassNms, true);
+                cand,
+                truths,
+                NonMaxSuppression.SHEET_SCORE_THRESHOLD,
+                NonMaxSuppression.SHEET_IOU_THRESHOLD,
+                o.perClassNms,
+                true);
         List<SweepPoint> sweep = new ArrayList<>();
         for (double s : o.sweepScores) {
             for (double t : o.sweepIous) {
@@ -69,9 +75,15 @@ record YoloReport(Map<String, Double> values, Map<String, Object> runJson) {
         List<String> classes = d.classes();
         Map<String, Object> perClass = perClassTable(dir, classes, voc, coco, truths, m);
         writeSweep(dir, o, sweep);
-        writePrCurves(dir, classes, voc, DetectionEvaluator.voc().withIouThresholds(0.75).evaluate(
-                cand.detections(NonMaxSuppression.of(o.evalScore, o.evalIou), o.perClassNms), truths));
-        YoloSamples.write(dir, d, cand, Math.min(o.samples, m), o.perClassNms);
+        writePrCurves(
+                dir,
+                classes,
+                voc,
+                DetectionEvaluator.voc()
+                        .withIouThresholds(0.75)
+                        .evaluate(
+                                cand.detections(NonMaxSuppression.of(o.evalScore, o.evalIou), o.perClassNms), truths));
+        YoloSamples.write(dir, d, cand, Math.min(o.samples, m), o.sampleScore, o.perClassNms);
 
         Map<String, Double> values = new LinkedHashMap<>();
         values.put(YoloExperiment.MAP50.key(), headline.map50());
@@ -84,12 +96,14 @@ record YoloReport(Map<String, Double> values, Map<String, Object> runJson) {
         values.put("testImagesEvaluated", (double) m);
 
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("evaluation", Map.of(
-                "scoreThreshold", o.evalScore,
-                "nmsIouThreshold", o.evalIou,
-                "perClassNms", o.perClassNms,
-                "testImages", m,
-                "groundTruths", truths.size()));
+        json.put(
+                "evaluation",
+                Map.of(
+                        "scoreThreshold", o.evalScore,
+                        "nmsIouThreshold", o.evalIou,
+                        "perClassNms", o.perClassNms,
+                        "testImages", m,
+                        "groundTruths", truths.size()));
         json.put("headline", headline);
         json.put("sheetNms", sheet);
         json.put("perClassAp", perClass);
@@ -128,9 +142,16 @@ record YoloReport(Map<String, Double> values, Map<String, Object> runJson) {
             List<GroundTruth> truths,
             int images) {
         StringBuilder csv = new StringBuilder("class,groundTruths,detections,ap50,ap50to95\n");
-        StringBuilder txt = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder txt = new StringBuilder(String.format(
+                Locale.ROOT,
                 "Average precision per class on %d test images (VOC all-point AP@0.5, COCO AP@[.5:.95])%n"
-                        + "%-14s %6s %6s %8s %12s%n", images, "class", "GT", "dets", "AP@0.5", "AP@[.5:.95]"));
+                        + "%-14s %6s %6s %8s %12s%n",
+                images,
+                "class",
+                "GT",
+                "dets",
+                "AP@0.5",
+                "AP@[.5:.95]"));
         Map<String, Object> json = new LinkedHashMap<>();
         for (int k = 0; k < classes.size(); k++) {
             int id = k;
@@ -143,36 +164,69 @@ record YoloReport(Map<String, Double> values, Map<String, Object> runJson) {
             txt.append(String.format(Locale.ROOT, "%-14s %6d %6d %8.4f %12.4f%n", classes.get(k), gt, dets, ap50, ap));
             json.put(classes.get(k), Map.of("ap50", ap50, "ap50to95", ap));
         }
-        txt.append(String.format(Locale.ROOT, "%-14s %6d %6s %8.4f %12.4f%n", "mean (mAP)", truths.size(), "",
-                voc.meanAveragePrecision(), coco.meanAveragePrecision()));
+        txt.append(String.format(
+                Locale.ROOT,
+                "%-14s %6d %6s %8.4f %12.4f%n",
+                "mean (mAP)",
+                truths.size(),
+                "",
+                voc.meanAveragePrecision(),
+                coco.meanAveragePrecision()));
         dir.writeText("ap-per-class.csv", csv.toString());
         dir.writeText("ap-per-class.txt", txt.toString());
         return json;
     }
 
     private static void writeSweep(RunDirectory dir, YoloExperiment.Options o, List<SweepPoint> sweep) {
-        StringBuilder csv = new StringBuilder("scoreThreshold,iouThreshold,map50,map50to95,detectionsPerImage,"
-                + "precision50,recall50\n");
-        StringBuilder txt = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder csv = new StringBuilder(
+                "scoreThreshold,iouThreshold,map50,map50to95,detectionsPerImage," + "precision50,recall50\n");
+        StringBuilder txt = new StringBuilder(String.format(
+                Locale.ROOT,
                 "NMS (%s) threshold sweep on the test split: keep score >= s, suppress IoU > t (t = 1: none).%n"
                         + "The sheet's NMS is s = 0.6, t = 0.5 (marked *). precision/recall: at IoU 0.5, all classes.%n"
                         + "%-7s %-5s %8s %12s %9s %9s %9s%n",
                 o.perClassNms ? "per class" : "over all classes, as the sheet",
-                "score", "IoU", "mAP@0.5", "mAP@[.5:.95]", "dets/img", "precision", "recall"));
+                "score",
+                "IoU",
+                "mAP@0.5",
+                "mAP@[.5:.95]",
+                "dets/img",
+                "precision",
+                "recall"));
         for (SweepPoint p : sweep) {
-            csv.append(String.format(Locale.ROOT, "%s,%s,%.6f,%.6f,%.4f,%.6f,%.6f%n", p.score(), p.iou(), p.map50(),
-                    p.map50to95(), p.detectionsPerImage(), p.precision(), p.recall()));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%s,%s,%.6f,%.6f,%.4f,%.6f,%.6f%n",
+                    p.score(),
+                    p.iou(),
+                    p.map50(),
+                    p.map50to95(),
+                    p.detectionsPerImage(),
+                    p.precision(),
+                    p.recall()));
             boolean isSheet = p.score() == NonMaxSuppression.SHEET_SCORE_THRESHOLD
                     && p.iou() == NonMaxSuppression.SHEET_IOU_THRESHOLD;
-            txt.append(String.format(Locale.ROOT, "%-7s %-5s %8.4f %12.4f %9.2f %9.4f %9.4f%s%n", p.score(), p.iou(),
-                    p.map50(), p.map50to95(), p.detectionsPerImage(), p.precision(), p.recall(),
+            txt.append(String.format(
+                    Locale.ROOT,
+                    "%-7s %-5s %8.4f %12.4f %9.2f %9.4f %9.4f%s%n",
+                    p.score(),
+                    p.iou(),
+                    p.map50(),
+                    p.map50to95(),
+                    p.detectionsPerImage(),
+                    p.precision(),
+                    p.recall(),
                     isSheet ? "  *" : ""));
         }
         dir.writeText("nms-sweep.csv", csv.toString());
         dir.writeText("nms-sweep.txt", txt.toString());
         XYChart chart = Charts.chart(
-                XYChart::new, 800, 500, "mAP@0.5 against the NMS thresholds (sheet: score 0.6, IoU 0.5)",
-                "NMS IoU threshold t (suppress IoU > t; 1 = no NMS)", "mAP@0.5");
+                XYChart::new,
+                800,
+                500,
+                "mAP@0.5 against the NMS thresholds (sheet: score 0.6, IoU 0.5)",
+                "NMS IoU threshold t (suppress IoU > t; 1 = no NMS)",
+                "mAP@0.5");
         for (double s : o.sweepScores) {
             List<SweepPoint> line = sweep.stream().filter(p -> p.score() == s).toList();
             chart.addSeries(
@@ -196,12 +250,20 @@ record YoloReport(Map<String, Double> values, Map<String, Object> runJson) {
         List<XYChart> panels = new ArrayList<>();
         for (int k = 0; k < classes.size(); k++) {
             boolean evaluated = java.util.Arrays.binarySearch(at50.classes(), k) >= 0;
-            XYChart chart = Charts.chart(XYChart::new, 360, 300,
-                    String.format(Locale.ROOT, "%s: AP@0.5 %.3f", classes.get(k),
+            XYChart chart = Charts.chart(
+                    XYChart::new,
+                    360,
+                    300,
+                    String.format(
+                            Locale.ROOT,
+                            "%s: AP@0.5 %.3f",
+                            classes.get(k),
                             evaluated ? at50.averagePrecision(k, 0) : Double.NaN),
-                    "recall", "precision");
+                    "recall",
+                    "precision");
             chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
             chart.getStyler().setMarkerSize(0);
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
             if (evaluated) {
                 addCurve(chart, "IoU 0.5", at50.curve(k, 0));
                 addCurve(chart, "IoU 0.75", at75.curve(k, 0));

@@ -6,42 +6,48 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.core.detection.NonMaxSuppression;
-import org.sheetlab.data.detection.AnnotatedImage;
-import org.sheetlab.data.detection.Box;
+import org.sheetlab.core.metrics.detection.GroundTruth;
 import org.sheetlab.experiments.plot.DetectionDrawing;
 import org.sheetlab.train.run.RunDirectory;
 
 /**
- * Sample detections on the first test images, one PNG each in {@code samples/}: three panels, the ground truth, the
- * candidates after the sheet's NMS step 1 only (score ≥ 0.6, nothing suppressed: the duplicates NMS is for) and after
- * the whole sheet NMS (score ≥ 0.6, then IoU &gt; 0.5 with a kept box suppressed), drawn by {@link DetectionDrawing}.
+ * Sample detections on the first test images, one PNG each in {@code samples/}: four panels drawn by
+ * {@link DetectionDrawing}: the ground truth; the candidates after NMS step 1 only (score ≥ s, nothing suppressed: the
+ * duplicates NMS is for); after the whole NMS at (s, IoU 0.5); and after the sheet's NMS (score ≥ 0.6, IoU 0.5).
+ * s is {@code --sample-score} (0.1): the trained detector's scores p_c · P(class) are mostly under the sheet's 0.6,
+ * whose panel is often nearly empty (see nms-sweep.txt).
  */
 final class YoloSamples {
     static final String FOLDER = "samples";
 
     private YoloSamples() {}
 
-    static void write(RunDirectory dir, YoloExperiment.Data d, Candidates cand, int n, boolean perClass) {
+    static void write(RunDirectory dir, YoloExperiment.Data d, Candidates cand, int n, double score, boolean perClass) {
         if (n == 0) {
             return;
         }
         RunDirectory out = new RunDirectory(dir.resolve(FOLDER));
-        NonMaxSuppression sheet = NonMaxSuppression.sheet();
+        NonMaxSuppression nms = NonMaxSuppression.of(score, NonMaxSuppression.SHEET_IOU_THRESHOLD);
         List<String> names = d.classes();
         for (int i = 0; i < n; i++) {
             INDArray image = d.test().images().get(org.nd4j.linalg.indexing.NDArrayIndex.point(i));
             BufferedImage truth = DetectionDrawing.draw(
                     image, truthBoxes(d, i), truthClasses(d, i), null, names, DetectionDrawing.DEFAULT_SCALE);
-            BufferedImage before = panel(image, cand, i, cand.above(i, sheet.scoreThreshold()), names);
-            BufferedImage after = panel(image, cand, i, cand.keep(i, sheet, perClass), names);
+            BufferedImage before = panel(image, cand, i, cand.above(i, score), names);
+            BufferedImage after = panel(image, cand, i, cand.keep(i, nms, perClass), names);
+            BufferedImage sheet = panel(image, cand, i, cand.keep(i, NonMaxSuppression.sheet(), perClass), names);
             DetectionDrawing.write(
                     out,
-                    String.format(java.util.Locale.ROOT, "%02d-%s.png", i, cand.ids().get(i)),
-                    DetectionDrawing.sideBySide(List.of(truth, before, after), 6));
+                    String.format(
+                            java.util.Locale.ROOT, "%02d-%s.png", i, cand.ids().get(i)),
+                    DetectionDrawing.sideBySide(List.of(truth, before, after, sheet), 6));
         }
-        out.writeText("README.txt", "Each PNG: ground truth | boxes with score p_c * P(class) >= 0.6 (NMS step 1 "
-                + "only) | after the sheet's NMS (score >= 0.6, IoU > 0.5 suppressed" + (perClass ? ", per class" : "")
-                + "). Labels: class and score.\n");
+        out.writeText(
+                "README.txt",
+                "Each PNG: ground truth | boxes with score p_c * P(class) >= " + score + " (NMS step "
+                        + "1 only) | after NMS (score >= " + score + ", IoU > 0.5 suppressed"
+                        + (perClass ? ", per class" : "")
+                        + ") | after the sheet's NMS (score >= 0.6, IoU > 0.5 suppressed). Labels: class and score.\n");
     }
 
     private static BufferedImage panel(INDArray image, Candidates cand, int i, int[] rows, List<String> names) {
@@ -62,20 +68,25 @@ final class YoloSamples {
         return Nd4j.createFromArray(Arrays.stream(rows).mapToDouble(r -> v[r]).toArray());
     }
 
+    /** Image i's ground truths in network-input pixels. */
+    private static List<GroundTruth> truths(YoloExperiment.Data d, int i) {
+        return Candidates.groundTruths(d.test().split().images().subList(i, i + 1), 1, d.width(), d.height());
+    }
+
     private static INDArray truthBoxes(YoloExperiment.Data d, int i) {
-        AnnotatedImage im = d.test().split().images().get(i);
-        if (im.boxes().isEmpty()) {
-            return null;
-        }
-        double sx = (double) d.width() / im.width();
-        double sy = (double) d.height() / im.height();
-        return Nd4j.createFromArray(im.boxes().stream()
-                .map(b -> new double[] {b.xmin() * sx, b.ymin() * sy, b.xmax() * sx, b.ymax() * sy})
-                .toArray(double[][]::new));
+        List<GroundTruth> t = truths(d, i);
+        return t.isEmpty()
+                ? null
+                : Nd4j.createFromArray(t.stream()
+                        .map(g -> new double[] {g.x1(), g.y1(), g.x2(), g.y2()})
+                        .toArray(double[][]::new));
     }
 
     private static INDArray truthClasses(YoloExperiment.Data d, int i) {
-        List<Box> boxes = d.test().split().images().get(i).boxes();
-        return boxes.isEmpty() ? null : Nd4j.createFromArray(boxes.stream().mapToDouble(Box::classId).toArray());
+        List<GroundTruth> t = truths(d, i);
+        return t.isEmpty()
+                ? null
+                : Nd4j.createFromArray(
+                        t.stream().mapToDouble(GroundTruth::classId).toArray());
     }
 }

@@ -73,7 +73,8 @@ class YoloExperimentTest {
         assertThat(sweep).hasSize(1 + 4);
         assertThat(sweep.get(1)).startsWith("0.01,0.5,");
         // the sheet's point of the sweep is the headline's sheet column
-        String sheetLine = sweep.stream().filter(l -> l.startsWith("0.6,0.5,")).findFirst().orElseThrow();
+        String sheetLine =
+                sweep.stream().filter(l -> l.startsWith("0.6,0.5,")).findFirst().orElseThrow();
         assertThat(Double.parseDouble(sheetLine.split(",")[2])).isEqualTo(row.value("testMap50SheetNms"));
         assertThat(Files.readString(out.resolve("nms-sweep.txt"))).contains("  *");
         for (String png : List.of("nms-sweep.png", "pr-curves.png", "curves.png")) {
@@ -81,11 +82,12 @@ class YoloExperimentTest {
             assertThat(img.getWidth()).as(png).isGreaterThan(500);
         }
         try (var files = Files.list(out.resolve(YoloSamples.FOLDER))) {
-            List<Path> pngs = files.filter(p -> p.toString().endsWith(".png")).sorted().toList();
+            List<Path> pngs =
+                    files.filter(p -> p.toString().endsWith(".png")).sorted().toList();
             assertThat(pngs).hasSize(2);
             BufferedImage sample = ImageIO.read(pngs.get(0).toFile());
-            // three 48x48 panels at 3x, 6 px apart
-            assertThat(sample.getWidth()).isEqualTo(3 * 48 * 3 + 2 * 6);
+            // four 48x48 panels at 3x, 6 px apart: truth, before NMS, after NMS, the sheet's NMS
+            assertThat(sample.getWidth()).isEqualTo(4 * 48 * 3 + 3 * 6);
             assertThat(sample.getHeight()).isEqualTo(48 * 3);
         }
         assertThat(Files.readString(out.resolve("anchors.txt"))).contains("grid 12x12");
@@ -106,7 +108,8 @@ class YoloExperimentTest {
         assertThat(resumed.trained().history()).hasSize(2);
         assertThat(resumed.trained().history().get(1).trainLoss())
                 .isEqualTo(straight.trained().history().get(1).trainLoss());
-        assertBitIdentical(resumed.trained().model().params(), straight.trained().model().params());
+        assertBitIdentical(
+                resumed.trained().model().params(), straight.trained().model().params());
         assertThat(resumed.rows().get(0).value("testMap50"))
                 .isEqualTo(straight.rows().get(0).value("testMap50"));
     }
@@ -118,18 +121,22 @@ class YoloExperimentTest {
         assertThat(a.images().shape()).containsExactly(8, 1, 48, 48);
         assertThat(a.labels().shape()).containsExactly(8, 4 + test.classes().size(), 12, 12);
         assertThat(a.images().minNumber().doubleValue()).isGreaterThanOrEqualTo(0.0);
-        assertThat(a.images().maxNumber().doubleValue()).isLessThanOrEqualTo(1.0).isGreaterThan(0.5);
+        assertThat(a.images().maxNumber().doubleValue())
+                .isLessThanOrEqualTo(1.0)
+                .isGreaterThan(0.5);
         // the first box of image 3: its class channel is set at the cell of its centre (4 px cells)
         var im = test.images().get(3);
         var box = im.boxes().get(0);
         int cx = (int) Math.floor(box.centerX() / 4);
         int cy = (int) Math.floor(box.centerY() / 4);
         assertThat(a.labels().getDouble(3, 4 + box.classId(), cy, cx)).isEqualTo(1.0);
-        assertThat(a.labels().getDouble(3, 0, cy, cx)).isEqualTo(box.xmin() / 4.0, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(a.labels().getDouble(3, 0, cy, cx))
+                .isEqualTo(box.xmin() / 4.0, org.assertj.core.data.Offset.offset(1e-5));
         // a batch of the evaluation source is the first rows, back in rank 4
         var batch = a.source(4, false, 1).next();
         assertThat(batch.getFeatures(0).shape()).containsExactly(4, 1, 48, 48);
-        assertThat(batch.getLabels(0).shape()).containsExactly(4, 4 + test.classes().size(), 12, 12);
+        assertThat(batch.getLabels(0).shape())
+                .containsExactly(4, 4 + test.classes().size(), 12, 12);
         assertBitIdentical(batch.getLabels(0), a.labels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4)));
     }
 
