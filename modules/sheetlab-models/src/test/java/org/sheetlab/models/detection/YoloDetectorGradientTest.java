@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sheetlab.testing.DoublePrecision;
 import org.sheetlab.testing.GradientChecks;
 import org.sheetlab.testing.RoundTrips;
@@ -183,5 +184,61 @@ class YoloDetectorGradientTest {
             det.graph().fit(batch);
         }
         assertThat(det.graph().score(batch, false)).isLessThan(0.5 * before);
+    }
+
+    /**
+     * Folding batch norm into the convolutions changes no output: after some training (running statistics and γ, β
+     * away from their initial values) the folded copy's activated output equals the graph's inference output to float
+     * rounding, in FLOAT and in DOUBLE, and it has no BN layers.
+     */
+    @Test
+    void foldedBatchNormGivesTheSameOutputs() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            YoloDetector det = YoloDetector.builder()
+                    .inputShape(1, 16, 16)
+                    .classes(3)
+                    .anchors(PRIORS)
+                    .widths(4, 8)
+                    .learningRate(1e-2)
+                    .optDataType(type)
+                    .build();
+            Nd4j.getRandom().setSeed(17);
+            INDArray x = Nd4j.rand(type, 4, 1, 16, 16).muli(3).subi(1);
+            DataSet batch = new DataSet(x, labels(4, 3, 8, 8, 5).castTo(type));
+            for (int i = 0; i < 20; i++) {
+                det.graph().fit(batch);
+            }
+            INDArray before = det.output(x).dup();
+            YoloDetector folded = det.foldedBatchNorm();
+            assertThat(det.output(x).sub(before).amaxNumber().doubleValue())
+                    .as("%s: folding leaves the detector's own parameters alone", type)
+                    .isZero();
+            assertThat(folded.isFolded()).isTrue();
+            assertThat(det.isFolded()).isFalse();
+            assertThat(folded.foldedBatchNorm()).isSameAs(folded);
+            assertThat(folded.graph().getVertex("stage0_bn")).isNull();
+            assertThat(det.graph().getVertex("stage0_bn")).isNotNull();
+            INDArray expected = det.output(x).castTo(DataType.DOUBLE);
+            INDArray actual = folded.output(x).castTo(DataType.DOUBLE);
+            double tolerance = type == DataType.DOUBLE ? 1e-10 : 1e-4;
+            double worst = Transforms.abs(actual.sub(expected)).maxNumber().doubleValue();
+            double scale = Transforms.abs(expected).maxNumber().doubleValue();
+            assertThat(worst)
+                    .as("%s: largest difference (outputs up to %s)", type, scale)
+                    .isLessThan(tolerance * Math.max(1, scale));
+            // and the outputs are not trivially equal: BN moved away from the identity during training
+            INDArray mean = det.graph().getParam("stage0_bn_mean");
+            assertThat(Transforms.abs(mean).maxNumber().doubleValue()).isGreaterThan(1e-3);
+            // a restored folded graph is recognised as folded
+            assertThat(YoloDetector.wrap(
+                                    YoloDetector.builder()
+                                            .inputShape(1, 16, 16)
+                                            .classes(3)
+                                            .anchors(PRIORS)
+                                            .widths(4, 8),
+                                    folded.graph())
+                            .isFolded())
+                    .isTrue();
+        }
     }
 }
