@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.core.detection.NonMaxSuppression;
 import org.sheetlab.data.detection.AnnotatedImage;
+import org.sheetlab.data.detection.DetectionArrays;
 import org.sheetlab.data.detection.PastedItemsGenerator;
 import org.sheetlab.data.detection.VocDataset;
 import org.sheetlab.experiments.options.TrainedOptions;

@@ -13,6 +13,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sheetlab.data.detection.DetectionArrays;
 import org.sheetlab.data.detection.PastedItemsGenerator;
 import org.sheetlab.data.detection.VocDataset;
 import org.sheetlab.data.fashionmnist.FashionMnist;

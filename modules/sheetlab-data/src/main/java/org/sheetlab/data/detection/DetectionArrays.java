@@ -1,4 +1,4 @@
-package org.sheetlab.experiments.yolo;
+package org.sheetlab.data.detection;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,9 +9,6 @@ import org.datavec.image.recordreader.objdetect.ObjectDetectionRecordReader;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sheetlab.data.detection.AnnotatedImage;
-import org.sheetlab.data.detection.Box;
-import org.sheetlab.data.detection.VocDataset;
 import org.sheetlab.data.iterator.ShuffledArrayIterator;
 import org.sheetlab.data.source.ArrayDataSource;
 import org.sheetlab.data.source.DataSource;
