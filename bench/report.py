@@ -338,10 +338,35 @@ def style(r):
     r.ratio(min(w["ratioVsBestPeer"] for w in rows))
 
 
+def yolo(r):
+    names = {"batched": "batched", "single": "one image"}
+    rows = config_rows(r, {"batchSize": "batchSize", "batches": "batches"})
+    for w, c in zip(rows, r.args.configs.split()):
+        w["sheetlabDetectImagesPerSecond"] = [r.load(f"sheetlab-{c}-{k}.json")["detectImagesPerSecond"]
+                                              for k in range(1, r.rounds + 1)]
+    doc = {"benchmark": "YOLO detector inference, images/s (96x96x1, 12x12 grid, 5 priors, 10 classes; activated "
+                        "output, no decoding or NMS)", "date": r.date, "machine": r.machine(),
+           "gitRevision": git_revision(), "rounds": r.rounds,
+           "sheetlabOmpThreads": os.environ.get("OMP_NUM_THREADS", "1"), "rows": rows}
+    print(f"YOLO detector inference, images/s (median of {r.rounds} alternating rounds), {r.date}, {r.cpu}, "
+          f"{r.threads} cores")
+    print("sheetlab = YoloDetector (ComputationGraph.output, FastConvolution2D); peer = the same layers in PyTorch, "
+          "eval mode, inference_mode")
+    print(f"{'setting':<10} {'batch':>6} {'params':>9} {'sheetlab':>9} {'pytorch':>9} {'pytorch 1t':>11} "
+          f"{'ratio vs best':>14}")
+    for w in rows:
+        print(f"{names.get(w['config'], w['config']):<10} {w['batchSize']:>6} {w['parameters']:>9,} "
+              f"{w['sheetlabMedian']:>9,.1f} {w['pytorchMedian']:>9,.1f} {w['pytorch1ThreadMedian']:>11,.1f} "
+              f"{w['ratioVsBestPeer']:>14.2f}")
+    r.record("yolo", doc)
+    r.ratio(min(w["ratioVsBestPeer"] for w in rows))
+
+
 REPORTS = {"final-q5": final_q5, "cnn": cnn, "lstm": lstm, "gru": gru, "vae": vae, "gan": gan,
            "gan-conv": lambda r: gan(r, "gan-conv"), "sgemm": sgemm, "pooling": pooling, "newton": newton, "vgg": vgg,
            "style": style,
-           "nms": nms}
+           "nms": nms,
+           "yolo": yolo}
 
 
 def main():

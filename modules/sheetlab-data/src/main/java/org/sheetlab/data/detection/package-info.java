@@ -17,6 +17,10 @@
  * x1, y1, x2, y2 in grid units, at the cell holding the box centre; channels 4..: the one-hot class). Class ids are the
  * class names sorted (DataVec's order) unless a class list is given.
  *
+ * <p>{@link org.sheetlab.data.detection.DetectionArrays} reads a split through that reader into memory (images
+ * [N, C, H, W] in [0, 1], YOLO labels [N, 4+C, gridH, gridW]) and serves seekable, per-epoch reshuffled mini-batches
+ * for the training harness.
+ *
  * <p>{@link org.sheetlab.data.detection.PastedItemsGenerator} writes the generated set; {@code datasets/fashion-detect}
  * documents it.
  */

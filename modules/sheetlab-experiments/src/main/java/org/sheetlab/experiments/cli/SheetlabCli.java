@@ -23,6 +23,7 @@ import org.sheetlab.experiments.tfidf.TfIdfSearchExperiment;
 import org.sheetlab.experiments.transfer.TransferExperiment;
 import org.sheetlab.experiments.vae.VaeExperiment;
 import org.sheetlab.experiments.word2vec.Word2VecExperiment;
+import org.sheetlab.experiments.yolo.YoloExperiment;
 import org.sheetlab.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,7 +59,8 @@ public final class SheetlabCli {
             TransferExperiment.class,
             StyleTransferExperiment.class,
             TfIdfSearchExperiment.class,
-            Word2VecExperiment.class);
+            Word2VecExperiment.class,
+            YoloExperiment.class);
 
     private SheetlabCli() {}
 

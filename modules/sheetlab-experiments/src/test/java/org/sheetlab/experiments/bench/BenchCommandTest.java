@@ -67,11 +67,12 @@ class BenchCommandTest {
                         "newton",
                         "vgg",
                         "style",
-                        "nms");
+                        "nms",
+                        "yolo");
         Set<Class<?>> classes = subs.values().stream()
                 .map(c -> c.getCommandSpec().userObject().getClass())
                 .collect(Collectors.toSet());
-        assertThat(classes).hasSize(14).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
+        assertThat(classes).hasSize(15).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
         for (CommandLine sub : subs.values()) {
             if (sub.getCommandSpec().userObject() instanceof Bench b) {
                 assertThat(b.name()).isEqualTo(sub.getCommandName());
@@ -254,5 +255,18 @@ class BenchCommandTest {
         assertThat(o.size).isEqualTo(style.size);
         assertThat(List.of(o.alpha, o.beta, o.tv)).containsExactly(1.0, 1e5, 0.0);
         assertThat(o.learningRate.get()).isEqualTo(0.02); // StyleBench's Adam step
+    }
+
+    /** yolo's sheetlab side: images/s of both settings' keys, and the peer's parameter count of the same layers. */
+    @Test
+    void yoloMeasuresTheDefaultDetectorOfThePeersSize() throws Exception {
+        Run yolo = run("bench", "yolo", "--measure", "--batches", "1", "--warmup", "0", "--batch-size", "2");
+        assertThat(yolo.code()).as(yolo.err()).isZero();
+        JsonNode y = RunDirectory.JSON.readTree(yolo.out());
+        assertThat(y.get("samplesPerSecond").asDouble()).isPositive();
+        assertThat(y.get("detectImagesPerSecond").asDouble()).isPositive();
+        assertThat(y.get("batchSize").asInt()).isEqualTo(2);
+        // bench/yolo_torch.py prints "parameters": 255883 (its parameters plus the BatchNorm running statistics)
+        assertThat(y.get("parameters").asLong()).isEqualTo(255_883L);
     }
 }

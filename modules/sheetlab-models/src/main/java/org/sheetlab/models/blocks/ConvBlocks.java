@@ -9,6 +9,8 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sheetlab.core.counting.ConvArithmetic;
 import org.sheetlab.layers.conv.FastConvolution2D;
@@ -62,13 +64,29 @@ public final class ConvBlocks {
             BaseLayer.Builder<?> conv,
             boolean batchNorm,
             Activation activation) {
+        return convUnit(g, input, prefix, output, conv, batchNorm, activation.getActivationFunction());
+    }
+
+    /**
+     * {@link #convUnit(ComputationGraphConfiguration.GraphBuilder, String, String, String, BaseLayer.Builder, boolean,
+     * Activation)} with an activation object, for a parameterised one such as the YOLO detector's leaky ReLU with slope
+     * 0.1 ({@code new ActivationLReLU(0.1)}); an {@link ActivationIdentity} adds no activation layer.
+     */
+    public static String convUnit(
+            ComputationGraphConfiguration.GraphBuilder g,
+            String input,
+            String prefix,
+            String output,
+            BaseLayer.Builder<?> conv,
+            boolean batchNorm,
+            IActivation activation) {
         if (!batchNorm) {
             g.addLayer(output, conv.activation(activation).build(), input);
             return output;
         }
         String convName = prefix + "_conv";
         g.addLayer(convName, conv.activation(Activation.IDENTITY).build(), input);
-        if (activation == Activation.IDENTITY) {
+        if (activation instanceof ActivationIdentity) {
             g.addLayer(output, new BatchNormalization.Builder().build(), convName);
             return output;
         }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sheetlab.models.NetworkBuilder;
 import org.sheetlab.models.NetworkSpec;
@@ -16,6 +17,7 @@ import org.sheetlab.models.blocks.MobileNetClassifier;
 import org.sheetlab.models.blocks.ResNetClassifier;
 import org.sheetlab.models.cnn.PoolingCnn;
 import org.sheetlab.models.cnn.PoolingKind;
+import org.sheetlab.models.detection.YoloDetector;
 import org.sheetlab.models.gan.Gan;
 import org.sheetlab.models.linear.SoftmaxRegression;
 import org.sheetlab.models.mlp.FinalQ5Network;
@@ -207,6 +209,13 @@ public final class ModelCatalog {
                 "Neural Style Transfer: a small VGG-shaped feature network with the Keras names, 3 blocks of two 3x3 "
                         + "convolutions (16/32/64) and 2x2 max pooling, no head, on 64x64x3 (72,080 parameters)",
                 StyleFeatureNet::builder);
+        fixed(
+                "yolo-small",
+                "YOLOv2-style detector on 96x96x1: conv3x3 16/32/64/128 (BN, leaky ReLU 0.1) with 2x2 max pooling "
+                        + "between, conv3x3 128, conv1x1 -> Yolo2OutputLayer on a 12x12 grid, 5 priors x (5 + 10 classes)",
+                () -> YoloDetector.builder().inputShape(1, 96, 96).classes(10).anchors(Nd4j.create(new double[][] {
+                    {2, 3}, {3, 4}, {4, 5}, {3, 2}, {5, 3}
+                })));
     }
 
     private ModelCatalog() {}
