@@ -342,8 +342,10 @@ def yolo(r):
     names = {"batched": "batched", "single": "one image"}
     rows = config_rows(r, {"batchSize": "batchSize", "batches": "batches"})
     for w, c in zip(rows, r.args.configs.split()):
-        w["sheetlabDetectImagesPerSecond"] = [r.load(f"sheetlab-{c}-{k}.json")["detectImagesPerSecond"]
-                                              for k in range(1, r.rounds + 1)]
+        for key, field in (("sheetlabDetect", "detectImagesPerSecond"), ("sheetlabFolded", "foldedImagesPerSecond")):
+            w[key] = [r.load(f"sheetlab-{c}-{k}.json")[field] for k in range(1, r.rounds + 1)]
+            w[key + "Median"] = statistics.median(w[key])
+        w["foldedRatioVsBestPeer"] = w["sheetlabFoldedMedian"] / w["bestPeer"]
     doc = {"benchmark": "YOLO detector inference, images/s (96x96x1, 12x12 grid, 5 priors, 10 classes; activated "
                         "output, no decoding or NMS)", "date": r.date, "machine": r.machine(),
            "gitRevision": git_revision(), "rounds": r.rounds,
@@ -352,12 +354,12 @@ def yolo(r):
           f"{r.threads} cores")
     print("sheetlab = YoloDetector (ComputationGraph.output, FastConvolution2D); peer = the same layers in PyTorch, "
           "eval mode, inference_mode")
-    print(f"{'setting':<10} {'batch':>6} {'params':>9} {'sheetlab':>9} {'pytorch':>9} {'pytorch 1t':>11} "
-          f"{'ratio vs best':>14}")
+    print(f"{'setting':<10} {'batch':>6} {'params':>9} {'sheetlab':>9} {'BN folded':>10} {'pytorch':>9} "
+          f"{'pytorch 1t':>11} {'ratio vs best':>14} {'folded ratio':>13}")
     for w in rows:
         print(f"{names.get(w['config'], w['config']):<10} {w['batchSize']:>6} {w['parameters']:>9,} "
-              f"{w['sheetlabMedian']:>9,.1f} {w['pytorchMedian']:>9,.1f} {w['pytorch1ThreadMedian']:>11,.1f} "
-              f"{w['ratioVsBestPeer']:>14.2f}")
+              f"{w['sheetlabMedian']:>9,.1f} {w['sheetlabFoldedMedian']:>10,.1f} {w['pytorchMedian']:>9,.1f} "
+              f"{w['pytorch1ThreadMedian']:>11,.1f} {w['ratioVsBestPeer']:>14.2f} {w['foldedRatioVsBestPeer']:>13.2f}")
     r.record("yolo", doc)
     r.ratio(min(w["ratioVsBestPeer"] for w in rows))
 

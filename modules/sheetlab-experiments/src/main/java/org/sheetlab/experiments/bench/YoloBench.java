@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
  * <p>sheetlab times {@code ComputationGraph.output(false, x)} (inference mode, activated output); the peer times the
  * forward pass under {@code torch.inference_mode()}. Both run on one fixed random batch (uniform [0, 1) pixels), so
  * neither decoding nor NMS is timed; sheetlab's JSON also gives {@link YoloDetector#detect} (forward + decoding of every
- * candidate) for reference. The ratio is the worse setting's.
+ * candidate) and the same network with batch norm folded into the convolutions ({@link
+ * YoloDetector#foldedBatchNorm()}, identical outputs) for reference. The ratio is the worse setting's, for the plain
+ * graph.
  */
 @Command(
         name = "yolo",
@@ -111,6 +113,16 @@ final class YoloBench extends Bench {
             det.detect(x);
         }
         double detectSeconds = (System.nanoTime() - t1) / 1e9;
+        // the same network with batch norm folded into the convolutions (YoloDetector.foldedBatchNorm)
+        YoloDetector folded = det.foldedBatchNorm();
+        for (int i = 0; i < warmup; i++) {
+            folded.output(x);
+        }
+        long t2 = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            folded.output(x);
+        }
+        double foldedSeconds = (System.nanoTime() - t2) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("impl", "sheetlab YoloDetector (DL4J ComputationGraph.output, FastConvolution2D)");
         r.put("config", config);
@@ -120,15 +132,18 @@ final class YoloBench extends Bench {
         r.put("seconds", seconds);
         r.put("samplesPerSecond", batches * batchSize / seconds);
         r.put("detectImagesPerSecond", detectBatches * batchSize / detectSeconds);
+        r.put("foldedImagesPerSecond", batches * batchSize / foldedSeconds);
         System.err.printf(
                 Locale.ROOT,
-                "sheetlab yolo %s: %.1f images/s (batch %d, %d batches, %.2f s); detect() %.1f images/s%n",
+                "sheetlab yolo %s: %.1f images/s (batch %d, %d batches, %.2f s); detect() %.1f images/s; BN folded"
+                        + " %.1f images/s%n",
                 config,
                 batches * batchSize / seconds,
                 batchSize,
                 batches,
                 seconds,
-                detectBatches * batchSize / detectSeconds);
+                detectBatches * batchSize / detectSeconds,
+                batches * batchSize / foldedSeconds);
         return r;
     }
 }

@@ -265,6 +265,7 @@ class BenchCommandTest {
         JsonNode y = RunDirectory.JSON.readTree(yolo.out());
         assertThat(y.get("samplesPerSecond").asDouble()).isPositive();
         assertThat(y.get("detectImagesPerSecond").asDouble()).isPositive();
+        assertThat(y.get("foldedImagesPerSecond").asDouble()).isPositive();
         assertThat(y.get("batchSize").asInt()).isEqualTo(2);
         // bench/yolo_torch.py prints "parameters": 255883 (its parameters plus the BatchNorm running statistics)
         assertThat(y.get("parameters").asLong()).isEqualTo(255_883L);
