@@ -453,6 +453,7 @@ public final class FastSkipGram {
             private void add(String word) {
                 if (word.equals(LINE_END)) { // word2vec.c reads the token </s> as a line end too
                     push(-1);
+                    lines++;
                     return;
                 }
                 Integer id = ids.get(word);
