@@ -333,9 +333,10 @@ public final class FastSkipGram {
                     g = (label - EXP_TABLE[(int) ((f + MAX_EXP) * EXP_SCALE)]) * alpha;
                 }
                 for (int c = 0; c < n; c++) {
-                    float y = s1[l2 + c];
-                    e[c] += g * y;
-                    s1[l2 + c] = y + g * s0[l1 + c];
+                    e[c] += g * s1[l2 + c];
+                }
+                for (int c = 0; c < n; c++) {
+                    s1[l2 + c] += g * s0[l1 + c];
                 }
             }
             for (int c = 0; c < n; c++) {
