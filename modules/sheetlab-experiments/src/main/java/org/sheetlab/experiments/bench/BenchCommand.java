@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             NewtonBench.class,
             VggBench.class,
             StyleBench.class,
-            NmsBench.class
+            NmsBench.class,
+            Word2VecBench.class
         })
 public final class BenchCommand implements Runnable {
     @Spec
