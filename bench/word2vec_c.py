@@ -63,4 +63,4 @@ subprocess.run([tool, "-train", a.corpus, "-read-vocab", vocab, "-output", vecto
 t2 = time.perf_counter()
 with open(vocab, encoding="utf-8", errors="replace") as f:
     words = sum(1 for _ in f) - 1  # without </s>
-result(a, f"word2vec.c (npm word2vec {VERSION}, gcc {' '.join(FLAGS[2:5])})", vectors, t1 - t0, t2 - t1, words)
+result(a, f"word2vec.c (npm word2vec {VERSION}, gcc {' '.join(FLAGS[2:])})", vectors, t1 - t0, t2 - t1, words)

@@ -89,6 +89,12 @@ final class Word2VecBench extends Bench {
     @Option(names = "--dl4j", hidden = true, description = "--measure DL4J's Word2Vec instead of FastSkipGram.")
     boolean dl4j;
 
+    /** FastSkipGram's Vector API kernels: the child JVMs run with jdk.incubator.vector (see FastSkipGram.VECTOR_API). */
+    @Override
+    List<String> childJvmOptions() {
+        return FastSkipGram.VECTOR_API ? List.of() : List.of("--add-modules", "jdk.incubator.vector");
+    }
+
     @Override
     boolean needsTorch() {
         return false;
@@ -229,6 +235,7 @@ final class Word2VecBench extends Bench {
             trainSeconds = (t2 - t1) / 1e9;
             vocabulary = e.size();
             r.put("impl", "sheetlab FastSkipGram (Java " + System.getProperty("java.version")
+                    + (FastSkipGram.VECTOR_API ? ", Vector API" : ", scalar loops")
                     + "); its vocabulary pass also holds the corpus as word ids");
         }
         r.put("corpusTokens", corpusTokens);

@@ -65,6 +65,14 @@ public final class FastSkipGram {
 
     private static final float[] EXP_TABLE = expTable();
 
+    /**
+     * Whether the JVM runs with {@code --add-modules jdk.incubator.vector}: then the dot products and updates use the
+     * Vector API ({@link VectorKernels}); otherwise scalar loops (the update loops vectorised by the JIT, the dot
+     * product in four partial sums). {@code -Dsheetlab.word2vec.vectorApi=false} forces the scalar loops.
+     */
+    public static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("sheetlab.word2vec.vectorApi"));
+
     private final int dimension;
     private final int window;
     private final int negative;
@@ -323,7 +331,7 @@ public final class FastSkipGram {
                     label = 0;
                 }
                 final int l2 = target * n;
-                float f = dot(s0, l1, s1, l2, n);
+                float f = VECTOR_API ? VectorKernels.dot(s0, l1, s1, l2, n) : dot(s0, l1, s1, l2, n);
                 float g;
                 if (f > MAX_EXP) {
                     g = (label - 1) * alpha;
@@ -332,11 +340,16 @@ public final class FastSkipGram {
                 } else {
                     g = (label - EXP_TABLE[(int) ((f + MAX_EXP) * EXP_SCALE)]) * alpha;
                 }
-                for (int c = 0; c < n; c++) {
-                    e[c] += g * s1[l2 + c];
-                }
-                for (int c = 0; c < n; c++) {
-                    s1[l2 + c] += g * s0[l1 + c];
+                if (VECTOR_API) {
+                    VectorKernels.axpy(g, s1, l2, e, 0, n);
+                    VectorKernels.axpy(g, s0, l1, s1, l2, n);
+                } else {
+                    for (int c = 0; c < n; c++) {
+                        e[c] += g * s1[l2 + c];
+                    }
+                    for (int c = 0; c < n; c++) {
+                        s1[l2 + c] += g * s0[l1 + c];
+                    }
                 }
             }
             for (int c = 0; c < n; c++) {
@@ -345,7 +358,7 @@ public final class FastSkipGram {
         }
 
         /** x·y over n floats in four partial sums (independent chains the CPU overlaps). */
-        private static float dot(float[] x, int i, float[] y, int j, int n) {
+        static float dot(float[] x, int i, float[] y, int j, int n) {
             float s0 = 0;
             float s1 = 0;
             float s2 = 0;
