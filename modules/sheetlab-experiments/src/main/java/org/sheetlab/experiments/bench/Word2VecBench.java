@@ -40,20 +40,27 @@ final class Word2VecBench extends Bench {
         rounds = 1;
     }
 
-    @Option(names = "--corpus", description = "The corpus file, one document a line, tokens separated by spaces "
-            + "(default: documents.txt of the text corpus, fetched if missing).")
+    @Option(
+            names = "--corpus",
+            description = "The corpus file, one document a line, tokens separated by spaces "
+                    + "(default: documents.txt of the text corpus, fetched if missing).")
     Path corpus;
 
-    @Option(names = "--questions", description = "Analogy questions, questions-words.txt format (default: the text "
-            + "corpus's).")
+    @Option(
+            names = "--questions",
+            description = "Analogy questions, questions-words.txt format (default: the text " + "corpus's).")
     Path questions;
 
-    @Option(names = "--million-tokens", description = "Train on the first documents holding this many million tokens "
-            + "(default: ${DEFAULT-VALUE}, the whole corpus).")
+    @Option(
+            names = "--million-tokens",
+            description = "Train on the first documents holding this many million tokens "
+                    + "(default: ${DEFAULT-VALUE}, the whole corpus).")
     double millionTokens = 0;
 
-    @Option(names = "--dl4j-million-tokens", description = "DL4J's Word2Vec on the first documents holding this many "
-            + "million tokens (it is far slower); 0 = skip it (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dl4j-million-tokens",
+            description = "DL4J's Word2Vec on the first documents holding this many "
+                    + "million tokens (it is far slower); 0 = skip it (default: ${DEFAULT-VALUE}).")
     double dl4jMillionTokens = 0.5;
 
     @Option(names = "--threads", description = "Training threads of every tool (default: the cores).")
@@ -115,11 +122,33 @@ final class Word2VecBench extends Bench {
         }
         Path file = out.resolve("corpus.txt");
         long tokens = prefix(source, file, millionTokens);
-        System.err.printf(Locale.ROOT, "word2vec bench: %,d tokens (%s%s), %d epochs, %d threads%n", tokens, source,
-                millionTokens > 0 ? ", prefix" : "", epochs, threads);
-        List<Object> common = new ArrayList<>(List.of("--corpus", file, "--corpus-tokens", tokens, "--epochs", epochs,
-                "--dimension", dimension, "--window", window, "--negative", negative, "--sample", sample,
-                "--min-count", minCount, "--alpha", alpha));
+        System.err.printf(
+                Locale.ROOT,
+                "word2vec bench: %,d tokens (%s%s), %d epochs, %d threads%n",
+                tokens,
+                source,
+                millionTokens > 0 ? ", prefix" : "",
+                epochs,
+                threads);
+        List<Object> common = new ArrayList<>(List.of(
+                "--corpus",
+                file,
+                "--corpus-tokens",
+                tokens,
+                "--epochs",
+                epochs,
+                "--dimension",
+                dimension,
+                "--window",
+                window,
+                "--negative",
+                negative,
+                "--sample",
+                sample,
+                "--min-count",
+                minCount,
+                "--alpha",
+                alpha));
         for (int r = 1; r <= rounds; r++) {
             List<Object> ours = new ArrayList<>(common);
             ours.addAll(List.of("--threads", threads, "--vectors", out.resolve("sheetlab-" + r + ".bin")));
@@ -211,8 +240,10 @@ final class Word2VecBench extends Bench {
             vocabSeconds = 0;
             trainSeconds = t.seconds() + (System.nanoTime() - start) / 1e9;
             vocabulary = t.embeddings().size();
-            r.put("impl", "DL4J 1.0.0-M2.1 Word2Vec (" + SkipGram.DL4J_SKIP_GRAM + ") via sheetlab SkipGram; its fit "
-                    + "builds the vocabulary too, so the vocabulary pass is inside trainSeconds");
+            r.put(
+                    "impl",
+                    "DL4J 1.0.0-M2.1 Word2Vec (" + SkipGram.DL4J_SKIP_GRAM + ") via sheetlab SkipGram; its fit "
+                            + "builds the vocabulary too, so the vocabulary pass is inside trainSeconds");
         } else {
             FastSkipGram trainer = FastSkipGram.builder()
                     .dimension(dimension)
@@ -234,9 +265,11 @@ final class Word2VecBench extends Bench {
             vocabSeconds = (t1 - t0) / 1e9;
             trainSeconds = (t2 - t1) / 1e9;
             vocabulary = e.size();
-            r.put("impl", "sheetlab FastSkipGram (Java " + System.getProperty("java.version")
-                    + (FastSkipGram.VECTOR_API ? ", Vector API" : ", scalar loops")
-                    + "); its vocabulary pass also holds the corpus as word ids");
+            r.put(
+                    "impl",
+                    "sheetlab FastSkipGram (Java " + System.getProperty("java.version")
+                            + (FastSkipGram.VECTOR_API ? ", Vector API" : ", scalar loops")
+                            + "); its vocabulary pass also holds the corpus as word ids");
         }
         r.put("corpusTokens", corpusTokens);
         r.put("epochs", epochs);
@@ -245,8 +278,12 @@ final class Word2VecBench extends Bench {
         r.put("vocabSeconds", vocabSeconds);
         r.put("trainSeconds", trainSeconds);
         r.put("wordsPerSecond", corpusTokens * (double) epochs / trainSeconds);
-        System.err.printf(Locale.ROOT, "sheetlab %s: %.1f s vocabulary, %.1f s training, %,.0f words/s%n",
-                dl4j ? "DL4J Word2Vec" : "FastSkipGram", vocabSeconds, trainSeconds,
+        System.err.printf(
+                Locale.ROOT,
+                "sheetlab %s: %.1f s vocabulary, %.1f s training, %,.0f words/s%n",
+                dl4j ? "DL4J Word2Vec" : "FastSkipGram",
+                vocabSeconds,
+                trainSeconds,
                 corpusTokens * (double) epochs / trainSeconds);
         return r;
     }

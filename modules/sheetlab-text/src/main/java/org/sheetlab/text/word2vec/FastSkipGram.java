@@ -70,8 +70,9 @@ public final class FastSkipGram {
      * Vector API ({@link VectorKernels}); otherwise scalar loops (the update loops vectorised by the JIT, the dot
      * product in four partial sums). {@code -Dsheetlab.word2vec.vectorApi=false} forces the scalar loops.
      */
-    public static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("sheetlab.word2vec.vectorApi"));
+    public static final boolean VECTOR_API =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                    && !"false".equals(System.getProperty("sheetlab.word2vec.vectorApi"));
 
     private final int dimension;
     private final int window;
@@ -252,7 +253,15 @@ public final class FastSkipGram {
         }
 
         /** The epochs over tokens[from, to), as word2vec.c's TrainModelThread with cbow 0, hs 0. */
-        void run(int[] tokens, int from, int to, float[] keep, int window, int epochs, float alpha0, AtomicLong seen,
+        void run(
+                int[] tokens,
+                int from,
+                int to,
+                float[] keep,
+                int window,
+                int epochs,
+                float alpha0,
+                AtomicLong seen,
                 long total) {
             int[] sen = new int[MAX_SENTENCE_LENGTH + 1];
             boolean subsample = keep.length > 0;
@@ -501,8 +510,11 @@ public final class FastSkipGram {
                         order[kept++] = i;
                     }
                 }
-                Arrays.sort(order, 0, kept, Comparator.<Integer>comparingLong(i -> -counts[i])
-                        .thenComparing(i -> names.get(i)));
+                Arrays.sort(
+                        order,
+                        0,
+                        kept,
+                        Comparator.<Integer>comparingLong(i -> -counts[i]).thenComparing(i -> names.get(i)));
                 int[] remap = new int[names.size()];
                 Arrays.fill(remap, -1);
                 List<String> words = new ArrayList<>(kept + 1);

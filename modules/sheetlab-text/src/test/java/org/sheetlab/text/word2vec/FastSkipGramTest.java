@@ -105,7 +105,8 @@ class FastSkipGramTest {
     @Test
     void oneThreadIsDeterministicForASeed() {
         FastSkipGram.Corpus corpus = FastSkipGram.Corpus.of(topicSentences(300, 5), 1);
-        FastSkipGram.Builder b = FastSkipGram.builder().dimension(16).epochs(2).sample(1e-3).threads(1);
+        FastSkipGram.Builder b =
+                FastSkipGram.builder().dimension(16).epochs(2).sample(1e-3).threads(1);
         WordEmbeddings first = b.seed(3).build().train(corpus);
         WordEmbeddings second = b.seed(3).build().train(corpus);
         WordEmbeddings other = b.seed(4).build().train(corpus);

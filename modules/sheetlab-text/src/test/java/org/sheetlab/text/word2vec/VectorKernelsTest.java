@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class VectorKernelsTest {
     @Test
     void theTestsRunTheVectorApiPath() {
-        assertThat(FastSkipGram.VECTOR_API).as("sheetlab-text's surefire argLine adds jdk.incubator.vector").isTrue();
+        assertThat(FastSkipGram.VECTOR_API)
+                .as("sheetlab-text's surefire argLine adds jdk.incubator.vector")
+                .isTrue();
     }
 
     @Test
@@ -27,8 +29,11 @@ class VectorKernelsTest {
             for (int c = 0; c < n; c++) {
                 expected += (double) x[13 + c] * y[150 + c];
             }
-            assertThat((double) VectorKernels.dot(x, 13, y, 150, n)).as("n = %d", n).isCloseTo(expected, within(1e-5));
-            assertThat((double) FastSkipGram.Worker.dot(x, 13, y, 150, n)).as("scalar, n = %d", n)
+            assertThat((double) VectorKernels.dot(x, 13, y, 150, n))
+                    .as("n = %d", n)
+                    .isCloseTo(expected, within(1e-5));
+            assertThat((double) FastSkipGram.Worker.dot(x, 13, y, 150, n))
+                    .as("scalar, n = %d", n)
                     .isCloseTo(expected, within(1e-5));
         }
     }
@@ -45,7 +50,8 @@ class VectorKernelsTest {
         float g = 0.0123f;
         float[] expected = y.clone();
         for (int c = 0; c < 101; c++) {
-            expected[120 + c] = expected[120 + c] + g * x[7 + c]; // the same two float operations, no fused multiply-add
+            expected[120 + c] =
+                    expected[120 + c] + g * x[7 + c]; // the same two float operations, no fused multiply-add
         }
         VectorKernels.axpy(g, x, 7, y, 120, 101);
         assertThat(y).containsExactly(expected);
