@@ -362,13 +362,65 @@ def yolo(r):
               f"{w['pytorch1ThreadMedian']:>11,.1f} {w['ratioVsBestPeer']:>14.2f} {w['foldedRatioVsBestPeer']:>13.2f}")
     r.record("yolo", doc)
     r.ratio(min(w["ratioVsBestPeer"] for w in rows))
+def word2vec(r):
+    """sheetlab's FastSkipGram vs the word2vec C tool and gensim (and DL4J on a prefix): words/s, analogy accuracy."""
+    def tool(kind):
+        runs = [r.load(f"{kind}-{i}.json") for i in range(1, r.rounds + 1)]
+        if kind == "sheetlab":
+            for i, run in enumerate(runs, 1):
+                run["analogy"] = r.load(f"sheetlab-analogy-{i}.json")
+        wps = statistics.median(x["wordsPerSecond"] for x in runs)
+        acc = statistics.median(x["analogy"]["accuracy"] or 0 for x in runs)
+        return {"impl": runs[0]["impl"], "runs": runs, "wordsPerSecondMedian": wps, "accuracyMedian": acc}
+    tools = {"sheetlab": tool("sheetlab"), "c": tool("c"), "gensim": tool("gensim")}
+    first = tools["c"]["runs"][0]
+    best = max(tools["c"]["wordsPerSecondMedian"], tools["gensim"]["wordsPerSecondMedian"])
+    ratio = tools["sheetlab"]["wordsPerSecondMedian"] / best
+    ratio_c = tools["sheetlab"]["wordsPerSecondMedian"] / tools["c"]["wordsPerSecondMedian"]
+    gap = 100 * (tools["sheetlab"]["accuracyMedian"] - tools["c"]["accuracyMedian"])
+    prefix = None
+    if os.path.exists(os.path.join(r.out, "dl4j-1.json")):
+        d, s = r.load("dl4j-1.json"), r.load("sheetlab-prefix-1.json")
+        d["analogy"], s["analogy"] = r.load("dl4j-analogy-1.json"), r.load("sheetlab-prefix-analogy-1.json")
+        prefix = {"dl4j": d, "sheetlab": s}
+    doc = {"benchmark": "skip-gram word2vec with negative sampling: words/s = corpus tokens x epochs / training "
+                        "seconds (training = after the vocabulary pass: table, init, epochs, writing binary vectors; "
+                        "the vocabulary pass is timed apart); analogy accuracy by bench/word2vec_eval.py (3CosAdd over "
+                        "the 30000 most frequent words) on each tool's vector file",
+           "date": r.date, "machine": r.machine(), "gitRevision": git_revision(), "rounds": r.rounds,
+           "corpusTokens": first["corpusTokens"], "epochs": first["epochs"], "threads": first["threads"],
+           "settings": first["settings"], "tools": tools, "bestPeer": best, "ratioVsBestPeer": ratio,
+           "ratioVsCTool": ratio_c, "accuracyPointsVsCTool": gap, "dl4jPrefix": prefix}
+    s = first["settings"]
+    print(f"skip-gram word2vec, {first['corpusTokens']:,} tokens x {first['epochs']} epochs, {first['threads']} "
+          f"threads, d {s['dimension']}, window {s['window']}, k {s['negative']}, sample {s['sample']}, min count "
+          f"{s['minCount']}, alpha {s['alpha']} (median of {r.rounds} rounds), {r.date}, {r.cpu}, {r.threads} cores")
+    print(f"{'tool':<10} {'vocab':>7} {'vocab s':>8} {'train s':>8} {'words/s':>10} {'analogy':>8} {'answered':>9}  impl")
+    names = {"sheetlab": "sheetlab", "c": "C tool", "gensim": "gensim"}
+
+    def line(name, x):
+        a = x["analogy"]
+        acc = "n/a" if a["accuracy"] is None else f"{100 * a['accuracy']:.1f}%"
+        print(f"{name:<10} {x['vocabulary']:>7,} {x['vocabSeconds']:>8.1f} {x['trainSeconds']:>8.1f} "
+              f"{x['wordsPerSecond']:>10,.0f} {acc:>8} {a['answered']:>4}/{a['questions']:<4}  {x['impl']}")
+    for k, t in tools.items():
+        for x in t["runs"]:
+            line(names[k], x)
+    if prefix:
+        print(f"on the first {prefix['dl4j']['corpusTokens']:,} tokens (same settings): DL4J Word2Vec vs sheetlab")
+        line("DL4J", prefix["dl4j"])
+        line("sheetlab", prefix["sheetlab"])
+    print(f"sheetlab vs the C tool: {ratio_c:.2f}x words/s, analogy {gap:+.1f} points")
+    r.record("word2vec", doc)
+    r.ratio(ratio)
 
 
 REPORTS = {"final-q5": final_q5, "cnn": cnn, "lstm": lstm, "gru": gru, "vae": vae, "gan": gan,
            "gan-conv": lambda r: gan(r, "gan-conv"), "sgemm": sgemm, "pooling": pooling, "newton": newton, "vgg": vgg,
            "style": style,
            "nms": nms,
-           "yolo": yolo}
+           "yolo": yolo,
+           "word2vec": word2vec}
 
 
 def main():

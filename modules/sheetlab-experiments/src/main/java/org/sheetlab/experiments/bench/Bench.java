@@ -171,6 +171,7 @@ abstract class Bench implements Callable<Integer> {
                 .orElse(Paths.get(System.getProperty("java.home"), "bin", "java")
                         .toString()));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(childJvmOptions());
         // the CLI this benchmark runs under (picocli's root command), without a compile-time dependency on it
         String main = spec.root().userObject().getClass().getName();
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
@@ -183,6 +184,11 @@ abstract class Bench implements Callable<Integer> {
         }
         pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
         run(pb, "sheetlab " + String.join(" ", cli));
+    }
+
+    /** JVM options the child JVMs get beyond this JVM's own (none unless a benchmark says). */
+    List<String> childJvmOptions() {
+        return List.of();
     }
 
     /**

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
             VggBench.class,
             StyleBench.class,
             NmsBench.class,
-            YoloBench.class
+            YoloBench.class,
+            Word2VecBench.class
         })
 public final class BenchCommand implements Runnable {
     @Spec

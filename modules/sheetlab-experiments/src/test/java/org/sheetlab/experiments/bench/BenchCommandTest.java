@@ -68,11 +68,12 @@ class BenchCommandTest {
                         "vgg",
                         "style",
                         "nms",
-                        "yolo");
+                        "yolo",
+                        "word2vec");
         Set<Class<?>> classes = subs.values().stream()
                 .map(c -> c.getCommandSpec().userObject().getClass())
                 .collect(Collectors.toSet());
-        assertThat(classes).hasSize(15).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
+        assertThat(classes).hasSize(16).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
         for (CommandLine sub : subs.values()) {
             if (sub.getCommandSpec().userObject() instanceof Bench b) {
                 assertThat(b.name()).isEqualTo(sub.getCommandName());
@@ -165,6 +166,41 @@ class BenchCommandTest {
         StyleBench defaults = new StyleBench();
         new CommandLine(defaults).parseArgs();
         assertThat(List.of(defaults.batches, defaults.warmup)).containsExactly(style.batches, style.warmup);
+    }
+
+    /** word2vec's sheetlab side on a tiny corpus: the vectors file and the keys bench/report.py reads. */
+    @Test
+    void word2vecMeasuresFastSkipGramAndWritesTheVectors() throws Exception {
+        java.nio.file.Path corpus = tmp.resolve("corpus.txt");
+        java.nio.file.Files.writeString(corpus, "a b c a b c a b c d\n".repeat(50));
+        java.nio.file.Path prefix = tmp.resolve("prefix.txt");
+        assertThat(Word2VecBench.prefix(corpus, prefix, 0.000025)).isEqualTo(30); // 3 lines reach 25 tokens
+        assertThat(java.nio.file.Files.readAllLines(prefix)).hasSize(3);
+        java.nio.file.Path vectors = tmp.resolve("v.bin");
+        Run w2v = run(
+                "bench",
+                "word2vec",
+                "--measure",
+                "--corpus",
+                corpus.toString(),
+                "--corpus-tokens",
+                "500",
+                "--epochs",
+                "1",
+                "--threads",
+                "1",
+                "--dimension",
+                "8",
+                "--vectors",
+                vectors.toString());
+        assertThat(w2v.code()).as(w2v.err()).isZero();
+        JsonNode w = RunDirectory.JSON.readTree(w2v.out());
+        assertThat(w.get("vocabulary").asInt()).isEqualTo(4);
+        assertThat(w.get("wordsPerSecond").asDouble()).isPositive();
+        assertThat(w.get("trainSeconds").asDouble()).isPositive();
+        assertThat(org.sheetlab.text.embedding.Word2VecFormat.readBinary(vectors)
+                        .size())
+                .isEqualTo(4);
     }
 
     /** sheetlab's side of sgemm and pooling, as the child JVM prints it: the keys bench/report.py reads. */
