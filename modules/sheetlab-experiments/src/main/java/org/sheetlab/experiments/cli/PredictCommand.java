@@ -37,14 +37,10 @@ public final class PredictCommand implements Callable<Integer> {
                     + "or a folder: every .csv in it, in name order.")
     Path input;
 
-    @Option(
-            names = "--output",
-            description = "Write to this .csv or .json file (default: CSV on standard output).")
+    @Option(names = "--output", description = "Write to this .csv or .json file (default: CSV on standard output).")
     Path output;
 
-    @Option(
-            names = "--batch-size",
-            description = "Rows per inference call (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", description = "Rows per inference call (default: ${DEFAULT-VALUE}).")
     int batchSize = 256;
 
     @Option(
@@ -57,7 +53,9 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         InvalidSettingException.require(batchSize >= 1, null, "batchSize", batchSize, ">= 1");
         InvalidSettingException.require(workers >= 1, null, "workers", workers, ">= 1");
-        String format = output == null ? "csv" : PredictionWriter.formatOf(output.getFileName().toString());
+        String format = output == null
+                ? "csv"
+                : PredictionWriter.formatOf(output.getFileName().toString());
         if (format == null) {
             throw InvalidSettingException.mentioning(
                     "output", output, "{output} %s: name a .csv or a .json file", output);
@@ -79,8 +77,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             try (OutputStream out = Files.newOutputStream(output)) {
                 if (format.equals("json")) {
-                    PredictionWriter.writeJson(
-                            out, predictions, rows, classifier, model.toString(), input.toString());
+                    PredictionWriter.writeJson(out, predictions, rows, classifier, model.toString(), input.toString());
                 } else {
                     Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
                     PredictionWriter.writeCsv(w, predictions, rows, classifier);
@@ -92,7 +89,11 @@ public final class PredictCommand implements Callable<Integer> {
                     e, "output", output, "{output} %s cannot be written (%s)", output, e.getMessage());
         }
         System.err.printf(
-                java.util.Locale.ROOT, "predict: %d rows → %s (%s)%n", rows.size(), output, format.toUpperCase(java.util.Locale.ROOT));
+                java.util.Locale.ROOT,
+                "predict: %d rows → %s (%s)%n",
+                rows.size(),
+                output,
+                format.toUpperCase(java.util.Locale.ROOT));
         return 0;
     }
 }

@@ -37,7 +37,13 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Deep-learning sheet concepts as DL4J experiments. Every experiment takes --seed, --epochs, "
                 + "--batch-size, --max-batches, --output-dir and --resume.",
-        subcommands = {CountCommand.class, PredictCommand.class, BenchCommand.class, NotebookCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            CountCommand.class,
+            PredictCommand.class,
+            BenchCommand.class,
+            NotebookCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SheetlabCli {
     /** The experiments, in the order {@code --help} lists them. Add a new experiment here. */
     public static final List<Class<?>> EXPERIMENTS = List.of(

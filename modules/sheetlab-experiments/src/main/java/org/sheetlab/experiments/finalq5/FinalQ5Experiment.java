@@ -89,7 +89,9 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
      */
     static TrainingStep trainingStep(MultiLayerNetwork net, String choice, int workers) {
         boolean fast = choice.equals("fast")
-                || choice.equals("auto") && workers == 1 && DenseAdamStep.unsupported(net).isEmpty();
+                || choice.equals("auto")
+                        && workers == 1
+                        && DenseAdamStep.unsupported(net).isEmpty();
         return fast ? DenseAdamStep.of(net) : NetworkStep.of(net);
     }
 

@@ -239,8 +239,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         if (options.loop.workers == 1 && options.loop.averagingFrequency == 1) {
             return trial;
         }
-        return trial.withStep(
-                ParallelStep.of(trial.step(), options.loop.workers, options.loop.averagingFrequency));
+        return trial.withStep(ParallelStep.of(trial.step(), options.loop.workers, options.loop.averagingFrequency));
     }
 
     private static void removeIfEmpty(boolean fresh, RunDirectory run) {

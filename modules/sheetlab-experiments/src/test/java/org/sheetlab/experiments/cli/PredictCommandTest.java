@@ -64,7 +64,10 @@ class PredictCommandTest {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(3)
                 .list()
-                .layer(new DenseLayer.Builder().nOut(5).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(5)
+                        .activation(Activation.RELU)
+                        .build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .nOut(2)
                         .activation(Activation.SOFTMAX)
@@ -87,8 +90,8 @@ class PredictCommandTest {
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(root.get("predictions")).hasSize(3);
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(model.toFile());
-        float expected = net.output(Nd4j.createFromArray(new float[][] {{1, 1, 1}}))
-                .getFloat(0, 1);
+        float expected =
+                net.output(Nd4j.createFromArray(new float[][] {{1, 1, 1}})).getFloat(0, 1);
         float written = Float.parseFloat(
                 root.get("predictions").get(1).get("probabilities").get(1).asText());
         // one row alone vs inside a batch of three: a dense layer's row does not depend on the other rows here
@@ -113,19 +116,29 @@ class PredictCommandTest {
         Path cut = Files.write(tmp.resolve("cut.zip"), java.util.Arrays.copyOf(whole, whole.length - 200));
         assertThat(oneLineError(run("predict", "--model", cut.toString(), "--input", input.toString())))
                 .startsWith("predict: --model " + cut + " is not a usable DL4J model zip");
-        assertThat(oneLineError(run(
-                        "predict", "--model", model.toString(), "--input", input.toString(), "--output", "x.txt")))
+        assertThat(oneLineError(
+                        run("predict", "--model", model.toString(), "--input", input.toString(), "--output", "x.txt")))
                 .isEqualTo("predict: --output x.txt: name a .csv or a .json file");
     }
 
     @Test
     void dataParallelOptionsOutOfRangeAreRefusedBeforeTraining() {
-        assertThat(oneLineError(run("final-q5", "--workers", "2", "--step", "fast", "--output-dir",
+        assertThat(oneLineError(run(
+                        "final-q5",
+                        "--workers",
+                        "2",
+                        "--step",
+                        "fast",
+                        "--output-dir",
                         tmp.resolve("a").toString())))
                 .contains("--step fast")
                 .contains("--step fit");
         assertThat(oneLineError(run(
-                        "final-q5", "--averaging-frequency", "2", "--output-dir", tmp.resolve("b").toString())))
+                        "final-q5",
+                        "--averaging-frequency",
+                        "2",
+                        "--output-dir",
+                        tmp.resolve("b").toString())))
                 .isEqualTo("final-q5: --averaging-frequency applies to data-parallel training only; add --workers N "
                         + "(N >= 2)");
         assertThat(oneLineError(run(
@@ -140,7 +153,12 @@ class PredictCommandTest {
                         tmp.resolve("c").toString())))
                 .isEqualTo("final-q5: --workers 4 × --averaging-frequency 2 shards do not fit a batch of "
                         + "--batch-size 6; raise --batch-size or lower --workers");
-        assertThat(oneLineError(run("final-q5", "--workers", "0", "--output-dir", tmp.resolve("d").toString())))
+        assertThat(oneLineError(run(
+                        "final-q5",
+                        "--workers",
+                        "0",
+                        "--output-dir",
+                        tmp.resolve("d").toString())))
                 .isEqualTo("final-q5: --workers must be >= 1 (1: no wrapper), got 0");
     }
 }

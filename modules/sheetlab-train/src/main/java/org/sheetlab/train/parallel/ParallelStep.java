@@ -155,9 +155,8 @@ public final class ParallelStep implements TrainingStep {
     }
 
     private static Collection<TrainingListener> listeners(Model model) {
-        Collection<TrainingListener> ls = model instanceof MultiLayerNetwork net
-                ? net.getListeners()
-                : ((ComputationGraph) model).getListeners();
+        Collection<TrainingListener> ls =
+                model instanceof MultiLayerNetwork net ? net.getListeners() : ((ComputationGraph) model).getListeners();
         return ls == null ? List.of() : List.copyOf(ls);
     }
 
