@@ -2,6 +2,7 @@ package org.sheetlab.experiments.cli;
 
 import java.util.List;
 import java.util.Locale;
+import org.sheetlab.core.gpu.CudaCompatibility;
 import org.sheetlab.core.settings.InvalidSettingException;
 import org.sheetlab.data.DatasetException;
 import org.sheetlab.experiments.attention.AttentionExperiment;
@@ -39,7 +40,13 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Deep-learning sheet concepts as DL4J experiments. Every experiment takes --seed, --epochs, "
                 + "--batch-size, --max-batches, --output-dir and --resume.",
-        subcommands = {CountCommand.class, BenchCommand.class, NotebookCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            CountCommand.class,
+            PredictCommand.class,
+            BenchCommand.class,
+            NotebookCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SheetlabCli {
     /** The experiments, in the order {@code --help} lists them. Add a new experiment here. */
     public static final List<Class<?>> EXPERIMENTS = List.of(
@@ -84,9 +91,18 @@ public final class SheetlabCli {
         }
     }
 
-    /** Parses {@code args}, runs the command and returns its exit code. */
+    /**
+     * Parses {@code args}, runs the command and returns its exit code. On the CUDA backend a GPU that ND4J M2.1 has no
+     * kernels for stops here with one line and exit code 2 ({@link CudaCompatibility}); on the CPU backend that check
+     * does nothing.
+     */
     public static int execute(String... args) {
         warnAboutOpenMpThreads();
+        java.util.Optional<String> gpu = CudaCompatibility.check();
+        if (gpu.isPresent()) {
+            System.err.println(gpu.get());
+            return 2;
+        }
         return commandLine().execute(args);
     }
 

@@ -75,14 +75,23 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
         check(o.lrDecay > 0 && o.lrDecay <= 1, "--lr-decay must be in (0, 1], got " + o.lrDecay);
         check(List.of("auto", "fit", "fast").contains(o.step), "--step must be auto, fit or fast, got " + o.step);
         check(
+                !(o.loop.workers > 1 && o.step.equals("fast")),
+                "--step fast (DenseAdamStep) runs its own updates, which ParallelWrapper cannot replicate; with "
+                        + "--workers use --step fit (auto picks it)");
+        check(
                 !(o.graph && o.step.equals("fast")),
                 "--step fast trains MultiLayerNetworks only; drop --graph or use --step fit");
     }
 
-    /** The step {@code choice} asks for: DenseAdamStep for fast (or auto when it supports the network), else fit. */
-    static TrainingStep trainingStep(MultiLayerNetwork net, String choice) {
+    /**
+     * The step {@code choice} asks for: DenseAdamStep for fast (or auto when it supports the network and training is
+     * not data-parallel), else fit.
+     */
+    static TrainingStep trainingStep(MultiLayerNetwork net, String choice, int workers) {
         boolean fast = choice.equals("fast")
-                || choice.equals("auto") && DenseAdamStep.unsupported(net).isEmpty();
+                || choice.equals("auto")
+                        && workers == 1
+                        && DenseAdamStep.unsupported(net).isEmpty();
         return fast ? DenseAdamStep.of(net) : NetworkStep.of(net);
     }
 
@@ -108,7 +117,7 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return Trial.of(
-                trainingStep(net, o.step),
+                trainingStep(net, o.step, o.loop.workers),
                 NetworkCounter.count(conf, model.inputType()),
                 trainSource(c),
                 testClassification(c));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import org.sheetlab.core.settings.InvalidSettingException;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Mixin;
@@ -34,7 +35,27 @@ public abstract class ExperimentOptions {
      * Checks the options shared by a family of experiments (e.g. {@link TrainedOptions}' learning rate); the harness
      * calls it before the experiment's own checks. A bad one fails with a message naming it, its value and its range.
      */
-    public void validate() {}
+    public void validate() {
+        InvalidSettingException.require(loop.workers >= 1, null, "workers", loop.workers, ">= 1 (1: no wrapper)");
+        InvalidSettingException.require(
+                loop.averagingFrequency >= 1, null, "averagingFrequency", loop.averagingFrequency, ">= 1");
+        if (loop.workers == 1 && loop.averagingFrequency != 1) {
+            throw InvalidSettingException.mentioning(
+                    "averagingFrequency",
+                    loop.averagingFrequency,
+                    "{averagingFrequency} applies to data-parallel training only; add {workers} N (N >= 2)");
+        }
+        if (loop.workers > 1 && loop.workers * loop.averagingFrequency > loop.batchSize) {
+            throw InvalidSettingException.mentioning(
+                    "workers",
+                    loop.workers,
+                    "{workers} %s × {averagingFrequency} %s shards do not fit a batch of {batchSize} %s; raise "
+                            + "{batchSize} or lower {workers}",
+                    loop.workers,
+                    loop.averagingFrequency,
+                    loop.batchSize);
+        }
+    }
 
     /** The harness config of these options (monitoring the test loss). */
     public TrainingConfig config() {

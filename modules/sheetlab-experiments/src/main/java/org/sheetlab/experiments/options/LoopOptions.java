@@ -3,7 +3,8 @@ package org.sheetlab.experiments.options;
 import picocli.CommandLine.Option;
 
 /**
- * Options of the training loop: epochs, batch size, resume, checkpoint interval, early stopping. A picocli mixin;
+ * Options of the training loop: epochs, batch size, resume, checkpoint interval, early stopping, data-parallel
+ * workers. A picocli mixin;
  * an experiment's options class sets its own defaults in its constructor.
  */
 public final class LoopOptions {
@@ -28,4 +29,17 @@ public final class LoopOptions {
                     + "has a validation split) has not improved for this many epochs, and keep the best model as "
                     + "best-model.zip (default: off).")
     public Integer patience;
+
+    @Option(
+            names = "--workers",
+            description = "Data-parallel training with DL4J's ParallelWrapper: N >= 2 workers (threads on the CPU, one "
+                    + "GPU each on a CUDA machine) share every batch and average parameters and updater state "
+                    + "(default: ${DEFAULT-VALUE} = no wrapper). Only for experiments trained with DL4J's fit.")
+    public int workers = 1;
+
+    @Option(
+            names = "--averaging-frequency",
+            description = "With --workers: each worker takes this many local steps on its shards of a batch between "
+                    + "averages (default: ${DEFAULT-VALUE} = average after every step).")
+    public int averagingFrequency = 1;
 }

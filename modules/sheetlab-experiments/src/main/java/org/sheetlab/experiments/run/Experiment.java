@@ -13,6 +13,7 @@ import org.sheetlab.train.EpochMetrics;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingDivergedException;
 import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.parallel.ParallelStep;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -211,7 +212,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
                 Summary.writeComparison(run, name, headline(options), rows);
                 continue;
             }
-            Trial trial = trial(context, variant, folder);
+            Trial trial = dataParallel(options, trial(context, variant, folder));
             if (trial.train().batchSize() != config.batchSize()) {
                 throw new IllegalStateException(name + " " + label + ": the training source's batch size "
                         + trial.train().batchSize() + " is not the config's " + config.batchSize()
@@ -249,6 +250,17 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         completed.putAll(extra);
         ExperimentRun.writeRunJson(run, name, "completed", options, config, completed);
         return new Outcome(run.root(), List.copyOf(rows), results, extra);
+    }
+
+    /**
+     * The trial itself, or with {@code --workers N} (N >= 2) its step wrapped in DL4J's ParallelWrapper
+     * ({@link ParallelStep}); a step that is not DL4J's fit is refused there with a message.
+     */
+    private static Trial dataParallel(ExperimentOptions options, Trial trial) {
+        if (options.loop.workers == 1 && options.loop.averagingFrequency == 1) {
+            return trial;
+        }
+        return trial.withStep(ParallelStep.of(trial.step(), options.loop.workers, options.loop.averagingFrequency));
     }
 
     private static void removeIfEmpty(boolean fresh, RunDirectory run) {

@@ -56,6 +56,11 @@ public record Trial(
                 dir, title, config, count, step, train, evaluation, listeners.toArray(TrainingListener[]::new));
     }
 
+    /** The same trial trained by another step (e.g. the data-parallel wrapper of this trial's step). */
+    public Trial withStep(TrainingStep other) {
+        return new Trial(other, count, train, evaluation, listeners);
+    }
+
     /** The same trial with one more listener. */
     public Trial with(TrainingListener listener) {
         List<TrainingListener> all = new ArrayList<>(listeners);

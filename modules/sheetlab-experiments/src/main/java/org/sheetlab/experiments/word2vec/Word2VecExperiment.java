@@ -81,8 +81,8 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
                         + "passes (-alpha; default: ${DEFAULT-VALUE}).")
         public double learningRate = 0.025;
 
-        @Option(names = "--workers", description = "Training threads (-threads; default: the number of cores).")
-        public int workers = Runtime.getRuntime().availableProcessors();
+        @Option(names = "--threads", description = "Training threads (-threads; default: the number of cores).")
+        public int threads = Runtime.getRuntime().availableProcessors();
 
         @Option(
                 names = "--restrict",
@@ -164,7 +164,7 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
         check(o.sampling >= 0, "--sampling must be >= 0 (0 = off), got " + o.sampling);
         check(o.minCount >= 1, "--min-count must be >= 1, got " + o.minCount);
         check(o.learningRate > 1e-4, "--learning-rate must be > 1e-4 (it decays to 1e-4), got " + o.learningRate);
-        check(o.workers >= 1, "--workers must be >= 1, got " + o.workers);
+        check(o.threads >= 1, "--threads must be >= 1, got " + o.threads);
         check(o.restrict >= 4, "--restrict must be >= 4, got " + o.restrict);
         check(o.maxDocuments == null || o.maxDocuments >= 1, "--max-documents must be >= 1, got " + o.maxDocuments);
         check(o.neighbours >= 1, "--neighbours must be >= 1, got " + o.neighbours);
@@ -249,7 +249,7 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
                 .optEpochs(c.config().epochs())
                 .optLearningRate(o.learningRate)
                 .optSeed(c.seed())
-                .optWorkers(o.workers);
+                .optWorkers(o.threads);
         Word2VecStep step = new Word2VecStep(
                 builder,
                 c.data().documents(),
@@ -297,7 +297,7 @@ public final class Word2VecExperiment extends Experiment<Word2VecExperiment.Opti
         json.put("sampling", o.sampling);
         json.put("minCount", o.minCount);
         json.put("learningRate", o.learningRate);
-        json.put("workers", o.workers);
+        json.put("threads", o.threads);
         json.put("passes", step.passSeconds().size());
         json.put("vocabulary", vectors.size());
         json.put("corpusWords", step.corpusWords());

@@ -84,7 +84,7 @@ class Word2VecExperimentTest {
         o.dim = 16;
         o.minCount = 1;
         o.window = 3;
-        o.workers = 1;
+        o.threads = 1;
         o.run.seed = 7;
         Word2VecExperiment experiment = new Word2VecExperiment();
         Outcome r = experiment.run(o);
@@ -123,7 +123,7 @@ class Word2VecExperimentTest {
         q.dataDir.value = data;
         q.dim = 8;
         q.minCount = 1;
-        q.workers = 1;
+        q.threads = 1;
         q.maxDocuments = 500;
         Outcome small = new Word2VecExperiment().run(q);
         assertThat(Files.readAllLines(q.run.outputDir.resolve("documents.txt")))
