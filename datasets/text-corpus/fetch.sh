@@ -20,7 +20,7 @@ packages=(dict-gcide wordnet-base dict-foldoc dict-jargon dict-devil fortunes fo
 src=$root/modules/sheetlab-data/src/main/java/org/sheetlab/data
 sources=("$src/DatasetException.java" "$src/text/CorpusTokenizer.java" "$src/text/CorpusWriter.java"
   "$src/text/CorpusSources.java" "$src/text/CorpusBuilder.java" "$src/text/AnalogyQuestions.java"
-  "$src/text/AnalogySetGenerator.java" "$src/wordnet/WordNetRelations.java")
+  "$src/wordnet/AnalogySetGenerator.java" "$src/wordnet/WordNetRelations.java")
 for f in "${sources[@]}"; do
   [ -f "$f" ] || { echo "fetch.sh: $f is missing; run this script from a sheetlab checkout" >&2; exit 2; }
 done
@@ -80,6 +80,6 @@ java -Xmx2g -cp "$work/classes" org.sheetlab.data.text.CorpusBuilder "$target" -
   --source python-docs:rst:"$pysources" \
   --source perl-docs:pod:"$poddir" \
   --source man-pages:man:"$work/man.txt"
-java -Xmx2g -cp "$work/classes" org.sheetlab.data.text.AnalogySetGenerator /usr/share/wordnet \
+java -Xmx2g -cp "$work/classes" org.sheetlab.data.wordnet.AnalogySetGenerator /usr/share/wordnet \
   "$target/questions-words.txt" --vocabulary "$target/vocabulary.txt" --min-count 5
 echo "Text corpus built in $(( $(date +%s) - start )) s"

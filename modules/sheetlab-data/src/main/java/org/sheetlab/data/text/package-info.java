@@ -12,7 +12,7 @@
  *       org.sheetlab.data.text.CorpusSources texts} (sheet: "TF-IDF &amp; Cosine Similarity", "Word2Vec
  *       Skip-Gram").</li>
  *   <li>{@link org.sheetlab.data.text.AnalogyQuestions}: analogy questions in Google's questions-words.txt format,
- *       and their {@link org.sheetlab.data.text.AnalogySetGenerator generator} from WordNet (sheet: "Embedding
+ *       and their {@link org.sheetlab.data.wordnet.AnalogySetGenerator generator} from WordNet (sheet: "Embedding
  *       Analogy").</li>
  * </ul>
  */

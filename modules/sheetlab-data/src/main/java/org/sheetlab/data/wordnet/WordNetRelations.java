@@ -19,7 +19,7 @@ import java.util.Set;
  * WordNet 3.0's synsets with their words and pointers, and its morphological exception lists, parsed from the
  * database folder ({@code data.noun}, {@code data.verb}, {@code data.adj}, {@code data.adv}, {@code noun.exc},
  * {@code verb.exc}, {@code adj.exc}; Debian: {@code /usr/share/wordnet}); the raw material of the analogy questions
- * ({@link org.sheetlab.data.text.AnalogySetGenerator}). Words are lower-cased, with {@code _} for spaces and the
+ * ({@link org.sheetlab.data.wordnet.AnalogySetGenerator}). Words are lower-cased, with {@code _} for spaces and the
  * adjective markers such as {@code (a)} removed. A synset line is {@code offset lex_filenum ss_type w_cnt [word
  * lex_id]... p_cnt [symbol offset pos source/target]... | gloss} (WordNet's wndb(5)). JDK-only, so {@code
  * datasets/text-corpus/fetch.sh} can compile it with {@code javac} before the Maven build.

@@ -1,4 +1,4 @@
-package org.sheetlab.data.text;
+package org.sheetlab.data.wordnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +11,8 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sheetlab.data.text.AnalogySetGenerator.Pair;
-import org.sheetlab.data.wordnet.WordNetRelations;
+import org.sheetlab.data.text.AnalogyQuestions;
+import org.sheetlab.data.wordnet.AnalogySetGenerator.Pair;
 
 /** The generator and the WordNet relations it reads, on a small database in WordNet's format written here. */
 class AnalogySetGeneratorTest {

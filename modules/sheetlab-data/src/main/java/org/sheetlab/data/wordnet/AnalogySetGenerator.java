@@ -1,4 +1,4 @@
-package org.sheetlab.data.text;
+package org.sheetlab.data.wordnet;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.sheetlab.data.wordnet.WordNetRelations;
+import org.sheetlab.data.text.AnalogyQuestions;
 
 /**
  * Builds analogy questions in Google's questions-words.txt format (sheet: "Embedding Analogy") from WordNet 3.0
