@@ -53,22 +53,20 @@ record YoloReport(Map<String, Double> values, Map<String, Object> runJson) {
         Candidates cand = Candidates.predict(net, images, ids, YoloExperiment.nBoxes(d), c.batchSize(), floor);
         List<GroundTruth> truths = Candidates.groundTruths(d.test().split().images(), m, d.width(), d.height());
 
-        SweepPoint headline = point(cand, truths, o.evalScore, o.evalIou, o.perClassNms, true);
-        DetectionEvaluation voc = DetectionEvaluator.voc()
-                .evaluate(cand.detections(NonMaxSuppression.of(o.evalScore, o.evalIou), o.perClassNms), truths);
-        DetectionEvaluation coco = DetectionEvaluator.coco()
-                .evaluate(cand.detections(NonMaxSuppression.of(o.evalScore, o.evalIou), o.perClassNms), truths);
+        List<Detection> headlineDets = cand.detections(NonMaxSuppression.of(o.evalScore, o.evalIou), o.perClassNms);
+        DetectionEvaluation voc = DetectionEvaluator.voc().evaluate(headlineDets, truths);
+        DetectionEvaluation coco = DetectionEvaluator.coco().evaluate(headlineDets, truths);
+        SweepPoint headline = point(cand, truths, o.evalScore, o.evalIou, headlineDets, voc, coco);
         SweepPoint sheet = point(
                 cand,
                 truths,
                 NonMaxSuppression.SHEET_SCORE_THRESHOLD,
                 NonMaxSuppression.SHEET_IOU_THRESHOLD,
-                o.perClassNms,
-                true);
+                o.perClassNms);
         List<SweepPoint> sweep = new ArrayList<>();
         for (double s : o.sweepScores) {
             for (double t : o.sweepIous) {
-                sweep.add(point(cand, truths, s, t, o.perClassNms, true));
+                sweep.add(point(cand, truths, s, t, o.perClassNms));
             }
         }
 
@@ -112,10 +110,27 @@ record YoloReport(Map<String, Double> values, Map<String, Object> runJson) {
     }
 
     /** mAPs, detections per image and the micro precision / recall at IoU 0.5 of one NMS setting. */
-    static SweepPoint point(
-            Candidates cand, List<GroundTruth> truths, double score, double iou, boolean perClass, boolean coco) {
+    static SweepPoint point(Candidates cand, List<GroundTruth> truths, double score, double iou, boolean perClass) {
         List<Detection> dets = cand.detections(NonMaxSuppression.of(score, iou), perClass);
-        DetectionEvaluation voc = DetectionEvaluator.voc().evaluate(dets, truths);
+        return point(
+                cand,
+                truths,
+                score,
+                iou,
+                dets,
+                DetectionEvaluator.voc().evaluate(dets, truths),
+                DetectionEvaluator.coco().evaluate(dets, truths));
+    }
+
+    /** The same from detections already suppressed and evaluated (the headline setting's, reused for its tables). */
+    private static SweepPoint point(
+            Candidates cand,
+            List<GroundTruth> truths,
+            double score,
+            double iou,
+            List<Detection> dets,
+            DetectionEvaluation voc,
+            DetectionEvaluation coco) {
         double tp = 0;
         for (int classId : voc.classes()) {
             DetectionPrCurve curve = voc.curve(classId, 0);
@@ -123,12 +138,11 @@ record YoloReport(Map<String, Double> values, Map<String, Object> runJson) {
                 tp += curve.recall()[curve.size() - 1] * curve.groundTruths();
             }
         }
-        double map5095 = coco ? DetectionEvaluator.coco().evaluate(dets, truths).meanAveragePrecision() : Double.NaN;
         return new SweepPoint(
                 score,
                 iou,
                 voc.meanAveragePrecision(),
-                map5095,
+                coco.meanAveragePrecision(),
                 dets.size() / (double) Math.max(1, cand.images()),
                 dets.isEmpty() ? 0 : Math.round(tp) / (double) dets.size(),
                 truths.isEmpty() ? Double.NaN : Math.round(tp) / (double) truths.size());
