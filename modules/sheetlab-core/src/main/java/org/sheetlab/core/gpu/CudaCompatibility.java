@@ -1,14 +1,18 @@
 package org.sheetlab.core.gpu;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The CUDA start-up check. ND4J 1.0.0-M2.1's {@code libnd4jcuda.so} (nd4j-cuda-11.6, both classifiers) holds its
@@ -77,20 +81,44 @@ public final class CudaCompatibility {
     }
 
     /**
-     * The start-up check: on the CUDA backend, the refusal for the first GPU ND4J M2.1 cannot run on (empty when all
-     * are supported, when the GPUs cannot be read, or on the CPU backend, where it does nothing).
+     * The start-up check: on the CUDA backend, the refusal for the first GPU ND4J M2.1 cannot run on, or, where ND4J's
+     * CUDA backend cannot start at all (no GPU, no driver, a missing CUDA library), one line saying why (empty when all
+     * GPUs are supported, or on the CPU backend, where it does nothing).
      */
     public static Optional<String> check() {
         if (!cudaBackendPresent()) {
             return Optional.empty();
         }
-        for (Gpu gpu : detect()) {
+        List<Gpu> gpus = fromNvidiaSmi();
+        if (gpus.isEmpty()) {
+            Nd4jAnswer answer = fromNd4jQuietly();
+            if (answer.failure() != null) {
+                return Optional.of(backendFailureMessage(answer.failure()));
+            }
+            gpus = answer.gpus();
+        }
+        for (Gpu gpu : gpus) {
             Optional<String> message = unsupportedMessage(gpu);
             if (message.isPresent()) {
                 return message;
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The one line for a CUDA backend that cannot start, e.g. {@code "ND4J's CUDA backend (nd4j-cuda-11.6
+     * 1.0.0-M2.1) cannot start: No CUDA devices were found in system. Check the GPU and its driver with nvidia-smi
+     * (and CUDA_VISIBLE_DEVICES), or use the cpu profile; see README 'CUDA'"}.
+     */
+    public static String backendFailureMessage(String cause) {
+        String reason = cause.strip().replaceAll("\\s*\\R\\s*", " ");
+        if (!reason.endsWith(".")) {
+            reason += ".";
+        }
+        return "ND4J's CUDA backend (nd4j-cuda-11.6 1.0.0-M2.1) cannot start: " + reason
+                + " Check the GPU and its driver with nvidia-smi (and CUDA_VISIBLE_DEVICES), or use the cpu profile;"
+                + " see README 'CUDA'";
     }
 
     /** The visible GPUs: from nvidia-smi, else from ND4J's environment information; empty when neither answers. */
@@ -161,6 +189,55 @@ public final class CudaCompatibility {
         } catch (RuntimeException | LinkageError e) {
             return List.of();
         }
+    }
+
+    /** What ND4J's CUDA backend answered: the GPUs it reports, or (when it could not start) why not. */
+    record Nd4jAnswer(List<Gpu> gpus, String failure) {}
+
+    /**
+     * {@link #fromNd4j()} with ND4J's own start-up output held back: where the backend cannot start, ND4J prints a
+     * stack trace and a warning to standard error before failing, and the user is to see one line instead. The held
+     * back output is passed on where the backend starts; where it fails, the first exception message in it (ND4J's
+     * real reason, e.g. "No CUDA devices were found in system") or else the exception's own becomes the failure.
+     */
+    static Nd4jAnswer fromNd4jQuietly() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream held = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(held, true, StandardCharsets.UTF_8));
+        try {
+            Map<?, ?> environment =
+                    org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation();
+            System.setErr(stderr);
+            stderr.print(held.toString(StandardCharsets.UTF_8));
+            return new Nd4jAnswer(parseNd4j(environment), null);
+        } catch (RuntimeException | LinkageError e) {
+            return new Nd4jAnswer(List.of(), failureReason(held.toString(StandardCharsets.UTF_8), e));
+        } finally {
+            System.setErr(stderr);
+        }
+    }
+
+    private static final Pattern EXCEPTION_LINE =
+            Pattern.compile("^(?:Exception in thread \"[^\"]*\" )?(?:[\\w$]+\\.)*[\\w$]*(?:Exception|Error): (.+)$");
+
+    /**
+     * The reason a backend start failed: the message of the first exception line in ND4J's held-back output (its own
+     * diagnosis, printed before the wrapping exception), else the innermost message of {@code e}'s causes.
+     */
+    static String failureReason(String heldOutput, Throwable e) {
+        for (String line : heldOutput.split("\\R")) {
+            Matcher m = EXCEPTION_LINE.matcher(line.strip());
+            if (m.matches()) {
+                return m.group(1).strip();
+            }
+        }
+        String reason = e.toString();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                reason = t.getMessage();
+            }
+        }
+        return reason;
     }
 
     /** The {@code cuda.devicesInformation} list of ND4J's environment information, as GPUs. */

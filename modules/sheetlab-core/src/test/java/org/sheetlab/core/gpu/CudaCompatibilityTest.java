@@ -68,4 +68,35 @@ class CudaCompatibilityTest {
         assertThat(CudaCompatibility.cudaBackendPresent()).isFalse();
         assertThat(CudaCompatibility.check()).isEmpty();
     }
+
+    @Test
+    void aBackendThatCannotStartGetsOneLineWithNd4jsOwnReason() {
+        // ND4J's standard error on a machine with Debian's libcuda1 and no GPU (the CUDA jar, 2026-12-05), held back
+        // by fromNd4jQuietly: its stack trace and warning come before the wrapping ExceptionInInitializerError
+        String held = String.join(
+                "\n",
+                "java.lang.RuntimeException: No CUDA devices were found in system",
+                "\tat org.nd4j.linalg.jcublas.JCublasBackend.canRun(JCublasBackend.java:68)",
+                "\tat org.nd4j.linalg.factory.Nd4jBackend.load(Nd4jBackend.java:175)",
+                "06:50:48 WARN  Nd4jBackend - Skipped [JCublasBackend] backend (unavailable): "
+                        + "java.lang.RuntimeException: No CUDA devices were found in system");
+        String reason = CudaCompatibility.failureReason(held, new ExceptionInInitializerError("wrapped"));
+        assertThat(reason).isEqualTo("No CUDA devices were found in system");
+        assertThat(CudaCompatibility.backendFailureMessage(reason))
+                .isEqualTo("ND4J's CUDA backend (nd4j-cuda-11.6 1.0.0-M2.1) cannot start: No CUDA devices were found"
+                        + " in system. Check the GPU and its driver with nvidia-smi (and CUDA_VISIBLE_DEVICES), or use"
+                        + " the cpu profile; see README 'CUDA'")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void withoutNd4jOutputTheInnermostCauseIsTheReason() {
+        Throwable e = new RuntimeException(
+                "outer", new UnsatisfiedLinkError("no jnind4jcuda in java.library.path: /opt/lib"));
+        assertThat(CudaCompatibility.failureReason("", e)).isEqualTo("no jnind4jcuda in java.library.path: /opt/lib");
+        assertThat(CudaCompatibility.failureReason("12:00:00 WARN  x - no exception here", new IllegalStateException()))
+                .isEqualTo("java.lang.IllegalStateException");
+        assertThat(CudaCompatibility.backendFailureMessage("line one\n  line two."))
+                .startsWith("ND4J's CUDA backend (nd4j-cuda-11.6 1.0.0-M2.1) cannot start: line one line two. Check");
+    }
 }
