@@ -108,6 +108,15 @@ EOF
     OPTS="$OPTS -Djava.library.path=$LIB -Dorg.bytedeco.javacpp.pathsFirst=true"
     OPTS="$OPTS -Dorg.bytedeco.javacpp.cachedir=$WORK/javacpp-cache ${EXTRA_JAVA_OPTS:-}"
     echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"; echo "java opts: $OPTS"
+    say "(1b) native libraries: loading ND4J's CUDA library and its dependencies (dlopen through python3's ctypes)"
+    # The same dynamic loading JavaCPP does, without the JVM: every bundled library must resolve and initialise on
+    # this machine (glibc new enough, libcuda.so.1 present), before any GPU is touched.
+    LD_LIBRARY_PATH=$LD_LIBRARY_PATH ldd "$LIB/libjnind4jcuda.so" | grep -E 'libcu|nd4j|not found' | sed 's/^\s*/  /'
+    if ! python3 -c "import ctypes, sys; ctypes.CDLL(sys.argv[1], mode=ctypes.RTLD_GLOBAL)" "$LIB/libjnind4jcuda.so"; then
+        echo "a bundled library does not load on this machine (the error above): nothing more to run"
+        return 1
+    fi
+    echo "libjnind4jcuda.so, libnd4jcuda.so, cuBLAS, cuBLASLt, cuSOLVER and the driver's libcuda.so.1 load"
     local -a sl
     # shellcheck disable=SC2206
     sl=("$JAVA" $OPTS -jar "$WORK/sheetlab.jar")
