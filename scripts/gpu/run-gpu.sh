@@ -31,12 +31,10 @@ step() {
     local left=$((BUDGET_S - (SECONDS - JAVA_T0)))
     if [ "$left" -lt 20 ]; then echo "(skipped: only ${left}s of BUDGET_S left)"; return 125; fi
     [ "$limit" -gt "$left" ] && limit=$left
-    local t0=$SECONDS
-    # shellcheck disable=SC2086
-    ${JAVA_WRAPPER:-} timeout -k 10 "$limit" "$@"
-    local rc=$?
-    echo "(exit $rc after $((SECONDS - t0)) s, limit ${limit} s)"
-    return $rc
+    # timed inside JAVA_WRAPPER, so that the time shown is the step's own, not the wait for a wrapper's lock
+    # shellcheck disable=SC2086,SC2016
+    ${JAVA_WRAPPER:-} bash -c 'limit=$1; shift; t0=$SECONDS; timeout -k 10 "$limit" "$@"; rc=$?
+        echo "(exit $rc after $((SECONDS - t0)) s, limit $limit s)"; exit $rc' step "$limit" "$@"
 }
 
 show_run() {  # show_run RUNDIR: backend and final metrics from run.json, epochs from metrics.json
