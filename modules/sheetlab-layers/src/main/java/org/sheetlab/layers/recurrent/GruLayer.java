@@ -34,7 +34,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     private static final long serialVersionUID = 1L;
     static final String STATE_KEY = "h";
 
-    private final transient HostLayer.Cache<Forward> cache = new HostLayer.Cache<>();
+    private final transient HostLayer.Cache<HostLayer.Pass> cache = new HostLayer.Cache<>();
 
     /** Below this many gate values per step (B·3H) the batch is not split over the host threads. */
     static final int SPLIT_MIN_GATES = 4096;
@@ -58,6 +58,48 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             double[] mask) // [B·T] or null
             implements HostLayer.Pass {}
 
+    /** The FLOAT pass ({@link #floatPath}): resetAfter, no mask, h_0 = 0; arrays as in {@link Forward}, in float. */
+    record FloatForward(
+            INDArray input,
+            int b,
+            int nIn,
+            int t,
+            int h,
+            INDArray x2, // [T·B, n_in] native
+            float[] gates, // [T·B·3H]: r, z, h̃
+            float[] recN, // [T·B·H]: W_h·h_{t−1} + b_hn
+            float[] hidden) // [T·B·H]: h_t
+            implements HostLayer.Pass {}
+
+    // the FLOAT pass's heap arrays, reused while the sizes stay the same
+    private transient float[] xBuf;
+    private transient float[] xrBuf;
+    private transient float[] gatesF;
+    private transient float[] recNF;
+    private transient float[] hiddenF;
+    private transient float[] outBuf;
+    private transient float[] epsBuf;
+    private transient float[] epsT;
+    private transient float[] dzxF;
+    private transient float[] drecF;
+    private transient float[] hpF;
+    private transient float[][] partA;
+    private transient float[][] partB;
+
+    /**
+     * The FLOAT pass: PyTorch's candidate form (resetAfter) in FLOAT without a mask, stored state or state-gradient
+     * recording, its per-step products and gate arithmetic in {@link RnnKernels} (Vector API where the JVM has it).
+     * Everything else (DOUBLE for gradient checks, the sheet's form, masks) runs the double loops.
+     */
+    private boolean floatPath() {
+        return dataType == DataType.FLOAT
+                && input.dataType() == DataType.FLOAT
+                && layerConf().isResetAfter()
+                && maskArray == null
+                && stateGradientSink == null
+                && !RnnKernels.referenceOnly;
+    }
+
     @Override
     public Type type() {
         return Type.RECURRENT;
@@ -74,7 +116,19 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
-        return output(cache.keep(training, forward(training, null, mgr)), mgr);
+        if (floatPath()) {
+            FloatForward f = forwardFloat(training, mgr);
+            cache.keep(training, f);
+            INDArray out =
+                    mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {f.b(), f.h(), f.t()}, 'c');
+            float[] o = outBuf = RnnKernels.sized(outBuf, f.b() * f.h() * f.t());
+            RnnKernels.batchMajor(f.hidden(), f.b(), f.h(), f.t(), o);
+            RnnKernels.write(out, o);
+            return HostLayer.ncw(out, format());
+        }
+        Forward f = forward(training, null, mgr);
+        cache.keep(training, f);
+        return output(f, mgr);
     }
 
     @Override
@@ -260,6 +314,168 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         return new Forward(input, b, nIn, steps, h, x2, h0, gates, recN, hidden, mask);
     }
 
+    /** Per-part heap scratch of n floats (index part), reused while the size stays the same. */
+    private static float[] part(float[][] holder, int part, int n) {
+        if (holder[part] == null || holder[part].length != n) {
+            holder[part] = new float[n];
+        }
+        return holder[part];
+    }
+
+    /**
+     * The FLOAT forward pass: per part of the batch and step, x_t·W and h_{t−1}·RW ({@link RnnKernels#gemm} into the
+     * part's [B_part, 3H] rows), then the gates of each row ({@link RnnKernels#gruForwardRow}).
+     */
+    private FloatForward forwardFloat(boolean training, LayerWorkspaceMgr mgr) {
+        INDArray x3 = HostLayer.ncw(input, format());
+        INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, training, mgr);
+        INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, training, mgr);
+        int nIn = (int) w.size(0);
+        int h = (int) rw.size(0);
+        int g = 3 * h;
+        HostLayer.checkSequence(name(), x3, nIn, format());
+        int b = (int) x3.size(0);
+        int steps = (int) x3.size(2);
+        float[] wF = new float[nIn * g];
+        RnnKernels.read(w, wF);
+        float[] rwF = new float[h * g];
+        RnnKernels.read(rw, rwF);
+        float[] bias = new float[g];
+        RnnKernels.read(getParamWithNoise(GruParamInitializer.BIAS, training, mgr), bias);
+        float[] bhn = new float[h];
+        RnnKernels.read(getParamWithNoise(GruParamInitializer.CANDIDATE_RECURRENT_BIAS, training, mgr), bhn);
+        float[] x = xBuf = RnnKernels.sized(xBuf, b * nIn * steps);
+        RnnKernels.read(x3, x);
+        float[] xr = xrBuf = RnnKernels.sized(xrBuf, b * nIn * steps);
+        RnnKernels.timeMajor(x, b, nIn, steps, xr);
+        INDArray x2 = HostArrays.detached(dataType, (long) steps * b, nIn);
+        RnnKernels.write(x2, xr);
+        float[] gates = gatesF = RnnKernels.sized(gatesF, steps * b * g);
+        float[] recN = recNF = RnnKernels.sized(recNF, steps * b * h);
+        float[] hidden = hiddenF = RnnKernels.sized(hiddenF, steps * b * h);
+        preparePartScratch();
+        HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+            int bh = e1 - e0;
+            float[] px = part(partA, part, bh * g);
+            float[] ph = part(partB, part, bh * g);
+            for (int t = 0; t < steps; t++) {
+                RnnKernels.gemm(bh, g, nIn, xr, (t * b + e0) * nIn, nIn, wF, 0, g, px, 0, g, false);
+                if (t > 0) {
+                    RnnKernels.gemm(bh, g, h, hidden, ((t - 1) * b + e0) * h, h, rwF, 0, g, ph, 0, g, false);
+                } else {
+                    Arrays.fill(ph, 0f);
+                }
+                for (int e = e0; e < e1; e++) {
+                    int row = t * b + e;
+                    int lo = (e - e0) * g;
+                    RnnKernels.gruForwardRow(
+                            h, px, lo, ph, lo, bias, bhn, hidden, t > 0 ? (row - b) * h : -1, gates, row * g, recN,
+                            hidden, row * h);
+                }
+            }
+        });
+        return new FloatForward(input, b, nIn, steps, h, x2, gates, recN, hidden);
+    }
+
+    private void preparePartScratch() {
+        int parts = HostThreads.maxParts();
+        if (partA == null || partA.length < parts) {
+            partA = new float[parts][];
+            partB = new float[parts][];
+        }
+    }
+
+    /**
+     * The FLOAT backward pass: per part, from the last step down, the pre-activation gradients of each row
+     * ({@link RnnKernels#gruBackwardRow}) and δh_{t−1} = δh_t ⊙ z + δrec_t·RWᵀ ({@link RnnKernels#gemm}); then the
+     * weight gradients over all steps as single products.
+     */
+    private Pair<Gradient, INDArray> backwardFloat(FloatForward f, INDArray epsilon, LayerWorkspaceMgr mgr) {
+        INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, true, mgr);
+        INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, true, mgr);
+        int b = f.b();
+        int h = f.h();
+        int g = 3 * h;
+        int steps = f.t();
+        INDArray eps3 = HostLayer.ncw(epsilon, format());
+        HostLayer.checkEpsilon(name(), eps3, b, h, steps);
+        float[] epsIn = epsBuf = RnnKernels.sized(epsBuf, b * h * steps);
+        RnnKernels.read(eps3, epsIn);
+        float[] eps = epsT = RnnKernels.sized(epsT, b * h * steps);
+        RnnKernels.timeMajor(epsIn, b, h, steps, eps);
+        float[] rwF = new float[h * g];
+        RnnKernels.read(rw, rwF);
+        float[] rwT = RnnKernels.transpose(rwF, h, g, new float[g * h]);
+        float[] gates = f.gates();
+        float[] recN = f.recN();
+        float[] hidden = f.hidden();
+        float[] dzx = dzxF = RnnKernels.sized(dzxF, steps * b * g);
+        float[] drec = drecF = RnnKernels.sized(drecF, steps * b * g);
+        preparePartScratch();
+        HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+            int bh = e1 - e0;
+            float[] dh = part(partA, part, bh * h); // δh_t arriving from step t + 1
+            Arrays.fill(dh, 0f);
+            for (int t = steps - 1; t >= 0; t--) {
+                for (int e = e0; e < e1; e++) {
+                    int row = t * b + e;
+                    RnnKernels.gruBackwardRow(
+                            h, eps, row * h, dh, (e - e0) * h, gates, row * g, recN, row * h, hidden,
+                            t > 0 ? (row - b) * h : -1, dzx, drec);
+                }
+                if (t > 0) {
+                    RnnKernels.gemm(bh, h, g, drec, (t * b + e0) * g, g, rwT, 0, h, dh, 0, h, true);
+                }
+            }
+        });
+        INDArray dZx = HostArrays.detached(dataType, (long) steps * b, g);
+        RnnKernels.write(dZx, dzx);
+        INDArray dRec = HostArrays.detached(dataType, (long) steps * b, g);
+        RnnKernels.write(dRec, drec);
+        float[] hp = hpF = RnnKernels.sized(hpF, steps * b * h); // h_{t−1} rows, h_0 = 0
+        Arrays.fill(hp, 0, b * h, 0f);
+        System.arraycopy(hidden, 0, hp, b * h, (steps - 1) * b * h);
+        INDArray hPrev = HostArrays.detached(dataType, (long) steps * b, h);
+        RnnKernels.write(hPrev, hp);
+        Map<String, INDArray> gv = gradientViews;
+        INDArray tW = HostArrays.detached(dataType, w.size(0), g);
+        HostThreads.gemm(f.x2(), dZx, tW, true, false);
+        gv.get(GruParamInitializer.INPUT_WEIGHTS).assign(tW);
+        INDArray tRW = HostArrays.detached(dataType, h, g);
+        HostThreads.gemm(hPrev, dRec, tRW, true, false);
+        gv.get(GruParamInitializer.RECURRENT_WEIGHTS).assign(tRW);
+        float[] db = new float[g];
+        RnnKernels.addRows(dzx, steps * b, g, db);
+        gv.get(GruParamInitializer.BIAS).assign(Nd4j.createFromArray(db).reshape(1, g));
+        float[] dbr = new float[g];
+        RnnKernels.addRows(drec, steps * b, g, dbr);
+        gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS)
+                .assign(Nd4j.createFromArray(Arrays.copyOfRange(dbr, 2 * h, g)).reshape(1, h));
+        INDArray dX2 = HostArrays.detached(dataType, (long) steps * b, f.nIn());
+        HostThreads.gemm(dZx, w, dX2, false, true);
+        INDArray epsOut =
+                mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, f.nIn(), steps}, 'c');
+        epsOut.assign(dX2.reshape('c', steps, b, f.nIn()).permute(1, 2, 0));
+        return gradientResult(gv, epsOut);
+    }
+
+    /** The gradient of the four parameters (their views) and ε_in for the end of a backward pass. */
+    private Pair<Gradient, INDArray> gradientResult(Map<String, INDArray> gv, INDArray epsOut) {
+        Gradient gradient = new DefaultGradient();
+        for (String key : new String[] {
+            GruParamInitializer.INPUT_WEIGHTS,
+            GruParamInitializer.RECURRENT_WEIGHTS,
+            GruParamInitializer.BIAS,
+            GruParamInitializer.CANDIDATE_RECURRENT_BIAS
+        }) {
+            if (gv.containsKey(key)) {
+                gradient.setGradientFor(key, gv.get(key));
+            }
+        }
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, backpropDropOutIfPresent(HostLayer.ncw(epsOut, format())));
+    }
+
     @Override
     public INDArray stateGradients(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
@@ -276,7 +492,11 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         double[] sink = stateGradientSink;
-        Forward f = cache.take(input, () -> forward(true, null, mgr));
+        HostLayer.Pass kept = cache.take(input, () -> null);
+        if (floatPath()) {
+            return backwardFloat(kept instanceof FloatForward ff ? ff : forwardFloat(true, mgr), epsilon, mgr);
+        }
+        Forward f = kept instanceof Forward df ? df : forward(true, null, mgr);
         INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, true, mgr);
         INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, true, mgr);
         boolean after = layerConf().isResetAfter();
@@ -414,22 +634,16 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         }
         INDArray gB = gv.get(GruParamInitializer.BIAS);
         gB.assign(Nd4j.create(db, new long[] {1, g}, DataType.DOUBLE).castTo(dataType));
-        Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(GruParamInitializer.INPUT_WEIGHTS, gW);
-        gradient.setGradientFor(GruParamInitializer.RECURRENT_WEIGHTS, gRW);
-        gradient.setGradientFor(GruParamInitializer.BIAS, gB);
         if (after) {
-            INDArray gBhn = gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS);
-            gBhn.assign(Nd4j.create(dbhn, new long[] {1, h}, DataType.DOUBLE).castTo(dataType));
-            gradient.setGradientFor(GruParamInitializer.CANDIDATE_RECURRENT_BIAS, gBhn);
+            gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS)
+                    .assign(Nd4j.create(dbhn, new long[] {1, h}, DataType.DOUBLE).castTo(dataType));
         }
         double[] dx2 = HostArrays.read(dZx.mmul(w.transpose()));
         int nIn = f.nIn();
         double[] dx = HostArrays.batchMajor(dx2, b, nIn, steps);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
         HostArrays.write(epsOut, dx);
-        weightNoiseParams.clear();
-        return new Pair<>(gradient, backpropDropOutIfPresent(HostLayer.ncw(epsOut, format())));
+        return gradientResult(gv, epsOut);
     }
 
     @Override
