@@ -72,7 +72,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             int nIn,
             int t,
             int h,
-            INDArray x2, // [T·B, n_in] native, time-major input rows
+            float[] xr, // [T·B·n_in] time-major input rows
             float[] gates, // [T·B·4H] activated gates [a, f, o, i] per row
             float[] cells, // [T·B·H] C_t
             float[] tanhCells, // [T·B·H] tanh(C_t)
@@ -167,10 +167,12 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
     private transient float[] epsBuf;
     private transient float[] epsT;
     private transient float[] dzF;
-    private transient float[] hpF;
     private transient float[][] partRows;
     private transient float[][] partSmall;
     private transient float[][] partSmall2;
+    private transient float[][] partDw;
+    private transient float[][] partDrw;
+    private transient float[][] partDb;
 
     private static double[] sized(double[] old, int n) {
         return old != null && old.length == n ? old : new double[n];
@@ -296,6 +298,9 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             partRows = new float[parts][];
             partSmall = new float[parts][];
             partSmall2 = new float[parts][];
+            partDw = new float[parts][];
+            partDrw = new float[parts][];
+            partDb = new float[parts][];
         }
     }
 
@@ -313,6 +318,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         int b = (int) input.size(0);
         int steps = (int) input.size(2);
         int g = 4 * h;
+        long t0 = RnnKernels.now();
         float[] wF = new float[nIn * g];
         RnnKernels.read(w, wF);
         float[] rwF = new float[h * g];
@@ -320,16 +326,14 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         float[] bias = new float[g];
         RnnKernels.read(bp, bias);
         float[] x = xBuf = RnnKernels.sized(xBuf, b * nIn * steps);
-        RnnKernels.read(input, x);
         float[] xr = xrBuf = RnnKernels.sized(xrBuf, b * nIn * steps);
-        RnnKernels.timeMajor(x, b, nIn, steps, xr);
-        INDArray x2 = detached(steps * b, nIn);
-        RnnKernels.write(x2, xr);
+        RnnKernels.readTimeMajor(input, b, nIn, steps, x, xr);
         float[] gates = gatesF = RnnKernels.sized(gatesF, steps * b * g);
         float[] cells = cellsF = RnnKernels.sized(cellsF, steps * b * h);
         float[] tanhCells = tanhF = RnnKernels.sized(tanhF, steps * b * h);
         float[] hidden = hiddenF = RnnKernels.sized(hiddenF, steps * b * h);
         preparePartScratch();
+        t0 = RnnKernels.lap("lstm fwd: read and copy in", t0);
         HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
             int bh = e1 - e0;
             float[] pre = part(partRows, part, bh * g);
@@ -355,12 +359,14 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
                 }
             }
         });
-        return new FloatForward(input, b, nIn, steps, h, x2, gates, cells, tanhCells, hidden);
+        RnnKernels.lap("lstm fwd: recurrence", t0);
+        return new FloatForward(input, b, nIn, steps, h, xr, gates, cells, tanhCells, hidden);
     }
 
     /**
-     * The FLOAT backward pass: per part, from the last step down, δz_t of each row ({@link RnnKernels#lstmBackwardRow})
-     * and δh_{t−1} = δz_t·RWᵀ ({@link RnnKernels#gemm}); then the weight gradients over all steps.
+     * The FLOAT backward pass: per part, from the last step down, δz_t of each row ({@link RnnKernels#lstmBackwardRow}),
+     * δh_{t−1} = δz_t·RWᵀ ({@link RnnKernels#gemm}) and the part's dW += x_tᵀ·δz_t, dRW += h_{t−1}ᵀ·δz_t, db += Σ δz_t
+     * ({@link RnnKernels#gemmTransA}); the parts' sums are added in part order, and ε_in = δZ·Wᵀ is one BLAS product.
      */
     private Pair<Gradient, INDArray> backwardFloat(FloatForward f, INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray rw = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true, mgr);
@@ -369,24 +375,34 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         int g = 4 * h;
         int steps = f.t();
         HostLayer.checkEpsilon(name(), epsilon, b, h, steps);
+        long t0 = RnnKernels.now();
         float[] epsIn = epsBuf = RnnKernels.sized(epsBuf, b * h * steps);
-        RnnKernels.read(epsilon, epsIn);
         float[] eps = epsT = RnnKernels.sized(epsT, b * h * steps);
-        RnnKernels.timeMajor(epsIn, b, h, steps, eps);
+        RnnKernels.readTimeMajor(epsilon, b, h, steps, epsIn, eps);
         float[] rwF = new float[h * g];
         RnnKernels.read(rw, rwF);
         float[] rwT = RnnKernels.transpose(rwF, h, g, new float[g * h]);
         float[] gates = f.gates();
         float[] cells = f.cells();
         float[] tanhCells = f.tanhCells();
+        float[] hidden = f.hidden();
+        float[] xr = f.xr();
+        int nIn = f.nIn();
         float[] dz = dzF = RnnKernels.sized(dzF, steps * b * g);
         preparePartScratch();
-        HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+        t0 = RnnKernels.lap("lstm bwd: read eps", t0);
+        int parts = HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
             int bh = e1 - e0;
             float[] dhRec = part(partSmall, part, bh * h); // δh_t arriving from step t + 1 through RW
             float[] dcNext = part(partSmall2, part, bh * h);
             Arrays.fill(dhRec, 0f);
             Arrays.fill(dcNext, 0f);
+            float[] dW = part(partDw, part, nIn * g); // this part's Σ_t x_tᵀ·δz_t, h_{t−1}ᵀ·δz_t and Σ δz_t
+            float[] dRW = part(partDrw, part, h * g);
+            float[] db = part(partDb, part, g);
+            Arrays.fill(dW, 0f);
+            Arrays.fill(dRW, 0f);
+            Arrays.fill(db, 0f);
             for (int t = steps - 1; t >= 0; t--) {
                 for (int e = e0; e < e1; e++) {
                     int row = t * b + e;
@@ -406,42 +422,82 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
                             (e - e0) * h,
                             dz);
                 }
+                int zo = (t * b + e0) * g;
                 if (t > 0) {
-                    RnnKernels.gemm(bh, h, g, dz, (t * b + e0) * g, g, rwT, 0, h, dhRec, 0, h, false);
+                    RnnKernels.gemm(bh, h, g, dz, zo, g, rwT, 0, h, dhRec, 0, h, false);
+                }
+                // this part's share of the weight gradients, while δz_t is in cache
+                RnnKernels.addRows(dz, zo, bh, g, db);
+                RnnKernels.gemmTransA(nIn, g, bh, xr, (t * b + e0) * nIn, nIn, dz, zo, g, dW, 0, g, true);
+                if (t > 0) {
+                    RnnKernels.gemmTransA(h, g, bh, hidden, ((t - 1) * b + e0) * h, h, dz, zo, g, dRW, 0, g, true);
                 }
             }
         });
+        t0 = RnnKernels.lap("lstm bwd: recurrence", t0);
         INDArray dZ = detached(steps * b, g);
         RnnKernels.write(dZ, dz);
-        float[] hp = hpF = RnnKernels.sized(hpF, steps * b * h); // h_{t−1} rows, zeros for t = 0
-        Arrays.fill(hp, 0, b * h, 0f);
-        System.arraycopy(f.hidden(), 0, hp, b * h, (steps - 1) * b * h);
-        INDArray hPrev = detached(steps * b, h);
-        RnnKernels.write(hPrev, hp);
+        float[] dW = new float[nIn * g];
+        float[] dRW = new float[h * g];
         float[] db = new float[g];
-        RnnKernels.addRows(dz, steps * b, g, db);
-        return gradients(f.x2(), dZ, hPrev, Nd4j.createFromArray(db).reshape(1, g), b, f.nIn(), steps, mgr);
+        for (int p = 0; p < parts; p++) { // the parts' sums added in part order
+            add(partDw[p], dW);
+            add(partDrw[p], dRW);
+            add(partDb[p], db);
+        }
+        RnnKernels.lap("lstm bwd: copy out and sum parts", t0);
+        return gradients(
+                null,
+                dZ,
+                Nd4j.createFromArray(dW).reshape(nIn, g),
+                Nd4j.createFromArray(dRW).reshape(h, g),
+                Nd4j.createFromArray(db).reshape(1, g),
+                b,
+                nIn,
+                steps,
+                mgr);
+    }
+
+    private static void add(float[] from, float[] into) {
+        for (int i = 0; i < into.length; i++) {
+            into[i] += from[i];
+        }
     }
 
     /**
-     * The end of both backward passes: dW = x2ᵀ·δZ, dRW = h_prevᵀ·δZ (x2, h_prev, δZ: the time-major [T·B, ·] rows),
-     * db given, into the gradient views; ε_in = δZ·Wᵀ back to [B, n_in, T].
+     * The end of both backward passes: dW = x2ᵀ·δZ, dRW = h_prevᵀ·δZ (x2, h_prev, δZ: the time-major [T·B, ·] rows)
+     * or, where x2 is null, dW and dRW as given in {@code hPrevOrDw}/{@code dRw}; db given; into the gradient views;
+     * ε_in = δZ·Wᵀ back to [B, n_in, T].
      */
     private Pair<Gradient, INDArray> gradients(
-            INDArray x2, INDArray dZ, INDArray hPrev, INDArray db, int b, int nIn, int steps, LayerWorkspaceMgr mgr) {
+            INDArray x2,
+            INDArray dZ,
+            INDArray hPrevOrDw,
+            INDArray dRw,
+            INDArray db,
+            int b,
+            int nIn,
+            int steps,
+            LayerWorkspaceMgr mgr) {
+        long t0 = RnnKernels.now();
         INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, mgr);
         long g = dZ.size(1);
-        long h = hPrev.size(1);
         INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
         INDArray gB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
-        INDArray tW = detached(nIn, g);
-        HostThreads.gemm(x2, dZ, tW, true, false);
-        gW.assign(tW);
-        INDArray tRW = detached(h, g);
-        HostThreads.gemm(hPrev, dZ, tRW, true, false);
-        gRW.assign(tRW);
+        if (x2 == null) {
+            gW.assign(hPrevOrDw);
+            gRW.assign(dRw);
+        } else {
+            INDArray tW = detached(nIn, g);
+            HostThreads.gemm(x2, dZ, tW, true, false);
+            gW.assign(tW);
+            INDArray tRW = detached(hPrevOrDw.size(1), g);
+            HostThreads.gemm(hPrevOrDw, dZ, tRW, true, false);
+            gRW.assign(tRW);
+        }
         gB.assign(db.castTo(dataType));
+        t0 = RnnKernels.lap("lstm bwd: dW dRW db", t0);
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(LSTMParamInitializer.INPUT_WEIGHT_KEY, gW);
         gradient.setGradientFor(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, gRW);
@@ -450,6 +506,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         HostThreads.gemm(dZ, w, dX2, false, true);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
         epsOut.assign(dX2.reshape('c', steps, b, nIn).permute(1, 2, 0));
+        RnnKernels.lap("lstm bwd: dX", t0);
         weightNoiseParams.clear();
         return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
     }
@@ -480,8 +537,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         double[] sink = stateGradientSink;
         HostLayer.Pass kept = cache.take(input, () -> null);
         if (floatPath()) {
-            return backwardFloat(
-                    kept instanceof FloatForward ff ? ff : forwardFloat(true, mgr), epsilon, mgr);
+            return backwardFloat(kept instanceof FloatForward ff ? ff : forwardFloat(true, mgr), epsilon, mgr);
         }
         Forward f = kept instanceof Forward df ? df : forward(true, mgr);
         INDArray rw = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true, mgr);
@@ -555,7 +611,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             }
         }
         return gradients(
-                f.x2(), dZ, hPrev, Nd4j.create(db, new long[] {1, g}, DataType.DOUBLE), b, f.nIn(), steps, mgr);
+                f.x2(), dZ, hPrev, null, Nd4j.create(db, new long[] {1, g}, DataType.DOUBLE), b, f.nIn(), steps, mgr);
     }
 
     private String name() {

@@ -65,7 +65,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             int nIn,
             int t,
             int h,
-            INDArray x2, // [T·B, n_in] native
+            float[] xr, // [T·B·n_in] time-major input rows
             float[] gates, // [T·B·3H]: r, z, h̃
             float[] recN, // [T·B·H]: W_h·h_{t−1} + b_hn
             float[] hidden) // [T·B·H]: h_t
@@ -82,9 +82,12 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     private transient float[] epsT;
     private transient float[] dzxF;
     private transient float[] drecF;
-    private transient float[] hpF;
     private transient float[][] partA;
     private transient float[][] partB;
+    private transient float[][] partDw;
+    private transient float[][] partDrw;
+    private transient float[][] partDb;
+    private transient float[][] partDbr;
 
     /**
      * The FLOAT pass: PyTorch's candidate form (resetAfter) in FLOAT without a mask, stored state or state-gradient
@@ -336,6 +339,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         HostLayer.checkSequence(name(), x3, nIn, format());
         int b = (int) x3.size(0);
         int steps = (int) x3.size(2);
+        long t0 = RnnKernels.now();
         float[] wF = new float[nIn * g];
         RnnKernels.read(w, wF);
         float[] rwF = new float[h * g];
@@ -345,15 +349,13 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         float[] bhn = new float[h];
         RnnKernels.read(getParamWithNoise(GruParamInitializer.CANDIDATE_RECURRENT_BIAS, training, mgr), bhn);
         float[] x = xBuf = RnnKernels.sized(xBuf, b * nIn * steps);
-        RnnKernels.read(x3, x);
         float[] xr = xrBuf = RnnKernels.sized(xrBuf, b * nIn * steps);
-        RnnKernels.timeMajor(x, b, nIn, steps, xr);
-        INDArray x2 = HostArrays.detached(dataType, (long) steps * b, nIn);
-        RnnKernels.write(x2, xr);
+        RnnKernels.readTimeMajor(x3, b, nIn, steps, x, xr);
         float[] gates = gatesF = RnnKernels.sized(gatesF, steps * b * g);
         float[] recN = recNF = RnnKernels.sized(recNF, steps * b * h);
         float[] hidden = hiddenF = RnnKernels.sized(hiddenF, steps * b * h);
         preparePartScratch();
+        t0 = RnnKernels.lap("gru fwd: read and copy in", t0);
         HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
             int bh = e1 - e0;
             float[] px = part(partA, part, bh * g);
@@ -369,12 +371,25 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
                     int row = t * b + e;
                     int lo = (e - e0) * g;
                     RnnKernels.gruForwardRow(
-                            h, px, lo, ph, lo, bias, bhn, hidden, t > 0 ? (row - b) * h : -1, gates, row * g, recN,
-                            hidden, row * h);
+                            h,
+                            px,
+                            lo,
+                            ph,
+                            lo,
+                            bias,
+                            bhn,
+                            hidden,
+                            t > 0 ? (row - b) * h : -1,
+                            gates,
+                            row * g,
+                            recN,
+                            hidden,
+                            row * h);
                 }
             }
         });
-        return new FloatForward(input, b, nIn, steps, h, x2, gates, recN, hidden);
+        RnnKernels.lap("gru fwd: recurrence", t0);
+        return new FloatForward(input, b, nIn, steps, h, xr, gates, recN, hidden);
     }
 
     private void preparePartScratch() {
@@ -382,13 +397,18 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         if (partA == null || partA.length < parts) {
             partA = new float[parts][];
             partB = new float[parts][];
+            partDw = new float[parts][];
+            partDrw = new float[parts][];
+            partDb = new float[parts][];
+            partDbr = new float[parts][];
         }
     }
 
     /**
      * The FLOAT backward pass: per part, from the last step down, the pre-activation gradients of each row
-     * ({@link RnnKernels#gruBackwardRow}) and δh_{t−1} = δh_t ⊙ z + δrec_t·RWᵀ ({@link RnnKernels#gemm}); then the
-     * weight gradients over all steps as single products.
+     * ({@link RnnKernels#gruBackwardRow}), δh_{t−1} = δh_t ⊙ z + δrec_t·RWᵀ ({@link RnnKernels#gemm}) and the part's
+     * dW += x_tᵀ·δzx_t, dRW += h_{t−1}ᵀ·δrec_t and bias sums ({@link RnnKernels#gemmTransA}); the parts' sums are
+     * added in part order, and ε_in = δZx·Wᵀ is one BLAS product.
      */
     private Pair<Gradient, INDArray> backwardFloat(FloatForward f, INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, true, mgr);
@@ -399,64 +419,99 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         int steps = f.t();
         INDArray eps3 = HostLayer.ncw(epsilon, format());
         HostLayer.checkEpsilon(name(), eps3, b, h, steps);
+        long t0 = RnnKernels.now();
         float[] epsIn = epsBuf = RnnKernels.sized(epsBuf, b * h * steps);
-        RnnKernels.read(eps3, epsIn);
         float[] eps = epsT = RnnKernels.sized(epsT, b * h * steps);
-        RnnKernels.timeMajor(epsIn, b, h, steps, eps);
+        RnnKernels.readTimeMajor(eps3, b, h, steps, epsIn, eps);
         float[] rwF = new float[h * g];
         RnnKernels.read(rw, rwF);
         float[] rwT = RnnKernels.transpose(rwF, h, g, new float[g * h]);
         float[] gates = f.gates();
         float[] recN = f.recN();
         float[] hidden = f.hidden();
+        float[] xr = f.xr();
+        int nIn = f.nIn();
         float[] dzx = dzxF = RnnKernels.sized(dzxF, steps * b * g);
         float[] drec = drecF = RnnKernels.sized(drecF, steps * b * g);
         preparePartScratch();
-        HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+        t0 = RnnKernels.lap("gru bwd: read eps", t0);
+        int parts = HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
             int bh = e1 - e0;
             float[] dh = part(partA, part, bh * h); // δh_t arriving from step t + 1
             Arrays.fill(dh, 0f);
+            float[] dW = part(partDw, part, nIn * g); // this part's Σ_t x_tᵀ·δzx_t, h_{t−1}ᵀ·δrec_t, Σ δzx, Σ δrec
+            float[] dRW = part(partDrw, part, h * g);
+            float[] db = part(partDb, part, g);
+            float[] dbr = part(partDbr, part, g);
+            Arrays.fill(dW, 0f);
+            Arrays.fill(dRW, 0f);
+            Arrays.fill(db, 0f);
+            Arrays.fill(dbr, 0f);
             for (int t = steps - 1; t >= 0; t--) {
                 for (int e = e0; e < e1; e++) {
                     int row = t * b + e;
                     RnnKernels.gruBackwardRow(
-                            h, eps, row * h, dh, (e - e0) * h, gates, row * g, recN, row * h, hidden,
-                            t > 0 ? (row - b) * h : -1, dzx, drec);
+                            h,
+                            eps,
+                            row * h,
+                            dh,
+                            (e - e0) * h,
+                            gates,
+                            row * g,
+                            recN,
+                            row * h,
+                            hidden,
+                            t > 0 ? (row - b) * h : -1,
+                            dzx,
+                            drec);
                 }
+                int zo = (t * b + e0) * g;
                 if (t > 0) {
-                    RnnKernels.gemm(bh, h, g, drec, (t * b + e0) * g, g, rwT, 0, h, dh, 0, h, true);
+                    RnnKernels.gemm(bh, h, g, drec, zo, g, rwT, 0, h, dh, 0, h, true);
+                }
+                // this part's share of the weight gradients, while the step's gradients are in cache
+                RnnKernels.addRows(dzx, zo, bh, g, db);
+                RnnKernels.addRows(drec, zo, bh, g, dbr);
+                RnnKernels.gemmTransA(nIn, g, bh, xr, (t * b + e0) * nIn, nIn, dzx, zo, g, dW, 0, g, true);
+                if (t > 0) {
+                    RnnKernels.gemmTransA(h, g, bh, hidden, ((t - 1) * b + e0) * h, h, drec, zo, g, dRW, 0, g, true);
                 }
             }
         });
+        t0 = RnnKernels.lap("gru bwd: recurrence", t0);
         INDArray dZx = HostArrays.detached(dataType, (long) steps * b, g);
         RnnKernels.write(dZx, dzx);
-        INDArray dRec = HostArrays.detached(dataType, (long) steps * b, g);
-        RnnKernels.write(dRec, drec);
-        float[] hp = hpF = RnnKernels.sized(hpF, steps * b * h); // h_{t−1} rows, h_0 = 0
-        Arrays.fill(hp, 0, b * h, 0f);
-        System.arraycopy(hidden, 0, hp, b * h, (steps - 1) * b * h);
-        INDArray hPrev = HostArrays.detached(dataType, (long) steps * b, h);
-        RnnKernels.write(hPrev, hp);
         Map<String, INDArray> gv = gradientViews;
-        INDArray tW = HostArrays.detached(dataType, w.size(0), g);
-        HostThreads.gemm(f.x2(), dZx, tW, true, false);
-        gv.get(GruParamInitializer.INPUT_WEIGHTS).assign(tW);
-        INDArray tRW = HostArrays.detached(dataType, h, g);
-        HostThreads.gemm(hPrev, dRec, tRW, true, false);
-        gv.get(GruParamInitializer.RECURRENT_WEIGHTS).assign(tRW);
         float[] db = new float[g];
-        RnnKernels.addRows(dzx, steps * b, g, db);
-        gv.get(GruParamInitializer.BIAS).assign(Nd4j.createFromArray(db).reshape(1, g));
         float[] dbr = new float[g];
-        RnnKernels.addRows(drec, steps * b, g, dbr);
+        float[] dW = new float[nIn * g];
+        float[] dRW = new float[h * g];
+        for (int p = 0; p < parts; p++) { // the parts' sums added in part order
+            add(partDw[p], dW);
+            add(partDrw[p], dRW);
+            add(partDb[p], db);
+            add(partDbr[p], dbr);
+        }
+        gv.get(GruParamInitializer.INPUT_WEIGHTS)
+                .assign(Nd4j.createFromArray(dW).reshape(nIn, g));
+        gv.get(GruParamInitializer.RECURRENT_WEIGHTS)
+                .assign(Nd4j.createFromArray(dRW).reshape(h, g));
+        gv.get(GruParamInitializer.BIAS).assign(Nd4j.createFromArray(db).reshape(1, g));
         gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS)
                 .assign(Nd4j.createFromArray(Arrays.copyOfRange(dbr, 2 * h, g)).reshape(1, h));
-        INDArray dX2 = HostArrays.detached(dataType, (long) steps * b, f.nIn());
+        t0 = RnnKernels.lap("gru bwd: dW dRW db", t0);
+        INDArray dX2 = HostArrays.detached(dataType, (long) steps * b, nIn);
         HostThreads.gemm(dZx, w, dX2, false, true);
-        INDArray epsOut =
-                mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, f.nIn(), steps}, 'c');
-        epsOut.assign(dX2.reshape('c', steps, b, f.nIn()).permute(1, 2, 0));
+        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
+        epsOut.assign(dX2.reshape('c', steps, b, nIn).permute(1, 2, 0));
+        RnnKernels.lap("gru bwd: dX", t0);
         return gradientResult(gv, epsOut);
+    }
+
+    private static void add(float[] from, float[] into) {
+        for (int i = 0; i < into.length; i++) {
+            into[i] += from[i];
+        }
     }
 
     /** The gradient of the four parameters (their views) and ε_in for the end of a backward pass. */
@@ -636,7 +691,8 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         gB.assign(Nd4j.create(db, new long[] {1, g}, DataType.DOUBLE).castTo(dataType));
         if (after) {
             gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS)
-                    .assign(Nd4j.create(dbhn, new long[] {1, h}, DataType.DOUBLE).castTo(dataType));
+                    .assign(Nd4j.create(dbhn, new long[] {1, h}, DataType.DOUBLE)
+                            .castTo(dataType));
         }
         double[] dx2 = HostArrays.read(dZx.mmul(w.transpose()));
         int nIn = f.nIn();

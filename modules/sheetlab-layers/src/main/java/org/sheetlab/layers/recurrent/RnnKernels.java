@@ -28,8 +28,9 @@ final class RnnKernels {
      * Whether the Vector API kernels run: the JVM has the jdk.incubator.vector module and
      * {@code -Dsheetlab.rnn.vectorApi=false} is not set.
      */
-    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("sheetlab.rnn.vectorApi"));
+    static final boolean VECTOR_API =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                    && !"false".equals(System.getProperty("sheetlab.rnn.vectorApi"));
 
     /** For tests: run the scalar loops even where the Vector API is present. */
     static boolean forceScalar;
@@ -56,7 +57,47 @@ final class RnnKernels {
             int cOff,
             int ldc,
             boolean acc) {
-        int j0 = vector() ? RnnVectorKernels.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc) : 0;
+        gemm(m, n, k, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc, acc);
+    }
+
+    /**
+     * C (+)= Aᵀ·B for row-major A [k, m] (leading dimension lda): C[i·ldc + j] (+)= Σ_p A[p·lda + i]·B[p·ldb + j] —
+     * the weight gradients Σ_rows inputᵀ·δ of one step.
+     */
+    static void gemmTransA(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean acc) {
+        gemm(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, acc);
+    }
+
+    /** The general form: A[i, p] = a[aOff + i·ai + p·ap]. */
+    private static void gemm(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int ai,
+            int ap,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean acc) {
+        int j0 = vector() ? RnnVectorKernels.gemm(m, n, k, a, aOff, ai, ap, b, bOff, ldb, c, cOff, ldc, acc) : 0;
         if (j0 == n) {
             return;
         }
@@ -68,13 +109,54 @@ final class RnnKernels {
                 }
             }
             for (int p = 0; p < k; p++) {
-                float x = a[aOff + i * lda + p];
+                float x = a[aOff + i * ai + p * ap];
                 int bp = bOff + p * ldb;
                 for (int j = j0; j < n; j++) {
                     c[ci + j] += x * b[bp + j];
                 }
             }
         }
+    }
+
+    /**
+     * Debug profiling, off by default (-Dsheetlab.rnn.profile=true): the FLOAT passes' time per phase, summed over the
+     * JVM's life and printed to standard error at exit ({@link #profileReport}). Off, {@link #now} and {@link #lap}
+     * return 0 without reading the clock.
+     */
+    static final boolean PROFILE = Boolean.getBoolean("sheetlab.rnn.profile");
+
+    private static final java.util.Map<String, long[]> TIMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static {
+        if (PROFILE) {
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> System.err.println("rnn profile: " + profileReport())));
+        }
+    }
+
+    /** With {@link #PROFILE}: adds the time since {@code since} to {@code phase}; returns now. */
+    static long lap(String phase, long since) {
+        if (!PROFILE) {
+            return 0L;
+        }
+        long now = System.nanoTime();
+        TIMES.computeIfAbsent(phase, k -> new long[2])[0] += now - since;
+        TIMES.get(phase)[1]++;
+        return now;
+    }
+
+    static long now() {
+        return PROFILE ? System.nanoTime() : 0L;
+    }
+
+    /** The phases' totals in ms, and clears them. */
+    public static String profileReport() {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(TIMES)
+                .forEach((k, v) ->
+                        sb.append(String.format(java.util.Locale.ROOT, "%s %.1f ms (%d), ", k, v[0] / 1e6, v[1])));
+        TIMES.clear();
+        return sb.toString();
     }
 
     static float sigmoid(float v) {
@@ -244,12 +326,12 @@ final class RnnKernels {
         }
     }
 
-    /** Column sums of src [rows, cols] added into out [cols]. */
-    static void addRows(float[] src, int rows, int cols, float[] out) {
-        int j0 = vector() ? RnnVectorKernels.addRows(src, rows, cols, out) : 0;
+    /** Column sums of src [rows, cols] (from offset off) added into out [cols]. */
+    static void addRows(float[] src, int off, int rows, int cols, float[] out) {
+        int j0 = vector() ? RnnVectorKernels.addRows(src, off, rows, cols, out) : 0;
         for (int row = 0; row < rows; row++) {
             for (int j = j0; j < cols; j++) {
-                out[j] += src[row * cols + j];
+                out[j] += src[off + row * cols + j];
             }
         }
     }
@@ -278,6 +360,36 @@ final class RnnKernels {
                 int src = (e * n + k) * steps;
                 for (int t = 0; t < steps; t++) {
                     out[(t * b + e) * n + k] = x[src + t];
+                }
+            }
+        }
+    }
+
+    /**
+     * A FLOAT [B, n, T] array (any order and strides, e.g. the f-order ε that DL4J's LastTimeStep passes back) as
+     * time-major rows: out[(t·B + b)·n + k] = a[b, k, t]. A dense array (no view) is read through its strides with one
+     * bulk copy into {@code raw} (at least B·n·T long); others through a c-order copy.
+     */
+    static void readTimeMajor(INDArray a, int b, int n, int steps, float[] raw, float[] out) {
+        int len = b * n * steps;
+        if (a.dataType() != DataType.FLOAT || a.offset() != 0 || a.data().length() != len || a.rank() != 3) {
+            read(a, raw);
+            timeMajor(raw, b, n, steps, out);
+            return;
+        }
+        FloatBuffer buf = a.data().asNioFloat();
+        buf.position(0);
+        buf.get(raw, 0, len);
+        long[] st = a.stride();
+        int sb = (int) st[0];
+        int sn = (int) st[1];
+        int stt = (int) st[2];
+        for (int t = 0; t < steps; t++) {
+            for (int e = 0; e < b; e++) {
+                int dst = (t * b + e) * n;
+                int src = e * sb + t * stt;
+                for (int k = 0; k < n; k++) {
+                    out[dst + k] = raw[src + k * sn];
                 }
             }
         }

@@ -21,7 +21,9 @@ final class RnnVectorKernels {
 
     /**
      * C[i, j] (+)= Σ_p A[i, p]·B[p, j] for i &lt; m and the first columns j &lt; returned value (a multiple of the
-     * vector length); row-major with leading dimensions lda, ldb, ldc. The caller finishes the other columns.
+     * vector length); A[i, p] = a[aOff + i·lda + p·ap] (ap = 1: row-major A; lda = 1, ap = its row length: the
+     * transpose of a row-major array), B and C row-major with leading dimensions ldb, ldc. The caller finishes the
+     * other columns.
      */
     static int gemm(
             int m,
@@ -30,6 +32,7 @@ final class RnnVectorKernels {
             float[] a,
             int aOff,
             int lda,
+            int ap,
             float[] b,
             int bOff,
             int ldb,
@@ -41,10 +44,10 @@ final class RnnVectorKernels {
         for (; j + 4 * L <= n; j += 4 * L) {
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                block4x4(k, a, aOff + i * lda, lda, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                block4x4(k, a, aOff + i * lda, lda, ap, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, acc);
             }
             for (; i < m; i++) {
-                block1x4(k, a, aOff + i * lda, b, bOff + j, ldb, c, cOff + i * ldc + j, acc);
+                block1x4(k, a, aOff + i * lda, ap, b, bOff + j, ldb, c, cOff + i * ldc + j, acc);
             }
         }
         for (; j + L <= n; j += L) {
@@ -53,7 +56,8 @@ final class RnnVectorKernels {
                 int ci = cOff + i * ldc + j;
                 FloatVector s = acc ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
                 for (int p = 0; p < k; p++) {
-                    s = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(FloatVector.broadcast(S, a[ai + p]), s);
+                    s = FloatVector.fromArray(S, b, bOff + p * ldb + j)
+                            .fma(FloatVector.broadcast(S, a[ai + p * ap]), s);
                 }
                 s.intoArray(c, ci);
             }
@@ -62,7 +66,18 @@ final class RnnVectorKernels {
     }
 
     private static void block4x4(
-            int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc, boolean acc) {
+            int k,
+            float[] a,
+            int a0,
+            int lda,
+            int ap,
+            float[] b,
+            int b0,
+            int ldb,
+            float[] c,
+            int c0,
+            int ldc,
+            boolean acc) {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -92,10 +107,10 @@ final class RnnVectorKernels {
             FloatVector v1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector v2 = FloatVector.fromArray(S, b, bp + 2 * L);
             FloatVector v3 = FloatVector.fromArray(S, b, bp + 3 * L);
-            FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + p * ap]);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p * ap]);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p * ap]);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p * ap]);
             s00 = v0.fma(x0, s00);
             s01 = v1.fma(x0, s01);
             s02 = v2.fma(x0, s02);
@@ -132,7 +147,7 @@ final class RnnVectorKernels {
     }
 
     private static void block1x4(
-            int k, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int c0, boolean acc) {
+            int k, float[] a, int a0, int ap, float[] b, int b0, int ldb, float[] c, int c0, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : z;
         FloatVector s1 = acc ? FloatVector.fromArray(S, c, c0 + L) : z;
@@ -140,7 +155,7 @@ final class RnnVectorKernels {
         FloatVector s3 = acc ? FloatVector.fromArray(S, c, c0 + 3 * L) : z;
         for (int p = 0; p < k; p++) {
             int bp = b0 + p * ldb;
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p * ap]);
             s0 = FloatVector.fromArray(S, b, bp).fma(x, s0);
             s1 = FloatVector.fromArray(S, b, bp + L).fma(x, s1);
             s2 = FloatVector.fromArray(S, b, bp + 2 * L).fma(x, s2);
@@ -176,8 +191,8 @@ final class RnnVectorKernels {
         int j = 0;
         for (; j + L <= h; j += L) {
             FloatVector a = tanh(FloatVector.fromArray(S, pre, po + j).add(FloatVector.fromArray(S, bias, j)));
-            FloatVector f = sigmoid(
-                    FloatVector.fromArray(S, pre, po + h + j).add(FloatVector.fromArray(S, bias, h + j)));
+            FloatVector f =
+                    sigmoid(FloatVector.fromArray(S, pre, po + h + j).add(FloatVector.fromArray(S, bias, h + j)));
             FloatVector o = sigmoid(
                     FloatVector.fromArray(S, pre, po + 2 * h + j).add(FloatVector.fromArray(S, bias, 2 * h + j)));
             FloatVector i = sigmoid(
@@ -223,8 +238,7 @@ final class RnnVectorKernels {
             FloatVector i = FloatVector.fromArray(S, gates, go + 3 * h + j);
             FloatVector tc = FloatVector.fromArray(S, tanhCells, so + j);
             // dc = dht·o·(1 − tc²) + dcNext
-            FloatVector dc =
-                    dht.mul(o).mul(tc.neg().fma(tc, ONE)).add(FloatVector.fromArray(S, dcNext, dco + j));
+            FloatVector dc = dht.mul(o).mul(tc.neg().fma(tc, ONE)).add(FloatVector.fromArray(S, dcNext, dco + j));
             FloatVector da = dc.mul(i).mul(a.neg().fma(a, ONE));
             FloatVector df = cPrev >= 0
                     ? dc.mul(FloatVector.fromArray(S, cells, cPrev + j)).mul(f.fma(f.neg(), f))
@@ -317,12 +331,12 @@ final class RnnVectorKernels {
     }
 
     /** out[j] += Σ_rows src[row·cols + j] for the columns below the returned index. */
-    static int addRows(float[] src, int rows, int cols, float[] out) {
+    static int addRows(float[] src, int off, int rows, int cols, float[] out) {
         int j = 0;
         for (; j + L <= cols; j += L) {
             FloatVector s = FloatVector.fromArray(S, out, j);
             for (int row = 0; row < rows; row++) {
-                s = s.add(FloatVector.fromArray(S, src, row * cols + j));
+                s = s.add(FloatVector.fromArray(S, src, off + row * cols + j));
             }
             s.intoArray(out, j);
         }

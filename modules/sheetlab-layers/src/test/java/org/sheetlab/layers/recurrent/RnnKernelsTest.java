@@ -15,6 +15,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The FLOAT passes of FastLSTM and GRU (resetAfter) against the layers' double reference passes, with the Vector API
@@ -64,17 +65,64 @@ class RnnKernelsTest {
                         ref[4 + i * ldc + j] = sum;
                     }
                 }
+                // the same product with A stored transposed: at[p·(m + 1) + i] = A[i, p]
+                int ldt = m + 1;
+                float[] at = new float[2 + k * ldt];
+                for (int i = 0; i < m; i++) {
+                    for (int p = 0; p < k; p++) {
+                        at[2 + p * ldt + i] = a[2 + i * lda + p];
+                    }
+                }
                 for (boolean scalar : new boolean[] {false, true}) {
                     RnnKernels.forceScalar = scalar;
-                    float[] c = c0.clone();
-                    RnnKernels.gemm(m, n, k, a, 2, lda, b, 1, ldb, c, 4, ldc, acc);
-                    for (int i = 0; i < c.length; i++) {
-                        assertThat((double) c[i])
-                                .as("size %s acc %s scalar %s element %d", List.of(m, n, k), acc, scalar, i)
-                                .isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(ref[i]))));
+                    for (boolean transA : new boolean[] {false, true}) {
+                        float[] c = c0.clone();
+                        if (transA) {
+                            RnnKernels.gemmTransA(m, n, k, at, 2, ldt, b, 1, ldb, c, 4, ldc, acc);
+                        } else {
+                            RnnKernels.gemm(m, n, k, a, 2, lda, b, 1, ldb, c, 4, ldc, acc);
+                        }
+                        for (int i = 0; i < c.length; i++) {
+                            assertThat((double) c[i])
+                                    .as(
+                                            "size %s acc %s scalar %s transA %s element %d",
+                                            List.of(m, n, k), acc, scalar, transA, i)
+                                    .isCloseTo(
+                                            ref[i], org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(ref[i]))));
+                        }
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void timeMajorRowsAreReadThroughAnyStrides() {
+        // c order, f order (DL4J's LastTimeStep ε), an NWC array seen as NCW, and a view into a larger array
+        Nd4j.getRandom().setSeed(7);
+        INDArray c = Nd4j.randn(DataType.FLOAT, 5, 3, 4);
+        INDArray nwc = Nd4j.randn(DataType.FLOAT, 5, 4, 3);
+        INDArray big = Nd4j.randn(DataType.FLOAT, 6, 3, 4);
+        INDArray[] arrays = {
+            c,
+            c.dup('f'),
+            nwc.permute(0, 2, 1),
+            big.get(NDArrayIndex.interval(1, 6), NDArrayIndex.all(), NDArrayIndex.all())
+        };
+        for (INDArray a : arrays) {
+            float[] expected = new float[60];
+            for (int t = 0; t < 4; t++) {
+                for (int e = 0; e < 5; e++) {
+                    for (int k = 0; k < 3; k++) {
+                        expected[(t * 5 + e) * 3 + k] = a.getFloat(e, k, t);
+                    }
+                }
+            }
+            float[] out = new float[60];
+            RnnKernels.readTimeMajor(a, 5, 3, 4, new float[60], out);
+            assertThat(out)
+                    .as("strides %s offset %d", java.util.Arrays.toString(a.stride()), a.offset())
+                    .containsExactly(expected);
         }
     }
 
@@ -131,8 +179,11 @@ class RnnKernelsTest {
     void fastLstmFloatPassEqualsTheDoubleReferencePass() {
         // H = 37: vector blocks and a scalar tail in every row; H = 128 with 9 examples: the batch split over threads
         for (int h : new int[] {37, 128}) {
-            Layer l = floatLayer(
-                    new FastLSTM.Builder().nIn(7).nOut(h).activation(Activation.TANH).build());
+            Layer l = floatLayer(new FastLSTM.Builder()
+                    .nIn(7)
+                    .nOut(h)
+                    .activation(Activation.TANH)
+                    .build());
             assertFloatPassMatchesReference(l, 9, 7, h, 6);
         }
     }
@@ -140,7 +191,8 @@ class RnnKernelsTest {
     @Test
     void gruFloatPassEqualsTheDoubleReferencePass() {
         for (int h : new int[] {37, 128}) {
-            Layer l = floatLayer(new GRU.Builder().nIn(7).nOut(h).resetAfter(true).build());
+            Layer l =
+                    floatLayer(new GRU.Builder().nIn(7).nOut(h).resetAfter(true).build());
             assertFloatPassMatchesReference(l, 9, 7, h, 6);
         }
     }
