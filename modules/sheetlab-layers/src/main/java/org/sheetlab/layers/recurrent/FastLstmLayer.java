@@ -167,8 +167,6 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
     private transient float[] epsBuf;
     private transient float[] epsT;
     private transient float[] dzF;
-    private transient float[] dxF;
-    private transient float[] dxB;
     private transient float[][] partRows;
     private transient float[][] partSmall;
     private transient float[][] partSmall2;
@@ -368,7 +366,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
     /**
      * The FLOAT backward pass: per part, from the last step down, δz_t of each row ({@link RnnKernels#lstmBackwardRow}),
      * δh_{t−1} = δz_t·RWᵀ ({@link RnnKernels#gemm}) and the part's dW += x_tᵀ·δz_t, dRW += h_{t−1}ᵀ·δz_t, db += Σ δz_t
-     * ({@link RnnKernels#gemmTransA}) and ε_in rows δx_t = δz_t·Wᵀ; the parts' sums are added in part order.
+     * ({@link RnnKernels#gemmTransA}); the parts' sums are added in part order, and ε_in = δZ·Wᵀ is one BLAS product.
      */
     private Pair<Gradient, INDArray> backwardFloat(FloatForward f, INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray rw = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true, mgr);
@@ -384,16 +382,12 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         float[] rwF = new float[h * g];
         RnnKernels.read(rw, rwF);
         float[] rwT = RnnKernels.transpose(rwF, h, g, new float[g * h]);
-        int nIn = f.nIn();
-        float[] wF = new float[nIn * g];
-        RnnKernels.read(getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, mgr), wF);
-        float[] wT = RnnKernels.transpose(wF, nIn, g, new float[g * nIn]);
-        float[] dx = dxF = RnnKernels.sized(dxF, steps * b * nIn);
         float[] gates = f.gates();
         float[] cells = f.cells();
         float[] tanhCells = f.tanhCells();
         float[] hidden = f.hidden();
         float[] xr = f.xr();
+        int nIn = f.nIn();
         float[] dz = dzF = RnnKernels.sized(dzF, steps * b * g);
         preparePartScratch();
         t0 = RnnKernels.lap("lstm bwd: read eps", t0);
@@ -432,8 +426,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
                 if (t > 0) {
                     RnnKernels.gemm(bh, h, g, dz, zo, g, rwT, 0, h, dhRec, 0, h, false);
                 }
-                // ε_in's rows and this part's share of the weight gradients, while δz_t is in cache
-                RnnKernels.gemm(bh, nIn, g, dz, zo, g, wT, 0, nIn, dx, (t * b + e0) * nIn, nIn, false);
+                // this part's share of the weight gradients, while δz_t is in cache
                 RnnKernels.addRows(dz, zo, bh, g, db);
                 RnnKernels.gemmTransA(nIn, g, bh, xr, (t * b + e0) * nIn, nIn, dz, zo, g, dW, 0, g, true);
                 if (t > 0) {
@@ -442,6 +435,8 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             }
         });
         t0 = RnnKernels.lap("lstm bwd: recurrence", t0);
+        INDArray dZ = detached(steps * b, g);
+        RnnKernels.write(dZ, dz);
         float[] dW = new float[nIn * g];
         float[] dRW = new float[h * g];
         float[] db = new float[g];
@@ -450,24 +445,17 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             add(partDrw[p], dRW);
             add(partDb[p], db);
         }
-        INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
-        INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
-        INDArray gB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
-        RnnKernels.writeInto(gW, dW);
-        RnnKernels.writeInto(gRW, dRW);
-        RnnKernels.writeInto(gB, db);
-        t0 = RnnKernels.lap("lstm bwd: dW dRW db", t0);
-        Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(LSTMParamInitializer.INPUT_WEIGHT_KEY, gW);
-        gradient.setGradientFor(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, gRW);
-        gradient.setGradientFor(LSTMParamInitializer.BIAS_KEY, gB);
-        float[] dxb = dxB = RnnKernels.sized(dxB, steps * b * nIn);
-        RnnKernels.batchMajor(dx, b, nIn, steps, dxb);
-        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
-        RnnKernels.writeInto(epsOut, dxb);
-        RnnKernels.lap("lstm bwd: dX", t0);
-        weightNoiseParams.clear();
-        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
+        RnnKernels.lap("lstm bwd: copy out and sum parts", t0);
+        return gradients(
+                null,
+                dZ,
+                Nd4j.createFromArray(dW).reshape(nIn, g),
+                Nd4j.createFromArray(dRW).reshape(h, g),
+                Nd4j.createFromArray(db).reshape(1, g),
+                b,
+                nIn,
+                steps,
+                mgr);
     }
 
     private static void add(float[] from, float[] into) {
@@ -477,24 +465,39 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
     }
 
     /**
-     * The end of the double backward pass: dW = x2ᵀ·δZ, dRW = h_prevᵀ·δZ (x2, h_prev, δZ: the time-major [T·B, ·] rows),
-     * db given, into the gradient views; ε_in = δZ·Wᵀ back to [B, n_in, T].
+     * The end of both backward passes: dW = x2ᵀ·δZ, dRW = h_prevᵀ·δZ (x2, h_prev, δZ: the time-major [T·B, ·] rows)
+     * or, where x2 is null, dW and dRW as given in {@code hPrevOrDw}/{@code dRw}; db given; into the gradient views;
+     * ε_in = δZ·Wᵀ back to [B, n_in, T].
      */
     private Pair<Gradient, INDArray> gradients(
-            INDArray x2, INDArray dZ, INDArray hPrev, INDArray db, int b, int nIn, int steps, LayerWorkspaceMgr mgr) {
+            INDArray x2,
+            INDArray dZ,
+            INDArray hPrevOrDw,
+            INDArray dRw,
+            INDArray db,
+            int b,
+            int nIn,
+            int steps,
+            LayerWorkspaceMgr mgr) {
+        long t0 = RnnKernels.now();
         INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, mgr);
         long g = dZ.size(1);
-        long h = hPrev.size(1);
         INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
         INDArray gB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
-        INDArray tW = detached(nIn, g);
-        HostThreads.gemm(x2, dZ, tW, true, false);
-        gW.assign(tW);
-        INDArray tRW = detached(h, g);
-        HostThreads.gemm(hPrev, dZ, tRW, true, false);
-        gRW.assign(tRW);
+        if (x2 == null) {
+            gW.assign(hPrevOrDw);
+            gRW.assign(dRw);
+        } else {
+            INDArray tW = detached(nIn, g);
+            HostThreads.gemm(x2, dZ, tW, true, false);
+            gW.assign(tW);
+            INDArray tRW = detached(hPrevOrDw.size(1), g);
+            HostThreads.gemm(hPrevOrDw, dZ, tRW, true, false);
+            gRW.assign(tRW);
+        }
         gB.assign(db.castTo(dataType));
+        t0 = RnnKernels.lap("lstm bwd: dW dRW db", t0);
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(LSTMParamInitializer.INPUT_WEIGHT_KEY, gW);
         gradient.setGradientFor(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, gRW);
@@ -503,6 +506,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         HostThreads.gemm(dZ, w, dX2, false, true);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
         epsOut.assign(dX2.reshape('c', steps, b, nIn).permute(1, 2, 0));
+        RnnKernels.lap("lstm bwd: dX", t0);
         weightNoiseParams.clear();
         return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
     }
@@ -607,7 +611,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             }
         }
         return gradients(
-                f.x2(), dZ, hPrev, Nd4j.create(db, new long[] {1, g}, DataType.DOUBLE), b, f.nIn(), steps, mgr);
+                f.x2(), dZ, hPrev, null, Nd4j.create(db, new long[] {1, g}, DataType.DOUBLE), b, f.nIn(), steps, mgr);
     }
 
     private String name() {

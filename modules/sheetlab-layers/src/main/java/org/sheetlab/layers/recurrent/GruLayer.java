@@ -82,8 +82,6 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     private transient float[] epsT;
     private transient float[] dzxF;
     private transient float[] drecF;
-    private transient float[] dxF;
-    private transient float[] dxB;
     private transient float[][] partA;
     private transient float[][] partB;
     private transient float[][] partDw;
@@ -410,7 +408,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
      * The FLOAT backward pass: per part, from the last step down, the pre-activation gradients of each row
      * ({@link RnnKernels#gruBackwardRow}), δh_{t−1} = δh_t ⊙ z + δrec_t·RWᵀ ({@link RnnKernels#gemm}) and the part's
      * dW += x_tᵀ·δzx_t, dRW += h_{t−1}ᵀ·δrec_t and bias sums ({@link RnnKernels#gemmTransA}); the parts' sums are
-     * added in part order; ε_in rows δx_t = δzx_t·Wᵀ in the same loop.
+     * added in part order, and ε_in = δZx·Wᵀ is one BLAS product.
      */
     private Pair<Gradient, INDArray> backwardFloat(FloatForward f, INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, true, mgr);
@@ -433,10 +431,6 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         float[] hidden = f.hidden();
         float[] xr = f.xr();
         int nIn = f.nIn();
-        float[] wF = new float[nIn * g];
-        RnnKernels.read(w, wF);
-        float[] wT = RnnKernels.transpose(wF, nIn, g, new float[g * nIn]);
-        float[] dx = dxF = RnnKernels.sized(dxF, steps * b * nIn);
         float[] dzx = dzxF = RnnKernels.sized(dzxF, steps * b * g);
         float[] drec = drecF = RnnKernels.sized(drecF, steps * b * g);
         preparePartScratch();
@@ -475,8 +469,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
                 if (t > 0) {
                     RnnKernels.gemm(bh, h, g, drec, zo, g, rwT, 0, h, dh, 0, h, true);
                 }
-                // ε_in's rows and this part's share of the weight gradients, while the step's gradients are in cache
-                RnnKernels.gemm(bh, nIn, g, dzx, zo, g, wT, 0, nIn, dx, (t * b + e0) * nIn, nIn, false);
+                // this part's share of the weight gradients, while the step's gradients are in cache
                 RnnKernels.addRows(dzx, zo, bh, g, db);
                 RnnKernels.addRows(drec, zo, bh, g, dbr);
                 RnnKernels.gemmTransA(nIn, g, bh, xr, (t * b + e0) * nIn, nIn, dzx, zo, g, dW, 0, g, true);
@@ -486,6 +479,8 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             }
         });
         t0 = RnnKernels.lap("gru bwd: recurrence", t0);
+        INDArray dZx = HostArrays.detached(dataType, (long) steps * b, g);
+        RnnKernels.write(dZx, dzx);
         Map<String, INDArray> gv = gradientViews;
         float[] db = new float[g];
         float[] dbr = new float[g];
@@ -497,15 +492,18 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             add(partDb[p], db);
             add(partDbr[p], dbr);
         }
-        RnnKernels.writeInto(gv.get(GruParamInitializer.INPUT_WEIGHTS), dW);
-        RnnKernels.writeInto(gv.get(GruParamInitializer.RECURRENT_WEIGHTS), dRW);
-        RnnKernels.writeInto(gv.get(GruParamInitializer.BIAS), db);
-        RnnKernels.writeInto(gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS), Arrays.copyOfRange(dbr, 2 * h, g));
+        gv.get(GruParamInitializer.INPUT_WEIGHTS)
+                .assign(Nd4j.createFromArray(dW).reshape(nIn, g));
+        gv.get(GruParamInitializer.RECURRENT_WEIGHTS)
+                .assign(Nd4j.createFromArray(dRW).reshape(h, g));
+        gv.get(GruParamInitializer.BIAS).assign(Nd4j.createFromArray(db).reshape(1, g));
+        gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS)
+                .assign(Nd4j.createFromArray(Arrays.copyOfRange(dbr, 2 * h, g)).reshape(1, h));
         t0 = RnnKernels.lap("gru bwd: dW dRW db", t0);
-        float[] dxb = dxB = RnnKernels.sized(dxB, steps * b * nIn);
-        RnnKernels.batchMajor(dx, b, nIn, steps, dxb);
+        INDArray dX2 = HostArrays.detached(dataType, (long) steps * b, nIn);
+        HostThreads.gemm(dZx, w, dX2, false, true);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
-        RnnKernels.writeInto(epsOut, dxb);
+        epsOut.assign(dX2.reshape('c', steps, b, nIn).permute(1, 2, 0));
         RnnKernels.lap("gru bwd: dX", t0);
         return gradientResult(gv, epsOut);
     }

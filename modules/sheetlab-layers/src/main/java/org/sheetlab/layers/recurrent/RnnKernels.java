@@ -4,7 +4,6 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The float kernels of {@link FastLstmLayer}'s and {@link GruLayer}'s FLOAT passes (sheet: LSTM Gates; GRU), on heap
@@ -354,21 +353,6 @@ final class RnnKernels {
         buf.put(from, 0, (int) a.length());
     }
 
-    /**
-     * {@code from} into {@code a} (e.g. a gradient view): one bulk copy where {@code a} is a c-order, default-stride
-     * FLOAT array of {@code from.length} elements, else through {@code assign}.
-     */
-    static void writeInto(INDArray a, float[] from) {
-        if (a.dataType() == DataType.FLOAT
-                && a.ordering() == 'c'
-                && Shape.hasDefaultStridesForShape(a)
-                && a.length() == from.length) {
-            write(a, from);
-        } else {
-            a.assign(Nd4j.createFromArray(from).reshape(a.shape()));
-        }
-    }
-
     /** [B, n, T] (NCW, c order) as time-major rows into out: out[(t·B + b)·n + k] = x[(b·n + k)·T + t]. */
     static void timeMajor(float[] x, int b, int n, int steps, float[] out) {
         for (int e = 0; e < b; e++) {
@@ -400,18 +384,6 @@ final class RnnKernels {
         int sb = (int) st[0];
         int sn = (int) st[1];
         int stt = (int) st[2];
-        if (sb < sn) { // batch-fastest (f order): read along the batch
-            for (int t = 0; t < steps; t++) {
-                for (int k = 0; k < n; k++) {
-                    int src = k * sn + t * stt;
-                    int dst = t * b * n + k;
-                    for (int e = 0; e < b; e++) {
-                        out[dst + e * n] = raw[src + e * sb];
-                    }
-                }
-            }
-            return;
-        }
         for (int t = 0; t < steps; t++) {
             for (int e = 0; e < b; e++) {
                 int dst = (t * b + e) * n;
