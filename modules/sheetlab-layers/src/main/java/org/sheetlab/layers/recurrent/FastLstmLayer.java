@@ -46,7 +46,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             .equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
 
     /** What a training forward pass keeps for its backward pass (heap, double, time-major: row t·B + b). */
-    private final transient HostLayer.Cache<Forward> cache = new HostLayer.Cache<>();
+    private final transient HostLayer.Cache<HostLayer.Pass> cache = new HostLayer.Cache<>();
 
     public FastLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -65,6 +65,20 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             double[] hidden) // [T·B·H] h_t
             implements HostLayer.Pass {}
 
+    /** {@link Forward} of the FLOAT pass ({@link #floatPath}): the same arrays in float. */
+    record FloatForward(
+            INDArray input,
+            int b,
+            int nIn,
+            int t,
+            int h,
+            float[] xr, // [T·B·n_in] time-major input rows
+            float[] gates, // [T·B·4H] activated gates [a, f, o, i] per row
+            float[] cells, // [T·B·H] C_t
+            float[] tanhCells, // [T·B·H] tanh(C_t)
+            float[] hidden) // [T·B·H] h_t
+            implements HostLayer.Pass {}
+
     private boolean fastPath() {
         return CPU
                 && helper == null
@@ -76,6 +90,15 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
                 && layerConf().getActivationFn() instanceof ActivationTanH
                 && (dataType == DataType.FLOAT || dataType == DataType.DOUBLE)
                 && input.dataType() == dataType;
+    }
+
+    /**
+     * The FLOAT pass: the fast path in FLOAT, its per-step products and gate arithmetic in {@link RnnKernels} (Vector
+     * API where the JVM has it) on heap floats. DOUBLE (gradient checks) and state-gradient recording keep the double
+     * loops.
+     */
+    private boolean floatPath() {
+        return fastPath() && dataType == DataType.FLOAT && stateGradientSink == null && !RnnKernels.referenceOnly;
     }
 
     @Override
@@ -91,7 +114,18 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             return super.activate(training, mgr);
         }
         applyDropOutIfNecessary(training, mgr);
-        Forward f = cache.keep(training, forward(training, mgr));
+        if (floatPath()) {
+            FloatForward f = forwardFloat(training, mgr);
+            cache.keep(training, f);
+            INDArray out =
+                    mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {f.b(), f.h(), f.t()}, 'c');
+            float[] o = outBuf = RnnKernels.sized(outBuf, f.b() * f.h() * f.t());
+            RnnKernels.batchMajor(f.hidden(), f.b(), f.h(), f.t(), o);
+            RnnKernels.write(out, o);
+            return out;
+        }
+        Forward f = forward(training, mgr);
+        cache.keep(training, f);
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {f.b(), f.h(), f.t()}, 'c');
         HostArrays.write(out, HostArrays.batchMajor(f.hidden(), f.b(), f.h(), f.t()));
         return out;
@@ -122,6 +156,23 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
     private transient double[] tanhBuf;
     private transient double[] hiddenBuf;
     private transient double[] dzBuf;
+    // the FLOAT pass's heap arrays, reused while the sizes stay the same
+    private transient float[] xBuf;
+    private transient float[] xrBuf;
+    private transient float[] gatesF;
+    private transient float[] cellsF;
+    private transient float[] tanhF;
+    private transient float[] hiddenF;
+    private transient float[] outBuf;
+    private transient float[] epsBuf;
+    private transient float[] epsT;
+    private transient float[] dzF;
+    private transient float[][] partRows;
+    private transient float[][] partSmall;
+    private transient float[][] partSmall2;
+    private transient float[][] partDw;
+    private transient float[][] partDrw;
+    private transient float[][] partDb;
 
     private static double[] sized(double[] old, int n) {
         return old != null && old.length == n ? old : new double[n];
@@ -151,13 +202,9 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         double[] bias = HostArrays.read(getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, mgr));
         int nIn = (int) w.size(0);
         int h = (int) rw.size(0);
-        HostLayer.checkSequence(name(), input, nIn, RNNFormat.NCW);
+        checkSizes(nIn, h);
         int b = (int) input.size(0);
         int steps = (int) input.size(2);
-        if ((long) steps * b * 4 * h > Integer.MAX_VALUE - 8 || (long) steps * b * nIn > Integer.MAX_VALUE - 8) {
-            throw new DL4JInvalidInputException(name() + ": sequence too long for one pass (" + steps + " steps x " + b
-                    + " examples); use truncated BPTT or a smaller minibatch");
-        }
         int g = 4 * h;
         // time-major input rows x2[t·B + b, k] = x[b, k, t], and their projections z = x2·W for all steps at once
         double[] x = HostArrays.read(input);
@@ -226,6 +273,244 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         return new Forward(input, b, nIn, steps, h, x2, gates, cells, tanhCells, hidden);
     }
 
+    /** The input's shape against the weights, and the pass's sizes against the int indexing of the heap arrays. */
+    private void checkSizes(int nIn, int h) {
+        HostLayer.checkSequence(name(), input, nIn, RNNFormat.NCW);
+        long b = input.size(0);
+        long steps = input.size(2);
+        if (steps * b * 4 * h > Integer.MAX_VALUE - 8 || steps * b * nIn > Integer.MAX_VALUE - 8) {
+            throw new DL4JInvalidInputException(name() + ": sequence too long for one pass (" + steps + " steps x " + b
+                    + " examples); use truncated BPTT or a smaller minibatch");
+        }
+    }
+
+    /** Per-part heap scratch of n floats (index part), reused while the size stays the same. */
+    private static float[] part(float[][] holder, int part, int n) {
+        if (holder[part] == null || holder[part].length != n) {
+            holder[part] = new float[n];
+        }
+        return holder[part];
+    }
+
+    private void preparePartScratch() {
+        int parts = HostThreads.maxParts();
+        if (partRows == null || partRows.length < parts) {
+            partRows = new float[parts][];
+            partSmall = new float[parts][];
+            partSmall2 = new float[parts][];
+            partDw = new float[parts][];
+            partDrw = new float[parts][];
+            partDb = new float[parts][];
+        }
+    }
+
+    /**
+     * The FLOAT forward pass: per part of the batch and step, z_t = x_t·W + h_{t−1}·RW ({@link RnnKernels#gemm} into
+     * the part's [B_part, 4H] rows), then the gates of each row ({@link RnnKernels#lstmForwardRow}).
+     */
+    private FloatForward forwardFloat(boolean training, LayerWorkspaceMgr mgr) {
+        INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, training, mgr);
+        INDArray rw = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, mgr);
+        INDArray bp = getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, mgr);
+        int nIn = (int) w.size(0);
+        int h = (int) rw.size(0);
+        checkSizes(nIn, h);
+        int b = (int) input.size(0);
+        int steps = (int) input.size(2);
+        int g = 4 * h;
+        long t0 = RnnKernels.now();
+        float[] wF = new float[nIn * g];
+        RnnKernels.read(w, wF);
+        float[] rwF = new float[h * g];
+        RnnKernels.read(rw, rwF);
+        float[] bias = new float[g];
+        RnnKernels.read(bp, bias);
+        float[] x = xBuf = RnnKernels.sized(xBuf, b * nIn * steps);
+        float[] xr = xrBuf = RnnKernels.sized(xrBuf, b * nIn * steps);
+        RnnKernels.readTimeMajor(input, b, nIn, steps, x, xr);
+        float[] gates = gatesF = RnnKernels.sized(gatesF, steps * b * g);
+        float[] cells = cellsF = RnnKernels.sized(cellsF, steps * b * h);
+        float[] tanhCells = tanhF = RnnKernels.sized(tanhF, steps * b * h);
+        float[] hidden = hiddenF = RnnKernels.sized(hiddenF, steps * b * h);
+        preparePartScratch();
+        t0 = RnnKernels.lap("lstm fwd: read and copy in", t0);
+        HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+            int bh = e1 - e0;
+            float[] pre = part(partRows, part, bh * g);
+            for (int t = 0; t < steps; t++) {
+                RnnKernels.gemm(bh, g, nIn, xr, (t * b + e0) * nIn, nIn, wF, 0, g, pre, 0, g, false);
+                if (t > 0) {
+                    RnnKernels.gemm(bh, g, h, hidden, ((t - 1) * b + e0) * h, h, rwF, 0, g, pre, 0, g, true);
+                }
+                for (int e = e0; e < e1; e++) {
+                    int row = t * b + e;
+                    RnnKernels.lstmForwardRow(
+                            h,
+                            pre,
+                            (e - e0) * g,
+                            bias,
+                            cells,
+                            t > 0 ? (row - b) * h : -1,
+                            gates,
+                            row * g,
+                            tanhCells,
+                            hidden,
+                            row * h);
+                }
+            }
+        });
+        RnnKernels.lap("lstm fwd: recurrence", t0);
+        return new FloatForward(input, b, nIn, steps, h, xr, gates, cells, tanhCells, hidden);
+    }
+
+    /**
+     * The FLOAT backward pass: per part, from the last step down, δz_t of each row ({@link RnnKernels#lstmBackwardRow}),
+     * δh_{t−1} = δz_t·RWᵀ ({@link RnnKernels#gemm}) and the part's dW += x_tᵀ·δz_t, dRW += h_{t−1}ᵀ·δz_t, db += Σ δz_t
+     * ({@link RnnKernels#gemmTransA}); the parts' sums are added in part order, and ε_in = δZ·Wᵀ is one BLAS product.
+     */
+    private Pair<Gradient, INDArray> backwardFloat(FloatForward f, INDArray epsilon, LayerWorkspaceMgr mgr) {
+        INDArray rw = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true, mgr);
+        int b = f.b();
+        int h = f.h();
+        int g = 4 * h;
+        int steps = f.t();
+        HostLayer.checkEpsilon(name(), epsilon, b, h, steps);
+        long t0 = RnnKernels.now();
+        float[] epsIn = epsBuf = RnnKernels.sized(epsBuf, b * h * steps);
+        float[] eps = epsT = RnnKernels.sized(epsT, b * h * steps);
+        RnnKernels.readTimeMajor(epsilon, b, h, steps, epsIn, eps);
+        float[] rwF = new float[h * g];
+        RnnKernels.read(rw, rwF);
+        float[] rwT = RnnKernels.transpose(rwF, h, g, new float[g * h]);
+        float[] gates = f.gates();
+        float[] cells = f.cells();
+        float[] tanhCells = f.tanhCells();
+        float[] hidden = f.hidden();
+        float[] xr = f.xr();
+        int nIn = f.nIn();
+        float[] dz = dzF = RnnKernels.sized(dzF, steps * b * g);
+        preparePartScratch();
+        t0 = RnnKernels.lap("lstm bwd: read eps", t0);
+        int parts = HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+            int bh = e1 - e0;
+            float[] dhRec = part(partSmall, part, bh * h); // δh_t arriving from step t + 1 through RW
+            float[] dcNext = part(partSmall2, part, bh * h);
+            Arrays.fill(dhRec, 0f);
+            Arrays.fill(dcNext, 0f);
+            float[] dW = part(partDw, part, nIn * g); // this part's Σ_t x_tᵀ·δz_t, h_{t−1}ᵀ·δz_t and Σ δz_t
+            float[] dRW = part(partDrw, part, h * g);
+            float[] db = part(partDb, part, g);
+            Arrays.fill(dW, 0f);
+            Arrays.fill(dRW, 0f);
+            Arrays.fill(db, 0f);
+            for (int t = steps - 1; t >= 0; t--) {
+                for (int e = e0; e < e1; e++) {
+                    int row = t * b + e;
+                    RnnKernels.lstmBackwardRow(
+                            h,
+                            eps,
+                            row * h,
+                            dhRec,
+                            (e - e0) * h,
+                            gates,
+                            row * g,
+                            cells,
+                            t > 0 ? (row - b) * h : -1,
+                            tanhCells,
+                            row * h,
+                            dcNext,
+                            (e - e0) * h,
+                            dz);
+                }
+                int zo = (t * b + e0) * g;
+                if (t > 0) {
+                    RnnKernels.gemm(bh, h, g, dz, zo, g, rwT, 0, h, dhRec, 0, h, false);
+                }
+                // this part's share of the weight gradients, while δz_t is in cache
+                RnnKernels.addRows(dz, zo, bh, g, db);
+                RnnKernels.gemmTransA(nIn, g, bh, xr, (t * b + e0) * nIn, nIn, dz, zo, g, dW, 0, g, true);
+                if (t > 0) {
+                    RnnKernels.gemmTransA(h, g, bh, hidden, ((t - 1) * b + e0) * h, h, dz, zo, g, dRW, 0, g, true);
+                }
+            }
+        });
+        t0 = RnnKernels.lap("lstm bwd: recurrence", t0);
+        INDArray dZ = detached(steps * b, g);
+        RnnKernels.write(dZ, dz);
+        float[] dW = new float[nIn * g];
+        float[] dRW = new float[h * g];
+        float[] db = new float[g];
+        for (int p = 0; p < parts; p++) { // the parts' sums added in part order
+            add(partDw[p], dW);
+            add(partDrw[p], dRW);
+            add(partDb[p], db);
+        }
+        RnnKernels.lap("lstm bwd: copy out and sum parts", t0);
+        return gradients(
+                null,
+                dZ,
+                Nd4j.createFromArray(dW).reshape(nIn, g),
+                Nd4j.createFromArray(dRW).reshape(h, g),
+                Nd4j.createFromArray(db).reshape(1, g),
+                b,
+                nIn,
+                steps,
+                mgr);
+    }
+
+    private static void add(float[] from, float[] into) {
+        for (int i = 0; i < into.length; i++) {
+            into[i] += from[i];
+        }
+    }
+
+    /**
+     * The end of both backward passes: dW = x2ᵀ·δZ, dRW = h_prevᵀ·δZ (x2, h_prev, δZ: the time-major [T·B, ·] rows)
+     * or, where x2 is null, dW and dRW as given in {@code hPrevOrDw}/{@code dRw}; db given; into the gradient views;
+     * ε_in = δZ·Wᵀ back to [B, n_in, T].
+     */
+    private Pair<Gradient, INDArray> gradients(
+            INDArray x2,
+            INDArray dZ,
+            INDArray hPrevOrDw,
+            INDArray dRw,
+            INDArray db,
+            int b,
+            int nIn,
+            int steps,
+            LayerWorkspaceMgr mgr) {
+        long t0 = RnnKernels.now();
+        INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, mgr);
+        long g = dZ.size(1);
+        INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
+        INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
+        INDArray gB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
+        if (x2 == null) {
+            gW.assign(hPrevOrDw);
+            gRW.assign(dRw);
+        } else {
+            INDArray tW = detached(nIn, g);
+            HostThreads.gemm(x2, dZ, tW, true, false);
+            gW.assign(tW);
+            INDArray tRW = detached(hPrevOrDw.size(1), g);
+            HostThreads.gemm(hPrevOrDw, dZ, tRW, true, false);
+            gRW.assign(tRW);
+        }
+        gB.assign(db.castTo(dataType));
+        t0 = RnnKernels.lap("lstm bwd: dW dRW db", t0);
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(LSTMParamInitializer.INPUT_WEIGHT_KEY, gW);
+        gradient.setGradientFor(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, gRW);
+        gradient.setGradientFor(LSTMParamInitializer.BIAS_KEY, gB);
+        INDArray dX2 = detached((long) steps * b, nIn);
+        HostThreads.gemm(dZ, w, dX2, false, true);
+        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
+        epsOut.assign(dX2.reshape('c', steps, b, nIn).permute(1, 2, 0));
+        RnnKernels.lap("lstm bwd: dX", t0);
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
+    }
+
     /** {@inheritDoc} Needs the fast path (CPU, NCW, no mask, σ/tanh gates); otherwise fails naming the cause. */
     @Override
     public INDArray stateGradients(INDArray epsilon, LayerWorkspaceMgr mgr) {
@@ -250,8 +535,11 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             return super.backpropGradient(epsilon, mgr);
         }
         double[] sink = stateGradientSink;
-        Forward f = cache.take(input, () -> forward(true, mgr));
-        INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, mgr);
+        HostLayer.Pass kept = cache.take(input, () -> null);
+        if (floatPath()) {
+            return backwardFloat(kept instanceof FloatForward ff ? ff : forwardFloat(true, mgr), epsilon, mgr);
+        }
+        Forward f = kept instanceof Forward df ? df : forward(true, mgr);
         INDArray rw = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true, mgr);
         int b = f.b();
         int h = f.h();
@@ -316,37 +604,14 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         System.arraycopy(f.hidden(), 0, hp, b * h, (steps - 1) * b * h);
         INDArray hPrev = detached(steps * b, h);
         HostArrays.write(hPrev, hp);
-
-        INDArray gW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
-        INDArray gRW = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
-        INDArray gB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
-        INDArray tW = detached(f.nIn(), g);
-        HostThreads.gemm(f.x2(), dZ, tW, true, false);
-        gW.assign(tW);
-        INDArray tRW = detached(h, g);
-        HostThreads.gemm(hPrev, dZ, tRW, true, false);
-        gRW.assign(tRW);
         double[] db = new double[g];
         for (int row = 0; row < steps * b; row++) {
             for (int k = 0; k < g; k++) {
                 db[k] += dz[row * g + k];
             }
         }
-        gB.assign(Nd4j.create(db, new long[] {1, g}, DataType.DOUBLE).castTo(dataType));
-        Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(LSTMParamInitializer.INPUT_WEIGHT_KEY, gW);
-        gradient.setGradientFor(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, gRW);
-        gradient.setGradientFor(LSTMParamInitializer.BIAS_KEY, gB);
-
-        int nIn = f.nIn();
-        INDArray dX2 = detached(steps * b, nIn);
-        HostThreads.gemm(dZ, w, dX2, false, true);
-        double[] dx2 = HostArrays.read(dX2);
-        double[] dx = HostArrays.batchMajor(dx2, b, nIn, steps);
-        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
-        HostArrays.write(epsOut, dx);
-        weightNoiseParams.clear();
-        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
+        return gradients(
+                f.x2(), dZ, hPrev, null, Nd4j.create(db, new long[] {1, g}, DataType.DOUBLE), b, f.nIn(), steps, mgr);
     }
 
     private String name() {

@@ -34,7 +34,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     private static final long serialVersionUID = 1L;
     static final String STATE_KEY = "h";
 
-    private final transient HostLayer.Cache<Forward> cache = new HostLayer.Cache<>();
+    private final transient HostLayer.Cache<HostLayer.Pass> cache = new HostLayer.Cache<>();
 
     /** Below this many gate values per step (B·3H) the batch is not split over the host threads. */
     static final int SPLIT_MIN_GATES = 4096;
@@ -58,6 +58,51 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             double[] mask) // [B·T] or null
             implements HostLayer.Pass {}
 
+    /** The FLOAT pass ({@link #floatPath}): resetAfter, no mask, h_0 = 0; arrays as in {@link Forward}, in float. */
+    record FloatForward(
+            INDArray input,
+            int b,
+            int nIn,
+            int t,
+            int h,
+            float[] xr, // [T·B·n_in] time-major input rows
+            float[] gates, // [T·B·3H]: r, z, h̃
+            float[] recN, // [T·B·H]: W_h·h_{t−1} + b_hn
+            float[] hidden) // [T·B·H]: h_t
+            implements HostLayer.Pass {}
+
+    // the FLOAT pass's heap arrays, reused while the sizes stay the same
+    private transient float[] xBuf;
+    private transient float[] xrBuf;
+    private transient float[] gatesF;
+    private transient float[] recNF;
+    private transient float[] hiddenF;
+    private transient float[] outBuf;
+    private transient float[] epsBuf;
+    private transient float[] epsT;
+    private transient float[] dzxF;
+    private transient float[] drecF;
+    private transient float[][] partA;
+    private transient float[][] partB;
+    private transient float[][] partDw;
+    private transient float[][] partDrw;
+    private transient float[][] partDb;
+    private transient float[][] partDbr;
+
+    /**
+     * The FLOAT pass: PyTorch's candidate form (resetAfter) in FLOAT without a mask, stored state or state-gradient
+     * recording, its per-step products and gate arithmetic in {@link RnnKernels} (Vector API where the JVM has it).
+     * Everything else (DOUBLE for gradient checks, the sheet's form, masks) runs the double loops.
+     */
+    private boolean floatPath() {
+        return dataType == DataType.FLOAT
+                && input.dataType() == DataType.FLOAT
+                && layerConf().isResetAfter()
+                && maskArray == null
+                && stateGradientSink == null
+                && !RnnKernels.referenceOnly;
+    }
+
     @Override
     public Type type() {
         return Type.RECURRENT;
@@ -74,7 +119,19 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
-        return output(cache.keep(training, forward(training, null, mgr)), mgr);
+        if (floatPath()) {
+            FloatForward f = forwardFloat(training, mgr);
+            cache.keep(training, f);
+            INDArray out =
+                    mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {f.b(), f.h(), f.t()}, 'c');
+            float[] o = outBuf = RnnKernels.sized(outBuf, f.b() * f.h() * f.t());
+            RnnKernels.batchMajor(f.hidden(), f.b(), f.h(), f.t(), o);
+            RnnKernels.write(out, o);
+            return HostLayer.ncw(out, format());
+        }
+        Forward f = forward(training, null, mgr);
+        cache.keep(training, f);
+        return output(f, mgr);
     }
 
     @Override
@@ -260,6 +317,220 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         return new Forward(input, b, nIn, steps, h, x2, h0, gates, recN, hidden, mask);
     }
 
+    /** Per-part heap scratch of n floats (index part), reused while the size stays the same. */
+    private static float[] part(float[][] holder, int part, int n) {
+        if (holder[part] == null || holder[part].length != n) {
+            holder[part] = new float[n];
+        }
+        return holder[part];
+    }
+
+    /**
+     * The FLOAT forward pass: per part of the batch and step, x_t·W and h_{t−1}·RW ({@link RnnKernels#gemm} into the
+     * part's [B_part, 3H] rows), then the gates of each row ({@link RnnKernels#gruForwardRow}).
+     */
+    private FloatForward forwardFloat(boolean training, LayerWorkspaceMgr mgr) {
+        INDArray x3 = HostLayer.ncw(input, format());
+        INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, training, mgr);
+        INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, training, mgr);
+        int nIn = (int) w.size(0);
+        int h = (int) rw.size(0);
+        int g = 3 * h;
+        HostLayer.checkSequence(name(), x3, nIn, format());
+        int b = (int) x3.size(0);
+        int steps = (int) x3.size(2);
+        long t0 = RnnKernels.now();
+        float[] wF = new float[nIn * g];
+        RnnKernels.read(w, wF);
+        float[] rwF = new float[h * g];
+        RnnKernels.read(rw, rwF);
+        float[] bias = new float[g];
+        RnnKernels.read(getParamWithNoise(GruParamInitializer.BIAS, training, mgr), bias);
+        float[] bhn = new float[h];
+        RnnKernels.read(getParamWithNoise(GruParamInitializer.CANDIDATE_RECURRENT_BIAS, training, mgr), bhn);
+        float[] x = xBuf = RnnKernels.sized(xBuf, b * nIn * steps);
+        float[] xr = xrBuf = RnnKernels.sized(xrBuf, b * nIn * steps);
+        RnnKernels.readTimeMajor(x3, b, nIn, steps, x, xr);
+        float[] gates = gatesF = RnnKernels.sized(gatesF, steps * b * g);
+        float[] recN = recNF = RnnKernels.sized(recNF, steps * b * h);
+        float[] hidden = hiddenF = RnnKernels.sized(hiddenF, steps * b * h);
+        preparePartScratch();
+        t0 = RnnKernels.lap("gru fwd: read and copy in", t0);
+        HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+            int bh = e1 - e0;
+            float[] px = part(partA, part, bh * g);
+            float[] ph = part(partB, part, bh * g);
+            for (int t = 0; t < steps; t++) {
+                RnnKernels.gemm(bh, g, nIn, xr, (t * b + e0) * nIn, nIn, wF, 0, g, px, 0, g, false);
+                if (t > 0) {
+                    RnnKernels.gemm(bh, g, h, hidden, ((t - 1) * b + e0) * h, h, rwF, 0, g, ph, 0, g, false);
+                } else {
+                    Arrays.fill(ph, 0f);
+                }
+                for (int e = e0; e < e1; e++) {
+                    int row = t * b + e;
+                    int lo = (e - e0) * g;
+                    RnnKernels.gruForwardRow(
+                            h,
+                            px,
+                            lo,
+                            ph,
+                            lo,
+                            bias,
+                            bhn,
+                            hidden,
+                            t > 0 ? (row - b) * h : -1,
+                            gates,
+                            row * g,
+                            recN,
+                            hidden,
+                            row * h);
+                }
+            }
+        });
+        RnnKernels.lap("gru fwd: recurrence", t0);
+        return new FloatForward(input, b, nIn, steps, h, xr, gates, recN, hidden);
+    }
+
+    private void preparePartScratch() {
+        int parts = HostThreads.maxParts();
+        if (partA == null || partA.length < parts) {
+            partA = new float[parts][];
+            partB = new float[parts][];
+            partDw = new float[parts][];
+            partDrw = new float[parts][];
+            partDb = new float[parts][];
+            partDbr = new float[parts][];
+        }
+    }
+
+    /**
+     * The FLOAT backward pass: per part, from the last step down, the pre-activation gradients of each row
+     * ({@link RnnKernels#gruBackwardRow}), δh_{t−1} = δh_t ⊙ z + δrec_t·RWᵀ ({@link RnnKernels#gemm}) and the part's
+     * dW += x_tᵀ·δzx_t, dRW += h_{t−1}ᵀ·δrec_t and bias sums ({@link RnnKernels#gemmTransA}); the parts' sums are
+     * added in part order, and ε_in = δZx·Wᵀ is one BLAS product.
+     */
+    private Pair<Gradient, INDArray> backwardFloat(FloatForward f, INDArray epsilon, LayerWorkspaceMgr mgr) {
+        INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, true, mgr);
+        INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, true, mgr);
+        int b = f.b();
+        int h = f.h();
+        int g = 3 * h;
+        int steps = f.t();
+        INDArray eps3 = HostLayer.ncw(epsilon, format());
+        HostLayer.checkEpsilon(name(), eps3, b, h, steps);
+        long t0 = RnnKernels.now();
+        float[] epsIn = epsBuf = RnnKernels.sized(epsBuf, b * h * steps);
+        float[] eps = epsT = RnnKernels.sized(epsT, b * h * steps);
+        RnnKernels.readTimeMajor(eps3, b, h, steps, epsIn, eps);
+        float[] rwF = new float[h * g];
+        RnnKernels.read(rw, rwF);
+        float[] rwT = RnnKernels.transpose(rwF, h, g, new float[g * h]);
+        float[] gates = f.gates();
+        float[] recN = f.recN();
+        float[] hidden = f.hidden();
+        float[] xr = f.xr();
+        int nIn = f.nIn();
+        float[] dzx = dzxF = RnnKernels.sized(dzxF, steps * b * g);
+        float[] drec = drecF = RnnKernels.sized(drecF, steps * b * g);
+        preparePartScratch();
+        t0 = RnnKernels.lap("gru bwd: read eps", t0);
+        int parts = HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
+            int bh = e1 - e0;
+            float[] dh = part(partA, part, bh * h); // δh_t arriving from step t + 1
+            Arrays.fill(dh, 0f);
+            float[] dW = part(partDw, part, nIn * g); // this part's Σ_t x_tᵀ·δzx_t, h_{t−1}ᵀ·δrec_t, Σ δzx, Σ δrec
+            float[] dRW = part(partDrw, part, h * g);
+            float[] db = part(partDb, part, g);
+            float[] dbr = part(partDbr, part, g);
+            Arrays.fill(dW, 0f);
+            Arrays.fill(dRW, 0f);
+            Arrays.fill(db, 0f);
+            Arrays.fill(dbr, 0f);
+            for (int t = steps - 1; t >= 0; t--) {
+                for (int e = e0; e < e1; e++) {
+                    int row = t * b + e;
+                    RnnKernels.gruBackwardRow(
+                            h,
+                            eps,
+                            row * h,
+                            dh,
+                            (e - e0) * h,
+                            gates,
+                            row * g,
+                            recN,
+                            row * h,
+                            hidden,
+                            t > 0 ? (row - b) * h : -1,
+                            dzx,
+                            drec);
+                }
+                int zo = (t * b + e0) * g;
+                if (t > 0) {
+                    RnnKernels.gemm(bh, h, g, drec, zo, g, rwT, 0, h, dh, 0, h, true);
+                }
+                // this part's share of the weight gradients, while the step's gradients are in cache
+                RnnKernels.addRows(dzx, zo, bh, g, db);
+                RnnKernels.addRows(drec, zo, bh, g, dbr);
+                RnnKernels.gemmTransA(nIn, g, bh, xr, (t * b + e0) * nIn, nIn, dzx, zo, g, dW, 0, g, true);
+                if (t > 0) {
+                    RnnKernels.gemmTransA(h, g, bh, hidden, ((t - 1) * b + e0) * h, h, drec, zo, g, dRW, 0, g, true);
+                }
+            }
+        });
+        t0 = RnnKernels.lap("gru bwd: recurrence", t0);
+        INDArray dZx = HostArrays.detached(dataType, (long) steps * b, g);
+        RnnKernels.write(dZx, dzx);
+        Map<String, INDArray> gv = gradientViews;
+        float[] db = new float[g];
+        float[] dbr = new float[g];
+        float[] dW = new float[nIn * g];
+        float[] dRW = new float[h * g];
+        for (int p = 0; p < parts; p++) { // the parts' sums added in part order
+            add(partDw[p], dW);
+            add(partDrw[p], dRW);
+            add(partDb[p], db);
+            add(partDbr[p], dbr);
+        }
+        gv.get(GruParamInitializer.INPUT_WEIGHTS)
+                .assign(Nd4j.createFromArray(dW).reshape(nIn, g));
+        gv.get(GruParamInitializer.RECURRENT_WEIGHTS)
+                .assign(Nd4j.createFromArray(dRW).reshape(h, g));
+        gv.get(GruParamInitializer.BIAS).assign(Nd4j.createFromArray(db).reshape(1, g));
+        gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS)
+                .assign(Nd4j.createFromArray(Arrays.copyOfRange(dbr, 2 * h, g)).reshape(1, h));
+        t0 = RnnKernels.lap("gru bwd: dW dRW db", t0);
+        INDArray dX2 = HostArrays.detached(dataType, (long) steps * b, nIn);
+        HostThreads.gemm(dZx, w, dX2, false, true);
+        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
+        epsOut.assign(dX2.reshape('c', steps, b, nIn).permute(1, 2, 0));
+        RnnKernels.lap("gru bwd: dX", t0);
+        return gradientResult(gv, epsOut);
+    }
+
+    private static void add(float[] from, float[] into) {
+        for (int i = 0; i < into.length; i++) {
+            into[i] += from[i];
+        }
+    }
+
+    /** The gradient of the four parameters (their views) and ε_in for the end of a backward pass. */
+    private Pair<Gradient, INDArray> gradientResult(Map<String, INDArray> gv, INDArray epsOut) {
+        Gradient gradient = new DefaultGradient();
+        for (String key : new String[] {
+            GruParamInitializer.INPUT_WEIGHTS,
+            GruParamInitializer.RECURRENT_WEIGHTS,
+            GruParamInitializer.BIAS,
+            GruParamInitializer.CANDIDATE_RECURRENT_BIAS
+        }) {
+            if (gv.containsKey(key)) {
+                gradient.setGradientFor(key, gv.get(key));
+            }
+        }
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, backpropDropOutIfPresent(HostLayer.ncw(epsOut, format())));
+    }
+
     @Override
     public INDArray stateGradients(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
@@ -276,7 +547,11 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         double[] sink = stateGradientSink;
-        Forward f = cache.take(input, () -> forward(true, null, mgr));
+        HostLayer.Pass kept = cache.take(input, () -> null);
+        if (floatPath()) {
+            return backwardFloat(kept instanceof FloatForward ff ? ff : forwardFloat(true, mgr), epsilon, mgr);
+        }
+        Forward f = kept instanceof Forward df ? df : forward(true, null, mgr);
         INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, true, mgr);
         INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, true, mgr);
         boolean after = layerConf().isResetAfter();
@@ -414,22 +689,17 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         }
         INDArray gB = gv.get(GruParamInitializer.BIAS);
         gB.assign(Nd4j.create(db, new long[] {1, g}, DataType.DOUBLE).castTo(dataType));
-        Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(GruParamInitializer.INPUT_WEIGHTS, gW);
-        gradient.setGradientFor(GruParamInitializer.RECURRENT_WEIGHTS, gRW);
-        gradient.setGradientFor(GruParamInitializer.BIAS, gB);
         if (after) {
-            INDArray gBhn = gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS);
-            gBhn.assign(Nd4j.create(dbhn, new long[] {1, h}, DataType.DOUBLE).castTo(dataType));
-            gradient.setGradientFor(GruParamInitializer.CANDIDATE_RECURRENT_BIAS, gBhn);
+            gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS)
+                    .assign(Nd4j.create(dbhn, new long[] {1, h}, DataType.DOUBLE)
+                            .castTo(dataType));
         }
         double[] dx2 = HostArrays.read(dZx.mmul(w.transpose()));
         int nIn = f.nIn();
         double[] dx = HostArrays.batchMajor(dx2, b, nIn, steps);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
         HostArrays.write(epsOut, dx);
-        weightNoiseParams.clear();
-        return new Pair<>(gradient, backpropDropOutIfPresent(HostLayer.ncw(epsOut, format())));
+        return gradientResult(gv, epsOut);
     }
 
     @Override
