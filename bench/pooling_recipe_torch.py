@@ -27,6 +27,7 @@ p.add_argument("--gamma", type=float, default=1.0, help="learning rate x gamma a
 p.add_argument("--bn", action="store_true", help="batch normalization after each convolution")
 p.add_argument("--dropout", type=float, default=0.0, help="drop probability on the dense layers' inputs")
 p.add_argument("--widths", default="16,32,64")
+p.add_argument("--hflip", action="store_true", help="flip each training image left-right with probability 1/2")
 p.add_argument("--variants", default="max,avg,p2,p3,logavg")
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--seed", type=int, default=42)
@@ -82,8 +83,12 @@ for kind in a.variants.split(","):
         order = torch.from_numpy(rng.permutation(len(xtr)))
         for s in range(0, len(xtr), a.batch_size):
             i = order[s:s + a.batch_size]
+            xb = xtr[i]
+            if a.hflip:
+                flip = torch.from_numpy(rng.random(len(i)) < 0.5)
+                xb = torch.where(flip[:, None, None, None], xb.flip(3), xb)
             opt.zero_grad(set_to_none=True)
-            F.cross_entropy(model(xtr[i]), ytr[i]).backward()
+            F.cross_entropy(model(xb), ytr[i]).backward()
             opt.step()
         sched.step()
         model.eval()
@@ -93,6 +98,6 @@ for kind in a.variants.split(","):
         accs.append(acc)
         print(f"{kind} epoch {epoch + 1}: test accuracy {acc:.4f} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr,
               flush=True)
-    print(json.dumps({"variant": kind, "widths": a.widths, "bn": a.bn, "dropout": a.dropout, "lr": a.lr,
+    print(json.dumps({"variant": kind, "widths": a.widths, "bn": a.bn, "hflip": a.hflip, "dropout": a.dropout, "lr": a.lr,
                       "gamma": a.gamma, "epochs": a.epochs, "threads": a.threads, "testAccuracy": accs,
                       "final": accs[-1], "best": max(accs), "seconds": time.perf_counter() - t0}), flush=True)
