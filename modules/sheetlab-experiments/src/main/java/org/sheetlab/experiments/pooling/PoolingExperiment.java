@@ -50,13 +50,15 @@ public final class PoolingExperiment extends FashionMnistExperiment<PoolingExper
         @Option(
                 names = "--batch-norm",
                 arity = "1",
-                description = "Batch normalization after each convolution, before its ReLU (default: ${DEFAULT-VALUE}).")
+                description =
+                        "Batch normalization after each convolution, before its ReLU (default: ${DEFAULT-VALUE}).")
         public boolean batchNorm = true;
 
         @Option(
                 names = "--dropout",
-                description = "Drop probability on the inputs of the dense and output layers (default: ${DEFAULT-VALUE};"
-                        + " 0 = none).")
+                description =
+                        "Drop probability on the inputs of the dense and output layers (default: ${DEFAULT-VALUE};"
+                                + " 0 = none).")
         public double dropout = 0.3;
 
         @Option(
@@ -76,7 +78,8 @@ public final class PoolingExperiment extends FashionMnistExperiment<PoolingExper
 
     @Override
     protected void validate(Options o) {
-        check(o.widths.size() == 3 && o.widths.stream().allMatch(w -> w != null && w >= 1),
+        check(
+                o.widths.size() == 3 && o.widths.stream().allMatch(w -> w != null && w >= 1),
                 "--widths takes three whole numbers >= 1 (conv1, conv2, dense), e.g. 32,64,128; got " + o.widths);
         check(o.dropout >= 0 && o.dropout < 1, "--dropout must be in [0, 1), got " + o.dropout);
         check(o.lrDecay > 0 && o.lrDecay <= 1, "--lr-decay must be in (0, 1], got " + o.lrDecay);
@@ -103,9 +106,10 @@ public final class PoolingExperiment extends FashionMnistExperiment<PoolingExper
                         .optWidths(o.widths.get(0), o.widths.get(1), o.widths.get(2))
                         .optBatchNorm(o.batchNorm)
                         .optDropout(o.dropout)
-                        .optUpdater(o.lrDecay == 1
-                                ? new Adam(lr)
-                                : new Adam(new ExponentialSchedule(ScheduleType.EPOCH, lr, o.lrDecay))),
+                        .optUpdater(
+                                o.lrDecay == 1
+                                        ? new Adam(lr)
+                                        : new Adam(new ExponentialSchedule(ScheduleType.EPOCH, lr, o.lrDecay))),
                 trainSource(c),
                 testClassification(c));
     }

@@ -16,8 +16,9 @@ import org.sheetlab.core.pooling.PoolingFunction;
  *   <li>p = 2: s = Σ xᵢ² (in double), y = √s, ∂y/∂xᵢ = xᵢ/y;
  *   <li>p = 3: s = Σ |xᵢ|³ (in double), y = ∛s, ∂y/∂xᵢ = xᵢ|xᵢ|/y²;
  *   <li>log-average: m = max xᵢ, eᵢ = exp(xᵢ − m), y = m + log(Σ eᵢ / n), ∂y/∂xᵢ = eᵢ/Σ eⱼ (the window's softmax),
- *       the exponentials and logarithms in float with the JDK Vector API ({@link WindowVectorOps}) or, without
- *       {@code --add-modules jdk.incubator.vector}, scalar {@code Math.exp}/{@code Math.log}.
+ *       the exponentials in float with the JDK Vector API ({@link WindowVectorOps}: a polynomial, 8 lanes on AVX2)
+ *       or, without {@code --add-modules jdk.incubator.vector}, scalar {@code Math.exp}; one {@code Math.log} per
+ *       window.
  * </ul>
  *
  * The p-pooling sums are taken in double, where Σ|x|³ of any float neither overflows nor underflows, so no rescaling
@@ -27,8 +28,10 @@ import org.sheetlab.core.pooling.PoolingFunction;
  */
 final class FloatWindowKernel {
     /** Whether the Vector API is on this JVM's module path; {@code -Dsheetlab.pooling.vectorApi=false} turns it off. */
-    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("sheetlab.pooling.vectorApi"));
+    static final boolean VECTOR_API =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                    && !"false".equals(System.getProperty("sheetlab.pooling.vectorApi"))
+                    && WindowVectorOps.usable();
 
     /** The reductions this kernel computes. */
     enum Kind {
@@ -311,7 +314,7 @@ final class FloatWindowKernel {
     /**
      * y = m + log(Σ exp(xᵢ − m)/n) per window, m its maximum; with {@code keep}, g becomes exp(xᵢ − m)/Σ exp(xⱼ − m).
      * Three passes over the plane's windows: subtract each window's maximum (scalar), exponentiate all of them
-     * (vectorised), then sum per window, take the logarithms of the sums (vectorised) and scale the partials.
+     * (vectorised), then sum per window, scale the partials and take the logarithm of each sum.
      */
     private void logAverage(float[] g, int base, float[] sums, float[] y, boolean keep) {
         int planeOut = planeOut();
@@ -347,15 +350,8 @@ final class FloatWindowKernel {
                 }
             }
         }
-        if (vector) {
-            WindowVectorOps.log(sums, 0, planeOut);
-        } else {
-            for (int o = 0; o < planeOut; o++) {
-                sums[o] = (float) Math.log(sums[o]);
-            }
-        }
         for (int o = 0; o < planeOut; o++) {
-            y[o] += sums[o];
+            y[o] += (float) Math.log(sums[o]); // an intrinsic; one per window
         }
     }
 }

@@ -277,13 +277,26 @@ public final class WindowPoolingLayer extends PoolingRuntimeLayer<WindowPooling2
     /** The fast kernel for this input and function, or null where the general kernel runs. */
     private FloatWindowKernel fastKernel(Geometry g, PoolingFunction f) {
         FloatWindowKernel.Kind kind = FloatWindowKernel.kindOf(f);
-        if (generalKernelOnly || kind == null || input.dataType() != DataType.FLOAT
+        if (generalKernelOnly
+                || kind == null
+                || input.dataType() != DataType.FLOAT
                 || (long) g.planes() * g.oh() * g.ow() * g.windowSize() > Integer.MAX_VALUE
                 || (long) g.planes() * g.h() * g.w() > Integer.MAX_VALUE) {
             return null;
         }
         return new FloatWindowKernel(
-                kind, FloatWindowKernel.VECTOR_API && !scalarOnly, g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.oh(), g.ow());
+                kind,
+                FloatWindowKernel.VECTOR_API && !scalarOnly,
+                g.h(),
+                g.w(),
+                g.kh(),
+                g.kw(),
+                g.sh(),
+                g.sw(),
+                g.ph(),
+                g.pw(),
+                g.oh(),
+                g.ow());
     }
 
     /** A c-order array with default strides holding a's values (a itself where it is one). */

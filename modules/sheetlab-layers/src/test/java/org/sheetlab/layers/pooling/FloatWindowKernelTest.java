@@ -68,7 +68,8 @@ class FloatWindowKernelTest {
         int compared = 0;
         for (Case c : CASES) {
             // mixed signs and a few exact zeros (p-pooling of negatives is by magnitude; zero windows have gradient 0)
-            INDArray x = Nd4j.rand(DataType.FLOAT, 3, 2, c.h(), c.w()).subi(0.4f).muli(3f);
+            INDArray x =
+                    Nd4j.rand(DataType.FLOAT, 3, 2, c.h(), c.w()).subi(0.4f).muli(3f);
             x.get(NDArrayIndex.point(1), NDArrayIndex.point(0)).assign(0f);
             for (var conf : functions(c)) {
                 WindowPoolingLayer general = floatLayer(conf);
@@ -88,7 +89,8 @@ class FloatWindowKernelTest {
                     INDArray y = fast.activate(true, LayerWorkspaceMgr.noWorkspaces());
                     assertThat(fast.fastPathCached()).as(what).isTrue();
                     assertAllClose(y.castTo(DataType.DOUBLE), yGeneral.castTo(DataType.DOUBLE), 1e-6, 1e-6);
-                    INDArray dx = fast.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces()).getSecond();
+                    INDArray dx = fast.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces())
+                            .getSecond();
                     assertThat(dx.dataType()).isEqualTo(DataType.FLOAT);
                     assertAllClose(dx.castTo(DataType.DOUBLE), dxGeneral.castTo(DataType.DOUBLE), 1e-5, 1e-6);
                     // inference gives the training forward's values exactly (the same arithmetic, no partials kept)
@@ -97,7 +99,9 @@ class FloatWindowKernelTest {
                     // a backward pass with no forward on this input recomputes the partials: the same gradient
                     fast.setInput(x.dup(), LayerWorkspaceMgr.noWorkspaces());
                     assertBitIdentical(
-                            fast.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces()).getSecond(), dx);
+                            fast.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces())
+                                    .getSecond(),
+                            dx);
                     compared++;
                 }
             }
@@ -115,11 +119,15 @@ class FloatWindowKernelTest {
             a.setInput(x, LayerWorkspaceMgr.noWorkspaces());
             INDArray ya = a.activate(true, LayerWorkspaceMgr.noWorkspaces());
             INDArray eps = Nd4j.rand(DataType.FLOAT, ya.shape()).dup('f');
-            INDArray dxa = a.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces()).getSecond();
+            INDArray dxa =
+                    a.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces()).getSecond();
             WindowPoolingLayer b = floatLayer(conf);
             b.setInput(x.dup('c'), LayerWorkspaceMgr.noWorkspaces());
             assertBitIdentical(b.activate(true, LayerWorkspaceMgr.noWorkspaces()), ya);
-            assertBitIdentical(b.backpropGradient(eps.dup('c'), LayerWorkspaceMgr.noWorkspaces()).getSecond(), dxa);
+            assertBitIdentical(
+                    b.backpropGradient(eps.dup('c'), LayerWorkspaceMgr.noWorkspaces())
+                            .getSecond(),
+                    dxa);
         }
     }
 
@@ -135,8 +143,11 @@ class FloatWindowKernelTest {
         assertThat(y.getFloat(1)).isEqualTo(5e-30f);
         INDArray dx = p2.backpropGradient(Nd4j.ones(DataType.FLOAT, 1, 2, 1, 1), LayerWorkspaceMgr.noWorkspaces())
                 .getSecond();
-        assertAllClose(dx.castTo(DataType.DOUBLE),
-                Nd4j.createFromArray(0.6, 0.8, 0, 0, 0.6, 0.8, 0, 0).reshape(1, 2, 2, 2), 1e-6, 0);
+        assertAllClose(
+                dx.castTo(DataType.DOUBLE),
+                Nd4j.createFromArray(0.6, 0.8, 0, 0, 0.6, 0.8, 0, 0).reshape(1, 2, 2, 2),
+                1e-6,
+                0);
         WindowPoolingLayer p3 = floatLayer(new PPooling2D.Builder().p(3).build());
         p3.setInput(x, LayerWorkspaceMgr.noWorkspaces());
         INDArray y3 = p3.activate(false, LayerWorkspaceMgr.noWorkspaces());
@@ -144,7 +155,8 @@ class FloatWindowKernelTest {
         assertThat((double) y3.getFloat(0) / 1e30).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
         assertThat((double) y3.getFloat(1) / 1e-30).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
 
-        INDArray big = Nd4j.createFromArray(new float[] {1000, -1000, 1000, 999}).reshape(1, 1, 2, 2);
+        INDArray big =
+                Nd4j.createFromArray(new float[] {1000, -1000, 1000, 999}).reshape(1, 1, 2, 2);
         WindowPoolingLayer la = floatLayer(new LogAveragePooling2D.Builder().build());
         la.setInput(big, LayerWorkspaceMgr.noWorkspaces());
         double z = 2 + Math.exp(-1);
@@ -152,8 +164,11 @@ class FloatWindowKernelTest {
                 .isCloseTo(1000 + Math.log(z / 4), org.assertj.core.data.Offset.offset(1e-4));
         INDArray g = la.backpropGradient(Nd4j.ones(DataType.FLOAT, 1, 1, 1, 1), LayerWorkspaceMgr.noWorkspaces())
                 .getSecond();
-        assertAllClose(g.castTo(DataType.DOUBLE),
-                Nd4j.createFromArray(1 / z, 0.0, 1 / z, Math.exp(-1) / z).reshape(1, 1, 2, 2), 1e-6, 1e-7);
+        assertAllClose(
+                g.castTo(DataType.DOUBLE),
+                Nd4j.createFromArray(1 / z, 0.0, 1 / z, Math.exp(-1) / z).reshape(1, 1, 2, 2),
+                1e-6,
+                1e-7);
     }
 
     @Test
@@ -164,7 +179,37 @@ class FloatWindowKernelTest {
         for (int i = 0; i < 100_000; i++) {
             double s = Math.pow(10, -135 + 252 * r.nextDouble());
             double exact = Math.cbrt(s);
-            assertThat(Math.abs(FloatWindowKernel.cbrt(s) - exact) / exact).as("cbrt(%s)", s).isLessThan(1e-13);
+            assertThat(Math.abs(FloatWindowKernel.cbrt(s) - exact) / exact)
+                    .as("cbrt(%s)", s)
+                    .isLessThan(1e-13);
+        }
+    }
+
+    /** The Vector API exp (a polynomial, not the lanewise EXP) against Math.exp over x ≤ 0, tails included. */
+    @Test
+    void vectorExpIsWithinFloatRoundingOfMathExp() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                FloatWindowKernel.VECTOR_API, "the JVM runs without the Vector API");
+        int n = 200_003; // not a multiple of the lane count: the scalar tail runs too
+        float[] a = new float[n];
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < n; i++) {
+            a[i] = i < 100 ? -i * 0.001f : (float) (-95 * r.nextDouble());
+        }
+        a[100] = -87.2f;
+        a[101] = -87.4f;
+        a[102] = -1000f;
+        a[103] = Float.NEGATIVE_INFINITY;
+        float[] e = a.clone();
+        WindowVectorOps.exp(e, 0, n);
+        assertThat(e[0]).isEqualTo(1f); // exp(0) exactly: the window maximum's weight
+        for (int i = 0; i < n; i++) {
+            double exact = Math.exp(a[i]);
+            if (exact >= Float.MIN_NORMAL) {
+                assertThat(Math.abs(e[i] - exact) / exact).as("exp(%s)", a[i]).isLessThan(3e-7);
+            } else {
+                assertThat((double) e[i]).as("exp(%s)", a[i]).isBetween(0.0, (double) Float.MIN_NORMAL);
+            }
         }
     }
 

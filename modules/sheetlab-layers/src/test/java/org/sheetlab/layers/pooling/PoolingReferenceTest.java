@@ -102,7 +102,8 @@ class PoolingReferenceTest {
             }
             assertAllClose(y.castTo(DataType.DOUBLE), ReferenceValues.array(c.get("y")), 2e-6, 2e-6);
             INDArray dy = ReferenceValues.array(c.get("dy")).castTo(DataType.FLOAT);
-            INDArray dx = layer.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond();
+            INDArray dx =
+                    layer.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond();
             assertAllClose(dx.castTo(DataType.DOUBLE), ReferenceValues.array(c.get("dx")), 2e-5, 2e-6);
         }
         assertThat(fast).as("cases on the fast path (p = 2, 3, log-average)").isGreaterThanOrEqualTo(30);

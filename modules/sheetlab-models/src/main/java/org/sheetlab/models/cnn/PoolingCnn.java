@@ -119,8 +119,8 @@ public final class PoolingCnn {
                 throw new IllegalStateException("PoolingCnn: setPooling(kind) is required");
             }
             if (conv1 < 1 || conv2 < 1 || dense < 1) {
-                throw new IllegalArgumentException("PoolingCnn: widths must be >= 1, got " + conv1 + ", " + conv2
-                        + ", " + dense + "; e.g. optWidths(16, 32, 64)");
+                throw new IllegalArgumentException("PoolingCnn: widths must be >= 1, got " + conv1 + ", " + conv2 + ", "
+                        + dense + "; e.g. optWidths(16, 32, 64)");
             }
             if (!(dropout >= 0 && dropout < 1)) {
                 throw new IllegalArgumentException(
@@ -130,10 +130,8 @@ public final class PoolingCnn {
                     base().weightInit(WeightInit.RELU).list();
             block(list, 1, conv1);
             block(list, 2, conv2);
-            DenseLayer.Builder d = new DenseLayer.Builder()
-                    .name(LAYER_NAMES[4])
-                    .nOut(dense)
-                    .activation(Activation.RELU);
+            DenseLayer.Builder d =
+                    new DenseLayer.Builder().name(LAYER_NAMES[4]).nOut(dense).activation(Activation.RELU);
             OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                     .name(LAYER_NAMES[5])
                     .nOut(10)

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,7 +39,8 @@ class PoolingCnnRecipeTest {
         for (int i : new int[] {8, 9}) {
             var layer = conf.getConf(i).getLayer();
             assertThat(layer).isInstanceOfAny(DenseLayer.class, OutputLayer.class);
-            assertThat(((Dropout) layer.getIDropout()).getP()).isEqualTo(0.7, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(((Dropout) layer.getIDropout()).getP())
+                    .isEqualTo(0.7, org.assertj.core.data.Offset.offset(1e-12));
         }
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -66,15 +67,23 @@ class PoolingCnnRecipeTest {
             }
             assertThat(net.score(new DataSet(x, y))).as(kind.cliName()).isLessThan(before);
             INDArray a = net.output(x, false);
-            assertThat(Arrays.equals(a.data().asFloat(), net.output(x, false).data().asFloat())).isTrue();
+            assertThat(Arrays.equals(
+                            a.data().asFloat(), net.output(x, false).data().asFloat()))
+                    .isTrue();
         }
     }
 
     @Test
     void badRecipeValuesAreNamed() {
-        assertThatThrownBy(() -> PoolingCnn.builder().setPooling(PoolingKind.MAX).optDropout(1).build())
+        assertThatThrownBy(() -> PoolingCnn.builder()
+                        .setPooling(PoolingKind.MAX)
+                        .optDropout(1)
+                        .build())
                 .hasMessageContaining("drop probability");
-        assertThatThrownBy(() -> PoolingCnn.builder().setPooling(PoolingKind.MAX).optWidths(0, 1, 1).build())
+        assertThatThrownBy(() -> PoolingCnn.builder()
+                        .setPooling(PoolingKind.MAX)
+                        .optWidths(0, 1, 1)
+                        .build())
                 .hasMessageContaining("widths");
     }
 }
