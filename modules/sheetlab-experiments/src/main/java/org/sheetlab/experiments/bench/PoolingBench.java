@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 /**
  * Forward + backward time of 2×2, stride-2 pooling on [64, 32, 28, 28] FLOAT non-negative input (as after a ReLU),
  * through the layer API without workspaces: sheetlab's p-pooling (p = 2, 3) and log-average pooling against DL4J's
- * PNORM (p = 2), AVG and MAX SubsamplingLayer, and PyTorch's lp_pool2d and log-average pooling (at threads = cores).
- * Median milliseconds per call; the ratio is the PyTorch time over sheetlab's for the slowest of the three pairs.
+ * PNORM (p = 2), AVG and MAX SubsamplingLayer, and PyTorch's lp_pool2d and log-average pooling (at threads = cores
+ * and at 1 thread, each op against its faster setting). Median milliseconds per call; the ratio is the PyTorch time
+ * over sheetlab's for the slowest of the three pairs.
  */
 @Command(
         name = "pooling",
@@ -44,6 +45,7 @@ final class PoolingBench extends Bench {
     OptionalDouble compare() throws IOException, InterruptedException {
         sheetlab("sheetlab.json", "--batches", batches, "--warmup", warmup);
         peer("torch.json", "pooling_torch.py", cores, "--iterations", batches, "--warmup", warmup);
+        peer("torch1.json", "pooling_torch.py", 1, "--iterations", batches, "--warmup", warmup);
         return report();
     }
 

@@ -24,6 +24,40 @@ class PoolingExperimentTest {
         return o;
     }
 
+    /**
+     * Parameters of the CNN for the options' widths (c1, c2, d): conv1 5·5·1·c1 + c1, conv2 5·5·c1·c2 + c2, dense
+     * (4·4·c2)·d + d, output 10d + 10, and with batch norm 4 per channel (DL4J counts γ, β and the running mean and
+     * variance as parameters).
+     */
+    private static long parameters(PoolingExperiment.Options o) {
+        long c1 = o.widths.get(0);
+        long c2 = o.widths.get(1);
+        long d = o.widths.get(2);
+        long bn = o.batchNorm ? 4 * (c1 + c2) : 0;
+        return 25 * c1 + c1 + 25 * c1 * c2 + c2 + 16 * c2 * d + d + 10 * d + 10 + bn;
+    }
+
+    @Test
+    void theSheetsPlainNetworkHasItsParameterCount() {
+        PoolingExperiment.Options o = new PoolingExperiment.Options();
+        o.widths = List.of(16, 32, 64);
+        o.batchNorm = false;
+        assertThat(parameters(o)).isEqualTo(46_730L);
+    }
+
+    @Test
+    void badRecipeOptionsAreNamed() {
+        PoolingExperiment.Options o = smoke(tmp.resolve("bad"));
+        o.widths = List.of(16, 32);
+        assertThatThrownBy(() -> new PoolingExperiment().run(o)).hasMessageContaining("--widths");
+        PoolingExperiment.Options d = smoke(tmp.resolve("bad2"));
+        d.dropout = 1;
+        assertThatThrownBy(() -> new PoolingExperiment().run(d)).hasMessageContaining("--dropout");
+        PoolingExperiment.Options l = smoke(tmp.resolve("bad3"));
+        l.lrDecay = 0;
+        assertThatThrownBy(() -> new PoolingExperiment().run(l)).hasMessageContaining("--lr-decay");
+    }
+
     @Test
     void trainsEveryVariantAndWritesTheComparison() throws Exception {
         Path out = tmp.resolve("run");
@@ -31,12 +65,13 @@ class PoolingExperimentTest {
         Outcome r = new PoolingExperiment().run(o);
         org.sheetlab.experiments.RunFolders.assertShowsHeadline(new PoolingExperiment(), o, r);
         assertThat(r.rows()).extracting(Row::variant).containsExactly("max", "p2", "logavg");
-        assertThat(r.rows()).extracting(Row::parameters).containsOnly(46_730L);
+        long parameters = parameters(o);
+        assertThat(r.rows()).extracting(Row::parameters).containsOnly(parameters);
         for (String v : List.of("max", "p2", "logavg")) {
             assertThat(out.resolve(v).resolve("model.zip")).exists();
             assertThat(out.resolve(v).resolve("metrics.json")).exists();
             assertThat(java.nio.file.Files.readString(out.resolve(v).resolve("parameters.txt")))
-                    .contains("46,730");
+                    .contains(String.format(java.util.Locale.ROOT, "%,d", parameters));
         }
         JsonNode summary =
                 RunDirectory.JSON.readTree(out.resolve("metrics.json").toFile());

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.core.pooling.PoolingFunction;
+import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.layers.HostArrays;
 
 /**
@@ -24,6 +25,13 @@ import org.sheetlab.layers.HostArrays;
  * evaluation of exp or pow. Values are computed in double per plane and returned in the input's data type: a FLOAT
  * input is copied in bulk as floats and widened one plane at a time. On a GPU backend the arrays are copied to the
  * host and back.
+ *
+ * <p>FLOAT input with p-pooling at p = 2 or 3 or log-average pooling takes the fast path instead,
+ * {@link FloatWindowKernel}: no per-window gather with bounds checks or virtual calls (direct indexing inside the
+ * input, a dedicated 2×2/stride-2 loop), the whole plane's windows reduced at once (exp and log with the JDK Vector
+ * API), float partials kept in a buffer reused from step to step, the input, δ, y and ∂L/∂x read and written in one
+ * bulk copy per plane, and the planes split over {@link HostThreads}. It gives the general kernel's values to float
+ * rounding (tests compare the two on odd shapes, strides, overlapping and padded windows).
  *
  * <p>Why not im2col and ND4J ops: that form (kept as {@link PoolingFunction#forward} for the global layers) took
  * ~310 ms for forward + backward of [64, 32, 28, 28] on 2 cores, the host kernel a small fraction of that (see
@@ -36,6 +44,17 @@ public final class WindowPoolingLayer extends PoolingRuntimeLayer<WindowPooling2
     private INDArray cachedInput;
 
     private double[] cachedPartials;
+
+    /** The fast path's ∂y/∂xᵢ (window-major, float), valid for {@link #cachedInput} when {@link #fastCached}. */
+    private transient float[] floatPartials;
+
+    private transient boolean fastCached;
+
+    /** Whether FLOAT input must take the general kernel (tests set it to compare the two). */
+    private transient boolean generalKernelOnly;
+
+    /** Whether the fast kernel must use scalar exp and log even where the JVM has the Vector API (for tests). */
+    private transient boolean scalarOnly;
 
     public WindowPoolingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -167,6 +186,11 @@ public final class WindowPoolingLayer extends PoolingRuntimeLayer<WindowPooling2
         assertInputSet(false);
         Geometry g = geometry();
         PoolingFunction f = layerConf().function();
+        FloatWindowKernel fast = fastKernel(g, f);
+        if (fast != null) {
+            return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, fastActivate(fast, g, training));
+        }
+        fastCached = false;
         HostCopy x = new HostCopy(input);
         int planeIn = g.h() * g.w();
         int planeOut = g.oh() * g.ow();
@@ -203,6 +227,16 @@ public final class WindowPoolingLayer extends PoolingRuntimeLayer<WindowPooling2
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         Geometry g = geometry();
+        FloatWindowKernel fast = fastKernel(g, layerConf().function());
+        if (fast != null) {
+            if (cachedInput != input || !fastCached) {
+                fastActivate(fast, g, true); // a backward pass without its forward: recompute the partials
+            }
+            INDArray eps = fastBackprop(fast, g, epsilon);
+            cachedInput = null;
+            fastCached = false;
+            return new Pair<>(new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, eps));
+        }
         if (cachedInput != input || cachedPartials == null) {
             activate(true, workspaceMgr); // a backward pass without its forward: recompute the partials
         }
@@ -240,10 +274,99 @@ public final class WindowPoolingLayer extends PoolingRuntimeLayer<WindowPooling2
         return new Pair<>(new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, eps));
     }
 
+    /** The fast kernel for this input and function, or null where the general kernel runs. */
+    private FloatWindowKernel fastKernel(Geometry g, PoolingFunction f) {
+        FloatWindowKernel.Kind kind = FloatWindowKernel.kindOf(f);
+        if (generalKernelOnly
+                || kind == null
+                || input.dataType() != DataType.FLOAT
+                || (long) g.planes() * g.oh() * g.ow() * g.windowSize() > Integer.MAX_VALUE
+                || (long) g.planes() * g.h() * g.w() > Integer.MAX_VALUE) {
+            return null;
+        }
+        return new FloatWindowKernel(
+                kind,
+                FloatWindowKernel.VECTOR_API && !scalarOnly,
+                g.h(),
+                g.w(),
+                g.kh(),
+                g.kw(),
+                g.sh(),
+                g.sw(),
+                g.ph(),
+                g.pw(),
+                g.oh(),
+                g.ow());
+    }
+
+    /** A c-order array with default strides holding a's values (a itself where it is one). */
+    private static INDArray cOrder(INDArray a) {
+        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+    }
+
+    /** Splits the planes over the host threads when there is enough work to share. */
+    private static void planes(Geometry g, HostThreads.Part part) {
+        HostThreads.split(g.planes(), (long) g.planes() * g.h() * g.w() >= 1 << 14, part);
+    }
+
+    private INDArray fastActivate(FloatWindowKernel k, Geometry g, boolean training) {
+        INDArray x = cOrder(input);
+        FloatBuffer xb = x.data().asNioFloat();
+        int xOff = (int) x.offset();
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, g.b(), g.c(), g.oh(), g.ow());
+        FloatBuffer yb = y.data().asNioFloat();
+        int yOff = (int) y.offset();
+        float[] partials = null;
+        if (training) {
+            int size = g.planes() * k.planeOut() * k.windowSize();
+            if (floatPartials == null || floatPartials.length != size) {
+                floatPartials = new float[size];
+            }
+            partials = floatPartials;
+        }
+        float[] keep = partials;
+        planes(g, (part, p0, p1) -> k.forward(xb, xOff, yb, yOff, keep, p0, p1));
+        if (training) {
+            cachedInput = input;
+            cachedPartials = null;
+            fastCached = true;
+        }
+        return y;
+    }
+
+    private INDArray fastBackprop(FloatWindowKernel k, Geometry g, INDArray epsilon) {
+        INDArray dy = cOrder(epsilon.castTo(DataType.FLOAT));
+        FloatBuffer dyb = dy.data().asNioFloat();
+        int dyOff = (int) dy.offset();
+        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, input.shape());
+        FloatBuffer dxb = dx.data().asNioFloat();
+        int dxOff = (int) dx.offset();
+        float[] partials = floatPartials;
+        planes(g, (part, p0, p1) -> k.backward(dyb, dyOff, partials, dxb, dxOff, p0, p1));
+        return dx;
+    }
+
+    /** Whether the last training forward pass ran the fast kernel (its partials are cached); for tests. */
+    boolean fastPathCached() {
+        return fastCached && cachedInput == input;
+    }
+
+    /** Turns the FLOAT fast path off (false) or on; for tests that compare it with the general kernel. */
+    void allowFastKernel(boolean allowed) {
+        generalKernelOnly = !allowed;
+        fastCached = false;
+    }
+
+    /** Whether the fast kernel's log-average exponentials use the Vector API; for tests of the scalar fallback. */
+    void useVectorApi(boolean use) {
+        scalarOnly = !use;
+    }
+
     @Override
     public void clear() {
         super.clear();
         cachedInput = null;
         cachedPartials = null;
+        fastCached = false;
     }
 }

@@ -79,4 +79,33 @@ class PoolingReferenceTest {
         }
         assertThat(checked).isEqualTo(cases.size());
     }
+
+    /**
+     * The same cases in FLOAT, where p = 2, p = 3 and log-average pooling take the float fast path
+     * ({@link FloatWindowKernel}) and the other p the general kernel: PyTorch's double values to float rounding.
+     */
+    @Test
+    void floatLayersMatchPyTorchAutogradToFloatRounding() {
+        int fast = 0;
+        for (JsonNode c : ReferenceValues.load("/reference/pooling.json").cases()) {
+            org.deeplearning4j.nn.conf.layers.Layer conf = layerFor(c);
+            NeuralNetConfiguration nnc = new NeuralNetConfiguration.Builder()
+                    .dataType(DataType.FLOAT)
+                    .layer(conf)
+                    .build();
+            Layer layer = conf.instantiate(nnc, List.of(), 0, null, true, DataType.FLOAT);
+            INDArray x = ReferenceValues.array(c.get("x")).castTo(DataType.FLOAT);
+            layer.setInput(x, LayerWorkspaceMgr.noWorkspaces());
+            INDArray y = layer.activate(true, LayerWorkspaceMgr.noWorkspaces());
+            if (layer instanceof WindowPoolingLayer w && w.fastPathCached()) {
+                fast++;
+            }
+            assertAllClose(y.castTo(DataType.DOUBLE), ReferenceValues.array(c.get("y")), 2e-6, 2e-6);
+            INDArray dy = ReferenceValues.array(c.get("dy")).castTo(DataType.FLOAT);
+            INDArray dx =
+                    layer.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces()).getSecond();
+            assertAllClose(dx.castTo(DataType.DOUBLE), ReferenceValues.array(c.get("dx")), 2e-5, 2e-6);
+        }
+        assertThat(fast).as("cases on the fast path (p = 2, 3, log-average)").isGreaterThanOrEqualTo(30);
+    }
 }
