@@ -1,6 +1,7 @@
 package org.sheetlab.experiments.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -69,16 +70,62 @@ class BenchCommandTest {
                         "style",
                         "nms",
                         "yolo",
-                        "word2vec");
+                        "word2vec",
+                        "all");
         Set<Class<?>> classes = subs.values().stream()
                 .map(c -> c.getCommandSpec().userObject().getClass())
                 .collect(Collectors.toSet());
-        assertThat(classes).hasSize(16).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
+        assertThat(classes).hasSize(17).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
         for (CommandLine sub : subs.values()) {
             if (sub.getCommandSpec().userObject() instanceof Bench b) {
                 assertThat(b.name()).isEqualTo(sub.getCommandName());
             }
         }
+    }
+
+    /**
+     * bench all runs the nine benchmarks through their own command objects (picocli's, with their own defaults);
+     * --quick gives each one round and half its timed batches; --also adds only the optional ones.
+     */
+    @Test
+    void benchAllRunsEachBenchmarksOwnCommandAtItsOwnOrQuickCounts() throws Exception {
+        assertThat(AllBench.CORE)
+                .containsExactly("final-q5", "cnn", "lstm", "gru", "pooling", "vae", "gan", "gan-conv", "sgemm");
+        assertThat(bench().getSubcommands().keySet()).containsAll(AllBench.CORE).containsAll(AllBench.OPTIONAL);
+
+        CommandLine root = SheetlabCli.commandLine();
+        root.parseArgs("bench", "all", "--seed", "9", "--python", "py");
+        CommandLine cli = root.getSubcommands().get("bench");
+        AllBench all = (AllBench) cli.getSubcommands().get("all").getCommandSpec().userObject();
+        assertThat(all.selected()).isEqualTo(AllBench.CORE);
+        all.root = tmp;
+        all.out = tmp.resolve("out");
+        Bench q5 = all.part("final-q5", tmp.resolve("results"));
+        assertThat(q5).isSameAs(cli.getSubcommands().get("final-q5").getCommandSpec().userObject());
+        assertThat(List.of(q5.rounds, q5.batches, q5.warmup)).containsExactly(3, 400, 50);
+        assertThat(q5.seed).isEqualTo(9);
+        assertThat(q5.python).isEqualTo("py");
+        assertThat(q5.resultsDir).isEqualTo(tmp.resolve("results")).isDirectory();
+        assertThat(q5.out).isEqualTo(tmp.resolve("out").resolve("final-q5")).isDirectory();
+
+        CommandLine quickRoot = SheetlabCli.commandLine();
+        quickRoot.parseArgs("bench", "all", "--quick", "--also", "nms,yolo");
+        AllBench quick = (AllBench) quickRoot.getSubcommands().get("bench").getSubcommands().get("all")
+                .getCommandSpec()
+                .userObject();
+        assertThat(quick.selected()).startsWith(AllBench.CORE.toArray(String[]::new)).endsWith("nms", "yolo");
+        quick.root = tmp;
+        quick.out = tmp.resolve("quick-out");
+        Bench gan = quick.part("gan-conv", tmp.resolve("quick-results"));
+        assertThat(List.of(gan.rounds, gan.batches, gan.warmup)).containsExactly(1, 30, 10);
+        Bench q5Quick = quick.part("final-q5", tmp.resolve("quick-results"));
+        assertThat(List.of(q5Quick.rounds, q5Quick.batches)).containsExactly(1, 200);
+
+        AllBench wrong = new AllBench();
+        new CommandLine(wrong).parseArgs("--also", "newton");
+        assertThatThrownBy(wrong::selected)
+                .hasMessageContaining("'newton' is not an optional benchmark")
+                .hasMessageContaining("nms, yolo, vgg, style, word2vec");
     }
 
     @Test
