@@ -82,6 +82,25 @@ def figures(name, doc):
     return "n/a", "n/a"
 
 
+def ceiling_share(benchmarks):
+    """final-q5 at its largest batch as a share of the GEMM-bound ceiling (sgemm's own figure: its fastest sheetlab
+    GFLOP/s over the step's flops per example), when both ran; else None."""
+    docs = {}
+    for b in benchmarks:
+        for path in sorted(glob.glob(os.path.join(b["resultsDir"], "*.json"))):
+            with open(path) as f:
+                docs[b["name"]] = json.load(f)
+            break
+    try:
+        ceiling = docs["sgemm"]["finalQ5GemmBoundSamplesPerSecond"]
+        row = max(rows_of(docs["final-q5"]), key=lambda w: w["batchSize"])
+        return (f"final-q5 batch {row['batchSize']}: {row['sheetlabFastMedian']:,.0f} samples/s, "
+                f"{row['sheetlabFastMedian'] / ceiling:.0%} of the GEMM-bound ceiling ({ceiling:,.0f} samples/s, "
+                f"bench sgemm's figure)")
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--run", required=True, help="the run list the Java command wrote")
@@ -114,6 +133,9 @@ def main():
     w = max(len("geometric mean"), max((len(t[0]) for t in table), default=0))
     ws = max(len("sheetlab"), max((len(t[1]) for t in table), default=0))
     wp = max(len("best peer"), max((len(t[2]) for t in table), default=0))
+    share = ceiling_share(run["benchmarks"])
+    if share:
+        print(share)
     print(f"{'benchmark':<{w}}  {'sheetlab':<{ws}}  {'best peer':<{wp}}  {'ratio':>6}")
     for name, ours, peer, ratio in table:
         shown = f"{ratio:6.2f}" if ratio is not None else f"{'n/a':>6}"
@@ -125,7 +147,7 @@ def main():
     doc = {"benchmark": "all", "date": date, "machine": {"cpu": cpu, "cores": args.threads},
            "gitRevision": git_revision(), "quick": bool(run.get("quick")),
            "openblasCoretype": os.environ.get("OPENBLAS_CORETYPE"), "minutes": round(total / 60, 1),
-           "geometricMean": geomean, "benchmarks": entries}
+           "geometricMean": geomean, "finalQ5CeilingShare": share, "benchmarks": entries}
     os.makedirs(args.results_dir, exist_ok=True)
     path = os.path.join(args.results_dir, f"all-{date}{'-quick' if run.get('quick') else ''}.json")
     with open(path, "w") as f:
