@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
  *
  * <p>{@code --quick}: one round instead of three and half the timed batches of each training benchmark (never below
  * {@value #QUICK_MIN_BATCHES}); {@code --also nms,yolo,vgg,style,word2vec} adds the longer or off-table benchmarks
- * ({@link #OPTIONAL}), whose ratios then enter the mean too.
+ * ({@link #OPTIONAL}), whose ratios then enter the mean too; {@code --only final-q5,sgemm} runs only those of the
+ * nine (a short check of the command end to end; the table and the mean then cover those only). Where final-q5 and
+ * sgemm both ran, the report also prints final-q5's share of the GEMM-bound ceiling (sgemm's own figure).
  */
 @Command(
         name = "all",
@@ -62,8 +64,8 @@ final class AllBench extends Bench {
     @Option(
             names = "--only",
             split = ",",
-            hidden = true,
-            description = "Run only these of the nine (for checks of the command itself).")
+            description = "Run only these of the nine (comma-separated, e.g. final-q5,sgemm): a shorter run of the "
+                    + "same command, its table and geometric mean over these only.")
     List<String> only = new ArrayList<>();
 
     AllBench() {
@@ -95,7 +97,8 @@ final class AllBench extends Bench {
      * round and half its timed batches.
      */
     Bench part(String name, Path results) throws IOException {
-        CommandLine sub = spec.parent() == null ? null : spec.parent().subcommands().get(name);
+        CommandLine sub =
+                spec.parent() == null ? null : spec.parent().subcommands().get(name);
         if (sub == null || !(sub.getCommandSpec().userObject() instanceof Bench b)) {
             throw new IllegalStateException("bench all: no benchmark command named " + name);
         }
@@ -148,12 +151,14 @@ final class AllBench extends Bench {
                 "--threads",
                 Integer.toString(cores));
         System.out.flush();
-        run(new ProcessBuilder(cmd)
+        run(
+                new ProcessBuilder(cmd)
                         .directory(root.toFile())
                         .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                         .redirectError(ProcessBuilder.Redirect.INHERIT),
                 String.join(" ", cmd));
-        var ratio = RunDirectory.JSON.readTree(out.resolve("ratio.json").toFile()).get("ratio");
+        var ratio =
+                RunDirectory.JSON.readTree(out.resolve("ratio.json").toFile()).get("ratio");
         return ratio == null || ratio.isNull() ? OptionalDouble.empty() : OptionalDouble.of(ratio.asDouble());
     }
 

@@ -292,6 +292,7 @@ public final class DenseAdamStep implements TrainingStep {
         final ByteBuffer[] db;
         /** forward l: the column blocks of W_l and a_l; backward l: of δ_l and ∂W_l (null where not split). */
         final INDArray[][] fwdB;
+
         final INDArray[][] fwdC;
         final INDArray[][] bwdB;
         final INDArray[][] bwdC;
@@ -380,7 +381,8 @@ public final class DenseAdamStep implements TrainingStep {
             in = a[l];
         }
         gemm(in, w[layers - 1], a[layers - 1], false, buf.fwdB[layers - 1], buf.fwdC[layers - 1]);
-        double loss = softmaxLossDelta(buf.ab[layers - 1], y, buf.db[layers - 1], rows, sizes[layers], bOff[layers - 1]);
+        double loss =
+                softmaxLossDelta(buf.ab[layers - 1], y, buf.db[layers - 1], rows, sizes[layers], bOff[layers - 1]);
         // backward: ∂W_l = a_{l−1}ᵀ δ_l (GEMM into the flat gradient), ∂b_l = column sums, δ_{l−1} = δ_l W_lᵀ ⊙ 1[a >
         // 0]
         for (int l = layers - 1; l >= 0; l--) {

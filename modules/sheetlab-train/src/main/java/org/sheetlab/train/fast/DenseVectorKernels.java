@@ -110,7 +110,8 @@ final class DenseVectorKernels {
             int bi = i << 2;
             FloatVector gi = FloatVector.fromByteBuffer(S, g, bi, ORDER);
             FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(c1));
-            FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(c2).mul(gi));
+            FloatVector vi =
+                    FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(c2).mul(gi));
             mi.intoArray(m, i);
             vi.intoArray(v, i);
             FloatVector.fromByteBuffer(S, p, bi, ORDER)

@@ -41,7 +41,9 @@ class DenseKernelsTest {
 
     @Test
     void theVectorKernelsMatchTheScalarFallback() {
-        assertThat(DenseAdamStep.VECTOR_API).as("the test JVMs run with jdk.incubator.vector").isTrue();
+        assertThat(DenseAdamStep.VECTOR_API)
+                .as("the test JVMs run with jdk.incubator.vector")
+                .isTrue();
         Random r = new Random(3);
         int rows = 37;
         int cols = 5;

@@ -38,8 +38,14 @@ class ThreadCountTest {
                 .updater(new Adam(1e-3))
                 .weightInit(WeightInit.RELU)
                 .list()
-                .layer(new DenseLayer.Builder().nOut(300).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nOut(100).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(300)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(100)
+                        .activation(Activation.RELU)
+                        .build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .nOut(10)
                         .activation(Activation.SOFTMAX)
@@ -101,8 +107,12 @@ class ThreadCountTest {
                         .as("%d threads, loss %d", threads, i)
                         .isCloseTo(one.losses().get(i), org.assertj.core.data.Offset.offset(1e-6));
             }
-            assertThat(relative(t.params(), one.params())).as("%d threads: parameters", threads).isLessThan(1e-6);
-            assertThat(relative(t.state(), one.state())).as("%d threads: Adam state", threads).isLessThan(1e-6);
+            assertThat(relative(t.params(), one.params()))
+                    .as("%d threads: parameters", threads)
+                    .isLessThan(1e-6);
+            assertThat(relative(t.state(), one.state()))
+                    .as("%d threads: Adam state", threads)
+                    .isLessThan(1e-6);
         }
         // the training moved the network: the comparison is not between untouched parameters
         assertThat(relative(one.params(), mlp().params())).isGreaterThan(1e-4);
