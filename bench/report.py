@@ -144,12 +144,30 @@ def cnn(r):
     r.ratio(min(w["ratioVsBestPeer"] for w in rows))
 
 
+# final-q5 (784-300-100-10) per training example: forward 2*266,200, weight gradients 2*266,200, deltas 2*31,000
+FINAL_Q5_FLOPS_PER_EXAMPLE = 2 * 266_200 * 2 + 2 * (300 * 100 + 100 * 10)
+
+
+def gemm_ceiling(results_dir, date, cpu):
+    """final-q5's GEMM-bound ceiling (samples/s) from the sgemm record of the same date and CPU in results_dir, as
+    (ceiling, GFLOP/s, path), or None when there is none: sgemm's fastest sheetlab figure over the step's flops."""
+    path = os.path.join(results_dir, f"sgemm-{date}.json")
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if doc.get("machine", {}).get("cpu") != cpu or "finalQ5GemmBoundSamplesPerSecond" not in doc:
+        return None
+    gflops = max(v for k, v in doc["sheetlab"].items() if k.startswith("gflops"))
+    return doc["finalQ5GemmBoundSamplesPerSecond"], gflops, path
+
+
 def sgemm(r):
     s, t, t1 = r.load("sheetlab.json"), r.load("torch.json"), r.load("torch1.json")
     best_peer = max(t["gflops"], t1["gflops"])
-    best_ours = max(s["gflopsOneThread"], s["gflopsTwoThreadSplit"])
-    # final-q5 (784-300-100-10) per training example: forward 2*266,200, weight gradients 2*266,200, deltas 2*31,000
-    flops_per_example = 2 * 266_200 * 2 + 2 * (300 * 100 + 100 * 10)
+    best_ours = max(v for k, v in s.items() if k.startswith("gflops"))  # the fastest way sheetlab ran the product
+    flops_per_example = FINAL_Q5_FLOPS_PER_EXAMPLE
     ceiling = best_ours * 1e9 / flops_per_example
     doc = {"benchmark": "sgemm 2048x2048 float", "date": r.date, "machine": r.machine(), "gitRevision": git_revision(),
            "sheetlab": s, "pytorch": t, "pytorch1Thread": t1, "finalQ5FlopsPerExample": flops_per_example,
@@ -157,6 +175,9 @@ def sgemm(r):
     print(f"sgemm 2048x2048 float, median GFLOP/s, {r.date}, {r.cpu}, {r.threads} cores")
     print(f"ND4J {s['gflopsOneThread']:.1f} (1 BLAS thread), {s['gflopsTwoThreadSplit']:.1f} (split over 2 Java "
           f"threads); PyTorch {t['gflops']:.1f} ({r.threads} threads), {t1['gflops']:.1f} (1 thread)")
+    if "gflopsRowSplit" in s:
+        print(f"ND4J split by rows over the host threads {s['gflopsRowSplit']:.1f}; whole on OpenBLAS's own "
+              f"{s['openBlasThreads']} threads {s['gflopsOpenBlasThreads']:.1f}")
     print(f"final-q5 step: {flops_per_example:,} flops per example, so at {best_ours:.0f} GFLOP/s the GEMM-bound ceiling "
           f"is {ceiling:,.0f} samples/s")
     r.record("sgemm", doc)
@@ -292,6 +313,16 @@ def final_q5(r):
         print(f"{w['batchSize']:>6} {w['sheetlabFastMedian']:>9,.0f} {w['sheetlabMedian']:>9,.0f} "
               f"{w['pytorchMedian']:>9,.0f} {w['pytorch1ThreadMedian']:>11,.0f} {w['bestPeer']:>10,.0f} "
               f"{w['fastRatioVsBestPeer']:>10.2f} {w['fitRatioVsBestPeer']:>9.2f}")
+    # the share of the GEMM-bound ceiling (bench sgemm's own figure) each batch size reaches, where sgemm was recorded
+    # on the same date and CPU (bench all runs it after final-q5 and reports the share itself)
+    ceiling = gemm_ceiling(r.args.results_dir, r.date, r.cpu)
+    if ceiling:
+        samples, gflops, path = ceiling
+        doc["gemmBoundCeiling"] = {"samplesPerSecond": samples, "gflops": gflops, "from": os.path.basename(path)}
+        for w in rows:
+            w["ceilingShare"] = w["sheetlabFastMedian"] / samples
+        print(f"GEMM-bound ceiling {samples:,.0f} samples/s ({gflops:.0f} GFLOP/s, {path}): fast step at "
+              + ", ".join(f"{w['ceilingShare']:.0%} (batch {w['batchSize']})" for w in rows))
     r.record("final-q5", doc)
     r.ratio(min(w["fastRatioVsBestPeer"] for w in rows))
 

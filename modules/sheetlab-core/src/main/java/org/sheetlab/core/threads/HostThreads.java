@@ -42,7 +42,8 @@ public final class HostThreads {
     /** Seconds an idle helper thread waits for work before it ends. */
     public static final int IDLE_SECONDS = 60;
 
-    private static final int THREADS =
+    /** The thread count: the property or the cores, read once; {@link #override} changes it (tests, tools). */
+    private static volatile int threadCount =
             threadsFor(System.getProperty(PROPERTY), Runtime.getRuntime().availableProcessors());
 
     private static ThreadPoolExecutor pool; // guarded by HostThreads.class; null until first use and after shutdown()
@@ -80,8 +81,8 @@ public final class HostThreads {
         if (pool == null) {
             AtomicInteger count = new AtomicInteger();
             pool = new ThreadPoolExecutor(
-                    THREADS - 1,
-                    THREADS - 1,
+                    threadCount - 1,
+                    threadCount - 1,
                     IDLE_SECONDS,
                     TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(),
@@ -104,6 +105,23 @@ public final class HostThreads {
         return true;
     }
 
+    /**
+     * Sets the thread count as {@code -Dsheetlab.threads=n} would have at start-up and returns the previous count; the
+     * helper threads of the old size end ({@link #shutdown()}) and the next split starts {@code n − 1} new ones. For
+     * tests and tools that compare thread counts in one JVM: call it between trainings, never while a split runs, and
+     * build the layers and steps after it (they size per-part scratch arrays by {@link #maxParts()} when built).
+     * Throws an IllegalArgumentException for {@code n < 1}.
+     */
+    public static synchronized int override(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("the thread count must be >= 1, got " + n);
+        }
+        int previous = threadCount;
+        shutdown();
+        threadCount = n;
+        return previous;
+    }
+
     /** The number of helper threads alive now (0 after {@link #shutdown()} or an idle spell); for tests and tools. */
     public static synchronized int liveHelpers() {
         return pool == null ? 0 : pool.getPoolSize();
@@ -117,7 +135,7 @@ public final class HostThreads {
 
     /** The most parts a split uses: the thread count (per-part scratch arrays are sized by this). */
     public static int maxParts() {
-        return THREADS;
+        return threadCount;
     }
 
     /** Products smaller than this many multiply-adds run on one thread in {@link #gemm}. */
@@ -128,7 +146,7 @@ public final class HostThreads {
      * the calling thread.
      */
     public static int split(int n, boolean split, Part task) {
-        return split(n, split ? THREADS : 1, task);
+        return split(n, split ? threadCount : 1, task);
     }
 
     /**
@@ -137,7 +155,7 @@ public final class HostThreads {
      * A failure in any part is rethrown after every part has finished.
      */
     public static int split(int n, int limit, Part task) {
-        int parts = Math.min(Math.min(limit, THREADS), n);
+        int parts = Math.min(Math.min(limit, threadCount), n);
         if (parts <= 1 || Thread.currentThread() instanceof HostThread) {
             task.run(0, 0, n);
             return 1;

@@ -32,6 +32,25 @@ class HostThreadsTest {
         }
     }
 
+    /** override: the count -Dsheetlab.threads would set, in one JVM (the property is read once). */
+    @Test
+    void overrideChangesTheCountAndTheSplitsFollow() {
+        int previous = HostThreads.override(5);
+        try {
+            assertThat(previous).isEqualTo(3);
+            assertThat(HostThreads.maxParts()).isEqualTo(5);
+            assertThat(HostThreads.split(10, true, (part, e0, e1) -> {})).isEqualTo(5);
+            assertThat(HostThreads.liveHelpers()).isEqualTo(4);
+            assertThat(HostThreads.override(1)).isEqualTo(5);
+            assertThat(HostThreads.liveHelpers()).isZero(); // the old helpers were ended
+            assertThat(HostThreads.split(10, true, (part, e0, e1) -> {})).isEqualTo(1);
+            assertThatThrownBy(() -> HostThreads.override(0)).hasMessageContaining(">= 1");
+        } finally {
+            HostThreads.override(previous);
+        }
+        assertThat(HostThreads.maxParts()).isEqualTo(3);
+    }
+
     @Test
     void shutdownEndsTheHelpersAndALaterSplitStartsThemAgain() throws InterruptedException {
         HostThreads.split(6, true, (part, e0, e1) -> {});

@@ -252,7 +252,7 @@ abstract class Bench implements Callable<Integer> {
         return FashionMnist.DESCRIPTOR.locateOrFetch(null).toString();
     }
 
-    private static void run(ProcessBuilder pb, String what) throws IOException, InterruptedException {
+    static void run(ProcessBuilder pb, String what) throws IOException, InterruptedException {
         int rc = pb.start().waitFor();
         if (rc != 0) {
             throw new IllegalStateException(

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
             StyleBench.class,
             NmsBench.class,
             YoloBench.class,
-            Word2VecBench.class
+            Word2VecBench.class,
+            AllBench.class
         })
 public final class BenchCommand implements Runnable {
     @Spec

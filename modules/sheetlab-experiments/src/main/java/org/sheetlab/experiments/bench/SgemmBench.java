@@ -15,8 +15,9 @@ import picocli.CommandLine.Command;
 /**
  * {@code sheetlab bench sgemm}: this machine's SGEMM peak, C = A·B for 2048×2048 FLOAT matrices: ND4J's
  * {@code Nd4j.gemm} (one OpenBLAS thread under OMP_NUM_THREADS=1), and the same product split by columns over two
- * Java threads ({@link HostThreads#gemmColumns} with two parts, as the fast dense step splits on two cores), median
- * GFLOP/s over {@code --batches} calls, against {@code torch.mm} at both thread settings; the report adds what it
+ * Java threads ({@link HostThreads#gemmColumns} with two parts, as the fast dense step splits on two cores), split
+ * by rows over the host threads ({@link HostThreads#gemm}), and whole on OpenBLAS's own threads (one per core, only
+ * while these calls run), median GFLOP/s over {@code --batches} calls, against {@code torch.mm} at both thread settings; the report adds what it
  * implies for the final-q5 step.
  */
 @Command(
@@ -45,12 +46,35 @@ final class SgemmBench extends Bench {
         double flops = 2.0 * n * n * n;
         double single = medianGflops(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0), flops);
         double split = medianGflops(() -> HostThreads.gemmColumns(a, b, c, false, 2), flops);
+        // the same product split by rows (C c-order, so a block of its rows is contiguous), and whole on OpenBLAS's
+        // own threads (one per core) for as long as the calls run
+        INDArray cRows = Nd4j.create(DataType.FLOAT, new long[] {n, n}, 'c');
+        double rows = medianGflops(() -> HostThreads.gemm(a, b, cRows, false, false), flops);
+        int blasThreads = Nd4j.factory().blas().getMaxThreads();
+        Nd4j.factory().blas().setMaxThreads(cores);
+        double openBlas;
+        try {
+            openBlas = medianGflops(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0), flops);
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(blasThreads);
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("impl", "ND4J Nd4j.gemm, FLOAT, " + n + "x" + n);
         r.put("gflopsOneThread", single);
         r.put("gflopsTwoThreadSplit", split);
+        r.put("gflopsRowSplit", rows);
+        r.put("gflopsOpenBlasThreads", openBlas);
+        r.put("openBlasThreads", cores);
         System.err.printf(
-                Locale.ROOT, "sheetlab sgemm %d: %.1f GFLOP/s (1 thread), %.1f (2-thread split)%n", n, single, split);
+                Locale.ROOT,
+                "sheetlab sgemm %d: %.1f GFLOP/s (1 thread), %.1f (2-thread column split), %.1f (row split), "
+                        + "%.1f (OpenBLAS's own %d threads)%n",
+                n,
+                single,
+                split,
+                rows,
+                openBlas,
+                cores);
         return r;
     }
 

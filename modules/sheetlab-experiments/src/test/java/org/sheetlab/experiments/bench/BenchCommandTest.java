@@ -1,18 +1,22 @@
 package org.sheetlab.experiments.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sheetlab.experiments.cli.SheetlabCli;
@@ -69,16 +73,77 @@ class BenchCommandTest {
                         "style",
                         "nms",
                         "yolo",
-                        "word2vec");
+                        "word2vec",
+                        "all");
         Set<Class<?>> classes = subs.values().stream()
                 .map(c -> c.getCommandSpec().userObject().getClass())
                 .collect(Collectors.toSet());
-        assertThat(classes).hasSize(16).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
+        assertThat(classes).hasSize(17).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
         for (CommandLine sub : subs.values()) {
             if (sub.getCommandSpec().userObject() instanceof Bench b) {
                 assertThat(b.name()).isEqualTo(sub.getCommandName());
             }
         }
+    }
+
+    /**
+     * bench all runs the nine benchmarks through their own command objects (picocli's, with their own defaults);
+     * --quick gives each one round and half its timed batches; --also adds only the optional ones.
+     */
+    @Test
+    void benchAllRunsEachBenchmarksOwnCommandAtItsOwnOrQuickCounts() throws Exception {
+        assertThat(AllBench.CORE)
+                .containsExactly("final-q5", "cnn", "lstm", "gru", "pooling", "vae", "gan", "gan-conv", "sgemm");
+        assertThat(bench().getSubcommands().keySet()).containsAll(AllBench.CORE).containsAll(AllBench.OPTIONAL);
+
+        CommandLine root = SheetlabCli.commandLine();
+        root.parseArgs("bench", "all", "--seed", "9", "--python", "py");
+        CommandLine cli = root.getSubcommands().get("bench");
+        AllBench all =
+                (AllBench) cli.getSubcommands().get("all").getCommandSpec().userObject();
+        assertThat(all.selected()).isEqualTo(AllBench.CORE);
+        all.root = tmp;
+        all.out = tmp.resolve("out");
+        Bench q5 = all.part("final-q5", tmp.resolve("results"));
+        assertThat(q5)
+                .isSameAs(cli.getSubcommands().get("final-q5").getCommandSpec().userObject());
+        assertThat(List.of(q5.rounds, q5.batches, q5.warmup)).containsExactly(3, 400, 50);
+        assertThat(q5.seed).isEqualTo(9);
+        assertThat(q5.python).isEqualTo("py");
+        assertThat(q5.resultsDir).isEqualTo(tmp.resolve("results")).isDirectory();
+        assertThat(q5.out).isEqualTo(tmp.resolve("out").resolve("final-q5")).isDirectory();
+
+        CommandLine quickRoot = SheetlabCli.commandLine();
+        quickRoot.parseArgs("bench", "all", "--quick", "--also", "nms,yolo");
+        AllBench quick = (AllBench) quickRoot
+                .getSubcommands()
+                .get("bench")
+                .getSubcommands()
+                .get("all")
+                .getCommandSpec()
+                .userObject();
+        assertThat(quick.selected())
+                .startsWith(AllBench.CORE.toArray(String[]::new))
+                .endsWith("nms", "yolo");
+        quick.root = tmp;
+        quick.out = tmp.resolve("quick-out");
+        Bench gan = quick.part("gan-conv", tmp.resolve("quick-results"));
+        assertThat(List.of(gan.rounds, gan.batches, gan.warmup)).containsExactly(1, 30, 10);
+        Bench q5Quick = quick.part("final-q5", tmp.resolve("quick-results"));
+        assertThat(List.of(q5Quick.rounds, q5Quick.batches)).containsExactly(1, 200);
+
+        AllBench some = new AllBench();
+        new CommandLine(some).parseArgs("--quick", "--only", "sgemm,final-q5", "--also", "nms");
+        assertThat(some.selected()).containsExactly("sgemm", "final-q5", "nms");
+        AllBench notCore = new AllBench();
+        new CommandLine(notCore).parseArgs("--only", "nms");
+        assertThatThrownBy(notCore::selected).hasMessageContaining("'nms' is not one of");
+
+        AllBench wrong = new AllBench();
+        new CommandLine(wrong).parseArgs("--also", "newton");
+        assertThatThrownBy(wrong::selected)
+                .hasMessageContaining("'newton' is not an optional benchmark")
+                .hasMessageContaining("nms, yolo, vgg, style, word2vec");
     }
 
     @Test
@@ -305,5 +370,100 @@ class BenchCommandTest {
         assertThat(y.get("batchSize").asInt()).isEqualTo(2);
         // bench/yolo_torch.py prints "parameters": 255883 (its parameters plus the BatchNorm running statistics)
         assertThat(y.get("parameters").asLong()).isEqualTo(255_883L);
+    }
+    /**
+     * bench all's report (bench/report_all.py) on two benchmarks' own records and one without a ratio: one table
+     * (benchmark, sheetlab, best peer, ratio), the geometric mean of the ratios last (the one without a ratio left out
+     * and said so), final-q5's share of sgemm's GEMM-bound ceiling, the JSON under --results-dir with the CPU named,
+     * and ratio.json for the last line. Needs /usr/bin/python3 (no torch).
+     */
+    @Test
+    void benchAllsReportPrintsOneTableWithTheGeometricMeanLast() throws Exception {
+        Path python = Paths.get("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python), "needs /usr/bin/python3");
+        Path root = Paths.get("").toAbsolutePath();
+        while (root != null && !Files.exists(root.resolve("bench").resolve("report_all.py"))) {
+            root = root.getParent();
+        }
+        assertThat(root).as("the checkout holding bench/report_all.py").isNotNull();
+        Path q5 = Files.createDirectories(tmp.resolve("parts").resolve("final-q5"));
+        Files.writeString(
+                q5.resolve("final-q5-2026-12-05.json"),
+                "{\"rows\": [{\"batchSize\": 32, \"sheetlabFastMedian\": 12000, \"bestPeer\": 10000},"
+                        + " {\"batchSize\": 512, \"sheetlabFastMedian\": 60000, \"bestPeer\": 80000}]}");
+        Path sgemm = Files.createDirectories(tmp.resolve("parts").resolve("sgemm"));
+        Files.writeString(
+                sgemm.resolve("sgemm-2026-12-05.json"),
+                "{\"sheetlab\": {\"impl\": \"x\", \"gflopsOneThread\": 100.0, \"gflopsRowSplit\": 150.0},"
+                        + " \"pytorch\": {\"gflops\": 120.0}, \"pytorch1Thread\": {\"gflops\": 110.0},"
+                        + " \"finalQ5GemmBoundSamplesPerSecond\": 120000}");
+        Path cnn = Files.createDirectories(tmp.resolve("parts").resolve("cnn"));
+        String entry = "{\"name\": \"%s\", \"ratio\": %s, \"seconds\": 60, \"rounds\": 1, \"batches\": 20,"
+                + " \"resultsDir\": \"%s\"}";
+        Path list = tmp.resolve("all.json");
+        Files.writeString(
+                list,
+                "{\"quick\": true, \"benchmarks\": ["
+                        + String.format(entry, "final-q5", "0.75", q5) + ", "
+                        + String.format(entry, "cnn", "null", cnn) + ", "
+                        + String.format(entry, "sgemm", "1.25", sgemm) + "]}");
+        Path results = tmp.resolve("results");
+        Process p = new ProcessBuilder(
+                        python.toString(),
+                        root.resolve("bench").resolve("report_all.py").toString(),
+                        "--run",
+                        list.toString(),
+                        "--out",
+                        tmp.toString(),
+                        "--results-dir",
+                        results.toString(),
+                        "--threads",
+                        "2")
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        List<String> lines =
+                out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        int header = lines.indexOf(lines.stream()
+                .filter(l -> l.startsWith("benchmark"))
+                .findFirst()
+                .orElseThrow());
+        assertThat(lines.get(header)).matches("benchmark\\s+sheetlab\\s+best peer\\s+ratio");
+        assertThat(lines.get(header + 1))
+                .startsWith("final-q5")
+                .contains("12,000 / 60,000 samples/s")
+                .contains("10,000 / 80,000 samples/s")
+                .endsWith("0.75");
+        assertThat(lines.get(header + 2)).startsWith("cnn").endsWith("n/a");
+        assertThat(lines.get(header + 3))
+                .startsWith("sgemm")
+                .contains("150 GFLOP/s")
+                .contains("120 GFLOP/s")
+                .endsWith("1.25");
+        double geomean = Math.sqrt(0.75 * 1.25);
+        assertThat(lines.get(header + 4))
+                .startsWith("geometric mean")
+                .contains(String.format(java.util.Locale.ROOT, "%.2f", geomean))
+                .contains("1 benchmark(s) without a ratio left out");
+        assertThat(out).contains("final-q5 batch 512: 60,000 samples/s, 50% of the GEMM-bound ceiling");
+        assertThat(RunDirectory.JSON
+                        .readTree(tmp.resolve("ratio.json").toFile())
+                        .get("ratio")
+                        .asDouble())
+                .isCloseTo(geomean, org.assertj.core.data.Offset.offset(1e-9));
+        List<Path> recorded;
+        try (var files = Files.list(results)) {
+            recorded = files.toList();
+        }
+        assertThat(recorded).hasSize(1);
+        assertThat(recorded.get(0).getFileName().toString()).matches("all-\\d{4}-\\d{2}-\\d{2}-quick\\.json");
+        JsonNode doc = RunDirectory.JSON.readTree(recorded.get(0).toFile());
+        assertThat(doc.get("machine").get("cpu").asText()).isNotBlank();
+        assertThat(doc.get("geometricMean").asDouble()).isCloseTo(geomean, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(doc.get("benchmarks")).hasSize(3);
+        assertThat(doc.get("benchmarks").get(0).get("results").has("final-q5-2026-12-05.json"))
+                .isTrue();
     }
 }

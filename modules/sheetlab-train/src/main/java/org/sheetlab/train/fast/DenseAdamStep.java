@@ -1,5 +1,7 @@
 package org.sheetlab.train.fast;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,23 +66,18 @@ public final class DenseAdamStep implements TrainingStep {
     private INDArray[] b;
     private INDArray grad; // flat, the parameters' layout
     private INDArray[] gw;
-    private FloatBuffer pBuf;
-    private FloatBuffer gBuf;
-    private FloatBuffer mBuf;
-    private FloatBuffer vBuf;
+    private FloatBuffer mBuf; // the updater's state view (m then v), read at bind and written by syncState
+    private ByteBuffer pBytes; // the flat parameters, native order: the kernels work in place on ND4J's buffers
+    private ByteBuffer gBytes; // the flat gradient
     private float[] m; // Adam moments on the heap (bulk loops), written back to the updater view by networks()
     private float[] v;
-    private float[] pHeap;
-    private float[] gHeap;
-    private float[] scratch = new float[0];
-    private float[] scratch2 = new float[0];
+    private float[] row = new float[0]; // one row of the output layer, in the softmax
     private int[] wOff;
     private int[] bOff;
     private int mOffset;
     private int vOffset;
     private int n;
-    private final Map<Integer, INDArray[]> activations = new HashMap<>();
-    private final Map<Integer, INDArray[]> deltas = new HashMap<>();
+    private final Map<Integer, Buffers> buffers = new HashMap<>();
 
     /**
      * GEMMs of at least this many multiply-adds are split by output columns over the host threads (each part a
@@ -91,6 +88,24 @@ public final class DenseAdamStep implements TrainingStep {
 
     /** Adam passes over at least this many parameters are split into ranges over the host threads. */
     static final int SPLIT_MIN_PARAMETERS = 65_536;
+
+    /** The fewest multiply-adds one column block of a split GEMM gets (about 10 µs of one core's BLAS). */
+    static final long MIN_MACS_PER_PART = 1_000_000L;
+
+    /** The fewest output columns one column block of a split GEMM gets (a few of OpenBLAS's 16-wide kernel panels). */
+    static final int MIN_COLUMNS_PER_PART = 32;
+
+    /** The fewest parameters one part of a split Adam pass gets. */
+    static final int MIN_PARAMETERS_PER_PART = 32_768;
+
+    /**
+     * Whether the element passes run the Vector API kernels ({@link DenseVectorKernels}): the JVM has
+     * {@code jdk.incubator.vector} and {@code -Dsheetlab.fast.vectorApi=false} is not set; else the scalar loops of
+     * {@link DenseScalarKernels}, which give the same results (the column sums up to float rounding).
+     */
+    public static final boolean VECTOR_API =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                    && !"false".equals(System.getProperty("sheetlab.fast.vectorApi"));
 
     /**
      * The most parts a split uses: {@link HostThreads#maxParts()} (cores, or {@code -Dsheetlab.threads}) or fewer when
@@ -228,27 +243,27 @@ public final class DenseAdamStep implements TrainingStep {
             throw new IllegalStateException("DenseAdamStep: unexpected parameter or Adam state layout (" + n
                     + " parameters, state " + (state == null ? "none" : state.length()) + ")");
         }
-        pBuf = params.data().asNioFloat();
-        gBuf = grad.data().asNioFloat();
         mBuf = state.data().asNioFloat();
         mOffset = (int) state.offset();
         vOffset = mOffset + n;
-        pBuf.position(0);
-        activations.clear();
-        deltas.clear();
+        buffers.clear();
         if (params.offset() != 0 || grad.offset() != 0) {
             throw new IllegalStateException("DenseAdamStep: the parameters must be the network's whole flat buffer");
         }
-        vBuf = mBuf;
+        pBytes = bytes(params);
+        gBytes = bytes(grad);
         m = new float[n];
         v = new float[n];
-        pHeap = new float[n];
-        gHeap = new float[n];
-        mBuf.position(mOffset);
-        mBuf.get(m);
-        vBuf.position(vOffset);
-        vBuf.get(v);
-        mBuf.position(0);
+        FloatBuffer in = mBuf.duplicate();
+        in.position(mOffset);
+        in.get(m);
+        in.position(vOffset);
+        in.get(v);
+    }
+
+    /** The whole off-heap buffer under {@code a} as bytes in native order (offsets are {@code a.offset()} floats). */
+    private static ByteBuffer bytes(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
     }
 
     /** Writes the heap copies of Adam's m and v into the network's updater view (before it is saved or read). */
@@ -260,36 +275,79 @@ public final class DenseAdamStep implements TrainingStep {
         out.put(v);
     }
 
-    /** A heap array of at least {@code len} floats, holding {@code a}'s elements in buffer order. */
-    private static float[] load(INDArray a, float[] into) {
-        int len = (int) a.length();
-        float[] out = into.length >= len ? into : new float[len];
-        FloatBuffer b = a.data().asNioFloat();
-        b.position((int) a.offset());
-        b.get(out, 0, len);
-        return out;
-    }
-
-    private static void store(INDArray a, float[] from) {
-        FloatBuffer b = a.data().asNioFloat();
-        b.position((int) a.offset());
-        b.put(from, 0, (int) a.length());
-    }
-
     /** The network being trained (after a resume: the restored one), its updater state brought up to date. */
     public MultiLayerNetwork network() {
         syncState();
         return net;
     }
 
-    private INDArray[] buffers(Map<Integer, INDArray[]> cache, int batch) {
-        return cache.computeIfAbsent(batch, k -> {
-            INDArray[] a = new INDArray[sizes.length - 1];
-            for (int l = 0; l < a.length; l++) {
-                a[l] = Nd4j.create(DataType.FLOAT, new long[] {k, sizes[l + 1]}, 'f');
+    /**
+     * The arrays of one batch size, allocated on its first step and reused: activations a_l and deltas δ_l as f-order
+     * [B, n_l] (element (r, c) at c·B + r), their byte views, and each split GEMM's column blocks as views made once.
+     */
+    private final class Buffers {
+        final INDArray[] a;
+        final INDArray[] d;
+        final ByteBuffer[] ab;
+        final ByteBuffer[] db;
+        /** forward l: the column blocks of W_l and a_l; backward l: of δ_l and ∂W_l (null where not split). */
+        final INDArray[][] fwdB;
+
+        final INDArray[][] fwdC;
+        final INDArray[][] bwdB;
+        final INDArray[][] bwdC;
+
+        Buffers(int rows) {
+            int layers = w.length;
+            a = new INDArray[layers];
+            d = new INDArray[layers];
+            ab = new ByteBuffer[layers];
+            db = new ByteBuffer[layers];
+            fwdB = new INDArray[layers][];
+            fwdC = new INDArray[layers][];
+            bwdB = new INDArray[layers][];
+            bwdC = new INDArray[layers][];
+            for (int l = 0; l < layers; l++) {
+                a[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, sizes[l + 1]}, 'f');
+                d[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, sizes[l + 1]}, 'f');
+                ab[l] = bytes(a[l]);
+                db[l] = bytes(d[l]);
+                int k = partsFor((long) rows * sizes[l] * sizes[l + 1], sizes[l + 1]);
+                if (k > 1) {
+                    fwdB[l] = columnBlocks(w[l], k);
+                    fwdC[l] = columnBlocks(a[l], k);
+                    bwdB[l] = columnBlocks(d[l], k);
+                    bwdC[l] = columnBlocks(gw[l], k);
+                }
             }
-            return a;
-        });
+        }
+    }
+
+    /** Column blocks [k·c/parts, (k+1)·c/parts) of an f-order matrix, as views (contiguous, made once). */
+    private static INDArray[] columnBlocks(INDArray x, int parts) {
+        long cols = x.size(1);
+        INDArray[] blocks = new INDArray[parts];
+        for (int k = 0; k < parts; k++) {
+            long c0 = k * cols / parts;
+            long c1 = (k + 1) * cols / parts;
+            blocks[k] = x.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1));
+        }
+        return blocks;
+    }
+
+    /**
+     * How many column blocks a product of {@code macs} multiply-adds with {@code cols} output columns is split into:
+     * 1 below {@link #SPLIT_MIN_MACS}; else as many as the threads allow ({@link #parts}), but at least
+     * {@link #MIN_MACS_PER_PART} multiply-adds and {@link #MIN_COLUMNS_PER_PART} columns per block, so that on many
+     * cores a product is not cut into blocks too small to keep a BLAS kernel busy (its hand-over then costs more
+     * than the block).
+     */
+    int partsFor(long macs, int cols) {
+        if (parts < 2 || macs < SPLIT_MIN_MACS) {
+            return 1;
+        }
+        long k = Math.min(parts, Math.min(macs / MIN_MACS_PER_PART, cols / MIN_COLUMNS_PER_PART));
+        return (int) Math.max(1, k);
     }
 
     @Override
@@ -307,34 +365,44 @@ public final class DenseAdamStep implements TrainingStep {
                     + java.util.Arrays.toString(y.shape()));
         }
         int layers = w.length;
-        INDArray[] a = buffers(activations, rows);
-        INDArray[] d = buffers(deltas, rows);
-        FloatBuffer pb = pBuf.duplicate();
-        pb.position(0);
-        pb.get(pHeap); // the biases (and the Adam step) read the parameters from the heap copy
-        // forward: GEMMs through ND4J's BLAS; bias, ReLU, softmax and the loss fused in one pass over each f-order
-        // [B, n] buffer (element (r, c) at c·B + r)
+        Buffers buf = buffers.computeIfAbsent(rows, Buffers::new);
+        INDArray[] a = buf.a;
+        INDArray[] d = buf.d;
+        // forward: GEMMs through ND4J's BLAS; bias and ReLU in one pass in place over each f-order [B, n] buffer,
+        // the output layer's bias, softmax, loss and δ in another
         INDArray in = x;
         for (int l = 0; l < layers - 1; l++) {
-            gemm(in, w[l], a[l], false);
-            biasActivation(a[l], rows, sizes[l + 1], bOff[l], relu[l]);
+            gemm(in, w[l], a[l], false, buf.fwdB[l], buf.fwdC[l]);
+            if (VECTOR_API) {
+                DenseVectorKernels.biasActivation(buf.ab[l], 0, rows, sizes[l + 1], pBytes, bOff[l], relu[l]);
+            } else {
+                DenseScalarKernels.biasActivation(buf.ab[l], 0, rows, sizes[l + 1], pBytes, bOff[l], relu[l]);
+            }
             in = a[l];
         }
-        gemm(in, w[layers - 1], a[layers - 1], false);
-        double loss = softmaxLossDelta(a[layers - 1], y, d[layers - 1], rows, bOff[layers - 1]);
+        gemm(in, w[layers - 1], a[layers - 1], false, buf.fwdB[layers - 1], buf.fwdC[layers - 1]);
+        double loss =
+                softmaxLossDelta(buf.ab[layers - 1], y, buf.db[layers - 1], rows, sizes[layers], bOff[layers - 1]);
         // backward: ∂W_l = a_{l−1}ᵀ δ_l (GEMM into the flat gradient), ∂b_l = column sums, δ_{l−1} = δ_l W_lᵀ ⊙ 1[a >
         // 0]
-        INDArray delta = d[layers - 1];
         for (int l = layers - 1; l >= 0; l--) {
             INDArray prev = l == 0 ? x : a[l - 1];
-            gemm(prev, delta, gw[l], true);
-            columnSums(delta, rows, sizes[l + 1], bOff[l]);
+            gemm(prev, d[l], gw[l], true, buf.bwdB[l], buf.bwdC[l]);
+            if (VECTOR_API) {
+                DenseVectorKernels.columnSums(buf.db[l], 0, rows, sizes[l + 1], gBytes, bOff[l]);
+            } else {
+                DenseScalarKernels.columnSums(buf.db[l], 0, rows, sizes[l + 1], gBytes, bOff[l]);
+            }
             if (l > 0) {
-                Nd4j.gemm(delta, w[l], d[l - 1], false, true, 1.0, 0.0);
+                Nd4j.gemm(d[l], w[l], d[l - 1], false, true, 1.0, 0.0);
                 if (relu[l - 1]) {
-                    reluMask(d[l - 1], a[l - 1]);
+                    int len = rows * sizes[l];
+                    if (VECTOR_API) {
+                        DenseVectorKernels.reluMask(buf.db[l - 1], 0, buf.ab[l - 1], 0, len);
+                    } else {
+                        DenseScalarKernels.reluMask(buf.db[l - 1], 0, buf.ab[l - 1], 0, len);
+                    }
                 }
-                delta = d[l - 1];
             }
         }
         adamStep();
@@ -343,53 +411,42 @@ public final class DenseAdamStep implements TrainingStep {
 
     /**
      * C = op(A)·B with op = transpose when {@code transA}; B and C are f-order, so a block of their columns is
-     * contiguous: large products are split into column blocks computed at once on the host threads
-     * ({@link HostThreads#gemmColumns}). Each output element is computed by one BLAS call either way, the same for
-     * every step, so runs stay reproducible.
+     * contiguous: a large product runs as the column blocks {@code bBlocks}, {@code cBlocks} (views made once per
+     * batch size, {@link #partsFor}) computed at once on the host threads, each one single-threaded BLAS call.
+     * Each output element is computed by one BLAS call either way, the same for every step, so runs stay reproducible.
      */
-    private void gemm(INDArray a, INDArray b, INDArray c, boolean transA) {
-        long inner = transA ? a.size(0) : a.size(1);
-        if (parts < 2 || c.size(0) * inner * c.size(1) < SPLIT_MIN_MACS || c.size(1) < 2) {
+    private void gemm(INDArray a, INDArray b, INDArray c, boolean transA, INDArray[] bBlocks, INDArray[] cBlocks) {
+        if (bBlocks == null) {
             Nd4j.gemm(a, b, c, transA, false, 1.0, 0.0);
-        } else {
-            HostThreads.gemmColumns(a, b, c, transA, parts);
+            return;
         }
-    }
-
-    /** a[r, c] ← act(a[r, c] + b[c]) over an f-order [rows, cols] buffer, b read from the flat parameters. */
-    private void biasActivation(INDArray a, int rows, int cols, int biasOffset, boolean relu) {
-        float[] buf = scratch = load(a, scratch);
-        float[] p = pHeap;
-        for (int c = 0; c < cols; c++) {
-            float bias = p[biasOffset + c];
-            int base = c * rows;
-            for (int r = 0; r < rows; r++) {
-                float x = buf[base + r] + bias;
-                buf[base + r] = relu && x < 0 ? 0f : x;
+        HostThreads.split(bBlocks.length, bBlocks.length, (part, k0, k1) -> {
+            for (int k = k0; k < k1; k++) {
+                Nd4j.gemm(a, bBlocks[k], cBlocks[k], transA, false, 1.0, 0.0);
             }
-        }
-        store(a, buf);
+        });
     }
 
     /**
-     * z ← z + b, p = softmax(z) row by row, δ = (p − y)/B into {@code delta}; returns the mean categorical
-     * cross-entropy −(1/B) Σ log p[y] (p clipped at 1e-10 as DL4J's MCXENT does).
+     * z ← z + b, p = softmax(z) row by row, δ = (p − y)/B into {@code delta} (both f-order [rows, k] byte views);
+     * returns the mean categorical cross-entropy −(1/B) Σ log p[y] (p clipped at 1e-10 as DL4J's MCXENT does).
      */
-    private double softmaxLossDelta(INDArray z, INDArray y, INDArray delta, int rows, int biasOffset) {
-        int k = (int) z.size(1);
-        FloatBuffer zb = z.data().asNioFloat();
-        FloatBuffer db = delta.data().asNioFloat();
-        INDArray labels = y.ordering() == 'c' && y.offset() == 0 && y.dataType() == DataType.FLOAT
+    private double softmaxLossDelta(ByteBuffer zb, INDArray y, ByteBuffer db, int rows, int k, int biasOffset) {
+        INDArray labels = y.ordering() == 'c' && y.dataType() == DataType.FLOAT && y.elementWiseStride() == 1
                 ? y
                 : y.castTo(DataType.FLOAT).dup('c');
         FloatBuffer yb = labels.data().asNioFloat();
-        float[] row = new float[k];
+        int y0 = (int) labels.offset();
+        if (row.length < k) {
+            row = new float[k];
+        }
+        float[] row = this.row;
         double loss = 0;
         float invB = 1f / rows;
         for (int r = 0; r < rows; r++) {
             float max = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < k; c++) {
-                row[c] = zb.get(c * rows + r) + pHeap[biasOffset + c];
+                row[c] = zb.getFloat((c * rows + r) << 2) + pBytes.getFloat((biasOffset + c) << 2);
                 max = Math.max(max, row[c]);
             }
             float sum = 0;
@@ -399,63 +456,14 @@ public final class DenseAdamStep implements TrainingStep {
             }
             for (int c = 0; c < k; c++) {
                 float p = row[c] / sum;
-                float t = yb.get(r * k + c);
+                float t = yb.get(y0 + r * k + c);
                 if (t != 0) {
                     loss -= t * Math.log(Math.max(p, 1e-10f));
                 }
-                zb.put(c * rows + r, p);
-                db.put(c * rows + r, (p - t) * invB);
+                db.putFloat((c * rows + r) << 2, (p - t) * invB);
             }
         }
         return loss / rows;
-    }
-
-    /** ∂b[c] = Σ_r δ[r, c], written into the flat gradient. */
-    private void columnSums(INDArray delta, int rows, int cols, int biasOffset) {
-        float[] buf = scratch = load(delta, scratch);
-        for (int c = 0; c < cols; c++) {
-            float sum = 0;
-            int base = c * rows;
-            for (int r = 0; r < rows; r++) {
-                sum += buf[base + r];
-            }
-            gBuf.put(biasOffset + c, sum);
-        }
-    }
-
-    /** δ ← δ ⊙ 1[a > 0] (the ReLU derivative at the layer's output, same f-order layout). */
-    private void reluMask(INDArray delta, INDArray a) {
-        float[] d = scratch = load(delta, scratch);
-        float[] act = scratch2 = load(a, scratch2);
-        int len = (int) delta.length();
-        for (int i = 0; i < len; i++) {
-            d[i] = act[i] > 0f ? d[i] : 0f;
-        }
-        store(delta, d);
-    }
-
-    /** Adam on elements [from, to) of the flat heap arrays (each element independent of the others). */
-    private static void adamRange(
-            int from,
-            int to,
-            float[] params,
-            float[] g,
-            float[] mm,
-            float[] vv,
-            float b1,
-            float b2,
-            float c1,
-            float c2,
-            float eps,
-            float at) {
-        for (int i = from; i < to; i++) {
-            float gi = g[i];
-            float mi = b1 * mm[i] + c1 * gi;
-            float vi = b2 * vv[i] + c2 * gi * gi;
-            mm[i] = mi;
-            vv[i] = vi;
-            params[i] -= at * mi / ((float) Math.sqrt(vi) + eps);
-        }
     }
 
     /** Sets |x| below 1e-30 to 0 (denormal floats make every later operation on them about 100× slower). */
@@ -482,27 +490,42 @@ public final class DenseAdamStep implements TrainingStep {
         float c2 = (float) (1 - beta2);
         float eps = (float) adam.getEpsilon();
         float at = (float) alphat;
-        float[] params = pHeap; // loaded at the start of fit; the step has not changed the parameters since
-        float[] g = gHeap;
-        FloatBuffer pb = pBuf.duplicate();
-        FloatBuffer gb2 = gBuf.duplicate();
-        gb2.position(0);
-        gb2.get(g);
+        ByteBuffer p = pBytes;
+        ByteBuffer g = gBytes;
         float[] mm = m;
         float[] vv = v;
-        if (parts >= 2 && n >= SPLIT_MIN_PARAMETERS) {
-            HostThreads.split(
-                    n, parts, (part, e0, e1) -> adamRange(e0, e1, params, g, mm, vv, b1, b2, c1, c2, eps, at));
+        int k = n >= SPLIT_MIN_PARAMETERS ? Math.min(parts, Math.max(1, n / MIN_PARAMETERS_PER_PART)) : 1;
+        if (k >= 2) {
+            HostThreads.split(n, k, (part, e0, e1) -> adamRange(e0, e1, p, g, mm, vv, b1, b2, c1, c2, eps, at));
         } else {
-            adamRange(0, n, params, g, mm, vv, b1, b2, c1, c2, eps, at);
+            adamRange(0, n, p, g, mm, vv, b1, b2, c1, c2, eps, at);
         }
         if (iteration % FLUSH_EVERY == 0) {
             flushTiny(mm);
             flushTiny(vv);
         }
-        pb.position(0);
-        pb.put(params);
         net.setIterationCount(iteration + 1);
+    }
+
+    /** Adam on elements [from, to) (each element independent of the others; the same result in any split). */
+    private static void adamRange(
+            int from,
+            int to,
+            ByteBuffer p,
+            ByteBuffer g,
+            float[] m,
+            float[] v,
+            float b1,
+            float b2,
+            float c1,
+            float c2,
+            float eps,
+            float at) {
+        if (VECTOR_API) {
+            DenseVectorKernels.adam(from, to, p, g, m, v, b1, b2, c1, c2, eps, at);
+        } else {
+            DenseScalarKernels.adam(from, to, p, g, m, v, b1, b2, c1, c2, eps, at);
+        }
     }
 
     /** The network, with the Adam moments this step keeps on the heap written back into its updater first. */
