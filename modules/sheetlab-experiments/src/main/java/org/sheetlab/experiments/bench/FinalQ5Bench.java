@@ -37,14 +37,15 @@ final class FinalQ5Bench extends TrainingBench {
             description = "The batch sizes compared, e.g. \"32 128 512\" (default: ${DEFAULT-VALUE}).")
     List<Integer> batchSizes = List.of(32, 128, 512);
 
-    @Option(
-            names = "--step",
-            description = "With --measure: fit (DL4J's MultiLayerNetwork.fit) or fast (DenseAdamStep) "
-                    + "(default: ${DEFAULT-VALUE}).")
-    String step = "fit";
-
     FinalQ5Bench() {
         super(128, 400, 50);
+        step = "fit";
+    }
+
+    /** It measures its own pair (fit as the main figure, the fast DenseAdamStep beside it). */
+    @Override
+    boolean comparesSteps() {
+        return false;
     }
 
     @Override
@@ -72,7 +73,7 @@ final class FinalQ5Bench extends TrainingBench {
         net.init();
         Consumer<DataSet> train = switch (step) {
             case "fit" -> net::fit;
-            case "fast" -> {
+            case "fast", "auto" -> {
                 DenseAdamStep fast = DenseAdamStep.of(net);
                 yield ds -> fast.fit(ArrayDataSource.toMulti(ds));
             }
