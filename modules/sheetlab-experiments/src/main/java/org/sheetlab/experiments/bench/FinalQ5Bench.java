@@ -77,11 +77,15 @@ final class FinalQ5Bench extends TrainingBench {
                 DenseAdamStep fast = DenseAdamStep.of(net);
                 yield ds -> fast.fit(ArrayDataSource.toMulti(ds));
             }
-            default -> throw new IllegalArgumentException("--step must be fit or fast, got " + step);
+            case "core" -> { // the general fast core (FastCore) on this network, to compare with DenseAdamStep
+                org.sheetlab.train.fast.FastCore core = org.sheetlab.train.fast.FastCore.of(net);
+                yield ds -> core.fit(ds.getFeatures(), ds.getLabels());
+            }
+            default -> throw new IllegalArgumentException("--step must be fit, fast or core, got " + step);
         };
         // the fast step consumes each batch before the next, so its batches are gathered into reused arrays
         ShuffledArrayIterator it =
-                data.train().shuffledIterator(batchSize, seed).reuseBuffers(step.equals("fast"));
+                data.train().shuffledIterator(batchSize, seed).reuseBuffers(!step.equals("fit"));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put(
                 "impl",

@@ -24,8 +24,14 @@ final class UpdaterKernels {
             float eps, float epsT) {
         if (VECTOR_API) {
             VectorUpdaterKernels.adam(g, off, m, mOff, v, vOff, n, b1, b2, eps, epsT);
-            return;
+        } else {
+            scalarAdam(g, off, m, mOff, v, vOff, n, b1, b2, eps, epsT);
         }
+    }
+
+    /** {@link #adam} in scalar code (also the Vector API kernel's tail). */
+    static void scalarAdam(float[] g, int off, float[] m, int mOff, float[] v, int vOff, int n, float b1, float b2,
+            float eps, float epsT) {
         float c1 = 1f - b1;
         float c2 = 1f - b2;
         for (int i = 0; i < n; i++) {
@@ -42,8 +48,13 @@ final class UpdaterKernels {
     static void nesterovs(float[] g, int off, float[] s, int sOff, int n, float lr, float momentum) {
         if (VECTOR_API) {
             VectorUpdaterKernels.nesterovs(g, off, s, sOff, n, lr, momentum);
-            return;
+        } else {
+            scalarNesterovs(g, off, s, sOff, n, lr, momentum);
         }
+    }
+
+    /** {@link #nesterovs} in scalar code (also the Vector API kernel's tail). */
+    static void scalarNesterovs(float[] g, int off, float[] s, int sOff, int n, float lr, float momentum) {
         float momentumT = -momentum - 1f;
         for (int i = 0; i < n; i++) {
             float prev = momentum * s[sOff + i];

@@ -27,14 +27,7 @@ final class VectorUpdaterKernels {
             vi.intoArray(v, vOff + i);
             mi.mul(epsT).div(vi.lanewise(VectorOperators.SQRT).add(eps)).intoArray(g, off + i);
         }
-        for (; i < n; i++) {
-            float gs = g[off + i];
-            float ms = b1 * m[mOff + i] + gs * c1;
-            float vs = b2 * v[vOff + i] + gs * gs * c2;
-            m[mOff + i] = ms;
-            v[vOff + i] = vs;
-            g[off + i] = (ms * epsT) / ((float) Math.sqrt(vs) + eps);
-        }
+        UpdaterKernels.scalarAdam(g, off + i, m, mOff + i, v, vOff + i, n - i, b1, b2, eps, epsT);
     }
 
     static void nesterovs(float[] g, int off, float[] s, int sOff, int n, float lr, float momentum) {
@@ -47,12 +40,7 @@ final class VectorUpdaterKernels {
             st.intoArray(s, sOff + i);
             prev.add(st.mul(momentumT)).intoArray(g, off + i);
         }
-        for (; i < n; i++) {
-            float prev = momentum * s[sOff + i];
-            float st = prev - lr * g[off + i];
-            s[sOff + i] = st;
-            g[off + i] = prev + momentumT * st;
-        }
+        UpdaterKernels.scalarNesterovs(g, off + i, s, sOff + i, n - i, lr, momentum);
     }
 
     static void scale(float[] g, int off, int n, float a) {
