@@ -179,7 +179,12 @@ class FinalQ5ExperimentTest {
         graphFast.graph = true;
         graphFast.loop.step = "fast";
         // the ComputationGraph takes the general fast step (FastStep), recorded in run.json
-        assertThat(new FinalQ5Experiment().run(graphFast).trained().step().getClass().getSimpleName())
+        assertThat(new FinalQ5Experiment()
+                        .run(graphFast)
+                        .trained()
+                        .step()
+                        .getClass()
+                        .getSimpleName())
                 .isEqualTo("FastStep");
         assertThat(RunDirectory.JSON
                         .readTree(tmp.resolve("gf").resolve("run.json").toFile())
