@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -88,10 +88,10 @@ abstract class TrainingBench extends Bench {
         List<Double> fitLoss = new ArrayList<>();
         String chosen = "?";
         for (int r = 1; r <= rounds; r++) {
-            com.fasterxml.jackson.databind.JsonNode a =
-                    org.sheetlab.train.run.RunDirectory.JSON.readTree(out.resolve(file("sheetlab", key, r)).toFile());
-            com.fasterxml.jackson.databind.JsonNode b =
-                    org.sheetlab.train.run.RunDirectory.JSON.readTree(out.resolve(file("fit", key, r)).toFile());
+            com.fasterxml.jackson.databind.JsonNode a = org.sheetlab.train.run.RunDirectory.JSON.readTree(
+                    out.resolve(file("sheetlab", key, r)).toFile());
+            com.fasterxml.jackson.databind.JsonNode b = org.sheetlab.train.run.RunDirectory.JSON.readTree(
+                    out.resolve(file("fit", key, r)).toFile());
             fast.add(a.get("samplesPerSecond").asDouble());
             fit.add(b.get("samplesPerSecond").asDouble());
             fastLoss.add(a.path("finalLoss").asDouble(Double.NaN));
@@ -136,6 +136,7 @@ abstract class TrainingBench extends Bench {
             throw new IllegalArgumentException("--step fast: " + why.get());
         }
         if (why.isPresent()) {
+            core = null;
             result.put("step", "fit");
             result.put("reason", why.get());
             return ds -> {
@@ -149,6 +150,7 @@ abstract class TrainingBench extends Bench {
             };
         }
         FastCore core = FastCore.of(net);
+        this.core = core;
         result.put("step", "fast");
         return ds -> losses.add(core.fit(
                 new INDArray[] {ds.getFeatures()},
@@ -180,24 +182,50 @@ abstract class TrainingBench extends Bench {
     /** sheetlab's measurements beside the main one in round {@code r} (e.g. DL4J's own layer); none by default. */
     void alsoMeasure(String key, int r) throws IOException, InterruptedException {}
 
-    /** Samples/s of {@code train} over {@code batches} full-size batches after {@code warmup} untimed ones. */
+    /** The fast core {@link #trainer} made last (null when it chose fit): its profile goes into the measurement. */
+    private FastCore core;
+
+    /**
+     * Samples/s of {@code train} over {@code batches} full-size batches after {@code warmup} untimed ones, and the
+     * profile in ms per step: the batch's preparation ({@code dataMs}) and, on the fast core, the layers' forward and
+     * backward passes with the loss ({@code gradientMs}), the update ({@code updateMs}) and the rest ({@code
+     * otherMs}: the step's bookkeeping).
+     */
     Map<String, Object> timeTraining(String label, Consumer<DataSet> train, ShuffledArrayIterator it) {
         for (int i = 0; i < warmup; i++) {
             train.accept(nextBatch(it));
         }
+        if (core != null) {
+            core.resetProfile();
+        }
         long samples = 0;
+        long dataNanos = 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < batches; i++) {
+            long d0 = System.nanoTime();
             DataSet ds = nextBatch(it);
+            dataNanos += System.nanoTime() - d0;
             train.accept(ds);
             samples += ds.numExamples();
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        long total = System.nanoTime() - t0;
+        double seconds = total / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("batchSize", it.batch());
         r.put("batches", batches);
         r.put("seconds", seconds);
         r.put("samplesPerSecond", samples / seconds);
+        Map<String, Object> profile = new LinkedHashMap<>();
+        profile.put("msPerStep", total / 1e6 / batches);
+        profile.put("dataMs", dataNanos / 1e6 / batches);
+        if (core != null && core.profile().steps() == batches) {
+            FastCore.Profile p = core.profile();
+            profile.put("gradientMs", p.gradientNanos() / 1e6 / batches);
+            profile.put("updateMs", p.updateNanos() / 1e6 / batches);
+            profile.put("otherMs", (total - dataNanos - p.gradientNanos() - p.updateNanos()) / 1e6 / batches);
+        }
+        r.put("profile", profile);
+        System.err.printf(Locale.ROOT, "%s: profile, ms per step: %s%n", label, profile);
         System.err.printf(
                 Locale.ROOT,
                 "%s: %.0f samples/s (batch %d, %d batches, %.2f s)%n",

@@ -15,8 +15,6 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
-import org.sheetlab.train.fast.FastCore;
-import org.sheetlab.train.fast.StepSelection;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -37,6 +35,8 @@ import org.sheetlab.layers.conv.FastDeconvolution2D;
 import org.sheetlab.models.AbstractNetworkBuilder;
 import org.sheetlab.models.NetworkBuilder;
 import org.sheetlab.models.NetworkSpec;
+import org.sheetlab.train.fast.FastCore;
+import org.sheetlab.train.fast.StepSelection;
 
 /**
  * Sheet, GAN: a generator G and a discriminator D trained by {@link #step}, the alternating update written once.
@@ -101,6 +101,7 @@ public final class Gan {
     private String stepMode = "fit";
     /** D's and G∘D's fast cores (null: that network trains through fit). */
     private FastCore discriminatorCore;
+
     private FastCore stackedCore;
 
     private Gan(Builder b) {

@@ -56,7 +56,10 @@ class FastCoreNetworksTest {
             INDArray x = Nd4j.rand(DataType.FLOAT, batch, 784);
             INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
             for (int i = 0; i < batch; i++) {
-                double m = x.getRow(i).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20)).meanNumber().doubleValue();
+                double m = x.getRow(i)
+                        .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20))
+                        .meanNumber()
+                        .doubleValue();
                 y.putScalar(i, Math.min(9, (int) (m * 10)), 1);
             }
             out.add(new org.nd4j.linalg.dataset.MultiDataSet(x, y));
@@ -91,7 +94,8 @@ class FastCoreNetworksTest {
     void poolingCnnWithEveryPoolingKindTrainsLikeFit() {
         List<MultiDataSet> batches = images(3, 8, 1);
         for (PoolingKind kind : PoolingKind.values()) {
-            assertLikeFit(mln(() -> PoolingCnn.builder().setPooling(kind).optSeed(3).build()), batches);
+            assertLikeFit(
+                    mln(() -> PoolingCnn.builder().setPooling(kind).optSeed(3).build()), batches);
         }
     }
 
@@ -115,7 +119,8 @@ class FastCoreNetworksTest {
         for (MultiDataSet d : images(3, 8, 3)) {
             batches.add(new org.nd4j.linalg.dataset.MultiDataSet(d.getFeatures(0), d.getFeatures(0)));
         }
-        assertLikeFit(mln(() -> VaeNetwork.builder().setInputSize(784).optSeed(5).build()), batches);
+        assertLikeFit(
+                mln(() -> VaeNetwork.builder().setInputSize(784).optSeed(5).build()), batches);
         assertLikeFit(
                 mln(() -> VaeNetwork.builder()
                         .setInputSize(784)
@@ -148,7 +153,8 @@ class FastCoreNetworksTest {
                         .optSeed(6)
                         .build()),
                 batches);
-        assertLikeFit(mln(() -> FinalQ5Network.builder().setInputSize(784).optSeed(7).build()), batches);
+        assertLikeFit(
+                mln(() -> FinalQ5Network.builder().setInputSize(784).optSeed(7).build()), batches);
     }
 
     @Test
@@ -198,18 +204,19 @@ class FastCoreNetworksTest {
                             .weightInit(WeightInit.XAVIER)
                             .updater(new Adam(1e-2))
                             .list()
-                            .layer(additive
-                                    ? new AdditiveAttention.Builder()
-                                            .nIn(v)
-                                            .nOut(v)
-                                            .attentionSize(4)
-                                            .build()
-                                    : new ScaledDotProductAttention.Builder()
-                                            .nIn(v)
-                                            .nOut(v)
-                                            .heads(2)
-                                            .headSize(3)
-                                            .build())
+                            .layer(
+                                    additive
+                                            ? new AdditiveAttention.Builder()
+                                                    .nIn(v)
+                                                    .nOut(v)
+                                                    .attentionSize(4)
+                                                    .build()
+                                            : new ScaledDotProductAttention.Builder()
+                                                    .nIn(v)
+                                                    .nOut(v)
+                                                    .heads(2)
+                                                    .headSize(3)
+                                                    .build())
                             .layer(new RnnOutputLayer.Builder(LossFunction.MCXENT)
                                     .nOut(v)
                                     .activation(Activation.SOFTMAX)
@@ -223,8 +230,16 @@ class FastCoreNetworksTest {
     @Test
     void theGansDiscriminatorAndStackedNetworkTrainLikeFit() {
         for (Gan.Architecture arch : Gan.Architecture.values()) {
-            Gan fit = Gan.builder().optArchitecture(arch).optHidden(32).optSeed(11).build();
-            Gan fast = Gan.builder().optArchitecture(arch).optHidden(32).optSeed(11).build();
+            Gan fit = Gan.builder()
+                    .optArchitecture(arch)
+                    .optHidden(32)
+                    .optSeed(11)
+                    .build();
+            Gan fast = Gan.builder()
+                    .optArchitecture(arch)
+                    .optHidden(32)
+                    .optSeed(11)
+                    .build();
             assertThat(fit.useSteps("fit")).containsKeys("discriminator", "generator");
             Map<String, Object> chosen = fast.useSteps("fast");
             assertThat(chosen.toString()).doesNotContain("reason");
@@ -234,17 +249,26 @@ class FastCoreNetworksTest {
                 Gan.Step a = fit.step(batches.get(i).getFeatures(0));
                 Nd4j.getRandom().setSeed(100 + i);
                 Gan.Step b = fast.step(batches.get(i).getFeatures(0));
-                assertThat(b.discriminatorLoss()).isCloseTo(a.discriminatorLoss(), org.assertj.core.data.Offset.offset(1e-5 * Math.abs(a.discriminatorLoss()) + 1e-7));
-                assertThat(b.generatorLoss()).isCloseTo(a.generatorLoss(), org.assertj.core.data.Offset.offset(1e-5 * Math.abs(a.generatorLoss()) + 1e-7));
+                assertThat(b.discriminatorLoss())
+                        .isCloseTo(
+                                a.discriminatorLoss(),
+                                org.assertj.core.data.Offset.offset(1e-5 * Math.abs(a.discriminatorLoss()) + 1e-7));
+                assertThat(b.generatorLoss())
+                        .isCloseTo(
+                                a.generatorLoss(),
+                                org.assertj.core.data.Offset.offset(1e-5 * Math.abs(a.generatorLoss()) + 1e-7));
             }
             for (boolean d : new boolean[] {true, false}) {
                 MultiLayerNetwork x = d ? fit.discriminator() : fit.stacked();
                 MultiLayerNetwork y = d ? fast.discriminator() : fast.stacked();
                 assertThat(FitEquivalence.relative(x.params(), y.params())).isLessThanOrEqualTo(TOLERANCE);
                 assertThat(FitEquivalence.relative(
-                                x.getUpdater().getStateViewArray(), y.getUpdater().getStateViewArray()))
+                                x.getUpdater().getStateViewArray(),
+                                y.getUpdater().getStateViewArray()))
                         .isLessThanOrEqualTo(TOLERANCE);
-                assertThat(y.getIterationCount()).isEqualTo(x.getIterationCount()).isEqualTo(3);
+                assertThat(y.getIterationCount())
+                        .isEqualTo(x.getIterationCount())
+                        .isEqualTo(3);
             }
         }
     }

@@ -213,9 +213,8 @@ public final class FastCore {
             return Optional.of("the network's data type is " + model.params().dataType()
                     + "; the fast step's kernels are FLOAT only");
         }
-        Collection<TrainingListener> listeners = model instanceof MultiLayerNetwork m
-                ? m.getListeners()
-                : ((ComputationGraph) model).getListeners();
+        Collection<TrainingListener> listeners =
+                model instanceof MultiLayerNetwork m ? m.getListeners() : ((ComputationGraph) model).getListeners();
         if (listeners != null && !listeners.isEmpty()) {
             return Optional.of("DL4J training listener " + listenerNames(listeners) + " is attached; listeners need "
                     + "fit's solver callbacks");
@@ -277,6 +276,29 @@ public final class FastCore {
         return "vertex '" + name + "' (" + t.getClass().getSimpleName() + ")";
     }
 
+    /**
+     * Where this core's steps spent their time since it was made (or {@link #resetProfile}): the layers' forward and
+     * backward passes with the loss ({@code computeGradientAndScore}), and the update (copies to and from the heap
+     * arrays and the kernels), in nanoseconds over {@code steps} steps.
+     */
+    public record Profile(long steps, long gradientNanos, long updateNanos) {}
+
+    private long steps;
+    private long gradientNanos;
+    private long updateNanos;
+
+    /** The time spent so far (see {@link Profile}). */
+    public Profile profile() {
+        return new Profile(steps, gradientNanos, updateNanos);
+    }
+
+    /** Starts the profile afresh (after warm-up steps). */
+    public void resetProfile() {
+        steps = 0;
+        gradientNanos = 0;
+        updateNanos = 0;
+    }
+
     /** The network this core trains. */
     public Model model() {
         return model;
@@ -284,11 +306,7 @@ public final class FastCore {
 
     /** One step on {@code batch} (features, labels and their masks); returns the network's score, as fit's. */
     public double fit(MultiDataSet batch) {
-        return fit(
-                batch.getFeatures(),
-                batch.getLabels(),
-                batch.getFeaturesMaskArrays(),
-                batch.getLabelsMaskArrays());
+        return fit(batch.getFeatures(), batch.getLabels(), batch.getFeaturesMaskArrays(), batch.getLabelsMaskArrays());
     }
 
     /** One step of a single-input, single-output network on features x and labels y (no masks). */
@@ -306,17 +324,22 @@ public final class FastCore {
             // listeners attached after the step was chosen (e.g. a UI): they need fit's callbacks, so fit runs
             if (!warned) {
                 warned = true;
-                log.warn("fast step: DL4J training listener {} attached; training through fit from now on",
+                log.warn(
+                        "fast step: DL4J training listener {} attached; training through fit from now on",
                         listenerNames(listeners));
             }
             if (net != null) {
-                net.fit(features[0], labels[0], featureMasks == null ? null : featureMasks[0],
+                net.fit(
+                        features[0],
+                        labels[0],
+                        featureMasks == null ? null : featureMasks[0],
                         labelMasks == null ? null : labelMasks[0]);
             } else {
                 graph.fit(features, labels, featureMasks, labelMasks);
             }
             return model.score();
         }
+        long t0 = System.nanoTime();
         if (net != null) {
             if (features.length != 1 || labels.length != 1) {
                 throw new IllegalArgumentException("a MultiLayerNetwork takes one feature and one label array, got "
@@ -334,9 +357,13 @@ public final class FastCore {
             graph.computeGradientAndScore();
         }
         double score = model.score();
+        long t1 = System.nanoTime();
         int iteration = BaseOptimizer.getIterationCount(model);
         int epoch = BaseOptimizer.getEpochCount(model);
         update(iteration, epoch, model.batchSize());
+        gradientNanos += t1 - t0;
+        updateNanos += System.nanoTime() - t1;
+        steps++;
         BaseOptimizer.incrementIterationCount(model, 1);
         BaseOptimizer.applyConstraints(model);
         if (net != null) {

@@ -92,11 +92,14 @@ public record StepSelection(TrainingStep step, String kind, String reason, Map<S
             Map<String, Object> networks = multi.chooseSteps(mode);
             boolean allFast = networks.values().stream().allMatch(v -> "fast".equals(((Map<?, ?>) v).get("kind")));
             return new StepSelection(
-                    step, "own", allFast ? null : "not every network takes the fast step",
+                    step,
+                    "own",
+                    allFast ? null : "not every network takes the fast step",
                     java.util.Collections.unmodifiableMap(new LinkedHashMap<>(networks)));
         }
         if (!(step instanceof NetworkStep ns)) {
-            return new StepSelection(step, "own", "the experiment's own step " + step.getClass().getSimpleName());
+            return new StepSelection(
+                    step, "own", "the experiment's own step " + step.getClass().getSimpleName());
         }
         if (workers > 1) {
             if (mode.equals("fast")) {
@@ -114,7 +117,8 @@ public record StepSelection(TrainingStep step, String kind, String reason, Map<S
         if (mode.equals("fit")) {
             return new StepSelection(fitStep(network), "fit", "--step fit");
         }
-        if (network instanceof MultiLayerNetwork net && DenseAdamStep.unsupported(net).isEmpty()
+        if (network instanceof MultiLayerNetwork net
+                && DenseAdamStep.unsupported(net).isEmpty()
                 && FastCore.unsupported(net).isEmpty()) {
             return new StepSelection(DenseAdamStep.of(net), "dense", null);
         }

@@ -14,14 +14,25 @@ final class UpdaterKernels {
      * Whether the Vector API kernels run: the JVM has jdk.incubator.vector and {@code -Dsheetlab.fast.vectorApi=false}
      * is not set.
      */
-    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("sheetlab.fast.vectorApi"));
+    static final boolean VECTOR_API =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                    && !"false".equals(System.getProperty("sheetlab.fast.vectorApi"));
 
     private UpdaterKernels() {}
 
     /** Adam on g[off..off+n) with m at m[mOff..], v at v[vOff..]: g becomes the update. */
-    static void adam(float[] g, int off, float[] m, int mOff, float[] v, int vOff, int n, float b1, float b2,
-            float eps, float epsT) {
+    static void adam(
+            float[] g,
+            int off,
+            float[] m,
+            int mOff,
+            float[] v,
+            int vOff,
+            int n,
+            float b1,
+            float b2,
+            float eps,
+            float epsT) {
         if (VECTOR_API) {
             VectorUpdaterKernels.adam(g, off, m, mOff, v, vOff, n, b1, b2, eps, epsT);
         } else {
@@ -30,8 +41,18 @@ final class UpdaterKernels {
     }
 
     /** {@link #adam} in scalar code (also the Vector API kernel's tail). */
-    static void scalarAdam(float[] g, int off, float[] m, int mOff, float[] v, int vOff, int n, float b1, float b2,
-            float eps, float epsT) {
+    static void scalarAdam(
+            float[] g,
+            int off,
+            float[] m,
+            int mOff,
+            float[] v,
+            int vOff,
+            int n,
+            float b1,
+            float b2,
+            float eps,
+            float epsT) {
         float c1 = 1f - b1;
         float c2 = 1f - b2;
         for (int i = 0; i < n; i++) {

@@ -13,8 +13,18 @@ final class VectorUpdaterKernels {
 
     private VectorUpdaterKernels() {}
 
-    static void adam(float[] g, int off, float[] m, int mOff, float[] v, int vOff, int n, float b1, float b2,
-            float eps, float epsT) {
+    static void adam(
+            float[] g,
+            int off,
+            float[] m,
+            int mOff,
+            float[] v,
+            int vOff,
+            int n,
+            float b1,
+            float b2,
+            float eps,
+            float epsT) {
         float c1 = 1f - b1;
         float c2 = 1f - b2;
         int i = 0;
@@ -22,7 +32,8 @@ final class VectorUpdaterKernels {
         for (; i < bound; i += S.length()) {
             FloatVector gi = FloatVector.fromArray(S, g, off + i);
             FloatVector mi = FloatVector.fromArray(S, m, mOff + i).mul(b1).add(gi.mul(c1));
-            FloatVector vi = FloatVector.fromArray(S, v, vOff + i).mul(b2).add(gi.mul(gi).mul(c2));
+            FloatVector vi =
+                    FloatVector.fromArray(S, v, vOff + i).mul(b2).add(gi.mul(gi).mul(c2));
             mi.intoArray(m, mOff + i);
             vi.intoArray(v, vOff + i);
             mi.mul(epsT).div(vi.lanewise(VectorOperators.SQRT).add(eps)).intoArray(g, off + i);

@@ -39,7 +39,6 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
-import org.sheetlab.data.source.ArrayDataSource;
 import org.sheetlab.data.source.LabeledArrays;
 import org.sheetlab.testing.FitEquivalence;
 import org.sheetlab.train.LocalTrainingLoop;
@@ -79,8 +78,8 @@ class FastStepTest {
     }
 
     private static FitEquivalence.Result assertLikeFit(Supplier<Model> factory, List<MultiDataSet> batches) {
-        FitEquivalence.Result r = FitEquivalence.assertTrainsLikeFit(
-                factory, m -> FastCore.of(m)::fit, batches, 2, TOLERANCE);
+        FitEquivalence.Result r =
+                FitEquivalence.assertTrainsLikeFit(factory, m -> FastCore.of(m)::fit, batches, 2, TOLERANCE);
         return r;
     }
 
@@ -107,8 +106,14 @@ class FastStepTest {
                 b.l2(1e-3).l1(1e-4).weightDecay(5e-3);
             }
             return init(new MultiLayerNetwork(b.list()
-                    .layer(new DenseLayer.Builder().nOut(16).activation(Activation.TANH).build())
-                    .layer(new DenseLayer.Builder().nOut(12).activation(Activation.RELU).build())
+                    .layer(new DenseLayer.Builder()
+                            .nOut(16)
+                            .activation(Activation.TANH)
+                            .build())
+                    .layer(new DenseLayer.Builder()
+                            .nOut(12)
+                            .activation(Activation.RELU)
+                            .build())
                     .layer(new OutputLayer.Builder(LossFunction.MCXENT)
                             .nOut(4)
                             .activation(Activation.SOFTMAX)
@@ -173,7 +178,8 @@ class FastStepTest {
     @Test
     void convolutionPoolingAndBatchNormalizationMatchFit() {
         for (SubsamplingLayer.PoolingType pool :
-                new SubsamplingLayer.PoolingType[] {SubsamplingLayer.PoolingType.MAX, SubsamplingLayer.PoolingType.AVG}) {
+                new SubsamplingLayer.PoolingType[] {SubsamplingLayer.PoolingType.MAX, SubsamplingLayer.PoolingType.AVG
+                }) {
             assertLikeFit(
                     () -> init(new MultiLayerNetwork(base(new Adam(5e-3))
                             .list()
@@ -222,7 +228,10 @@ class FastStepTest {
         assertLikeFit(
                 () -> init(new MultiLayerNetwork(base(new Adam(1e-2))
                         .list()
-                        .layer(new LSTM.Builder().nOut(7).activation(Activation.TANH).build())
+                        .layer(new LSTM.Builder()
+                                .nOut(7)
+                                .activation(Activation.TANH)
+                                .build())
                         .layer(new RnnOutputLayer.Builder(LossFunction.MCXENT)
                                 .nOut(2)
                                 .activation(Activation.SOFTMAX)
@@ -256,8 +265,20 @@ class FastStepTest {
         ComputationGraph g = new ComputationGraph(base(new Adam(1e-2))
                 .graphBuilder()
                 .addInputs("a", "b")
-                .addLayer("da", new DenseLayer.Builder().nOut(6).activation(Activation.RELU).build(), "a")
-                .addLayer("db", new DenseLayer.Builder().nOut(5).activation(Activation.TANH).build(), "b")
+                .addLayer(
+                        "da",
+                        new DenseLayer.Builder()
+                                .nOut(6)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "a")
+                .addLayer(
+                        "db",
+                        new DenseLayer.Builder()
+                                .nOut(5)
+                                .activation(Activation.TANH)
+                                .build(),
+                        "b")
                 .addVertex("merge", new MergeVertex(), "da", "db")
                 .addLayer(
                         "out",
@@ -285,22 +306,25 @@ class FastStepTest {
         List<MultiDataSet> batches = new ArrayList<>();
         for (MultiDataSet d : denseBatches()) {
             INDArray b = Nd4j.rand(DataType.FLOAT, 16, 3);
-            batches.add(new org.nd4j.linalg.dataset.MultiDataSet(
-                    new INDArray[] {d.getFeatures(0), b}, new INDArray[] {d.getLabels(0), b.get(
-                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                            org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2)).dup()}));
+            batches.add(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {d.getFeatures(0), b}, new INDArray[] {
+                d.getLabels(0),
+                b.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2))
+                        .dup()
+            }));
         }
         assertLikeFit(FastStepTest::twoInputGraph, batches);
     }
 
     @Test
     void unsupportedPiecesNameTheLayerSettingOrListener() {
-        MultiLayerNetwork rms = (MultiLayerNetwork) denseNet(new RmsProp(1e-3), null, false).get();
+        MultiLayerNetwork rms =
+                (MultiLayerNetwork) denseNet(new RmsProp(1e-3), null, false).get();
         assertThat(FastCore.unsupported(rms))
                 .hasValueSatisfying(why -> assertThat(why)
                         .contains("layer 0 'layer0' (DenseLayer)")
                         .contains("RmsProp"));
-        MultiLayerNetwork listened = (MultiLayerNetwork) denseNet(new Adam(1e-3), null, false).get();
+        MultiLayerNetwork listened =
+                (MultiLayerNetwork) denseNet(new Adam(1e-3), null, false).get();
         listened.setListeners(new ScoreIterationListener(10));
         assertThat(FastCore.unsupported(listened))
                 .hasValueSatisfying(why -> assertThat(why).contains("ScoreIterationListener"));
@@ -312,14 +336,18 @@ class FastStepTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("RmsProp")
                 .hasMessageContaining("--step fit");
-        assertThat(StepSelection.choose(NetworkStep.of(rms), "auto", 1).reason()).contains("RmsProp");
+        assertThat(StepSelection.choose(NetworkStep.of(rms), "auto", 1).reason())
+                .contains("RmsProp");
     }
 
     @Test
     void selectionPicksTheDenseStepThenTheFastCoreThenFit() {
         MultiLayerNetwork mlp = init(new MultiLayerNetwork(base(new Adam(1e-3))
                 .list()
-                .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT)
                         .nOut(3)
                         .activation(Activation.SOFTMAX)
@@ -327,7 +355,8 @@ class FastStepTest {
                 .setInputType(InputType.feedForward(4))
                 .build()));
         assertThat(StepSelection.choose(mlp, "auto").step()).isInstanceOf(DenseAdamStep.class);
-        assertThat(StepSelection.choose(denseNet(new Sgd(0.1), null, false).get(), "auto").step())
+        assertThat(StepSelection.choose(denseNet(new Sgd(0.1), null, false).get(), "auto")
+                        .step())
                 .isInstanceOf(FastStep.class);
         assertThat(StepSelection.choose(twoInputGraph(), "fast").step()).isInstanceOf(FastStep.class);
         assertThat(StepSelection.choose(mlp, "fit").step()).isInstanceOf(NetworkStep.class);
