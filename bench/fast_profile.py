@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Summarise the fast step's profile lines of scripts/bench logs: per benchmark variant, the median over rounds of
+"""(A bench without FastCore's profile, such as gan, has its default-step and fit rounds both under "fit" here.)
+Summarise the fast step's profile lines of scripts/bench logs: per benchmark variant, the median over rounds of
 ms per step (total, batch preparation, forward+backward, update, other) for the default step, fit's ms per step,
 and the peers' ms per step (from samples/s and the batch size)."""
 import json, re, statistics, sys
