@@ -31,6 +31,9 @@ public final class RunFolders {
         JsonNode run = RunDirectory.JSON.readTree(dir.resolve("run.json").toFile());
         assertThat(run.get("status").asText()).isEqualTo("completed");
         assertThat(run.get("experiment").asText()).isEqualTo(experiment.name());
+        if (options.loop.step.equals("auto") && options.loop.workers == 1) {
+            assertAutoPicksTheFastStep(experiment.name(), run.get("steps"));
+        }
         var headline = experiment.headline(options);
         assertThat(headline).isNotEmpty();
         JsonNode metrics =
@@ -76,6 +79,59 @@ public final class RunFolders {
         Path chart =
                 Files.exists(dir.resolve("comparison.png")) ? dir.resolve("comparison.png") : dir.resolve("curves.png");
         assertNotBlank(chart);
+    }
+
+    /**
+     * The experiments whose networks {@code --step auto} trains through fit, and what the reason names: the newton
+     * experiment's first-order baselines share its DOUBLE model (the comparison with Newton's method is in double
+     * precision), and the fast step's kernels are FLOAT only.
+     */
+    public static final java.util.Map<String, String> KNOWN_FALLBACKS =
+            java.util.Map.of("newton", "the network's data type is DOUBLE; the fast step's kernels are FLOAT only");
+
+    /**
+     * {@code --step auto} (issue 20): every network the experiment trains takes the fast step ({@code fast}, or
+     * {@code dense} for the plain MLP); a step of several networks (the GAN) has each network on the fast step; a
+     * step of the experiment's own that is no network's fit (word2vec, style transfer, Newton's method) says so. A
+     * fall-back to fit fails here with the reason run.json records, except the known ones ({@link #KNOWN_FALLBACKS}),
+     * whose reason must name the setting.
+     */
+    public static void assertAutoPicksTheFastStep(String experiment, JsonNode steps) {
+        assertThat(steps).as(experiment + ": run.json records the steps").isNotNull();
+        var labels = steps.fieldNames();
+        while (labels.hasNext()) {
+            String label = labels.next();
+            JsonNode s = steps.get(label);
+            String what = experiment + " " + label + " " + s;
+            String kind = s.path("kind").asText();
+            assertThat(kind).as(what + ": kind").isIn("fast", "dense", "own", "fit");
+            if (kind.equals("own")) {
+                JsonNode networks = s.path("networks");
+                if (networks.isMissingNode() || networks.isEmpty()) {
+                    assertThat(s.path("reason").asText())
+                            .as(what + ": an own step names itself")
+                            .startsWith("the experiment's own step ");
+                } else {
+                    networks.fields()
+                            .forEachRemaining(
+                                    n -> assertThat(n.getValue().path("kind").asText())
+                                            .as(what + ": network " + n.getKey())
+                                            .isEqualTo("fast"));
+                    assertThat(s.has("reason"))
+                            .as(what + ": no reason when every network is fast")
+                            .isFalse();
+                }
+            } else if (kind.equals("fit")) {
+                assertThat(KNOWN_FALLBACKS)
+                        .as(what + ": --step auto fell back to fit")
+                        .containsKey(experiment);
+                assertThat(s.path("reason").asText()).as(what).contains(KNOWN_FALLBACKS.get(experiment));
+            } else {
+                assertThat(s.has("reason"))
+                        .as(what + ": the fast step has no fallback reason")
+                        .isFalse();
+            }
+        }
     }
 
     /** The PNG exists and draws something: more than the few colours of an empty frame. */

@@ -78,10 +78,13 @@ final class CnnBench extends TrainingBench {
                 .build());
         net.init();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("impl", "sheetlab PoolingCnn (DL4J fit, " + convolution + " convolution)");
+        r.put("impl", "sheetlab PoolingCnn (" + convolution + " convolution)");
         r.put("pooling", pooling);
         r.put("convolution", convolution);
-        r.putAll(timeTraining("sheetlab cnn " + pooling, net::fit, data.train().shuffledIterator(batchSize, seed)));
+        LossTrail losses = new LossTrail();
+        java.util.function.Consumer<org.nd4j.linalg.dataset.DataSet> train = trainer(net, losses, r);
+        r.putAll(timeTraining("sheetlab cnn " + pooling, train, data.train().shuffledIterator(batchSize, seed)));
+        r.put("finalLoss", losses.mean());
         return r;
     }
 }

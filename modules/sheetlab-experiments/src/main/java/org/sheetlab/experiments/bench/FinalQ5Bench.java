@@ -37,14 +37,15 @@ final class FinalQ5Bench extends TrainingBench {
             description = "The batch sizes compared, e.g. \"32 128 512\" (default: ${DEFAULT-VALUE}).")
     List<Integer> batchSizes = List.of(32, 128, 512);
 
-    @Option(
-            names = "--step",
-            description = "With --measure: fit (DL4J's MultiLayerNetwork.fit) or fast (DenseAdamStep) "
-                    + "(default: ${DEFAULT-VALUE}).")
-    String step = "fit";
-
     FinalQ5Bench() {
         super(128, 400, 50);
+        step = "fit";
+    }
+
+    /** It measures its own pair (fit as the main figure, the fast DenseAdamStep beside it). */
+    @Override
+    boolean comparesSteps() {
+        return false;
     }
 
     @Override
@@ -72,15 +73,19 @@ final class FinalQ5Bench extends TrainingBench {
         net.init();
         Consumer<DataSet> train = switch (step) {
             case "fit" -> net::fit;
-            case "fast" -> {
+            case "fast", "auto" -> {
                 DenseAdamStep fast = DenseAdamStep.of(net);
                 yield ds -> fast.fit(ArrayDataSource.toMulti(ds));
             }
-            default -> throw new IllegalArgumentException("--step must be fit or fast, got " + step);
+            case "core" -> { // the general fast core (FastCore) on this network, to compare with DenseAdamStep
+                org.sheetlab.train.fast.FastCore core = org.sheetlab.train.fast.FastCore.of(net);
+                yield ds -> core.fit(ds.getFeatures(), ds.getLabels());
+            }
+            default -> throw new IllegalArgumentException("--step must be fit, fast or core, got " + step);
         };
         // the fast step consumes each batch before the next, so its batches are gathered into reused arrays
         ShuffledArrayIterator it =
-                data.train().shuffledIterator(batchSize, seed).reuseBuffers(step.equals("fast"));
+                data.train().shuffledIterator(batchSize, seed).reuseBuffers(!step.equals("fit"));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put(
                 "impl",

@@ -49,9 +49,19 @@ class GanBench extends TrainingBench {
                 .optChannels(32, 64)
                 .build();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("impl", "sheetlab Gan step (two DL4J fits)" + (conv ? ", DCGAN-style 32/64 channels" : ""));
+        r.put("impl", "sheetlab Gan step" + (conv ? ", DCGAN-style 32/64 channels" : ""));
+        Map<String, Object> chosen = gan.useSteps(step);
+        r.put("networks", chosen);
+        r.put("step", chosen.toString().contains("reason") ? "fit" : "fast");
+        LossTrail losses = new LossTrail();
         r.putAll(timeTraining(
-                "sheetlab gan", ds -> gan.step(ds.getFeatures()), data.train().shuffledIterator(batchSize, seed)));
+                "sheetlab gan",
+                ds -> {
+                    Gan.Step s = gan.step(ds.getFeatures());
+                    losses.add(s.discriminatorLoss() + s.generatorLoss());
+                },
+                data.train().shuffledIterator(batchSize, seed)));
+        r.put("finalLoss", losses.mean()); // D's loss + G's loss
         return r;
     }
 }

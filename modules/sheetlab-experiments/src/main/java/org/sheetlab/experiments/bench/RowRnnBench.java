@@ -58,7 +58,10 @@ abstract class RowRnnBench extends TrainingBench {
         it.setPreProcessor(RowsAsSteps.FASHION_MNIST);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("impl", impl);
-        r.putAll(timeTraining(impl, net::fit, it));
+        LossTrail losses = new LossTrail();
+        java.util.function.Consumer<org.nd4j.linalg.dataset.DataSet> train = trainer(net, losses, r);
+        r.putAll(timeTraining(impl, train, it));
+        r.put("finalLoss", losses.mean());
         return r;
     }
 }

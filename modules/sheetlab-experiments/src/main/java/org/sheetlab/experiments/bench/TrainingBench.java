@@ -6,9 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sheetlab.data.iterator.ShuffledArrayIterator;
+import org.sheetlab.train.fast.FastCore;
+import org.sheetlab.train.fast.StepSelection;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,6 +26,14 @@ import picocli.CommandLine.Option;
 abstract class TrainingBench extends Bench {
     @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(
+            names = "--step",
+            description = "The training step: auto (the fast step where the network allows it, else fit), fast or "
+                    + "fit. Without --measure every round measures the default step and, beside it, fit, and the "
+                    + "output shows both figures, their ratio and both losses after the timed steps "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String step = "auto";
 
     TrainingBench(int batchSize, int batches, int warmup) {
         super(batches, warmup);
@@ -44,32 +59,173 @@ abstract class TrainingBench extends Bench {
             List<Object> ours = new ArrayList<>(setting());
             ours.addAll(sheetlabArgs);
             sheetlab(file("sheetlab", key, r), ours.toArray());
+            if (comparesSteps()) {
+                ours.addAll(List.of("--step", "fit"));
+                sheetlab(file("fit", key, r), ours.toArray());
+            }
             alsoMeasure(key, r);
             peers(key, r, script, peer.toArray());
+        }
+        if (comparesSteps()) {
+            printStepComparison(key);
+        }
+    }
+
+    /** Whether {@link #rounds} measures DL4J's fit beside the default step (a benchmark that does so itself: no). */
+    boolean comparesSteps() {
+        return true;
+    }
+
+    /**
+     * The default step against fit, from the same rounds of this command (so the ratio holds on a loaded machine):
+     * median samples/s of each, fast/fit, and each one's mean training loss over its last timed batches (the ratio
+     * counts only if the two losses agree).
+     */
+    void printStepComparison(String key) throws IOException {
+        List<Double> fast = new ArrayList<>();
+        List<Double> fit = new ArrayList<>();
+        List<Double> fastLoss = new ArrayList<>();
+        List<Double> fitLoss = new ArrayList<>();
+        String chosen = "?";
+        for (int r = 1; r <= rounds; r++) {
+            com.fasterxml.jackson.databind.JsonNode a = org.sheetlab.train.run.RunDirectory.JSON.readTree(
+                    out.resolve(file("sheetlab", key, r)).toFile());
+            com.fasterxml.jackson.databind.JsonNode b = org.sheetlab.train.run.RunDirectory.JSON.readTree(
+                    out.resolve(file("fit", key, r)).toFile());
+            fast.add(a.get("samplesPerSecond").asDouble());
+            fit.add(b.get("samplesPerSecond").asDouble());
+            fastLoss.add(a.path("finalLoss").asDouble(Double.NaN));
+            fitLoss.add(b.path("finalLoss").asDouble(Double.NaN));
+            chosen = a.path("step").asText("?");
+        }
+        double f = median(fast);
+        double d = median(fit);
+        System.out.printf(
+                Locale.ROOT,
+                "%s%s: step %s %,.0f samples/s, fit %,.0f samples/s, %s/fit %.2f; training loss over the last timed "
+                        + "batches: %s %.4f, fit %.4f (medians of %d rounds)%n",
+                name(),
+                key.isEmpty() ? "" : " " + key,
+                chosen,
+                f,
+                d,
+                chosen,
+                f / d,
+                chosen,
+                median(fastLoss),
+                median(fitLoss),
+                rounds);
+    }
+
+    static double median(List<Double> values) {
+        List<Double> v = new ArrayList<>(values);
+        java.util.Collections.sort(v);
+        int n = v.size();
+        return n == 0 ? Double.NaN : n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    /**
+     * How {@link #measure} trains {@code net} under {@code --step}: DL4J's fit, or the fast core
+     * ({@link FastCore}) where {@code auto} finds it supported (or {@code fast} demands it). Each batch's training
+     * loss goes into {@code losses}; {@code result} records the step and, for fit under auto, why.
+     */
+    Consumer<DataSet> trainer(Model net, LossTrail losses, Map<String, Object> result) {
+        StepSelection.checkMode(step);
+        Optional<String> why = step.equals("fit") ? Optional.of("--step fit") : FastCore.unsupported(net);
+        if (why.isPresent() && step.equals("fast")) {
+            throw new IllegalArgumentException("--step fast: " + why.get());
+        }
+        if (why.isPresent()) {
+            core = null;
+            result.put("step", "fit");
+            result.put("reason", why.get());
+            return ds -> {
+                if (net instanceof MultiLayerNetwork m) {
+                    m.fit(ds);
+                    losses.add(m.score());
+                } else {
+                    ((ComputationGraph) net).fit(ds);
+                    losses.add(((ComputationGraph) net).score());
+                }
+            };
+        }
+        FastCore core = FastCore.of(net);
+        this.core = core;
+        result.put("step", "fast");
+        return ds -> losses.add(core.fit(
+                new INDArray[] {ds.getFeatures()},
+                new INDArray[] {ds.getLabels()},
+                ds.getFeaturesMaskArray() == null ? null : new INDArray[] {ds.getFeaturesMaskArray()},
+                ds.getLabelsMaskArray() == null ? null : new INDArray[] {ds.getLabelsMaskArray()}));
+    }
+
+    /** The training losses of the last (up to) {@value #LAST} batches: their mean is a run's {@code finalLoss}. */
+    static final class LossTrail {
+        static final int LAST = 20;
+        private final double[] last = new double[LAST];
+        private int n;
+
+        void add(double loss) {
+            last[n++ % LAST] = loss;
+        }
+
+        double mean() {
+            int k = Math.min(n, LAST);
+            double s = 0;
+            for (int i = 0; i < k; i++) {
+                s += last[i];
+            }
+            return k == 0 ? Double.NaN : s / k;
         }
     }
 
     /** sheetlab's measurements beside the main one in round {@code r} (e.g. DL4J's own layer); none by default. */
     void alsoMeasure(String key, int r) throws IOException, InterruptedException {}
 
-    /** Samples/s of {@code train} over {@code batches} full-size batches after {@code warmup} untimed ones. */
+    /** The fast core {@link #trainer} made last (null when it chose fit): its profile goes into the measurement. */
+    private FastCore core;
+
+    /**
+     * Samples/s of {@code train} over {@code batches} full-size batches after {@code warmup} untimed ones, and the
+     * profile in ms per step: the batch's preparation ({@code dataMs}) and, on the fast core, the layers' forward and
+     * backward passes with the loss ({@code gradientMs}), the update ({@code updateMs}) and the rest ({@code
+     * otherMs}: the step's bookkeeping).
+     */
     Map<String, Object> timeTraining(String label, Consumer<DataSet> train, ShuffledArrayIterator it) {
         for (int i = 0; i < warmup; i++) {
             train.accept(nextBatch(it));
         }
+        if (core != null) {
+            core.resetProfile();
+        }
         long samples = 0;
+        long dataNanos = 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < batches; i++) {
+            long d0 = System.nanoTime();
             DataSet ds = nextBatch(it);
+            dataNanos += System.nanoTime() - d0;
             train.accept(ds);
             samples += ds.numExamples();
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        long total = System.nanoTime() - t0;
+        double seconds = total / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("batchSize", it.batch());
         r.put("batches", batches);
         r.put("seconds", seconds);
         r.put("samplesPerSecond", samples / seconds);
+        Map<String, Object> profile = new LinkedHashMap<>();
+        profile.put("msPerStep", total / 1e6 / batches);
+        profile.put("dataMs", dataNanos / 1e6 / batches);
+        if (core != null && core.profile().steps() == batches) {
+            FastCore.Profile p = core.profile();
+            profile.put("gradientMs", p.gradientNanos() / 1e6 / batches);
+            profile.put("updateMs", p.updateNanos() / 1e6 / batches);
+            profile.put("otherMs", (total - dataNanos - p.gradientNanos() - p.updateNanos()) / 1e6 / batches);
+        }
+        r.put("profile", profile);
+        System.err.printf(Locale.ROOT, "%s: profile, ms per step: %s%n", label, profile);
         System.err.printf(
                 Locale.ROOT,
                 "%s: %.0f samples/s (batch %d, %d batches, %.2f s)%n",

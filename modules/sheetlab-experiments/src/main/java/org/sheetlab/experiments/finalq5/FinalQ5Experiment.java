@@ -21,8 +21,6 @@ import org.sheetlab.models.analysis.NetworkCounter;
 import org.sheetlab.models.mlp.FinalQ5Network;
 import org.sheetlab.train.NetworkStep;
 import org.sheetlab.train.TrainingResult;
-import org.sheetlab.train.TrainingStep;
-import org.sheetlab.train.fast.DenseAdamStep;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,14 +51,6 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
                         + "(input → dense1 → dense2 → output; same initial weights as the MultiLayerNetwork).")
         public boolean graph;
 
-        @Option(
-                names = "--step",
-                description = "Training step: fast (sheetlab's DenseAdamStep: the network's dense backprop and Adam "
-                        + "without DL4J's general fit machinery, about 2x faster, equal to fit up to float rounding), "
-                        + "fit (DL4J's MultiLayerNetwork.fit) or auto (fast when the network allows it) "
-                        + "(default: ${DEFAULT-VALUE}).")
-        public String step = "auto";
-
         public Options() {
             super(15, 128, 1e-3);
         }
@@ -73,26 +63,6 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
     @Override
     protected void validate(Options o) {
         check(o.lrDecay > 0 && o.lrDecay <= 1, "--lr-decay must be in (0, 1], got " + o.lrDecay);
-        check(List.of("auto", "fit", "fast").contains(o.step), "--step must be auto, fit or fast, got " + o.step);
-        check(
-                !(o.loop.workers > 1 && o.step.equals("fast")),
-                "--step fast (DenseAdamStep) runs its own updates, which ParallelWrapper cannot replicate; with "
-                        + "--workers use --step fit (auto picks it)");
-        check(
-                !(o.graph && o.step.equals("fast")),
-                "--step fast trains MultiLayerNetworks only; drop --graph or use --step fit");
-    }
-
-    /**
-     * The step {@code choice} asks for: DenseAdamStep for fast (or auto when it supports the network and training is
-     * not data-parallel), else fit.
-     */
-    static TrainingStep trainingStep(MultiLayerNetwork net, String choice, int workers) {
-        boolean fast = choice.equals("fast")
-                || choice.equals("auto")
-                        && workers == 1
-                        && DenseAdamStep.unsupported(net).isEmpty();
-        return fast ? DenseAdamStep.of(net) : NetworkStep.of(net);
     }
 
     @Override
@@ -117,7 +87,7 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return Trial.of(
-                trainingStep(net, o.step, o.loop.workers),
+                NetworkStep.of(net), // the harness picks the step (--step; auto: DenseAdamStep)
                 NetworkCounter.count(conf, model.inputType()),
                 trainSource(c),
                 testClassification(c));

@@ -36,6 +36,11 @@ public abstract class ExperimentOptions {
      * calls it before the experiment's own checks. A bad one fails with a message naming it, its value and its range.
      */
     public void validate() {
+        org.sheetlab.train.fast.StepSelection.checkMode(loop.step);
+        if (loop.workers > 1 && loop.step.equals("fast")) {
+            throw new IllegalArgumentException("--step fast runs its own updates, which ParallelWrapper (--workers "
+                    + loop.workers + ") cannot replicate; with --workers use --step fit (auto picks it)");
+        }
         InvalidSettingException.require(loop.workers >= 1, null, "workers", loop.workers, ">= 1 (1: no wrapper)");
         InvalidSettingException.require(
                 loop.averagingFrequency >= 1, null, "averagingFrequency", loop.averagingFrequency, ">= 1");

@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Options of the training loop: epochs, batch size, resume, checkpoint interval, early stopping, data-parallel
- * workers. A picocli mixin;
+ * workers, the training step. A picocli mixin;
  * an experiment's options class sets its own defaults in its constructor.
  */
 public final class LoopOptions {
@@ -42,4 +42,11 @@ public final class LoopOptions {
             description = "With --workers: each worker takes this many local steps on its shards of a batch between "
                     + "averages (default: ${DEFAULT-VALUE} = average after every step).")
     public int averagingFrequency = 1;
+
+    @Option(
+            names = "--step",
+            description = "Training step: auto (the fast step where the network's layers, updater and listeners "
+                    + "allow it, else DL4J's fit, with the reason in run.json and the log), fast (the fast step; an "
+                    + "unsupported network is an error naming why) or fit (DL4J's fit) (default: ${DEFAULT-VALUE}).")
+    public String step = "auto";
 }

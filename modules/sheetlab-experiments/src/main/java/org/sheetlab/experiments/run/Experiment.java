@@ -13,6 +13,7 @@ import org.sheetlab.train.EpochMetrics;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingDivergedException;
 import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.fast.StepSelection;
 import org.sheetlab.train.parallel.ParallelStep;
 import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Command;
@@ -47,6 +48,7 @@ import picocli.CommandLine.Mixin;
  * @param <V> a variant (e.g. a pooling kind); a single-network experiment has one
  */
 public abstract class Experiment<O extends ExperimentOptions, D, V> implements Callable<Integer> {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Experiment.class);
     private final String name;
     private final List<Headline> headline;
 
@@ -202,6 +204,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         Context<O, D> context = new Context<>(options, config, run, data);
         List<Row> rows = new ArrayList<>();
         Map<String, TrainingResult> results = new LinkedHashMap<>();
+        Map<String, Object> steps = new LinkedHashMap<>();
         boolean single = variants.isEmpty();
         for (V variant : single ? java.util.Collections.<V>singletonList(null) : variants) {
             String label = single ? name : label(variant);
@@ -212,7 +215,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
                 Summary.writeComparison(run, name, headline(options), rows);
                 continue;
             }
-            Trial trial = dataParallel(options, trial(context, variant, folder));
+            Trial trial = dataParallel(options, chooseStep(options, label, trial(context, variant, folder), steps));
             if (trial.train().batchSize() != config.batchSize()) {
                 throw new IllegalStateException(name + " " + label + ": the training source's batch size "
                         + trial.train().batchSize() + " is not the config's " + config.batchSize()
@@ -247,6 +250,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         Map<String, Object> completed = new LinkedHashMap<>(described);
         completed.put("headline", headline(options).stream().map(Headline::key).toList());
         completed.put("variants", rows);
+        completed.put("steps", steps);
         completed.putAll(extra);
         ExperimentRun.writeRunJson(run, name, "completed", options, config, completed);
         return new Outcome(run.root(), List.copyOf(rows), results, extra);
@@ -261,6 +265,18 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
             return trial;
         }
         return trial.withStep(ParallelStep.of(trial.step(), options.loop.workers, options.loop.averagingFrequency));
+    }
+
+    /**
+     * The trial with its step chosen by {@code --step} ({@link StepSelection}): a plain network step becomes the fast
+     * step where it is supported; the choice, and the reason where it is fit, go into {@code steps} (run.json) and one
+     * log line.
+     */
+    private Trial chooseStep(ExperimentOptions options, String label, Trial trial, Map<String, Object> steps) {
+        StepSelection choice = StepSelection.choose(trial.step(), options.loop.step, options.loop.workers);
+        steps.put(label, choice.toJson());
+        log.info(choice.describe(name + (label.equals(name) ? "" : " " + label)));
+        return choice.step() == trial.step() ? trial : trial.withStep(choice.step());
     }
 
     private static void removeIfEmpty(boolean fresh, RunDirectory run) {

@@ -149,7 +149,7 @@ class FinalQ5ExperimentTest {
     void theFastStepIsTheDefaultAndStaysWithinFloatRoundingOfFit() throws IOException {
         Outcome fast = new FinalQ5Experiment().run(smoke(tmp.resolve("fast"), 1, 20));
         FinalQ5Experiment.Options fitOptions = smoke(tmp.resolve("fit"), 1, 20);
-        fitOptions.step = "fit";
+        fitOptions.loop.step = "fit";
         Outcome fit = new FinalQ5Experiment().run(fitOptions);
         assertThat(RunDirectory.JSON
                         .readTree(tmp.resolve("fast").resolve("run.json").toFile())
@@ -172,12 +172,29 @@ class FinalQ5ExperimentTest {
                 .isCloseTo(fit.trained().last().testLoss(), within(1e-4));
 
         FinalQ5Experiment.Options bad = smoke(tmp.resolve("bad"), 1, 1);
-        bad.step = "quick";
+        bad.loop.step = "quick";
         assertThatThrownBy(() -> new FinalQ5Experiment().run(bad))
-                .hasMessageContaining("--step must be auto, fit or fast");
+                .hasMessageContaining("--step must be auto, fast or fit");
         FinalQ5Experiment.Options graphFast = smoke(tmp.resolve("gf"), 1, 1);
         graphFast.graph = true;
-        graphFast.step = "fast";
-        assertThatThrownBy(() -> new FinalQ5Experiment().run(graphFast)).hasMessageContaining("--graph");
+        graphFast.loop.step = "fast";
+        // the ComputationGraph takes the general fast step (FastStep), recorded in run.json
+        assertThat(new FinalQ5Experiment()
+                        .run(graphFast)
+                        .trained()
+                        .step()
+                        .getClass()
+                        .getSimpleName())
+                .isEqualTo("FastStep");
+        assertThat(RunDirectory.JSON
+                        .readTree(tmp.resolve("gf").resolve("run.json").toFile())
+                        .at("/steps/final-q5/kind")
+                        .asText())
+                .isEqualTo("fast");
+        assertThat(RunDirectory.JSON
+                        .readTree(tmp.resolve("fit").resolve("run.json").toFile())
+                        .at("/steps/final-q5/reason")
+                        .asText())
+                .isEqualTo("--step fit");
     }
 }

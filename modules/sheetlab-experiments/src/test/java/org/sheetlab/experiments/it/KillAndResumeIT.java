@@ -106,6 +106,44 @@ class KillAndResumeIT {
                                 "--quiet"),
                         "recipe",
                         List.of("recipe", "saturating"));
+            // the fast step (--step auto picks FastStep for these networks): a FastConvolution2D + max-pooling CNN and
+            // a FastLSTM row classifier, short
+            case "cnn" ->
+                new Scenario(
+                        List.of(
+                                "pooling",
+                                "--variants",
+                                "max",
+                                "--epochs",
+                                "2",
+                                "--max-batches",
+                                "30",
+                                "--batch-size",
+                                "16",
+                                "--checkpoint-every",
+                                "10",
+                                "--quiet"),
+                        "max",
+                        List.of("max"));
+            case "lstm" ->
+                new Scenario(
+                        List.of(
+                                "rnn-compare",
+                                "--cells",
+                                "lstm",
+                                "--hidden",
+                                "16",
+                                "--epochs",
+                                "2",
+                                "--max-batches",
+                                "30",
+                                "--batch-size",
+                                "16",
+                                "--checkpoint-every",
+                                "10",
+                                "--quiet"),
+                        "lstm",
+                        List.of("lstm"));
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -134,7 +172,7 @@ class KillAndResumeIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "graph", "newton", "gan"})
+    @ValueSource(strings = {"mlp", "graph", "newton", "gan", "cnn", "lstm"})
     void killedMidEpochResumesToTheSameWeights(String name) throws Exception {
         Scenario s = scenario(name);
         Path straight = tmp.resolve("straight");
@@ -149,6 +187,13 @@ class KillAndResumeIT {
         assertThat(perEpoch).as("a checkpoint falls inside the second epoch").isGreaterThan(s.checkpointEvery());
         long haltAt = (long) perEpoch + s.checkpointEvery();
 
+        if (name.equals("cnn") || name.equals("lstm")) { // these scenarios are there for the fast step
+            assertThat(RunDirectory.JSON
+                            .readTree(straight.resolve("run.json").toFile())
+                            .at("/steps/" + s.watched() + "/step")
+                            .asText())
+                    .isEqualTo("FastStep");
+        }
         Path killed = tmp.resolve("killed");
         Path killedLog = tmp.resolve("a.log");
         ProcessBuilder halting = PackagedJar.command(killedLog, args(s, "--output-dir", killed.toString()));

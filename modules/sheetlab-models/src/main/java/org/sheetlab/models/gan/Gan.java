@@ -2,7 +2,9 @@ package org.sheetlab.models.gan;
 
 import static org.sheetlab.core.settings.InvalidSettingException.require;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -33,6 +35,8 @@ import org.sheetlab.layers.conv.FastDeconvolution2D;
 import org.sheetlab.models.AbstractNetworkBuilder;
 import org.sheetlab.models.NetworkBuilder;
 import org.sheetlab.models.NetworkSpec;
+import org.sheetlab.train.fast.FastCore;
+import org.sheetlab.train.fast.StepSelection;
 
 /**
  * Sheet, GAN: a generator G and a discriminator D trained by {@link #step}, the alternating update written once.
@@ -93,6 +97,12 @@ public final class Gan {
     private MultiLayerNetwork stacked;
     private final int generatorLayers;
     private final long generatorParams;
+    /** The training step per network ({@code --step}): fit until {@link #useSteps} says otherwise. */
+    private String stepMode = "fit";
+    /** D's and G∘D's fast cores (null: that network trains through fit). */
+    private FastCore discriminatorCore;
+
+    private FastCore stackedCore;
 
     private Gan(Builder b) {
         this.settings = b;
@@ -123,6 +133,21 @@ public final class Gan {
         }
         this.stacked = stackedNetwork;
         this.discriminator = discriminatorNetwork;
+        useSteps(stepMode);
+    }
+
+    /**
+     * Trains D and G∘D through the fast core ({@link FastCore}: their own layers' passes, then the vectorised Adam
+     * over the flat views) where {@code mode} ({@code auto}, {@code fast} or {@code fit}) and each network allow,
+     * else through fit; returns each network's choice ({@code discriminator}, {@code generator}: kind and reason) as
+     * run.json records it. An unsupported network under {@code fast} is an IllegalArgumentException naming why.
+     */
+    public Map<String, Object> useSteps(String mode) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        discriminatorCore = StepSelection.core(discriminator, mode, "discriminator", record);
+        stackedCore = StepSelection.core(stacked, mode, "generator", record);
+        stepMode = mode;
+        return record;
     }
 
     public MultiLayerNetwork discriminator() {
@@ -190,12 +215,20 @@ public final class Gan {
         double dFake = d.get(NDArrayIndex.interval(b, 2 * b), NDArrayIndex.all())
                 .meanNumber()
                 .doubleValue();
-        discriminator.fit(x, y);
+        if (discriminatorCore != null) {
+            discriminatorCore.fit(x, y);
+        } else {
+            discriminator.fit(x, y);
+        }
         double dLoss = discriminator.score();
         syncDiscriminator();
         INDArray z = sampleLatent(b);
         INDArray target = column(t, b, 1.0); // ignored by the saturating loss
-        stacked.fit(z, target);
+        if (stackedCore != null) {
+            stackedCore.fit(z, target);
+        } else {
+            stacked.fit(z, target);
+        }
         return new Step(dLoss, stacked.score(), dReal, dFake);
     }
 

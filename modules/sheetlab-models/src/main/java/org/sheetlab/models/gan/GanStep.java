@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.sheetlab.train.TrainingStep;
+import org.sheetlab.train.fast.StepSelection;
 
 /**
  * {@link Gan}'s alternating step as a harness {@link TrainingStep}: every batch of real images is one
@@ -17,7 +18,7 @@ import org.sheetlab.train.TrainingStep;
  * adds (the collapse monitor). The partial sums, the epoch and the iteration count are in checkpoints, so a resumed
  * run reports what the uninterrupted run reports.
  */
-public final class GanStep implements TrainingStep {
+public final class GanStep implements StepSelection.MultiNetworkStep {
     public static final String GENERATOR = "generator";
     public static final String DISCRIMINATOR = "discriminator";
 
@@ -65,6 +66,12 @@ public final class GanStep implements TrainingStep {
         iteration++;
         listener.onIteration(iteration);
         return s.generatorLoss();
+    }
+
+    /** D and G∘D each through the fast core where {@code mode} and the network allow ({@link Gan#useSteps}). */
+    @Override
+    public Map<String, Object> chooseSteps(String mode) {
+        return gan.useSteps(mode);
     }
 
     @Override

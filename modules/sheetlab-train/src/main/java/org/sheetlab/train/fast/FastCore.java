@@ -1,0 +1,529 @@
+package org.sheetlab.train.fast;
+
+import java.lang.reflect.Method;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.Trainable;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.optimize.solvers.BaseOptimizer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L1Regularization;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+
+/**
+ * The fast training core for any {@link MultiLayerNetwork} or {@link ComputationGraph} (the sheet's networks, section
+ * "Backpropagation"): the network's own layers compute the forward and backward passes ({@code
+ * computeGradientAndScore}: every DL4J and sheetlab layer, vertex and loss unchanged) into the network's flat gradient
+ * view g [n]; then, instead of DL4J's solver, listener and per-block updater machinery, one pass of vectorised kernels
+ * ({@link UpdaterKernels}) over the flat parameter vector w [n], g and the updater state s applies the update with
+ * DL4J's semantics and in its order:
+ *
+ * <ol>
+ *   <li>g ← g/B for every parameter the layer divides by the minibatch size B (not BatchNormalization's running
+ *       mean and variance);
+ *   <li>gradient normalisation per layer: renormalise by the L2 norm (per layer or per parameter type), clip each
+ *       element to [−t, t], or clip the L2 norm to t (per layer or per parameter type);
+ *   <li>per updater block: L1 (g ← g + λ sign w) and L2 (g ← g + λw) before the updater; the updater (Adam
+ *       m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², u = α_t m/(√v + ε), α_t = η √(1−β₂ᵗ)/(1−β₁ᵗ); Nesterov momentum
+ *       v' = μv − ηg, u = μv − (1+μ)v'; SGD u = ηg; NoOp u = g); weight decay after it (u ← u + cη w, or cw);
+ *   <li>w ← w − u, the iteration count +1, the layers' constraints.
+ * </ol>
+ *
+ * <p>The parameters and the updater state stay in the network's own arrays (copied to heap arrays for the kernels
+ * and back within the step), and the iteration and epoch counts are the network's, so checkpoints, {@code model.zip},
+ * evaluation and a later {@code fit} see exactly what was trained, and a step by this core equals a {@code fit} up to
+ * float rounding in the updater arithmetic (the gradients themselves come from the same code).
+ *
+ * <p>Not supported, with the reason from {@link #unsupported}: networks with DL4J {@link TrainingListener}s attached
+ * (they need fit's solver callbacks), truncated BPTT, other updaters or regularisations, layers with pretraining
+ * parameters (DL4J's VariationalAutoencoder layer), data types other than FLOAT.
+ */
+public final class FastCore {
+    private static final Method SYNC_MLN = syncMethod(MultiLayerNetwork.class);
+    private static final Method SYNC_CG = syncMethod(ComputationGraph.class);
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FastCore.class);
+
+    private final Model model;
+    private boolean warned;
+    private final MultiLayerNetwork net;
+    private final ComputationGraph graph;
+    private final int n;
+    private final List<Block> blocks = new ArrayList<>();
+    private final List<int[]> divideRanges = new ArrayList<>();
+    private final List<LayerNorm> norms = new ArrayList<>();
+    private final boolean miniBatch;
+    private final FloatBuffer pBuf;
+    private final FloatBuffer gBuf;
+    private final FloatBuffer sBuf;
+    private final int pOff;
+    private final int gOff;
+    private final int sOff;
+    private final float[] p;
+    private final float[] g;
+    private final float[] s;
+
+    /** One updater block: a contiguous range of parameters with one updater configuration. */
+    private record Block(int start, int end, int stateStart, IUpdater updater, List<Param> params) {}
+
+    /** One parameter of a layer in a block, its regularisations before and after the updater. */
+    private record Param(int start, int end, List<Regularization> before, List<Regularization> after) {}
+
+    /** A layer's gradient normalisation over its range and its parameters' ranges. */
+    private record LayerNorm(GradientNormalization kind, double threshold, int start, int end, List<int[]> params) {}
+
+    private FastCore(Model model) {
+        this.model = model;
+        this.net = model instanceof MultiLayerNetwork m ? m : null;
+        this.graph = model instanceof ComputationGraph c ? c : null;
+        BaseMultiLayerUpdater<?> updater = updater(model);
+        INDArray params = model.params();
+        INDArray grads = net != null ? net.getFlattenedGradients() : graph.getFlattenedGradients();
+        INDArray state = updater.getStateViewArray();
+        n = (int) params.length();
+        checkFlat(params, n, "parameters");
+        checkFlat(grads, n, "gradients");
+        miniBatch = model.conf().isMiniBatch();
+        Map<Trainable, List<int[]>> layerParams = new IdentityHashMap<>();
+        List<Trainable> layerOrder = new ArrayList<>();
+        for (UpdaterBlock ub : updater.getUpdaterBlocks()) {
+            List<Param> ps = new ArrayList<>();
+            for (UpdaterBlock.ParamState st : ub.getLayersAndVariablesInBlock()) {
+                Trainable t = st.getLayer();
+                String name = st.getParamName();
+                if (t.updaterDivideByMinibatch(name)) {
+                    addRange(divideRanges, st.getParamOffsetStart(), st.getParamOffsetEnd());
+                }
+                List<Regularization> regs = t.getConfig().getRegularizationByParam(name);
+                List<Regularization> before = new ArrayList<>();
+                List<Regularization> after = new ArrayList<>();
+                if (regs != null) {
+                    for (Regularization r : regs) {
+                        (r.applyStep() == Regularization.ApplyStep.BEFORE_UPDATER ? before : after).add(r);
+                    }
+                }
+                ps.add(new Param(st.getParamOffsetStart(), st.getParamOffsetEnd(), before, after));
+                layerParams
+                        .computeIfAbsent(t, k -> {
+                            layerOrder.add(k);
+                            return new ArrayList<>();
+                        })
+                        .add(new int[] {st.getParamOffsetStart(), st.getParamOffsetEnd()});
+            }
+            blocks.add(new Block(
+                    ub.getParamOffsetStart(),
+                    ub.getParamOffsetEnd(),
+                    ub.getUpdaterViewOffsetStart(),
+                    ub.getGradientUpdater().getConfig(),
+                    ps));
+        }
+        for (Trainable t : layerOrder) {
+            GradientNormalization kind = t.getConfig().getGradientNormalization();
+            if (kind != null && kind != GradientNormalization.None && t.numParams() > 0) {
+                List<int[]> ranges = layerParams.get(t);
+                int start = ranges.stream().mapToInt(r -> r[0]).min().orElseThrow();
+                int end = ranges.stream().mapToInt(r -> r[1]).max().orElseThrow();
+                norms.add(new LayerNorm(kind, t.getConfig().getGradientNormalizationThreshold(), start, end, ranges));
+            }
+        }
+        pBuf = params.data().asNioFloat();
+        pOff = (int) params.offset();
+        gBuf = grads.data().asNioFloat();
+        gOff = (int) grads.offset();
+        p = new float[n];
+        g = new float[n];
+        if (state != null && state.length() > 0) {
+            checkFlat(state, state.length(), "updater state");
+            sBuf = state.data().asNioFloat();
+            sOff = (int) state.offset();
+            s = new float[(int) state.length()];
+        } else {
+            sBuf = null;
+            sOff = 0;
+            s = new float[0];
+        }
+    }
+
+    /** Adds [start, end) to the ranges, merged with the last one when they touch. */
+    private static void addRange(List<int[]> ranges, int start, int end) {
+        if (!ranges.isEmpty() && ranges.get(ranges.size() - 1)[1] == start) {
+            ranges.get(ranges.size() - 1)[1] = end;
+        } else {
+            ranges.add(new int[] {start, end});
+        }
+    }
+
+    private static void checkFlat(INDArray a, long length, String what) {
+        if (a.length() != length || a.elementWiseStride() != 1 || !a.isView() && a.offset() != 0) {
+            throw new IllegalStateException("FastCore: the network's flat " + what + " are not one contiguous array");
+        }
+    }
+
+    private static BaseMultiLayerUpdater<?> updater(Model model) {
+        Object u = model instanceof MultiLayerNetwork m ? m.getUpdater() : ((ComputationGraph) model).getUpdater();
+        if (!(u instanceof BaseMultiLayerUpdater<?> b)) {
+            throw new IllegalStateException("FastCore: unexpected updater " + u);
+        }
+        return b;
+    }
+
+    /**
+     * The fast core over {@code model} (an initialised MultiLayerNetwork or ComputationGraph); an
+     * IllegalArgumentException names what it has that the core does not support ({@link #unsupported}).
+     */
+    public static FastCore of(Model model) {
+        unsupported(model).ifPresent(why -> {
+            throw new IllegalArgumentException("the fast training step cannot train this network: " + why);
+        });
+        return new FastCore(model);
+    }
+
+    /** Why the fast core cannot train {@code model} (naming the layer, setting or listener), or empty when it can. */
+    public static Optional<String> unsupported(Model model) {
+        if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
+            return Optional.of("it trains MultiLayerNetworks and ComputationGraphs, got "
+                    + (model == null ? "null" : model.getClass().getSimpleName()));
+        }
+        if (model.params() == null || model.numParams() == 0) {
+            return Optional.of("the network is not initialised or has no parameters (call init())");
+        }
+        if (model.params().dataType() != DataType.FLOAT) {
+            return Optional.of("the network's data type is " + model.params().dataType()
+                    + "; the fast step's kernels are FLOAT only");
+        }
+        Collection<TrainingListener> listeners =
+                model instanceof MultiLayerNetwork m ? m.getListeners() : ((ComputationGraph) model).getListeners();
+        if (listeners != null && !listeners.isEmpty()) {
+            return Optional.of("DL4J training listener " + listenerNames(listeners) + " is attached; listeners need "
+                    + "fit's solver callbacks");
+        }
+        BackpropType bp = model instanceof MultiLayerNetwork m
+                ? m.getLayerWiseConfigurations().getBackpropType()
+                : ((ComputationGraph) model).getConfiguration().getBackpropType();
+        if (bp == BackpropType.TruncatedBPTT) {
+            return Optional.of("truncated BPTT (backpropType TruncatedBPTT) runs through fit");
+        }
+        BaseMultiLayerUpdater<?> updater = updater(model);
+        for (UpdaterBlock ub : updater.getUpdaterBlocks()) {
+            UpdaterBlock.ParamState first = ub.getLayersAndVariablesInBlock().get(0);
+            if (ub.isPretrainUpdaterBlock()) {
+                return Optional.of(describe(first.getLayer()) + " has pretraining parameter " + first.getParamName()
+                        + " (layerwise pretraining runs through fit)");
+            }
+            IUpdater u = ub.getGradientUpdater().getConfig();
+            if (u.getClass() != Adam.class
+                    && u.getClass() != Sgd.class
+                    && u.getClass() != Nesterovs.class
+                    && u.getClass() != NoOp.class) {
+                return Optional.of(describe(first.getLayer()) + " parameter " + first.getParamName() + " uses the "
+                        + u.getClass().getSimpleName() + " updater (supported: Adam, Sgd, Nesterovs, NoOp)");
+            }
+            for (UpdaterBlock.ParamState st : ub.getLayersAndVariablesInBlock()) {
+                List<Regularization> regs = st.getLayer().getConfig().getRegularizationByParam(st.getParamName());
+                if (regs == null) {
+                    continue;
+                }
+                for (Regularization r : regs) {
+                    if (r.getClass() != L1Regularization.class
+                            && r.getClass() != L2Regularization.class
+                            && r.getClass() != WeightDecay.class) {
+                        return Optional.of(describe(st.getLayer()) + " parameter " + st.getParamName() + " has "
+                                + r.getClass().getSimpleName() + " (supported: L1, L2, WeightDecay)");
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String listenerNames(Collection<TrainingListener> listeners) {
+        List<String> names = new ArrayList<>();
+        for (TrainingListener l : listeners) {
+            names.add(l.getClass().getName());
+        }
+        return String.join(", ", names);
+    }
+
+    /** "layer 2 'dense' (DenseLayer)" or "vertex 'attention' (SameDiffGraphVertex)". */
+    static String describe(Trainable t) {
+        String name = t.getConfig() == null ? "?" : t.getConfig().getLayerName();
+        if (t instanceof Layer l) {
+            return "layer " + l.getIndex() + " '" + name + "' ("
+                    + l.conf().getLayer().getClass().getSimpleName() + ")";
+        }
+        return "vertex '" + name + "' (" + t.getClass().getSimpleName() + ")";
+    }
+
+    /**
+     * Where this core's steps spent their time since it was made (or {@link #resetProfile}): the layers' forward and
+     * backward passes with the loss ({@code computeGradientAndScore}), and the update (copies to and from the heap
+     * arrays and the kernels), in nanoseconds over {@code steps} steps.
+     */
+    public record Profile(long steps, long gradientNanos, long updateNanos) {}
+
+    private long steps;
+    private long gradientNanos;
+    private long updateNanos;
+
+    /** The time spent so far (see {@link Profile}). */
+    public Profile profile() {
+        return new Profile(steps, gradientNanos, updateNanos);
+    }
+
+    /** Starts the profile afresh (after warm-up steps). */
+    public void resetProfile() {
+        steps = 0;
+        gradientNanos = 0;
+        updateNanos = 0;
+    }
+
+    /** The network this core trains. */
+    public Model model() {
+        return model;
+    }
+
+    /** One step on {@code batch} (features, labels and their masks); returns the network's score, as fit's. */
+    public double fit(MultiDataSet batch) {
+        return fit(batch.getFeatures(), batch.getLabels(), batch.getFeaturesMaskArrays(), batch.getLabelsMaskArrays());
+    }
+
+    /** One step of a single-input, single-output network on features x and labels y (no masks). */
+    public double fit(INDArray x, INDArray y) {
+        return fit(new INDArray[] {x}, new INDArray[] {y}, null, null);
+    }
+
+    /**
+     * One step: the network's forward and backward pass, then the update (see the class comment). Returns the score
+     * {@code fit} reports (the loss averaged over the batch plus the regularisation penalty), before the update.
+     */
+    public double fit(INDArray[] features, INDArray[] labels, INDArray[] featureMasks, INDArray[] labelMasks) {
+        Collection<TrainingListener> listeners = net != null ? net.getListeners() : graph.getListeners();
+        if (listeners != null && !listeners.isEmpty()) {
+            // listeners attached after the step was chosen (e.g. a UI): they need fit's callbacks, so fit runs
+            if (!warned) {
+                warned = true;
+                log.warn(
+                        "fast step: DL4J training listener {} attached; training through fit from now on",
+                        listenerNames(listeners));
+            }
+            if (net != null) {
+                net.fit(
+                        features[0],
+                        labels[0],
+                        featureMasks == null ? null : featureMasks[0],
+                        labelMasks == null ? null : labelMasks[0]);
+            } else {
+                graph.fit(features, labels, featureMasks, labelMasks);
+            }
+            return model.score();
+        }
+        long t0 = System.nanoTime();
+        if (net != null) {
+            if (features.length != 1 || labels.length != 1) {
+                throw new IllegalArgumentException("a MultiLayerNetwork takes one feature and one label array, got "
+                        + features.length + " and " + labels.length);
+            }
+            net.setInput(features[0]);
+            net.setLabels(labels[0]);
+            net.setLayerMaskArrays(
+                    featureMasks == null ? null : featureMasks[0], labelMasks == null ? null : labelMasks[0]);
+            net.computeGradientAndScore();
+        } else {
+            graph.setInputs(features);
+            graph.setLabels(labels);
+            graph.setLayerMaskArrays(featureMasks, labelMasks);
+            graph.computeGradientAndScore();
+        }
+        double score = model.score();
+        long t1 = System.nanoTime();
+        int iteration = BaseOptimizer.getIterationCount(model);
+        int epoch = BaseOptimizer.getEpochCount(model);
+        update(iteration, epoch, model.batchSize());
+        gradientNanos += t1 - t0;
+        updateNanos += System.nanoTime() - t1;
+        steps++;
+        BaseOptimizer.incrementIterationCount(model, 1);
+        BaseOptimizer.applyConstraints(model);
+        if (net != null) {
+            net.clearLayerMaskArrays();
+            net.clearLayersStates();
+            sync(SYNC_MLN, net);
+        } else {
+            if (featureMasks != null || labelMasks != null) {
+                graph.clearLayerMaskArrays();
+            }
+            graph.clearLayersStates();
+            sync(SYNC_CG, graph);
+        }
+        return score;
+    }
+
+    /** The update of one step over the flat arrays, the gradient g already computed. */
+    private void update(int iteration, int epoch, int batchSize) {
+        pBuf.get(pOff, p);
+        gBuf.get(gOff, g);
+        if (sBuf != null) {
+            sBuf.get(sOff, s);
+        }
+        if (miniBatch) {
+            float b = batchSize;
+            for (int[] r : divideRanges) {
+                UpdaterKernels.divide(g, r[0], r[1] - r[0], b);
+            }
+        }
+        for (LayerNorm ln : norms) {
+            normalise(ln);
+        }
+        for (Block b : blocks) {
+            for (Param prm : b.params) {
+                regularise(prm.before, prm, 1.0, iteration, epoch);
+            }
+            double lr = applyUpdater(b, iteration, epoch);
+            for (Param prm : b.params) {
+                regularise(prm.after, prm, lr, iteration, epoch);
+            }
+        }
+        UpdaterKernels.subtract(p, g, n);
+        pBuf.put(pOff, p);
+        if (sBuf != null) {
+            sBuf.put(sOff, s);
+        }
+    }
+
+    /** DL4J's preApply: the layer's gradient normalisation. */
+    private void normalise(LayerNorm ln) {
+        double t = ln.threshold;
+        switch (ln.kind) {
+            case RenormalizeL2PerLayer -> {
+                double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, ln.start, ln.end - ln.start));
+                UpdaterKernels.divide(g, ln.start, ln.end - ln.start, (float) (l2 == 0.0 ? 1e-5 : l2));
+            }
+            case RenormalizeL2PerParamType -> {
+                for (int[] r : ln.params) {
+                    double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, r[0], r[1] - r[0]));
+                    UpdaterKernels.divide(g, r[0], r[1] - r[0], (float) (l2 == 0.0 ? 1e-5 : l2));
+                }
+            }
+            case ClipElementWiseAbsoluteValue -> {
+                float lo = (float) -t;
+                float hi = (float) t;
+                for (int i = ln.start; i < ln.end; i++) {
+                    g[i] = Math.max(lo, Math.min(hi, g[i]));
+                }
+            }
+            case ClipL2PerLayer -> {
+                double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, ln.start, ln.end - ln.start));
+                if (l2 > t) {
+                    UpdaterKernels.scale(g, ln.start, ln.end - ln.start, (float) (t / l2));
+                }
+            }
+            case ClipL2PerParamType -> {
+                for (int[] r : ln.params) {
+                    double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, r[0], r[1] - r[0]));
+                    if (l2 > t) {
+                        UpdaterKernels.divide(g, r[0], r[1] - r[0], (float) (l2 / t));
+                    }
+                }
+            }
+            default -> throw new IllegalStateException("unknown gradient normalisation " + ln.kind);
+        }
+    }
+
+    /** L1/L2 before the updater (lr unused) or weight decay after it, over one parameter's range. */
+    private void regularise(List<Regularization> regs, Param prm, double lr, int iteration, int epoch) {
+        int len = prm.end - prm.start;
+        for (Regularization r : regs) {
+            if (r instanceof L2Regularization l2) {
+                UpdaterKernels.axpy((float) l2.getL2().valueAt(iteration, epoch), p, g, prm.start, len);
+            } else if (r instanceof WeightDecay wd) {
+                double scale = wd.getCoeff().valueAt(iteration, epoch);
+                if (wd.isApplyLR()) {
+                    scale *= lr;
+                }
+                UpdaterKernels.axpy((float) scale, p, g, prm.start, len);
+            } else if (r instanceof L1Regularization l1) {
+                float c = (float) l1.getL1().valueAt(iteration, epoch);
+                for (int i = prm.start; i < prm.end; i++) {
+                    g[i] += Math.signum(p[i]) * c;
+                }
+            }
+        }
+    }
+
+    /** The block's updater on its range of g; returns the learning rate weight decay scales with (1 without one). */
+    private double applyUpdater(Block b, int iteration, int epoch) {
+        int len = b.end - b.start;
+        IUpdater u = b.updater;
+        if (u instanceof Adam a) {
+            double lr = a.getLearningRate(iteration, epoch);
+            float b1 = (float) a.getBeta1();
+            float b2 = (float) a.getBeta2();
+            float eps = (float) a.getEpsilon();
+            // libnd4j's adam_updater in float: β^(t+1), α_t = η √(1 − β₂ᵗ⁺¹)/(1 − β₁ᵗ⁺¹), ε when that is 0 or NaN
+            float beta1T = (float) Math.pow(b1, iteration + 1);
+            float beta2T = (float) Math.pow(b2, iteration + 1);
+            float epsT = (float) lr * (float) Math.sqrt(1f - beta2T) / (1f - beta1T);
+            if (Float.isNaN(epsT) || epsT == 0f || Float.isInfinite(epsT)) {
+                epsT = eps;
+            }
+            UpdaterKernels.adam(g, b.start, s, b.stateStart, s, b.stateStart + len, len, b1, b2, eps, epsT);
+            return lr;
+        }
+        if (u instanceof Nesterovs nv) {
+            double lr = nv.getLearningRate(iteration, epoch);
+            double mu = nv.currentMomentum(iteration, epoch);
+            UpdaterKernels.nesterovs(g, b.start, s, b.stateStart, len, (float) lr, (float) mu);
+            return lr;
+        }
+        if (u instanceof Sgd sgd) {
+            double lr = sgd.getLearningRate(iteration, epoch);
+            UpdaterKernels.scale(g, b.start, len, (float) lr);
+            return lr;
+        }
+        return u.hasLearningRate() ? u.getLearningRate(iteration, epoch) : 1.0; // NoOp: the update is g itself
+    }
+
+    private static Method syncMethod(Class<?> c) {
+        try {
+            Method m = c.getDeclaredMethod("synchronizeIterEpochCounts");
+            m.setAccessible(true);
+            return m;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The network's protected synchronizeIterEpochCounts (fit calls it at the end of every step). */
+    private static void sync(Method m, Model model) {
+        if (m == null) {
+            return;
+        }
+        try {
+            m.invoke(model);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("FastCore: cannot synchronise the iteration count", e);
+        }
+    }
+}
