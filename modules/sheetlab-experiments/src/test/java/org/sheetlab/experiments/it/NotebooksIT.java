@@ -62,13 +62,14 @@ class NotebooksIT {
         Path out = PackagedJar.MODULE.resolve("target/notebooks-jupyter");
         if (Files.exists(out)) {
             try (var old = Files.walk(out)) {
-                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                old.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
         Files.createDirectories(out);
         Path log = tmp.resolve("jupyter.log");
-        List<String> cmd = new ArrayList<>(List.of(
-                "bash", PackagedJar.ROOT.resolve("scripts/jupyter").toString(), "--execute"));
+        List<String> cmd = new ArrayList<>(
+                List.of("bash", PackagedJar.ROOT.resolve("scripts/jupyter").toString(), "--execute"));
         notebooks.forEach(nb -> cmd.add(nb.toString()));
         cmd.addAll(List.of("--output-dir", out.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -78,10 +79,13 @@ class NotebooksIT {
         long t0 = System.nanoTime();
         int code = PackagedJar.runToExit(pb, java.time.Duration.ofMinutes(40), log);
         String text = PackagedJar.log(log);
-        System.out.printf("NotebooksIT: %d notebooks under the Jupyter kernel in %.1f s%n%s", notebooks.size(),
-                (System.nanoTime() - t0) / 1e9, text);
+        System.out.printf(
+                "NotebooksIT: %d notebooks under the Jupyter kernel in %.1f s%n%s",
+                notebooks.size(), (System.nanoTime() - t0) / 1e9, text);
         assertThat(code).as("scripts/jupyter --execute:%n%s", text).isZero();
         List<String> stale = new ArrayList<>();
+        List<String> textDiffers = new ArrayList<>();
+        int compared = 0;
         ObjectMapper json = new ObjectMapper();
         for (Path nb : notebooks) {
             Path executed = out.resolve(nb.getFileName());
@@ -89,15 +93,31 @@ class NotebooksIT {
             List<JsonNode> fresh = codeCells(json.readTree(executed.toFile()));
             List<JsonNode> stored = codeCells(json.readTree(nb.toFile()));
             for (int i = 0; i < fresh.size(); i++) {
+                if (isMagic(fresh.get(i))) {
+                    continue; // a magic cell: its echo is not stored (scripts/jupyter)
+                }
                 Set<String> want = kinds(fresh.get(i).path("outputs"));
                 Set<String> have = kinds(stored.get(i).path("outputs"));
                 if (!want.equals(have)) {
                     stale.add(nb.getFileName() + " code cell " + (i + 1) + ": executed " + want + ", stored " + have);
                 }
+                compared++;
+                String freshText = text(fresh.get(i).path("outputs"));
+                if (!freshText.equals(text(stored.get(i).path("outputs")))) {
+                    textDiffers.add(nb.getFileName() + " code cell " + (i + 1) + ", this run:\n" + freshText);
+                }
             }
         }
+        // The text is reported, not asserted: the stored notebooks print nothing run-specific (StoredNotebooksTest),
+        // so on the machine that stored them a rerun prints the same text, but another CPU's BLAS kernels may round
+        // the trained numbers' last digits differently.
+        System.out.printf(
+                "NotebooksIT: %d of %d code cells printed the stored text again%s%n",
+                compared - textDiffers.size(), compared, textDiffers.isEmpty() ? "" : "; differing:");
+        textDiffers.forEach(System.out::println);
         assertThat(stale)
-                .as("stored outputs that differ in kind from a fresh run: refresh them with scripts/jupyter --execute-all")
+                .as(
+                        "stored outputs that differ in kind from a fresh run: refresh them with scripts/jupyter --execute-all")
                 .isEmpty();
     }
 
@@ -109,6 +129,39 @@ class NotebooksIT {
             }
         });
         return cells;
+    }
+
+    /** A cell of magics ({@code %jars}): its output echoes local paths and is not stored. */
+    private static boolean isMagic(JsonNode cell) {
+        JsonNode src = cell.path("source");
+        StringBuilder sb = new StringBuilder();
+        if (src.isArray()) {
+            src.forEach(line -> sb.append(line.asText()));
+        } else {
+            sb.append(src.asText());
+        }
+        return sb.toString().strip().startsWith("%");
+    }
+
+    /** A cell's stored text: stdout and text results, as scripts/jupyter stores them (no stderr, no images). */
+    private static String text(JsonNode outputs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode o : outputs) {
+            if ("stderr".equals(o.path("name").asText())) {
+                continue;
+            }
+            for (JsonNode part : List.of(
+                    o.path("text"),
+                    o.path("data").path("text/plain"),
+                    o.path("data").path("text/html"))) {
+                if (part.isArray()) {
+                    part.forEach(line -> sb.append(line.asText()));
+                } else if (part.isTextual()) {
+                    sb.append(part.asText());
+                }
+            }
+        }
+        return sb.toString();
     }
 
     /** The kinds of a cell's outputs: stream names, and the MIME types of display data and results. */
