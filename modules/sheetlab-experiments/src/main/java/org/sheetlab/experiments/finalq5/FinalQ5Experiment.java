@@ -79,6 +79,10 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
                 "--step fast (DenseAdamStep) runs its own updates, which ParallelWrapper cannot replicate; with "
                         + "--workers use --step fit (auto picks it)");
         check(
+                !(o.loop.ui && o.step.equals("fast")),
+                "--step fast (DenseAdamStep) bypasses DL4J's fit, inside which --ui's StatsListener records; with --ui "
+                        + "use --step fit (auto picks it)");
+        check(
                 !(o.graph && o.step.equals("fast")),
                 "--step fast trains MultiLayerNetworks only; drop --graph or use --step fit");
     }
@@ -116,8 +120,9 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
         MultiLayerConfiguration conf = model.build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
+        // --ui: DL4J's StatsListener records inside fit, so auto picks fit (and --step fast is refused)
         return Trial.of(
-                trainingStep(net, o.step, o.loop.workers),
+                trainingStep(net, o.loop.ui && o.step.equals("auto") ? "fit" : o.step, o.loop.workers),
                 NetworkCounter.count(conf, model.inputType()),
                 trainSource(c),
                 testClassification(c));

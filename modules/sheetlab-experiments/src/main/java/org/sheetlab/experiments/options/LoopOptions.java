@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Options of the training loop: epochs, batch size, resume, checkpoint interval, early stopping, data-parallel
- * workers. A picocli mixin;
+ * workers, the training UI. A picocli mixin;
  * an experiment's options class sets its own defaults in its constructor.
  */
 public final class LoopOptions {
@@ -42,4 +42,11 @@ public final class LoopOptions {
             description = "With --workers: each worker takes this many local steps on its shards of a batch between "
                     + "averages (default: ${DEFAULT-VALUE} = average after every step).")
     public int averagingFrequency = 1;
+
+    @Option(
+            names = "--ui",
+            description = "Watch training in DL4J's training UI: statistics to ui-stats.bin in the run folder, served "
+                    + "on 127.0.0.1 at a free port (the URL is logged); replay later with 'sheetlab ui RUN_FOLDER'. "
+                    + "Only for networks trained with DL4J's fit.")
+    public boolean ui;
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sheetlab.experiments.options.ExperimentOptions;
+import org.sheetlab.experiments.ui.TrainingUi;
 import org.sheetlab.train.EpochMetrics;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingDivergedException;
@@ -203,6 +204,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         List<Row> rows = new ArrayList<>();
         Map<String, TrainingResult> results = new LinkedHashMap<>();
         boolean single = variants.isEmpty();
+        TrainingUi ui = TrainingUi.forRun(options.loop.ui, run); // --ui: DL4J's training UI while the networks train
         for (V variant : single ? java.util.Collections.<V>singletonList(null) : variants) {
             String label = single ? name : label(variant);
             RunDirectory folder = single ? run : new RunDirectory(run.resolve(folder(variant)));
@@ -212,7 +214,8 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
                 Summary.writeComparison(run, name, headline(options), rows);
                 continue;
             }
-            Trial trial = dataParallel(options, trial(context, variant, folder));
+            Trial trial = ui.watch(
+                    dataParallel(options, trial(context, variant, folder)), folder, single ? name : name + " " + label);
             if (trial.train().batchSize() != config.batchSize()) {
                 throw new IllegalStateException(name + " " + label + ": the training source's batch size "
                         + trial.train().batchSize() + " is not the config's " + config.batchSize()
@@ -243,6 +246,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
                 Summary.writeComparison(run, name, headline(options), rows);
             }
         }
+        ui.close();
         Map<String, Object> extra = finish(context, List.copyOf(rows), results);
         Map<String, Object> completed = new LinkedHashMap<>(described);
         completed.put("headline", headline(options).stream().map(Headline::key).toList());
