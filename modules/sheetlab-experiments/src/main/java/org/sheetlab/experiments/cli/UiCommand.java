@@ -71,8 +71,8 @@ public final class UiCommand implements Callable<Integer> {
      */
     static List<FileStatsStorage> open(Path folder) {
         if (!Files.isDirectory(folder)) {
-            throw new IllegalArgumentException("no run folder " + folder + "; name a folder under runs/, e.g. "
-                    + "runs/final-q5/<date-time>");
+            throw new IllegalArgumentException(
+                    "no run folder " + folder + "; name a folder under runs/, e.g. " + "runs/final-q5/<date-time>");
         }
         List<Path> files;
         try {

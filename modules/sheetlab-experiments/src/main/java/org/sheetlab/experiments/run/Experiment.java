@@ -204,7 +204,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         List<Row> rows = new ArrayList<>();
         Map<String, TrainingResult> results = new LinkedHashMap<>();
         boolean single = variants.isEmpty();
-        TrainingUi ui = TrainingUi.forRun(options.loop.ui, run); // --ui: DL4J's training UI while the networks train
+        TrainingUi ui = new TrainingUi(run); // --ui: DL4J's training UI while the networks train
         for (V variant : single ? java.util.Collections.<V>singletonList(null) : variants) {
             String label = single ? name : label(variant);
             RunDirectory folder = single ? run : new RunDirectory(run.resolve(folder(variant)));
@@ -214,8 +214,10 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
                 Summary.writeComparison(run, name, headline(options), rows);
                 continue;
             }
-            Trial trial = ui.watch(
-                    dataParallel(options, trial(context, variant, folder)), folder, single ? name : name + " " + label);
+            Trial trial = dataParallel(options, trial(context, variant, folder));
+            if (options.loop.ui) {
+                trial = trial.with(ui.recorder(trial.step(), folder, single ? name : name + " " + label));
+            }
             if (trial.train().batchSize() != config.batchSize()) {
                 throw new IllegalStateException(name + " " + label + ": the training source's batch size "
                         + trial.train().batchSize() + " is not the config's " + config.batchSize()

@@ -70,7 +70,8 @@ public final class LoopbackUiServer implements AutoCloseable {
         if (deployed.future().failed()) {
             vertx.close();
             throw new IllegalStateException(
-                    "the training UI could not listen on " + HOST + ": " + deployed.future().cause(),
+                    "the training UI could not listen on " + HOST + ": "
+                            + deployed.future().cause(),
                     deployed.future().cause());
         }
         return new LoopbackUiServer(vertx, verticle);

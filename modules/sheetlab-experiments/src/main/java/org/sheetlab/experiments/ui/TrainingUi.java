@@ -7,9 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
-import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.train.NetworkStep;
 import org.sheetlab.train.TrainingListener;
 import org.sheetlab.train.TrainingState;
@@ -37,19 +35,13 @@ public final class TrainingUi implements AutoCloseable {
     /** The worker name of the statistics (one JVM trains each network), so a resumed run continues the same series. */
     static final String WORKER = "sheetlab";
 
-    private final boolean enabled;
     private final Path runFolder;
     private final List<FileStatsStorage> storages = new ArrayList<>();
     private LoopbackUiServer server;
 
-    private TrainingUi(boolean enabled, Path runFolder) {
-        this.enabled = enabled;
-        this.runFolder = runFolder;
-    }
-
-    /** The UI of a run in {@code run}; with {@code enabled} false it does nothing. */
-    public static TrainingUi forRun(boolean enabled, RunDirectory run) {
-        return new TrainingUi(enabled, run.root());
+    /** The UI of a run in {@code run}: nothing starts until the first recorder's network starts training. */
+    public TrainingUi(RunDirectory run) {
+        this.runFolder = run.root();
     }
 
     /** The server, once the first network started training (null before, and without {@code --ui}). */
@@ -58,16 +50,12 @@ public final class TrainingUi implements AutoCloseable {
     }
 
     /**
-     * {@code trial} with a listener that records its network's statistics in {@code folder} under the session
-     * {@code session}; {@code trial} itself without {@code --ui}.
+     * The listener that records the network of {@code step} in {@code folder} under the session {@code session}, for
+     * the step's trial ({@code Trial.with}); the harness adds it with {@code --ui}.
      *
-     * @throws IllegalArgumentException when the trial's step does not train through DL4J's fit
+     * @throws IllegalArgumentException when the step does not train through DL4J's fit
      */
-    public Trial watch(Trial trial, RunDirectory folder, String session) {
-        if (!enabled) {
-            return trial;
-        }
-        TrainingStep step = trial.step();
+    public TrainingListener recorder(TrainingStep step, RunDirectory folder, String session) {
         if (!(step instanceof NetworkStep)) {
             String name = step.getClass().getSimpleName();
             throw new IllegalArgumentException("--ui shows the statistics DL4J's StatsListener records inside a "
@@ -79,7 +67,7 @@ public final class TrainingUi implements AutoCloseable {
                                     : "which runs updates of its own; drop --ui")
                     + " (to watch it with --ui)");
         }
-        return trial.with(new Recorder(folder.root(), session));
+        return new Recorder(folder.root(), session);
     }
 
     /** Stops the server and closes the statistics files. */
@@ -120,7 +108,7 @@ public final class TrainingUi implements AutoCloseable {
                 LOG.info("Training UI: {} (127.0.0.1 only; stops when the run ends)", server.url());
             }
             server.attach(storage);
-            network.addListeners(new StatsListener(storage, null, null, session, WORKER));
+            network.addListeners(UiStats.listener(storage, session, WORKER));
         }
     }
 
@@ -138,7 +126,8 @@ public final class TrainingUi implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 Path aside = file.resolveSibling(UiStats.FILE + ".unreadable");
                 Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-                LOG.warn("{} could not be read ({}); kept as {}, the UI starts a new file", file, e.getMessage(), aside);
+                LOG.warn(
+                        "{} could not be read ({}); kept as {}, the UI starts a new file", file, e.getMessage(), aside);
                 return UiStats.open(file);
             }
         } catch (IOException e) {

@@ -4,8 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.deeplearning4j.core.storage.Persistable;
+import org.deeplearning4j.core.storage.StatsStorageRouter;
+import org.deeplearning4j.core.storage.StorageMetaData;
+import org.deeplearning4j.ui.model.stats.StatsListener;
+import org.deeplearning4j.ui.model.stats.api.StatsReport;
+import org.deeplearning4j.ui.model.stats.impl.DefaultStatsUpdateConfiguration;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 
 /**
@@ -51,10 +60,83 @@ public final class UiStats {
                 throw vm;
             }
             throw new IllegalArgumentException(
-                    file + " is not a readable training statistics file (" + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage().strip().replaceAll("\\s+", " "))
+                    file + " is not a readable training statistics file ("
+                            + e.getClass().getSimpleName()
+                            + (e.getMessage() == null
+                                    ? ""
+                                    : ": " + e.getMessage().strip().replaceAll("\\s+", " "))
                             + "); it is written by a run with --ui: train again with --ui",
                     e);
+        }
+    }
+
+    /**
+     * DL4J's {@link StatsListener} recording into {@code storage} under {@code session} and {@code worker} at every
+     * iteration. M2.1's listener reports only every 10th iteration by default ({@code DefaultStatsUpdateConfiguration}'s
+     * reporting frequency is 10), and its storage keys a worker's reports by their time in milliseconds, so two
+     * iterations within one millisecond would keep only the second; the router in between gives each report of a
+     * worker a later time than the one before it (at most a few ms later than measured), so no iteration is lost.
+     */
+    public static StatsListener listener(StatsStorageRouter storage, String session, String worker) {
+        return new StatsListener(
+                new DistinctTimes(storage),
+                null,
+                new DefaultStatsUpdateConfiguration.Builder()
+                        .reportingFrequency(1)
+                        .build(),
+                session,
+                worker);
+    }
+
+    /** Passes everything to {@code target}, giving each update report of a worker a strictly later time stamp. */
+    private static final class DistinctTimes implements StatsStorageRouter {
+        private final StatsStorageRouter target;
+        private final Map<String, Long> last = new HashMap<>();
+
+        DistinctTimes(StatsStorageRouter target) {
+            this.target = target;
+        }
+
+        @Override
+        public void putStorageMetaData(StorageMetaData m) {
+            target.putStorageMetaData(m);
+        }
+
+        @Override
+        public void putStorageMetaData(Collection<? extends StorageMetaData> m) {
+            target.putStorageMetaData(m);
+        }
+
+        @Override
+        public void putStaticInfo(Persistable p) {
+            target.putStaticInfo(p);
+        }
+
+        @Override
+        public void putStaticInfo(Collection<? extends Persistable> p) {
+            target.putStaticInfo(p);
+        }
+
+        @Override
+        public void putUpdate(Persistable p) {
+            target.putUpdate(distinct(p));
+        }
+
+        @Override
+        public void putUpdate(Collection<? extends Persistable> ps) {
+            ps.forEach(this::putUpdate);
+        }
+
+        private synchronized Persistable distinct(Persistable p) {
+            String key = p.getSessionID() + "/" + p.getTypeID() + "/" + p.getWorkerID();
+            Long before = last.get(key);
+            long t = p.getTimeStamp();
+            if (before != null && t <= before && p instanceof StatsReport r) {
+                t = before + 1;
+                r.reportIDs(p.getSessionID(), p.getTypeID(), p.getWorkerID(), t);
+            }
+            last.put(key, t);
+            return p;
         }
     }
 }

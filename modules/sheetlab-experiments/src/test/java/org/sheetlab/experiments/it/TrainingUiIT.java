@@ -61,17 +61,22 @@ class TrainingUiIT {
                 trainLog);
         String trained = PackagedJar.log(trainLog);
         assertThat(code).as(trained).isZero();
-        assertThat(URL.matcher(trained).find()).as("the URL is logged while training: " + trained).isTrue();
+        assertThat(URL.matcher(trained).find())
+                .as("the URL is logged while training: " + trained)
+                .isTrue();
         assertThat(run.resolve("ui-stats.bin")).isRegularFile();
         JsonNode runJson = RunDirectory.JSON.readTree(run.resolve("run.json").toFile());
-        assertThat(runJson.get("step").asText()).as("--ui trains through DL4J's fit").isEqualTo("NetworkStep");
+        assertThat(runJson.get("step").asText())
+                .as("--ui trains through DL4J's fit")
+                .isEqualTo("NetworkStep");
         double trainLoss = RunDirectory.JSON
                 .readTree(run.resolve("metrics.json").toFile())
                 .at("/epochs/0/trainLoss")
                 .asDouble();
 
         Path uiLog = tmp.resolve("ui.txt");
-        Process ui = PackagedJar.command(uiLog, "ui", run.toString(), "--exit-after", "240").start();
+        Process ui = PackagedJar.command(uiLog, "ui", run.toString(), "--exit-after", "240")
+                .start();
         try {
             Matcher m = awaitUrl(uiLog, ui);
             String url = m.group(1);
@@ -82,26 +87,37 @@ class TrainingUiIT {
             List<Double> scores = new ArrayList<>();
             data.get("scores").forEach(s -> scores.add(s.asDouble()));
             assertThat(scores).hasSize(BATCHES);
-            assertThat(scores.stream().mapToDouble(Double::doubleValue).average().orElseThrow())
+            assertThat(scores.stream()
+                            .mapToDouble(Double::doubleValue)
+                            .average()
+                            .orElseThrow())
                     .isCloseTo(trainLoss, within(1e-6 * trainLoss));
 
+            Path artefacts = PackagedJar.MODULE.resolve("target/training-ui");
+            Files.createDirectories(artefacts);
             String dom = browser(chromium, "--dump-dom", url);
+            Files.writeString(artefacts.resolve("overview.html"), dom);
             String chart = element(dom, "scoreiterchart");
-            assertThat(chart).as("flot drew the score chart: " + chart).contains("flot-base").contains("tickLabel");
+            assertThat(chart)
+                    .as("flot drew the score chart: " + chart)
+                    .contains("flot-base")
+                    .contains("tickLabel");
             assertThat(cell(dom, "modelType")).isEqualTo("MultiLayerNetwork");
             assertThat(cell(dom, "nParams").replace(",", "")).isEqualTo("266610");
             assertThat(cell(dom, "totalParamUpdates")).isEqualTo(String.valueOf(BATCHES));
 
-            Path png = PackagedJar.MODULE.resolve("target/training-ui/overview.png");
-            Files.createDirectories(png.getParent());
+            Path png = artefacts.resolve("overview.png");
             Files.deleteIfExists(png);
             browser(chromium, "--screenshot=" + png, url);
             BufferedImage shot = ImageIO.read(png.toFile());
             assertThat(shot.getWidth()).isEqualTo(1280);
-            assertThat(distinctColours(shot)).as("a drawn page, not a blank one").isGreaterThan(50);
+            assertThat(distinctColours(shot))
+                    .as("a drawn page, not a blank one")
+                    .isGreaterThan(50);
 
             List<InetAddress> others = UiProbes.nonLoopbackAddresses();
-            assertThat(UiProbes.accepts(InetAddress.getByName("127.0.0.1"), port)).isTrue();
+            assertThat(UiProbes.accepts(InetAddress.getByName("127.0.0.1"), port))
+                    .isTrue();
             assertThat(others)
                     .as("the UI must not be reachable on a non-loopback address")
                     .noneMatch(a -> UiProbes.accepts(a, port));
@@ -128,7 +144,9 @@ class TrainingUiIT {
             if (m.find()) {
                 return m;
             }
-            assertThat(p.isAlive()).as("sheetlab ui ended early: " + PackagedJar.log(log)).isTrue();
+            assertThat(p.isAlive())
+                    .as("sheetlab ui ended early: " + PackagedJar.log(log))
+                    .isTrue();
             Thread.sleep(200);
         }
         throw new AssertionError("sheetlab ui printed no URL within 90 s: " + PackagedJar.log(log));

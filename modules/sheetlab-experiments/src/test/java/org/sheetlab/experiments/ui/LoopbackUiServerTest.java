@@ -29,7 +29,9 @@ class LoopbackUiServerTest {
             JsonNode data = UiProbes.overviewData(server.port());
             List<Double> served = new ArrayList<>();
             data.get("scores").forEach(s -> served.add(s.asDouble()));
-            assertThat(served).as("the score chart's data: every fit step's score").isEqualTo(scores);
+            assertThat(served)
+                    .as("the score chart's data: every fit step's score")
+                    .isEqualTo(scores);
             assertThat(data.at("/model/0/1").asText()).isEqualTo("MultiLayerNetwork");
         } finally {
             storage.close();

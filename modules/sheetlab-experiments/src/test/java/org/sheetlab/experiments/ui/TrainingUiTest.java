@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sheetlab.experiments.Smoke;
 import org.sheetlab.experiments.finalq5.FinalQ5Experiment;
 import org.sheetlab.experiments.run.Outcome;
-import org.sheetlab.experiments.run.Trial;
 import org.sheetlab.models.mlp.FinalQ5Network;
 import org.sheetlab.train.NetworkStep;
 import org.sheetlab.train.fast.DenseAdamStep;
@@ -38,8 +37,7 @@ class TrainingUiTest {
         FileStatsStorage storage = UiStats.open(file);
         try {
             assertThat(storage.listSessionIDs()).containsExactly(session);
-            List<Persistable> all =
-                    storage.getAllUpdatesAfter(session, StatsListener.TYPE_ID, TrainingUi.WORKER, 0);
+            List<Persistable> all = storage.getAllUpdatesAfter(session, StatsListener.TYPE_ID, TrainingUi.WORKER, 0);
             return all.stream().map(p -> (StatsReport) p).toList();
         } finally {
             storage.close();
@@ -53,10 +51,11 @@ class TrainingUiTest {
         assertThat(r.trained().step()).as("auto picks DL4J's fit with --ui").isInstanceOf(NetworkStep.class);
         List<StatsReport> reports = reports(out.resolve(UiStats.FILE), "final-q5");
         assertThat(reports).hasSize(6);
-        assertThat(reports.stream().mapToInt(StatsReport::getIterationCount))
-                .containsExactly(0, 1, 2, 3, 4, 5);
-        double mean = reports.stream().mapToDouble(StatsReport::getScore).average().orElseThrow();
-        assertThat(mean).as("the recorded scores are the batches' training losses")
+        assertThat(reports.stream().mapToInt(StatsReport::getIterationCount)).containsExactly(0, 1, 2, 3, 4, 5);
+        double mean =
+                reports.stream().mapToDouble(StatsReport::getScore).average().orElseThrow();
+        assertThat(mean)
+                .as("the recorded scores are the batches' training losses")
                 .isCloseTo(r.trained().last().trainLoss(), within(1e-6));
         assertThat(reports.get(0).getLearningRates()).as("learning rates").isNotEmpty();
         assertThat(reports.get(0).getMeanMagnitudes(org.deeplearning4j.ui.model.stats.api.StatsType.Updates))
@@ -84,15 +83,16 @@ class TrainingUiTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--step fit");
 
-        MultiLayerNetwork net = FinalQ5Network.builder().setInputSize(784).init();
-        Trial trial = Trial.of(DenseAdamStep.of(net), null, null, List.of());
-        TrainingUi ui = TrainingUi.forRun(true, new RunDirectory(tmp.resolve("x")));
-        assertThatThrownBy(() -> ui.watch(trial, new RunDirectory(tmp.resolve("x")), "x"))
+        MultiLayerNetwork net =
+                new MultiLayerNetwork(FinalQ5Network.builder().setInputSize(784).build());
+        net.init();
+        TrainingUi ui = new TrainingUi(new RunDirectory(tmp.resolve("x")));
+        assertThatThrownBy(() -> ui.recorder(DenseAdamStep.of(net), new RunDirectory(tmp.resolve("x")), "x"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("DenseAdamStep")
                 .hasMessageContaining("add --step fit");
-        assertThat(TrainingUi.forRun(false, new RunDirectory(tmp.resolve("y"))).watch(trial, null, "y"))
-                .as("without --ui the trial is untouched")
-                .isSameAs(trial);
+        assertThat(ui.recorder(NetworkStep.of(net), new RunDirectory(tmp.resolve("x")), "x"))
+                .isNotNull();
+        assertThat(ui.server()).as("nothing starts before training").isNull();
     }
 }

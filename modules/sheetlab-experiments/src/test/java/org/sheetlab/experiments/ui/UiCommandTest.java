@@ -48,8 +48,9 @@ class UiCommandTest {
         assertThat(UiStats.find(tmp)).containsExactly(tmp.resolve(UiStats.FILE), tmp.resolve("max/" + UiStats.FILE));
         Run r = run("ui", tmp.toString(), "--exit-after", "0");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).containsPattern("Training UI: http://127\\.0\\.0\\.1:\\d+/train/overview \\(127\\.0\\.0\\.1 "
-                + "only; 2 network\\(s\\) of ");
+        assertThat(r.out())
+                .containsPattern("Training UI: http://127\\.0\\.0\\.1:\\d+/train/overview \\(127\\.0\\.0\\.1 "
+                        + "only; 2 network\\(s\\) of ");
     }
 
     @Test

@@ -22,7 +22,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -49,7 +48,11 @@ public final class UiProbes {
                 .dataType(DataType.FLOAT)
                 .updater(new Adam(0.05))
                 .list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(4)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .nIn(8)
                         .nOut(3)
@@ -60,30 +63,21 @@ public final class UiProbes {
         List<Double> scores = new ArrayList<>();
         FileStatsStorage storage = new FileStatsStorage(file.toFile());
         try {
-            net.addListeners(new StatsListener(storage, null, null, session, TrainingUi.WORKER));
+            net.addListeners(UiStats.listener(storage, session, TrainingUi.WORKER));
             Nd4j.getRandom().setSeed(11);
             org.nd4j.linalg.api.ndarray.INDArray x = Nd4j.rand(DataType.FLOAT, 24, 4);
             org.nd4j.linalg.api.ndarray.INDArray y = Nd4j.zeros(DataType.FLOAT, 24, 3);
             for (int i = 0; i < 24; i++) {
-                y.putScalar(i, i % 3, 1f); // three classes, learnable from nothing but memorisation
+                y.putScalar(i, i % 3, 1.0); // three classes, learnable from nothing but memorisation
             }
             for (int i = 0; i < iterations; i++) {
                 net.fit(new DataSet(x, y));
-                scores.add(net.score());
-                sleepPastTheMillisecond(); // DL4J's storage keys a worker's reports by their time in ms
+                scores.add(net.score()); // no pause: steps within one millisecond must each be kept
             }
         } finally {
             storage.close();
         }
         return scores;
-    }
-
-    private static void sleepPastTheMillisecond() {
-        try {
-            Thread.sleep(2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** GET {@code url}: status and body. */
