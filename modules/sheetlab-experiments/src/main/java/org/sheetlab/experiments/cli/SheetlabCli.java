@@ -43,6 +43,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CountCommand.class,
             PredictCommand.class,
+            UiCommand.class,
             BenchCommand.class,
             NotebookCommand.class,
             CommandLine.HelpCommand.class

@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Options of the training loop: epochs, batch size, resume, checkpoint interval, early stopping, data-parallel
- * workers, the training step. A picocli mixin;
+ * workers, the training step, the training UI. A picocli mixin;
  * an experiment's options class sets its own defaults in its constructor.
  */
 public final class LoopOptions {
@@ -49,4 +49,11 @@ public final class LoopOptions {
                     + "allow it, else DL4J's fit, with the reason in run.json and the log), fast (the fast step; an "
                     + "unsupported network is an error naming why) or fit (DL4J's fit) (default: ${DEFAULT-VALUE}).")
     public String step = "auto";
+
+    @Option(
+            names = "--ui",
+            description = "Watch training in DL4J's training UI: statistics to ui-stats.bin in the run folder, served "
+                    + "on 127.0.0.1 at a free port (the URL is logged); replay later with 'sheetlab ui RUN_FOLDER'. "
+                    + "Its listener needs DL4J's fit, so --step auto then trains with fit (run.json says why).")
+    public boolean ui;
 }

@@ -9,10 +9,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sheetlab.experiments.options.ExperimentOptions;
+import org.sheetlab.experiments.ui.TrainingUi;
 import org.sheetlab.train.EpochMetrics;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingDivergedException;
 import org.sheetlab.train.TrainingResult;
+import org.sheetlab.train.NetworkStep;
 import org.sheetlab.train.fast.StepSelection;
 import org.sheetlab.train.parallel.ParallelStep;
 import org.sheetlab.train.run.RunDirectory;
@@ -206,6 +208,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         Map<String, TrainingResult> results = new LinkedHashMap<>();
         Map<String, Object> steps = new LinkedHashMap<>();
         boolean single = variants.isEmpty();
+        TrainingUi ui = new TrainingUi(run); // --ui: DL4J's training UI while the networks train
         for (V variant : single ? java.util.Collections.<V>singletonList(null) : variants) {
             String label = single ? name : label(variant);
             RunDirectory folder = single ? run : new RunDirectory(run.resolve(folder(variant)));
@@ -216,6 +219,9 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
                 continue;
             }
             Trial trial = dataParallel(options, chooseStep(options, label, trial(context, variant, folder), steps));
+            if (options.loop.ui) {
+                trial = trial.with(ui.recorder(trial.step(), folder, single ? name : name + " " + label));
+            }
             if (trial.train().batchSize() != config.batchSize()) {
                 throw new IllegalStateException(name + " " + label + ": the training source's batch size "
                         + trial.train().batchSize() + " is not the config's " + config.batchSize()
@@ -246,6 +252,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
                 Summary.writeComparison(run, name, headline(options), rows);
             }
         }
+        ui.close();
         Map<String, Object> extra = finish(context, List.copyOf(rows), results);
         Map<String, Object> completed = new LinkedHashMap<>(described);
         completed.put("headline", headline(options).stream().map(Headline::key).toList());
@@ -273,7 +280,17 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
      * log line.
      */
     private Trial chooseStep(ExperimentOptions options, String label, Trial trial, Map<String, Object> steps) {
-        StepSelection choice = StepSelection.choose(trial.step(), options.loop.step, options.loop.workers);
+        StepSelection choice;
+        if (options.loop.ui && trial.step() instanceof NetworkStep && !options.loop.step.equals("fit")) {
+            // --ui: DL4J's StatsListener records inside fit, so auto picks fit and fast is refused
+            if (options.loop.step.equals("fast")) {
+                throw new IllegalArgumentException("--step fast bypasses DL4J's fit, inside which --ui's "
+                        + "StatsListener records; with --ui use --step auto or --step fit");
+            }
+            choice = new StepSelection(trial.step(), "fit", "--ui: DL4J's StatsListener records inside fit");
+        } else {
+            choice = StepSelection.choose(trial.step(), options.loop.step, options.loop.workers);
+        }
         steps.put(label, choice.toJson());
         log.info(choice.describe(name + (label.equals(name) ? "" : " " + label)));
         return choice.step() == trial.step() ? trial : trial.withStep(choice.step());
