@@ -79,18 +79,22 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
                 "--step fast (DenseAdamStep) runs its own updates, which ParallelWrapper cannot replicate; with "
                         + "--workers use --step fit (auto picks it)");
         check(
+                !(o.spark.master != null && o.step.equals("fast")),
+                "--step fast (DenseAdamStep) runs its own updates, which Spark's training masters cannot replicate; "
+                        + "with --spark use --step fit (auto picks it)");
+        check(
                 !(o.graph && o.step.equals("fast")),
                 "--step fast trains MultiLayerNetworks only; drop --graph or use --step fit");
     }
 
     /**
      * The step {@code choice} asks for: DenseAdamStep for fast (or auto when it supports the network and training is
-     * not data-parallel), else fit.
+     * not data-parallel: --workers or --spark), else fit.
      */
-    static TrainingStep trainingStep(MultiLayerNetwork net, String choice, int workers) {
+    static TrainingStep trainingStep(MultiLayerNetwork net, String choice, boolean dataParallel) {
         boolean fast = choice.equals("fast")
                 || choice.equals("auto")
-                        && workers == 1
+                        && !dataParallel
                         && DenseAdamStep.unsupported(net).isEmpty();
         return fast ? DenseAdamStep.of(net) : NetworkStep.of(net);
     }
@@ -117,7 +121,7 @@ public final class FinalQ5Experiment extends FashionMnistExperiment<FinalQ5Exper
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return Trial.of(
-                trainingStep(net, o.step, o.loop.workers),
+                trainingStep(net, o.step, o.loop.workers > 1 || o.spark.master != null),
                 NetworkCounter.count(conf, model.inputType()),
                 trainSource(c),
                 testClassification(c));

@@ -26,6 +26,9 @@ public abstract class ExperimentOptions {
     @Mixin
     public DataDirOption dataDir = new DataDirOption();
 
+    @Mixin
+    public SparkOptions spark = new SparkOptions();
+
     protected ExperimentOptions(int epochs, int batchSize) {
         loop.epochs = epochs;
         loop.batchSize = batchSize;
@@ -36,6 +39,7 @@ public abstract class ExperimentOptions {
      * calls it before the experiment's own checks. A bad one fails with a message naming it, its value and its range.
      */
     public void validate() {
+        spark.validate(loop);
         InvalidSettingException.require(loop.workers >= 1, null, "workers", loop.workers, ">= 1 (1: no wrapper)");
         InvalidSettingException.require(
                 loop.averagingFrequency >= 1, null, "averagingFrequency", loop.averagingFrequency, ">= 1");

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sheetlab.experiments.options.ExperimentOptions;
+import org.sheetlab.experiments.options.SparkOptions;
 import org.sheetlab.train.EpochMetrics;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingDivergedException;
@@ -185,6 +186,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         options.validate();
         validate(options);
         List<V> variants = variants(options); // parsed before anything is written
+        ExperimentRun.Loops loops = options.spark.loops(); // --spark without its jar: refused before any write
         boolean fresh = options.run.outputDir == null || !Files.exists(options.run.outputDir);
         RunDirectory run = options.open(name);
         D data;
@@ -194,6 +196,10 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
             data = data(options, options.run.seed, run);
             config = config(options, data);
             described = describe(data);
+            if (!loops.description().isEmpty()) {
+                described = new LinkedHashMap<>(described);
+                described.put(SparkOptions.ENGINE, loops.description());
+            }
         } catch (RuntimeException e) {
             removeIfEmpty(fresh, run); // bad settings or missing data leave no empty run folder behind
             throw e;
@@ -220,7 +226,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
             }
             Row row;
             try {
-                TrainingResult trained = trial.train(folder, single ? name : name + " " + label, config);
+                TrainingResult trained = trial.train(folder, single ? name : name + " " + label, config, loops);
                 results.put(label, trained);
                 row = row(options, label, trained, measure(context, variant, trained, folder));
             } catch (TrainingDivergedException e) {

@@ -9,6 +9,7 @@ import org.sheetlab.train.EvaluationSet;
 import org.sheetlab.train.LocalTrainingLoop;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingListener;
+import org.sheetlab.train.TrainingLoop;
 import org.sheetlab.train.TrainingResult;
 import org.sheetlab.train.TrainingStep;
 import org.sheetlab.train.eval.AccuracyEvaluator;
@@ -56,15 +57,42 @@ public final class ExperimentRun {
             DataSource train,
             List<EvaluationSet> evaluation,
             TrainingListener... listeners) {
+        return train(Loops.LOCAL, dir, title, config, count, step, train, evaluation, listeners);
+    }
+
+    /** The same, with the loop made by {@code loops} (e.g. the Spark loop of {@code --spark}). */
+    public static TrainingResult train(
+            Loops loops,
+            RunDirectory dir,
+            String title,
+            TrainingConfig config,
+            NetworkCount count,
+            TrainingStep step,
+            DataSource train,
+            List<EvaluationSet> evaluation,
+            TrainingListener... listeners) {
         if (count != null) {
             dir.writeText("parameters.txt", count.toTable(config.batchSize()));
             dir.writeJson("parameters.json", count);
         }
-        LocalTrainingLoop loop = new LocalTrainingLoop(dir, config, title);
-        for (TrainingListener l : listeners) {
-            loop.addListener(l);
+        return loops.create(dir, config, title, List.of(listeners)).fit(step, train, evaluation);
+    }
+
+    /** How a trial's loop is made: {@link #LOCAL} in this JVM, or an engine's ({@code --spark}). */
+    public interface Loops {
+        /** {@link LocalTrainingLoop}. */
+        Loops LOCAL = (dir, config, title, listeners) -> {
+            LocalTrainingLoop loop = new LocalTrainingLoop(dir, config, title);
+            listeners.forEach(loop::addListener);
+            return loop;
+        };
+
+        TrainingLoop create(RunDirectory dir, TrainingConfig config, String title, List<TrainingListener> listeners);
+
+        /** What {@code run.json} records about the loop (empty for the local loop). */
+        default Map<String, Object> description() {
+            return Map.of();
         }
-        return loop.fit(step, train, evaluation);
     }
 
     /** The usual evaluation of a classifier: the set {@code name} with loss and accuracy ({@code nameLoss}, …). */
