@@ -1,19 +1,12 @@
 package org.sheetlab.experiments.options;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.sheetlab.experiments.run.ExperimentRun.Loops;
-import org.sheetlab.train.TrainingConfig;
-import org.sheetlab.train.TrainingListener;
-import org.sheetlab.train.TrainingLoop;
-import org.sheetlab.train.TrainingLoopProvider;
-import org.sheetlab.train.run.RunDirectory;
 import picocli.CommandLine.Option;
 
 /**
  * {@code --spark MASTER}: train through DL4J on Spark (the loop of the {@code sheetlab-spark} module, found through
- * {@link TrainingLoopProvider}) instead of in this JVM. A picocli mixin of every experiment; experiments whose step is
+ * {@code TrainingLoopProvider}; {@code ExperimentRun.Loops.of}) instead of in this JVM. A picocli mixin of every experiment; experiments whose step is
  * not DL4J's fit are refused by the loop with a message. The main jar has no Spark: there {@code --spark} ends with
  * one line naming the jar to use.
  */
@@ -68,34 +61,5 @@ public final class SparkOptions {
             s.put("averagingFrequency", String.valueOf(averagingFrequency));
         }
         return s;
-    }
-
-    /**
-     * The loops to train with: the local loop without {@code --spark}; with it, the Spark provider's (its settings
-     * checked now, before a run folder is opened), or an {@link IllegalArgumentException} when this jar has none.
-     */
-    public Loops loops() {
-        if (master == null) {
-            return Loops.LOCAL;
-        }
-        TrainingLoopProvider provider = TrainingLoopProvider.find(ENGINE)
-                .orElseThrow(() -> new IllegalArgumentException("--spark needs the sheetlab-spark jar: build it with "
-                        + "`mvn -pl modules/sheetlab-spark -am package -DskipTests` and run `java -jar "
-                        + "modules/sheetlab-spark/target/sheetlab-spark.jar <experiment> --spark " + master
-                        + " ...` (or submit it with spark-submit; README 'Spark')"));
-        Map<String, String> settings = settings();
-        Map<String, Object> description = provider.describe(settings);
-        return new Loops() {
-            @Override
-            public TrainingLoop create(
-                    RunDirectory dir, TrainingConfig config, String title, List<TrainingListener> listeners) {
-                return provider.create(dir, config, title, listeners, settings);
-            }
-
-            @Override
-            public Map<String, Object> description() {
-                return description;
-            }
-        };
     }
 }

@@ -186,7 +186,8 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         options.validate();
         validate(options);
         List<V> variants = variants(options); // parsed before anything is written
-        ExperimentRun.Loops loops = options.spark.loops(); // --spark without its jar: refused before any write
+        ExperimentRun.Loops loops =
+                ExperimentRun.Loops.of(options.spark); // --spark without its jar: refused before any write
         boolean fresh = options.run.outputDir == null || !Files.exists(options.run.outputDir);
         RunDirectory run = options.open(name);
         D data;
