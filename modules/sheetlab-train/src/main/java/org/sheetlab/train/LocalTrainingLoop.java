@@ -43,6 +43,7 @@ public final class LocalTrainingLoop implements TrainingLoop {
     private final TrainingConfig config;
     private final String title;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private final EpochTrainer trainer;
 
     /**
      * @param run the run folder (metrics, curves, checkpoints and models go here)
@@ -50,9 +51,19 @@ public final class LocalTrainingLoop implements TrainingLoop {
      * @param title the title of the curves
      */
     public LocalTrainingLoop(RunDirectory run, TrainingConfig config, String title) {
+        this(run, config, title, null);
+    }
+
+    /**
+     * The same loop with the batches of each epoch trained by {@code trainer} (e.g. on a Spark cluster) instead of
+     * one by one in this JVM; everything else (resume, evaluation, metrics, curves, checkpoints, early stopping, the
+     * saved models) is this loop's.
+     */
+    public LocalTrainingLoop(RunDirectory run, TrainingConfig config, String title, EpochTrainer trainer) {
         this.run = run;
         this.config = config;
         this.title = title;
+        this.trainer = trainer;
     }
 
     public LocalTrainingLoop addListener(TrainingListener listener) {
@@ -73,7 +84,13 @@ public final class LocalTrainingLoop implements TrainingLoop {
         boolean stopped = false;
         int perEpoch = config.batchesPerEpoch(train.batchesPerEpoch());
         for (int epoch = state.epoch; epoch < config.epochs() && !stopped; epoch++) {
-            trainEpoch(step, train, state, epoch, perEpoch);
+            if (trainer == null) {
+                trainEpoch(step, train, state, epoch, perEpoch);
+            } else {
+                train.seek(epoch, state.batch);
+                trainer.trainEpoch(step, train, epoch, perEpoch, new Progress(step, state, epoch, perEpoch));
+                requireBatches(state, epoch);
+            }
             Map<String, Double> values = new LinkedHashMap<>(step.epochMetrics());
             evaluate(step.evaluationModel(), evaluation, config.maxBatches()).forEach((k, v) -> {
                 if (values.put(k, v) != null) {
@@ -210,38 +227,114 @@ public final class LocalTrainingLoop implements TrainingLoop {
                 Nd4j.getRandom().setSeed(batchSeed(config.seed(), epoch, state.batch));
                 long t0 = System.nanoTime();
                 double loss = step.fit(batch);
-                state.epochSeconds += (System.nanoTime() - t0) / 1e9;
-                state.epochSamples += batch.getFeatures(0).size(0);
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException(String.format(
-                            Locale.ROOT,
-                            "training diverged: loss is %s at " + "epoch %d, batch %d; lower the learning rate",
-                            loss,
-                            epoch + 1,
-                            state.batch));
-                }
-                state.epochLossSum += loss;
-                state.epochLossCount++;
-                state.batch++;
-                if (bar != null) {
-                    bar.step();
-                    bar.setExtraMessage(String.format(
-                            Locale.ROOT,
-                            " loss %.4f | %,.0f samples/s",
-                            state.epochLossSum / state.epochLossCount,
-                            state.epochSamples / state.epochSeconds));
-                }
-                for (TrainingListener l : listeners) {
-                    l.onBatch(step, epoch, state.batch - 1, loss);
-                }
-                if (config.checkpointEvery() > 0
-                        && state.batch % config.checkpointEvery() == 0
-                        && state.batch < perEpoch) {
-                    Checkpoints.write(run, step, state);
-                    haltForTestIfRequested((long) epoch * perEpoch + state.batch);
-                }
+                record(
+                        step,
+                        state,
+                        epoch,
+                        perEpoch,
+                        bar,
+                        1,
+                        batch.getFeatures(0).size(0),
+                        loss,
+                        t0);
             }
         }
+        requireBatches(state, epoch);
+    }
+
+    /**
+     * The bookkeeping after {@code batches} trained batches with mean loss {@code loss}: the epoch's sums, the
+     * divergence check, the progress bar, the listeners (once, for the last of the batches) and the mid-epoch
+     * checkpoint when the position reaches a multiple of {@link TrainingConfig#checkpointEvery()}.
+     */
+    private void record(
+            TrainingStep step,
+            TrainingState state,
+            int epoch,
+            int perEpoch,
+            ProgressBar bar,
+            int batches,
+            long samples,
+            double loss,
+            long startNanos) {
+        state.epochSeconds += (System.nanoTime() - startNanos) / 1e9;
+        state.epochSamples += samples;
+        if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException(String.format(
+                    Locale.ROOT,
+                    "training diverged: loss is %s at " + "epoch %d, batch %d; lower the learning rate",
+                    loss,
+                    epoch + 1,
+                    state.batch));
+        }
+        state.epochLossSum += loss * batches;
+        state.epochLossCount += batches;
+        state.batch += batches;
+        if (bar != null) {
+            bar.stepBy(batches);
+            bar.setExtraMessage(String.format(
+                    Locale.ROOT,
+                    " loss %.4f | %,.0f samples/s",
+                    state.epochLossSum / state.epochLossCount,
+                    state.epochSamples / state.epochSeconds));
+        }
+        for (TrainingListener l : listeners) {
+            l.onBatch(step, epoch, state.batch - 1, loss);
+        }
+        if (config.checkpointEvery() > 0 && state.batch % config.checkpointEvery() == 0 && state.batch < perEpoch) {
+            Checkpoints.write(run, step, state);
+            haltForTestIfRequested((long) epoch * perEpoch + state.batch);
+        }
+    }
+
+    /** What an {@link EpochTrainer} reports its batches through. */
+    private final class Progress implements EpochTrainer.Progress {
+        private final TrainingStep step;
+        private final TrainingState state;
+        private final int epoch;
+        private final int perEpoch;
+
+        Progress(TrainingStep step, TrainingState state, int epoch, int perEpoch) {
+            this.step = step;
+            this.state = state;
+            this.epoch = epoch;
+            this.perEpoch = perEpoch;
+        }
+
+        @Override
+        public int batch() {
+            return state.batch;
+        }
+
+        @Override
+        public int checkpointEvery() {
+            return config.checkpointEvery();
+        }
+
+        @Override
+        public long seed() {
+            return config.seed();
+        }
+
+        @Override
+        public void trained(int batches, long samples, double meanLoss, long startNanos) {
+            if (batches < 1) {
+                throw new IllegalArgumentException("batches must be >= 1, got " + batches);
+            }
+            record(step, state, epoch, perEpoch, null, batches, samples, meanLoss, startNanos);
+            log.info(String.format(
+                    Locale.ROOT,
+                    "epoch %d/%d: batch %d/%d, loss %.4f, %,.0f samples/s",
+                    epoch + 1,
+                    config.epochs(),
+                    state.batch,
+                    perEpoch,
+                    state.epochLossSum / state.epochLossCount,
+                    state.epochSamples / state.epochSeconds));
+        }
+    }
+
+    private void requireBatches(TrainingState state, int epoch) {
         if (state.epochLossCount == 0) {
             throw InvalidSettingException.mentioning(
                     "batchSize",

@@ -26,6 +26,9 @@ public abstract class ExperimentOptions {
     @Mixin
     public DataDirOption dataDir = new DataDirOption();
 
+    @Mixin
+    public SparkOptions spark = new SparkOptions();
+
     protected ExperimentOptions(int epochs, int batchSize) {
         loop.epochs = epochs;
         loop.batchSize = batchSize;
@@ -41,6 +44,7 @@ public abstract class ExperimentOptions {
             throw new IllegalArgumentException("--step fast runs its own updates, which ParallelWrapper (--workers "
                     + loop.workers + ") cannot replicate; with --workers use --step fit (auto picks it)");
         }
+        spark.validate(loop);
         InvalidSettingException.require(loop.workers >= 1, null, "workers", loop.workers, ">= 1 (1: no wrapper)");
         InvalidSettingException.require(
                 loop.averagingFrequency >= 1, null, "averagingFrequency", loop.averagingFrequency, ">= 1");

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sheetlab.experiments.options.ExperimentOptions;
 import org.sheetlab.experiments.ui.TrainingUi;
+import org.sheetlab.experiments.options.SparkOptions;
 import org.sheetlab.train.EpochMetrics;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingDivergedException;
@@ -189,6 +190,8 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
         options.validate();
         validate(options);
         List<V> variants = variants(options); // parsed before anything is written
+        ExperimentRun.Loops loops =
+                ExperimentRun.Loops.of(options.spark); // --spark without its jar: refused before any write
         boolean fresh = options.run.outputDir == null || !Files.exists(options.run.outputDir);
         RunDirectory run = options.open(name);
         D data;
@@ -198,6 +201,10 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
             data = data(options, options.run.seed, run);
             config = config(options, data);
             described = describe(data);
+            if (!loops.description().isEmpty()) {
+                described = new LinkedHashMap<>(described);
+                described.put(SparkOptions.ENGINE, loops.description());
+            }
         } catch (RuntimeException e) {
             removeIfEmpty(fresh, run); // bad settings or missing data leave no empty run folder behind
             throw e;
@@ -229,7 +236,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
             }
             Row row;
             try {
-                TrainingResult trained = trial.train(folder, single ? name : name + " " + label, config);
+                TrainingResult trained = trial.train(folder, single ? name : name + " " + label, config, loops);
                 results.put(label, trained);
                 row = row(options, label, trained, measure(context, variant, trained, folder));
             } catch (TrainingDivergedException e) {
@@ -281,7 +288,14 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
      */
     private Trial chooseStep(ExperimentOptions options, String label, Trial trial, Map<String, Object> steps) {
         StepSelection choice;
-        if (options.loop.ui && trial.step() instanceof NetworkStep && !options.loop.step.equals("fit")) {
+        if (options.spark.master != null && trial.step() instanceof NetworkStep && !options.loop.step.equals("fit")) {
+            // --spark: Spark's training masters replicate DL4J's fit, so auto picks fit and fast is refused
+            if (options.loop.step.equals("fast")) {
+                throw new IllegalArgumentException("--step fast runs its own updates, which Spark's training "
+                        + "masters cannot replicate; with --spark use --step auto or --step fit");
+            }
+            choice = new StepSelection(trial.step(), "fit", "--spark: Spark's training masters run DL4J's fit");
+        } else if (options.loop.ui && trial.step() instanceof NetworkStep && !options.loop.step.equals("fit")) {
             // --ui: DL4J's StatsListener records inside fit, so auto picks fit and fast is refused
             if (options.loop.step.equals("fast")) {
                 throw new IllegalArgumentException("--step fast bypasses DL4J's fit, inside which --ui's "

@@ -52,8 +52,13 @@ public record Trial(
 
     /** Trains this trial in {@code dir} through {@link ExperimentRun#train} (a checkpoint there is resumed as usual). */
     public TrainingResult train(RunDirectory dir, String title, TrainingConfig config) {
+        return train(dir, title, config, ExperimentRun.Loops.LOCAL);
+    }
+
+    /** The same with the loop made by {@code loops} (e.g. the Spark loop of {@code --spark}). */
+    public TrainingResult train(RunDirectory dir, String title, TrainingConfig config, ExperimentRun.Loops loops) {
         return ExperimentRun.train(
-                dir, title, config, count, step, train, evaluation, listeners.toArray(TrainingListener[]::new));
+                loops, dir, title, config, count, step, train, evaluation, listeners.toArray(TrainingListener[]::new));
     }
 
     /** The same trial trained by another step (e.g. the data-parallel wrapper of this trial's step). */
