@@ -9,13 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sheetlab.experiments.options.ExperimentOptions;
-import org.sheetlab.experiments.ui.TrainingUi;
 import org.sheetlab.experiments.options.SparkOptions;
+import org.sheetlab.experiments.ui.TrainingUi;
 import org.sheetlab.train.EpochMetrics;
+import org.sheetlab.train.NetworkStep;
 import org.sheetlab.train.TrainingConfig;
 import org.sheetlab.train.TrainingDivergedException;
 import org.sheetlab.train.TrainingResult;
-import org.sheetlab.train.NetworkStep;
 import org.sheetlab.train.fast.StepSelection;
 import org.sheetlab.train.parallel.ParallelStep;
 import org.sheetlab.train.run.RunDirectory;
@@ -292,7 +292,7 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
             // --spark: Spark's training masters replicate DL4J's fit, so auto picks fit and fast is refused
             if (options.loop.step.equals("fast")) {
                 throw new IllegalArgumentException("--step fast runs its own updates, which Spark's training "
-                        + "masters cannot replicate; with --spark use --step auto or --step fit");
+                        + "masters cannot replicate; with --spark use --step fit (auto picks it)");
             }
             choice = new StepSelection(trial.step(), "fit", "--spark: Spark's training masters run DL4J's fit");
         } else if (options.loop.ui && trial.step() instanceof NetworkStep && !options.loop.step.equals("fit")) {

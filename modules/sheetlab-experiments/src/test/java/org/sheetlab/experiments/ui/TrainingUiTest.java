@@ -78,7 +78,7 @@ class TrainingUiTest {
     @Test
     void stepsThatBypassFitAreRefused() {
         FinalQ5Experiment.Options fast = smoke(tmp.resolve("fast"), 1);
-        fast.step = "fast";
+        fast.loop.step = "fast";
         assertThatThrownBy(() -> new FinalQ5Experiment().run(fast))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--step fit");
