@@ -306,7 +306,12 @@ public abstract class Experiment<O extends ExperimentOptions, D, V> implements C
             choice = StepSelection.choose(trial.step(), options.loop.step, options.loop.workers);
         }
         steps.put(label, choice.toJson());
-        log.info(choice.describe(name + (label.equals(name) ? "" : " " + label)));
+        String line = choice.describe(name + (label.equals(name) ? "" : " " + label));
+        if (choice.reason() == null) {
+            log.debug(line); // the fast step: run.json's "steps" says so; a bad-input error stays the only line
+        } else {
+            log.info(line); // a fallback, with its reason
+        }
         return choice.step() == trial.step() ? trial : trial.withStep(choice.step());
     }
 
