@@ -391,14 +391,23 @@ final class OneDnnRnnBench extends Bench {
                 "impl",
                 "FastLSTM / GRU layers vs libnd4j lstmLayer(_bp) / gru(_bp), FLOAT, batch " + BATCH + ", " + STEPS
                         + " steps, " + N_IN + " -> " + HIDDEN);
-        String omp = System.getenv("OMP_NUM_THREADS");
-        r.put("ompThreads", omp == null ? 0 : Integer.parseInt(omp));
+        r.put("ompThreads", ompThreads());
         r.put("helpersAllowed", helpers);
         r.put("rounds", rounds);
         r.put("callsPerRound", batches);
         r.put("checks", checks);
         r.put("medianMs", medians);
         return r;
+    }
+
+    /** OMP_NUM_THREADS's first level (0 when unset or not a number). */
+    private static int ompThreads() {
+        String omp = System.getenv("OMP_NUM_THREADS");
+        try {
+            return omp == null ? 0 : Integer.parseInt(omp.split(",")[0].trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static void withoutHelpers(boolean helpers, Runnable r) {
