@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             NmsBench.class,
             YoloBench.class,
             Word2VecBench.class,
+            OneDnnRnnBench.class,
             AllBench.class
         })
 public final class BenchCommand implements Runnable {

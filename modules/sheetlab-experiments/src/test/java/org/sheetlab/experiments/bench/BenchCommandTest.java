@@ -74,11 +74,12 @@ class BenchCommandTest {
                         "nms",
                         "yolo",
                         "word2vec",
+                        "onednn",
                         "all");
         Set<Class<?>> classes = subs.values().stream()
                 .map(c -> c.getCommandSpec().userObject().getClass())
                 .collect(Collectors.toSet());
-        assertThat(classes).hasSize(17).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
+        assertThat(classes).hasSize(18).allSatisfy(c -> assertThat(Bench.class).isAssignableFrom(c));
         for (CommandLine sub : subs.values()) {
             if (sub.getCommandSpec().userObject() instanceof Bench b) {
                 assertThat(b.name()).isEqualTo(sub.getCommandName());
@@ -266,6 +267,30 @@ class BenchCommandTest {
         assertThat(org.sheetlab.text.embedding.Word2VecFormat.readBinary(vectors)
                         .size())
                 .isEqualTo(4);
+    }
+
+    /**
+     * bench onednn's measurement checks the ops against our layers before it times them: lstmLayer (oneDNN and
+     * libnd4j's loop) and lstmLayer_bp agree with FastLSTM, gru_bp (M2.1) does not agree with GRU's gradient.
+     */
+    @Test
+    void oneDnnMeasureChecksTheOpsAgainstOurLayersAndTimesEveryCandidate() throws Exception {
+        Run r = run("bench", "onednn", "--measure", "--rounds", "1", "--batches", "1", "--warmup", "0");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = RunDirectory.JSON.readTree(r.out());
+        JsonNode checks = j.get("checks");
+        assertThat(checks.get("lstmValid").asBoolean()).isTrue();
+        assertThat(checks.get("lstmForwardOneDnnMaxAbsDiff").asDouble()).isLessThan(OneDnnRnnBench.TOLERANCE);
+        assertThat(checks.get("gruForwardMaxAbsDiff").asDouble()).isLessThan(OneDnnRnnBench.TOLERANCE);
+        assertThat(checks.get("gruValid").asBoolean()).isFalse();
+        for (String k : List.of(
+                OneDnnRnnBench.LSTM_OURS,
+                OneDnnRnnBench.LSTM_ONEDNN,
+                OneDnnRnnBench.LSTM_LOOP,
+                OneDnnRnnBench.GRU_OURS,
+                OneDnnRnnBench.GRU_OP)) {
+            assertThat(j.get("medianMs").get(k).asDouble()).as(k).isPositive();
+        }
     }
 
     /** sheetlab's side of sgemm and pooling, as the child JVM prints it: the keys bench/report.py reads. */
