@@ -1,7 +1,8 @@
 package org.sheetlab.train.fast;
 
 import java.lang.reflect.Method;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -51,8 +52,8 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
  *   <li>w ← w − u, the iteration count +1, the layers' constraints.
  * </ol>
  *
- * <p>The parameters and the updater state stay in the network's own arrays (copied to heap arrays for the kernels
- * and back within the step), and the iteration and epoch counts are the network's, so checkpoints, {@code model.zip},
+ * <p>The parameters and the updater state stay in the network's own arrays (the kernels work in place on their
+ * off-heap buffers), and the iteration and epoch counts are the network's, so checkpoints, {@code model.zip},
  * evaluation and a later {@code fit} see exactly what was trained, and a step by this core equals a {@code fit} up to
  * float rounding in the updater arithmetic (the gradients themselves come from the same code).
  *
@@ -75,15 +76,16 @@ public final class FastCore {
     private final List<int[]> divideRanges = new ArrayList<>();
     private final List<LayerNorm> norms = new ArrayList<>();
     private final boolean miniBatch;
-    private final FloatBuffer pBuf;
-    private final FloatBuffer gBuf;
-    private final FloatBuffer sBuf;
+    /** The network's flat parameters, gradient and updater state: its own off-heap buffers, native byte order. */
+    private final ByteBuffer p;
+
+    private final ByteBuffer g;
+    private final ByteBuffer s;
+    /** Where the flat arrays start in their buffers, in floats. */
     private final int pOff;
+
     private final int gOff;
     private final int sOff;
-    private final float[] p;
-    private final float[] g;
-    private final float[] s;
 
     /** One updater block: a contiguous range of parameters with one updater configuration. */
     private record Block(int start, int end, int stateStart, IUpdater updater, List<Param> params) {}
@@ -148,22 +150,23 @@ public final class FastCore {
                 norms.add(new LayerNorm(kind, t.getConfig().getGradientNormalizationThreshold(), start, end, ranges));
             }
         }
-        pBuf = params.data().asNioFloat();
+        p = bytes(params);
         pOff = (int) params.offset();
-        gBuf = grads.data().asNioFloat();
+        g = bytes(grads);
         gOff = (int) grads.offset();
-        p = new float[n];
-        g = new float[n];
         if (state != null && state.length() > 0) {
             checkFlat(state, state.length(), "updater state");
-            sBuf = state.data().asNioFloat();
+            s = bytes(state);
             sOff = (int) state.offset();
-            s = new float[(int) state.length()];
         } else {
-            sBuf = null;
+            s = null;
             sOff = 0;
-            s = new float[0];
         }
+    }
+
+    /** The whole off-heap buffer under {@code a} as bytes in native order (a's elements from {@code a.offset()}). */
+    private static ByteBuffer bytes(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
     }
 
     /** Adds [start, end) to the ranges, merged with the last one when they touch. */
@@ -278,8 +281,8 @@ public final class FastCore {
 
     /**
      * Where this core's steps spent their time since it was made (or {@link #resetProfile}): the layers' forward and
-     * backward passes with the loss ({@code computeGradientAndScore}), and the update (copies to and from the heap
-     * arrays and the kernels), in nanoseconds over {@code steps} steps.
+     * backward passes with the loss ({@code computeGradientAndScore}), and the update (the kernels, in place), in
+     * nanoseconds over {@code steps} steps.
      */
     public record Profile(long steps, long gradientNanos, long updateNanos) {}
 
@@ -380,17 +383,15 @@ public final class FastCore {
         return score;
     }
 
-    /** The update of one step over the flat arrays, the gradient g already computed. */
+    /**
+     * The update of one step, in place over the network's flat arrays (no copies: the kernels read and write ND4J's
+     * buffers), the gradient g already computed; g ends holding the update, as after fit.
+     */
     private void update(int iteration, int epoch, int batchSize) {
-        pBuf.get(pOff, p);
-        gBuf.get(gOff, g);
-        if (sBuf != null) {
-            sBuf.get(sOff, s);
-        }
         if (miniBatch) {
             float b = batchSize;
             for (int[] r : divideRanges) {
-                UpdaterKernels.divide(g, r[0], r[1] - r[0], b);
+                UpdaterKernels.divide(g, gOff + r[0], r[1] - r[0], b);
             }
         }
         for (LayerNorm ln : norms) {
@@ -405,45 +406,37 @@ public final class FastCore {
                 regularise(prm.after, prm, lr, iteration, epoch);
             }
         }
-        UpdaterKernels.subtract(p, g, n);
-        pBuf.put(pOff, p);
-        if (sBuf != null) {
-            sBuf.put(sOff, s);
-        }
+        UpdaterKernels.subtract(p, pOff, g, gOff, n);
     }
 
     /** DL4J's preApply: the layer's gradient normalisation. */
     private void normalise(LayerNorm ln) {
         double t = ln.threshold;
+        int start = gOff + ln.start;
+        int len = ln.end - ln.start;
         switch (ln.kind) {
             case RenormalizeL2PerLayer -> {
-                double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, ln.start, ln.end - ln.start));
-                UpdaterKernels.divide(g, ln.start, ln.end - ln.start, (float) (l2 == 0.0 ? 1e-5 : l2));
+                double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, start, len));
+                UpdaterKernels.divide(g, start, len, (float) (l2 == 0.0 ? 1e-5 : l2));
             }
             case RenormalizeL2PerParamType -> {
                 for (int[] r : ln.params) {
-                    double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, r[0], r[1] - r[0]));
-                    UpdaterKernels.divide(g, r[0], r[1] - r[0], (float) (l2 == 0.0 ? 1e-5 : l2));
+                    double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, gOff + r[0], r[1] - r[0]));
+                    UpdaterKernels.divide(g, gOff + r[0], r[1] - r[0], (float) (l2 == 0.0 ? 1e-5 : l2));
                 }
             }
-            case ClipElementWiseAbsoluteValue -> {
-                float lo = (float) -t;
-                float hi = (float) t;
-                for (int i = ln.start; i < ln.end; i++) {
-                    g[i] = Math.max(lo, Math.min(hi, g[i]));
-                }
-            }
+            case ClipElementWiseAbsoluteValue -> UpdaterKernels.clip(g, start, len, (float) -t, (float) t);
             case ClipL2PerLayer -> {
-                double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, ln.start, ln.end - ln.start));
+                double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, start, len));
                 if (l2 > t) {
-                    UpdaterKernels.scale(g, ln.start, ln.end - ln.start, (float) (t / l2));
+                    UpdaterKernels.scale(g, start, len, (float) (t / l2));
                 }
             }
             case ClipL2PerParamType -> {
                 for (int[] r : ln.params) {
-                    double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, r[0], r[1] - r[0]));
+                    double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, gOff + r[0], r[1] - r[0]));
                     if (l2 > t) {
-                        UpdaterKernels.divide(g, r[0], r[1] - r[0], (float) (l2 / t));
+                        UpdaterKernels.divide(g, gOff + r[0], r[1] - r[0], (float) (l2 / t));
                     }
                 }
             }
@@ -456,18 +449,17 @@ public final class FastCore {
         int len = prm.end - prm.start;
         for (Regularization r : regs) {
             if (r instanceof L2Regularization l2) {
-                UpdaterKernels.axpy((float) l2.getL2().valueAt(iteration, epoch), p, g, prm.start, len);
+                UpdaterKernels.axpy(
+                        (float) l2.getL2().valueAt(iteration, epoch), p, pOff + prm.start, g, gOff + prm.start, len);
             } else if (r instanceof WeightDecay wd) {
                 double scale = wd.getCoeff().valueAt(iteration, epoch);
                 if (wd.isApplyLR()) {
                     scale *= lr;
                 }
-                UpdaterKernels.axpy((float) scale, p, g, prm.start, len);
+                UpdaterKernels.axpy((float) scale, p, pOff + prm.start, g, gOff + prm.start, len);
             } else if (r instanceof L1Regularization l1) {
-                float c = (float) l1.getL1().valueAt(iteration, epoch);
-                for (int i = prm.start; i < prm.end; i++) {
-                    g[i] += Math.signum(p[i]) * c;
-                }
+                UpdaterKernels.l1(
+                        (float) l1.getL1().valueAt(iteration, epoch), p, pOff + prm.start, g, gOff + prm.start, len);
             }
         }
     }
@@ -488,18 +480,19 @@ public final class FastCore {
             if (Float.isNaN(epsT) || epsT == 0f || Float.isInfinite(epsT)) {
                 epsT = eps;
             }
-            UpdaterKernels.adam(g, b.start, s, b.stateStart, s, b.stateStart + len, len, b1, b2, eps, epsT);
+            UpdaterKernels.adam(
+                    g, gOff + b.start, s, sOff + b.stateStart, s, sOff + b.stateStart + len, len, b1, b2, eps, epsT);
             return lr;
         }
         if (u instanceof Nesterovs nv) {
             double lr = nv.getLearningRate(iteration, epoch);
             double mu = nv.currentMomentum(iteration, epoch);
-            UpdaterKernels.nesterovs(g, b.start, s, b.stateStart, len, (float) lr, (float) mu);
+            UpdaterKernels.nesterovs(g, gOff + b.start, s, sOff + b.stateStart, len, (float) lr, (float) mu);
             return lr;
         }
         if (u instanceof Sgd sgd) {
             double lr = sgd.getLearningRate(iteration, epoch);
-            UpdaterKernels.scale(g, b.start, len, (float) lr);
+            UpdaterKernels.scale(g, gOff + b.start, len, (float) lr);
             return lr;
         }
         return u.hasLearningRate() ? u.getLearningRate(iteration, epoch) : 1.0; // NoOp: the update is g itself

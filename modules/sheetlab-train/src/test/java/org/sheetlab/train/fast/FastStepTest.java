@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -421,18 +423,36 @@ class FastStepTest {
         Nd4j.getRandom().setSeed(2);
         float[] g0 = Nd4j.randn(DataType.FLOAT, 1, 37).data().asFloat();
         float[] s0 = Nd4j.rand(DataType.FLOAT, 1, 74).data().asFloat();
-        float[] g1 = g0.clone();
-        float[] s1 = s0.clone();
-        float[] g2 = g0.clone();
-        float[] s2 = s0.clone();
+        ByteBuffer g1 = direct(g0);
+        ByteBuffer s1 = direct(s0);
+        ByteBuffer g2 = direct(g0);
+        ByteBuffer s2 = direct(s0);
         VectorUpdaterKernels.adam(g1, 0, s1, 0, s1, 37, 37, 0.9f, 0.999f, 1e-8f, 1e-3f);
         UpdaterKernels.scalarAdam(g2, 0, s2, 0, s2, 37, 37, 0.9f, 0.999f, 1e-8f, 1e-3f);
-        assertThat(g1).containsExactly(g2);
-        assertThat(s1).containsExactly(s2);
+        assertThat(floats(g1)).containsExactly(floats(g2));
+        assertThat(floats(s1)).containsExactly(floats(s2));
         VectorUpdaterKernels.nesterovs(g1, 0, s1, 5, 37, 0.1f, 0.9f);
         UpdaterKernels.scalarNesterovs(g2, 0, s2, 5, 37, 0.1f, 0.9f);
-        assertThat(g1).containsExactly(g2);
-        assertThat(s1).containsExactly(s2);
-        assertThat(g1).isNotEqualTo(g0);
+        assertThat(floats(g1)).containsExactly(floats(g2));
+        assertThat(floats(s1)).containsExactly(floats(s2));
+        // a range at an odd offset (the vector loop's tail and an unaligned start)
+        VectorUpdaterKernels.adam(g1, 3, s1, 1, s1, 40, 33, 0.9f, 0.999f, 1e-8f, 1e-3f);
+        UpdaterKernels.scalarAdam(g2, 3, s2, 1, s2, 40, 33, 0.9f, 0.999f, 1e-8f, 1e-3f);
+        assertThat(floats(g1)).containsExactly(floats(g2));
+        assertThat(floats(s1)).containsExactly(floats(s2));
+        assertThat(floats(g1)).isNotEqualTo(g0);
+    }
+
+    /** {@code x} in a direct buffer in native order (as the kernels see ND4J's buffers). */
+    private static ByteBuffer direct(float[] x) {
+        ByteBuffer b = ByteBuffer.allocateDirect(4 * x.length).order(ByteOrder.nativeOrder());
+        b.asFloatBuffer().put(x);
+        return b;
+    }
+
+    private static float[] floats(ByteBuffer b) {
+        float[] x = new float[b.capacity() / 4];
+        b.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer().get(x);
+        return x;
     }
 }
