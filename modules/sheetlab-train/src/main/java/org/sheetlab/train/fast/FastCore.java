@@ -14,6 +14,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.Trainable;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
@@ -32,6 +34,7 @@ import org.nd4j.linalg.learning.regularization.L1Regularization;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * The fast training core for any {@link MultiLayerNetwork} or {@link ComputationGraph} (the sheet's networks, section
@@ -93,6 +96,24 @@ public final class FastCore {
     /** One parameter of a layer in a block, its regularisations before and after the updater. */
     private record Param(int start, int end, List<Regularization> before, List<Regularization> after) {}
 
+    /**
+     * An output layer's loss that the step replaces by a fused equivalent while it runs ({@link SigmoidXentLoss}):
+     * the layer's configuration, DL4J's loss and the fused one.
+     */
+    private record LossSwap(
+            org.deeplearning4j.nn.conf.layers.Layer conf, ILossFunction original, ILossFunction fused) {}
+
+    /**
+     * Whether the step swaps in fused losses ({@link SigmoidXentLoss}); {@code -Dsheetlab.fast.fusedLoss=false}
+     * keeps DL4J's own loss code (for comparisons).
+     */
+    static final boolean FUSED_LOSS = !"false".equals(System.getProperty("sheetlab.fast.fusedLoss"));
+
+    private final List<LossSwap> lossSwaps = new ArrayList<>();
+
+    /** The outputs of the last step's forward pass when {@link #keepOutputs} asked for them, else null. */
+    private float[] lastOutputs;
+
     /** A layer's gradient normalisation over its range and its parameters' ranges. */
     private record LayerNorm(GradientNormalization kind, double threshold, int start, int end, List<int[]> params) {}
 
@@ -148,6 +169,24 @@ public final class FastCore {
                 int start = ranges.stream().mapToInt(r -> r[0]).min().orElseThrow();
                 int end = ranges.stream().mapToInt(r -> r[1]).max().orElseThrow();
                 norms.add(new LayerNorm(kind, t.getConfig().getGradientNormalizationThreshold(), start, end, ranges));
+            }
+        }
+        if (FUSED_LOSS) {
+            Layer[] layers = net != null ? net.getLayers() : graph.getLayers();
+            for (Layer l : layers) {
+                org.deeplearning4j.nn.conf.layers.Layer c = l.conf().getLayer();
+                ILossFunction loss = c instanceof BaseOutputLayer o
+                        ? o.getLossFn()
+                        : c instanceof LossLayer ll ? ll.getLossFn() : null;
+                if (loss != null
+                        && SigmoidXentLoss.covers(
+                                loss, ((org.deeplearning4j.nn.conf.layers.BaseLayer) c).getActivationFn())) {
+                    lossSwaps.add(new LossSwap(
+                            c,
+                            loss,
+                            new SigmoidXentLoss(
+                                    ((org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT) loss).getClipEps())));
+                }
             }
         }
         p = bytes(params);
@@ -302,6 +341,39 @@ public final class FastCore {
         updateNanos = 0;
     }
 
+    /**
+     * Keeps, from now on, the network's outputs of each step's own forward pass (before the update), so that a
+     * caller that needs them (the GAN's D(x)) does not run the forward pass a second time. Possible where the
+     * network has one output layer and it is a sigmoid with binary cross-entropy (the fused loss computes σ(z)
+     * anyway); returns whether it is.
+     */
+    public boolean keepOutputs() {
+        if (lossSwaps.size() != 1 || (net != null ? net.getOutputLayer() == null : graph.getNumOutputArrays() != 1)) {
+            return false;
+        }
+        ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs = true;
+        return true;
+    }
+
+    /**
+     * Whether the next {@link #fit} will leave {@link #lastOutputs}: {@link #keepOutputs} said so and no DL4J listener
+     * makes the step run through fit.
+     */
+    public boolean keepsOutputs() {
+        Collection<TrainingListener> listeners = net != null ? net.getListeners() : graph.getListeners();
+        return !lossSwaps.isEmpty()
+                && ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs
+                && (listeners == null || listeners.isEmpty());
+    }
+
+    /**
+     * The network's outputs in the last step's forward pass, with the parameters before its update ([rows, outputs]
+     * row by row), when {@link #keepsOutputs} held for it; else null.
+     */
+    public float[] lastOutputs() {
+        return lastOutputs;
+    }
+
     /** The network this core trains. */
     public Model model() {
         return model;
@@ -322,6 +394,7 @@ public final class FastCore {
      * {@code fit} reports (the loss averaged over the batch plus the regularisation penalty), before the update.
      */
     public double fit(INDArray[] features, INDArray[] labels, INDArray[] featureMasks, INDArray[] labelMasks) {
+        lastOutputs = null;
         Collection<TrainingListener> listeners = net != null ? net.getListeners() : graph.getListeners();
         if (listeners != null && !listeners.isEmpty()) {
             // listeners attached after the step was chosen (e.g. a UI): they need fit's callbacks, so fit runs
@@ -343,21 +416,29 @@ public final class FastCore {
             return model.score();
         }
         long t0 = System.nanoTime();
-        if (net != null) {
-            if (features.length != 1 || labels.length != 1) {
-                throw new IllegalArgumentException("a MultiLayerNetwork takes one feature and one label array, got "
-                        + features.length + " and " + labels.length);
+        if (net != null && (features.length != 1 || labels.length != 1)) {
+            throw new IllegalArgumentException("a MultiLayerNetwork takes one feature and one label array, got "
+                    + features.length + " and " + labels.length);
+        }
+        swapLosses(true);
+        try {
+            if (net != null) {
+                net.setInput(features[0]);
+                net.setLabels(labels[0]);
+                net.setLayerMaskArrays(
+                        featureMasks == null ? null : featureMasks[0], labelMasks == null ? null : labelMasks[0]);
+                net.computeGradientAndScore();
+            } else {
+                graph.setInputs(features);
+                graph.setLabels(labels);
+                graph.setLayerMaskArrays(featureMasks, labelMasks);
+                graph.computeGradientAndScore();
             }
-            net.setInput(features[0]);
-            net.setLabels(labels[0]);
-            net.setLayerMaskArrays(
-                    featureMasks == null ? null : featureMasks[0], labelMasks == null ? null : labelMasks[0]);
-            net.computeGradientAndScore();
-        } else {
-            graph.setInputs(features);
-            graph.setLabels(labels);
-            graph.setLayerMaskArrays(featureMasks, labelMasks);
-            graph.computeGradientAndScore();
+        } finally {
+            swapLosses(false);
+        }
+        if (!lossSwaps.isEmpty() && ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs) {
+            lastOutputs = ((SigmoidXentLoss) lossSwaps.get(0).fused).outputs();
         }
         double score = model.score();
         long t1 = System.nanoTime();
@@ -381,6 +462,22 @@ public final class FastCore {
             sync(SYNC_CG, graph);
         }
         return score;
+    }
+
+    /**
+     * Puts the fused losses into their output layers' configurations for the forward and backward pass ({@code in}),
+     * or DL4J's own back (after it), so that outside the step (fit, evaluation, checkpoints, model.zip) the network's
+     * configuration is exactly what it was built with.
+     */
+    private void swapLosses(boolean in) {
+        for (LossSwap sw : lossSwaps) {
+            ILossFunction loss = in ? sw.fused : sw.original;
+            if (sw.conf instanceof BaseOutputLayer o) {
+                o.setLossFn(loss);
+            } else {
+                ((LossLayer) sw.conf).setLossFn(loss);
+            }
+        }
     }
 
     /**
