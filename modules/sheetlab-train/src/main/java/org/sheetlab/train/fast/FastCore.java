@@ -35,6 +35,7 @@ import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.sheetlab.core.threads.HostThreads;
 
 /**
  * The fast training core for any {@link MultiLayerNetwork} or {@link ComputationGraph} (the sheet's networks, section
@@ -90,8 +91,24 @@ public final class FastCore {
     private final int gOff;
     private final int sOff;
 
-    /** One updater block: a contiguous range of parameters with one updater configuration. */
-    private record Block(int start, int end, int stateStart, IUpdater updater, List<Param> params) {}
+    /**
+     * One updater block: a contiguous range of parameters with one updater configuration; {@code divided}: whether
+     * all its parameters are divided by the minibatch size (null: some are, some not).
+     */
+    private record Block(int start, int end, int stateStart, IUpdater updater, List<Param> params, Boolean divided) {}
+
+    /**
+     * Whether the update runs block by block in one pass each ({@link UpdaterKernels#adamStep} for Adam): no gradient
+     * normalisation, no regularisation, every block divided by the minibatch size wholly or not at all, and the
+     * blocks covering the parameters in order. Otherwise the passes run one after the other over all blocks.
+     */
+    private final boolean fused;
+
+    /** Adam passes over at least this many parameters are split into ranges over the host threads. */
+    static final int SPLIT_MIN_PARAMETERS = 65_536;
+
+    /** The fewest parameters one part of a split Adam pass gets. */
+    static final int MIN_PARAMETERS_PER_PART = 32_768;
 
     /** One parameter of a layer in a block, its regularisations before and after the updater. */
     private record Param(int start, int end, List<Regularization> before, List<Regularization> after) {}
@@ -131,13 +148,17 @@ public final class FastCore {
         miniBatch = model.conf().isMiniBatch();
         Map<Trainable, List<int[]>> layerParams = new IdentityHashMap<>();
         List<Trainable> layerOrder = new ArrayList<>();
+        boolean simple = true;
+        int covered = 0;
         for (UpdaterBlock ub : updater.getUpdaterBlocks()) {
             List<Param> ps = new ArrayList<>();
+            int dividedParams = 0;
             for (UpdaterBlock.ParamState st : ub.getLayersAndVariablesInBlock()) {
                 Trainable t = st.getLayer();
                 String name = st.getParamName();
                 if (t.updaterDivideByMinibatch(name)) {
                     addRange(divideRanges, st.getParamOffsetStart(), st.getParamOffsetEnd());
+                    dividedParams++;
                 }
                 List<Regularization> regs = t.getConfig().getRegularizationByParam(name);
                 List<Regularization> before = new ArrayList<>();
@@ -148,6 +169,7 @@ public final class FastCore {
                     }
                 }
                 ps.add(new Param(st.getParamOffsetStart(), st.getParamOffsetEnd(), before, after));
+                simple &= before.isEmpty() && after.isEmpty();
                 layerParams
                         .computeIfAbsent(t, k -> {
                             layerOrder.add(k);
@@ -155,12 +177,17 @@ public final class FastCore {
                         })
                         .add(new int[] {st.getParamOffsetStart(), st.getParamOffsetEnd()});
             }
+            int count = ub.getLayersAndVariablesInBlock().size();
+            Boolean divided = dividedParams == count ? Boolean.TRUE : dividedParams == 0 ? Boolean.FALSE : null;
+            simple &= divided != null && ub.getParamOffsetStart() == covered;
+            covered = ub.getParamOffsetEnd();
             blocks.add(new Block(
                     ub.getParamOffsetStart(),
                     ub.getParamOffsetEnd(),
                     ub.getUpdaterViewOffsetStart(),
                     ub.getGradientUpdater().getConfig(),
-                    ps));
+                    ps,
+                    divided));
         }
         for (Trainable t : layerOrder) {
             GradientNormalization kind = t.getConfig().getGradientNormalization();
@@ -171,6 +198,7 @@ public final class FastCore {
                 norms.add(new LayerNorm(kind, t.getConfig().getGradientNormalizationThreshold(), start, end, ranges));
             }
         }
+        fused = simple && norms.isEmpty() && covered == n;
         if (FUSED_LOSS) {
             Layer[] layers = net != null ? net.getLayers() : graph.getLayers();
             for (Layer l : layers) {
@@ -485,6 +513,12 @@ public final class FastCore {
      * buffers), the gradient g already computed; g ends holding the update, as after fit.
      */
     private void update(int iteration, int epoch, int batchSize) {
+        if (fused) {
+            for (Block b : blocks) {
+                updateBlock(b, iteration, epoch, miniBatch && b.divided, batchSize);
+            }
+            return;
+        }
         if (miniBatch) {
             float b = batchSize;
             for (int[] r : divideRanges) {
@@ -504,6 +538,53 @@ public final class FastCore {
             }
         }
         UpdaterKernels.subtract(p, pOff, g, gOff, n);
+    }
+
+    /**
+     * The update of one block in one pass (the fused path: no normalisation, no regularisation): g/B when {@code
+     * divide}, the updater, w ← w − u; Adam in a single kernel, split over the host threads for large blocks.
+     */
+    private void updateBlock(Block b, int iteration, int epoch, boolean divide, int batchSize) {
+        int len = b.end - b.start;
+        float d = batchSize;
+        if (b.updater instanceof Adam a) {
+            double lr = a.getLearningRate(iteration, epoch);
+            float b1 = (float) a.getBeta1();
+            float b2 = (float) a.getBeta2();
+            float eps = (float) a.getEpsilon();
+            float epsT = adamStepSize(lr, b1, b2, eps, iteration);
+            int parts = len >= SPLIT_MIN_PARAMETERS
+                    ? Math.max(1, Math.min(HostThreads.maxParts(), len / MIN_PARAMETERS_PER_PART))
+                    : 1;
+            int w0 = pOff + b.start;
+            int g0 = gOff + b.start;
+            int m0 = sOff + b.stateStart;
+            int v0 = sOff + b.stateStart + len;
+            HostThreads.split(
+                    len,
+                    parts,
+                    (part, e0, e1) -> UpdaterKernels.adamStep(
+                            p, w0 + e0, g, g0 + e0, s, m0 + e0, s, v0 + e0, e1 - e0, divide, d, b1, b2, eps, epsT));
+            return;
+        }
+        if (divide) {
+            UpdaterKernels.divide(g, gOff + b.start, len, d);
+        }
+        applyUpdater(b, iteration, epoch);
+        UpdaterKernels.subtract(p, pOff + b.start, g, gOff + b.start, len);
+    }
+
+    /**
+     * libnd4j's adam_updater in float: β^(t+1), α_t = η √(1 − β₂ᵗ⁺¹)/(1 − β₁ᵗ⁺¹), ε when that is 0, NaN or infinite.
+     */
+    private static float adamStepSize(double lr, float b1, float b2, float eps, int iteration) {
+        float beta1T = (float) Math.pow(b1, iteration + 1);
+        float beta2T = (float) Math.pow(b2, iteration + 1);
+        float epsT = (float) lr * (float) Math.sqrt(1f - beta2T) / (1f - beta1T);
+        if (Float.isNaN(epsT) || epsT == 0f || Float.isInfinite(epsT)) {
+            epsT = eps;
+        }
+        return epsT;
     }
 
     /** DL4J's preApply: the layer's gradient normalisation. */
@@ -570,13 +651,7 @@ public final class FastCore {
             float b1 = (float) a.getBeta1();
             float b2 = (float) a.getBeta2();
             float eps = (float) a.getEpsilon();
-            // libnd4j's adam_updater in float: β^(t+1), α_t = η √(1 − β₂ᵗ⁺¹)/(1 − β₁ᵗ⁺¹), ε when that is 0 or NaN
-            float beta1T = (float) Math.pow(b1, iteration + 1);
-            float beta2T = (float) Math.pow(b2, iteration + 1);
-            float epsT = (float) lr * (float) Math.sqrt(1f - beta2T) / (1f - beta1T);
-            if (Float.isNaN(epsT) || epsT == 0f || Float.isInfinite(epsT)) {
-                epsT = eps;
-            }
+            float epsT = adamStepSize(lr, b1, b2, eps, iteration);
             UpdaterKernels.adam(
                     g, gOff + b.start, s, sOff + b.stateStart, s, sOff + b.stateStart + len, len, b1, b2, eps, epsT);
             return lr;

@@ -76,6 +76,69 @@ final class UpdaterKernels {
         }
     }
 
+    /**
+     * One whole Adam step per element, in one pass where the separate kernels take three: g ← g/d (when {@code
+     * divide}), then {@link #adam} (g becomes the update u), then w ← w − u; the same float operations in the same
+     * order per element as {@link #divide}, {@link #adam} and {@link #subtract} one after the other, so the results
+     * are bit-identical.
+     */
+    static void adamStep(
+            ByteBuffer w,
+            int wOff,
+            ByteBuffer g,
+            int gOff,
+            ByteBuffer m,
+            int mOff,
+            ByteBuffer v,
+            int vOff,
+            int n,
+            boolean divide,
+            float d,
+            float b1,
+            float b2,
+            float eps,
+            float epsT) {
+        if (VECTOR_API) {
+            VectorUpdaterKernels.adamStep(w, wOff, g, gOff, m, mOff, v, vOff, n, divide, d, b1, b2, eps, epsT);
+        } else {
+            scalarAdamStep(w, wOff, g, gOff, m, mOff, v, vOff, n, divide, d, b1, b2, eps, epsT);
+        }
+    }
+
+    /** {@link #adamStep} in scalar code (also the Vector API kernel's tail). */
+    static void scalarAdamStep(
+            ByteBuffer w,
+            int wOff,
+            ByteBuffer g,
+            int gOff,
+            ByteBuffer m,
+            int mOff,
+            ByteBuffer v,
+            int vOff,
+            int n,
+            boolean divide,
+            float d,
+            float b1,
+            float b2,
+            float eps,
+            float epsT) {
+        float c1 = 1f - b1;
+        float c2 = 1f - b2;
+        for (int i = 0; i < n; i++) {
+            float gi = get(g, gOff + i);
+            if (divide) {
+                gi = gi / d;
+            }
+            float mi = b1 * get(m, mOff + i) + gi * c1;
+            float vi = b2 * get(v, vOff + i) + gi * gi * c2;
+            put(m, mOff + i, mi);
+            put(v, vOff + i, vi);
+            float u = (mi * epsT) / ((float) Math.sqrt(vi) + eps);
+            put(g, gOff + i, u);
+            put(w, wOff + i, get(w, wOff + i) - u);
+        }
+    }
+
     /** Nesterov momentum on g[off..off+n) with the velocity at s[sOff..]: g becomes the update. */
     static void nesterovs(ByteBuffer g, int off, ByteBuffer s, int sOff, int n, float lr, float momentum) {
         if (VECTOR_API) {

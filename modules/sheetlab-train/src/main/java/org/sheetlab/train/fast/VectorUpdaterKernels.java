@@ -52,6 +52,43 @@ final class VectorUpdaterKernels {
         UpdaterKernels.scalarAdam(g, off + i, m, mOff + i, v, vOff + i, n - i, b1, b2, eps, epsT);
     }
 
+    static void adamStep(
+            ByteBuffer w,
+            int wOff,
+            ByteBuffer g,
+            int gOff,
+            ByteBuffer m,
+            int mOff,
+            ByteBuffer v,
+            int vOff,
+            int n,
+            boolean divide,
+            float d,
+            float b1,
+            float b2,
+            float eps,
+            float epsT) {
+        float c1 = 1f - b1;
+        float c2 = 1f - b2;
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) {
+            FloatVector gi = load(g, gOff + i);
+            if (divide) {
+                gi = gi.div(d);
+            }
+            FloatVector mi = load(m, mOff + i).mul(b1).add(gi.mul(c1));
+            FloatVector vi = load(v, vOff + i).mul(b2).add(gi.mul(gi).mul(c2));
+            store(mi, m, mOff + i);
+            store(vi, v, vOff + i);
+            FloatVector u = mi.mul(epsT).div(vi.lanewise(VectorOperators.SQRT).add(eps));
+            store(u, g, gOff + i);
+            store(load(w, wOff + i).sub(u), w, wOff + i);
+        }
+        UpdaterKernels.scalarAdamStep(
+                w, wOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, divide, d, b1, b2, eps, epsT);
+    }
+
     static void nesterovs(ByteBuffer g, int off, ByteBuffer s, int sOff, int n, float lr, float momentum) {
         float momentumT = -momentum - 1f;
         int i = 0;
