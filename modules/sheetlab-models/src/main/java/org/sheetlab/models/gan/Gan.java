@@ -145,6 +145,9 @@ public final class Gan {
     public Map<String, Object> useSteps(String mode) {
         Map<String, Object> record = new LinkedHashMap<>();
         discriminatorCore = StepSelection.core(discriminator, mode, "discriminator", record);
+        if (discriminatorCore != null) {
+            discriminatorCore.keepOutputs(); // D(x) from the update's own forward pass (see step)
+        }
         stackedCore = StepSelection.core(stacked, mode, "generator", record);
         stepMode = mode;
         return record;
@@ -197,6 +200,27 @@ public final class Gan {
         return Nd4j.valueArrayOf(new long[] {b, 1}, v, t);
     }
 
+    /** The means of d[0, b) and d[b, 2b) of D's [2b, 1] outputs. */
+    private static double[] halfMeans(INDArray d, long b) {
+        return new double[] {
+            d.get(NDArrayIndex.interval(0, b), NDArrayIndex.all()).meanNumber().doubleValue(),
+            d.get(NDArrayIndex.interval(b, 2 * b), NDArrayIndex.all())
+                    .meanNumber()
+                    .doubleValue()
+        };
+    }
+
+    /** The means of d[0, b) and d[b, 2b), summed in double. */
+    private static double[] halfMeans(float[] d, long b) {
+        double real = 0;
+        double fake = 0;
+        for (int i = 0; i < b; i++) {
+            real += d[i];
+            fake += d[(int) b + i];
+        }
+        return new double[] {real / b, fake / b};
+    }
+
     /** One discriminator update and one generator update on the real batch x [B, n] (values in [0, 1]). */
     public Step step(INDArray real) {
         if (real.rank() != 2 || real.size(1) != settings.size) {
@@ -208,18 +232,24 @@ public final class Gan {
         INDArray fake = generate(sampleLatent(b));
         INDArray x = Nd4j.vstack(real.castTo(t), fake);
         INDArray y = Nd4j.vstack(column(t, b, settings.realLabel), column(t, b, settings.fakeLabel));
-        INDArray d = discriminator.output(x);
-        double dReal = d.get(NDArrayIndex.interval(0, b), NDArrayIndex.all())
-                .meanNumber()
-                .doubleValue();
-        double dFake = d.get(NDArrayIndex.interval(b, 2 * b), NDArrayIndex.all())
-                .meanNumber()
-                .doubleValue();
+        // D's mean outputs on the real and fake halves, before its update: from the fast step's own forward pass
+        // where it keeps them (a sigmoid output with cross-entropy), else from a forward pass of their own
+        boolean fromStep = discriminatorCore != null && discriminatorCore.keepsOutputs();
+        double[] means = fromStep ? null : halfMeans(discriminator.output(x), b);
         if (discriminatorCore != null) {
             discriminatorCore.fit(x, y);
         } else {
             discriminator.fit(x, y);
         }
+        if (fromStep) {
+            float[] out = discriminatorCore.lastOutputs();
+            if (out == null || out.length != 2 * b) {
+                throw new IllegalStateException("Gan.step: the discriminator's fast step kept no outputs");
+            }
+            means = halfMeans(out, b);
+        }
+        double dReal = means[0];
+        double dFake = means[1];
         double dLoss = discriminator.score();
         syncDiscriminator();
         INDArray z = sampleLatent(b);

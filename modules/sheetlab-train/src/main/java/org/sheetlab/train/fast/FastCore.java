@@ -1,7 +1,8 @@
 package org.sheetlab.train.fast;
 
 import java.lang.reflect.Method;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -13,6 +14,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.Trainable;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
@@ -31,6 +34,8 @@ import org.nd4j.linalg.learning.regularization.L1Regularization;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.sheetlab.core.threads.HostThreads;
 
 /**
  * The fast training core for any {@link MultiLayerNetwork} or {@link ComputationGraph} (the sheet's networks, section
@@ -51,8 +56,8 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
  *   <li>w ← w − u, the iteration count +1, the layers' constraints.
  * </ol>
  *
- * <p>The parameters and the updater state stay in the network's own arrays (copied to heap arrays for the kernels
- * and back within the step), and the iteration and epoch counts are the network's, so checkpoints, {@code model.zip},
+ * <p>The parameters and the updater state stay in the network's own arrays (the kernels work in place on their
+ * off-heap buffers), and the iteration and epoch counts are the network's, so checkpoints, {@code model.zip},
  * evaluation and a later {@code fit} see exactly what was trained, and a step by this core equals a {@code fit} up to
  * float rounding in the updater arithmetic (the gradients themselves come from the same code).
  *
@@ -75,21 +80,56 @@ public final class FastCore {
     private final List<int[]> divideRanges = new ArrayList<>();
     private final List<LayerNorm> norms = new ArrayList<>();
     private final boolean miniBatch;
-    private final FloatBuffer pBuf;
-    private final FloatBuffer gBuf;
-    private final FloatBuffer sBuf;
+    /** The network's flat parameters, gradient and updater state: its own off-heap buffers, native byte order. */
+    private final ByteBuffer p;
+
+    private final ByteBuffer g;
+    private final ByteBuffer s;
+    /** Where the flat arrays start in their buffers, in floats. */
     private final int pOff;
+
     private final int gOff;
     private final int sOff;
-    private final float[] p;
-    private final float[] g;
-    private final float[] s;
 
-    /** One updater block: a contiguous range of parameters with one updater configuration. */
-    private record Block(int start, int end, int stateStart, IUpdater updater, List<Param> params) {}
+    /**
+     * One updater block: a contiguous range of parameters with one updater configuration; {@code divided}: whether
+     * all its parameters are divided by the minibatch size (null: some are, some not).
+     */
+    private record Block(int start, int end, int stateStart, IUpdater updater, List<Param> params, Boolean divided) {}
+
+    /**
+     * Whether the update runs block by block in one pass each ({@link UpdaterKernels#adamStep} for Adam): no gradient
+     * normalisation, no regularisation, every block divided by the minibatch size wholly or not at all, and the
+     * blocks covering the parameters in order. Otherwise the passes run one after the other over all blocks.
+     */
+    private final boolean fused;
+
+    /** Adam passes over at least this many parameters are split into ranges over the host threads. */
+    static final int SPLIT_MIN_PARAMETERS = 65_536;
+
+    /** The fewest parameters one part of a split Adam pass gets. */
+    static final int MIN_PARAMETERS_PER_PART = 32_768;
 
     /** One parameter of a layer in a block, its regularisations before and after the updater. */
     private record Param(int start, int end, List<Regularization> before, List<Regularization> after) {}
+
+    /**
+     * An output layer's loss that the step replaces by a fused equivalent while it runs ({@link SigmoidXentLoss}):
+     * the layer's configuration, DL4J's loss and the fused one.
+     */
+    private record LossSwap(
+            org.deeplearning4j.nn.conf.layers.Layer conf, ILossFunction original, ILossFunction fused) {}
+
+    /**
+     * Whether the step swaps in fused losses ({@link SigmoidXentLoss}); {@code -Dsheetlab.fast.fusedLoss=false}
+     * keeps DL4J's own loss code (for comparisons).
+     */
+    static final boolean FUSED_LOSS = !"false".equals(System.getProperty("sheetlab.fast.fusedLoss"));
+
+    private final List<LossSwap> lossSwaps = new ArrayList<>();
+
+    /** The outputs of the last step's forward pass when {@link #keepOutputs} asked for them, else null. */
+    private float[] lastOutputs;
 
     /** A layer's gradient normalisation over its range and its parameters' ranges. */
     private record LayerNorm(GradientNormalization kind, double threshold, int start, int end, List<int[]> params) {}
@@ -108,13 +148,17 @@ public final class FastCore {
         miniBatch = model.conf().isMiniBatch();
         Map<Trainable, List<int[]>> layerParams = new IdentityHashMap<>();
         List<Trainable> layerOrder = new ArrayList<>();
+        boolean simple = true;
+        int covered = 0;
         for (UpdaterBlock ub : updater.getUpdaterBlocks()) {
             List<Param> ps = new ArrayList<>();
+            int dividedParams = 0;
             for (UpdaterBlock.ParamState st : ub.getLayersAndVariablesInBlock()) {
                 Trainable t = st.getLayer();
                 String name = st.getParamName();
                 if (t.updaterDivideByMinibatch(name)) {
                     addRange(divideRanges, st.getParamOffsetStart(), st.getParamOffsetEnd());
+                    dividedParams++;
                 }
                 List<Regularization> regs = t.getConfig().getRegularizationByParam(name);
                 List<Regularization> before = new ArrayList<>();
@@ -125,6 +169,7 @@ public final class FastCore {
                     }
                 }
                 ps.add(new Param(st.getParamOffsetStart(), st.getParamOffsetEnd(), before, after));
+                simple &= before.isEmpty() && after.isEmpty();
                 layerParams
                         .computeIfAbsent(t, k -> {
                             layerOrder.add(k);
@@ -132,12 +177,17 @@ public final class FastCore {
                         })
                         .add(new int[] {st.getParamOffsetStart(), st.getParamOffsetEnd()});
             }
+            int count = ub.getLayersAndVariablesInBlock().size();
+            Boolean divided = dividedParams == count ? Boolean.TRUE : dividedParams == 0 ? Boolean.FALSE : null;
+            simple &= divided != null && ub.getParamOffsetStart() == covered;
+            covered = ub.getParamOffsetEnd();
             blocks.add(new Block(
                     ub.getParamOffsetStart(),
                     ub.getParamOffsetEnd(),
                     ub.getUpdaterViewOffsetStart(),
                     ub.getGradientUpdater().getConfig(),
-                    ps));
+                    ps,
+                    divided));
         }
         for (Trainable t : layerOrder) {
             GradientNormalization kind = t.getConfig().getGradientNormalization();
@@ -148,22 +198,42 @@ public final class FastCore {
                 norms.add(new LayerNorm(kind, t.getConfig().getGradientNormalizationThreshold(), start, end, ranges));
             }
         }
-        pBuf = params.data().asNioFloat();
+        fused = simple && norms.isEmpty() && covered == n;
+        if (FUSED_LOSS) {
+            Layer[] layers = net != null ? net.getLayers() : graph.getLayers();
+            for (Layer l : layers) {
+                org.deeplearning4j.nn.conf.layers.Layer c = l.conf().getLayer();
+                ILossFunction loss = c instanceof BaseOutputLayer o
+                        ? o.getLossFn()
+                        : c instanceof LossLayer ll ? ll.getLossFn() : null;
+                if (loss != null
+                        && SigmoidXentLoss.covers(
+                                loss, ((org.deeplearning4j.nn.conf.layers.BaseLayer) c).getActivationFn())) {
+                    lossSwaps.add(new LossSwap(
+                            c,
+                            loss,
+                            new SigmoidXentLoss(
+                                    ((org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT) loss).getClipEps())));
+                }
+            }
+        }
+        p = bytes(params);
         pOff = (int) params.offset();
-        gBuf = grads.data().asNioFloat();
+        g = bytes(grads);
         gOff = (int) grads.offset();
-        p = new float[n];
-        g = new float[n];
         if (state != null && state.length() > 0) {
             checkFlat(state, state.length(), "updater state");
-            sBuf = state.data().asNioFloat();
+            s = bytes(state);
             sOff = (int) state.offset();
-            s = new float[(int) state.length()];
         } else {
-            sBuf = null;
+            s = null;
             sOff = 0;
-            s = new float[0];
         }
+    }
+
+    /** The whole off-heap buffer under {@code a} as bytes in native order (a's elements from {@code a.offset()}). */
+    private static ByteBuffer bytes(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
     }
 
     /** Adds [start, end) to the ranges, merged with the last one when they touch. */
@@ -278,8 +348,8 @@ public final class FastCore {
 
     /**
      * Where this core's steps spent their time since it was made (or {@link #resetProfile}): the layers' forward and
-     * backward passes with the loss ({@code computeGradientAndScore}), and the update (copies to and from the heap
-     * arrays and the kernels), in nanoseconds over {@code steps} steps.
+     * backward passes with the loss ({@code computeGradientAndScore}), and the update (the kernels, in place), in
+     * nanoseconds over {@code steps} steps.
      */
     public record Profile(long steps, long gradientNanos, long updateNanos) {}
 
@@ -297,6 +367,39 @@ public final class FastCore {
         steps = 0;
         gradientNanos = 0;
         updateNanos = 0;
+    }
+
+    /**
+     * Keeps, from now on, the network's outputs of each step's own forward pass (before the update), so that a
+     * caller that needs them (the GAN's D(x)) does not run the forward pass a second time. Possible where the
+     * network has one output layer and it is a sigmoid with binary cross-entropy (the fused loss computes σ(z)
+     * anyway); returns whether it is.
+     */
+    public boolean keepOutputs() {
+        if (lossSwaps.size() != 1 || (net != null ? net.getOutputLayer() == null : graph.getNumOutputArrays() != 1)) {
+            return false;
+        }
+        ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs = true;
+        return true;
+    }
+
+    /**
+     * Whether the next {@link #fit} will leave {@link #lastOutputs}: {@link #keepOutputs} said so and no DL4J listener
+     * makes the step run through fit.
+     */
+    public boolean keepsOutputs() {
+        Collection<TrainingListener> listeners = net != null ? net.getListeners() : graph.getListeners();
+        return !lossSwaps.isEmpty()
+                && ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs
+                && (listeners == null || listeners.isEmpty());
+    }
+
+    /**
+     * The network's outputs in the last step's forward pass, with the parameters before its update ([rows, outputs]
+     * row by row), when {@link #keepsOutputs} held for it; else null.
+     */
+    public float[] lastOutputs() {
+        return lastOutputs;
     }
 
     /** The network this core trains. */
@@ -319,6 +422,7 @@ public final class FastCore {
      * {@code fit} reports (the loss averaged over the batch plus the regularisation penalty), before the update.
      */
     public double fit(INDArray[] features, INDArray[] labels, INDArray[] featureMasks, INDArray[] labelMasks) {
+        lastOutputs = null;
         Collection<TrainingListener> listeners = net != null ? net.getListeners() : graph.getListeners();
         if (listeners != null && !listeners.isEmpty()) {
             // listeners attached after the step was chosen (e.g. a UI): they need fit's callbacks, so fit runs
@@ -340,21 +444,29 @@ public final class FastCore {
             return model.score();
         }
         long t0 = System.nanoTime();
-        if (net != null) {
-            if (features.length != 1 || labels.length != 1) {
-                throw new IllegalArgumentException("a MultiLayerNetwork takes one feature and one label array, got "
-                        + features.length + " and " + labels.length);
+        if (net != null && (features.length != 1 || labels.length != 1)) {
+            throw new IllegalArgumentException("a MultiLayerNetwork takes one feature and one label array, got "
+                    + features.length + " and " + labels.length);
+        }
+        swapLosses(true);
+        try {
+            if (net != null) {
+                net.setInput(features[0]);
+                net.setLabels(labels[0]);
+                net.setLayerMaskArrays(
+                        featureMasks == null ? null : featureMasks[0], labelMasks == null ? null : labelMasks[0]);
+                net.computeGradientAndScore();
+            } else {
+                graph.setInputs(features);
+                graph.setLabels(labels);
+                graph.setLayerMaskArrays(featureMasks, labelMasks);
+                graph.computeGradientAndScore();
             }
-            net.setInput(features[0]);
-            net.setLabels(labels[0]);
-            net.setLayerMaskArrays(
-                    featureMasks == null ? null : featureMasks[0], labelMasks == null ? null : labelMasks[0]);
-            net.computeGradientAndScore();
-        } else {
-            graph.setInputs(features);
-            graph.setLabels(labels);
-            graph.setLayerMaskArrays(featureMasks, labelMasks);
-            graph.computeGradientAndScore();
+        } finally {
+            swapLosses(false);
+        }
+        if (!lossSwaps.isEmpty() && ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs) {
+            lastOutputs = ((SigmoidXentLoss) lossSwaps.get(0).fused).outputs();
         }
         double score = model.score();
         long t1 = System.nanoTime();
@@ -380,17 +492,37 @@ public final class FastCore {
         return score;
     }
 
-    /** The update of one step over the flat arrays, the gradient g already computed. */
+    /**
+     * Puts the fused losses into their output layers' configurations for the forward and backward pass ({@code in}),
+     * or DL4J's own back (after it), so that outside the step (fit, evaluation, checkpoints, model.zip) the network's
+     * configuration is exactly what it was built with.
+     */
+    private void swapLosses(boolean in) {
+        for (LossSwap sw : lossSwaps) {
+            ILossFunction loss = in ? sw.fused : sw.original;
+            if (sw.conf instanceof BaseOutputLayer o) {
+                o.setLossFn(loss);
+            } else {
+                ((LossLayer) sw.conf).setLossFn(loss);
+            }
+        }
+    }
+
+    /**
+     * The update of one step, in place over the network's flat arrays (no copies: the kernels read and write ND4J's
+     * buffers), the gradient g already computed; g ends holding the update, as after fit.
+     */
     private void update(int iteration, int epoch, int batchSize) {
-        pBuf.get(pOff, p);
-        gBuf.get(gOff, g);
-        if (sBuf != null) {
-            sBuf.get(sOff, s);
+        if (fused) {
+            for (Block b : blocks) {
+                updateBlock(b, iteration, epoch, miniBatch && b.divided, batchSize);
+            }
+            return;
         }
         if (miniBatch) {
             float b = batchSize;
             for (int[] r : divideRanges) {
-                UpdaterKernels.divide(g, r[0], r[1] - r[0], b);
+                UpdaterKernels.divide(g, gOff + r[0], r[1] - r[0], b);
             }
         }
         for (LayerNorm ln : norms) {
@@ -405,45 +537,84 @@ public final class FastCore {
                 regularise(prm.after, prm, lr, iteration, epoch);
             }
         }
-        UpdaterKernels.subtract(p, g, n);
-        pBuf.put(pOff, p);
-        if (sBuf != null) {
-            sBuf.put(sOff, s);
+        UpdaterKernels.subtract(p, pOff, g, gOff, n);
+    }
+
+    /**
+     * The update of one block in one pass (the fused path: no normalisation, no regularisation): g/B when {@code
+     * divide}, the updater, w ← w − u; Adam in a single kernel, split over the host threads for large blocks.
+     */
+    private void updateBlock(Block b, int iteration, int epoch, boolean divide, int batchSize) {
+        int len = b.end - b.start;
+        float d = batchSize;
+        if (b.updater instanceof Adam a) {
+            double lr = a.getLearningRate(iteration, epoch);
+            float b1 = (float) a.getBeta1();
+            float b2 = (float) a.getBeta2();
+            float eps = (float) a.getEpsilon();
+            float epsT = adamStepSize(lr, b1, b2, eps, iteration);
+            int parts = len >= SPLIT_MIN_PARAMETERS
+                    ? Math.max(1, Math.min(HostThreads.maxParts(), len / MIN_PARAMETERS_PER_PART))
+                    : 1;
+            int w0 = pOff + b.start;
+            int g0 = gOff + b.start;
+            int m0 = sOff + b.stateStart;
+            int v0 = sOff + b.stateStart + len;
+            HostThreads.split(
+                    len,
+                    parts,
+                    (part, e0, e1) -> UpdaterKernels.adamStep(
+                            p, w0 + e0, g, g0 + e0, s, m0 + e0, s, v0 + e0, e1 - e0, divide, d, b1, b2, eps, epsT));
+            return;
         }
+        if (divide) {
+            UpdaterKernels.divide(g, gOff + b.start, len, d);
+        }
+        applyUpdater(b, iteration, epoch);
+        UpdaterKernels.subtract(p, pOff + b.start, g, gOff + b.start, len);
+    }
+
+    /**
+     * libnd4j's adam_updater in float: β^(t+1), α_t = η √(1 − β₂ᵗ⁺¹)/(1 − β₁ᵗ⁺¹), ε when that is 0, NaN or infinite.
+     */
+    private static float adamStepSize(double lr, float b1, float b2, float eps, int iteration) {
+        float beta1T = (float) Math.pow(b1, iteration + 1);
+        float beta2T = (float) Math.pow(b2, iteration + 1);
+        float epsT = (float) lr * (float) Math.sqrt(1f - beta2T) / (1f - beta1T);
+        if (Float.isNaN(epsT) || epsT == 0f || Float.isInfinite(epsT)) {
+            epsT = eps;
+        }
+        return epsT;
     }
 
     /** DL4J's preApply: the layer's gradient normalisation. */
     private void normalise(LayerNorm ln) {
         double t = ln.threshold;
+        int start = gOff + ln.start;
+        int len = ln.end - ln.start;
         switch (ln.kind) {
             case RenormalizeL2PerLayer -> {
-                double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, ln.start, ln.end - ln.start));
-                UpdaterKernels.divide(g, ln.start, ln.end - ln.start, (float) (l2 == 0.0 ? 1e-5 : l2));
+                double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, start, len));
+                UpdaterKernels.divide(g, start, len, (float) (l2 == 0.0 ? 1e-5 : l2));
             }
             case RenormalizeL2PerParamType -> {
                 for (int[] r : ln.params) {
-                    double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, r[0], r[1] - r[0]));
-                    UpdaterKernels.divide(g, r[0], r[1] - r[0], (float) (l2 == 0.0 ? 1e-5 : l2));
+                    double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, gOff + r[0], r[1] - r[0]));
+                    UpdaterKernels.divide(g, gOff + r[0], r[1] - r[0], (float) (l2 == 0.0 ? 1e-5 : l2));
                 }
             }
-            case ClipElementWiseAbsoluteValue -> {
-                float lo = (float) -t;
-                float hi = (float) t;
-                for (int i = ln.start; i < ln.end; i++) {
-                    g[i] = Math.max(lo, Math.min(hi, g[i]));
-                }
-            }
+            case ClipElementWiseAbsoluteValue -> UpdaterKernels.clip(g, start, len, (float) -t, (float) t);
             case ClipL2PerLayer -> {
-                double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, ln.start, ln.end - ln.start));
+                double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, start, len));
                 if (l2 > t) {
-                    UpdaterKernels.scale(g, ln.start, ln.end - ln.start, (float) (t / l2));
+                    UpdaterKernels.scale(g, start, len, (float) (t / l2));
                 }
             }
             case ClipL2PerParamType -> {
                 for (int[] r : ln.params) {
-                    double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, r[0], r[1] - r[0]));
+                    double l2 = Math.sqrt(UpdaterKernels.sumSquares(g, gOff + r[0], r[1] - r[0]));
                     if (l2 > t) {
-                        UpdaterKernels.divide(g, r[0], r[1] - r[0], (float) (l2 / t));
+                        UpdaterKernels.divide(g, gOff + r[0], r[1] - r[0], (float) (l2 / t));
                     }
                 }
             }
@@ -456,18 +627,17 @@ public final class FastCore {
         int len = prm.end - prm.start;
         for (Regularization r : regs) {
             if (r instanceof L2Regularization l2) {
-                UpdaterKernels.axpy((float) l2.getL2().valueAt(iteration, epoch), p, g, prm.start, len);
+                UpdaterKernels.axpy(
+                        (float) l2.getL2().valueAt(iteration, epoch), p, pOff + prm.start, g, gOff + prm.start, len);
             } else if (r instanceof WeightDecay wd) {
                 double scale = wd.getCoeff().valueAt(iteration, epoch);
                 if (wd.isApplyLR()) {
                     scale *= lr;
                 }
-                UpdaterKernels.axpy((float) scale, p, g, prm.start, len);
+                UpdaterKernels.axpy((float) scale, p, pOff + prm.start, g, gOff + prm.start, len);
             } else if (r instanceof L1Regularization l1) {
-                float c = (float) l1.getL1().valueAt(iteration, epoch);
-                for (int i = prm.start; i < prm.end; i++) {
-                    g[i] += Math.signum(p[i]) * c;
-                }
+                UpdaterKernels.l1(
+                        (float) l1.getL1().valueAt(iteration, epoch), p, pOff + prm.start, g, gOff + prm.start, len);
             }
         }
     }
@@ -481,25 +651,20 @@ public final class FastCore {
             float b1 = (float) a.getBeta1();
             float b2 = (float) a.getBeta2();
             float eps = (float) a.getEpsilon();
-            // libnd4j's adam_updater in float: β^(t+1), α_t = η √(1 − β₂ᵗ⁺¹)/(1 − β₁ᵗ⁺¹), ε when that is 0 or NaN
-            float beta1T = (float) Math.pow(b1, iteration + 1);
-            float beta2T = (float) Math.pow(b2, iteration + 1);
-            float epsT = (float) lr * (float) Math.sqrt(1f - beta2T) / (1f - beta1T);
-            if (Float.isNaN(epsT) || epsT == 0f || Float.isInfinite(epsT)) {
-                epsT = eps;
-            }
-            UpdaterKernels.adam(g, b.start, s, b.stateStart, s, b.stateStart + len, len, b1, b2, eps, epsT);
+            float epsT = adamStepSize(lr, b1, b2, eps, iteration);
+            UpdaterKernels.adam(
+                    g, gOff + b.start, s, sOff + b.stateStart, s, sOff + b.stateStart + len, len, b1, b2, eps, epsT);
             return lr;
         }
         if (u instanceof Nesterovs nv) {
             double lr = nv.getLearningRate(iteration, epoch);
             double mu = nv.currentMomentum(iteration, epoch);
-            UpdaterKernels.nesterovs(g, b.start, s, b.stateStart, len, (float) lr, (float) mu);
+            UpdaterKernels.nesterovs(g, gOff + b.start, s, sOff + b.stateStart, len, (float) lr, (float) mu);
             return lr;
         }
         if (u instanceof Sgd sgd) {
             double lr = sgd.getLearningRate(iteration, epoch);
-            UpdaterKernels.scale(g, b.start, len, (float) lr);
+            UpdaterKernels.scale(g, gOff + b.start, len, (float) lr);
             return lr;
         }
         return u.hasLearningRate() ? u.getLearningRate(iteration, epoch) : 1.0; // NoOp: the update is g itself

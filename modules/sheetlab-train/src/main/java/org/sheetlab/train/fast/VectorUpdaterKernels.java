@@ -1,24 +1,36 @@
 package org.sheetlab.train.fast;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link UpdaterKernels} on the JDK Vector API (jdk.incubator.vector): the same formulas lane by lane, the tail in
- * scalar code. Loaded only when {@link UpdaterKernels#VECTOR_API} is true.
+ * {@link UpdaterKernels} on the JDK Vector API (jdk.incubator.vector), in place on native-order byte buffers (offsets
+ * in floats): the same formulas lane by lane, the tail in scalar code. Loaded only when
+ * {@link UpdaterKernels#VECTOR_API} is true.
  */
 final class VectorUpdaterKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private VectorUpdaterKernels() {}
 
+    private static FloatVector load(ByteBuffer b, int i) {
+        return FloatVector.fromByteBuffer(S, b, i << 2, ORDER);
+    }
+
+    private static void store(FloatVector x, ByteBuffer b, int i) {
+        x.intoByteBuffer(b, i << 2, ORDER);
+    }
+
     static void adam(
-            float[] g,
+            ByteBuffer g,
             int off,
-            float[] m,
+            ByteBuffer m,
             int mOff,
-            float[] v,
+            ByteBuffer v,
             int vOff,
             int n,
             float b1,
@@ -30,74 +42,111 @@ final class VectorUpdaterKernels {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += S.length()) {
-            FloatVector gi = FloatVector.fromArray(S, g, off + i);
-            FloatVector mi = FloatVector.fromArray(S, m, mOff + i).mul(b1).add(gi.mul(c1));
-            FloatVector vi =
-                    FloatVector.fromArray(S, v, vOff + i).mul(b2).add(gi.mul(gi).mul(c2));
-            mi.intoArray(m, mOff + i);
-            vi.intoArray(v, vOff + i);
-            mi.mul(epsT).div(vi.lanewise(VectorOperators.SQRT).add(eps)).intoArray(g, off + i);
+            FloatVector gi = load(g, off + i);
+            FloatVector mi = load(m, mOff + i).mul(b1).add(gi.mul(c1));
+            FloatVector vi = load(v, vOff + i).mul(b2).add(gi.mul(gi).mul(c2));
+            store(mi, m, mOff + i);
+            store(vi, v, vOff + i);
+            store(mi.mul(epsT).div(vi.lanewise(VectorOperators.SQRT).add(eps)), g, off + i);
         }
         UpdaterKernels.scalarAdam(g, off + i, m, mOff + i, v, vOff + i, n - i, b1, b2, eps, epsT);
     }
 
-    static void nesterovs(float[] g, int off, float[] s, int sOff, int n, float lr, float momentum) {
+    static void adamStep(
+            ByteBuffer w,
+            int wOff,
+            ByteBuffer g,
+            int gOff,
+            ByteBuffer m,
+            int mOff,
+            ByteBuffer v,
+            int vOff,
+            int n,
+            boolean divide,
+            float d,
+            float b1,
+            float b2,
+            float eps,
+            float epsT) {
+        float c1 = 1f - b1;
+        float c2 = 1f - b2;
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) {
+            FloatVector gi = load(g, gOff + i);
+            if (divide) {
+                gi = gi.div(d);
+            }
+            FloatVector mi = load(m, mOff + i).mul(b1).add(gi.mul(c1));
+            FloatVector vi = load(v, vOff + i).mul(b2).add(gi.mul(gi).mul(c2));
+            store(mi, m, mOff + i);
+            store(vi, v, vOff + i);
+            FloatVector u = mi.mul(epsT).div(vi.lanewise(VectorOperators.SQRT).add(eps));
+            store(u, g, gOff + i);
+            store(load(w, wOff + i).sub(u), w, wOff + i);
+        }
+        UpdaterKernels.scalarAdamStep(
+                w, wOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i, divide, d, b1, b2, eps, epsT);
+    }
+
+    static void nesterovs(ByteBuffer g, int off, ByteBuffer s, int sOff, int n, float lr, float momentum) {
         float momentumT = -momentum - 1f;
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += S.length()) {
-            FloatVector prev = FloatVector.fromArray(S, s, sOff + i).mul(momentum);
-            FloatVector st = prev.sub(FloatVector.fromArray(S, g, off + i).mul(lr));
-            st.intoArray(s, sOff + i);
-            prev.add(st.mul(momentumT)).intoArray(g, off + i);
+            FloatVector prev = load(s, sOff + i).mul(momentum);
+            FloatVector st = prev.sub(load(g, off + i).mul(lr));
+            store(st, s, sOff + i);
+            store(prev.add(st.mul(momentumT)), g, off + i);
         }
         UpdaterKernels.scalarNesterovs(g, off + i, s, sOff + i, n - i, lr, momentum);
     }
 
-    static void scale(float[] g, int off, int n, float a) {
+    static void scale(ByteBuffer g, int off, int n, float a) {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += S.length()) {
-            FloatVector.fromArray(S, g, off + i).mul(a).intoArray(g, off + i);
+            store(load(g, off + i).mul(a), g, off + i);
         }
         for (; i < n; i++) {
-            g[off + i] = g[off + i] * a;
+            int at = (off + i) << 2;
+            g.putFloat(at, g.getFloat(at) * a);
         }
     }
 
-    static void divide(float[] g, int off, int n, float d) {
+    static void divide(ByteBuffer g, int off, int n, float d) {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += S.length()) {
-            FloatVector.fromArray(S, g, off + i).div(d).intoArray(g, off + i);
+            store(load(g, off + i).div(d), g, off + i);
         }
         for (; i < n; i++) {
-            g[off + i] = g[off + i] / d;
+            int at = (off + i) << 2;
+            g.putFloat(at, g.getFloat(at) / d);
         }
     }
 
-    static void axpy(float a, float[] w, float[] g, int off, int n) {
+    static void axpy(float a, ByteBuffer w, int wOff, ByteBuffer g, int gOff, int n) {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += S.length()) {
-            FloatVector.fromArray(S, w, off + i)
-                    .mul(a)
-                    .add(FloatVector.fromArray(S, g, off + i))
-                    .intoArray(g, off + i);
+            store(load(w, wOff + i).mul(a).add(load(g, gOff + i)), g, gOff + i);
         }
         for (; i < n; i++) {
-            g[off + i] = a * w[off + i] + g[off + i];
+            int at = (gOff + i) << 2;
+            g.putFloat(at, a * w.getFloat((wOff + i) << 2) + g.getFloat(at));
         }
     }
 
-    static void subtract(float[] w, float[] u, int n) {
+    static void subtract(ByteBuffer w, int wOff, ByteBuffer u, int uOff, int n) {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += S.length()) {
-            FloatVector.fromArray(S, w, i).sub(FloatVector.fromArray(S, u, i)).intoArray(w, i);
+            store(load(w, wOff + i).sub(load(u, uOff + i)), w, wOff + i);
         }
         for (; i < n; i++) {
-            w[i] = w[i] - u[i];
+            int at = (wOff + i) << 2;
+            w.putFloat(at, w.getFloat(at) - u.getFloat((uOff + i) << 2));
         }
     }
 }

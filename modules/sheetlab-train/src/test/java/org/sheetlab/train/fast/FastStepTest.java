@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.NdAssert.assertBitIdentical;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
+import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.data.source.LabeledArrays;
 import org.sheetlab.testing.FitEquivalence;
 import org.sheetlab.train.LocalTrainingLoop;
@@ -421,18 +424,127 @@ class FastStepTest {
         Nd4j.getRandom().setSeed(2);
         float[] g0 = Nd4j.randn(DataType.FLOAT, 1, 37).data().asFloat();
         float[] s0 = Nd4j.rand(DataType.FLOAT, 1, 74).data().asFloat();
-        float[] g1 = g0.clone();
-        float[] s1 = s0.clone();
-        float[] g2 = g0.clone();
-        float[] s2 = s0.clone();
+        ByteBuffer g1 = direct(g0);
+        ByteBuffer s1 = direct(s0);
+        ByteBuffer g2 = direct(g0);
+        ByteBuffer s2 = direct(s0);
         VectorUpdaterKernels.adam(g1, 0, s1, 0, s1, 37, 37, 0.9f, 0.999f, 1e-8f, 1e-3f);
         UpdaterKernels.scalarAdam(g2, 0, s2, 0, s2, 37, 37, 0.9f, 0.999f, 1e-8f, 1e-3f);
-        assertThat(g1).containsExactly(g2);
-        assertThat(s1).containsExactly(s2);
+        assertThat(floats(g1)).containsExactly(floats(g2));
+        assertThat(floats(s1)).containsExactly(floats(s2));
         VectorUpdaterKernels.nesterovs(g1, 0, s1, 5, 37, 0.1f, 0.9f);
         UpdaterKernels.scalarNesterovs(g2, 0, s2, 5, 37, 0.1f, 0.9f);
-        assertThat(g1).containsExactly(g2);
-        assertThat(s1).containsExactly(s2);
-        assertThat(g1).isNotEqualTo(g0);
+        assertThat(floats(g1)).containsExactly(floats(g2));
+        assertThat(floats(s1)).containsExactly(floats(s2));
+        // a range at an odd offset (the vector loop's tail and an unaligned start)
+        VectorUpdaterKernels.adam(g1, 3, s1, 1, s1, 40, 33, 0.9f, 0.999f, 1e-8f, 1e-3f);
+        UpdaterKernels.scalarAdam(g2, 3, s2, 1, s2, 40, 33, 0.9f, 0.999f, 1e-8f, 1e-3f);
+        assertThat(floats(g1)).containsExactly(floats(g2));
+        assertThat(floats(s1)).containsExactly(floats(s2));
+        assertThat(floats(g1)).isNotEqualTo(g0);
+    }
+
+    /**
+     * The one-pass Adam step (g/B, Adam, w − u per element) gives bit for bit what the three separate passes give,
+     * with the Vector API and in scalar code, at an unaligned offset with a tail.
+     */
+    @Test
+    void theOnePassAdamStepEqualsTheSeparatePasses() {
+        Nd4j.getRandom().setSeed(3);
+        int n = 1031;
+        float[] w0 = Nd4j.randn(DataType.FLOAT, 1, n + 3).data().asFloat();
+        float[] g0 = Nd4j.randn(DataType.FLOAT, 1, n + 3).data().asFloat();
+        float[] s0 = Nd4j.rand(DataType.FLOAT, 1, 2 * n + 1).data().asFloat();
+        for (boolean divide : new boolean[] {true, false}) {
+            ByteBuffer w1 = direct(w0);
+            ByteBuffer g1 = direct(g0);
+            ByteBuffer s1 = direct(s0);
+            if (divide) {
+                UpdaterKernels.divide(g1, 3, n, 32f);
+            }
+            UpdaterKernels.adam(g1, 3, s1, 1, s1, 1 + n, n, 0.5f, 0.999f, 1e-8f, 2e-4f);
+            UpdaterKernels.subtract(w1, 3, g1, 3, n);
+            ByteBuffer w2 = direct(w0);
+            ByteBuffer g2 = direct(g0);
+            ByteBuffer s2 = direct(s0);
+            VectorUpdaterKernels.adamStep(w2, 3, g2, 3, s2, 1, s2, 1 + n, n, divide, 32f, 0.5f, 0.999f, 1e-8f, 2e-4f);
+            ByteBuffer w3 = direct(w0);
+            ByteBuffer g3 = direct(g0);
+            ByteBuffer s3 = direct(s0);
+            UpdaterKernels.scalarAdamStep(w3, 3, g3, 3, s3, 1, s3, 1 + n, n, divide, 32f, 0.5f, 0.999f, 1e-8f, 2e-4f);
+            for (ByteBuffer[] pair : new ByteBuffer[][] {{w1, w2}, {g1, g2}, {s1, s2}, {w1, w3}, {g1, g3}, {s1, s3}}) {
+                assertThat(floats(pair[1])).containsExactly(floats(pair[0]));
+            }
+            assertThat(floats(w1)).isNotEqualTo(w0);
+        }
+    }
+
+    /**
+     * A block large enough for the Adam pass to be split over the host threads (≥ 65,536 parameters) trains to the same
+     * bits with 1, 2 and 3 threads (each element is computed alone, so the split changes nothing), and like fit.
+     */
+    @Test
+    void theSplitAdamPassGivesTheSameBitsAtAnyThreadCount() {
+        Supplier<Model> factory = () -> {
+            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                    .seed(9)
+                    .updater(new Adam(1e-3))
+                    .weightInit(WeightInit.XAVIER)
+                    .list()
+                    .layer(new DenseLayer.Builder()
+                            .nIn(300)
+                            .nOut(240)
+                            .activation(Activation.RELU)
+                            .build())
+                    .layer(new OutputLayer.Builder(LossFunction.MCXENT)
+                            .nIn(240)
+                            .nOut(10)
+                            .activation(Activation.SOFTMAX)
+                            .build())
+                    .build());
+            net.init();
+            return net;
+        };
+        Nd4j.getRandom().setSeed(10);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 32, 300);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 32, 10);
+        for (int r = 0; r < 32; r++) {
+            y.putScalar(r, r % 10, 1f);
+        }
+        List<INDArray> params = new ArrayList<>();
+        int previous = HostThreads.override(1);
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                HostThreads.override(threads);
+                Model net = factory.get();
+                FastCore core = FastCore.of(net);
+                for (int i = 0; i < 3; i++) {
+                    core.fit(x, y);
+                }
+                params.add(net.params().dup());
+            }
+        } finally {
+            HostThreads.override(previous);
+        }
+        assertBitIdentical(params.get(1), params.get(0));
+        assertBitIdentical(params.get(2), params.get(0));
+        MultiLayerNetwork fit = (MultiLayerNetwork) factory.get();
+        for (int i = 0; i < 3; i++) {
+            fit.fit(x, y);
+        }
+        assertThat(FitEquivalence.relative(fit.params(), params.get(0))).isLessThanOrEqualTo(1e-5);
+    }
+
+    /** {@code x} in a direct buffer in native order (as the kernels see ND4J's buffers). */
+    private static ByteBuffer direct(float[] x) {
+        ByteBuffer b = ByteBuffer.allocateDirect(4 * x.length).order(ByteOrder.nativeOrder());
+        b.asFloatBuffer().put(x);
+        return b;
+    }
+
+    private static float[] floats(ByteBuffer b) {
+        float[] x = new float[b.capacity() / 4];
+        b.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer().get(x);
+        return x;
     }
 }
