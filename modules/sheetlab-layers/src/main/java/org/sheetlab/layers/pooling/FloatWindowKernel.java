@@ -151,11 +151,21 @@ final class FloatWindowKernel {
                         default -> WindowVectorOps.logAverage(g, base, planeOut, s.out);
                     }
                 } else {
-                    for (int o = 0; o < planeOut; o++) {
-                        switch (kind) {
-                            case P2 -> p2Window(g, base + o, planeOut, s.out, o);
-                            case P3 -> p3Window(g, base + o, planeOut, s.out, o);
-                            default -> logAverageWindow(g, base + o, planeOut, s.out, o);
+                    switch (kind) { // one tight loop per kind, no switch per window
+                        case P2 -> {
+                            for (int o = 0; o < planeOut; o++) {
+                                p2Window(g, base + o, planeOut, s.out, o);
+                            }
+                        }
+                        case P3 -> {
+                            for (int o = 0; o < planeOut; o++) {
+                                p3Window(g, base + o, planeOut, s.out, o);
+                            }
+                        }
+                        default -> {
+                            for (int o = 0; o < planeOut; o++) {
+                                logAverageWindow(g, base + o, planeOut, s.out, o);
+                            }
                         }
                     }
                 }
