@@ -9,17 +9,25 @@ import org.sheetlab.core.pooling.PoolingFunction;
  * The FLOAT fast path of {@link WindowPoolingLayer} for the sheet's p-pooling with p = 2 or 3 and log-average pooling
  * (Final Q1), on NCHW input [B, C, H, W] → [B, C, O_h, O_w]. Per (example, channel) plane: the plane is read from the
  * input buffer in one bulk copy, each window's k_h·k_w values are copied into a window-major buffer (direct indexing
- * for windows inside the input, a bounds-checked copy with zeros only for edge windows that reach into the padding; a
- * dedicated loop for the 2×2, stride-2 case), then the reduction runs over the whole plane's windows at once:
+ * for windows inside the input, a bounds-checked copy with zeros only for edge windows that reach into the padding),
+ * then the reduction runs over the whole plane's windows at once:
  *
  * <ul>
  *   <li>p = 2: s = Σ xᵢ² (in double), y = √s, ∂y/∂xᵢ = xᵢ/y;
  *   <li>p = 3: s = Σ |xᵢ|³ (in double), y = ∛s, ∂y/∂xᵢ = xᵢ|xᵢ|/y²;
  *   <li>log-average: m = max xᵢ, eᵢ = exp(xᵢ − m), y = m + log(Σ eᵢ / n), ∂y/∂xᵢ = eᵢ/Σ eⱼ (the window's softmax),
- *       the exponentials in float with the JDK Vector API ({@link WindowVectorOps}: a polynomial, 8 lanes on AVX2)
- *       or, without {@code --add-modules jdk.incubator.vector}, scalar {@code Math.exp}; one {@code Math.log} per
- *       window.
+ *       the exponentials and the windows' logarithms in float with the JDK Vector API ({@link WindowVectorOps}:
+ *       polynomials, 16 lanes on AVX-512) or, without {@code --add-modules jdk.incubator.vector}, scalar
+ *       {@code Math.exp} and {@code Math.log}.
  * </ul>
+ *
+ * <p>2×2 windows with stride 2 and no padding (the pooling CNN's) take a specialisation: the four positions of every
+ * window go to four arrays of O_h·O_w values ({@link #split2x2}), and each reduction runs over them lane by lane,
+ * one pass, with no per-window loop: with the Vector API all in float ({@link WindowVectorOps#p2},
+ * {@link WindowVectorOps#p3}, {@link WindowVectorOps#logAverage}; p-pooling only where the window's largest
+ * magnitude keeps the float sums exact to rounding, otherwise that vector of windows takes the scalar double
+ * arithmetic), without it scalar per window ({@link #p2Window} etc., the general loop's arithmetic). The partials
+ * stay in that layout, and the backward pass writes δ·∂y/∂xᵢ straight to each input position ({@link #merge2x2}).
  *
  * The p-pooling sums are taken in double, where Σ|x|³ of any float neither overflows nor underflows, so no rescaling
  * by the window maximum is needed (the general double kernel, {@link PPool}, rescales). The partials are kept in the
@@ -64,10 +72,28 @@ final class FloatWindowKernel {
     private final int oh;
     private final int ow;
     private final int n;
+    /** Whether the 2×2, stride-2, unpadded specialisation runs (four position arrays, see the class comment). */
+    private final boolean twoByTwo;
 
-    /** The geometry of one input shape; {@code vector}: whether the log-average exponentials use the Vector API. */
+    /**
+     * The geometry of one input shape; {@code vector}: whether the reductions use the Vector API; {@code specialise}:
+     * whether 2×2/stride-2 windows without padding take their specialisation (false: the general loop, for tests).
+     */
     FloatWindowKernel(
-            Kind kind, boolean vector, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow) {
+            Kind kind,
+            boolean vector,
+            boolean specialise,
+            int h,
+            int w,
+            int kh,
+            int kw,
+            int sh,
+            int sw,
+            int ph,
+            int pw,
+            int oh,
+            int ow) {
+        this.twoByTwo = specialise && kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
         this.kind = kind;
         this.vector = vector;
         this.h = h;
@@ -116,6 +142,36 @@ final class FloatWindowKernel {
             x.get(xOffset + q * planeIn, s.plane, 0, planeIn);
             float[] g = partials != null ? partials : s.windows;
             int base = partials != null ? q * planeOut * n : 0;
+            if (twoByTwo) {
+                split2x2(s.plane, g, base);
+                if (vector) {
+                    switch (kind) {
+                        case P2 -> WindowVectorOps.p2(g, base, planeOut, s.out);
+                        case P3 -> WindowVectorOps.p3(g, base, planeOut, s.out);
+                        default -> WindowVectorOps.logAverage(g, base, planeOut, s.out);
+                    }
+                } else {
+                    switch (kind) { // one tight loop per kind, no switch per window
+                        case P2 -> {
+                            for (int o = 0; o < planeOut; o++) {
+                                p2Window(g, base + o, planeOut, s.out, o);
+                            }
+                        }
+                        case P3 -> {
+                            for (int o = 0; o < planeOut; o++) {
+                                p3Window(g, base + o, planeOut, s.out, o);
+                            }
+                        }
+                        default -> {
+                            for (int o = 0; o < planeOut; o++) {
+                                logAverageWindow(g, base + o, planeOut, s.out, o);
+                            }
+                        }
+                    }
+                }
+                y.put(yOffset + q * planeOut, s.out, 0, planeOut);
+                continue;
+            }
             gather(s.plane, g, base);
             switch (kind) {
                 case P2 -> p2(g, base, s.out, partials != null);
@@ -137,7 +193,11 @@ final class FloatWindowKernel {
         float[] g = new float[planeIn];
         for (int q = p0; q < p1; q++) {
             dy.get(dyOffset + q * planeOut, d, 0, planeOut);
-            scatter(d, partials, q * planeOut * n, g);
+            if (twoByTwo) {
+                merge2x2(d, partials, q * planeOut * n, g);
+            } else {
+                scatter(d, partials, q * planeOut * n, g);
+            }
             dx.put(dxOffset + q * planeIn, g, 0, planeIn);
         }
     }
@@ -155,20 +215,6 @@ final class FloatWindowKernel {
 
     /** Copies every window of one plane into g[base + o·n + t] (t = i·k_w + j), zeros where padded. */
     void gather(float[] x, float[] g, int base) {
-        if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0) {
-            int k = base;
-            for (int r = 0; r < oh; r++) {
-                int row0 = 2 * r * w;
-                int row1 = row0 + w;
-                for (int c = 0, j = 0; c < ow; c++, j += 2, k += 4) {
-                    g[k] = x[row0 + j];
-                    g[k + 1] = x[row0 + j + 1];
-                    g[k + 2] = x[row1 + j];
-                    g[k + 3] = x[row1 + j + 1];
-                }
-            }
-            return;
-        }
         int k = base;
         for (int r = 0; r < oh; r++) {
             boolean rowIn = rowInside(r);
@@ -199,25 +245,6 @@ final class FloatWindowKernel {
 
     /** dx of one plane (overwritten): Σ δ_o·∂y_o/∂xᵢ over the windows o that hold xᵢ. */
     void scatter(float[] d, float[] partials, int base, float[] dx) {
-        if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0) {
-            if (2 * oh != h || 2 * ow != w) {
-                java.util.Arrays.fill(dx, 0f); // odd sizes: the last row or column belongs to no window
-            }
-            int k = base;
-            int o = 0;
-            for (int r = 0; r < oh; r++) {
-                int row0 = 2 * r * w;
-                int row1 = row0 + w;
-                for (int c = 0, j = 0; c < ow; c++, j += 2, k += 4, o++) {
-                    float v = d[o];
-                    dx[row0 + j] = v * partials[k];
-                    dx[row0 + j + 1] = v * partials[k + 1];
-                    dx[row1 + j] = v * partials[k + 2];
-                    dx[row1 + j + 1] = v * partials[k + 3];
-                }
-            }
-            return;
-        }
         java.util.Arrays.fill(dx, 0f);
         int k = base;
         int o = 0;
@@ -249,6 +276,110 @@ final class FloatWindowKernel {
                 }
             }
         }
+    }
+
+    /**
+     * The 2×2/stride-2 specialisation's gather: window o = (r, c) of one plane goes to g[base + o] (top left),
+     * g[base + P + o] (top right), g[base + 2P + o] (bottom left), g[base + 3P + o] (bottom right), P = O_h·O_w, so
+     * that the reductions run over four contiguous arrays, lane by lane (odd maps: the last row or column is in no
+     * window).
+     */
+    void split2x2(float[] x, float[] g, int base) {
+        int len = oh * ow;
+        int tl = base;
+        int tr = base + len;
+        int bl = base + 2 * len;
+        int br = base + 3 * len;
+        for (int r = 0, o = 0; r < oh; r++) {
+            int row0 = 2 * r * w;
+            int row1 = row0 + w;
+            for (int c = 0, j = 0; c < ow; c++, j += 2, o++) {
+                g[tl + o] = x[row0 + j];
+                g[tr + o] = x[row0 + j + 1];
+                g[bl + o] = x[row1 + j];
+                g[br + o] = x[row1 + j + 1];
+            }
+        }
+    }
+
+    /** The 2×2/stride-2 specialisation's backward pass: dx of one plane (overwritten) from the four partial arrays. */
+    void merge2x2(float[] d, float[] partials, int base, float[] dx) {
+        if (2 * oh != h || 2 * ow != w) {
+            java.util.Arrays.fill(dx, 0f); // odd sizes: the last row or column belongs to no window
+        }
+        int len = oh * ow;
+        int tl = base;
+        int tr = base + len;
+        int bl = base + 2 * len;
+        int br = base + 3 * len;
+        for (int r = 0, o = 0; r < oh; r++) {
+            int row0 = 2 * r * w;
+            int row1 = row0 + w;
+            for (int c = 0, j = 0; c < ow; c++, j += 2, o++) {
+                float v = d[o];
+                dx[row0 + j] = v * partials[tl + o];
+                dx[row0 + j + 1] = v * partials[tr + o];
+                dx[row1 + j] = v * partials[bl + o];
+                dx[row1 + j + 1] = v * partials[br + o];
+            }
+        }
+    }
+
+    /**
+     * One 2×2 window of the specialisation, p = 2, scalar (the general loop's arithmetic): its values at g[k],
+     * g[k + len], g[k + 2·len], g[k + 3·len] are replaced by the partials, y[o] is set.
+     */
+    static void p2Window(float[] g, int k, int len, float[] y, int o) {
+        double a = g[k];
+        double b = g[k + len];
+        double c = g[k + 2 * len];
+        double d = g[k + 3 * len];
+        double yo = Math.sqrt(a * a + b * b + c * c + d * d);
+        y[o] = (float) yo;
+        double inv = yo > 0 ? 1 / yo : 0;
+        g[k] = (float) (a * inv);
+        g[k + len] = (float) (b * inv);
+        g[k + 2 * len] = (float) (c * inv);
+        g[k + 3 * len] = (float) (d * inv);
+    }
+
+    /** As {@link #p2Window} for p = 3. */
+    static void p3Window(float[] g, int k, int len, float[] y, int o) {
+        double a = g[k];
+        double b = g[k + len];
+        double c = g[k + 2 * len];
+        double d = g[k + 3 * len];
+        double aa = Math.abs(a);
+        double ab = Math.abs(b);
+        double ac = Math.abs(c);
+        double ad = Math.abs(d);
+        double yo = cbrt(aa * aa * aa + ab * ab * ab + ac * ac * ac + ad * ad * ad);
+        y[o] = (float) yo;
+        double inv = yo > 0 ? 1 / (yo * yo) : 0;
+        g[k] = (float) (a * aa * inv);
+        g[k + len] = (float) (b * ab * inv);
+        g[k + 2 * len] = (float) (c * ac * inv);
+        g[k + 3 * len] = (float) (d * ad * inv);
+    }
+
+    /** As {@link #p2Window} for log-average pooling (float, scalar {@code Math.exp} and {@code Math.log}). */
+    static void logAverageWindow(float[] g, int k, int len, float[] y, int o) {
+        float a = g[k];
+        float b = g[k + len];
+        float c = g[k + 2 * len];
+        float d = g[k + 3 * len];
+        float m = Math.max(Math.max(Math.max(a, b), c), d);
+        float ea = (float) Math.exp(a - m);
+        float eb = (float) Math.exp(b - m);
+        float ec = (float) Math.exp(c - m);
+        float ed = (float) Math.exp(d - m);
+        float s = ea + eb + ec + ed;
+        y[o] = m + (float) Math.log(s * 0.25f);
+        float inv = 1f / s;
+        g[k] = ea * inv;
+        g[k + len] = eb * inv;
+        g[k + 2 * len] = ec * inv;
+        g[k + 3 * len] = ed * inv;
     }
 
     /** y = √(Σ xᵢ²) per window; with {@code keep}, g becomes xᵢ/y (0 for an all-zero window). */
@@ -314,7 +445,7 @@ final class FloatWindowKernel {
     /**
      * y = m + log(Σ exp(xᵢ − m)/n) per window, m its maximum; with {@code keep}, g becomes exp(xᵢ − m)/Σ exp(xⱼ − m).
      * Three passes over the plane's windows: subtract each window's maximum (scalar), exponentiate all of them
-     * (vectorised), then sum per window, scale the partials and take the logarithm of each sum.
+     * (vectorised), then sum per window and scale the partials, and take the logarithms of the sums (vectorised).
      */
     private void logAverage(float[] g, int base, float[] sums, float[] y, boolean keep) {
         int planeOut = planeOut();
@@ -350,8 +481,15 @@ final class FloatWindowKernel {
                 }
             }
         }
+        if (vector) {
+            WindowVectorOps.log(sums, 0, planeOut);
+        } else {
+            for (int o = 0; o < planeOut; o++) {
+                sums[o] = (float) Math.log(sums[o]);
+            }
+        }
         for (int o = 0; o < planeOut; o++) {
-            y[o] += (float) Math.log(sums[o]); // an intrinsic; one per window
+            y[o] += sums[o];
         }
     }
 }

@@ -28,8 +28,8 @@ import org.sheetlab.layers.HostArrays;
  *
  * <p>FLOAT input with p-pooling at p = 2 or 3 or log-average pooling takes the fast path instead,
  * {@link FloatWindowKernel}: no per-window gather with bounds checks or virtual calls (direct indexing inside the
- * input, a dedicated 2×2/stride-2 loop), the whole plane's windows reduced at once (exp and log with the JDK Vector
- * API), float partials kept in a buffer reused from step to step, the input, δ, y and ∂L/∂x read and written in one
+ * input, a specialisation for 2×2/stride-2 windows), the whole plane's windows reduced at once (vectorised with the JDK
+ * Vector API), float partials kept in a buffer reused from step to step, the input, δ, y and ∂L/∂x read and written in one
  * bulk copy per plane, and the planes split over {@link HostThreads}. It gives the general kernel's values to float
  * rounding (tests compare the two on odd shapes, strides, overlapping and padded windows).
  *
@@ -55,6 +55,9 @@ public final class WindowPoolingLayer extends PoolingRuntimeLayer<WindowPooling2
 
     /** Whether the fast kernel must use scalar exp and log even where the JVM has the Vector API (for tests). */
     private transient boolean scalarOnly;
+
+    /** Whether 2×2/stride-2 windows must take the fast kernel's general loop, not its specialisation (for tests). */
+    private transient boolean generalLoopOnly;
 
     public WindowPoolingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -287,6 +290,7 @@ public final class WindowPoolingLayer extends PoolingRuntimeLayer<WindowPooling2
         return new FloatWindowKernel(
                 kind,
                 FloatWindowKernel.VECTOR_API && !scalarOnly,
+                !generalLoopOnly,
                 g.h(),
                 g.w(),
                 g.kh(),
@@ -357,9 +361,15 @@ public final class WindowPoolingLayer extends PoolingRuntimeLayer<WindowPooling2
         fastCached = false;
     }
 
-    /** Whether the fast kernel's log-average exponentials use the Vector API; for tests of the scalar fallback. */
+    /** Whether the fast kernel's reductions use the Vector API; for tests of the scalar fallback. */
     void useVectorApi(boolean use) {
         scalarOnly = !use;
+    }
+
+    /** Whether 2×2/stride-2 windows take the fast kernel's specialisation (true, the default) or its general loop. */
+    void useTwoByTwoSpecialisation(boolean use) {
+        generalLoopOnly = !use;
+        fastCached = false;
     }
 
     @Override

@@ -109,6 +109,76 @@ class FloatWindowKernelTest {
         assertThat(compared).isEqualTo(CASES.size() * 3 * 2);
     }
 
+    /**
+     * The 2×2/stride-2 specialisation (four position arrays, float lanes with the Vector API, scalar per window
+     * without it) against the fast kernel's general loop and the general double kernel, on random maps large enough
+     * for whole vectors and a tail (28×30 and 13×17, odd: the last row and column unused), with planes that force the
+     * per-vector fallback: all zeros, magnitudes 1e25 (p = 2, 3: the float squares and cubes would overflow), 1e-20
+     * (they would underflow), and single huge or tiny values among ordinary ones. FLOAT; values within relative 1e-6
+     * of the double kernel (p-pooling, no absolute slack; log-average 1e-6 absolute, its values cross 0), ∂L/∂x
+     * within relative 2e-6 (absolute 1e-30; log-average 1e-6); a second run gives bit-identical results.
+     */
+    @Test
+    void theTwoByTwoSpecialisationGivesTheGeneralPathsValues() {
+        Nd4j.getRandom().setSeed(11);
+        int compared = 0;
+        for (int[] hw : new int[][] {{28, 30}, {13, 17}}) {
+            INDArray x =
+                    Nd4j.rand(DataType.FLOAT, 2, 6, hw[0], hw[1]).subi(0.4f).muli(3f);
+            x.get(NDArrayIndex.point(0), NDArrayIndex.point(1)).assign(0f);
+            x.get(NDArrayIndex.point(0), NDArrayIndex.point(2)).muli(1e25f);
+            x.get(NDArrayIndex.point(0), NDArrayIndex.point(3)).muli(1e-20f);
+            x.putScalar(new int[] {1, 4, 3, 5}, 4e30f);
+            x.putScalar(new int[] {1, 4, 9, 2}, -2e-32f);
+            x.putScalar(new int[] {1, 5, 0, 0}, 0f);
+            x.putScalar(new int[] {1, 5, 0, 1}, 0f);
+            x.putScalar(new int[] {1, 5, 1, 0}, 0f);
+            x.putScalar(new int[] {1, 5, 1, 1}, 0f);
+            var c = new Case("2x2/2", 2, 2, 2, 2, 0, 0, hw[0], hw[1]);
+            for (var conf : functions(c)) {
+                boolean logAverage = conf instanceof LogAveragePooling2D;
+                double atolY = logAverage ? 1e-6 : 0;
+                double atolDx = logAverage ? 1e-6 : 1e-30;
+                WindowPoolingLayer general = floatLayer(conf);
+                general.allowFastKernel(false);
+                general.setInput(x, LayerWorkspaceMgr.noWorkspaces());
+                INDArray yGeneral = general.activate(true, LayerWorkspaceMgr.noWorkspaces());
+                INDArray eps = Nd4j.rand(DataType.FLOAT, yGeneral.shape()).subi(0.5f);
+                INDArray dxGeneral = general.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces())
+                        .getSecond();
+                for (boolean vector : new boolean[] {true, false}) {
+                    for (boolean special : new boolean[] {true, false}) {
+                        String what = hw[0] + "x" + hw[1] + " "
+                                + conf.getClass().getSimpleName()
+                                + (conf instanceof PPooling2D pp ? " p=" + pp.getP() : "") + ", vector " + vector
+                                + ", specialised " + special;
+                        INDArray[] first = null;
+                        for (int run = 0; run < 2; run++) {
+                            WindowPoolingLayer fast = floatLayer(conf);
+                            fast.useVectorApi(vector);
+                            fast.useTwoByTwoSpecialisation(special);
+                            fast.setInput(x, LayerWorkspaceMgr.noWorkspaces());
+                            INDArray y = fast.activate(true, LayerWorkspaceMgr.noWorkspaces());
+                            assertThat(fast.fastPathCached()).as(what).isTrue();
+                            INDArray dx = fast.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces())
+                                    .getSecond();
+                            assertAllClose(y.castTo(DataType.DOUBLE), yGeneral.castTo(DataType.DOUBLE), 1e-6, atolY);
+                            assertAllClose(dx.castTo(DataType.DOUBLE), dxGeneral.castTo(DataType.DOUBLE), 2e-6, atolDx);
+                            if (first == null) {
+                                first = new INDArray[] {y, dx};
+                            } else {
+                                assertBitIdentical(y, first[0]);
+                                assertBitIdentical(dx, first[1]);
+                            }
+                        }
+                        compared++;
+                    }
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(2 * 3 * 4);
+    }
+
     /** Views (an offset into a larger buffer, f-order) as input and δ: the same values as contiguous copies. */
     @Test
     void viewsAndFOrderArraysGiveTheSameValuesAsContiguousCopies() {
@@ -209,6 +279,48 @@ class FloatWindowKernelTest {
                 assertThat(Math.abs(e[i] - exact) / exact).as("exp(%s)", a[i]).isLessThan(3e-7);
             } else {
                 assertThat((double) e[i]).as("exp(%s)", a[i]).isBetween(0.0, (double) Float.MIN_NORMAL);
+            }
+        }
+    }
+
+    /** The Vector API log against Math.log over positive floats of every magnitude, special values included. */
+    @Test
+    void vectorLogIsWithinFloatRoundingOfMathLog() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                FloatWindowKernel.VECTOR_API, "the JVM runs without the Vector API");
+        int n = 200_003;
+        float[] a = new float[n];
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < n; i++) {
+            a[i] = i < 2_000 ? 1f + (i - 1_000) * 1e-5f : (float) Math.exp(-87 + 175 * r.nextDouble());
+        }
+        float[] special = {
+            1f,
+            0.5f,
+            0.25f,
+            2f,
+            Float.MIN_NORMAL,
+            Float.MAX_VALUE,
+            0f,
+            Float.MIN_VALUE,
+            Float.POSITIVE_INFINITY,
+            Float.NaN,
+            -1f
+        };
+        System.arraycopy(special, 0, a, 3_000, special.length);
+        float[] l = a.clone();
+        WindowVectorOps.log(l, 0, n);
+        assertThat(l[3_000]).isEqualTo(0f); // log 1 exactly
+        for (int i = 0; i < n; i++) {
+            double exact = Math.log(a[i]);
+            if (Double.isNaN(exact)) {
+                assertThat(l[i]).as("log(%s)", a[i]).isNaN();
+            } else if (Double.isInfinite(exact)) {
+                assertThat((double) l[i]).as("log(%s)", a[i]).isEqualTo(exact);
+            } else {
+                assertThat(Math.abs(l[i] - exact))
+                        .as("log(%s)", a[i])
+                        .isLessThanOrEqualTo(3e-7 * Math.abs(exact) + 1e-12);
             }
         }
     }
