@@ -25,6 +25,16 @@ public final class HostArrays {
         }
     }
 
+    /**
+     * {@code old} when it is a {@link #detached} array of this type and shape (to be overwritten), else a new one: the
+     * layers' per-pass scratch, whose fresh off-heap pages would otherwise be faulted in on every call.
+     */
+    public static INDArray detached(INDArray old, DataType type, long rows, long cols) {
+        return old != null && old.dataType() == type && old.rank() == 2 && old.size(0) == rows && old.size(1) == cols
+                ? old
+                : detached(type, rows, cols);
+    }
+
     public static double sigmoid(double v) {
         return 1.0 / (1.0 + Math.exp(-v));
     }

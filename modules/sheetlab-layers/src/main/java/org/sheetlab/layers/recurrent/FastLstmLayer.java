@@ -168,6 +168,15 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
     private transient float[] epsT;
     private transient float[] dzF;
     private transient float[][] partRows;
+    private transient INDArray dZBuf;
+    private transient INDArray dX2Buf;
+    private transient float[] wBuf;
+    private transient float[] rwBuf;
+    private transient float[] rwTBuf;
+    private transient float[] biasBuf;
+    private transient float[] wPacked;
+    private transient float[] rwPacked;
+    private transient float[] rwTPacked;
     private transient float[][] partSmall;
     private transient float[][] partSmall2;
     private transient float[][] partDw;
@@ -305,8 +314,9 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
     }
 
     /**
-     * The FLOAT forward pass: per part of the batch and step, z_t = x_t·W + h_{t−1}·RW ({@link RnnKernels#gemm} into
-     * the part's [B_part, 4H] rows), then the gates of each row ({@link RnnKernels#lstmForwardRow}).
+     * The FLOAT forward pass: W and RW packed once ({@link RnnKernels#pack}); per part of the batch and step, z_t =
+     * x_t·W + h_{t−1}·RW ({@link RnnKernels#gemmPacked}) into the step's rows of the gate array, whose gates are then
+     * activated in place ({@link RnnKernels#lstmForwardRow}).
      */
     private FloatForward forwardFloat(boolean training, LayerWorkspaceMgr mgr) {
         INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, training, mgr);
@@ -319,12 +329,14 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         int steps = (int) input.size(2);
         int g = 4 * h;
         long t0 = RnnKernels.now();
-        float[] wF = new float[nIn * g];
+        float[] wF = wBuf = RnnKernels.sized(wBuf, nIn * g);
         RnnKernels.read(w, wF);
-        float[] rwF = new float[h * g];
+        float[] rwF = rwBuf = RnnKernels.sized(rwBuf, h * g);
         RnnKernels.read(rw, rwF);
-        float[] bias = new float[g];
+        float[] bias = biasBuf = RnnKernels.sized(biasBuf, g);
         RnnKernels.read(bp, bias);
+        float[] wP = wPacked = RnnKernels.pack(nIn, g, wF, 0, g, RnnKernels.sized(wPacked, nIn * g));
+        float[] rwP = rwPacked = RnnKernels.pack(h, g, rwF, 0, g, RnnKernels.sized(rwPacked, h * g));
         float[] x = xBuf = RnnKernels.sized(xBuf, b * nIn * steps);
         float[] xr = xrBuf = RnnKernels.sized(xrBuf, b * nIn * steps);
         RnnKernels.readTimeMajor(input, b, nIn, steps, x, xr);
@@ -332,22 +344,22 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         float[] cells = cellsF = RnnKernels.sized(cellsF, steps * b * h);
         float[] tanhCells = tanhF = RnnKernels.sized(tanhF, steps * b * h);
         float[] hidden = hiddenF = RnnKernels.sized(hiddenF, steps * b * h);
-        preparePartScratch();
         t0 = RnnKernels.lap("lstm fwd: read and copy in", t0);
         HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
             int bh = e1 - e0;
-            float[] pre = part(partRows, part, bh * g);
             for (int t = 0; t < steps; t++) {
-                RnnKernels.gemm(bh, g, nIn, xr, (t * b + e0) * nIn, nIn, wF, 0, g, pre, 0, g, false);
+                int zo = (t * b + e0) * g; // this part's rows of step t: first the pre-activations, then the gates
+                RnnKernels.gemmPacked(bh, g, nIn, xr, (t * b + e0) * nIn, nIn, 1, wP, wF, 0, g, gates, zo, g, false);
                 if (t > 0) {
-                    RnnKernels.gemm(bh, g, h, hidden, ((t - 1) * b + e0) * h, h, rwF, 0, g, pre, 0, g, true);
+                    RnnKernels.gemmPacked(
+                            bh, g, h, hidden, ((t - 1) * b + e0) * h, h, 1, rwP, rwF, 0, g, gates, zo, g, true);
                 }
                 for (int e = e0; e < e1; e++) {
                     int row = t * b + e;
                     RnnKernels.lstmForwardRow(
                             h,
-                            pre,
-                            (e - e0) * g,
+                            gates,
+                            row * g,
                             bias,
                             cells,
                             t > 0 ? (row - b) * h : -1,
@@ -365,8 +377,9 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
 
     /**
      * The FLOAT backward pass: per part, from the last step down, δz_t of each row ({@link RnnKernels#lstmBackwardRow}),
-     * δh_{t−1} = δz_t·RWᵀ ({@link RnnKernels#gemm}) and the part's dW += x_tᵀ·δz_t, dRW += h_{t−1}ᵀ·δz_t, db += Σ δz_t
-     * ({@link RnnKernels#gemmTransA}); the parts' sums are added in part order, and ε_in = δZ·Wᵀ is one BLAS product.
+     * δh_{t−1} = δz_t·RWᵀ (RWᵀ packed once) and the part's dW += x_tᵀ·δz_t, dRW += h_{t−1}ᵀ·δz_t (δz_t packed once for
+     * both), db += Σ δz_t ({@link RnnKernels#gemmPacked}); the parts' sums are added in part order, and ε_in = δZ·Wᵀ is
+     * one BLAS product.
      */
     private Pair<Gradient, INDArray> backwardFloat(FloatForward f, INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray rw = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true, mgr);
@@ -379,9 +392,10 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         float[] epsIn = epsBuf = RnnKernels.sized(epsBuf, b * h * steps);
         float[] eps = epsT = RnnKernels.sized(epsT, b * h * steps);
         RnnKernels.readTimeMajor(epsilon, b, h, steps, epsIn, eps);
-        float[] rwF = new float[h * g];
+        float[] rwF = rwBuf = RnnKernels.sized(rwBuf, h * g);
         RnnKernels.read(rw, rwF);
-        float[] rwT = RnnKernels.transpose(rwF, h, g, new float[g * h]);
+        float[] rwT = rwTBuf = RnnKernels.transpose(rwF, h, g, RnnKernels.sized(rwTBuf, g * h));
+        float[] rwTP = rwTPacked = RnnKernels.pack(g, h, rwT, 0, h, RnnKernels.sized(rwTPacked, g * h));
         float[] gates = f.gates();
         float[] cells = f.cells();
         float[] tanhCells = f.tanhCells();
@@ -400,6 +414,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
             float[] dW = part(partDw, part, nIn * g); // this part's Σ_t x_tᵀ·δz_t, h_{t−1}ᵀ·δz_t and Σ δz_t
             float[] dRW = part(partDrw, part, h * g);
             float[] db = part(partDb, part, g);
+            float[] dzP = part(partRows, part, bh * g); // δz_t of this part's rows, packed
             Arrays.fill(dW, 0f);
             Arrays.fill(dRW, 0f);
             Arrays.fill(db, 0f);
@@ -424,18 +439,20 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
                 }
                 int zo = (t * b + e0) * g;
                 if (t > 0) {
-                    RnnKernels.gemm(bh, h, g, dz, zo, g, rwT, 0, h, dhRec, 0, h, false);
+                    RnnKernels.gemmPacked(bh, h, g, dz, zo, g, 1, rwTP, rwT, 0, h, dhRec, 0, h, false);
                 }
-                // this part's share of the weight gradients, while δz_t is in cache
+                // this part's share of the weight gradients, while δz_t is in cache (packed once for both)
                 RnnKernels.addRows(dz, zo, bh, g, db);
-                RnnKernels.gemmTransA(nIn, g, bh, xr, (t * b + e0) * nIn, nIn, dz, zo, g, dW, 0, g, true);
+                RnnKernels.pack(bh, g, dz, zo, g, dzP);
+                RnnKernels.gemmPacked(nIn, g, bh, xr, (t * b + e0) * nIn, 1, nIn, dzP, dz, zo, g, dW, 0, g, true);
                 if (t > 0) {
-                    RnnKernels.gemmTransA(h, g, bh, hidden, ((t - 1) * b + e0) * h, h, dz, zo, g, dRW, 0, g, true);
+                    RnnKernels.gemmPacked(
+                            h, g, bh, hidden, ((t - 1) * b + e0) * h, 1, h, dzP, dz, zo, g, dRW, 0, g, true);
                 }
             }
         });
         t0 = RnnKernels.lap("lstm bwd: recurrence", t0);
-        INDArray dZ = detached(steps * b, g);
+        INDArray dZ = dZBuf = HostArrays.detached(dZBuf, dataType, (long) steps * b, g);
         RnnKernels.write(dZ, dz);
         float[] dW = new float[nIn * g];
         float[] dRW = new float[h * g];
@@ -502,7 +519,7 @@ public final class FastLstmLayer extends LSTM implements StateGradientRecording 
         gradient.setGradientFor(LSTMParamInitializer.INPUT_WEIGHT_KEY, gW);
         gradient.setGradientFor(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, gRW);
         gradient.setGradientFor(LSTMParamInitializer.BIAS_KEY, gB);
-        INDArray dX2 = detached((long) steps * b, nIn);
+        INDArray dX2 = dX2Buf = HostArrays.detached(dX2Buf, dataType, (long) steps * b, nIn);
         HostThreads.gemm(dZ, w, dX2, false, true);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
         epsOut.assign(dX2.reshape('c', steps, b, nIn).permute(1, 2, 0));

@@ -88,6 +88,17 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     private transient float[][] partDrw;
     private transient float[][] partDb;
     private transient float[][] partDbr;
+    private transient float[][] partC;
+    private transient INDArray dZxBuf;
+    private transient INDArray dX2Buf;
+    private transient float[] wBuf;
+    private transient float[] rwBuf;
+    private transient float[] rwTBuf;
+    private transient float[] biasBuf;
+    private transient float[] bhnBuf;
+    private transient float[] wPacked;
+    private transient float[] rwPacked;
+    private transient float[] rwTPacked;
 
     /**
      * The FLOAT pass: PyTorch's candidate form (resetAfter) in FLOAT without a mask, stored state or state-gradient
@@ -326,8 +337,8 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     }
 
     /**
-     * The FLOAT forward pass: per part of the batch and step, x_t·W and h_{t−1}·RW ({@link RnnKernels#gemm} into the
-     * part's [B_part, 3H] rows), then the gates of each row ({@link RnnKernels#gruForwardRow}).
+     * The FLOAT forward pass: W and RW packed once ({@link RnnKernels#pack}); per part of the batch and step, x_t·W and
+     * h_{t−1}·RW ({@link RnnKernels#gemmPacked} into the part's [B_part, 3H] rows), then the gates of each row ({@link RnnKernels#gruForwardRow}).
      */
     private FloatForward forwardFloat(boolean training, LayerWorkspaceMgr mgr) {
         INDArray x3 = HostLayer.ncw(input, format());
@@ -340,13 +351,15 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         int b = (int) x3.size(0);
         int steps = (int) x3.size(2);
         long t0 = RnnKernels.now();
-        float[] wF = new float[nIn * g];
+        float[] wF = wBuf = RnnKernels.sized(wBuf, nIn * g);
         RnnKernels.read(w, wF);
-        float[] rwF = new float[h * g];
+        float[] rwF = rwBuf = RnnKernels.sized(rwBuf, h * g);
         RnnKernels.read(rw, rwF);
-        float[] bias = new float[g];
+        float[] wP = wPacked = RnnKernels.pack(nIn, g, wF, 0, g, RnnKernels.sized(wPacked, nIn * g));
+        float[] rwP = rwPacked = RnnKernels.pack(h, g, rwF, 0, g, RnnKernels.sized(rwPacked, h * g));
+        float[] bias = biasBuf = RnnKernels.sized(biasBuf, g);
         RnnKernels.read(getParamWithNoise(GruParamInitializer.BIAS, training, mgr), bias);
-        float[] bhn = new float[h];
+        float[] bhn = bhnBuf = RnnKernels.sized(bhnBuf, h);
         RnnKernels.read(getParamWithNoise(GruParamInitializer.CANDIDATE_RECURRENT_BIAS, training, mgr), bhn);
         float[] x = xBuf = RnnKernels.sized(xBuf, b * nIn * steps);
         float[] xr = xrBuf = RnnKernels.sized(xrBuf, b * nIn * steps);
@@ -361,9 +374,10 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             float[] px = part(partA, part, bh * g);
             float[] ph = part(partB, part, bh * g);
             for (int t = 0; t < steps; t++) {
-                RnnKernels.gemm(bh, g, nIn, xr, (t * b + e0) * nIn, nIn, wF, 0, g, px, 0, g, false);
+                RnnKernels.gemmPacked(bh, g, nIn, xr, (t * b + e0) * nIn, nIn, 1, wP, wF, 0, g, px, 0, g, false);
                 if (t > 0) {
-                    RnnKernels.gemm(bh, g, h, hidden, ((t - 1) * b + e0) * h, h, rwF, 0, g, ph, 0, g, false);
+                    RnnKernels.gemmPacked(
+                            bh, g, h, hidden, ((t - 1) * b + e0) * h, h, 1, rwP, rwF, 0, g, ph, 0, g, false);
                 } else {
                     Arrays.fill(ph, 0f);
                 }
@@ -401,14 +415,15 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             partDrw = new float[parts][];
             partDb = new float[parts][];
             partDbr = new float[parts][];
+            partC = new float[parts][];
         }
     }
 
     /**
      * The FLOAT backward pass: per part, from the last step down, the pre-activation gradients of each row
-     * ({@link RnnKernels#gruBackwardRow}), δh_{t−1} = δh_t ⊙ z + δrec_t·RWᵀ ({@link RnnKernels#gemm}) and the part's
-     * dW += x_tᵀ·δzx_t, dRW += h_{t−1}ᵀ·δrec_t and bias sums ({@link RnnKernels#gemmTransA}); the parts' sums are
-     * added in part order, and ε_in = δZx·Wᵀ is one BLAS product.
+     * ({@link RnnKernels#gruBackwardRow}), δh_{t−1} = δh_t ⊙ z + δrec_t·RWᵀ (RWᵀ packed once) and the part's
+     * dW += x_tᵀ·δzx_t, dRW += h_{t−1}ᵀ·δrec_t (δzx_t, δrec_t packed) and bias sums ({@link RnnKernels#gemmPacked});
+     * the parts' sums are added in part order, and ε_in = δZx·Wᵀ is one BLAS product.
      */
     private Pair<Gradient, INDArray> backwardFloat(FloatForward f, INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, true, mgr);
@@ -423,9 +438,10 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         float[] epsIn = epsBuf = RnnKernels.sized(epsBuf, b * h * steps);
         float[] eps = epsT = RnnKernels.sized(epsT, b * h * steps);
         RnnKernels.readTimeMajor(eps3, b, h, steps, epsIn, eps);
-        float[] rwF = new float[h * g];
+        float[] rwF = rwBuf = RnnKernels.sized(rwBuf, h * g);
         RnnKernels.read(rw, rwF);
-        float[] rwT = RnnKernels.transpose(rwF, h, g, new float[g * h]);
+        float[] rwT = rwTBuf = RnnKernels.transpose(rwF, h, g, RnnKernels.sized(rwTBuf, g * h));
+        float[] rwTP = rwTPacked = RnnKernels.pack(g, h, rwT, 0, h, RnnKernels.sized(rwTPacked, g * h));
         float[] gates = f.gates();
         float[] recN = f.recN();
         float[] hidden = f.hidden();
@@ -443,6 +459,8 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             float[] dRW = part(partDrw, part, h * g);
             float[] db = part(partDb, part, g);
             float[] dbr = part(partDbr, part, g);
+            float[] dzxP = part(partB, part, bh * g); // the step's rows of δzx and δrec, packed
+            float[] drecP = part(partC, part, bh * g);
             Arrays.fill(dW, 0f);
             Arrays.fill(dRW, 0f);
             Arrays.fill(db, 0f);
@@ -467,19 +485,22 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
                 }
                 int zo = (t * b + e0) * g;
                 if (t > 0) {
-                    RnnKernels.gemm(bh, h, g, drec, zo, g, rwT, 0, h, dh, 0, h, true);
+                    RnnKernels.gemmPacked(bh, h, g, drec, zo, g, 1, rwTP, rwT, 0, h, dh, 0, h, true);
                 }
-                // this part's share of the weight gradients, while the step's gradients are in cache
+                // this part's share of the weight gradients, while the step's gradients are in cache (packed)
                 RnnKernels.addRows(dzx, zo, bh, g, db);
                 RnnKernels.addRows(drec, zo, bh, g, dbr);
-                RnnKernels.gemmTransA(nIn, g, bh, xr, (t * b + e0) * nIn, nIn, dzx, zo, g, dW, 0, g, true);
+                RnnKernels.pack(bh, g, dzx, zo, g, dzxP);
+                RnnKernels.gemmPacked(nIn, g, bh, xr, (t * b + e0) * nIn, 1, nIn, dzxP, dzx, zo, g, dW, 0, g, true);
                 if (t > 0) {
-                    RnnKernels.gemmTransA(h, g, bh, hidden, ((t - 1) * b + e0) * h, h, drec, zo, g, dRW, 0, g, true);
+                    RnnKernels.pack(bh, g, drec, zo, g, drecP);
+                    RnnKernels.gemmPacked(
+                            h, g, bh, hidden, ((t - 1) * b + e0) * h, 1, h, drecP, drec, zo, g, dRW, 0, g, true);
                 }
             }
         });
         t0 = RnnKernels.lap("gru bwd: recurrence", t0);
-        INDArray dZx = HostArrays.detached(dataType, (long) steps * b, g);
+        INDArray dZx = dZxBuf = HostArrays.detached(dZxBuf, dataType, (long) steps * b, g);
         RnnKernels.write(dZx, dzx);
         Map<String, INDArray> gv = gradientViews;
         float[] db = new float[g];
@@ -500,7 +521,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS)
                 .assign(Nd4j.createFromArray(Arrays.copyOfRange(dbr, 2 * h, g)).reshape(1, h));
         t0 = RnnKernels.lap("gru bwd: dW dRW db", t0);
-        INDArray dX2 = HostArrays.detached(dataType, (long) steps * b, nIn);
+        INDArray dX2 = dX2Buf = HostArrays.detached(dX2Buf, dataType, (long) steps * b, nIn);
         HostThreads.gemm(dZx, w, dX2, false, true);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, nIn, steps}, 'c');
         epsOut.assign(dX2.reshape('c', steps, b, nIn).permute(1, 2, 0));

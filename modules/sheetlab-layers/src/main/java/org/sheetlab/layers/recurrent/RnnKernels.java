@@ -98,6 +98,26 @@ final class RnnKernels {
             int ldc,
             boolean acc) {
         int j0 = vector() ? RnnVectorKernels.gemm(m, n, k, a, aOff, ai, ap, b, bOff, ldb, c, cOff, ldc, acc) : 0;
+        scalarGemm(m, n, j0, k, a, aOff, ai, ap, b, bOff, ldb, c, cOff, ldc, acc);
+    }
+
+    /** The columns j0 ≤ j &lt; n of {@link #gemm}, scalar. */
+    private static void scalarGemm(
+            int m,
+            int n,
+            int j0,
+            int k,
+            float[] a,
+            int aOff,
+            int ai,
+            int ap,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean acc) {
         if (j0 == n) {
             return;
         }
@@ -115,6 +135,49 @@ final class RnnKernels {
                     c[ci + j] += x * b[bp + j];
                 }
             }
+        }
+    }
+
+    /**
+     * B [k, n] (row-major from bOff, leading dimension ldb) packed for {@link #gemmPacked} into {@code out} (at least
+     * k·n long): column panels of {@link RnnVectorKernels#PANEL} floats where the Vector API runs, nothing otherwise.
+     */
+    static float[] pack(int k, int n, float[] b, int bOff, int ldb, float[] out) {
+        if (vector()) {
+            RnnVectorKernels.pack(k, n, b, bOff, ldb, out);
+        }
+        return out;
+    }
+
+    /**
+     * {@link #gemm} with B given twice: as {@code packed} by {@link #pack} (same k, n, B) for the columns it covers, and
+     * as b, bOff, ldb for the rest. The sums run in the same order as {@link #gemm}'s, so both give the same numbers.
+     */
+    static void gemmPacked(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            int ap,
+            float[] packed,
+            float[] b,
+            int bOff,
+            int ldb,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean acc) {
+        if (!vector()) {
+            gemm(m, n, k, a, aOff, lda, ap, b, bOff, ldb, c, cOff, ldc, acc);
+            return;
+        }
+        int j0 = RnnVectorKernels.gemmPacked(m, n, k, a, aOff, lda, ap, packed, c, cOff, ldc, acc);
+        if (j0 < n) {
+            int w = n - j0;
+            j0 += RnnVectorKernels.gemm(m, w, k, a, aOff, lda, ap, b, bOff + j0, ldb, c, cOff + j0, ldc, acc);
+            scalarGemm(m, n, j0, k, a, aOff, lda, ap, b, bOff, ldb, c, cOff, ldc, acc);
         }
     }
 
@@ -172,7 +235,8 @@ final class RnnKernels {
     /**
      * One LSTM row forward, DL4J's gate order [C̃, f, o, i]: z = pre[po ..] + bias (the products x_t·W + h_{t−1}·RW),
      * gates[go ..] = (tanh, σ, σ, σ)(z), C_t = i ⊙ C̃ + f ⊙ C_{t−1} (cells[cPrev ..]; none when cPrev &lt; 0), and at
-     * so: cells = C_t, tanhCells = tanh(C_t), hidden = o ⊙ tanh(C_t). H = h.
+     * so: cells = C_t, tanhCells = tanh(C_t), hidden = o ⊙ tanh(C_t). H = h. {@code pre} may be {@code gates} at the
+     * same offset (in place): each column's four pre-activations are read before its gates are written.
      */
     static void lstmForwardRow(
             int h,

@@ -65,6 +65,54 @@ final class RnnVectorKernels {
         return j;
     }
 
+    /** The width of one packed column panel of B ({@link #pack}): four vectors. */
+    static final int PANEL = 4 * L;
+
+    /**
+     * Packs the first n − n mod {@link #PANEL} columns of row-major B [k, n] (from bOff, leading dimension ldb) into
+     * panels: out[(q·k + p)·PANEL + jj] = B[p, q·PANEL + jj], so that {@link #gemmPacked} reads each panel as one
+     * contiguous run (a leading dimension of a power of two, like 4H = 512 floats, maps the rows of a column block
+     * onto a few L1 sets and evicts them before their reuse). Returns the packed column count.
+     */
+    static int pack(int k, int n, float[] b, int bOff, int ldb, float[] out) {
+        int panels = n / PANEL;
+        for (int q = 0; q < panels; q++) {
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, bOff + p * ldb + q * PANEL, out, (q * k + p) * PANEL, PANEL);
+            }
+        }
+        return panels * PANEL;
+    }
+
+    /** {@link #gemm} over the packed columns of B ({@link #pack}); returns their count (the caller does the rest). */
+    static int gemmPacked(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int lda,
+            int ap,
+            float[] packed,
+            float[] c,
+            int cOff,
+            int ldc,
+            boolean acc) {
+        int panels = n / PANEL;
+        for (int q = 0; q < panels; q++) {
+            int b0 = q * k * PANEL;
+            int j = q * PANEL;
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                block4x4(k, a, aOff + i * lda, lda, ap, packed, b0, PANEL, c, cOff + i * ldc + j, ldc, acc);
+            }
+            for (; i < m; i++) {
+                block1x4(k, a, aOff + i * lda, ap, packed, b0, PANEL, c, cOff + i * ldc + j, acc);
+            }
+        }
+        return panels * PANEL;
+    }
+
     private static void block4x4(
             int k,
             float[] a,

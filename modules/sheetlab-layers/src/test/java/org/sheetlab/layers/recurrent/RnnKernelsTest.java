@@ -97,6 +97,45 @@ class RnnKernelsTest {
     }
 
     @Test
+    void packedGemmGivesTheSameNumbersAsTheUnpackedOne() {
+        // packed column panels (and the unpacked columns past the last panel) sum in the same order as gemm: the same
+        // floats, bit for bit, for row-major and transposed A, with and without accumulation and the Vector API
+        Random rnd = new Random(5);
+        int[][] sizes = {{32, 512, 128}, {28, 512, 32}, {32, 128, 512}, {5, 70, 13}, {7, 129, 5}, {3, 15, 4}, {1, 1, 1}
+        };
+        for (int[] s : sizes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            int ldb = n + 3;
+            float[] a = random(rnd, 2 + m * k);
+            float[] at = random(rnd, 1 + k * m);
+            float[] b = random(rnd, 1 + k * ldb);
+            float[] c0 = random(rnd, 4 + m * n);
+            for (boolean scalar : new boolean[] {false, true}) {
+                RnnKernels.forceScalar = scalar;
+                float[] packed = RnnKernels.pack(k, n, b, 1, ldb, new float[k * n]);
+                for (boolean acc : new boolean[] {false, true}) {
+                    for (boolean transA : new boolean[] {false, true}) {
+                        float[] expected = c0.clone();
+                        float[] actual = c0.clone();
+                        if (transA) {
+                            RnnKernels.gemmTransA(m, n, k, at, 1, m, b, 1, ldb, expected, 4, n, acc);
+                            RnnKernels.gemmPacked(m, n, k, at, 1, 1, m, packed, b, 1, ldb, actual, 4, n, acc);
+                        } else {
+                            RnnKernels.gemm(m, n, k, a, 2, k, b, 1, ldb, expected, 4, n, acc);
+                            RnnKernels.gemmPacked(m, n, k, a, 2, k, 1, packed, b, 1, ldb, actual, 4, n, acc);
+                        }
+                        assertThat(actual)
+                                .as("size %s acc %s scalar %s transA %s", List.of(m, n, k), acc, scalar, transA)
+                                .containsExactly(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void timeMajorRowsAreReadThroughAnyStrides() {
         // c order, f order (DL4J's LastTimeStep ε), an NWC array seen as NCW, and a view into a larger array
         Nd4j.getRandom().setSeed(7);
