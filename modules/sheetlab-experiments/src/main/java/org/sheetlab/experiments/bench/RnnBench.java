@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "The lstm and gru benchmarks in one command; the ratio is the worse of the two.")
 final class RnnBench extends Bench {
     RnnBench() {
-        super(100, 10);
+        super(100, 200); // the parts' own counts (RowRnnBench: 200 warm-up batches for the JIT)
     }
 
     @Override

@@ -23,10 +23,14 @@ import org.sheetlab.models.rnn.RowsAsSteps;
 /**
  * A recurrent cell's training samples/s over Fashion-MNIST read row by row (28 steps of 28 values), its last step
  * into a softmax over 10 classes, Adam 1e-3, DL4J fit, batch 64, against {@code bench/lstm_torch.py --cell <cell>}.
+ *
+ * <p>200 untimed warm-up batches on both sides (about 4 s here): the JIT compiles the recurrent layers' Vector API
+ * kernels 3.5-5 s into the JVM's life, so 10 warm-up batches timed partly interpreted code (LSTM 2,982 samples/s over
+ * 100 batches against 3,735 over 400, 2026-12-06), which a training run of thousands of steps never sees.
  */
 abstract class RowRnnBench extends TrainingBench {
     RowRnnBench() {
-        super(64, 100, 10);
+        super(64, 100, 200);
     }
 
     /** The peer's {@code --cell}: lstm or gru. */

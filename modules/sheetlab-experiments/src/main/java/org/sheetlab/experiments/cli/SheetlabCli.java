@@ -104,7 +104,33 @@ public final class SheetlabCli {
             System.err.println(gpu.get());
             return 2;
         }
+        String blas = System.getProperty("sheetlab.blasThreads");
+        if (blas != null) {
+            int n;
+            try {
+                n = Integer.parseInt(blas.strip());
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1) {
+                System.err.println("sheetlab: -Dsheetlab.blasThreads must be a whole number >= 1, got '" + blas
+                        + "' (it sets the threads of ND4J's OpenBLAS GEMMs; leave it out for one per OMP thread)");
+                return 2;
+            }
+            setBlasThreads(n);
+        }
         return commandLine().execute(args);
+    }
+
+    /**
+     * The threads of the GEMMs that DL4J's own layers call through ND4J (OpenBLAS). ND4J sets them from
+     * OMP_NUM_THREADS, which the launcher scripts set to 1 (see {@link #warnAboutOpenMpThreads}), so DL4J's dense
+     * layers multiply on one core; {@code -Dsheetlab.blasThreads=N} raises that for this process (the CLI's choice,
+     * made once at start; library code never changes it). The Fast* layers and the dense step split their GEMMs over
+     * {@code HostThreads} themselves and are not affected.
+     */
+    private static void setBlasThreads(int n) {
+        org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(n);
     }
 
     /** The subcommands in two groups, experiments (from {@link #EXPERIMENTS}) first, then tools. */

@@ -164,8 +164,8 @@ class BenchCommandTest {
         record Setting(TrainingBench bench, int batchSize, int batches, int warmup) {}
         for (Setting s : List.of(
                 new Setting(new CnnBench(), 64, 100, 10),
-                new Setting(new LstmBench(), 64, 100, 10),
-                new Setting(new GruBench(), 64, 100, 10),
+                new Setting(new LstmBench(), 64, 100, 200),
+                new Setting(new GruBench(), 64, 100, 200),
                 new Setting(new VaeBench(), 128, 200, 20),
                 new Setting(new GanBench(), 128, 200, 20),
                 new Setting(new GanConvBench(), 128, 60, 10))) {
@@ -211,7 +211,7 @@ class BenchCommandTest {
         rnn.root = tmp;
         rnn.out = tmp.resolve("out");
         LstmBench lstm = rnn.part(new LstmBench());
-        assertThat(List.of(lstm.rounds, lstm.batches, lstm.warmup)).containsExactly(1, 5, 10);
+        assertThat(List.of(lstm.rounds, lstm.batches, lstm.warmup)).containsExactly(1, 5, 200);
         assertThat(lstm.seed).isEqualTo(7);
         assertThat(lstm.python).isEqualTo("py");
         assertThat(lstm.resultsDir).isEqualTo(Path.of("r"));

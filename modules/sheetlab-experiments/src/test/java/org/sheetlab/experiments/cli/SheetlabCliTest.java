@@ -155,6 +155,34 @@ class SheetlabCliTest {
         assertThat(Files.exists(tmp.resolve("bad").resolve("checkpoint.zip"))).isFalse();
     }
 
+    /**
+     * {@code -Dsheetlab.blasThreads=N} sets the threads of ND4J's OpenBLAS GEMMs for the process; a value that is not
+     * a whole number >= 1 stops with one line and exit code 2 before any command runs.
+     */
+    @Test
+    void blasThreadsIsSetFromItsPropertyAndABadValueIsOneLine() {
+        var blas = org.nd4j.linalg.factory.Nd4j.factory().blas();
+        int before = blas.getMaxThreads();
+        java.io.PrintStream err = System.err;
+        var buf = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setProperty("sheetlab.blasThreads", "two");
+            assertThat(SheetlabCli.execute("count", "final-q5")).isEqualTo(2);
+            System.setProperty("sheetlab.blasThreads", "2");
+            assertThat(SheetlabCli.execute("count", "final-q5")).isEqualTo(0);
+            assertThat(blas.getMaxThreads()).isEqualTo(2);
+        } finally {
+            System.setErr(err);
+            System.clearProperty("sheetlab.blasThreads");
+            blas.setMaxThreads(before);
+        }
+        assertThat(buf.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("Exception")
+                .contains("sheetlab: -Dsheetlab.blasThreads must be a whole number >= 1, got 'two' (it sets the "
+                        + "threads of ND4J's OpenBLAS GEMMs; leave it out for one per OMP thread)");
+    }
+
     /** Exit code 2 and exactly one line on stderr, no stack trace; returns that line. */
     private static String oneLineError(Run r) {
         assertThat(r.code()).as(r.err()).isEqualTo(2);
