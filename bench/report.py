@@ -95,19 +95,19 @@ def single_row(r, name, benchmark, title, sheetlab_label, peer_label="PyTorch", 
 def lstm(r):
     single_row(r, "lstm", "LSTM(28->128) training over Fashion-MNIST rows, batch 64",
                f"LSTM training, batch 64, samples/s (median of {r.rounds} rounds of {r.args.batches} batches)",
-               "sheetlab (FastLSTM, DL4J fit)", second=("dl4j", "dl4jLstm"))
+               "sheetlab (FastLSTM, fast step)", second=("dl4j", "dl4jLstm"))
 
 
 def gru(r):
     single_row(r, "gru", "GRU(28->128) training over Fashion-MNIST rows, batch 64",
                f"GRU training, batch 64, samples/s (median of {r.rounds} rounds of {r.args.batches} batches)",
-               "sheetlab (GRU, DL4J fit)", peer_label="PyTorch nn.GRU")
+               "sheetlab (GRU, fast step)", peer_label="PyTorch nn.GRU")
 
 
 def vae(r):
     single_row(r, "vae", "dense VAE 784-256-[2+2]-256-784 training on Fashion-MNIST, batch 128",
                f"VAE training, batch 128, samples/s (median of {r.rounds} rounds of {r.args.batches} batches)",
-               "sheetlab (VaeNetwork, DL4J fit)")
+               "sheetlab (VaeNetwork, fast step)")
 
 
 def gan(r, what="gan"):

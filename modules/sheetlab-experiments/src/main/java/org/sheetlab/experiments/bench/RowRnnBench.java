@@ -64,7 +64,10 @@ abstract class RowRnnBench extends TrainingBench {
         r.put("impl", impl);
         LossTrail losses = new LossTrail();
         java.util.function.Consumer<org.nd4j.linalg.dataset.DataSet> train = trainer(net, losses, r);
-        r.putAll(timeTraining(impl, train, it));
+        // the label names the step that trained (the fast core, or DL4J's fit under --step fit or a fallback)
+        String label = impl.replace("(DL4J fit)", "fast".equals(r.get("step")) ? "(fast step)" : "(DL4J fit)");
+        r.put("impl", label);
+        r.putAll(timeTraining(label, train, it));
         r.put("finalLoss", losses.mean());
         return r;
     }
