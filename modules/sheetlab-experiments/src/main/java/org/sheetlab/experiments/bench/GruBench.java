@@ -23,6 +23,6 @@ final class GruBench extends RowRnnBench {
     Map<String, Object> measure() {
         return measure(
                 new GRU.Builder().nOut(128).resetAfter(true).build(),
-                "sheetlab GRU(28->128, resetAfter) + LastTimeStep + softmax (DL4J fit)");
+                "sheetlab GRU(28->128, resetAfter) + LastTimeStep + softmax");
     }
 }

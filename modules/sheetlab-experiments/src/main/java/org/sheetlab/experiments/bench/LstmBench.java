@@ -41,8 +41,7 @@ final class LstmBench extends RowRnnBench {
         LSTM.Builder cell = impl.equals("fast") ? new FastLSTM.Builder() : new LSTM.Builder();
         Map<String, Object> r = measure(
                 cell.nOut(128).activation(Activation.TANH).build(),
-                "sheetlab " + (impl.equals("fast") ? "FastLSTM" : "DL4J LSTM")
-                        + "(28->128) + LastTimeStep + softmax (DL4J fit)");
+                "sheetlab " + (impl.equals("fast") ? "FastLSTM" : "DL4J LSTM") + "(28->128) + LastTimeStep + softmax");
         r.put("lstm", impl);
         return r;
     }

@@ -65,7 +65,7 @@ abstract class RowRnnBench extends TrainingBench {
         LossTrail losses = new LossTrail();
         java.util.function.Consumer<org.nd4j.linalg.dataset.DataSet> train = trainer(net, losses, r);
         // the label names the step that trained (the fast core, or DL4J's fit under --step fit or a fallback)
-        String label = impl.replace("(DL4J fit)", "fast".equals(r.get("step")) ? "(fast step)" : "(DL4J fit)");
+        String label = impl + ("fast".equals(r.get("step")) ? " (fast step)" : " (DL4J fit)");
         r.put("impl", label);
         r.putAll(timeTraining(label, train, it));
         r.put("finalLoss", losses.mean());
