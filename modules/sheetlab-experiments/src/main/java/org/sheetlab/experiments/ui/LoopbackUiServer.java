@@ -8,9 +8,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.impl.VertxInternal;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.ui.VertxUIServer;
@@ -92,7 +95,15 @@ public final class LoopbackUiServer implements AutoCloseable {
         verticle.attach(storage);
     }
 
-    /** Stops listening and stops the server's threads (the attached storage stays open). */
+    /** The uploads folder DL4J's server made in the temporary folder at start, if it was found (for tests). */
+    Path uploadsDirectory() {
+        return verticle.uploads;
+    }
+
+    /**
+     * Stops listening and stops the server's threads (the attached storage stays open), and deletes the empty uploads
+     * folder DL4J's server made at start.
+     */
     @Override
     public void close() {
         try {
@@ -101,14 +112,49 @@ public final class LoopbackUiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             vertx.close();
+            verticle.deleteUploadsDirectory();
         }
     }
 
     /** DL4J's verticle, given a Vert.x whose HTTP servers listen on the loopback address at a free port. */
     private static final class Verticle extends VertxUIServer {
+        /** The uploads folder M2.1's {@code start} makes ({@code java.io.tmpdir/DL4JUI_<millis>}); null if not found. */
+        private volatile Path uploads;
+
         @Override
         public void init(Vertx vertx, Context context) {
             super.init(loopbackOnly((VertxInternal) vertx), context);
+        }
+
+        /**
+         * DL4J's start, which first makes an uploads folder named after the clock in milliseconds and never removes
+         * it (one empty {@code DL4JUI_*} folder left in the temporary folder per start); remembers which one it made.
+         */
+        @Override
+        public void start(Promise<Void> startPromise) throws Exception {
+            long before = System.currentTimeMillis();
+            super.start(startPromise);
+            long after = System.currentTimeMillis();
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            for (long t = before; t <= after && uploads == null; t++) {
+                Path candidate = tmp.resolve("DL4JUI_" + t);
+                if (Files.isDirectory(candidate)) {
+                    uploads = candidate;
+                }
+            }
+        }
+
+        /** Deletes the uploads folder if it is still empty (the UI's pages never upload; a file in it is kept). */
+        void deleteUploadsDirectory() {
+            Path dir = uploads;
+            if (dir == null) {
+                return;
+            }
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                // not empty or not removable: leave it, as DL4J would
+            }
         }
     }
 

@@ -47,6 +47,20 @@ class LoopbackUiServerTest {
     }
 
     @Test
+    void closingDeletesTheUploadsFolderDl4jMadeAtStart() {
+        Path uploads;
+        try (LoopbackUiServer server = LoopbackUiServer.start()) {
+            uploads = server.uploadsDirectory();
+            assertThat(uploads)
+                    .as("DL4J M2.1's VertxUIServer.start makes java.io.tmpdir/DL4JUI_<millis>")
+                    .isNotNull()
+                    .isDirectory();
+            assertThat(uploads.getFileName().toString()).startsWith("DL4JUI_");
+        }
+        assertThat(uploads).doesNotExist();
+    }
+
+    @Test
     void isNotReachableOnANonLoopbackAddress() throws Exception {
         List<InetAddress> others = UiProbes.nonLoopbackAddresses();
         Assumptions.assumeFalse(
