@@ -12,13 +12,15 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sheetlab.core.backprop.InputGradientOptional;
 import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.layers.LayerWiring;
 
@@ -27,11 +29,16 @@ import org.sheetlab.layers.LayerWiring;
  * passes replaced where the fast path applies (CPU backend, NCHW, dilation 1, FLOAT or DOUBLE); anything else goes to
  * DL4J's implementation unchanged.
  *
+ * <p>A plain ReLU's backward pass (z &gt; 0 ? ε : 0) runs as one host loop into a reused buffer instead of DL4J's
+ * activation op. While the fast training core has switched the input gradient off ({@link #skipInputGradient}: the
+ * network's first layer), the backward pass computes the weight and bias gradients only, as im2col + one GEMM, and
+ * passes down zeros: for a one-channel input oneDNN's backward-data convolution is the slowest part of the step.
+ *
  * <p>The im2col matrix of a training forward pass is kept (detached from workspaces) for the backward pass of the same
  * input array, which then recomputes z from it with one product instead of a second im2col. Scratch arrays are reused
  * while the shapes stay the same.
  */
-public final class FastConvolutionLayer extends ConvolutionLayer {
+public final class FastConvolutionLayer extends ConvolutionLayer implements InputGradientOptional {
     private static final long serialVersionUID = 1L;
     /**
      * Whether libnd4j was built with oneDNN (the {@code linux-x86_64-onednn-avx2} natives): then the convolution
@@ -196,6 +203,72 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
 
     private transient INDArray zInput; // the input zCache was computed from (oneDNN path)
     private transient INDArray zCache; // detached copy of z before the activation (oneDNN path)
+    private transient INDArray zBuffer; // [B, F·P], detached, reused: holds zCache
+    private transient INDArray deltaBuffer; // [B, F·P], detached, reused: δ of the fused ReLU backward pass
+    private transient boolean skipInputGradient;
+
+    /** DL4J's plain ReLU (no threshold, cap or negative slope): its backward pass runs fused. */
+    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
+
+    @Override
+    public void skipInputGradient(boolean skip) {
+        skipInputGradient = skip;
+    }
+
+    /**
+     * δ = ∂L/∂z [B, F, O_h, O_w] (c order) from z and the gradient of the activations: a plain ReLU as one host pass
+     * split over the threads (into a reused buffer), any other activation through DL4J's own backward pass.
+     */
+    private INDArray delta(INDArray z, INDArray epsilon, Geometry g, int f) {
+        IActivation afn = layerConf().getActivationFn();
+        if (!PLAIN_RELU.equals(afn)
+                || z.dataType() != dataType
+                || epsilon.dataType() != dataType
+                || z.length() != epsilon.length()) {
+            return ConvBuffers.contiguous(afn.backprop(z, epsilon).getFirst());
+        }
+        INDArray zc = ConvBuffers.contiguous(z);
+        INDArray ec = ConvBuffers.contiguous(epsilon);
+        int per = f * g.p();
+        INDArray d = deltaBuffer = detached(deltaBuffer, g.b(), per);
+        split(g, (t, e0, e1) -> kernels[t].reluBackward(zc, ec, (long) e0 * per, (e1 - e0) * per, d));
+        return d.reshape('c', g.b(), f, g.oh(), g.ow());
+    }
+
+    /**
+     * The weight and bias gradients only (no input gradient: {@link #skipInputGradient}), from δ [B, F, O_h, O_w]:
+     * im2col of the input, δ as [B·P, F], and dW = δᵀ · cols, a part of the batch per host thread; ε is zeros.
+     */
+    private Pair<Gradient, INDArray> backpropWeightsOnly(
+            INDArray delta, Geometry g, int f, INDArray weightGrad, LayerWorkspaceMgr mgr) {
+        long n = (long) g.b() * g.p();
+        int block = g.c() * g.h() * g.w();
+        INDArray x = ConvBuffers.contiguous(input);
+        INDArray c = cols = detached(cols, n, g.k());
+        colsInput = null;
+        INDArray d2 = rows = detached(rows, n, f);
+        INDArray dw = weightGrad.reshape('c', f, g.k());
+        INDArray[] dwPart = partials("host-dW", new long[] {f, g.k()});
+        int parts = split(g, (t, e0, e1) -> {
+            long r0 = (long) e0 * g.p();
+            long r1 = (long) e1 * g.p();
+            kernels[t].im2col(x, map, block, e0, e1, c);
+            kernels[t].toChannelsLast(delta, g.p(), f, e0, e1, d2);
+            Nd4j.gemm(rowBlock(d2, r0, r1), rowBlock(c, r0, r1), t == 0 ? dw : dwPart[t], true, false, 1.0, 0.0);
+        });
+        for (int t = 1; t < parts; t++) {
+            dw.addi(dwPart[t]);
+        }
+        Gradient gradient = ConvBuffers.gradient(
+                layerConf(),
+                gradientViews,
+                weightGrad,
+                () -> delta.reshape('c', g.b(), f, g.p()).sum(2).sum(0));
+        weightNoiseParams.clear();
+        INDArray eps = mgr.create(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+        return new Pair<>(gradient, backpropDropOutIfPresent(eps));
+    }
+
     private transient INDArray biasGradPart;
 
     /**
@@ -258,8 +331,10 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         zInput = null;
         Geometry g = geometry(weights.size(0));
         int f = (int) weights.size(0);
-        INDArray delta0 = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
-        INDArray delta = ConvBuffers.contiguous(delta0);
+        INDArray delta = delta(z, epsilon, g, f);
+        if (skipInputGradient) {
+            return backpropWeightsOnly(delta, g, f, gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY), mgr);
+        }
         INDArray x = ConvBuffers.contiguous(input);
         boolean hasBias = layerConf().hasBias();
         INDArray bias = hasBias
@@ -327,9 +402,8 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         if (oneDnn) {
             INDArray z = preOutputNative(training, mgr);
             if (training) { // the activation overwrites z in place: keep z for the backward pass
-                try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                    zCache = z.dup('c');
-                }
+                zBuffer = detached(zBuffer, z.size(0), z.length() / z.size(0));
+                zCache = zBuffer.reshape('c', z.shape()).assign(z);
                 zInput = input;
             }
             return new Pair<>(z, null);
@@ -380,25 +454,28 @@ public final class FastConvolutionLayer extends ConvolutionLayer {
         int f = (int) weights.size(0);
         long n = (long) g.b() * g.p();
         int block = g.c() * g.h() * g.w();
-        INDArray delta0 =
-                layerConf().getActivationFn().backprop(p.getFirst(), epsilon).getFirst();
-        INDArray delta = ConvBuffers.contiguous(delta0);
+        INDArray delta = delta(p.getFirst(), epsilon, g, f);
         INDArray c = p.getSecond();
         INDArray d2 = rows = detached(rows, n, f);
         INDArray w2 = weights.reshape('c', f, g.k());
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray dw = weightGrad.reshape('c', f, g.k());
         INDArray[] dwPart = partials("host-dW", new long[] {f, g.k()});
-        INDArray dc = dcols = detached(dcols, n, g.k());
-        INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+        boolean skip = skipInputGradient;
+        INDArray dc = skip ? null : (dcols = detached(dcols, n, g.k()));
+        INDArray eps = skip
+                ? mgr.create(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c')
+                : mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         int parts = split(g, (t, e0, e1) -> {
             long r0 = (long) e0 * g.p();
             long r1 = (long) e1 * g.p();
             kernels[t].toChannelsLast(delta, g.p(), f, e0, e1, d2);
             INDArray dRows = rowBlock(d2, r0, r1);
             Nd4j.gemm(dRows, rowBlock(c, r0, r1), t == 0 ? dw : dwPart[t], true, false, 1.0, 0.0);
-            Nd4j.gemm(dRows, w2, rowBlock(dc, r0, r1), false, false, 1.0, 0.0);
-            kernels[t].col2im(dc, inverse, map.length, e0, e1, eps);
+            if (!skip) {
+                Nd4j.gemm(dRows, w2, rowBlock(dc, r0, r1), false, false, 1.0, 0.0);
+                kernels[t].col2im(dc, inverse, map.length, e0, e1, eps);
+            }
         });
         for (int t = 1; t < parts; t++) {
             dw.addi(dwPart[t]);

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Index map: for output position p (row-major over O_h × O_w) and im2col column k = (c, i, j), {@code map[p·K + k]}
  * is the offset of the input element in one example's [C, H, W] block, or −1 where the window covers padding.
  *
- * <p>Why two copies ({@link Floats}, {@link Doubles}) of the same four loops: Java generics do not reach primitive
+ * <p>Why two copies ({@link Floats}, {@link Doubles}) of the same loops: Java generics do not reach primitive
  * arrays, and the one-source alternative, the double loops fed by converting FLOAT data to and from double on the heap
  * (as {@code HostArrays} does for the recurrent and attention layers), was measurably slower on the hot path: im2col
  * of the sheet CNN's second layer at batch 64 (cols [4096, 400], JDK 17, this 2-core machine, 40 calls after warm-up,
@@ -69,6 +69,27 @@ abstract sealed class HostKernels {
 
     /** out[b·P + p, f] = d[b, f, p]: an NCHW gradient as the [B·P, F] matrix the GEMMs take. */
     abstract void toChannelsLast(INDArray d, int positions, int channels, int e0, int e1, INDArray out);
+
+    /**
+     * out[i] = z[i] &gt; 0 ? eps[i] : 0 for the elements [from, from + n) of the three arrays (buffer order): the
+     * ReLU's backward pass as DL4J's {@code ActivationReLU} computes it (its relu_bp op), in one pass over heap copies.
+     */
+    abstract void reluBackward(INDArray z, INDArray eps, long from, int n, INDArray out);
+
+    /**
+     * All ones where z &gt; 0 is false (z ≤ 0, −0, NaN), else 0, without a branch (a branch on random signs is
+     * mispredicted half the time): z &gt; 0 exactly when its bits, as a signed int, lie in [1, bits(+∞)].
+     */
+    static int notPositive(float z) {
+        int b = Float.floatToRawIntBits(z);
+        return ((b - 1) | (0x7F800000 - b)) >> 31;
+    }
+
+    /** {@link #notPositive(float)} for double: bits in [1, bits(+∞)] as a signed long. */
+    static long notPositive(double z) {
+        long b = Double.doubleToRawLongBits(z);
+        return ((b - 1) | (0x7FF0000000000000L - b)) >> 63;
+    }
 
     static final class Floats extends HostKernels {
         private float[] a = new float[0];
@@ -173,6 +194,23 @@ abstract sealed class HostKernels {
                 }
             }
             write(out, (long) e0 * per, dst, (e1 - e0) * per);
+        }
+
+        @Override
+        void reluBackward(INDArray z, INDArray eps, long from, int n, INDArray out) {
+            float[] zs = read(z, from, n);
+            float[] es = scratch(n);
+            FloatBuffer eb = eps.data().asNioFloat();
+            eb.position((int) (eps.offset() + from));
+            eb.get(es, 0, n);
+            if (ConvVectorOps.VECTOR_API) {
+                ConvVectorOps.reluBackward(zs, es, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    es[i] = Float.intBitsToFloat(Float.floatToRawIntBits(es[i]) & ~notPositive(zs[i]));
+                }
+            }
+            write(out, from, es, n);
         }
     }
 
@@ -279,6 +317,19 @@ abstract sealed class HostKernels {
                 }
             }
             write(out, (long) e0 * per, dst, (e1 - e0) * per);
+        }
+
+        @Override
+        void reluBackward(INDArray z, INDArray eps, long from, int n, INDArray out) {
+            double[] zs = read(z, from, n);
+            double[] es = scratch(n);
+            DoubleBuffer eb = eps.data().asNioDouble();
+            eb.position((int) (eps.offset() + from));
+            eb.get(es, 0, n);
+            for (int i = 0; i < n; i++) {
+                es[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(es[i]) & ~notPositive(zs[i]));
+            }
+            write(out, from, es, n);
         }
     }
 }

@@ -237,6 +237,97 @@ class FastConvolution2DTest {
     }
 
     @Test
+    void skippingTheInputGradientKeepsTheParameterGradientsAndPassesZeros() {
+        boolean[] paths = FastConvolutionLayer.ONEDNN_BUILD ? new boolean[] {true, false} : new boolean[] {false};
+        try {
+            for (boolean oneDnn : paths) {
+                FastConvolutionLayer.useOneDnn(oneDnn);
+                for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+                    for (int[] size : new int[][] {{6, 9, 8}, {9, 22, 19}}) {
+                        MultiLayerNetwork a = fast(type, size[1], size[2], 3);
+                        MultiLayerNetwork b = fast(type, size[1], size[2], 3);
+                        INDArray[] d = batch(type, size[0], 3, size[1], size[2], 31);
+                        FastConvolutionLayer first = (FastConvolutionLayer) b.getLayer(0);
+                        first.skipInputGradient(true);
+                        for (MultiLayerNetwork n : new MultiLayerNetwork[] {a, b}) {
+                            n.setInput(d[0]);
+                            n.setLabels(d[1]);
+                            n.computeGradientAndScore();
+                        }
+                        double tol = type == DataType.DOUBLE ? 1e-12 : 2e-5;
+                        assertThat(b.score()).isCloseTo(a.score(), org.assertj.core.api.Assertions.within(tol));
+                        assertAllClose(b.gradient().gradient(), a.gradient().gradient(), tol * 10, tol);
+                        // the layer's own ε: zeros while skipped, the full input gradient again once switched back
+                        LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
+                        Layer l = b.getLayer(0);
+                        l.setInput(d[0], ws);
+                        INDArray out = l.activate(true, ws);
+                        INDArray eps = Nd4j.rand(type, out.shape()).subi(0.5);
+                        INDArray skipped = l.backpropGradient(eps, ws).getSecond();
+                        assertThat(skipped.shape()).isEqualTo(d[0].shape());
+                        assertThat(skipped.amaxNumber().doubleValue()).isZero();
+                        first.skipInputGradient(false);
+                        l.setInput(d[0], ws);
+                        l.activate(true, ws);
+                        INDArray full = l.backpropGradient(eps, ws).getSecond();
+                        assertThat(full.amaxNumber().doubleValue()).isPositive();
+                        Layer ref = a.getLayer(0);
+                        ref.setInput(d[0], ws);
+                        ref.activate(true, ws);
+                        assertAllClose(full, ref.backpropGradient(eps, ws).getSecond(), tol * 10, tol);
+                    }
+                }
+            }
+        } finally {
+            FastConvolutionLayer.useOneDnn(true);
+        }
+    }
+
+    @Test
+    void reluBackwardMasksExactlyWhereDl4jDoes() {
+        float[] zs = {
+            0f,
+            -0f,
+            1f,
+            -1f,
+            Float.MIN_VALUE,
+            -Float.MIN_VALUE,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.NaN,
+            Float.intBitsToFloat(0xFFC00000),
+            Float.MAX_VALUE,
+            -Float.MAX_VALUE,
+            3e-39f,
+            -3e-39f
+        };
+        for (float z : zs) {
+            assertThat(HostKernels.notPositive(z)).as("float " + z).isEqualTo(z > 0 ? 0 : -1);
+            double dz = z;
+            assertThat(HostKernels.notPositive(dz)).as("double " + z).isEqualTo(dz > 0 ? 0L : -1L);
+        }
+        assertThat(HostKernels.notPositive(Double.MIN_VALUE)).isZero();
+        assertThat(HostKernels.notPositive(-Double.MIN_VALUE)).isEqualTo(-1L);
+        // the kernels against DL4J's ReLU backward (relu_bp), with zeros, NaN and an odd length (the vector tail)
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            Nd4j.getRandom().setSeed(5);
+            INDArray z = Nd4j.randn(type, 1, 1037);
+            z.putScalar(0, 0.0);
+            z.putScalar(1, -0.0);
+            z.putScalar(2, Double.NaN);
+            INDArray eps = Nd4j.randn(type, 1, 1037);
+            INDArray expected = new org.nd4j.linalg.activations.impl.ActivationReLU()
+                    .backprop(z.dup(), eps.dup())
+                    .getFirst();
+            INDArray out = Nd4j.create(type, 1, 1037);
+            HostKernels k = HostKernels.of(type);
+            k.reluBackward(z, eps, 0, 500, out);
+            k.reluBackward(z, eps, 500, 537, out);
+            assertBitIdentical(out, expected);
+        }
+    }
+
+    @Test
     void inputDropoutAndNoBiasBehaveAsInDl4j() {
         Function<int[], ConvolutionLayer.Builder> fastNoBias =
                 k -> new FastConvolution2D.Builder(k).hasBias(false).dropOut(new Dropout(0.7));

@@ -100,6 +100,33 @@ class FastCoreNetworksTest {
     }
 
     @Test
+    void theFirstConvolutionSkipsItsInputGradientOnlyInsideTheStep() {
+        MultiLayerNetwork net = new MultiLayerNetwork(
+                PoolingCnn.builder().setPooling(PoolingKind.MAX).optSeed(3).build());
+        net.init();
+        MultiLayerNetwork ref = net.clone();
+        MultiDataSet d = images(1, 8, 4).get(0);
+        FastCore.of(net).fit(d);
+        // after the step the layer is back to computing its input gradient: the same as an untouched copy's
+        ref.setParams(net.params());
+        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr ws =
+                org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        INDArray x = d.getFeatures(0).reshape('c', 8, 1, 28, 28);
+        INDArray[] eps = new INDArray[2];
+        MultiLayerNetwork[] nets = {net, ref};
+        for (int i = 0; i < 2; i++) {
+            org.deeplearning4j.nn.api.Layer l = nets[i].getLayer(0);
+            l.setInput(x, ws);
+            INDArray out = l.activate(true, ws);
+            Nd4j.getRandom().setSeed(9);
+            eps[i] = l.backpropGradient(Nd4j.rand(DataType.FLOAT, out.shape()), ws)
+                    .getSecond();
+        }
+        assertThat(eps[0].amaxNumber().doubleValue()).isPositive();
+        assertThat(FitEquivalence.relative(eps[0], eps[1])).isLessThanOrEqualTo(1e-6);
+    }
+
+    @Test
     void recurrentCellsTrainLikeFit() {
         List<MultiDataSet> batches = rows(images(3, 8, 2));
         for (RowRnnClassifier.Cell cell : RowRnnClassifier.Cell.values()) {

@@ -35,6 +35,7 @@ import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.sheetlab.core.backprop.InputGradientOptional;
 import org.sheetlab.core.threads.HostThreads;
 
 /**
@@ -60,6 +61,10 @@ import org.sheetlab.core.threads.HostThreads;
  * off-heap buffers), and the iteration and epoch counts are the network's, so checkpoints, {@code model.zip},
  * evaluation and a later {@code fit} see exactly what was trained, and a step by this core equals a {@code fit} up to
  * float rounding in the updater arithmetic (the gradients themselves come from the same code).
+ *
+ * <p>During its forward and backward pass the core switches off the input gradient of the layers that read only the
+ * network's inputs and allow it ({@link InputGradientOptional}, e.g. a first FastConvolution2D): nothing reads it, and
+ * for a one-channel image it was the most expensive convolution of the sheet CNN's step.
  *
  * <p>Not supported, with the reason from {@link #unsupported}: networks with DL4J {@link TrainingListener}s attached
  * (they need fit's solver callbacks), truncated BPTT, other updaters or regularisations, layers with pretraining
@@ -127,6 +132,48 @@ public final class FastCore {
     static final boolean FUSED_LOSS = !"false".equals(System.getProperty("sheetlab.fast.fusedLoss"));
 
     private final List<LossSwap> lossSwaps = new ArrayList<>();
+
+    /**
+     * The layers that read only the network's inputs and can leave out their input gradient ({@link
+     * InputGradientOptional}: no one reads it in a training step); the step switches that on around its backward pass.
+     * {@code -Dsheetlab.fast.skipInputGradient=false} keeps every input gradient (for comparisons).
+     */
+    private final List<InputGradientOptional> firstLayers;
+
+    static final boolean SKIP_INPUT_GRADIENT = !"false".equals(System.getProperty("sheetlab.fast.skipInputGradient"));
+
+    private static List<InputGradientOptional> firstLayers(MultiLayerNetwork net, ComputationGraph graph) {
+        List<InputGradientOptional> first = new ArrayList<>();
+        if (!SKIP_INPUT_GRADIENT) {
+            return first;
+        }
+        if (net != null) {
+            if (net.getLayers().length > 0 && net.getLayers()[0] instanceof InputGradientOptional o) {
+                first.add(o);
+            }
+            return first;
+        }
+        org.deeplearning4j.nn.graph.vertex.GraphVertex[] vertices = graph.getVertices();
+        for (org.deeplearning4j.nn.graph.vertex.GraphVertex v : vertices) {
+            if (!v.hasLayer() || !(v.getLayer() instanceof InputGradientOptional o) || v.getInputVertices() == null) {
+                continue;
+            }
+            boolean fromInputs = v.getInputVertices().length > 0;
+            for (org.deeplearning4j.nn.graph.vertex.VertexIndices in : v.getInputVertices()) {
+                fromInputs &= vertices[in.getVertexIndex()].isInputVertex();
+            }
+            if (fromInputs) {
+                first.add(o);
+            }
+        }
+        return first;
+    }
+
+    private void skipInputGradients(boolean skip) {
+        for (InputGradientOptional o : firstLayers) {
+            o.skipInputGradient(skip);
+        }
+    }
 
     /** The outputs of the last step's forward pass when {@link #keepOutputs} asked for them, else null. */
     private float[] lastOutputs;
@@ -217,6 +264,7 @@ public final class FastCore {
                 }
             }
         }
+        firstLayers = firstLayers(net, graph);
         p = bytes(params);
         pOff = (int) params.offset();
         g = bytes(grads);
@@ -449,6 +497,7 @@ public final class FastCore {
                     + features.length + " and " + labels.length);
         }
         swapLosses(true);
+        skipInputGradients(true);
         try {
             if (net != null) {
                 net.setInput(features[0]);
@@ -463,6 +512,7 @@ public final class FastCore {
                 graph.computeGradientAndScore();
             }
         } finally {
+            skipInputGradients(false);
             swapLosses(false);
         }
         if (!lossSwaps.isEmpty() && ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs) {
