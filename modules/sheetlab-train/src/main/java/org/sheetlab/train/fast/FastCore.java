@@ -128,13 +128,49 @@ public final class FastCore {
 
     private final List<LossSwap> lossSwaps = new ArrayList<>();
 
+    /**
+     * Which networks {@link DensePath} computes (its dense layers by its own passes, the rest by theirs), from
+     * {@code -Dsheetlab.fast.densePath}: {@code true} (the default: a MultiLayerNetwork whose every layer with
+     * parameters the dense path computes, e.g. the VAE's and the GAN's dense networks; parameter-free layers such as
+     * the reparameterization layer run their own passes), {@code all} (also networks where other layers with
+     * parameters run their own passes between), {@code false} (never: the layers' own passes throughout, for A/B
+     * comparisons).
+     */
+    public enum DensePathMode {
+        OFF,
+        DENSE,
+        ALL;
+
+        /** The mode {@code -Dsheetlab.fast.densePath} sets (true, all or false; true when unset). */
+        public static DensePathMode fromProperty() {
+            String v = System.getProperty(DENSE_PATH_PROPERTY, "true").trim();
+            return switch (v) {
+                case "true", "" -> DENSE;
+                case "all" -> ALL;
+                case "false" -> OFF;
+                default ->
+                    throw new IllegalArgumentException(
+                            "-D" + DENSE_PATH_PROPERTY + " must be true, all or false, got '" + v + "'");
+            };
+        }
+    }
+
+    /** The system property that chooses the {@link DensePathMode}. */
+    public static final String DENSE_PATH_PROPERTY = "sheetlab.fast.densePath";
+
+    /** The dense path for this network (null: the layers' own passes, {@code computeGradientAndScore}). */
+    private final DensePath densePath;
+
+    /** Whether the last step ran through {@link #densePath}. */
+    private boolean lastStepDense;
+
     /** The outputs of the last step's forward pass when {@link #keepOutputs} asked for them, else null. */
     private float[] lastOutputs;
 
     /** A layer's gradient normalisation over its range and its parameters' ranges. */
     private record LayerNorm(GradientNormalization kind, double threshold, int start, int end, List<int[]> params) {}
 
-    private FastCore(Model model) {
+    private FastCore(Model model, DensePathMode mode) {
         this.model = model;
         this.net = model instanceof MultiLayerNetwork m ? m : null;
         this.graph = model instanceof ComputationGraph c ? c : null;
@@ -217,6 +253,10 @@ public final class FastCore {
                 }
             }
         }
+        densePath = net != null && mode != DensePathMode.OFF ? DensePath.of(net, mode == DensePathMode.ALL) : null;
+        if (densePath != null) {
+            log.debug("fast step: {}", densePath.description());
+        }
         p = bytes(params);
         pOff = (int) params.offset();
         g = bytes(grads);
@@ -264,10 +304,28 @@ public final class FastCore {
      * IllegalArgumentException names what it has that the core does not support ({@link #unsupported}).
      */
     public static FastCore of(Model model) {
+        return of(model, DensePathMode.fromProperty());
+    }
+
+    /** {@link #of(Model)} with the dense path chosen by {@code mode} instead of {@code -Dsheetlab.fast.densePath}. */
+    public static FastCore of(Model model, DensePathMode mode) {
         unsupported(model).ifPresent(why -> {
             throw new IllegalArgumentException("the fast training step cannot train this network: " + why);
         });
-        return new FastCore(model);
+        return new FastCore(model, mode);
+    }
+
+    /**
+     * What the dense path computes and which layers run their own passes ("dense path over layer 0 'encoder'
+     * (DenseLayer), …; their own passes: layer 2 'z' (Reparameterization)"), or empty when this core does not use it.
+     */
+    public Optional<String> densePath() {
+        return densePath == null ? Optional.empty() : Optional.of(densePath.description());
+    }
+
+    /** Whether the last {@link #fit} ran through the dense path (it does not for masked or unexpected batches). */
+    public boolean lastStepDense() {
+        return lastStepDense;
     }
 
     /** Why the fast core cannot train {@code model} (naming the layer, setting or listener), or empty when it can. */
@@ -380,6 +438,9 @@ public final class FastCore {
             return false;
         }
         ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs = true;
+        if (densePath != null) {
+            densePath.keepOutputs = true;
+        }
         return true;
     }
 
@@ -448,9 +509,19 @@ public final class FastCore {
             throw new IllegalArgumentException("a MultiLayerNetwork takes one feature and one label array, got "
                     + features.length + " and " + labels.length);
         }
+        boolean dense = densePath != null
+                && featureMasks == null
+                && labelMasks == null
+                && densePath.accepts(features[0], labels[0]);
+        lastStepDense = dense;
         swapLosses(true);
         try {
-            if (net != null) {
+            if (dense) {
+                net.setInput(features[0]);
+                net.setLabels(labels[0]);
+                net.setLayerMaskArrays(null, null);
+                densePath.computeGradientAndScore(features[0], labels[0]);
+            } else if (net != null) {
                 net.setInput(features[0]);
                 net.setLabels(labels[0]);
                 net.setLayerMaskArrays(
@@ -465,7 +536,9 @@ public final class FastCore {
         } finally {
             swapLosses(false);
         }
-        if (!lossSwaps.isEmpty() && ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs) {
+        if (dense && densePath.outputs() != null) {
+            lastOutputs = densePath.outputs();
+        } else if (!lossSwaps.isEmpty() && ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs) {
             lastOutputs = ((SigmoidXentLoss) lossSwaps.get(0).fused).outputs();
         }
         double score = model.score();
