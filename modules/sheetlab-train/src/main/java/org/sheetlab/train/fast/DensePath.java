@@ -404,6 +404,42 @@ final class DensePath {
         return m;
     }
 
+    /** Whether {@link #activate} takes x up to layer {@code last}: not the output layer, a first layer's shape. */
+    boolean canActivate(INDArray x, int last) {
+        if (last < 0 || last >= units.length - 1 || x == null || x.rank() < 2 || x.size(0) < 1) {
+            return false;
+        }
+        Unit first = units[0];
+        return !(first.handled && first.pre == null && (x.rank() != 2 || x.size(1) != first.nIn))
+                && x.size(0) * (long) maxWidth() < Integer.MAX_VALUE / 4;
+    }
+
+    /**
+     * Layers 0 … last in inference mode on x (the dense layers here, the others by {@code activate(x, false)}), the
+     * result copied out of the kept arrays (which the next step overwrites).
+     */
+    INDArray activate(INDArray x, int last) {
+        int rows = (int) x.size(0);
+        Buffers buf = buffers(rows);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        INDArray a = x;
+        for (int i = 0; i <= last; i++) {
+            Unit u = units[i];
+            if (u.pre != null) {
+                a = u.pre.preProcess(a, rows, mgr);
+            }
+            if (u.handled) {
+                INDArray in = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+                Nd4j.gemm(u.w, in, buf.outT[i], true, true, 1.0, 0.0);
+                DenseRowKernels.biasActivation(buf.outBytes[i], 0, rows, u.nOut, u.bias, u.biasOff, u.act, u.alpha);
+                a = buf.out[i];
+            } else {
+                a = u.layer.activate(a, false, mgr);
+            }
+        }
+        return a.dup('c');
+    }
+
     /** σ(z) of the last step's sigmoid output ([B, n] row by row) when {@link #keepOutputs} asked for it, else null. */
     float[] outputs() {
         return outputs;

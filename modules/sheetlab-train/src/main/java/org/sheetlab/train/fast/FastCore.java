@@ -93,9 +93,17 @@ public final class FastCore {
 
     /**
      * One updater block: a contiguous range of parameters with one updater configuration; {@code divided}: whether
-     * all its parameters are divided by the minibatch size (null: some are, some not).
+     * all its parameters are divided by the minibatch size (null: some are, some not); {@code live}: the ranges of
+     * its parameters whose layers are not frozen.
      */
-    private record Block(int start, int end, int stateStart, IUpdater updater, List<Param> params, Boolean divided) {}
+    private record Block(
+            int start,
+            int end,
+            int stateStart,
+            IUpdater updater,
+            List<Param> params,
+            Boolean divided,
+            List<int[]> live) {}
 
     /**
      * Whether the update runs block by block in one pass each ({@link UpdaterKernels#adamStep} for Adam): no gradient
@@ -154,6 +162,12 @@ public final class FastCore {
             };
         }
     }
+
+    /**
+     * Whether the fused Adam update skips the parameters of frozen layers ({@code -Dsheetlab.fast.skipFrozen=false}
+     * runs them, for comparisons): their gradient is zero, so the pass would change nothing.
+     */
+    static final boolean SKIP_FROZEN = !"false".equals(System.getProperty("sheetlab.fast.skipFrozen"));
 
     /** The system property that chooses the {@link DensePathMode}. */
     public static final String DENSE_PATH_PROPERTY = "sheetlab.fast.densePath";
@@ -214,6 +228,14 @@ public final class FastCore {
                         .add(new int[] {st.getParamOffsetStart(), st.getParamOffsetEnd()});
             }
             int count = ub.getLayersAndVariablesInBlock().size();
+            // the parameters of the block's layers that are not frozen, as merged ranges
+            List<int[]> live = new ArrayList<>();
+            for (UpdaterBlock.ParamState st : ub.getLayersAndVariablesInBlock()) {
+                if (!(st.getLayer() instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop)
+                        && !(st.getLayer() instanceof org.deeplearning4j.nn.layers.FrozenLayer)) {
+                    addRange(live, st.getParamOffsetStart(), st.getParamOffsetEnd());
+                }
+            }
             Boolean divided = dividedParams == count ? Boolean.TRUE : dividedParams == 0 ? Boolean.FALSE : null;
             simple &= divided != null && ub.getParamOffsetStart() == covered;
             covered = ub.getParamOffsetEnd();
@@ -223,7 +245,8 @@ public final class FastCore {
                     ub.getUpdaterViewOffsetStart(),
                     ub.getGradientUpdater().getConfig(),
                     ps,
-                    divided));
+                    divided,
+                    live));
         }
         for (Trainable t : layerOrder) {
             GradientNormalization kind = t.getConfig().getGradientNormalization();
@@ -321,6 +344,24 @@ public final class FastCore {
      */
     public Optional<String> densePath() {
         return densePath == null ? Optional.empty() : Optional.of(densePath.description());
+    }
+
+    /**
+     * The activations of layers 0 … {@code lastLayer} of the MultiLayerNetwork in inference mode for input x, through
+     * the dense path's kernels where it computes the layers (each other layer by its own {@code activate(x, false)},
+     * with the input preprocessors), as {@code activateSelectedLayers(0, lastLayer, x)} computes them up to float
+     * rounding; a new array. Where this core has no dense path, or lastLayer is its output layer, DL4J's
+     * activateSelectedLayers itself.
+     */
+    public INDArray activate(INDArray x, int lastLayer) {
+        if (densePath != null && densePath.canActivate(x, lastLayer)) {
+            return densePath.activate(x, lastLayer);
+        }
+        if (net == null) {
+            throw new IllegalStateException("FastCore.activate: a MultiLayerNetwork's layers only");
+        }
+        net.setInput(x);
+        return net.activateSelectedLayers(0, lastLayer, x);
     }
 
     /** Whether the last {@link #fit} ran through the dense path (it does not for masked or unexpected batches). */
@@ -626,18 +667,26 @@ public final class FastCore {
             float b2 = (float) a.getBeta2();
             float eps = (float) a.getEpsilon();
             float epsT = adamStepSize(lr, b1, b2, eps, iteration);
-            int parts = len >= SPLIT_MIN_PARAMETERS
-                    ? Math.max(1, Math.min(HostThreads.maxParts(), len / MIN_PARAMETERS_PER_PART))
-                    : 1;
-            int w0 = pOff + b.start;
-            int g0 = gOff + b.start;
-            int m0 = sOff + b.stateStart;
-            int v0 = sOff + b.stateStart + len;
-            HostThreads.split(
-                    len,
-                    parts,
-                    (part, e0, e1) -> UpdaterKernels.adamStep(
-                            p, w0 + e0, g, g0 + e0, s, m0 + e0, s, v0 + e0, e1 - e0, divide, d, b1, b2, eps, epsT));
+            // frozen layers' gradients are zero (FrozenLayerWithBackprop and the dense path leave them so), and with
+            // no regularisation or normalisation (fused) their step is w − 0 with Adam's m and v staying 0: skipping
+            // them leaves every bit as the pass would
+            List<int[]> ranges = SKIP_FROZEN ? b.live : List.of(new int[] {b.start, b.end});
+            for (int[] r : ranges) {
+                int n = r[1] - r[0];
+                int at = r[0] - b.start;
+                int parts = n >= SPLIT_MIN_PARAMETERS
+                        ? Math.max(1, Math.min(HostThreads.maxParts(), n / MIN_PARAMETERS_PER_PART))
+                        : 1;
+                int w0 = pOff + r[0];
+                int g0 = gOff + r[0];
+                int m0 = sOff + b.stateStart + at;
+                int v0 = sOff + b.stateStart + len + at;
+                HostThreads.split(
+                        n,
+                        parts,
+                        (part, e0, e1) -> UpdaterKernels.adamStep(
+                                p, w0 + e0, g, g0 + e0, s, m0 + e0, s, v0 + e0, e1 - e0, divide, d, b1, b2, eps, epsT));
+            }
             return;
         }
         if (divide) {

@@ -263,6 +263,29 @@ class DensePathTest {
     }
 
     @Test
+    void inferenceThroughTheDensePathGivesTheLayersOwnActivations() {
+        Nd4j.getRandom().setSeed(9);
+        MultiLayerNetwork g = stacked(false);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 6);
+        FastCore core = FastCore.of(g, FastCore.DensePathMode.DENSE);
+        INDArray fast = core.activate(x, 1);
+        g.setInput(x);
+        INDArray own = g.activateSelectedLayers(0, 1, x);
+        assertThat(FitEquivalence.relative(own, fast)).isLessThanOrEqualTo(1e-6);
+        MultiLayerNetwork m = mixed();
+        FastCore mixedCore = FastCore.of(m, FastCore.DensePathMode.ALL);
+        for (MultiDataSet b : batches(36, 3, false, 6)) {
+            mixedCore.fit(b); // batch normalization's running statistics away from their start
+        }
+        INDArray images = Nd4j.rand(DataType.FLOAT, 7, 36);
+        INDArray mixedFast = mixedCore.activate(images, 5);
+        m.setInput(images);
+        assertThat(FitEquivalence.relative(m.activateSelectedLayers(0, 5, images), mixedFast))
+                .isLessThanOrEqualTo(1e-6);
+        assertThat(mixedFast.shape()).containsExactly(7, 9);
+    }
+
+    @Test
     void offTrainsThroughTheLayersOwnPassesAndBadSettingsAreNamed() {
         FastCore off = FastCore.of(stacked(false), FastCore.DensePathMode.OFF);
         assertThat(off.densePath()).isEmpty();
