@@ -152,6 +152,7 @@ abstract class TrainingBench extends Bench {
         FastCore core = FastCore.of(net);
         this.core = core;
         result.put("step", "fast");
+        core.densePath().ifPresent(d -> result.put("densePath", d));
         return ds -> losses.add(core.fit(
                 new INDArray[] {ds.getFeatures()},
                 new INDArray[] {ds.getLabels()},

@@ -180,10 +180,16 @@ public final class Gan {
     /** x̂ = G(z) [B, n] for z [B, k], in inference mode (the convolutional G's [B, 1, 28, 28] flattened). */
     public INDArray generate(INDArray z) {
         INDArray in = z.castTo(stacked.params().dataType());
-        // activateSelectedLayers reads the batch size from the network's input. (Not MultiLayerNetwork.clear()
-        // afterwards: it drops the solver, and with it the Adam state of a network in training.)
-        stacked.setInput(in);
-        INDArray out = stacked.activateSelectedLayers(0, generatorLayers - 1, in);
+        INDArray out;
+        if (stackedCore != null) {
+            // G's layers through the fast core (its dense path's kernels where it has one)
+            out = stackedCore.activate(in, generatorLayers - 1);
+        } else {
+            // activateSelectedLayers reads the batch size from the network's input. (Not MultiLayerNetwork.clear()
+            // afterwards: it drops the solver, and with it the Adam state of a network in training.)
+            stacked.setInput(in);
+            out = stacked.activateSelectedLayers(0, generatorLayers - 1, in);
+        }
         return out.rank() == 2 ? out : out.reshape('c', out.size(0), out.length() / out.size(0));
     }
 

@@ -148,6 +148,15 @@ class FastCoreNetworksTest {
         }
         assertLikeFit(
                 mln(() -> VaeNetwork.builder().setInputSize(784).optSeed(5).build()), batches);
+        // the dense VAE through the dense path, its reparameterization layer by its own passes
+        Model vae = mln(() -> VaeNetwork.builder().setInputSize(784).optSeed(5).build())
+                .get();
+        FastCore core = FastCore.of(vae, FastCore.DensePathMode.DENSE);
+        assertThat(core.densePath().orElseThrow())
+                .contains("dense path over layer 0 'encoder' (DenseLayer)", "layer 4 'reconstruction' (OutputLayer)")
+                .contains("their own passes: layer 2 'z' (Reparameterization)");
+        core.fit(batches.get(0));
+        assertThat(core.lastStepDense()).isTrue();
         assertLikeFit(
                 mln(() -> VaeNetwork.builder()
                         .setInputSize(784)
@@ -270,6 +279,13 @@ class FastCoreNetworksTest {
             assertThat(fit.useSteps("fit")).containsKeys("discriminator", "generator");
             Map<String, Object> chosen = fast.useSteps("fast");
             assertThat(chosen.toString()).doesNotContain("reason");
+            if (arch == Gan.Architecture.DENSE) {
+                // D and G∘D through the dense path (G∘D's discriminator layers frozen: no weight gradients)
+                assertThat(chosen.get("discriminator").toString()).contains("densePath=dense path over layer 0");
+                assertThat(chosen.get("generator").toString())
+                        .contains("densePath=dense path over layer 0", "layer 3")
+                        .doesNotContain("their own passes");
+            }
             List<MultiDataSet> batches = images(3, 8, 12);
             for (int i = 0; i < batches.size(); i++) {
                 Nd4j.getRandom().setSeed(100 + i);
@@ -284,6 +300,8 @@ class FastCoreNetworksTest {
                         .isCloseTo(
                                 a.generatorLoss(),
                                 org.assertj.core.data.Offset.offset(1e-5 * Math.abs(a.generatorLoss()) + 1e-7));
+                assertThat(b.dReal()).isCloseTo(a.dReal(), org.assertj.core.data.Offset.offset(1e-5));
+                assertThat(b.dFake()).isCloseTo(a.dFake(), org.assertj.core.data.Offset.offset(1e-5));
             }
             for (boolean d : new boolean[] {true, false}) {
                 MultiLayerNetwork x = d ? fit.discriminator() : fit.stacked();

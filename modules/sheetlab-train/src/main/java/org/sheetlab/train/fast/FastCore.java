@@ -98,9 +98,17 @@ public final class FastCore {
 
     /**
      * One updater block: a contiguous range of parameters with one updater configuration; {@code divided}: whether
-     * all its parameters are divided by the minibatch size (null: some are, some not).
+     * all its parameters are divided by the minibatch size (null: some are, some not); {@code live}: the ranges of
+     * its parameters whose layers are not frozen.
      */
-    private record Block(int start, int end, int stateStart, IUpdater updater, List<Param> params, Boolean divided) {}
+    private record Block(
+            int start,
+            int end,
+            int stateStart,
+            IUpdater updater,
+            List<Param> params,
+            Boolean divided,
+            List<int[]> live) {}
 
     /**
      * Whether the update runs block by block in one pass each ({@link UpdaterKernels#adamStep} for Adam): no gradient
@@ -175,13 +183,54 @@ public final class FastCore {
         }
     }
 
+     * Which networks {@link DensePath} computes (its dense layers by its own passes, the rest by theirs), from
+     * {@code -Dsheetlab.fast.densePath}: {@code true} (the default: a MultiLayerNetwork whose every layer with
+     * parameters the dense path computes, e.g. the VAE's and the GAN's dense networks; parameter-free layers such as
+     * the reparameterization layer run their own passes), {@code all} (also networks where other layers with
+     * parameters run their own passes between), {@code false} (never: the layers' own passes throughout, for A/B
+     * comparisons).
+     */
+    public enum DensePathMode {
+        OFF,
+        DENSE,
+        ALL;
+
+        /** The mode {@code -Dsheetlab.fast.densePath} sets (true, all or false; true when unset). */
+        public static DensePathMode fromProperty() {
+            String v = System.getProperty(DENSE_PATH_PROPERTY, "true").trim();
+            return switch (v) {
+                case "true", "" -> DENSE;
+                case "all" -> ALL;
+                case "false" -> OFF;
+                default ->
+                    throw new IllegalArgumentException(
+                            "-D" + DENSE_PATH_PROPERTY + " must be true, all or false, got '" + v + "'");
+            };
+        }
+    }
+
+    /**
+     * Whether the fused Adam update skips the parameters of frozen layers ({@code -Dsheetlab.fast.skipFrozen=false}
+     * runs them, for comparisons): their gradient is zero, so the pass would change nothing.
+     */
+    static final boolean SKIP_FROZEN = !"false".equals(System.getProperty("sheetlab.fast.skipFrozen"));
+
+    /** The system property that chooses the {@link DensePathMode}. */
+    public static final String DENSE_PATH_PROPERTY = "sheetlab.fast.densePath";
+
+    /** The dense path for this network (null: the layers' own passes, {@code computeGradientAndScore}). */
+    private final DensePath densePath;
+
+    /** Whether the last step ran through {@link #densePath}. */
+    private boolean lastStepDense;
+
     /** The outputs of the last step's forward pass when {@link #keepOutputs} asked for them, else null. */
     private float[] lastOutputs;
 
     /** A layer's gradient normalisation over its range and its parameters' ranges. */
     private record LayerNorm(GradientNormalization kind, double threshold, int start, int end, List<int[]> params) {}
 
-    private FastCore(Model model) {
+    private FastCore(Model model, DensePathMode mode) {
         this.model = model;
         this.net = model instanceof MultiLayerNetwork m ? m : null;
         this.graph = model instanceof ComputationGraph c ? c : null;
@@ -225,6 +274,14 @@ public final class FastCore {
                         .add(new int[] {st.getParamOffsetStart(), st.getParamOffsetEnd()});
             }
             int count = ub.getLayersAndVariablesInBlock().size();
+            // the parameters of the block's layers that are not frozen, as merged ranges
+            List<int[]> live = new ArrayList<>();
+            for (UpdaterBlock.ParamState st : ub.getLayersAndVariablesInBlock()) {
+                if (!(st.getLayer() instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop)
+                        && !(st.getLayer() instanceof org.deeplearning4j.nn.layers.FrozenLayer)) {
+                    addRange(live, st.getParamOffsetStart(), st.getParamOffsetEnd());
+                }
+            }
             Boolean divided = dividedParams == count ? Boolean.TRUE : dividedParams == 0 ? Boolean.FALSE : null;
             simple &= divided != null && ub.getParamOffsetStart() == covered;
             covered = ub.getParamOffsetEnd();
@@ -234,7 +291,8 @@ public final class FastCore {
                     ub.getUpdaterViewOffsetStart(),
                     ub.getGradientUpdater().getConfig(),
                     ps,
-                    divided));
+                    divided,
+                    live));
         }
         for (Trainable t : layerOrder) {
             GradientNormalization kind = t.getConfig().getGradientNormalization();
@@ -265,6 +323,10 @@ public final class FastCore {
             }
         }
         firstLayers = firstLayers(net, graph);
+        densePath = net != null && mode != DensePathMode.OFF ? DensePath.of(net, mode == DensePathMode.ALL) : null;
+        if (densePath != null) {
+            log.debug("fast step: {}", densePath.description());
+        }
         p = bytes(params);
         pOff = (int) params.offset();
         g = bytes(grads);
@@ -312,10 +374,46 @@ public final class FastCore {
      * IllegalArgumentException names what it has that the core does not support ({@link #unsupported}).
      */
     public static FastCore of(Model model) {
+        return of(model, DensePathMode.fromProperty());
+    }
+
+    /** {@link #of(Model)} with the dense path chosen by {@code mode} instead of {@code -Dsheetlab.fast.densePath}. */
+    public static FastCore of(Model model, DensePathMode mode) {
         unsupported(model).ifPresent(why -> {
             throw new IllegalArgumentException("the fast training step cannot train this network: " + why);
         });
-        return new FastCore(model);
+        return new FastCore(model, mode);
+    }
+
+    /**
+     * What the dense path computes and which layers run their own passes ("dense path over layer 0 'encoder'
+     * (DenseLayer), …; their own passes: layer 2 'z' (Reparameterization)"), or empty when this core does not use it.
+     */
+    public Optional<String> densePath() {
+        return densePath == null ? Optional.empty() : Optional.of(densePath.description());
+    }
+
+    /**
+     * The activations of layers 0 … {@code lastLayer} of the MultiLayerNetwork in inference mode for input x, through
+     * the dense path's kernels where it computes the layers (each other layer by its own {@code activate(x, false)},
+     * with the input preprocessors), as {@code activateSelectedLayers(0, lastLayer, x)} computes them up to float
+     * rounding; a new array. Where this core has no dense path, or lastLayer is its output layer, DL4J's
+     * activateSelectedLayers itself.
+     */
+    public INDArray activate(INDArray x, int lastLayer) {
+        if (densePath != null && densePath.canActivate(x, lastLayer)) {
+            return densePath.activate(x, lastLayer);
+        }
+        if (net == null) {
+            throw new IllegalStateException("FastCore.activate: a MultiLayerNetwork's layers only");
+        }
+        net.setInput(x);
+        return net.activateSelectedLayers(0, lastLayer, x);
+    }
+
+    /** Whether the last {@link #fit} ran through the dense path (it does not for masked or unexpected batches). */
+    public boolean lastStepDense() {
+        return lastStepDense;
     }
 
     /** Why the fast core cannot train {@code model} (naming the layer, setting or listener), or empty when it can. */
@@ -428,6 +526,9 @@ public final class FastCore {
             return false;
         }
         ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs = true;
+        if (densePath != null) {
+            densePath.keepOutputs = true;
+        }
         return true;
     }
 
@@ -496,10 +597,20 @@ public final class FastCore {
             throw new IllegalArgumentException("a MultiLayerNetwork takes one feature and one label array, got "
                     + features.length + " and " + labels.length);
         }
+        boolean dense = densePath != null
+                && featureMasks == null
+                && labelMasks == null
+                && densePath.accepts(features[0], labels[0]);
+        lastStepDense = dense;
         swapLosses(true);
         skipInputGradients(true);
         try {
-            if (net != null) {
+            if (dense) {
+                net.setInput(features[0]);
+                net.setLabels(labels[0]);
+                net.setLayerMaskArrays(null, null);
+                densePath.computeGradientAndScore(features[0], labels[0]);
+            } else if (net != null) {
                 net.setInput(features[0]);
                 net.setLabels(labels[0]);
                 net.setLayerMaskArrays(
@@ -515,7 +626,9 @@ public final class FastCore {
             skipInputGradients(false);
             swapLosses(false);
         }
-        if (!lossSwaps.isEmpty() && ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs) {
+        if (dense && densePath.outputs() != null) {
+            lastOutputs = densePath.outputs();
+        } else if (!lossSwaps.isEmpty() && ((SigmoidXentLoss) lossSwaps.get(0).fused).keepOutputs) {
             lastOutputs = ((SigmoidXentLoss) lossSwaps.get(0).fused).outputs();
         }
         double score = model.score();
@@ -603,18 +716,26 @@ public final class FastCore {
             float b2 = (float) a.getBeta2();
             float eps = (float) a.getEpsilon();
             float epsT = adamStepSize(lr, b1, b2, eps, iteration);
-            int parts = len >= SPLIT_MIN_PARAMETERS
-                    ? Math.max(1, Math.min(HostThreads.maxParts(), len / MIN_PARAMETERS_PER_PART))
-                    : 1;
-            int w0 = pOff + b.start;
-            int g0 = gOff + b.start;
-            int m0 = sOff + b.stateStart;
-            int v0 = sOff + b.stateStart + len;
-            HostThreads.split(
-                    len,
-                    parts,
-                    (part, e0, e1) -> UpdaterKernels.adamStep(
-                            p, w0 + e0, g, g0 + e0, s, m0 + e0, s, v0 + e0, e1 - e0, divide, d, b1, b2, eps, epsT));
+            // frozen layers' gradients are zero (FrozenLayerWithBackprop and the dense path leave them so), and with
+            // no regularisation or normalisation (fused) their step is w − 0 with Adam's m and v staying 0: skipping
+            // them leaves every bit as the pass would
+            List<int[]> ranges = SKIP_FROZEN ? b.live : List.of(new int[] {b.start, b.end});
+            for (int[] r : ranges) {
+                int n = r[1] - r[0];
+                int at = r[0] - b.start;
+                int parts = n >= SPLIT_MIN_PARAMETERS
+                        ? Math.max(1, Math.min(HostThreads.maxParts(), n / MIN_PARAMETERS_PER_PART))
+                        : 1;
+                int w0 = pOff + r[0];
+                int g0 = gOff + r[0];
+                int m0 = sOff + b.stateStart + at;
+                int v0 = sOff + b.stateStart + len + at;
+                HostThreads.split(
+                        n,
+                        parts,
+                        (part, e0, e1) -> UpdaterKernels.adamStep(
+                                p, w0 + e0, g, g0 + e0, s, m0 + e0, s, v0 + e0, e1 - e0, divide, d, b1, b2, eps, epsT));
+            }
             return;
         }
         if (divide) {

@@ -69,6 +69,7 @@ public record StepSelection(TrainingStep step, String kind, String reason, Map<S
             } else {
                 core = FastCore.of(network);
                 m.put("kind", "fast");
+                core.densePath().ifPresent(d -> m.put("densePath", d));
             }
         }
         record.put(name, m);
