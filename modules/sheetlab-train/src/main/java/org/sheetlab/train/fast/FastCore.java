@@ -183,6 +183,7 @@ public final class FastCore {
         }
     }
 
+    /**
      * Which networks {@link DensePath} computes (its dense layers by its own passes, the rest by theirs), from
      * {@code -Dsheetlab.fast.densePath}: {@code true} (the default: a MultiLayerNetwork whose every layer with
      * parameters the dense path computes, e.g. the VAE's and the GAN's dense networks; parameter-free layers such as
