@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * FLOAT products C = op(A)·op(B) straight through {@code cblas_sgemm} of the OpenBLAS library that ND4J itself loaded
  * (JavaCPP's {@code org.bytedeco.openblas.global.openblas_nolapack}, the class nd4j-native's own BLAS calls go
- * through), instead of {@code Nd4j.gemm}. {@code Nd4j.gemm} runs libnd4j's {@code Mmul} op, which copies a c-order
- * left operand into f-order before its BLAS call and adds a custom op's dispatch: measured on the 2-vCPU Xeon
+ * through), instead of {@code Nd4j.gemm}. {@code Nd4j.gemm} runs libnd4j's {@code Mmul} op, whose extra time grows
+ * with the size of a c-order left operand (as a copy into f-order would) on top of a custom op's dispatch: measured
+ * on the 2-vCPU Xeon
  * (busy machine, same library, same JVM), the Final Q5 forward product 512×784×300 took 1.90–2.02 ms through
  * {@code Nd4j.gemm} against 1.72 ms called directly, 512×300×100 0.31–0.35 against 0.24–0.25 ms, with identical
  * results. Here every operand is handed to BLAS in the layout it already has (a c-order matrix is the transpose of a
