@@ -9,7 +9,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -198,7 +197,7 @@ public final class HostThreads {
 
     /**
      * C = op(A)·op(B) into {@code c} (c-order), its rows split over the threads when the product has at least
-     * {@link #SPLIT_MIN_MACS} multiply-adds. Each part is one single-threaded BLAS call.
+     * {@link #SPLIT_MIN_MACS} multiply-adds. Each part is one single-threaded BLAS call ({@link DirectGemm}).
      */
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB) {
         long m = c.size(0);
@@ -206,19 +205,19 @@ public final class HostThreads {
         boolean big = m >= 2 && m * c.size(1) * k >= SPLIT_MIN_MACS && c.ordering() == 'c';
         split((int) m, big, (part, r0, r1) -> {
             if (r0 == 0 && r1 == m) {
-                Nd4j.gemm(a, b, c, transA, transB, 1.0, 0.0);
+                DirectGemm.gemm(a, b, c, transA, transB);
                 return;
             }
             INDArray rowsOfA = transA
                     ? a.get(NDArrayIndex.all(), NDArrayIndex.interval(r0, r1))
                     : a.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
-            Nd4j.gemm(rowsOfA, b, c.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all()), transA, transB, 1.0, 0.0);
+            DirectGemm.gemm(rowsOfA, b, c.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all()), transA, transB);
         });
     }
 
     /**
      * C = op(A)·B (op = transpose when {@code transA}) with C's columns split into {@code min(limit, maxParts())}
-     * contiguous blocks computed at once, each one single-threaded BLAS call ({@code Nd4j.gemm}); B and C must be
+     * contiguous blocks computed at once, each one single-threaded BLAS call ({@link DirectGemm}); B and C must be
      * f-order, so that a block of their columns is contiguous. Each output element is computed by one BLAS call, the
      * same way every time. With two parts this is the split the fast dense step was measured with: on the 2-vCPU
      * machine here the 2048² product runs 1.6× faster split than whole (bench/results/sgemm-*.json).
@@ -227,17 +226,15 @@ public final class HostThreads {
         long cols = c.size(1);
         split((int) cols, limit, (part, c0, c1) -> {
             if (c0 == 0 && c1 == cols) {
-                Nd4j.gemm(a, b, c, transA, false, 1.0, 0.0);
+                DirectGemm.gemm(a, b, c, transA, false);
                 return;
             }
-            Nd4j.gemm(
+            DirectGemm.gemm(
                     a,
                     b.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1)),
                     c.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1)),
                     transA,
-                    false,
-                    1.0,
-                    0.0);
+                    false);
         });
     }
 }

@@ -96,6 +96,7 @@ final class FinalQ5Bench extends TrainingBench {
         r.put("threads", Nd4j.getEnvironment().maxMasterThreads());
         r.put("blasThreads", Nd4j.factory().blas().getMaxThreads());
         r.put("blas", Nd4j.getExecutioner().getEnvironmentInformation().getProperty("blas.vendor", "?"));
+        r.put("gemm", org.sheetlab.core.threads.DirectGemm.reason()); // the products' path and OpenBLAS file
         return r;
     }
 }

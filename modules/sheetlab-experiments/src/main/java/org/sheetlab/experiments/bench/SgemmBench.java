@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
  * {@code sheetlab bench sgemm}: this machine's SGEMM peak, C = A·B for 2048×2048 FLOAT matrices: ND4J's
  * {@code Nd4j.gemm} (one OpenBLAS thread under OMP_NUM_THREADS=1), and the same product split by columns over two
  * Java threads ({@link HostThreads#gemmColumns} with two parts, as the fast dense step splits on two cores), split
- * by rows over the host threads ({@link HostThreads#gemm}), and whole on OpenBLAS's own threads (one per core, only
+ * by rows over the host threads ({@link HostThreads#gemm}) (both through {@link org.sheetlab.core.threads.DirectGemm},
+ * so {@code -Dsheetlab.blas.direct=false} compares them with {@code Nd4j.gemm}), and whole on OpenBLAS's own threads (one per core, only
  * while these calls run), median GFLOP/s over {@code --batches} calls, against {@code torch.mm} at both thread settings; the report adds what it
  * implies for the final-q5 step.
  */
@@ -65,6 +66,8 @@ final class SgemmBench extends Bench {
         r.put("gflopsRowSplit", rows);
         r.put("gflopsOpenBlasThreads", openBlas);
         r.put("openBlasThreads", cores);
+        // the split variants' path (DirectGemm: cblas_sgemm directly, or Nd4j.gemm and why) and the OpenBLAS file
+        r.put("gemm", org.sheetlab.core.threads.DirectGemm.reason());
         System.err.printf(
                 Locale.ROOT,
                 "sheetlab sgemm %d: %.1f GFLOP/s (1 thread), %.1f (2-thread column split), %.1f (row split), "

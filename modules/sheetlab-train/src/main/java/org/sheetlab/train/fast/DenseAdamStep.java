@@ -25,6 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.sheetlab.core.threads.DirectGemm;
 import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.train.TrainingStep;
 
@@ -394,7 +395,7 @@ public final class DenseAdamStep implements TrainingStep {
                 DenseScalarKernels.columnSums(buf.db[l], 0, rows, sizes[l + 1], gBytes, bOff[l]);
             }
             if (l > 0) {
-                Nd4j.gemm(d[l], w[l], d[l - 1], false, true, 1.0, 0.0);
+                DirectGemm.gemm(d[l], w[l], d[l - 1], false, true);
                 if (relu[l - 1]) {
                     int len = rows * sizes[l];
                     if (VECTOR_API) {
@@ -412,17 +413,18 @@ public final class DenseAdamStep implements TrainingStep {
     /**
      * C = op(A)·B with op = transpose when {@code transA}; B and C are f-order, so a block of their columns is
      * contiguous: a large product runs as the column blocks {@code bBlocks}, {@code cBlocks} (views made once per
-     * batch size, {@link #partsFor}) computed at once on the host threads, each one single-threaded BLAS call.
+     * batch size, {@link #partsFor}) computed at once on the host threads, each one single-threaded BLAS call
+     * ({@link DirectGemm}: cblas_sgemm on the operands as they lie, without libnd4j's copy of a c-order A).
      * Each output element is computed by one BLAS call either way, the same for every step, so runs stay reproducible.
      */
     private void gemm(INDArray a, INDArray b, INDArray c, boolean transA, INDArray[] bBlocks, INDArray[] cBlocks) {
         if (bBlocks == null) {
-            Nd4j.gemm(a, b, c, transA, false, 1.0, 0.0);
+            DirectGemm.gemm(a, b, c, transA, false);
             return;
         }
         HostThreads.split(bBlocks.length, bBlocks.length, (part, k0, k1) -> {
             for (int k = k0; k < k1; k++) {
-                Nd4j.gemm(a, bBlocks[k], cBlocks[k], transA, false, 1.0, 0.0);
+                DirectGemm.gemm(a, bBlocks[k], cBlocks[k], transA, false);
             }
         });
     }

@@ -1,0 +1,174 @@
+package org.sheetlab.core.threads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sheetlab.testing.NdAssert.assertAllClose;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The direct cblas_sgemm path: which path is chosen and why (the property, the backend, a failing binding), and that
+ * its products equal {@code Nd4j.gemm}'s for every transposition and layout the callers hand it, views included.
+ */
+class DirectGemmTest {
+    @Test
+    void selectionFollowsThePropertyTheBackendAndTheProbe() {
+        AtomicInteger probes = new AtomicInteger();
+        DirectGemm.Selection off = DirectGemm.select("false", "CpuBackend", () -> {
+            probes.incrementAndGet();
+            return Optional.empty();
+        });
+        assertThat(off.direct()).isFalse();
+        assertThat(off.reason()).contains("-Dsheetlab.blas.direct=false");
+
+        DirectGemm.Selection cuda = DirectGemm.select(null, "CudaBackend", () -> {
+            probes.incrementAndGet();
+            return Optional.empty();
+        });
+        assertThat(cuda.direct()).isFalse();
+        assertThat(cuda.reason()).contains("CudaBackend");
+        assertThat(probes)
+                .as("the binding is not touched when the setting or backend rules it out")
+                .hasValue(0);
+
+        DirectGemm.Selection broken = DirectGemm.select(
+                " ", "CpuBackend", () -> Optional.of("UnsatisfiedLinkError: no jniopenblas_nolapack"));
+        assertThat(broken.direct()).isFalse();
+        assertThat(broken.reason()).contains("UnsatisfiedLinkError: no jniopenblas_nolapack");
+
+        for (String on : new String[] {null, "true", " TRUE "}) {
+            DirectGemm.Selection s = DirectGemm.select(on, "CpuBackend", Optional::empty);
+            assertThat(s.direct()).as("setting %s", on).isTrue();
+            assertThat(s.reason()).contains("cblas_sgemm");
+        }
+        assertThatThrownBy(() -> DirectGemm.select("yes", "CpuBackend", Optional::empty))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sheetlab.blas.direct")
+                .hasMessageContaining("'yes'");
+    }
+
+    /** On this module's test classpath (nd4j-native, no property set) the direct path is taken. */
+    @Test
+    void theCpuBackendTakesTheDirectPathAndNamesTheLibrary() {
+        assertThat(System.getProperty(DirectGemm.PROPERTY)).isNull();
+        assertThat(DirectGemm.direct()).as(DirectGemm.reason()).isTrue();
+        assertThat(DirectGemm.reason()).contains("libopenblas");
+    }
+
+    /** The layouts: f-order, c-order (the transpose of a column-major matrix), single rows and columns, views. */
+    @Test
+    void leadingDimensionsOfEachLayout() {
+        assertThat(DirectGemm.columnMajorLd(Nd4j.create(DataType.FLOAT, new long[] {5, 3}, 'f')))
+                .isEqualTo(5);
+        assertThat(DirectGemm.columnMajorLd(Nd4j.create(DataType.FLOAT, new long[] {5, 3}, 'c')))
+                .isEqualTo(-1);
+        assertThat(DirectGemm.columnMajorLd(
+                        Nd4j.create(DataType.FLOAT, new long[] {5, 3}, 'c').transpose()))
+                .isEqualTo(3);
+        assertThat(DirectGemm.columnMajorLd(Nd4j.create(DataType.FLOAT, new long[] {1, 4}, 'c')))
+                .isEqualTo(1);
+        assertThat(DirectGemm.columnMajorLd(Nd4j.create(DataType.FLOAT, new long[] {4, 1}, 'c')))
+                .isEqualTo(4);
+        INDArray f = Nd4j.create(DataType.FLOAT, new long[] {6, 8}, 'f');
+        assertThat(DirectGemm.columnMajorLd(f.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 5))))
+                .isEqualTo(6);
+        assertThat(DirectGemm.columnMajorLd(f.get(NDArrayIndex.interval(1, 4), NDArrayIndex.all())))
+                .isEqualTo(6);
+    }
+
+    /**
+     * Every transposition and order of A, B and C: the same product as {@code Nd4j.gemm} up to float rounding (libnd4j
+     * copies some operands first, so its BLAS call may sum in another order for some layouts).
+     */
+    @Test
+    void productsEqualNd4jGemmForEveryTranspositionAndLayout() {
+        Nd4j.getRandom().setSeed(11);
+        int m = 37;
+        int k = 53;
+        int n = 29;
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                for (char oa : new char[] {'c', 'f'}) {
+                    for (char ob : new char[] {'c', 'f'}) {
+                        for (char oc : new char[] {'c', 'f'}) {
+                            INDArray a = Nd4j.randn(DataType.FLOAT, ta ? k : m, ta ? m : k)
+                                    .dup(oa);
+                            INDArray b = Nd4j.randn(DataType.FLOAT, tb ? n : k, tb ? k : n)
+                                    .dup(ob);
+                            INDArray expected = Nd4j.create(DataType.FLOAT, new long[] {m, n}, oc);
+                            Nd4j.gemm(a, b, expected, ta, tb, 1.0, 0.0);
+                            INDArray c = Nd4j.create(DataType.FLOAT, new long[] {m, n}, oc);
+                            c.assign(Float.NaN); // overwritten, not accumulated into
+                            DirectGemm.gemm(a, b, c, ta, tb);
+                            // the same sums, possibly in another order: float rounding is bounded by
+                            // k·2⁻²⁴·Σ|a||b| ≈ 53 · 6e-8 · 40 ≈ 1.3e-4 here (a wrong layout is off by O(1))
+                            assertAllClose(c, expected, 1e-5, 1e-4);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The callers' views: column blocks of f-order B and C (the fast dense step's split) and row blocks of A. */
+    @Test
+    void viewsWithOffsetsGiveTheBlocksOfTheWholeProduct() {
+        Nd4j.getRandom().setSeed(12);
+        INDArray a = Nd4j.randn(DataType.FLOAT, 40, 30); // c-order, as a batch of features
+        INDArray b = Nd4j.randn(DataType.FLOAT, 30, 24).dup('f');
+        INDArray whole = Nd4j.create(DataType.FLOAT, new long[] {40, 24}, 'f');
+        Nd4j.gemm(a, b, whole, false, false, 1.0, 0.0);
+        INDArray c = Nd4j.create(DataType.FLOAT, new long[] {40, 24}, 'f');
+        for (int[] cols : new int[][] {{0, 10}, {10, 24}}) {
+            DirectGemm.gemm(
+                    a,
+                    b.get(NDArrayIndex.all(), NDArrayIndex.interval(cols[0], cols[1])),
+                    c.get(NDArrayIndex.all(), NDArrayIndex.interval(cols[0], cols[1])),
+                    false,
+                    false);
+        }
+        assertAllClose(c, whole, 1e-5, 1e-6);
+        INDArray rows = Nd4j.create(DataType.FLOAT, new long[] {40, 24}, 'c');
+        for (int[] r : new int[][] {{0, 17}, {17, 40}}) {
+            DirectGemm.gemm(
+                    a.get(NDArrayIndex.interval(r[0], r[1]), NDArrayIndex.all()),
+                    b,
+                    rows.get(NDArrayIndex.interval(r[0], r[1]), NDArrayIndex.all()),
+                    false,
+                    false);
+        }
+        assertAllClose(rows, whole, 1e-5, 1e-6);
+        // a weight-gradient product into a view of a flat vector, as the dense step writes ∂W: Xᵀ·δ
+        INDArray flat = Nd4j.create(DataType.FLOAT, 1, 5 + 30 * 24);
+        INDArray gw = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(5, 5 + 30 * 24))
+                .reshape('f', 30, 24);
+        INDArray delta = Nd4j.randn(DataType.FLOAT, 40, 24).dup('f');
+        INDArray expected = Nd4j.create(DataType.FLOAT, new long[] {30, 24}, 'f');
+        Nd4j.gemm(a, delta, expected, true, false, 1.0, 0.0);
+        DirectGemm.gemm(a, delta, gw, true, false);
+        assertAllClose(gw, expected, 1e-5, 1e-6);
+        assertThat(flat.getFloat(0, 4)).isZero(); // nothing written before the view
+    }
+
+    /** Arrays BLAS cannot take directly (DOUBLE, a mismatch) go to Nd4j.gemm, which computes or reports them. */
+    @Test
+    void otherArraysGoToNd4jGemm() {
+        INDArray a = Nd4j.randn(DataType.DOUBLE, 4, 3);
+        INDArray b = Nd4j.randn(DataType.DOUBLE, 3, 5);
+        INDArray c = Nd4j.create(DataType.DOUBLE, 4, 5);
+        DirectGemm.gemm(a, b, c, false, false);
+        assertAllClose(c, a.mmul(b), 1e-12, 1e-12);
+        INDArray f = Nd4j.randn(DataType.FLOAT, 4, 3);
+        assertThat(DirectGemm.sgemm(null, f, f, Nd4j.create(DataType.FLOAT, 4, 4), false, false))
+                .as("3 columns against 4 rows: not computed here")
+                .isFalse();
+        assertThatThrownBy(() -> DirectGemm.gemm(f, f, Nd4j.create(DataType.FLOAT, 4, 4), false, false))
+                .isInstanceOf(RuntimeException.class);
+    }
+}
