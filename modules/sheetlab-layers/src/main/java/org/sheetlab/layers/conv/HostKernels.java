@@ -22,6 +22,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * parallel: a change to one class must be made to the other.
  */
 abstract sealed class HostKernels {
+    /**
+     * Whether {@link ConvVectorOps} runs: the Vector API is on this JVM's module path ({@code --add-modules
+     * jdk.incubator.vector}) and {@code -Dsheetlab.conv.vectorApi=false} does not turn it off. Kept here, not in
+     * ConvVectorOps: touching that class loads the Vector API's classes, a NoClassDefFoundError without the module.
+     */
+    static final boolean VECTOR_API =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                    && !"false".equals(System.getProperty("sheetlab.conv.vectorApi"));
+
     static HostKernels of(DataType type) {
         return type == DataType.DOUBLE ? new Doubles() : new Floats();
     }
@@ -203,7 +212,7 @@ abstract sealed class HostKernels {
             FloatBuffer eb = eps.data().asNioFloat();
             eb.position((int) (eps.offset() + from));
             eb.get(es, 0, n);
-            if (ConvVectorOps.VECTOR_API) {
+            if (VECTOR_API) {
                 ConvVectorOps.reluBackward(zs, es, n);
             } else {
                 for (int i = 0; i < n; i++) {
