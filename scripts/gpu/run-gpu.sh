@@ -102,7 +102,7 @@ EOF
     export SHEETLAB_DATA=$WORK/data
     local JAVA="$WORK/jre/bin/java"
     local OPTS="-Xmx2g -XX:+UseSerialGC -Dorg.bytedeco.javacpp.maxbytes=4G -Dorg.bytedeco.javacpp.maxphysicalbytes=8G"
-    OPTS="$OPTS --add-modules jdk.incubator.vector -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockExperimentalVMOptions -XX:-UseVectorStubs -Djava.awt.headless=true"
+    OPTS="$OPTS --add-modules jdk.incubator.vector -Djava.awt.headless=true"
     OPTS="$OPTS -Djava.library.path=$LIB -Dorg.bytedeco.javacpp.pathsFirst=true"
     OPTS="$OPTS -Dorg.bytedeco.javacpp.cachedir=$WORK/javacpp-cache ${EXTRA_JAVA_OPTS:-}"
     echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"; echo "java opts: $OPTS"

@@ -28,10 +28,6 @@ final class PackagedJar {
                 "-Dorg.bytedeco.javacpp.maxbytes=3G",
                 "-Dorg.bytedeco.javacpp.maxphysicalbytes=5G",
                 "-XX:+UseSerialGC",
-                // as scripts/sheetlab: the same bits from the Vector API's EXP/TANH/LOG before and after C2 compiles
-                "-XX:+IgnoreUnrecognizedVMOptions",
-                "-XX:+UnlockExperimentalVMOptions",
-                "-XX:-UseVectorStubs",
                 "-jar",
                 JAR.toString()));
         cmd.addAll(List.of(args));

@@ -1,10 +1,10 @@
 package org.sheetlab.layers.pooling;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.sheetlab.core.vector.VectorMath;
 
 /**
  * {@link FloatWindowKernel}'s vectorised pieces with the JDK's Vector API (jdk.incubator.vector): elementwise exp and
@@ -12,50 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FloatWindowKernel}). Loaded only when the JVM runs with {@code --add-modules jdk.incubator.vector}
  * ({@link FloatWindowKernel#VECTOR_API}); otherwise the kernel's scalar loops run.
  *
- * <p>Only lane arithmetic, compares, blends and reinterpretations, which the JIT compiles to AVX instructions. Not the
- * lanewise {@code VectorOperators.EXP}/{@code LOG}: on the JDK 17 measured here (Debian 17.0.15) they are not
- * intrinsics and cost more than scalar {@code Math.exp}. Not {@code convert(F2I)}/{@code convert(I2F)} either: on the
- * same JDK they are not intrinsics (≈ 4 ns per element on an AVX-512 Xeon, 30× the lane arithmetic), so float ↔ int
- * goes through the 1.5·2²³ trick (adding 12582912f rounds a float of magnitude below 2²² to an integer, which then
- * sits in the low mantissa bits).
- *
- * <p>exp: the Cephes single-precision method, exp(x) = 2ⁿ·e^r with n = round(x·log₂e) and r = x − n·ln 2 (ln 2 split in
- * two parts, |r| ≤ ½ ln 2), e^r = 1 + r + r²·P(r) with Cephes' degree-5 minimax P (within 2 ulps of the float
- * result), and 2ⁿ assembled in the exponent bits; for x ≤ 88 (in use: window values minus the window's maximum, and
- * the cube root's first guess). Below ln(Float.MIN_NORMAL) ≈ −87.3365 the result is 0 (the exact value is under
- * float's smallest normal there). log: Cephes' logf (below).
+ * <p>Only lane arithmetic, compares, blends and reinterpretations, which the JIT compiles to AVX instructions; exp and
+ * log are {@link VectorMath}'s (Cephes' single-precision methods from lane arithmetic, the same bits interpreted and
+ * compiled), not the lanewise {@code VectorOperators.EXP}/{@code LOG} (see {@link VectorMath} for why).
  */
 final class WindowVectorOps {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    /** Just below ln(Float.MIN_NORMAL) = −87.33654…: above it 2ⁿ stays a normal float (n ≥ −126). */
-    private static final float MIN_X = -87.336555f;
-    /** 1.5·2²³: x + ROUND (|x| &lt; 2²²) is x rounded to an integer k, with bits ROUND_BITS + k. */
-    private static final float ROUND = 12582912f;
-
-    private static final int ROUND_BITS = 0x4B400000;
-
-    private static final float P0 = 1.9875691500e-4f;
-    private static final float P1 = 1.3981999507e-3f;
-    private static final float P2 = 8.3334519073e-3f;
-    private static final float P3 = 4.1665795894e-2f;
-    private static final float P4 = 1.6666665459e-1f;
-    private static final float P5 = 5.0000001201e-1f;
-
-    private static final float SQRT_HALF = 0.707106781186547524f;
-    private static final float L0 = 7.0376836292e-2f;
-    private static final float L1 = -1.1514610310e-1f;
-    private static final float L2 = 1.1676998740e-1f;
-    private static final float L3 = -1.2420140846e-1f;
-    private static final float L4 = 1.4249322787e-1f;
-    private static final float L5 = -1.6668057665e-1f;
-    private static final float L6 = 2.0000714765e-1f;
-    private static final float L7 = -2.4999993993e-1f;
-    private static final float L8 = 3.3333331174e-1f;
 
     /** The magnitude range where p-pooling's float sums of squares (cubes) are exact to float rounding. */
     private static final float P2_MIN = 0x1p-50f;
@@ -68,78 +30,21 @@ final class WindowVectorOps {
 
     /** Whether the float and int species have the same lane count (the exponent trick needs it). */
     static boolean usable() {
-        return S.length() == I.length();
+        return VectorMath.usable();
     }
 
-    /** exp(x) lanewise, for x ≤ 88; 0 below ln(Float.MIN_NORMAL). */
+    /** exp(x) lanewise ({@link VectorMath#exp}). */
     private static FloatVector exp(FloatVector x) {
-        var tiny = x.compare(VectorOperators.LT, MIN_X);
-        x = x.max(MIN_X);
-        FloatVector t = x.mul(LOG2E).add(ROUND); // n = round(x·log₂e) in the low mantissa bits
-        FloatVector fn = t.sub(ROUND);
-        FloatVector r = x.sub(fn.mul(LN2_HI)).sub(fn.mul(LN2_LO));
-        FloatVector r2 = r.mul(r);
-        FloatVector p = r.mul(P0)
-                .add(P1)
-                .mul(r)
-                .add(P2)
-                .mul(r)
-                .add(P3)
-                .mul(r)
-                .add(P4)
-                .mul(r)
-                .add(P5);
-        FloatVector er = p.mul(r2).add(r).add(1f);
-        // 2ⁿ: bits (n + 127) << 23, and ROUND_BITS << 23 vanishes in the shift
-        FloatVector scale = (FloatVector) ((IntVector) t.reinterpretAsInts())
-                .add(127)
-                .lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        return er.mul(scale).blend(0f, tiny);
+        return VectorMath.exp(x);
     }
 
-    /**
-     * log(x) lanewise for positive normal finite x: Cephes' single-precision logf. x = f·2ᵉ with f in [½, 1) from the
-     * bits (f &lt; √½: f ← 2f − 1, e ← e − 1; else f ← f − 1), log x = f − f²/2 + f³·Q(f) + e·ln 2 (ln 2 in two parts)
-     * with Cephes' degree-8 Q.
-     */
+    /** log(x) lanewise for positive normal finite x ({@link VectorMath#log}). */
     private static FloatVector log(FloatVector x) {
-        IntVector bits = (IntVector) x.reinterpretAsInts();
-        // e + 126 = the biased exponent; as a float through the rounding trick
-        FloatVector fe = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23)
-                .add(ROUND_BITS)
-                .reinterpretAsFloats()
-                .sub(ROUND + 126f);
-        FloatVector f = (FloatVector) bits.and(0x807FFFFF).or(0x3F000000).reinterpretAsFloats(); // in [1/2, 1)
-        var small = f.compare(VectorOperators.LT, SQRT_HALF);
-        fe = fe.sub(FloatVector.zero(S).blend(1f, small));
-        f = f.add(f.blend(0f, small.not())).sub(1f); // 2f − 1 below √½, else f − 1
-        FloatVector z = f.mul(f);
-        FloatVector q = f.mul(L0)
-                .add(L1)
-                .mul(f)
-                .add(L2)
-                .mul(f)
-                .add(L3)
-                .mul(f)
-                .add(L4)
-                .mul(f)
-                .add(L5)
-                .mul(f)
-                .add(L6)
-                .mul(f)
-                .add(L7)
-                .mul(f)
-                .add(L8);
-        FloatVector y = q.mul(f).mul(z).add(fe.mul(LN2_LO)).sub(z.mul(0.5f));
-        return f.add(y).add(fe.mul(LN2_HI));
+        return VectorMath.log(x);
     }
 
-    /** Whether every lane is positive, normal and finite (what {@link #log(FloatVector)} takes). */
     private static boolean logDomain(FloatVector x) {
-        return x.compare(VectorOperators.GE, Float.MIN_NORMAL)
-                .and(x.compare(VectorOperators.LT, Float.POSITIVE_INFINITY))
-                .allTrue();
+        return VectorMath.logDomain(x);
     }
 
     /** a[i] = exp(a[i]) for i in [from, to), for a[i] ≤ 0. */

@@ -1,8 +1,8 @@
 package org.sheetlab.layers.recurrent;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.sheetlab.core.vector.VectorMath;
 
 /**
  * {@link RnnKernels}' float kernels with the JDK's Vector API (jdk.incubator.vector): the per-step products of the
@@ -216,11 +216,11 @@ final class RnnVectorKernels {
     }
 
     private static FloatVector sigmoid(FloatVector v) {
-        return ONE.div(v.neg().lanewise(VectorOperators.EXP).add(ONE));
+        return VectorMath.sigmoid(v);
     }
 
     private static FloatVector tanh(FloatVector v) {
-        return v.lanewise(VectorOperators.TANH);
+        return VectorMath.tanh(v);
     }
 
     /** {@link RnnKernels#lstmForwardRow} for the columns below the returned index. */

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.sheetlab.core.vector.VectorMath;
 
 /**
  * {@link DenseRowKernels} on the JDK Vector API: whole vectors lane by lane, returning where the scalar tail starts
@@ -28,10 +29,8 @@ final class VectorDenseRowKernels {
         return switch (act) {
             case DenseRowKernels.RELU -> x.max(0f);
             case DenseRowKernels.LEAKY_RELU -> x.mul(alpha).blend(x, x.compare(VectorOperators.GT, 0f));
-            case DenseRowKernels.SIGMOID ->
-                FloatVector.broadcast(S, 1f)
-                        .div(x.neg().lanewise(VectorOperators.EXP).add(1f));
-            case DenseRowKernels.TANH -> x.lanewise(VectorOperators.TANH);
+            case DenseRowKernels.SIGMOID -> VectorMath.sigmoid(x);
+            case DenseRowKernels.TANH -> VectorMath.tanh(x);
             default -> x;
         };
     }
