@@ -23,7 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>{@link #exp}: exp(x) = 2ⁿ·e^r with n = round(x·log₂e), r = x − n·ln 2 (ln 2 in two parts, |r| ≤ ½ ln 2),
  *       e^r = 1 + r + r²·P(r) with Cephes' degree-5 P; 2ⁿ assembled in the exponent bits. 0 below
- *       ln(Float.MIN_NORMAL) ≈ −87.3365 (no subnormal results), +∞ above ln(Float.MAX_VALUE) ≈ 88.7228, NaN for NaN.
+ *       ln(Float.MIN_NORMAL) ≈ −87.3365 (no subnormal results), NaN for NaN; the argument is clamped to 88 (e⁸⁸
+ *       above), which is all the sigmoid, tanh, softmax-style and pooling uses need.
  *   <li>{@link #log}: Cephes' logf for positive, normal, finite x (see {@link #logDomain}): x = f·2ᵉ, f in [√½, √2),
  *       log x = (f − 1) − (f − 1)²/2 + (f − 1)³·Q(f − 1) + e·ln 2 with Cephes' degree-8 Q. Other lanes: undefined;
  *       callers check {@link #logDomain} and take {@code Math.log} for such vectors.
@@ -45,8 +46,8 @@ public final class VectorMath {
     private static final float LN2_LO = -2.12194440e-4f;
     /** Just below ln(Float.MIN_NORMAL) = −87.33654…: above it 2ⁿ stays a normal float (n ≥ −126). */
     private static final float MIN_X = -87.336555f;
-    /** ln(Float.MAX_VALUE) = 88.72283…: above it exp overflows to +∞. */
-    private static final float MAX_X = 88.72283f;
+    /** exp's argument is clamped to 88 (2ⁿ with n ≤ 127 stays a finite float). */
+    private static final float MAX_X = 88f;
     /** 1.5·2²³: x + ROUND (|x| &lt; 2²²) is x rounded to an integer k, with bits ROUND_BITS + k. */
     private static final float ROUND = 12582912f;
 
@@ -90,44 +91,88 @@ public final class VectorMath {
         return SPECIES.length() == IntVector.SPECIES_PREFERRED.length();
     }
 
-    /** exp(x) lanewise: 0 below ln(Float.MIN_NORMAL), +∞ above ln(Float.MAX_VALUE), NaN for NaN. */
+    private static FloatVector v(float c) {
+        return FloatVector.broadcast(SPECIES, c);
+    }
+
+    // Every constant as a vector: an op with a scalar argument (x.mul(2f)) broadcasts it inside the Vector API, and
+    // in a kernel that calls tanh → exp the JIT then hit its inlining depth limit (MaxInlineLevel) at the broadcast,
+    // which left the ops uncompiled to vector instructions (measured: exp 2.2 against 0.4 ns per element)
+    private static final FloatVector ZERO = v(0f);
+    private static final FloatVector ONE = v(1f);
+    private static final FloatVector TWO = v(2f);
+    private static final FloatVector HALF = v(0.5f);
+    private static final FloatVector INF = v(Float.POSITIVE_INFINITY);
+    private static final FloatVector V_MIN_X = v(MIN_X);
+    private static final FloatVector V_MAX_X = v(MAX_X);
+    private static final FloatVector V_LOG2E = v(LOG2E);
+    private static final FloatVector V_ROUND = v(ROUND);
+    private static final FloatVector V_LN2_HI = v(LN2_HI);
+    private static final FloatVector V_LN2_LO = v(LN2_LO);
+    private static final FloatVector V_P0 = v(P0);
+    private static final FloatVector V_P1 = v(P1);
+    private static final FloatVector V_P2 = v(P2);
+    private static final FloatVector V_P3 = v(P3);
+    private static final FloatVector V_P4 = v(P4);
+    private static final FloatVector V_P5 = v(P5);
+    private static final FloatVector V_MIN_NORMAL = v(Float.MIN_NORMAL);
+    private static final FloatVector V_SQRT_HALF = v(SQRT_HALF);
+    private static final FloatVector V_LOG_BIAS = v(ROUND + 126f);
+    private static final FloatVector V_L0 = v(L0);
+    private static final FloatVector V_L1 = v(L1);
+    private static final FloatVector V_L2 = v(L2);
+    private static final FloatVector V_L3 = v(L3);
+    private static final FloatVector V_L4 = v(L4);
+    private static final FloatVector V_L5 = v(L5);
+    private static final FloatVector V_L6 = v(L6);
+    private static final FloatVector V_L7 = v(L7);
+    private static final FloatVector V_L8 = v(L8);
+    private static final FloatVector V_T0 = v(T0);
+    private static final FloatVector V_T1 = v(T1);
+    private static final FloatVector V_T2 = v(T2);
+    private static final FloatVector V_T3 = v(T3);
+    private static final FloatVector V_T4 = v(T4);
+    private static final FloatVector V_TANH_SMALL = v(TANH_SMALL);
+    private static final FloatVector V_TANH_CLAMP = v(TANH_CLAMP);
+    private static final IntVector I_127 = IntVector.broadcast(IntVector.SPECIES_PREFERRED, 127);
+    private static final IntVector I_ROUND_BITS = IntVector.broadcast(IntVector.SPECIES_PREFERRED, ROUND_BITS);
+    private static final IntVector I_MANTISSA = IntVector.broadcast(IntVector.SPECIES_PREFERRED, 0x807FFFFF);
+    private static final IntVector I_HALF_EXP = IntVector.broadcast(IntVector.SPECIES_PREFERRED, 0x3F000000);
+
+    /**
+     * exp(x) lanewise for x ≤ 88: 0 below ln(Float.MIN_NORMAL), NaN for NaN; the argument is clamped to 88 (e⁸⁸ ≈
+     * 1.65·10³⁸ for every larger x, +∞ included), where {@link #sigmoid} and {@link #tanh} no longer change.
+     */
     public static FloatVector exp(FloatVector x) {
-        VectorMask<Float> tiny = x.compare(VectorOperators.LT, MIN_X);
-        VectorMask<Float> huge = x.compare(VectorOperators.GT, MAX_X);
-        x = x.max(MIN_X).min(MAX_X);
-        FloatVector t = x.mul(LOG2E).add(ROUND); // n = round(x·log₂e) in the low mantissa bits
-        FloatVector fn = t.sub(ROUND);
-        FloatVector r = x.sub(fn.mul(LN2_HI)).sub(fn.mul(LN2_LO));
+        VectorMask<Float> tiny = x.compare(VectorOperators.LT, V_MIN_X);
+        x = x.max(V_MIN_X).min(V_MAX_X);
+        FloatVector t = x.mul(V_LOG2E).add(V_ROUND); // n = round(x·log₂e) in the low mantissa bits
+        FloatVector fn = t.sub(V_ROUND);
+        FloatVector r = x.sub(fn.mul(V_LN2_HI)).sub(fn.mul(V_LN2_LO));
         FloatVector r2 = r.mul(r);
-        FloatVector p = r.mul(P0)
-                .add(P1)
+        FloatVector p = r.mul(V_P0)
+                .add(V_P1)
                 .mul(r)
-                .add(P2)
+                .add(V_P2)
                 .mul(r)
-                .add(P3)
+                .add(V_P3)
                 .mul(r)
-                .add(P4)
+                .add(V_P4)
                 .mul(r)
-                .add(P5);
-        FloatVector er = p.mul(r2).add(r).add(1f);
-        // 2ⁿ = bits (n + 127) << 23 (ROUND_BITS << 23 vanishes in the shift). n = 128 (x above 88.38) would make the
-        // scale +∞: there 2ⁿ⁻¹ and one more doubling (exact), so er·2ⁿ stays finite where it is below Float.MAX_VALUE
-        VectorMask<Float> top = x.compare(VectorOperators.GT, 88f);
-        FloatVector tn = t.sub(FloatVector.zero(SPECIES).blend(1f, top));
-        FloatVector scale = (FloatVector) ((IntVector) tn.reinterpretAsInts())
-                .add(127)
+                .add(V_P5);
+        FloatVector er = p.mul(r2).add(r).add(ONE);
+        // 2ⁿ = bits (n + 127) << 23 (ROUND_BITS << 23 vanishes in the shift); n ≤ 127 for x ≤ 88
+        FloatVector scale = (FloatVector) ((IntVector) t.reinterpretAsInts())
+                .add(I_127)
                 .lanewise(VectorOperators.LSHL, 23)
                 .reinterpretAsFloats();
-        return er.mul(scale)
-                .mul(FloatVector.broadcast(SPECIES, 1f).blend(2f, top))
-                .blend(0f, tiny)
-                .blend(Float.POSITIVE_INFINITY, huge);
+        return er.mul(scale).blend(ZERO, tiny);
     }
 
     /** Whether every lane is positive, normal and finite: the domain where {@link #log} is defined. */
     public static boolean logDomain(FloatVector x) {
-        return x.compare(VectorOperators.GE, Float.MIN_NORMAL)
-                .and(x.compare(VectorOperators.LT, Float.POSITIVE_INFINITY))
+        return x.compare(VectorOperators.GE, V_MIN_NORMAL)
+                .and(x.compare(VectorOperators.LT, INF))
                 .allTrue();
     }
 
@@ -135,52 +180,53 @@ public final class VectorMath {
     public static FloatVector log(FloatVector x) {
         IntVector bits = (IntVector) x.reinterpretAsInts();
         // e + 126 = the biased exponent; as a float through the rounding trick
-        FloatVector fe = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23)
-                .add(ROUND_BITS)
-                .reinterpretAsFloats()
-                .sub(ROUND + 126f);
-        FloatVector f = (FloatVector) bits.and(0x807FFFFF).or(0x3F000000).reinterpretAsFloats(); // in [1/2, 1)
-        VectorMask<Float> small = f.compare(VectorOperators.LT, SQRT_HALF);
-        fe = fe.sub(FloatVector.zero(SPECIES).blend(1f, small));
-        f = f.add(f.blend(0f, small.not())).sub(1f); // 2f − 1 below √½, else f − 1
+        FloatVector fe = ((FloatVector) bits.lanewise(VectorOperators.LSHR, 23)
+                        .add(I_ROUND_BITS)
+                        .reinterpretAsFloats())
+                .sub(V_LOG_BIAS);
+        FloatVector f = (FloatVector) bits.and(I_MANTISSA).or(I_HALF_EXP).reinterpretAsFloats(); // in [1/2, 1)
+        VectorMask<Float> small = f.compare(VectorOperators.LT, V_SQRT_HALF);
+        fe = fe.sub(ZERO.blend(ONE, small));
+        f = f.add(f.blend(ZERO, small.not())).sub(ONE); // 2f − 1 below √½, else f − 1
         FloatVector z = f.mul(f);
-        FloatVector q = f.mul(L0)
-                .add(L1)
+        FloatVector q = f.mul(V_L0)
+                .add(V_L1)
                 .mul(f)
-                .add(L2)
+                .add(V_L2)
                 .mul(f)
-                .add(L3)
+                .add(V_L3)
                 .mul(f)
-                .add(L4)
+                .add(V_L4)
                 .mul(f)
-                .add(L5)
+                .add(V_L5)
                 .mul(f)
-                .add(L6)
+                .add(V_L6)
                 .mul(f)
-                .add(L7)
+                .add(V_L7)
                 .mul(f)
-                .add(L8);
-        FloatVector y = q.mul(f).mul(z).add(fe.mul(LN2_LO)).sub(z.mul(0.5f));
-        return f.add(y).add(fe.mul(LN2_HI));
+                .add(V_L8);
+        FloatVector y = q.mul(f).mul(z).add(fe.mul(V_LN2_LO)).sub(z.mul(HALF));
+        return f.add(y).add(fe.mul(V_LN2_HI));
     }
 
     /** The logistic sigmoid 1 / (1 + exp(−x)) lanewise. */
     public static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(SPECIES, 1f).div(exp(x.neg()).add(1f));
+        return ONE.div(exp(x.neg()).add(ONE));
     }
 
     /** tanh(x) lanewise (Cephes' tanhf; see the class comment). */
     public static FloatVector tanh(FloatVector x) {
-        FloatVector a = x.abs().min(TANH_CLAMP);
+        FloatVector ax = x.abs();
+        FloatVector a = ax.min(V_TANH_CLAMP);
         // |x| ≥ 0.625: 1 − 2 / (e^{2|x|} + 1), signed
-        FloatVector big = FloatVector.broadcast(SPECIES, 1f)
-                .sub(FloatVector.broadcast(SPECIES, 2f).div(exp(a.add(a)).add(1f)));
-        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
-        // |x| < 0.625: x + x·z·R(z), z = x²
+        FloatVector big = ONE.sub(TWO.div(exp(a.add(a)).add(ONE)));
+        big = big.blend(big.neg(), x.compare(VectorOperators.LT, ZERO));
+        // |x| < 0.625: x + x·z·R(z), z = x²; x itself at ±0 (keeps −0)
         FloatVector z = x.mul(x);
-        FloatVector r = z.mul(T0).add(T1).mul(z).add(T2).mul(z).add(T3).mul(z).add(T4);
-        FloatVector small = r.mul(z).mul(x).add(x).blend(x, x.compare(VectorOperators.EQ, 0f)); // keeps −0
-        // NaN lanes: a is NaN, the compare is false, the small branch (NaN) is taken
-        return small.blend(big, x.abs().compare(VectorOperators.GE, TANH_SMALL));
+        FloatVector r =
+                z.mul(V_T0).add(V_T1).mul(z).add(V_T2).mul(z).add(V_T3).mul(z).add(V_T4);
+        FloatVector small = r.mul(z).mul(x).add(x).blend(x, x.compare(VectorOperators.EQ, ZERO));
+        // NaN lanes: the compare is false, the small branch (NaN) is taken
+        return small.blend(big, ax.compare(VectorOperators.GE, V_TANH_SMALL));
     }
 }
