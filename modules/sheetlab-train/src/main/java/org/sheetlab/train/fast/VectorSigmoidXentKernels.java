@@ -53,4 +53,27 @@ final class VectorSigmoidXentKernels {
         sum[0] = total;
         return i;
     }
+
+    static int logLikelihoodAndGradient(
+            ByteBuffer z, int zOff, ByteBuffer y, int yOff, int n, float lo, float hi, boolean clip, double[] sum) {
+        int bound = S.loopBound(n);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        double total = 0;
+        int i = 0;
+        for (; i < bound; i += S.length()) {
+            int at = (zOff + i) << 2;
+            FloatVector s = one.div(FloatVector.fromByteBuffer(S, z, at, ORDER)
+                    .neg()
+                    .lanewise(VectorOperators.EXP)
+                    .add(1f));
+            FloatVector c = clip ? s.max(lo).min(hi) : s;
+            FloatVector t = FloatVector.fromByteBuffer(S, y, (yOff + i) << 2, ORDER);
+            FloatVector e = t.mul(c.lanewise(VectorOperators.LOG))
+                    .add(one.sub(t).mul(one.sub(c).lanewise(VectorOperators.LOG)));
+            total += e.reduceLanes(VectorOperators.ADD);
+            c.sub(t).div(c.mul(one.sub(c))).mul(s.mul(one.sub(s))).intoByteBuffer(z, at, ORDER);
+        }
+        sum[0] = total;
+        return i;
+    }
 }
