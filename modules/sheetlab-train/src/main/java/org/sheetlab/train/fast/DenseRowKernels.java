@@ -18,6 +18,14 @@ final class DenseRowKernels {
     static final int SIGMOID = 3;
     static final int TANH = 4;
 
+    /**
+     * Whether the Vector API kernels compute exp, log, σ and tanh from plain lane arithmetic ({@link VectorMath}); with
+     * {@code -Dsheetlab.fast.polyMath=false} they use the lanewise {@code VectorOperators.EXP}/{@code LOG}/{@code
+     * TANH}, which without C2's vector math stubs ({@code -XX:-UseVectorStubs}, as every sheetlab JVM runs) are a
+     * per-lane Java loop, 60× slower.
+     */
+    static final boolean POLY_MATH = !"false".equals(System.getProperty("sheetlab.fast.polyMath"));
+
     private DenseRowKernels() {}
 
     private static float get(ByteBuffer b, int i) {

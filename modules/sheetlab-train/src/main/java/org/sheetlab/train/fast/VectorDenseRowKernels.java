@@ -14,6 +14,9 @@ final class VectorDenseRowKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
+    /** σ and tanh through {@link VectorMath} (see {@link DenseRowKernels#POLY_MATH}). */
+    private static final boolean POLY = DenseRowKernels.POLY_MATH && VectorMath.usable();
+
     private VectorDenseRowKernels() {}
 
     private static FloatVector load(ByteBuffer b, int i) {
@@ -29,9 +32,11 @@ final class VectorDenseRowKernels {
             case DenseRowKernels.RELU -> x.max(0f);
             case DenseRowKernels.LEAKY_RELU -> x.mul(alpha).blend(x, x.compare(VectorOperators.GT, 0f));
             case DenseRowKernels.SIGMOID ->
-                FloatVector.broadcast(S, 1f)
-                        .div(x.neg().lanewise(VectorOperators.EXP).add(1f));
-            case DenseRowKernels.TANH -> x.lanewise(VectorOperators.TANH);
+                POLY
+                        ? VectorMath.sigmoid(x)
+                        : FloatVector.broadcast(S, 1f)
+                                .div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+            case DenseRowKernels.TANH -> POLY ? VectorMath.tanh(x) : x.lanewise(VectorOperators.TANH);
             default -> x;
         };
     }

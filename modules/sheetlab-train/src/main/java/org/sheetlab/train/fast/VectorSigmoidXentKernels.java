@@ -8,13 +8,28 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link SigmoidXentKernels} on the JDK Vector API: the whole vectors of the range, returning where the scalar tail
- * starts. Loaded only when {@link UpdaterKernels#VECTOR_API} is true.
+ * starts; σ and log through {@link VectorMath}. Loaded only when {@link UpdaterKernels#VECTOR_API} is true.
  */
 final class VectorSigmoidXentKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
+    /** σ and log through {@link VectorMath} (see {@link DenseRowKernels#POLY_MATH}). */
+    private static final boolean POLY = DenseRowKernels.POLY_MATH && VectorMath.usable();
+
     private VectorSigmoidXentKernels() {}
+
+    private static FloatVector sigmoid(FloatVector z) {
+        return POLY
+                ? VectorMath.sigmoid(z)
+                : FloatVector.broadcast(S, 1f)
+                        .div(z.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    /** log lanewise: {@link VectorMath#log} where every lane is in its domain, else the lanewise LOG. */
+    private static FloatVector log(FloatVector x) {
+        return POLY && VectorMath.logDomain(x) ? VectorMath.log(x) : x.lanewise(VectorOperators.LOG);
+    }
 
     static int gradient(ByteBuffer z, int zOff, ByteBuffer y, int yOff, int n, float lo, float hi, boolean clip) {
         int bound = S.loopBound(n);
@@ -22,10 +37,7 @@ final class VectorSigmoidXentKernels {
         int i = 0;
         for (; i < bound; i += S.length()) {
             int at = (zOff + i) << 2;
-            FloatVector s = one.div(FloatVector.fromByteBuffer(S, z, at, ORDER)
-                    .neg()
-                    .lanewise(VectorOperators.EXP)
-                    .add(1f));
+            FloatVector s = sigmoid(FloatVector.fromByteBuffer(S, z, at, ORDER));
             FloatVector c = clip ? s.max(lo).min(hi) : s;
             FloatVector t = FloatVector.fromByteBuffer(S, y, (yOff + i) << 2, ORDER);
             c.sub(t).div(c.mul(one.sub(c))).mul(s.mul(one.sub(s))).intoByteBuffer(z, at, ORDER);
@@ -40,14 +52,10 @@ final class VectorSigmoidXentKernels {
         double total = 0;
         int i = 0;
         for (; i < bound; i += S.length()) {
-            FloatVector s = one.div(FloatVector.fromByteBuffer(S, z, (zOff + i) << 2, ORDER)
-                    .neg()
-                    .lanewise(VectorOperators.EXP)
-                    .add(1f));
+            FloatVector s = sigmoid(FloatVector.fromByteBuffer(S, z, (zOff + i) << 2, ORDER));
             FloatVector c = clip ? s.max(lo).min(hi) : s;
             FloatVector t = FloatVector.fromByteBuffer(S, y, (yOff + i) << 2, ORDER);
-            FloatVector e = t.mul(c.lanewise(VectorOperators.LOG))
-                    .add(one.sub(t).mul(one.sub(c).lanewise(VectorOperators.LOG)));
+            FloatVector e = t.mul(log(c)).add(one.sub(t).mul(log(one.sub(c))));
             total += e.reduceLanes(VectorOperators.ADD);
         }
         sum[0] = total;
@@ -62,14 +70,10 @@ final class VectorSigmoidXentKernels {
         int i = 0;
         for (; i < bound; i += S.length()) {
             int at = (zOff + i) << 2;
-            FloatVector s = one.div(FloatVector.fromByteBuffer(S, z, at, ORDER)
-                    .neg()
-                    .lanewise(VectorOperators.EXP)
-                    .add(1f));
+            FloatVector s = sigmoid(FloatVector.fromByteBuffer(S, z, at, ORDER));
             FloatVector c = clip ? s.max(lo).min(hi) : s;
             FloatVector t = FloatVector.fromByteBuffer(S, y, (yOff + i) << 2, ORDER);
-            FloatVector e = t.mul(c.lanewise(VectorOperators.LOG))
-                    .add(one.sub(t).mul(one.sub(c).lanewise(VectorOperators.LOG)));
+            FloatVector e = t.mul(log(c)).add(one.sub(t).mul(log(one.sub(c))));
             total += e.reduceLanes(VectorOperators.ADD);
             c.sub(t).div(c.mul(one.sub(c))).mul(s.mul(one.sub(s))).intoByteBuffer(z, at, ORDER);
         }
