@@ -162,11 +162,16 @@ public final class Gan {
      * else through fit; returns each network's choice ({@code discriminator}, {@code generator}: kind and reason) as
      * run.json records it. An unsupported network under {@code fast} is an IllegalArgumentException naming why.
      */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> useSteps(String mode) {
         Map<String, Object> record = new LinkedHashMap<>();
         discriminatorCore = StepSelection.core(discriminator, mode, "discriminator", record);
         if (discriminatorCore != null) {
             discriminatorCore.keepOutputs(); // D(x) from the update's own forward pass (see step)
+        }
+        if (record.get("discriminator") instanceof Map<?, ?> d) {
+            // D's input, labels and G∘D's target: kept from step to step, or fresh (-Dsheetlab.fast.ganBuffers=false)
+            ((Map<String, Object>) d).put("stepArrays", keepBuffers ? "kept" : "fresh");
         }
         stackedCore = StepSelection.core(stacked, mode, "generator", record);
         stepMode = mode;

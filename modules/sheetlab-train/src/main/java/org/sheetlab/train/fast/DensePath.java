@@ -273,7 +273,10 @@ final class DensePath {
                         ? ", split over " + HostThreads.maxParts() + " threads from " + SPLIT_MIN_MACS
                                 + " multiply-adds"
                         : ", one thread")
-                + (XENT_ONE_PASS ? "" : "; cross-entropy in two passes");
+                + (XENT_ONE_PASS ? "" : "; cross-entropy in two passes")
+                + (!UpdaterKernels.VECTOR_API
+                        ? "; scalar loops"
+                        : DenseRowKernels.POLY_MATH ? "; exp/log/tanh: VectorMath" : "; exp/log/tanh: lanewise ops");
     }
 
     /** The lowest layer with parameters to learn: no ε is computed for it, nothing runs backward below it. */
