@@ -73,6 +73,29 @@ class ShuffledArrayIteratorTest {
         assertThatThrownBy(it::next).hasMessageContaining("exhausted");
     }
 
+    /**
+     * An autoencoder's (x, x) with reused buffers: one gather serves as features and labels (the same array, the rows
+     * of the permutation); fresh buffers, or a preprocessor (which could change the features in place), keep two.
+     */
+    @Test
+    void reusedBuffersGatherAnAutoencodersPairOnce() {
+        INDArray x = Nd4j.linspace(org.nd4j.linalg.api.buffer.DataType.FLOAT, 0, 23 * 4, 1)
+                .reshape('c', 23, 4);
+        ShuffledArrayIterator reused = new ShuffledArrayIterator(x, x, 5, true, 7, null).reuseBuffers(true);
+        ShuffledArrayIterator fresh = new ShuffledArrayIterator(x, x, 5, true, 7, null);
+        for (int b = 0; b < 3; b++) {
+            DataSet r = reused.next();
+            DataSet f = fresh.next();
+            assertThat(r.getLabels()).isSameAs(r.getFeatures());
+            assertThat(r.getFeatures()).isEqualTo(f.getFeatures());
+            assertThat(f.getLabels()).isNotSameAs(f.getFeatures()).isEqualTo(f.getFeatures());
+        }
+        ShuffledArrayIterator withPre = new ShuffledArrayIterator(x, x, 5, true, 7, null).reuseBuffers(true);
+        withPre.setPreProcessor(ds -> {});
+        DataSet p = withPre.next();
+        assertThat(p.getLabels()).isNotSameAs(p.getFeatures()).isEqualTo(p.getFeatures());
+    }
+
     @Test
     void rejectsMismatchedArrays() {
         assertThatThrownBy(() -> new ShuffledArrayIterator(Nd4j.zeros(4, 2), Nd4j.zeros(5, 3), 2, true, 0, null))

@@ -60,7 +60,7 @@ class GanBench extends TrainingBench {
                     Gan.Step s = gan.step(ds.getFeatures());
                     losses.add(s.discriminatorLoss() + s.generatorLoss());
                 },
-                data.train().shuffledIterator(batchSize, seed)));
+                data.train().shuffledIterator(batchSize, seed).reuseBuffers(!step.equals("fit"))));
         r.put("finalLoss", losses.mean()); // D's loss + G's loss
         return r;
     }

@@ -139,6 +139,71 @@ class ReparameterizationTest {
                 .isEqualTo(new org.sheetlab.core.loss.GaussianNegativeLogLikelihood(0.3));
     }
 
+    /**
+     * The host passes a fast core runs (HostTrainingPass) against the layer's own, in FLOAT: the same ε (the same
+     * Nd4j.randn draw for the same seed), z, KL score and input gradient up to the rounding of exp; a fixed noise
+     * sends the core to the layer's own passes; widths other than 2k are refused.
+     */
+    @Test
+    void hostPassesEqualTheLayersOwnPasses() {
+        for (double beta : new double[] {1.0, 0.5}) {
+            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                    .seed(5)
+                    .dataType(DataType.FLOAT)
+                    .updater(new NoOp())
+                    .list()
+                    .layer(new DenseLayer.Builder()
+                            .nOut(6)
+                            .activation(Activation.IDENTITY)
+                            .build())
+                    .layer(new Reparameterization.Builder()
+                            .latentSize(3)
+                            .beta(beta)
+                            .build())
+                    .layer(new OutputLayer.Builder()
+                            .lossFunction(new org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT())
+                            .nOut(4)
+                            .activation(Activation.SIGMOID)
+                            .build())
+                    .setInputType(InputType.feedForward(4))
+                    .build());
+            net.init();
+            ReparameterizationLayer layer = (ReparameterizationLayer) net.getLayer(1);
+            assertThat(layer.hostOutputWidth(6)).isEqualTo(3);
+            assertThat(layer.hostOutputWidth(5)).isEqualTo(-1);
+            assertThat(layer.hostPassReady()).isTrue();
+            Nd4j.getRandom().setSeed(4);
+            INDArray h = Nd4j.randn(DataType.FLOAT, 7, 6).dup('c');
+            INDArray delta = Nd4j.randn(DataType.FLOAT, 7, 3).dup('c');
+            org.deeplearning4j.nn.workspace.LayerWorkspaceMgr ws =
+                    org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+            Nd4j.getRandom().setSeed(11);
+            INDArray zOwn = layer.activate(h, true, ws).dup();
+            double klOwn = layer.calcRegularizationScore(true);
+            INDArray dOwn = layer.backpropGradient(delta, ws).getSecond().dup();
+            layer.clear();
+            Nd4j.getRandom().setSeed(11);
+            INDArray zHost = Nd4j.create(DataType.FLOAT, new long[] {7, 3}, 'c');
+            INDArray dHost = Nd4j.create(DataType.FLOAT, new long[] {7, 6}, 'c');
+            layer.hostForward(bytes(h), 0, 7, bytes(zHost), 0);
+            double klHost = layer.calcRegularizationScore(true);
+            layer.hostBackward(bytes(delta), 0, 7, bytes(dHost), 0);
+            assertAllClose(zHost, zOwn, 1e-6, 1e-6);
+            assertThat(klHost).isCloseTo(klOwn, within(1e-6 * Math.abs(klOwn) + 1e-7));
+            assertThat(layer.lastKl()).isCloseTo(klOwn / beta, within(1e-6 * Math.abs(klOwn / beta) + 1e-7));
+            assertAllClose(dHost, dOwn, 1e-6, 1e-6);
+            assertThatThrownBy(() -> layer.hostBackward(bytes(delta), 0, 7, bytes(dHost), 0))
+                    .as("one backward pass per forward pass")
+                    .isInstanceOf(IllegalStateException.class);
+            layer.fixNoise(Nd4j.zeros(DataType.FLOAT, 7, 3));
+            assertThat(layer.hostPassReady()).isFalse();
+        }
+    }
+
+    private static java.nio.ByteBuffer bytes(INDArray a) {
+        return a.data().asNio().order(java.nio.ByteOrder.nativeOrder());
+    }
+
     @Test
     void badConfigurationsAreNamed() {
         assertThatThrownBy(() -> new Reparameterization.Builder().latentSize(0).build())

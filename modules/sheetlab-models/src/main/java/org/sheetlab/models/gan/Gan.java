@@ -104,7 +104,27 @@ public final class Gan {
 
     private FastCore stackedCore;
 
+    /**
+     * Whether {@link #step} keeps its arrays from step to step ({@code -Dsheetlab.fast.ganBuffers=false}: fresh ones,
+     * as before): D's input [2B, n] with the real images in its first half and G's output written straight into the
+     * second, D's label column and G∘D's target column. The same values either way.
+     */
+    static final boolean KEEP_BUFFERS = !"false".equals(System.getProperty("sheetlab.fast.ganBuffers"));
+
+    private final boolean keepBuffers;
+
+    /** The kept arrays of one batch size b (see {@link #KEEP_BUFFERS}). */
+    private record StepBuffers(INDArray x, INDArray realHalf, INDArray fakeHalf, INDArray labels, INDArray target) {}
+
+    private StepBuffers stepBuffers;
+
     private Gan(Builder b) {
+        this(b, KEEP_BUFFERS);
+    }
+
+    /** With {@code keepBuffers} instead of {@link #KEEP_BUFFERS} (tests compare both). */
+    Gan(Builder b, boolean keepBuffers) {
+        this.keepBuffers = keepBuffers;
         this.settings = b;
         this.discriminator = new MultiLayerNetwork(b.discriminatorConf());
         discriminator.init();
@@ -142,11 +162,16 @@ public final class Gan {
      * else through fit; returns each network's choice ({@code discriminator}, {@code generator}: kind and reason) as
      * run.json records it. An unsupported network under {@code fast} is an IllegalArgumentException naming why.
      */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> useSteps(String mode) {
         Map<String, Object> record = new LinkedHashMap<>();
         discriminatorCore = StepSelection.core(discriminator, mode, "discriminator", record);
         if (discriminatorCore != null) {
             discriminatorCore.keepOutputs(); // D(x) from the update's own forward pass (see step)
+        }
+        if (record.get("discriminator") instanceof Map<?, ?> d) {
+            // D's input, labels and G∘D's target: kept from step to step, or fresh (-Dsheetlab.fast.ganBuffers=false)
+            ((Map<String, Object>) d).put("stepArrays", keepBuffers ? "kept" : "fresh");
         }
         stackedCore = StepSelection.core(stacked, mode, "generator", record);
         stepMode = mode;
@@ -179,11 +204,18 @@ public final class Gan {
 
     /** x̂ = G(z) [B, n] for z [B, k], in inference mode (the convolutional G's [B, 1, 28, 28] flattened). */
     public INDArray generate(INDArray z) {
+        return generate(z, null);
+    }
+
+    /** {@link #generate(INDArray)}, written into {@code target} [B, n] where the fast core can (then returned). */
+    private INDArray generate(INDArray z, INDArray target) {
         INDArray in = z.castTo(stacked.params().dataType());
         INDArray out;
         if (stackedCore != null) {
             // G's layers through the fast core (its dense path's kernels where it has one)
-            out = stackedCore.activate(in, generatorLayers - 1);
+            out = target != null
+                    ? stackedCore.activate(in, generatorLayers - 1, target)
+                    : stackedCore.activate(in, generatorLayers - 1);
         } else {
             // activateSelectedLayers reads the batch size from the network's input. (Not MultiLayerNetwork.clear()
             // afterwards: it drops the solver, and with it the Adam state of a network in training.)
@@ -227,6 +259,22 @@ public final class Gan {
         return new double[] {real / b, fake / b};
     }
 
+    /** The kept arrays for batch size b (made on first use and when b or the data type changes). */
+    private StepBuffers stepBuffers(long b, DataType t) {
+        StepBuffers k = stepBuffers;
+        if (k == null || k.target.size(0) != b || k.x.dataType() != t) {
+            INDArray x = Nd4j.create(t, new long[] {2 * b, settings.size}, 'c');
+            k = new StepBuffers(
+                    x,
+                    x.get(NDArrayIndex.interval(0, b), NDArrayIndex.all()),
+                    x.get(NDArrayIndex.interval(b, 2 * b), NDArrayIndex.all()),
+                    Nd4j.vstack(column(t, b, settings.realLabel), column(t, b, settings.fakeLabel)),
+                    column(t, b, 1.0));
+            stepBuffers = k;
+        }
+        return k;
+    }
+
     /** One discriminator update and one generator update on the real batch x [B, n] (values in [0, 1]). */
     public Step step(INDArray real) {
         if (real.rank() != 2 || real.size(1) != settings.size) {
@@ -235,9 +283,22 @@ public final class Gan {
         }
         long b = real.size(0);
         DataType t = discriminator.params().dataType();
-        INDArray fake = generate(sampleLatent(b));
-        INDArray x = Nd4j.vstack(real.castTo(t), fake);
-        INDArray y = Nd4j.vstack(column(t, b, settings.realLabel), column(t, b, settings.fakeLabel));
+        INDArray x;
+        INDArray y;
+        StepBuffers kept = keepBuffers ? stepBuffers(b, t) : null;
+        if (kept != null) {
+            INDArray fake = generate(sampleLatent(b), kept.fakeHalf);
+            if (fake != kept.fakeHalf) {
+                kept.fakeHalf.assign(fake);
+            }
+            kept.realHalf.assign(real.castTo(t));
+            x = kept.x;
+            y = kept.labels;
+        } else {
+            INDArray fake = generate(sampleLatent(b));
+            x = Nd4j.vstack(real.castTo(t), fake);
+            y = Nd4j.vstack(column(t, b, settings.realLabel), column(t, b, settings.fakeLabel));
+        }
         // D's mean outputs on the real and fake halves, before its update: from the fast step's own forward pass
         // where it keeps them (a sigmoid output with cross-entropy), else from a forward pass of their own
         boolean fromStep = discriminatorCore != null && discriminatorCore.keepsOutputs();
@@ -259,7 +320,7 @@ public final class Gan {
         double dLoss = discriminator.score();
         syncDiscriminator();
         INDArray z = sampleLatent(b);
-        INDArray target = column(t, b, 1.0); // ignored by the saturating loss
+        INDArray target = kept != null ? kept.target : column(t, b, 1.0); // ignored by the saturating loss
         if (stackedCore != null) {
             stackedCore.fit(z, target);
         } else {

@@ -252,6 +252,42 @@ class GanTest {
         stacked.fit(g.sampleLatent(b), Nd4j.ones(DataType.DOUBLE, b, 1));
     }
 
+    /**
+     * The fast step's kept arrays (D's input with G writing its half in place, the cached label and target columns)
+     * change no number: a FLOAT GAN through the fast cores ends bit-identical to its twin with fresh arrays, dense
+     * and convolutional (whose G output is copied into the kept half).
+     */
+    @ParameterizedTest
+    @EnumSource(Gan.Architecture.class)
+    void keptStepArraysGiveTheSameBitsAsFreshOnes(Gan.Architecture a) {
+        Gan[] twins = new Gan[2];
+        for (int k = 0; k < 2; k++) {
+            Gan.Builder b = Gan.builder()
+                    .optArchitecture(a)
+                    .optLatent(4)
+                    .optHidden(8)
+                    .optChannels(2, 3)
+                    .optSize(a == Gan.Architecture.DENSE ? 12 : 784)
+                    .optDataType(DataType.FLOAT)
+                    .check();
+            twins[k] = new Gan(b, k == 0);
+            assertThat(twins[k].useSteps("fast").toString())
+                    .doesNotContain("reason")
+                    .contains(k == 0 ? "stepArrays=kept" : "stepArrays=fresh");
+        }
+        for (int i = 0; i < 4; i++) {
+            Nd4j.getRandom().setSeed(30 + i);
+            INDArray real = Nd4j.rand(DataType.FLOAT, 5, size(twins[0]));
+            Gan.Step[] steps = new Gan.Step[2];
+            for (int k = 0; k < 2; k++) {
+                Nd4j.getRandom().setSeed(40 + i);
+                steps[k] = twins[k].step(real);
+            }
+            assertThat(steps[0]).isEqualTo(steps[1]);
+        }
+        assertSameTrainingState(twins[0], twins[1]);
+    }
+
     /** Parameters of both networks and both Adam states (m and v, in the updater's state view) bit for bit. */
     private static void assertSameTrainingState(Gan actual, Gan expected) {
         assertBitIdentical(actual.generatorParams(), expected.generatorParams());

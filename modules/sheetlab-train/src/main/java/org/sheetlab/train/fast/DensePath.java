@@ -3,6 +3,7 @@ package org.sheetlab.train.fast;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.sheetlab.core.backprop.HostTrainingPass;
+import org.sheetlab.core.threads.DirectGemm;
+import org.sheetlab.core.threads.HostThreads;
 
 /**
  * {@link FastCore}'s forward and backward pass for a {@link MultiLayerNetwork} whose dense layers it computes itself
@@ -57,6 +61,15 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * network; so does the regularisation score ({@code calcRegularizationScore}, e.g. the VAE's KL term). The update
  * stays FastCore's.
  *
+ * <p>Each product is one {@code cblas_sgemm} ({@link DirectGemm}, on the operands as they lie; {@code
+ * -Dsheetlab.blas.direct=false}: {@code Nd4j.gemm}). A product of at least {@value #SPLIT_MIN_MACS} multiply-adds is
+ * split into blocks of its output's rows or columns computed at once on the host threads ({@link HostThreads}, the
+ * rule of {@link DenseAdamStep}; {@code -Dsheetlab.fast.denseSplit=false}: one call on the calling thread). A
+ * parameter-free layer between two dense layers that can run its training passes as host loops ({@link
+ * HostTrainingPass}, e.g. the VAE's reparameterization layer) runs them into kept arrays ({@code
+ * -Dsheetlab.fast.hostLayers=false}: its own passes). A sigmoid output's cross-entropy score and gradient are one
+ * pass ({@code -Dsheetlab.fast.xentOnePass=false}: two, the same bits).
+ *
  * <p>Results equal DL4J's up to float rounding (the same products; exp and tanh of the Vector API; sums in another
  * order); the tests check the whole step against fit (parameters and updater state after several steps, relative
  * 1e-5).
@@ -66,6 +79,18 @@ final class DensePath {
 
     /** The most batch sizes whose arrays are kept (a GAN core sees one or two; the last batch of an epoch another). */
     private static final int MAX_BATCH_SIZES = 4;
+
+    /** Products of at least this many multiply-adds are split over the host threads (as in {@link DenseAdamStep}). */
+    static final long SPLIT_MIN_MACS = DenseAdamStep.SPLIT_MIN_MACS;
+
+    /** {@code -Dsheetlab.fast.denseSplit=false}: every product one BLAS call on the calling thread. */
+    static final boolean SPLIT = !"false".equals(System.getProperty("sheetlab.fast.denseSplit"));
+
+    /** {@code -Dsheetlab.fast.hostLayers=false}: {@link HostTrainingPass} layers run their own passes. */
+    static final boolean HOST_LAYERS = !"false".equals(System.getProperty("sheetlab.fast.hostLayers"));
+
+    /** {@code -Dsheetlab.fast.xentOnePass=false}: the sigmoid cross-entropy's score and gradient as two passes. */
+    static final boolean XENT_ONE_PASS = !"false".equals(System.getProperty("sheetlab.fast.xentOnePass"));
 
     /** Losses of a handled output layer. */
     private static final int XENT = 1;
@@ -103,6 +128,11 @@ final class DensePath {
         boolean trainable;
 
         boolean inputGradient;
+        /** A layer the dense path does not compute that runs its training passes as host loops, else null. */
+        HostTrainingPass host;
+
+        int hostIn;
+        int hostOut;
 
         Unit(int index, Layer layer, InputPreProcessor pre, boolean handled, String name) {
             this.index = index;
@@ -120,6 +150,10 @@ final class DensePath {
         final ByteBuffer[] outBytes;
         final INDArray[] epsT;
         final INDArray[] eps;
+        /** The host layers' outputs [B, out] and ε for their inputs [B, in], c-order. */
+        final INDArray[] hostOut;
+
+        final INDArray[] hostEps;
 
         Buffers(int rows) {
             outT = new INDArray[units.length];
@@ -127,16 +161,28 @@ final class DensePath {
             outBytes = new ByteBuffer[units.length];
             epsT = new INDArray[units.length];
             eps = new INDArray[units.length];
+            hostOut = new INDArray[units.length];
+            hostEps = new INDArray[units.length];
             for (Unit u : units) {
+                if (u.host != null) {
+                    hostOut[u.index] = Nd4j.create(DataType.FLOAT, new long[] {rows, u.hostOut}, 'c');
+                    hostEps[u.index] = Nd4j.create(DataType.FLOAT, new long[] {rows, u.hostIn}, 'c');
+                    kept.put(hostOut[u.index], Boolean.TRUE);
+                    kept.put(hostEps[u.index], Boolean.TRUE);
+                }
                 if (!u.handled) {
                     continue;
                 }
                 outT[u.index] = Nd4j.create(DataType.FLOAT, new long[] {u.nOut, rows}, 'f');
                 out[u.index] = outT[u.index].transpose();
                 outBytes[u.index] = bytes(outT[u.index]);
+                kept.put(outT[u.index], Boolean.TRUE);
+                kept.put(out[u.index], Boolean.TRUE);
                 if (u.inputGradient) {
                     epsT[u.index] = Nd4j.create(DataType.FLOAT, new long[] {u.nIn, rows}, 'f');
                     eps[u.index] = epsT[u.index].transpose();
+                    kept.put(epsT[u.index], Boolean.TRUE);
+                    kept.put(eps[u.index], Boolean.TRUE);
                 }
             }
         }
@@ -148,6 +194,18 @@ final class DensePath {
     private final Map<Integer, Buffers> buffers = new LinkedHashMap<>();
     private final String description;
 
+    /**
+     * The arrays kept from step to step (parameters, gradients, buffers): the row and column blocks of a split product
+     * are made once for these ({@link #blocks}), for any other operand at each step.
+     */
+    private final Map<INDArray, Boolean> kept = new IdentityHashMap<>();
+
+    /** Blocks of kept arrays along axis 0 and 1, per array and part count. */
+    private final Map<INDArray, INDArray[]>[] blockCache = newBlockCache();
+
+    /** Whether the current step runs each host layer through its host passes (decided before its forward pass). */
+    private final boolean[] hostNow;
+
     /** Whether {@link #computeGradientAndScore} keeps σ(z) of a sigmoid output layer for {@link #outputs}. */
     boolean keepOutputs;
 
@@ -157,6 +215,34 @@ final class DensePath {
         this.net = net;
         this.units = units;
         this.miniBatch = net.conf().isMiniBatch();
+        this.hostNow = new boolean[units.length];
+        for (Unit u : units) {
+            if (u.handled) {
+                kept.put(u.w, Boolean.TRUE);
+                kept.put(u.gw, Boolean.TRUE);
+            }
+        }
+        List<String> hosts = new ArrayList<>();
+        for (int i = 1; i < units.length - 1; i++) {
+            Unit u = units[i];
+            Unit prev = units[i - 1];
+            if (HOST_LAYERS
+                    && !u.handled
+                    && u.layer instanceof HostTrainingPass h
+                    && u.pre == null
+                    && units[i + 1].pre == null
+                    && prev.handled
+                    && !prev.output
+                    && u.layer.numParams() == 0) {
+                int w = h.hostOutputWidth(prev.nOut);
+                if (w > 0) {
+                    u.host = h;
+                    u.hostIn = prev.nOut;
+                    u.hostOut = w;
+                    hosts.add(u.name);
+                }
+            }
+        }
         int lowest = units.length;
         for (Unit u : units) {
             boolean learns = u.handled ? !u.frozen : u.layer.numParams() > 0;
@@ -174,13 +260,23 @@ final class DensePath {
                     u.layerGradient.assign(0); // what FrozenLayerWithBackprop leaves in it
                 }
                 own.add(u.name);
-            } else {
+            } else if (u.host == null) {
                 theirs.add(u.name);
             }
         }
         this.lowest = lowest;
         this.description = "dense path over " + String.join(", ", own)
-                + (theirs.isEmpty() ? "" : "; their own passes: " + String.join(", ", theirs));
+                + (theirs.isEmpty() ? "" : "; their own passes: " + String.join(", ", theirs))
+                + (hosts.isEmpty() ? "" : "; as host loops: " + String.join(", ", hosts))
+                + "; products: " + (DirectGemm.direct() ? "cblas_sgemm" : "Nd4j.gemm")
+                + (SPLIT && HostThreads.maxParts() > 1
+                        ? ", split over " + HostThreads.maxParts() + " threads from " + SPLIT_MIN_MACS
+                                + " multiply-adds"
+                        : ", one thread")
+                + (XENT_ONE_PASS ? "" : "; cross-entropy in two passes")
+                + (!UpdaterKernels.VECTOR_API
+                        ? "; scalar loops"
+                        : DenseRowKernels.POLY_MATH ? "; exp/log/tanh: VectorMath" : "; exp/log/tanh: lanewise ops");
     }
 
     /** The lowest layer with parameters to learn: no ε is computed for it, nothing runs backward below it. */
@@ -419,6 +515,28 @@ final class DensePath {
      * result copied out of the kept arrays (which the next step overwrites).
      */
     INDArray activate(INDArray x, int last) {
+        return activate(x, last, null);
+    }
+
+    /**
+     * Whether {@link #activate(INDArray, int, INDArray)} can write layer {@code last}'s output for x straight into
+     * {@code target}: a layer the dense path computes, target a FLOAT c-order contiguous [B, n_out].
+     */
+    boolean canActivateInto(INDArray x, int last, INDArray target) {
+        return canActivate(x, last)
+                && DirectGemm.direct() // Nd4j.gemm, the fallback, takes no view as its output
+                && units[last].handled
+                && target != null
+                && rowMajor(target)
+                && target.size(0) == x.size(0)
+                && target.size(1) == units[last].nOut;
+    }
+
+    /**
+     * {@link #activate(INDArray, int)}, layer {@code last}'s output written into {@code target} (when {@link
+     * #canActivateInto}; null: a new array) and returned.
+     */
+    INDArray activate(INDArray x, int last, INDArray target) {
         int rows = (int) x.size(0);
         Buffers buf = buffers(rows);
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
@@ -430,7 +548,14 @@ final class DensePath {
             }
             if (u.handled) {
                 INDArray in = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
-                Nd4j.gemm(u.w, in, buf.outT[i], true, true, 1.0, 0.0);
+                if (i == last && target != null) {
+                    // target [B, n] c-order is the f-order [n, B] the product writes
+                    gemm(u.w, true, in, true, target.transpose(), true);
+                    DenseRowKernels.biasActivation(
+                            bytes(target), (int) target.offset(), rows, u.nOut, u.bias, u.biasOff, u.act, u.alpha);
+                    return target;
+                }
+                gemm(u.w, true, in, true, buf.outT[i], true);
                 DenseRowKernels.biasActivation(buf.outBytes[i], 0, rows, u.nOut, u.bias, u.biasOff, u.act, u.alpha);
                 a = buf.out[i];
             } else {
@@ -449,12 +574,90 @@ final class DensePath {
         Buffers b = buffers.get(rows);
         if (b == null) {
             if (buffers.size() >= MAX_BATCH_SIZES) {
+                for (Buffers old : buffers.values()) {
+                    for (INDArray[] arrays :
+                            new INDArray[][] {old.outT, old.out, old.epsT, old.eps, old.hostOut, old.hostEps}) {
+                        for (INDArray a : arrays) {
+                            if (a != null) {
+                                kept.remove(a);
+                                blockCache[0].remove(a);
+                                blockCache[1].remove(a);
+                            }
+                        }
+                    }
+                }
                 buffers.clear();
             }
             b = new Buffers(rows);
             buffers.put(rows, b);
         }
         return b;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<INDArray, INDArray[]>[] newBlockCache() {
+        return new Map[] {new IdentityHashMap<>(), new IdentityHashMap<>()};
+    }
+
+    /**
+     * How many blocks a product of {@code macs} multiply-adds whose split dimension has {@code size} entries is cut
+     * into: 1 below {@link #SPLIT_MIN_MACS}, with one thread or without {@link DirectGemm#direct()}; else as many as the threads, with at least {@link
+     * DenseAdamStep#MIN_MACS_PER_PART} multiply-adds and {@link DenseAdamStep#MIN_COLUMNS_PER_PART} entries each.
+     */
+    static int partsFor(long macs, int size) {
+        int threads = HostThreads.maxParts();
+        if (!SPLIT || threads < 2 || macs < SPLIT_MIN_MACS || !DirectGemm.direct()) {
+            // (Nd4j.gemm, the fallback, takes no view as its output)
+            return 1;
+        }
+        long k = Math.min(
+                threads, Math.min(macs / DenseAdamStep.MIN_MACS_PER_PART, size / DenseAdamStep.MIN_COLUMNS_PER_PART));
+        return (int) Math.max(1, k);
+    }
+
+    /** x cut along {@code axis} into {@code parts} near-equal blocks (HostThreads.split's ranges); kept for kept x. */
+    private INDArray[] blocks(INDArray x, int axis, int parts) {
+        INDArray[] b = blockCache[axis].get(x);
+        if (b != null && b.length == parts) {
+            return b;
+        }
+        long size = x.size(axis);
+        b = new INDArray[parts];
+        for (int k = 0; k < parts; k++) {
+            long e0 = k * size / parts;
+            long e1 = (k + 1) * size / parts;
+            b[k] = axis == 0
+                    ? x.get(NDArrayIndex.interval(e0, e1), NDArrayIndex.all())
+                    : x.get(NDArrayIndex.all(), NDArrayIndex.interval(e0, e1));
+        }
+        if (kept.containsKey(x)) {
+            blockCache[axis].put(x, b);
+        }
+        return b;
+    }
+
+    /**
+     * C = op(A)·op(B) into c ({@link DirectGemm}); a large product with its output's rows ({@code byRows}: the rows
+     * of op(A)) or columns (the columns of op(B)) cut into blocks computed at once on the host threads, each one
+     * single-threaded BLAS call. Each output element is computed by one call, the same way at every step.
+     */
+    private void gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, boolean byRows) {
+        long m = c.size(0);
+        long n = c.size(1);
+        long k = transA ? a.size(0) : a.size(1);
+        int parts = partsFor(m * n * k, (int) (byRows ? m : n));
+        if (parts < 2) {
+            DirectGemm.gemm(a, b, c, transA, transB);
+            return;
+        }
+        INDArray[] as = byRows ? blocks(a, transA ? 1 : 0, parts) : null;
+        INDArray[] bs = byRows ? null : blocks(b, transB ? 0 : 1, parts);
+        INDArray[] cs = blocks(c, byRows ? 0 : 1, parts);
+        HostThreads.split(parts, parts, (part, k0, k1) -> {
+            for (int q = k0; q < k1; q++) {
+                DirectGemm.gemm(byRows ? as[q] : a, byRows ? b : bs[q], cs[q], transA, transB);
+            }
+        });
     }
 
     /**
@@ -479,13 +682,19 @@ final class DensePath {
             if (u == last && !u.handled) {
                 break; // an output layer of its own: its backward pass computes its forward pass
             }
+            hostNow[u.index] = false;
             if (u.handled) {
                 INDArray in = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
                 inputs[u.index] = in;
-                Nd4j.gemm(u.w, in, buf.outT[u.index], true, true, 1.0, 0.0);
+                gemm(u.w, true, in, true, buf.outT[u.index], true);
                 DenseRowKernels.biasActivation(
                         buf.outBytes[u.index], 0, rows, u.nOut, u.bias, u.biasOff, u.act, u.alpha);
                 a = buf.out[u.index];
+            } else if (u.host != null && u.host.hostPassReady()) {
+                // the input is the dense layer below's kept output, c-order [B, hostIn] at 0
+                hostNow[u.index] = true;
+                u.host.hostForward(buf.outBytes[u.index - 1], 0, rows, bytes(buf.hostOut[u.index]), 0);
+                a = buf.hostOut[u.index];
             } else {
                 a = u.layer.activate(a, true, mgr);
             }
@@ -511,8 +720,13 @@ final class DensePath {
                     }
                     outputs = o;
                 }
-                loss = -SigmoidXentKernels.logLikelihood(zb, 0, yb, yOff, len, last.lo, last.hi, last.clip);
-                SigmoidXentKernels.gradient(zb, 0, yb, yOff, len, last.lo, last.hi, last.clip);
+                if (XENT_ONE_PASS) {
+                    loss = -SigmoidXentKernels.logLikelihoodAndGradient(
+                            zb, 0, yb, yOff, len, last.lo, last.hi, last.clip);
+                } else {
+                    loss = -SigmoidXentKernels.logLikelihood(zb, 0, yb, yOff, len, last.lo, last.hi, last.clip);
+                    SigmoidXentKernels.gradient(zb, 0, yb, yOff, len, last.lo, last.hi, last.clip);
+                }
             } else {
                 loss = DenseRowKernels.softmaxCrossEntropy(
                         zb, 0, yb, yOff, rows, last.nOut, last.lo, last.hi, last.clip);
@@ -546,19 +760,29 @@ final class DensePath {
                             epsBytes, epsOff, buf.outBytes[i], 0, rows * u.nOut, u.act, u.alpha);
                 }
                 if (u.trainable) {
-                    Nd4j.gemm(inputs[i], eps, u.gw, true, false, 1.0, 0.0);
+                    gemm(inputs[i], true, eps, false, u.gw, false);
                     if (u.bias != null) {
                         DenseRowKernels.columnSums(epsBytes, epsOff, rows, u.nOut, u.biasGrad, u.biasGradOff);
                     }
                 }
                 if (u.inputGradient) {
-                    Nd4j.gemm(u.w, eps, buf.epsT[i], false, true, 1.0, 0.0);
+                    gemm(u.w, false, eps, true, buf.epsT[i], true);
                     eps = buf.eps[i];
                     epsBytes = bytes(buf.epsT[i]);
                     epsOff = 0;
                 } else {
                     eps = null;
                 }
+            } else if (hostNow[i]) {
+                if (epsBytes == null) {
+                    eps = rowMajorCopy(eps);
+                    epsBytes = bytes(eps);
+                    epsOff = (int) eps.offset();
+                }
+                u.host.hostBackward(epsBytes, epsOff, rows, bytes(buf.hostEps[i]), 0);
+                eps = buf.hostEps[i];
+                epsBytes = bytes(eps);
+                epsOff = 0;
             } else {
                 eps = u.layer.backpropGradient(eps, mgr).getSecond();
                 epsBytes = null;

@@ -18,6 +18,15 @@ final class DenseRowKernels {
     static final int SIGMOID = 3;
     static final int TANH = 4;
 
+    /**
+     * Whether the Vector API kernels compute exp, log, σ and tanh from plain lane arithmetic
+     * ({@link org.sheetlab.core.vector.VectorMath}: the same bits before and after the JIT compiles them); with
+     * {@code -Dsheetlab.fast.polyMath=false} they use the lanewise {@code VectorOperators.EXP}/{@code LOG}/{@code
+     * TANH}, whose last bits change when C2 compiles the kernel (its vector math stubs), so same-seed runs can differ,
+     * and which without the stubs ({@code -XX:-UseVectorStubs}) are a per-lane Java loop, 60× slower. For A/B runs.
+     */
+    static final boolean POLY_MATH = !"false".equals(System.getProperty("sheetlab.fast.polyMath"));
+
     private DenseRowKernels() {}
 
     private static float get(ByteBuffer b, int i) {

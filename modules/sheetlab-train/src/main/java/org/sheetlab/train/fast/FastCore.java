@@ -412,6 +412,18 @@ public final class FastCore {
         return net.activateSelectedLayers(0, lastLayer, x);
     }
 
+    /**
+     * {@link #activate(INDArray, int)} with layer {@code lastLayer}'s output written straight into {@code target} (a
+     * FLOAT c-order contiguous [B, n_out], e.g. a half of a larger batch) where the dense path computes that layer;
+     * returns target then, else a new array as {@link #activate(INDArray, int)} (the caller copies it).
+     */
+    public INDArray activate(INDArray x, int lastLayer, INDArray target) {
+        if (densePath != null && densePath.canActivateInto(x, lastLayer, target)) {
+            return densePath.activate(x, lastLayer, target);
+        }
+        return activate(x, lastLayer);
+    }
+
     /** Whether the last {@link #fit} ran through the dense path (it does not for masked or unexpected batches). */
     public boolean lastStepDense() {
         return lastStepDense;

@@ -15,6 +15,9 @@ final class VectorDenseRowKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
+    /** σ and tanh through {@link VectorMath} (see {@link DenseRowKernels#POLY_MATH}). */
+    private static final boolean POLY = DenseRowKernels.POLY_MATH && VectorMath.usable();
+
     private VectorDenseRowKernels() {}
 
     private static FloatVector load(ByteBuffer b, int i) {
@@ -29,8 +32,12 @@ final class VectorDenseRowKernels {
         return switch (act) {
             case DenseRowKernels.RELU -> x.max(0f);
             case DenseRowKernels.LEAKY_RELU -> x.mul(alpha).blend(x, x.compare(VectorOperators.GT, 0f));
-            case DenseRowKernels.SIGMOID -> VectorMath.sigmoid(x);
-            case DenseRowKernels.TANH -> VectorMath.tanh(x);
+            case DenseRowKernels.SIGMOID ->
+                POLY
+                        ? VectorMath.sigmoid(x)
+                        : FloatVector.broadcast(S, 1f)
+                                .div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+            case DenseRowKernels.TANH -> POLY ? VectorMath.tanh(x) : x.lanewise(VectorOperators.TANH);
             default -> x;
         };
     }

@@ -9,30 +9,32 @@ import org.sheetlab.core.vector.VectorMath;
 
 /**
  * {@link SigmoidXentKernels} on the JDK Vector API: the whole vectors of the range, returning where the scalar tail
- * starts. Loaded only when {@link UpdaterKernels#VECTOR_API} is true.
+ * starts; σ and log through {@link VectorMath}. Loaded only when {@link UpdaterKernels#VECTOR_API} is true.
  */
 final class VectorSigmoidXentKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
+    /** σ and log through {@link VectorMath} (see {@link DenseRowKernels#POLY_MATH}). */
+    private static final boolean POLY = DenseRowKernels.POLY_MATH && VectorMath.usable();
+
     private VectorSigmoidXentKernels() {}
 
-    static int gradient(ByteBuffer z, int zOff, ByteBuffer y, int yOff, int n, float lo, float hi, boolean clip) {
-        int bound = S.loopBound(n);
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        int i = 0;
-        for (; i < bound; i += S.length()) {
-            int at = (zOff + i) << 2;
-            FloatVector s = VectorMath.sigmoid(FloatVector.fromByteBuffer(S, z, at, ORDER));
-            FloatVector c = clip ? s.max(lo).min(hi) : s;
-            FloatVector t = FloatVector.fromByteBuffer(S, y, (yOff + i) << 2, ORDER);
-            c.sub(t).div(c.mul(one.sub(c))).mul(s.mul(one.sub(s))).intoByteBuffer(z, at, ORDER);
-        }
-        return i;
+    private static FloatVector sigmoid(FloatVector z) {
+        return POLY
+                ? VectorMath.sigmoid(z)
+                : FloatVector.broadcast(S, 1f)
+                        .div(z.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 
-    /** log lanewise: {@link VectorMath#log} where every lane is positive and normal, else Math.log per lane. */
+    /**
+     * log lanewise: {@link VectorMath#log} where every lane is in its domain, else {@code Math.log} per lane (the same
+     * bits interpreted and compiled, unlike the lanewise LOG); the lanewise LOG with {@code polyMath=false}.
+     */
     private static FloatVector log(FloatVector x) {
+        if (!POLY) {
+            return x.lanewise(VectorOperators.LOG);
+        }
         if (VectorMath.logDomain(x)) {
             return VectorMath.log(x);
         }
@@ -43,6 +45,20 @@ final class VectorSigmoidXentKernels {
         return FloatVector.fromArray(S, a, 0);
     }
 
+    static int gradient(ByteBuffer z, int zOff, ByteBuffer y, int yOff, int n, float lo, float hi, boolean clip) {
+        int bound = S.loopBound(n);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int i = 0;
+        for (; i < bound; i += S.length()) {
+            int at = (zOff + i) << 2;
+            FloatVector s = sigmoid(FloatVector.fromByteBuffer(S, z, at, ORDER));
+            FloatVector c = clip ? s.max(lo).min(hi) : s;
+            FloatVector t = FloatVector.fromByteBuffer(S, y, (yOff + i) << 2, ORDER);
+            c.sub(t).div(c.mul(one.sub(c))).mul(s.mul(one.sub(s))).intoByteBuffer(z, at, ORDER);
+        }
+        return i;
+    }
+
     static int logLikelihood(
             ByteBuffer z, int zOff, ByteBuffer y, int yOff, int n, float lo, float hi, boolean clip, double[] sum) {
         int bound = S.loopBound(n);
@@ -50,11 +66,30 @@ final class VectorSigmoidXentKernels {
         double total = 0;
         int i = 0;
         for (; i < bound; i += S.length()) {
-            FloatVector s = VectorMath.sigmoid(FloatVector.fromByteBuffer(S, z, (zOff + i) << 2, ORDER));
+            FloatVector s = sigmoid(FloatVector.fromByteBuffer(S, z, (zOff + i) << 2, ORDER));
             FloatVector c = clip ? s.max(lo).min(hi) : s;
             FloatVector t = FloatVector.fromByteBuffer(S, y, (yOff + i) << 2, ORDER);
             FloatVector e = t.mul(log(c)).add(one.sub(t).mul(log(one.sub(c))));
             total += e.reduceLanes(VectorOperators.ADD);
+        }
+        sum[0] = total;
+        return i;
+    }
+
+    static int logLikelihoodAndGradient(
+            ByteBuffer z, int zOff, ByteBuffer y, int yOff, int n, float lo, float hi, boolean clip, double[] sum) {
+        int bound = S.loopBound(n);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        double total = 0;
+        int i = 0;
+        for (; i < bound; i += S.length()) {
+            int at = (zOff + i) << 2;
+            FloatVector s = sigmoid(FloatVector.fromByteBuffer(S, z, at, ORDER));
+            FloatVector c = clip ? s.max(lo).min(hi) : s;
+            FloatVector t = FloatVector.fromByteBuffer(S, y, (yOff + i) << 2, ORDER);
+            FloatVector e = t.mul(log(c)).add(one.sub(t).mul(log(one.sub(c))));
+            total += e.reduceLanes(VectorOperators.ADD);
+            c.sub(t).div(c.mul(one.sub(c))).mul(s.mul(one.sub(s))).intoByteBuffer(z, at, ORDER);
         }
         sum[0] = total;
         return i;

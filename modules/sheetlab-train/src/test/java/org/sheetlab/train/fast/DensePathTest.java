@@ -272,6 +272,21 @@ class DensePathTest {
         g.setInput(x);
         INDArray own = g.activateSelectedLayers(0, 1, x);
         assertThat(FitEquivalence.relative(own, fast)).isLessThanOrEqualTo(1e-6);
+        // straight into the second half of a larger array (the GAN's [real; fake] input): the first half untouched
+        INDArray both = Nd4j.zeros(DataType.FLOAT, 10, 10);
+        INDArray half = both.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 10), org.nd4j.linalg.indexing.NDArrayIndex.all());
+        assertThat(core.activate(x, 1, half)).isSameAs(half);
+        assertThat(FitEquivalence.relative(own, half)).isLessThanOrEqualTo(1e-6);
+        assertThat(both.get(
+                                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5),
+                                org.nd4j.linalg.indexing.NDArrayIndex.all())
+                        .amaxNumber()
+                        .doubleValue())
+                .isZero();
+        assertThat(core.activate(x, 1, Nd4j.zeros(DataType.FLOAT, 5, 9)).shape())
+                .as("a target of another shape: a new array")
+                .containsExactly(5, 10);
         MultiLayerNetwork m = mixed();
         FastCore mixedCore = FastCore.of(m, FastCore.DensePathMode.ALL);
         for (MultiDataSet b : batches(36, 3, false, 6)) {
@@ -283,6 +298,46 @@ class DensePathTest {
         assertThat(FitEquivalence.relative(m.activateSelectedLayers(0, 5, images), mixedFast))
                 .isLessThanOrEqualTo(1e-6);
         assertThat(mixedFast.shape()).containsExactly(7, 9);
+    }
+
+    /**
+     * Products of at least DensePath.SPLIT_MIN_MACS multiply-adds run as blocks on the host threads (forward and
+     * input gradient by rows, weight gradient by columns): 12 × 1024 × 512 here, with two or more threads and the
+     * direct BLAS call (Nd4j.gemm takes no view as its output). The network still trains like fit, and so it does on
+     * one thread. (A softmax output: with a 1024-wide sigmoid cross-entropy and Adam 1e-2 the dense path and fit drift
+     * apart by 3e-4 after four steps, with or without the split and the direct call: the same at one thread and
+     * through Nd4j.gemm, so it is the loss's rounding that Adam amplifies, not the products.)
+     */
+    @Test
+    void largeProductsSplitOverTheHostThreadsTrainLikeFit() {
+        Supplier<Model> wide = () -> init(new MultiLayerNetwork(base().list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(512)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunction.MCXENT)
+                        .nOut(1024)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.feedForward(1024))
+                .build()));
+        assertThat(12L * 1024 * 512).isGreaterThanOrEqualTo(DensePath.SPLIT_MIN_MACS);
+        List<MultiDataSet> data = batches(1024, 1024, true, 7);
+        FastCore probe = FastCore.of(wide.get(), FastCore.DensePathMode.DENSE);
+        if (org.sheetlab.core.threads.HostThreads.maxParts() > 1 && org.sheetlab.core.threads.DirectGemm.direct()) {
+            assertThat(DensePath.partsFor(12L * 1024 * 512, 512))
+                    .isEqualTo(Math.min(org.sheetlab.core.threads.HostThreads.maxParts(), 6));
+            assertThat(probe.densePath().orElseThrow()).contains("split over");
+        }
+        FitEquivalence.Result split = assertDenseLikeFit(wide, data, FastCore.DensePathMode.DENSE);
+        int before = org.sheetlab.core.threads.HostThreads.override(1);
+        try {
+            assertThat(DensePath.partsFor(12L * 1024 * 512, 512)).isEqualTo(1);
+            assertDenseLikeFit(wide, data, FastCore.DensePathMode.DENSE);
+        } finally {
+            org.sheetlab.core.threads.HostThreads.override(before);
+        }
+        assertThat(split).isNotNull();
     }
 
     @Test

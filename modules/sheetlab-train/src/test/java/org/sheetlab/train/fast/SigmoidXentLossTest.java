@@ -134,4 +134,29 @@ class SigmoidXentLossTest {
         assertThat(conf.getLossFn()).isSameAs(built);
         assertThat(net.getIterationCount()).isEqualTo(3);
     }
+
+    /**
+     * The dense path's one pass for the score and the gradient gives the same bits as the two passes it replaces,
+     * clipped and not, over a length with a scalar tail after the vector loop.
+     */
+    @Test
+    void onePassScoreAndGradientEqualTheTwoPassesBitForBit() {
+        for (double clip : new double[] {1e-5, 0.0}) {
+            INDArray[] b = batch('c', 8, clip > 0);
+            int n = (int) b[0].length() - 3; // 2365: not a multiple of any vector width
+            float lo = (float) clip;
+            float hi = (float) (1.0 - clip);
+            INDArray twoZ = b[0].dup();
+            INDArray oneZ = b[0].dup();
+            java.nio.ByteBuffer yb = b[1].data().asNio().order(java.nio.ByteOrder.nativeOrder());
+            java.nio.ByteBuffer tz = twoZ.data().asNio().order(java.nio.ByteOrder.nativeOrder());
+            java.nio.ByteBuffer oz = oneZ.data().asNio().order(java.nio.ByteOrder.nativeOrder());
+            double two = SigmoidXentKernels.logLikelihood(tz, 1, yb, 2, n, lo, hi, clip > 0);
+            SigmoidXentKernels.gradient(tz, 1, yb, 2, n, lo, hi, clip > 0);
+            double one = SigmoidXentKernels.logLikelihoodAndGradient(oz, 1, yb, 2, n, lo, hi, clip > 0);
+            assertThat(one).as("score, clip " + clip).isEqualTo(two).isFinite();
+            org.sheetlab.testing.NdAssert.assertBitIdentical(oneZ, twoZ);
+            assertThat(oneZ.getFloat(0)).isEqualTo(b[0].getFloat(0)); // before the range: untouched
+        }
+    }
 }
