@@ -280,57 +280,65 @@ final class PoolingKernels {
         return (int) (((long) y - x) >>> 63);
     }
 
-    /** {@link #maxForward} for {@link #twoByTwo} shapes. */
+    /** Whether {@link #maxForward2x2} runs {@link VectorPoolingKernels} ({@code -Dsheetlab.fast.vectorPooling=false}: not). */
+    static final boolean VECTOR_POOLING = UpdaterKernels.VECTOR_API
+            && !"false".equals(System.getProperty("sheetlab.fast.vectorPooling"))
+            && VectorPoolingKernels.usable();
+
+    /** {@link #maxForward} for {@link #twoByTwo} shapes: the Vector API over whole vectors of windows, then scalar. */
     static boolean maxForward2x2(
             FloatBuffer in, int in0, FloatBuffer out, int out0, int[] arg, Shape s, int p0, int p1) {
         int h = s.h();
         int w = s.w();
         int oh = s.oh();
         int ow = s.ow();
+        int n = oh * ow;
         float[] x = new float[h * w];
-        float[] y = new float[oh * ow];
-        boolean nan = false;
+        float[] y = new float[n];
+        int[] corner = new int[n];
+        for (int o = 0; o < n; o++) {
+            corner[o] = 2 * (o / ow) * w + 2 * (o % ow);
+        }
+        boolean[] nan = new boolean[1];
         for (int p = p0; p < p1; p++) {
             int ib = p * h * w;
-            int ob = p * oh * ow;
+            int ob = p * n;
             in.get(in0 + ib, x, 0, h * w);
-            for (int r = 0; r < oh; r++) {
-                int top = 2 * r * w;
-                for (int q = 0; q < ow; q++) {
-                    int c0 = top + 2 * q;
-                    float a = x[c0];
-                    float b = x[c0 + 1];
-                    float c = x[c0 + w];
-                    float d = x[c0 + w + 1];
-                    nan |= a != a | b != b | c != c | d != d;
-                    // the first largest value, as libnd4j's running maximum (replaced only by a strictly greater
-                    // value) finds it: the first of each row pair, then the bottom one only if strictly greater.
-                    // Branch-free on order-preserving integer keys (C2 compiled the float comparisons to branches,
-                    // which random data mispredicts: 2 ms per pass for the sheet CNN's first pooling)
-                    int ka = key(a);
-                    int kb = key(b);
-                    int kc = key(c);
-                    int kd = key(d);
-                    int gb = greater(kb, ka);
-                    int gd = greater(kd, kc);
-                    int upperAt = c0 + gb;
-                    int bottomAt = c0 + w + gd;
-                    int ku = ka ^ ((ka ^ kb) & -gb);
-                    int kl = kc ^ ((kc ^ kd) & -gd);
-                    int at = upperAt ^ ((upperAt ^ bottomAt) & -greater(kl, ku));
-                    float m = x[at];
-                    // libnd4j's maximum starts at −MAX_VALUE: a window of values ≤ −MAX_VALUE gives it, and its first
-                    // cell
-                    boolean low = !(m > -Float.MAX_VALUE);
-                    m = low ? -Float.MAX_VALUE : m;
-                    at = low ? c0 : at;
-                    y[r * ow + q] = m;
-                    arg[ob + r * ow + q] = ib + at;
-                }
+            int done = VECTOR_POOLING ? VectorPoolingKernels.max2x2(x, w, corner, n, y, arg, ob, ib, nan) : 0;
+            for (int o = done; o < n; o++) {
+                int c0 = corner[o];
+                float a = x[c0];
+                float b = x[c0 + 1];
+                float c = x[c0 + w];
+                float d = x[c0 + w + 1];
+                nan[0] |= a != a | b != b | c != c | d != d;
+                // the first largest value, as libnd4j's running maximum (replaced only by a strictly greater
+                // value) finds it: the first of each row pair, then the bottom one only if strictly greater.
+                // Branch-free on order-preserving integer keys (C2 compiled the float comparisons to branches,
+                // which random data mispredicts: 2 ms per pass for the sheet CNN's first pooling)
+                int ka = key(a);
+                int kb = key(b);
+                int kc = key(c);
+                int kd = key(d);
+                int gb = greater(kb, ka);
+                int gd = greater(kd, kc);
+                int upperAt = c0 + gb;
+                int bottomAt = c0 + w + gd;
+                int ku = ka ^ ((ka ^ kb) & -gb);
+                int kl = kc ^ ((kc ^ kd) & -gd);
+                int at = upperAt ^ ((upperAt ^ bottomAt) & -greater(kl, ku));
+                float m = x[at];
+                // libnd4j's maximum starts at −MAX_VALUE: a window of values ≤ −MAX_VALUE gives it, and its first
+                // cell
+                boolean low = !(m > -Float.MAX_VALUE);
+                m = low ? -Float.MAX_VALUE : m;
+                at = low ? c0 : at;
+                y[o] = m;
+                arg[ob + o] = ib + at;
             }
-            out.put(out0 + ob, y, 0, oh * ow);
+            out.put(out0 + ob, y, 0, n);
         }
-        return !nan;
+        return !nan[0];
     }
 
     /**
