@@ -8,10 +8,12 @@ import java.nio.FloatBuffer;
  * {@code avgpool2d} and their {@code _bp} ops, which DL4J's SubsamplingLayer runs): window rows [oh·s_h − p_h, … +
  * k_h) and columns likewise, clipped to the image; max: the first largest value in row-major window order (a value
  * replaces the running maximum only when strictly greater; the maximum starts at −MAX_VALUE, so a window of −∞ gives
- * −MAX_VALUE and its first kernel cell; such a window whose first kernel cell is padding is left to libnd4j, below); average: the window's sum in row-major order divided by the cells inside the image
+ * −MAX_VALUE and its first kernel cell; such a window whose first kernel cell is padding is left to libnd4j, below);
+ * average: the window's sum in row-major order divided by the cells inside the image
  * ({@code includePad} false, DL4J's default) or by k_h·k_w. Backward: the input gradient starts at zero and each output's
  * gradient is added to its argmax (max) or, divided like the forward sum, to every cell of its window (average), the
- * outputs in row-major order. Scalar loops: the planes are few and short, and a 2×2 window does not fill a vector.
+ * outputs in row-major order. General scalar loops, and for 2×2, stride-2 FLOAT windows branch-free ones over plain
+ * arrays (the max forward pass through {@link VectorPoolingKernels} where the Vector API is present).
  *
  * <p>A NaN anywhere in a plane's windows, or a window of −∞ whose first kernel cell is padding ({@code first}), is
  * reported (the forward returns false) so the caller can leave the pass to libnd4j, whose handling is its own.
