@@ -153,6 +153,7 @@ abstract class TrainingBench extends Bench {
         this.core = core;
         result.put("step", "fast");
         core.densePath().ifPresent(d -> result.put("densePath", d));
+        core.pooling().ifPresent(d -> result.put("poolingPath", d));
         return ds -> losses.add(core.fit(
                 new INDArray[] {ds.getFeatures()},
                 new INDArray[] {ds.getLabels()},

@@ -100,6 +100,27 @@ class FastCoreNetworksTest {
     }
 
     @Test
+    void theSheetCnnsMaxAndAveragePoolingRunInsideTheStepLikeFit() {
+        List<MultiDataSet> batches = images(4, 16, 2);
+        for (PoolingKind kind : new PoolingKind[] {PoolingKind.MAX, PoolingKind.AVG}) {
+            List<FastCore> cores = new ArrayList<>();
+            FitEquivalence.assertTrainsLikeFit(
+                    mln(() -> PoolingCnn.builder().setPooling(kind).optSeed(5).build()),
+                    m -> {
+                        FastCore core = FastCore.of(m);
+                        cores.add(core);
+                        return core::fit;
+                    },
+                    batches,
+                    2,
+                    TOLERANCE);
+            assertThat(cores.get(0).pooling())
+                    .as(kind + ": the step computes both poolings itself")
+                    .hasValueSatisfying(d -> assertThat(d).contains("pool1").contains("pool2"));
+        }
+    }
+
+    @Test
     void theFirstConvolutionSkipsItsInputGradientOnlyInsideTheStep() {
         MultiLayerNetwork net = new MultiLayerNetwork(
                 PoolingCnn.builder().setPooling(PoolingKind.MAX).optSeed(3).build());

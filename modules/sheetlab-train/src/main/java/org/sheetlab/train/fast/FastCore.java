@@ -66,6 +66,11 @@ import org.sheetlab.core.threads.HostThreads;
  * network's inputs and allow it ({@link InputGradientOptional}, e.g. a first FastConvolution2D): nothing reads it, and
  * for a one-channel image it was the most expensive convolution of the sheet CNN's step.
  *
+ * <p>During the same passes a MultiLayerNetwork's max and average pooling layers (DL4J's SubsamplingLayer, NCHW,
+ * windows that do not overlap) are computed by {@link ArgmaxPooling}, which keeps the forward pass's argmax for the
+ * backward pass; bit-identical to DL4J's layer, which runs everywhere else ({@code -Dsheetlab.fast.pooling=false}: in
+ * the step too).
+ *
  * <p>Not supported, with the reason from {@link #unsupported}: networks with DL4J {@link TrainingListener}s attached
  * (they need fit's solver callbacks), truncated BPTT, other updaters or regularisations, layers with pretraining
  * parameters (DL4J's VariationalAutoencoder layer), data types other than FLOAT.
@@ -219,6 +224,15 @@ public final class FastCore {
     /** The system property that chooses the {@link DensePathMode}. */
     public static final String DENSE_PATH_PROPERTY = "sheetlab.fast.densePath";
 
+    /**
+     * Whether the step computes max and average pooling itself, keeping the forward pass's argmax ({@link
+     * ArgmaxPooling}); {@code -Dsheetlab.fast.pooling=false} leaves DL4J's SubsamplingLayer its own ops.
+     */
+    static final boolean POOLING = !"false".equals(System.getProperty("sheetlab.fast.pooling"));
+
+    /** The pooling layers whose passes the step computes (null: none, or switched off). */
+    private final ArgmaxPooling.Swap pooling;
+
     /** The dense path for this network (null: the layers' own passes, {@code computeGradientAndScore}). */
     private final DensePath densePath;
 
@@ -324,6 +338,10 @@ public final class FastCore {
             }
         }
         firstLayers = firstLayers(net, graph);
+        pooling = POOLING && net != null ? ArgmaxPooling.Swap.of(net.getLayers()) : null;
+        if (pooling != null) {
+            log.debug("fast step: {}", pooling.description());
+        }
         densePath = net != null && mode != DensePathMode.OFF ? DensePath.of(net, mode == DensePathMode.ALL) : null;
         if (densePath != null) {
             log.debug("fast step: {}", densePath.description());
@@ -422,6 +440,20 @@ public final class FastCore {
             return densePath.activate(x, lastLayer, target);
         }
         return activate(x, lastLayer);
+    }
+
+    /**
+     * What the step computes of the network's pooling layers itself ("argmax-keeping pooling over layer 1 'pool1'
+     * (SubsamplingLayer) MAX 2x2/2x2, …"), or empty when it leaves them all to DL4J ({@code
+     * -Dsheetlab.fast.pooling=false}, a ComputationGraph, or no max/average NCHW pooling layer).
+     */
+    public Optional<String> pooling() {
+        return pooling == null ? Optional.empty() : Optional.of(pooling.description());
+    }
+
+    /** The pooling layers the step puts in (tests). */
+    List<ArgmaxPooling> poolingLayers() {
+        return pooling == null ? List.of() : pooling.layers();
     }
 
     /** Whether the last {@link #fit} ran through the dense path (it does not for masked or unexpected batches). */
@@ -617,6 +649,9 @@ public final class FastCore {
         lastStepDense = dense;
         swapLosses(true);
         skipInputGradients(true);
+        if (pooling != null) {
+            pooling.swap(true);
+        }
         try {
             if (dense) {
                 net.setInput(features[0]);
@@ -636,6 +671,9 @@ public final class FastCore {
                 graph.computeGradientAndScore();
             }
         } finally {
+            if (pooling != null) {
+                pooling.swap(false);
+            }
             skipInputGradients(false);
             swapLosses(false);
         }

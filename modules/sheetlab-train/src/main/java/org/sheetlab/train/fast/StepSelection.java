@@ -70,6 +70,7 @@ public record StepSelection(TrainingStep step, String kind, String reason, Map<S
                 core = FastCore.of(network);
                 m.put("kind", "fast");
                 core.densePath().ifPresent(d -> m.put("densePath", d));
+                core.pooling().ifPresent(d -> m.put("poolingPath", d));
             }
         }
         record.put(name, m);
