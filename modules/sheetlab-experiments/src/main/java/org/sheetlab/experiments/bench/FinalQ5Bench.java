@@ -71,11 +71,19 @@ final class FinalQ5Bench extends TrainingBench {
         MultiLayerNetwork net = new MultiLayerNetwork(
                 FinalQ5Network.builder().setInputSize(784).optSeed(seed).build());
         net.init();
+        DenseAdamStep[] fastStep = new DenseAdamStep[1];
         Consumer<DataSet> train = switch (step) {
             case "fit" -> net::fit;
             case "fast", "auto" -> {
                 DenseAdamStep fast = DenseAdamStep.of(net);
-                yield ds -> fast.fit(ArrayDataSource.toMulti(ds));
+                fastStep[0] = fast;
+                int[] calls = {0};
+                yield ds -> {
+                    fast.fit(ArrayDataSource.toMulti(ds));
+                    if (++calls[0] == warmup) { // -Dsheetlab.fast.profile=true: the timed steps only
+                        fast.resetProfile();
+                    }
+                };
             }
             case "core" -> { // the general fast core (FastCore) on this network, to compare with DenseAdamStep
                 org.sheetlab.train.fast.FastCore core = org.sheetlab.train.fast.FastCore.of(net);
@@ -92,6 +100,11 @@ final class FinalQ5Bench extends TrainingBench {
                 "sheetlab " + step + " (DL4J " + Nd4j.getBackend().getClass().getSimpleName() + ")");
         r.put("step", step);
         r.putAll(timeTraining("sheetlab", train, it));
+        if (fastStep[0] != null && !fastStep[0].profileMs().isEmpty()) {
+            Map<String, Double> parts = fastStep[0].profileMs();
+            r.put("stepProfileMs", parts);
+            parts.forEach((k, v) -> System.err.printf(java.util.Locale.ROOT, "sheetlab fast: %-34s %8.4f ms%n", k, v));
+        }
         r.put("finalLoss", net.score(nextBatch(it), false));
         r.put("threads", Nd4j.getEnvironment().maxMasterThreads());
         r.put("blasThreads", Nd4j.factory().blas().getMaxThreads());
