@@ -141,34 +141,51 @@ public final class DenseAdamStep implements TrainingStep {
                     && !"false".equals(System.getProperty("sheetlab.fast.vectorApi"));
 
     /**
-     * The system property ({@code -Dsheetlab.fast.denseGemm=blas|split}, read when a step is made) that picks how the
-     * step's products use the cores. {@code blas} (the default) runs each product as one cblas_sgemm on OpenBLAS's
-     * own threads, {@link #parts} of them, and the Adam pass on the calling thread; OpenBLAS's thread count is set at
-     * the first step and put back whenever the network is handed out ({@link #releaseBlasThreads()}).
-     * {@code split} cuts the large products into column blocks over {@link HostThreads}, each one single-threaded BLAS
-     * call, and splits Adam the same way (the step before 2026-12-06). With one part both are the same. Measured on the
-     * 2-vCPU Xeon (final-q5, batch 512, busy machine, back to back): the step 3.7–4.0 ms per batch with {@code blas}
-     * against 4.4–4.5 with {@code split}; in isolation OpenBLAS's own two threads ran the 512×784×300 products in
-     * 0.86 ms against 0.93–0.97 for the column split, and the 300→100 layer's in 0.14 against 0.31 (its 50-column
-     * blocks are slower than one thread's whole product, 0.20), and the Adam pass took 0.16–0.18 ms on one thread
-     * against 0.24–0.35 split. The two give the same results up to float rounding (OpenBLAS's threads partition a
-     * product their own way), and each repeats itself bit for bit. Any other value is an IllegalArgumentException
-     * naming it.
+     * The system property ({@code -Dsheetlab.fast.denseGemm=auto|blas|split}, read when a step is made) that picks how
+     * the step's products use the cores. {@code blas} runs each product as one cblas_sgemm on OpenBLAS's own threads,
+     * {@link #parts} of them, and the Adam pass on the calling thread; OpenBLAS's thread count is set at the first such
+     * step and put back whenever the network is handed out ({@link #releaseBlasThreads()}). {@code split} cuts the
+     * large products into column blocks over {@link HostThreads}, each one single-threaded BLAS call, and splits Adam
+     * the same way (the step before 2026-12-06). {@code auto} (the default) takes {@code blas} for a batch size whose
+     * largest product has at least {@link #BLAS_THREADS_MIN_MACS} multiply-adds, else {@code split}. With one part
+     * all are the same. Measured on the 2-vCPU Xeon (final-q5, busy machine, back to back): at batch 512 the step took
+     * 3.7–4.0 ms with {@code blas} against 4.4–4.5 with {@code split}; in isolation OpenBLAS's own two threads ran the
+     * 512×784×300 products in 0.86 ms against 0.93–0.97 for the column split and the 300→100 layer's in 0.14 against
+     * 0.31 (its 50-column blocks are slower than one thread's whole product, 0.20), and the Adam pass took 0.16–0.18
+     * ms on one thread against 0.24–0.35 split. At batch 32 {@code split} was faster (30,800 / 36,200 samples/s
+     * against 26,600 / 29,500: OpenBLAS also threads the small products). The modes give the same results up to float
+     * rounding (OpenBLAS's threads partition a product their own way), and each repeats itself bit for bit. Any other
+     * value is an IllegalArgumentException naming it.
      */
     public static final String GEMM_PROPERTY = "sheetlab.fast.denseGemm";
 
-    /** {@link #GEMM_PROPERTY} as this step read it: true for {@code blas}. */
-    private final boolean gemmOnBlasThreads;
+    /** The values of {@link #GEMM_PROPERTY}. */
+    public enum GemmMode {
+        AUTO,
+        BLAS,
+        SPLIT
+    }
 
-    /** The rule of {@link #GEMM_PROPERTY}: null, blank or {@code blas} → true, {@code split} → false. */
-    static boolean gemmOnBlasThreads(String setting) {
-        if (setting == null || setting.isBlank() || setting.trim().equalsIgnoreCase("blas")) {
-            return true;
+    /**
+     * {@code auto}'s rule: a batch size whose largest product (rows × n_in × n_out) has at least this many
+     * multiply-adds runs on OpenBLAS's threads (final-q5: batch 512's 120M do, batch 32's 7.5M and 128's 30M do not).
+     */
+    public static final long BLAS_THREADS_MIN_MACS = 50_000_000L;
+
+    /** {@link #GEMM_PROPERTY} as this step read it. */
+    private final GemmMode gemmMode;
+
+    /** The rule of {@link #GEMM_PROPERTY}: null or blank → AUTO, else auto, blas or split in any case. */
+    static GemmMode gemmMode(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return GemmMode.AUTO;
         }
-        if (setting.trim().equalsIgnoreCase("split")) {
-            return false;
+        for (GemmMode m : GemmMode.values()) {
+            if (m.name().equalsIgnoreCase(setting.trim())) {
+                return m;
+            }
         }
-        throw new IllegalArgumentException(GEMM_PROPERTY + " must be blas or split, got '" + setting + "'");
+        throw new IllegalArgumentException(GEMM_PROPERTY + " must be auto, blas or split, got '" + setting + "'");
     }
 
     /**
@@ -178,14 +195,32 @@ public final class DenseAdamStep implements TrainingStep {
     private final int parts;
 
     private DenseAdamStep(MultiLayerNetwork net, int parts) {
-        this.gemmOnBlasThreads = gemmOnBlasThreads(System.getProperty(GEMM_PROPERTY));
+        this.gemmMode = gemmMode(System.getProperty(GEMM_PROPERTY));
         bind(net);
         this.parts = Math.min(parts, HostThreads.maxParts());
     }
 
-    /** Whether this step runs its products on OpenBLAS's own threads ({@code blas}) rather than column blocks. */
-    public boolean gemmOnBlasThreads() {
-        return gemmOnBlasThreads;
+    /** How this step's products use the cores ({@link #GEMM_PROPERTY}). */
+    public GemmMode gemmMode() {
+        return gemmMode;
+    }
+
+    /** Whether batches of {@code rows} run their products on OpenBLAS's own threads ({@link #GEMM_PROPERTY}). */
+    public boolean onBlasThreads(int rows) {
+        if (parts < 2) {
+            return false;
+        }
+        return switch (gemmMode) {
+            case BLAS -> true;
+            case SPLIT -> false;
+            case AUTO -> {
+                long largest = 0;
+                for (int l = 0; l + 1 < sizes.length; l++) {
+                    largest = Math.max(largest, (long) rows * sizes[l] * sizes[l + 1]);
+                }
+                yield largest >= BLAS_THREADS_MIN_MACS;
+            }
+        };
     }
 
     /**
@@ -368,7 +403,11 @@ public final class DenseAdamStep implements TrainingStep {
         final INDArray[][] bwdB;
         final INDArray[][] bwdC;
 
+        /** Whether this batch size runs its products on OpenBLAS's threads ({@link #onBlasThreads(int)}). */
+        final boolean onBlasThreads;
+
         Buffers(int rows) {
+            onBlasThreads = onBlasThreads(rows);
             int layers = w.length;
             a = new INDArray[layers];
             d = new INDArray[layers];
@@ -383,7 +422,7 @@ public final class DenseAdamStep implements TrainingStep {
                 d[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, sizes[l + 1]}, 'f');
                 ab[l] = bytes(a[l]);
                 db[l] = bytes(d[l]);
-                int k = gemmOnBlasThreads ? 1 : partsFor((long) rows * sizes[l] * sizes[l + 1], sizes[l + 1]);
+                int k = onBlasThreads ? 1 : partsFor((long) rows * sizes[l] * sizes[l + 1], sizes[l + 1]);
                 if (k > 1) {
                     fwdB[l] = columnBlocks(w[l], k);
                     fwdC[l] = columnBlocks(a[l], k);
@@ -435,14 +474,17 @@ public final class DenseAdamStep implements TrainingStep {
                     + sizes[sizes.length - 1] + "], got " + java.util.Arrays.toString(x.shape()) + " and "
                     + java.util.Arrays.toString(y.shape()));
         }
-        if (gemmOnBlasThreads && parts >= 2) {
+        Buffers buf = buffers.computeIfAbsent(rows, Buffers::new);
+        if (buf.onBlasThreads) {
             holdBlasThreads();
+        } else {
+            releaseBlasThreads();
         }
-        return step(x, y, rows);
+        return step(x, y, rows, buf);
     }
 
     /**
-     * OpenBLAS at {@link #parts} threads (for {@link #GEMM_PROPERTY} {@code blas}), the count found first kept to be put
+     * OpenBLAS at {@link #parts} threads (for a batch size {@link #onBlasThreads(int)}), the count found first kept to be put
      * back by {@link #releaseBlasThreads()}. The count is process-wide and setting it costs about 0.1 ms on the 2-vCPU
      * Xeon even when it does not change, so it is set only when it differs, and held between steps.
      */
@@ -469,10 +511,9 @@ public final class DenseAdamStep implements TrainingStep {
         }
     }
 
-    /** One step on a checked batch (OpenBLAS's thread count already set for {@link #GEMM_PROPERTY} {@code blas}). */
-    private double step(INDArray x, INDArray y, int rows) {
+    /** One step on a checked batch (OpenBLAS's thread count already set where {@code buf.onBlasThreads}). */
+    private double step(INDArray x, INDArray y, int rows, Buffers buf) {
         int layers = w.length;
-        Buffers buf = buffers.computeIfAbsent(rows, Buffers::new);
         INDArray[] a = buf.a;
         INDArray[] d = buf.d;
         // forward: GEMMs through ND4J's BLAS; bias and ReLU in one pass in place over each f-order [B, n] buffer,
@@ -524,7 +565,7 @@ public final class DenseAdamStep implements TrainingStep {
                 }
             }
         }
-        adamStep();
+        adamStep(!buf.onBlasThreads);
         if (PROFILE) {
             tick(P_ADAM, 0, t);
             profileSteps++;
@@ -641,7 +682,8 @@ public final class DenseAdamStep implements TrainingStep {
         }
     }
 
-    private void adamStep() {
+    /** Adam over all parameters, split over the host threads when {@code split} and large enough. */
+    private void adamStep(boolean split) {
         int iteration = net.getIterationCount();
         double lr = adam.getLearningRate(iteration, net.getEpochCount());
         double beta1 = adam.getBeta1();
@@ -660,9 +702,7 @@ public final class DenseAdamStep implements TrainingStep {
         ByteBuffer g = gBytes;
         float[] mm = m;
         float[] vv = v;
-        int k = n >= SPLIT_MIN_PARAMETERS && !gemmOnBlasThreads
-                ? Math.min(parts, Math.max(1, n / MIN_PARAMETERS_PER_PART))
-                : 1;
+        int k = n >= SPLIT_MIN_PARAMETERS && split ? Math.min(parts, Math.max(1, n / MIN_PARAMETERS_PER_PART)) : 1;
         if (k >= 2) {
             HostThreads.split(n, k, (part, e0, e1) -> adamRange(e0, e1, p, g, mm, vv, b1, b2, c1, c2, eps, at));
         } else {

@@ -209,14 +209,14 @@ class DenseAdamStepTest {
             }
         }
         assertThat(step.parts()).isEqualTo(parts);
-        assertThat(step.gemmOnBlasThreads()).isEqualTo(!"split".equals(gemm));
+        assertThat(step.gemmMode()).isEqualTo(DenseAdamStep.gemmMode(gemm));
         int blasThreads = Nd4j.factory().blas().getMaxThreads();
         ArrayDataSource batches = train.shuffledSource(64, 2);
         while (batches.hasNext()) {
             losses.add(step.fit(batches.next()));
             assertThat(Nd4j.factory().blas().getMaxThreads())
                     .as("OpenBLAS threads while training")
-                    .isEqualTo(step.gemmOnBlasThreads() && parts > 1 ? parts : blasThreads);
+                    .isEqualTo(step.onBlasThreads(64) ? parts : blasThreads);
         }
         step.networks(); // the Adam moments written back
         assertThat(Nd4j.factory().blas().getMaxThreads())
@@ -269,10 +269,11 @@ class DenseAdamStepTest {
 
     /**
      * The two ways the products use the cores ({@code -Dsheetlab.fast.denseGemm}): one BLAS call on OpenBLAS's own
-     * threads (the default) and column blocks over the host threads train the same network up to float rounding
+     * threads and column blocks over the host threads train the same network up to float rounding
      * (losses to 1e-6, parameters and Adam state to 1e-6 of their norm after 4 steps, the bound of the split test
      * above), each repeats itself bit for bit, OpenBLAS's thread count is put back when the network is handed out, and
-     * a value other than blas or split is refused with its name.
+     * auto picks by the largest product's size, and a value other than auto, blas or split is refused with its
+     * name.
      */
     @Test
     void blasThreadsAndColumnBlocksTrainTheSameNetwork() {
@@ -293,9 +294,17 @@ class DenseAdamStepTest {
                         / reference.norm2Number().doubleValue())
                 .as("blas vs split")
                 .isLessThan(1e-6);
-        assertThat(DenseAdamStep.gemmOnBlasThreads(null)).isTrue();
-        assertThat(DenseAdamStep.gemmOnBlasThreads(" Split ")).isFalse();
-        assertThatThrownBy(() -> DenseAdamStep.gemmOnBlasThreads("both"))
+        // auto: OpenBLAS's threads from BLAS_THREADS_MIN_MACS multiply-adds in the largest product (here rows × 400 ×
+        // 300), never with one part
+        DenseAdamStep auto = DenseAdamStep.of(mlp(9, 400, 300, 100, 10), 3);
+        assertThat(auto.gemmMode()).isEqualTo(DenseAdamStep.GemmMode.AUTO);
+        assertThat(auto.onBlasThreads(512)).isTrue();
+        assertThat(auto.onBlasThreads(64)).isFalse();
+        assertThat(DenseAdamStep.of(mlp(9, 400, 300, 100, 10), 1).onBlasThreads(512))
+                .isFalse();
+        assertThat(DenseAdamStep.gemmMode(null)).isEqualTo(DenseAdamStep.GemmMode.AUTO);
+        assertThat(DenseAdamStep.gemmMode(" Split ")).isEqualTo(DenseAdamStep.GemmMode.SPLIT);
+        assertThatThrownBy(() -> DenseAdamStep.gemmMode("both"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(DenseAdamStep.GEMM_PROPERTY)
                 .hasMessageContaining("'both'");

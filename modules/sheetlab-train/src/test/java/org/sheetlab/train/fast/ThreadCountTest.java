@@ -25,10 +25,10 @@ import org.sheetlab.data.source.LabeledArrays;
  * The thread policy end to end: the same training (the Final Q5 shape 400-300-100-10, batch 256, Adam, 4 steps) with
  * the thread count set to 1, 2 and 4 as {@code -Dsheetlab.threads} would set it ({@link HostThreads#override}, the
  * property being read once per JVM), the fast step taking its default size from the policy. The results agree to float
- * rounding: the products run on 1, 2 or 4 of OpenBLAS's own threads (the default, {@code -Dsheetlab.fast.denseGemm=blas},
- * whose threads partition a product their own way), or with {@code split} as 1, 2 or 4 column blocks (2 or 3 for the
+ * rounding: at batch 256 the products run (by {@code -Dsheetlab.fast.denseGemm=auto}'s rule) as 1, 2 or 4 column blocks (2 or 3 for the
  * 300→100 layer, whose blocks keep at least 32 columns), each block one BLAS call whose kernel blocking depends on the
- * block's width; either way single output elements may differ in the last bits. Adam's element-wise update is the same
+ * block's width, so single output elements may differ in the last bits (DenseAdamStepTest checks the other mode,
+ * OpenBLAS's own threads, against this one). Adam's element-wise update is the same
  * in any split. The tolerance, 1e-6 of
  * the norm of the parameters and of Adam's state after 4 steps, is the one DenseAdamStepTest states for the split: a
  * few float ulps (6e-8 relative each) per element, carried through 4 updates. Losses agree to 1e-6.
