@@ -27,8 +27,9 @@ public final class ShuffledArrayIterator implements DataSetIterator {
     private final boolean shuffle;
     private final List<String> labelNames;
     private DataSetPreProcessor preProcessor;
-    private boolean reuseBuffers;
+    private int reuseSets; // 0: fresh arrays per batch; n: a ring of n array pairs per batch size
     private final java.util.Map<Integer, INDArray[]> batchBuffers = new java.util.HashMap<>();
+    private final java.util.Map<Integer, int[]> ringPosition = new java.util.HashMap<>();
     private int epoch;
     private int cursor;
     private int[] order;
@@ -132,8 +133,15 @@ public final class ShuffledArrayIterator implements DataSetIterator {
                             .dup());
         } else {
             int[] rows = java.util.Arrays.copyOfRange(order, cursor, end);
-            INDArray[] into = reuseBuffers ? batchBuffers.computeIfAbsent(rows.length, k -> new INDArray[2]) : null;
-            ds = new DataSet(gather(features, rows, into, 0), gather(labels, rows, into, 1));
+            INDArray[] into = null;
+            int slot = 0;
+            if (reuseSets > 0) {
+                into = batchBuffers.computeIfAbsent(rows.length, k -> new INDArray[2 * reuseSets]);
+                int[] at = ringPosition.computeIfAbsent(rows.length, k -> new int[1]);
+                slot = 2 * at[0];
+                at[0] = (at[0] + 1) % reuseSets;
+            }
+            ds = new DataSet(gather(features, rows, into, slot), gather(labels, rows, into, slot + 1));
         }
         cursor = end;
         if (preProcessor != null) {
@@ -181,7 +189,22 @@ public final class ShuffledArrayIterator implements DataSetIterator {
      * keeps batches.
      */
     public ShuffledArrayIterator reuseBuffers(boolean reuse) {
-        this.reuseBuffers = reuse;
+        return reuseBuffers(reuse ? 1 : 0);
+    }
+
+    /**
+     * Shuffled batches gathered into a ring of {@code sets} array pairs per batch size (0 = fresh arrays every time,
+     * 1 = {@link #reuseBuffers(boolean) reuseBuffers(true)}): a returned DataSet stays valid until {@code sets} more
+     * batches of its size have been taken. Two sets let a prefetching thread gather the next batch while the previous
+     * one trains ({@link BatchPrefetcher}). Same values either way. A negative count is an IllegalArgumentException.
+     */
+    public ShuffledArrayIterator reuseBuffers(int sets) {
+        if (sets < 0) {
+            throw new IllegalArgumentException("reuseBuffers: sets must be >= 0, got " + sets);
+        }
+        this.reuseSets = sets;
+        batchBuffers.clear();
+        ringPosition.clear();
         return this;
     }
 

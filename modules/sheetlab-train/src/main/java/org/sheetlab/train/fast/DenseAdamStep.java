@@ -153,7 +153,8 @@ public final class DenseAdamStep implements TrainingStep {
      * 512×784×300 products in 0.86 ms against 0.93–0.97 for the column split and the 300→100 layer's in 0.14 against
      * 0.31 (its 50-column blocks are slower than one thread's whole product, 0.20), and the Adam pass took 0.16–0.18
      * ms on one thread against 0.24–0.35 split. At batch 32 {@code split} was faster (30,800 / 36,200 samples/s
-     * against 26,600 / 29,500: OpenBLAS also threads the small products). The modes give the same results up to float
+     * against 26,600 / 29,500: OpenBLAS also threads the small products), at batch 128 {@code blas} (80,700 / 81,800
+     * against 77,600 / 76,900). The modes give the same results up to float
      * rounding (OpenBLAS's threads partition a product their own way), and each repeats itself bit for bit. Any other
      * value is an IllegalArgumentException naming it.
      */
@@ -168,9 +169,10 @@ public final class DenseAdamStep implements TrainingStep {
 
     /**
      * {@code auto}'s rule: a batch size whose largest product (rows × n_in × n_out) has at least this many
-     * multiply-adds runs on OpenBLAS's threads (final-q5: batch 512's 120M do, batch 32's 7.5M and 128's 30M do not).
+     * multiply-adds runs on OpenBLAS's threads (final-q5: batch 512's 120M and batch 128's 30M do, batch 32's 7.5M does
+     * not).
      */
-    public static final long BLAS_THREADS_MIN_MACS = 50_000_000L;
+    public static final long BLAS_THREADS_MIN_MACS = 20_000_000L;
 
     /** {@link #GEMM_PROPERTY} as this step read it. */
     private final GemmMode gemmMode;
