@@ -27,8 +27,9 @@ public final class ShuffledArrayIterator implements DataSetIterator {
     private final boolean shuffle;
     private final List<String> labelNames;
     private DataSetPreProcessor preProcessor;
-    private boolean reuseBuffers;
+    private int reuseSets; // 0: fresh arrays per batch; n: a ring of n array pairs per batch size
     private final java.util.Map<Integer, INDArray[]> batchBuffers = new java.util.HashMap<>();
+    private final java.util.Map<Integer, int[]> ringPosition = new java.util.HashMap<>();
     private int epoch;
     private int cursor;
     private int[] order;
@@ -132,11 +133,21 @@ public final class ShuffledArrayIterator implements DataSetIterator {
                             .dup());
         } else {
             int[] rows = java.util.Arrays.copyOfRange(order, cursor, end);
-            INDArray[] into = reuseBuffers ? batchBuffers.computeIfAbsent(rows.length, k -> new INDArray[2]) : null;
-            INDArray f = gather(features, rows, into, 0);
+            INDArray[] into = null;
+            int slot = 0;
+            if (reuseSets > 0) {
+                into = batchBuffers.computeIfAbsent(rows.length, k -> new INDArray[2 * reuseSets]);
+                int[] at = ringPosition.computeIfAbsent(rows.length, k -> new int[1]);
+                slot = 2 * at[0];
+                at[0] = (at[0] + 1) % reuseSets;
+            }
+            INDArray f = gather(features, rows, into, slot);
             // (x, x) pairs (an autoencoder's) with reused buffers: one gather serves as both
             ds = new DataSet(
-                    f, reuseBuffers && labels == features && preProcessor == null ? f : gather(labels, rows, into, 1));
+                    f,
+                    reuseSets > 0 && labels == features && preProcessor == null
+                            ? f
+                            : gather(labels, rows, into, slot + 1));
         }
         cursor = end;
         if (preProcessor != null) {
@@ -185,7 +196,22 @@ public final class ShuffledArrayIterator implements DataSetIterator {
      * set, each batch is gathered once and the DataSet holds that one array as both.
      */
     public ShuffledArrayIterator reuseBuffers(boolean reuse) {
-        this.reuseBuffers = reuse;
+        return reuseBuffers(reuse ? 1 : 0);
+    }
+
+    /**
+     * Shuffled batches gathered into a ring of {@code sets} array pairs per batch size (0 = fresh arrays every time,
+     * 1 = {@link #reuseBuffers(boolean) reuseBuffers(true)}): a returned DataSet stays valid until {@code sets} more
+     * batches of its size have been taken. Two sets let a prefetching thread gather the next batch while the previous
+     * one trains ({@link BatchPrefetcher}). Same values either way. A negative count is an IllegalArgumentException.
+     */
+    public ShuffledArrayIterator reuseBuffers(int sets) {
+        if (sets < 0) {
+            throw new IllegalArgumentException("reuseBuffers: sets must be >= 0, got " + sets);
+        }
+        this.reuseSets = sets;
+        batchBuffers.clear();
+        ringPosition.clear();
         return this;
     }
 

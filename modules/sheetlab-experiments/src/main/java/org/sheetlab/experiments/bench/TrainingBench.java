@@ -194,8 +194,14 @@ abstract class TrainingBench extends Bench {
      * otherMs}: the step's bookkeeping).
      */
     Map<String, Object> timeTraining(String label, Consumer<DataSet> train, ShuffledArrayIterator it) {
+        return timeTraining(label, train, () -> nextBatch(it), it.batch());
+    }
+
+    /** {@link #timeTraining(String, Consumer, ShuffledArrayIterator)} with the batches from {@code source}. */
+    Map<String, Object> timeTraining(
+            String label, Consumer<DataSet> train, java.util.function.Supplier<DataSet> source, int batchSize) {
         for (int i = 0; i < warmup; i++) {
-            train.accept(nextBatch(it));
+            train.accept(source.get());
         }
         if (core != null) {
             core.resetProfile();
@@ -205,7 +211,7 @@ abstract class TrainingBench extends Bench {
         long t0 = System.nanoTime();
         for (int i = 0; i < batches; i++) {
             long d0 = System.nanoTime();
-            DataSet ds = nextBatch(it);
+            DataSet ds = source.get();
             dataNanos += System.nanoTime() - d0;
             train.accept(ds);
             samples += ds.numExamples();
@@ -213,7 +219,7 @@ abstract class TrainingBench extends Bench {
         long total = System.nanoTime() - t0;
         double seconds = total / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("batchSize", it.batch());
+        r.put("batchSize", batchSize);
         r.put("batches", batches);
         r.put("seconds", seconds);
         r.put("samplesPerSecond", samples / seconds);
@@ -233,7 +239,7 @@ abstract class TrainingBench extends Bench {
                 "%s: %.0f samples/s (batch %d, %d batches, %.2f s)%n",
                 label,
                 samples / seconds,
-                it.batch(),
+                batchSize,
                 batches,
                 seconds);
         return r;

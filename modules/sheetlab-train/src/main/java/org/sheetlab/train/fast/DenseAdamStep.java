@@ -79,6 +79,38 @@ public final class DenseAdamStep implements TrainingStep {
     private int vOffset;
     private int n;
     private final Map<Integer, Buffers> buffers = new HashMap<>();
+    private int blasThreadsBefore = -1; // OpenBLAS's thread count before this step changed it, or -1
+
+    /**
+     * With {@code -Dsheetlab.fast.profile=true} ({@value #PROFILE_PROPERTY}) every step adds the nanoseconds of each
+     * of its parts ({@link #PROFILE_PARTS}, per layer) to {@link #profileMs()}; off by default (the checks then cost
+     * nothing: the flag is a constant the JIT folds).
+     */
+    public static final String PROFILE_PROPERTY = "sheetlab.fast.profile";
+
+    static final boolean PROFILE = Boolean.getBoolean(PROFILE_PROPERTY);
+
+    /** The parts a profiled step is cut into, in step order; the GEMMs are the first three kinds. */
+    public static final List<String> PROFILE_PARTS = List.of(
+            "forward GEMM",
+            "input-gradient GEMM",
+            "weight-gradient GEMM",
+            "bias+activation",
+            "softmax+loss+delta",
+            "bias gradient",
+            "ReLU mask",
+            "Adam");
+
+    private static final int P_FWD = 0;
+    private static final int P_DELTA = 1;
+    private static final int P_DW = 2;
+    private static final int P_BIAS_ACT = 3;
+    private static final int P_SOFTMAX = 4;
+    private static final int P_COLSUM = 5;
+    private static final int P_MASK = 6;
+    private static final int P_ADAM = 7;
+    private long[][] profile = new long[PROFILE_PARTS.size()][0];
+    private long profileSteps;
 
     /**
      * GEMMs of at least this many multiply-adds are split by output columns over the host threads (each part a
@@ -109,14 +141,88 @@ public final class DenseAdamStep implements TrainingStep {
                     && !"false".equals(System.getProperty("sheetlab.fast.vectorApi"));
 
     /**
+     * The system property ({@code -Dsheetlab.fast.denseGemm=auto|blas|split}, read when a step is made) that picks how
+     * the step's products use the cores. {@code blas} runs each product as one cblas_sgemm on OpenBLAS's own threads,
+     * {@link #parts} of them, and the Adam pass on the calling thread; OpenBLAS's thread count is set at the first such
+     * step and put back whenever the network is handed out ({@link #releaseBlasThreads()}). {@code split} cuts the
+     * large products into column blocks over {@link HostThreads}, each one single-threaded BLAS call, and splits Adam
+     * the same way (the step before 2026-12-06). {@code auto} (the default) takes {@code blas} for a batch size whose
+     * largest product has at least {@link #BLAS_THREADS_MIN_MACS} multiply-adds, else {@code split}. With one part
+     * all are the same. Measured on the 2-vCPU Xeon (final-q5, busy machine, back to back): at batch 512 the step took
+     * 3.7–4.0 ms with {@code blas} against 4.4–4.5 with {@code split}; in isolation OpenBLAS's own two threads ran the
+     * 512×784×300 products in 0.86 ms against 0.93–0.97 for the column split and the 300→100 layer's in 0.14 against
+     * 0.31 (its 50-column blocks are slower than one thread's whole product, 0.20), and the Adam pass took 0.16–0.18
+     * ms on one thread against 0.24–0.35 split. At batch 32 {@code split} was faster (30,800 / 36,200 samples/s
+     * against 26,600 / 29,500: OpenBLAS also threads the small products), at batch 128 {@code blas} (80,700 / 81,800
+     * against 77,600 / 76,900). The modes give the same results up to float
+     * rounding (OpenBLAS's threads partition a product their own way), and each repeats itself bit for bit. Any other
+     * value is an IllegalArgumentException naming it.
+     */
+    public static final String GEMM_PROPERTY = "sheetlab.fast.denseGemm";
+
+    /** The values of {@link #GEMM_PROPERTY}. */
+    public enum GemmMode {
+        AUTO,
+        BLAS,
+        SPLIT
+    }
+
+    /**
+     * {@code auto}'s rule: a batch size whose largest product (rows × n_in × n_out) has at least this many
+     * multiply-adds runs on OpenBLAS's threads (final-q5: batch 512's 120M and batch 128's 30M do, batch 32's 7.5M does
+     * not).
+     */
+    public static final long BLAS_THREADS_MIN_MACS = 20_000_000L;
+
+    /** {@link #GEMM_PROPERTY} as this step read it. */
+    private final GemmMode gemmMode;
+
+    /** The rule of {@link #GEMM_PROPERTY}: null or blank → AUTO, else auto, blas or split in any case. */
+    static GemmMode gemmMode(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return GemmMode.AUTO;
+        }
+        for (GemmMode m : GemmMode.values()) {
+            if (m.name().equalsIgnoreCase(setting.trim())) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException(GEMM_PROPERTY + " must be auto, blas or split, got '" + setting + "'");
+    }
+
+    /**
      * The most parts a split uses: {@link HostThreads#maxParts()} (cores, or {@code -Dsheetlab.threads}) or fewer when
      * asked; 1 computes everything on the calling thread. The threads are {@link HostThreads}' shared daemon pool.
      */
     private final int parts;
 
     private DenseAdamStep(MultiLayerNetwork net, int parts) {
+        this.gemmMode = gemmMode(System.getProperty(GEMM_PROPERTY));
         bind(net);
         this.parts = Math.min(parts, HostThreads.maxParts());
+    }
+
+    /** How this step's products use the cores ({@link #GEMM_PROPERTY}). */
+    public GemmMode gemmMode() {
+        return gemmMode;
+    }
+
+    /** Whether batches of {@code rows} run their products on OpenBLAS's own threads ({@link #GEMM_PROPERTY}). */
+    public boolean onBlasThreads(int rows) {
+        if (parts < 2) {
+            return false;
+        }
+        return switch (gemmMode) {
+            case BLAS -> true;
+            case SPLIT -> false;
+            case AUTO -> {
+                long largest = 0;
+                for (int l = 0; l + 1 < sizes.length; l++) {
+                    largest = Math.max(largest, (long) rows * sizes[l] * sizes[l + 1]);
+                }
+                yield largest >= BLAS_THREADS_MIN_MACS;
+            }
+        };
     }
 
     /**
@@ -278,6 +384,7 @@ public final class DenseAdamStep implements TrainingStep {
 
     /** The network being trained (after a resume: the restored one), its updater state brought up to date. */
     public MultiLayerNetwork network() {
+        releaseBlasThreads();
         syncState();
         return net;
     }
@@ -298,7 +405,11 @@ public final class DenseAdamStep implements TrainingStep {
         final INDArray[][] bwdB;
         final INDArray[][] bwdC;
 
+        /** Whether this batch size runs its products on OpenBLAS's threads ({@link #onBlasThreads(int)}). */
+        final boolean onBlasThreads;
+
         Buffers(int rows) {
+            onBlasThreads = onBlasThreads(rows);
             int layers = w.length;
             a = new INDArray[layers];
             d = new INDArray[layers];
@@ -313,7 +424,7 @@ public final class DenseAdamStep implements TrainingStep {
                 d[l] = Nd4j.create(DataType.FLOAT, new long[] {rows, sizes[l + 1]}, 'f');
                 ab[l] = bytes(a[l]);
                 db[l] = bytes(d[l]);
-                int k = partsFor((long) rows * sizes[l] * sizes[l + 1], sizes[l + 1]);
+                int k = onBlasThreads ? 1 : partsFor((long) rows * sizes[l] * sizes[l + 1], sizes[l + 1]);
                 if (k > 1) {
                     fwdB[l] = columnBlocks(w[l], k);
                     fwdC[l] = columnBlocks(a[l], k);
@@ -365,37 +476,86 @@ public final class DenseAdamStep implements TrainingStep {
                     + sizes[sizes.length - 1] + "], got " + java.util.Arrays.toString(x.shape()) + " and "
                     + java.util.Arrays.toString(y.shape()));
         }
-        int layers = w.length;
         Buffers buf = buffers.computeIfAbsent(rows, Buffers::new);
+        if (buf.onBlasThreads) {
+            holdBlasThreads();
+        } else {
+            releaseBlasThreads();
+        }
+        return step(x, y, rows, buf);
+    }
+
+    /**
+     * OpenBLAS at {@link #parts} threads (for a batch size {@link #onBlasThreads(int)}), the count found first kept to be put
+     * back by {@link #releaseBlasThreads()}. The count is process-wide and setting it costs about 0.1 ms on the 2-vCPU
+     * Xeon even when it does not change, so it is set only when it differs, and held between steps.
+     */
+    private void holdBlasThreads() {
+        org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
+        int now = blas.getMaxThreads();
+        if (now != parts) {
+            if (blasThreadsBefore < 0) {
+                blasThreadsBefore = now;
+            }
+            blas.setMaxThreads(parts);
+        }
+    }
+
+    /**
+     * Puts back OpenBLAS's thread count as this step found it before its first step (when it changed it): called
+     * whenever the network is handed out ({@link #networks()}, {@link #network()}, {@link #restore}), so evaluation,
+     * checkpoints and other code run with the process's own setting; the next step takes the threads again.
+     */
+    public void releaseBlasThreads() {
+        if (blasThreadsBefore >= 0) {
+            Nd4j.factory().blas().setMaxThreads(blasThreadsBefore);
+            blasThreadsBefore = -1;
+        }
+    }
+
+    /** One step on a checked batch (OpenBLAS's thread count already set where {@code buf.onBlasThreads}). */
+    private double step(INDArray x, INDArray y, int rows, Buffers buf) {
+        int layers = w.length;
         INDArray[] a = buf.a;
         INDArray[] d = buf.d;
         // forward: GEMMs through ND4J's BLAS; bias and ReLU in one pass in place over each f-order [B, n] buffer,
         // the output layer's bias, softmax, loss and δ in another
+        if (PROFILE && profile[0].length != layers) {
+            profile = new long[PROFILE_PARTS.size()][layers];
+        }
+        long t = PROFILE ? System.nanoTime() : 0;
         INDArray in = x;
         for (int l = 0; l < layers - 1; l++) {
             gemm(in, w[l], a[l], false, buf.fwdB[l], buf.fwdC[l]);
+            t = PROFILE ? tick(P_FWD, l, t) : 0;
             if (VECTOR_API) {
                 DenseVectorKernels.biasActivation(buf.ab[l], 0, rows, sizes[l + 1], pBytes, bOff[l], relu[l]);
             } else {
                 DenseScalarKernels.biasActivation(buf.ab[l], 0, rows, sizes[l + 1], pBytes, bOff[l], relu[l]);
             }
+            t = PROFILE ? tick(P_BIAS_ACT, l, t) : 0;
             in = a[l];
         }
         gemm(in, w[layers - 1], a[layers - 1], false, buf.fwdB[layers - 1], buf.fwdC[layers - 1]);
+        t = PROFILE ? tick(P_FWD, layers - 1, t) : 0;
         double loss =
                 softmaxLossDelta(buf.ab[layers - 1], y, buf.db[layers - 1], rows, sizes[layers], bOff[layers - 1]);
+        t = PROFILE ? tick(P_SOFTMAX, layers - 1, t) : 0;
         // backward: ∂W_l = a_{l−1}ᵀ δ_l (GEMM into the flat gradient), ∂b_l = column sums, δ_{l−1} = δ_l W_lᵀ ⊙ 1[a >
         // 0]
         for (int l = layers - 1; l >= 0; l--) {
             INDArray prev = l == 0 ? x : a[l - 1];
             gemm(prev, d[l], gw[l], true, buf.bwdB[l], buf.bwdC[l]);
+            t = PROFILE ? tick(P_DW, l, t) : 0;
             if (VECTOR_API) {
                 DenseVectorKernels.columnSums(buf.db[l], 0, rows, sizes[l + 1], gBytes, bOff[l]);
             } else {
                 DenseScalarKernels.columnSums(buf.db[l], 0, rows, sizes[l + 1], gBytes, bOff[l]);
             }
+            t = PROFILE ? tick(P_COLSUM, l, t) : 0;
             if (l > 0) {
                 DirectGemm.gemm(d[l], w[l], d[l - 1], false, true);
+                t = PROFILE ? tick(P_DELTA, l, t) : 0;
                 if (relu[l - 1]) {
                     int len = rows * sizes[l];
                     if (VECTOR_API) {
@@ -403,10 +563,15 @@ public final class DenseAdamStep implements TrainingStep {
                     } else {
                         DenseScalarKernels.reluMask(buf.db[l - 1], 0, buf.ab[l - 1], 0, len);
                     }
+                    t = PROFILE ? tick(P_MASK, l - 1, t) : 0;
                 }
             }
         }
-        adamStep();
+        adamStep(!buf.onBlasThreads);
+        if (PROFILE) {
+            tick(P_ADAM, 0, t);
+            profileSteps++;
+        }
         return loss;
     }
 
@@ -427,6 +592,48 @@ public final class DenseAdamStep implements TrainingStep {
                 DirectGemm.gemm(a, bBlocks[k], cBlocks[k], transA, false);
             }
         });
+    }
+
+    /** Adds the time since {@code t0} to part {@code part} of layer {@code layer}; returns now. */
+    private long tick(int part, int layer, long t0) {
+        long now = System.nanoTime();
+        profile[part][layer] += now - t0;
+        return now;
+    }
+
+    /**
+     * With {@value #PROFILE_PROPERTY} on: ms per step of each part since the last {@link #resetProfile()}, keyed
+     * "part" (all layers) and "part, layer l", in step order, plus "steps"; empty when profiling is off.
+     */
+    public Map<String, Double> profileMs() {
+        Map<String, Double> r = new java.util.LinkedHashMap<>();
+        if (!PROFILE || profileSteps == 0) {
+            return r;
+        }
+        r.put("steps", (double) profileSteps);
+        for (int p = 0; p < PROFILE_PARTS.size(); p++) {
+            long sum = 0;
+            for (long v : profile[p]) {
+                sum += v;
+            }
+            r.put(PROFILE_PARTS.get(p), sum / 1e6 / profileSteps);
+            if (p != P_ADAM) {
+                for (int l = 0; l < profile[p].length; l++) {
+                    if (profile[p][l] != 0) {
+                        r.put(PROFILE_PARTS.get(p) + ", layer " + l, profile[p][l] / 1e6 / profileSteps);
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Starts the profile afresh (after a warm-up). */
+    public void resetProfile() {
+        for (long[] p : profile) {
+            java.util.Arrays.fill(p, 0);
+        }
+        profileSteps = 0;
     }
 
     /**
@@ -477,7 +684,8 @@ public final class DenseAdamStep implements TrainingStep {
         }
     }
 
-    private void adamStep() {
+    /** Adam over all parameters, split over the host threads when {@code split} and large enough. */
+    private void adamStep(boolean split) {
         int iteration = net.getIterationCount();
         double lr = adam.getLearningRate(iteration, net.getEpochCount());
         double beta1 = adam.getBeta1();
@@ -496,7 +704,7 @@ public final class DenseAdamStep implements TrainingStep {
         ByteBuffer g = gBytes;
         float[] mm = m;
         float[] vv = v;
-        int k = n >= SPLIT_MIN_PARAMETERS ? Math.min(parts, Math.max(1, n / MIN_PARAMETERS_PER_PART)) : 1;
+        int k = n >= SPLIT_MIN_PARAMETERS && split ? Math.min(parts, Math.max(1, n / MIN_PARAMETERS_PER_PART)) : 1;
         if (k >= 2) {
             HostThreads.split(n, k, (part, e0, e1) -> adamRange(e0, e1, p, g, mm, vv, b1, b2, c1, c2, eps, at));
         } else {
@@ -533,12 +741,14 @@ public final class DenseAdamStep implements TrainingStep {
     /** The network, with the Adam moments this step keeps on the heap written back into its updater first. */
     @Override
     public Map<String, Model> networks() {
+        releaseBlasThreads();
         syncState();
         return Map.of(NAME, net);
     }
 
     @Override
     public void restore(Map<String, Model> networks) {
+        releaseBlasThreads();
         bind((MultiLayerNetwork) networks.get(NAME));
     }
 

@@ -182,14 +182,46 @@ class DenseAdamStepTest {
     }
 
     private static float[] trainedParameters(int parts, LabeledArrays train, List<Double> losses) {
+        return trainedParameters(parts, train, losses, null);
+    }
+
+    /**
+     * Trains the 400-300-100-10 network with {@code -Dsheetlab.fast.denseGemm=gemm} ({@code null}: unset, the
+     * default) and checks OpenBLAS's thread count: {@code parts} while the blas mode trains, and put back to what it
+     * was once the network is handed out.
+     */
+    private static float[] trainedParameters(int parts, LabeledArrays train, List<Double> losses, String gemm) {
         MultiLayerNetwork net = mlp(9, 400, 300, 100, 10);
-        DenseAdamStep step = DenseAdamStep.of(net, parts);
+        String previous = System.getProperty(DenseAdamStep.GEMM_PROPERTY);
+        DenseAdamStep step;
+        try {
+            if (gemm == null) {
+                System.clearProperty(DenseAdamStep.GEMM_PROPERTY);
+            } else {
+                System.setProperty(DenseAdamStep.GEMM_PROPERTY, gemm);
+            }
+            step = DenseAdamStep.of(net, parts);
+        } finally {
+            if (previous == null) {
+                System.clearProperty(DenseAdamStep.GEMM_PROPERTY);
+            } else {
+                System.setProperty(DenseAdamStep.GEMM_PROPERTY, previous);
+            }
+        }
         assertThat(step.parts()).isEqualTo(parts);
+        assertThat(step.gemmMode()).isEqualTo(DenseAdamStep.gemmMode(gemm));
+        int blasThreads = Nd4j.factory().blas().getMaxThreads();
         ArrayDataSource batches = train.shuffledSource(64, 2);
         while (batches.hasNext()) {
             losses.add(step.fit(batches.next()));
+            assertThat(Nd4j.factory().blas().getMaxThreads())
+                    .as("OpenBLAS threads while training")
+                    .isEqualTo(step.onBlasThreads(64) ? parts : blasThreads);
         }
         step.networks(); // the Adam moments written back
+        assertThat(Nd4j.factory().blas().getMaxThreads())
+                .as("OpenBLAS threads put back")
+                .isEqualTo(blasThreads);
         float[] p = net.params().data().asFloat();
         float[] state = net.getUpdater().getStateViewArray().data().asFloat();
         float[] all = java.util.Arrays.copyOf(p, p.length + state.length);
@@ -233,5 +265,48 @@ class DenseAdamStepTest {
                     .isLessThan(1e-6);
         }
         assertThatThrownBy(() -> DenseAdamStep.of(mlp(9, 4, 3, 3, 2), 0)).hasMessageContaining("threads must be >= 1");
+    }
+
+    /**
+     * The two ways the products use the cores ({@code -Dsheetlab.fast.denseGemm}): one BLAS call on OpenBLAS's own
+     * threads and column blocks over the host threads train the same network up to float rounding
+     * (losses to 1e-6, parameters and Adam state to 1e-6 of their norm after 4 steps, the bound of the split test
+     * above), each repeats itself bit for bit, OpenBLAS's thread count is put back when the network is handed out, and
+     * auto picks by the largest product's size, and a value other than auto, blas or split is refused with its
+     * name.
+     */
+    @Test
+    void blasThreadsAndColumnBlocksTrainTheSameNetwork() {
+        LabeledArrays train = data(256, 400, 10, 4);
+        List<Double> splitLosses = new java.util.ArrayList<>();
+        List<Double> blasLosses = new java.util.ArrayList<>();
+        List<Double> blasAgain = new java.util.ArrayList<>();
+        float[] split = trainedParameters(3, train, splitLosses, "split");
+        float[] blas = trainedParameters(3, train, blasLosses, "blas");
+        assertThat(trainedParameters(3, train, blasAgain, "blas")).containsExactly(blas);
+        assertThat(blasAgain).containsExactlyElementsOf(blasLosses);
+        assertThat(blasLosses).hasSize(4);
+        for (int i = 0; i < blasLosses.size(); i++) {
+            assertThat(blasLosses.get(i)).isCloseTo(splitLosses.get(i), org.assertj.core.data.Offset.offset(1e-6));
+        }
+        INDArray reference = Nd4j.createFromArray(split);
+        assertThat(Nd4j.createFromArray(blas).sub(reference).norm2Number().doubleValue()
+                        / reference.norm2Number().doubleValue())
+                .as("blas vs split")
+                .isLessThan(1e-6);
+        // auto: OpenBLAS's threads from BLAS_THREADS_MIN_MACS multiply-adds in the largest product (here rows × 400 ×
+        // 300), never with one part
+        DenseAdamStep auto = DenseAdamStep.of(mlp(9, 400, 300, 100, 10), 3);
+        assertThat(auto.gemmMode()).isEqualTo(DenseAdamStep.GemmMode.AUTO);
+        assertThat(auto.onBlasThreads(512)).isTrue();
+        assertThat(auto.onBlasThreads(64)).isFalse();
+        assertThat(DenseAdamStep.of(mlp(9, 400, 300, 100, 10), 1).onBlasThreads(512))
+                .isFalse();
+        assertThat(DenseAdamStep.gemmMode(null)).isEqualTo(DenseAdamStep.GemmMode.AUTO);
+        assertThat(DenseAdamStep.gemmMode(" Split ")).isEqualTo(DenseAdamStep.GemmMode.SPLIT);
+        assertThatThrownBy(() -> DenseAdamStep.gemmMode("both"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(DenseAdamStep.GEMM_PROPERTY)
+                .hasMessageContaining("'both'");
     }
 }

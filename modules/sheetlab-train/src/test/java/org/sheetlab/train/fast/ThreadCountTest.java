@@ -25,9 +25,11 @@ import org.sheetlab.data.source.LabeledArrays;
  * The thread policy end to end: the same training (the Final Q5 shape 400-300-100-10, batch 256, Adam, 4 steps) with
  * the thread count set to 1, 2 and 4 as {@code -Dsheetlab.threads} would set it ({@link HostThreads#override}, the
  * property being read once per JVM), the fast step taking its default size from the policy. The results agree to float
- * rounding: the large GEMMs are split into 1, 2 or 4 column blocks (2 or 3 for the 300→100 layer, whose blocks keep at
- * least 32 columns), each block one BLAS call whose kernel blocking depends on the block's width, so single output
- * elements may differ in the last bits; Adam's element-wise update is the same in any split. The tolerance, 1e-6 of
+ * rounding: at batch 256 the largest product has 256·400·300 = 30.7M multiply-adds, so by
+ * {@code -Dsheetlab.fast.denseGemm=auto}'s rule the products run on 1, 2 or 4 of OpenBLAS's own threads, which
+ * partition a product their own way, so single output elements may differ in the last bits (DenseAdamStepTest checks
+ * the other mode, column blocks over the host threads, against this one; {@code partsFor} below is that mode's block
+ * count). Adam's element-wise update is the same in any split. The tolerance, 1e-6 of
  * the norm of the parameters and of Adam's state after 4 steps, is the one DenseAdamStepTest states for the split: a
  * few float ulps (6e-8 relative each) per element, carried through 4 updates. Losses agree to 1e-6.
  */
@@ -56,7 +58,7 @@ class ThreadCountTest {
         return net;
     }
 
-    private record Trained(INDArray params, INDArray state, List<Double> losses, int parts) {}
+    private record Trained(INDArray params, INDArray state, List<Double> losses, int parts, boolean onBlasThreads) {}
 
     private static Trained train(int threads, LabeledArrays data) {
         int previous = HostThreads.override(threads);
@@ -74,7 +76,8 @@ class ThreadCountTest {
                     net.params().dup(),
                     net.getUpdater().getStateViewArray().dup(),
                     losses,
-                    step.partsFor(256L * 400 * 300, 300));
+                    step.partsFor(256L * 400 * 300, 300),
+                    step.onBlasThreads(256));
         } finally {
             HostThreads.override(previous);
         }
@@ -98,10 +101,16 @@ class ThreadCountTest {
         LabeledArrays data = new LabeledArrays(x, y, ids, null);
         Trained one = train(1, data);
         assertThat(one.parts()).isEqualTo(1);
+        assertThat(one.onBlasThreads()).isFalse();
         assertThat(one.losses()).hasSize(4);
         for (int threads : new int[] {2, 4}) {
             Trained t = train(threads, data);
-            assertThat(t.parts()).as("column blocks of the 256x400x300 product").isEqualTo(threads);
+            assertThat(t.parts())
+                    .as("column blocks of the 256x400x300 product in split mode")
+                    .isEqualTo(threads);
+            assertThat(t.onBlasThreads())
+                    .as("auto at %d threads: OpenBLAS's threads", threads)
+                    .isTrue();
             for (int i = 0; i < 4; i++) {
                 assertThat(t.losses().get(i))
                         .as("%d threads, loss %d", threads, i)
