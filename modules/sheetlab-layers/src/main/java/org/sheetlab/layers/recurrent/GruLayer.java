@@ -58,7 +58,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             double[] mask) // [B·T] or null
             implements HostLayer.Pass {}
 
-    /** The FLOAT pass ({@link #floatPath}): resetAfter, no mask, h_0 = 0; arrays as in {@link Forward}, in float. */
+    /** The FLOAT pass ({@link #floatPath}): h_0 = 0; arrays as in {@link Forward}, in float. */
     record FloatForward(
             INDArray input,
             int b,
@@ -67,8 +67,9 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             int h,
             float[] xr, // [T·B·n_in] time-major input rows
             float[] gates, // [T·B·3H]: r, z, h̃
-            float[] recN, // [T·B·H]: W_h·h_{t−1} + b_hn
-            float[] hidden) // [T·B·H]: h_t
+            float[] recN, // [T·B·H]: W_h·h_{t−1} + b_hn (resetAfter) or r ⊙ h_{t−1} (sheet)
+            float[] hidden, // [T·B·H]: h_t
+            float[] mask) // [B·T] or null
             implements HostLayer.Pass {}
 
     // the FLOAT pass's heap arrays, reused while the sizes stay the same
@@ -89,6 +90,8 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     private transient float[][] partDb;
     private transient float[][] partDbr;
     private transient float[][] partC;
+    private transient float[][] partD;
+    private transient float[] maskF;
     private transient INDArray dZxBuf;
     private transient INDArray dX2Buf;
     private transient float[] wBuf;
@@ -99,17 +102,18 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     private transient float[] wPacked;
     private transient float[] rwPacked;
     private transient float[] rwTPacked;
+    private transient float[] rwNPacked;
+    private transient float[] rwNTPacked;
 
     /**
-     * The FLOAT pass: PyTorch's candidate form (resetAfter) in FLOAT without a mask, stored state or state-gradient
-     * recording, its per-step products and gate arithmetic in {@link RnnKernels} (Vector API where the JVM has it).
-     * Everything else (DOUBLE for gradient checks, the sheet's form, masks) runs the double loops.
+     * The FLOAT pass: both candidate forms (the sheet's and resetAfter), with or without a mask, in FLOAT without stored
+     * state or state-gradient recording, its per-step products and gate arithmetic in {@link RnnKernels} (Vector API
+     * where the JVM has it). Everything else (DOUBLE for gradient checks, {@code rnnTimeStep}, stored state,
+     * {@link #stateGradients}) runs the double loops.
      */
     private boolean floatPath() {
         return dataType == DataType.FLOAT
                 && input.dataType() == DataType.FLOAT
-                && layerConf().isResetAfter()
-                && maskArray == null
                 && stateGradientSink == null
                 && !RnnKernels.referenceOnly;
     }
@@ -137,6 +141,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
                     mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {f.b(), f.h(), f.t()}, 'c');
             float[] o = outBuf = RnnKernels.sized(outBuf, f.b() * f.h() * f.t());
             RnnKernels.batchMajor(f.hidden(), f.b(), f.h(), f.t(), o);
+            zeroMaskedSteps(o, f.mask(), f.b(), f.h(), f.t());
             RnnKernels.write(out, o);
             return HostLayer.ncw(out, format());
         }
@@ -338,29 +343,45 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
 
     /**
      * The FLOAT forward pass: W and RW packed once ({@link RnnKernels#pack}); per part of the batch and step, x_t·W and
-     * h_{t−1}·RW ({@link RnnKernels#gemmPacked} into the part's [B_part, 3H] rows), then the gates of each row ({@link RnnKernels#gruForwardRow}).
+     * the recurrent products ({@link RnnKernels#gemmPacked} into the part's [B_part, 3H] rows), then the gates of each
+     * row: resetAfter h_{t−1}·RW, then {@link RnnKernels#gruForwardRow}; the sheet's form h_{t−1}·RW_rz,
+     * {@link RnnKernels#gruSheetGatesRow}, (r ⊙ h_{t−1})·RW_n, {@link RnnKernels#gruSheetCandidateRow}. At a masked step
+     * the state is carried over (h_t = h_{t−1}).
      */
     private FloatForward forwardFloat(boolean training, LayerWorkspaceMgr mgr) {
         INDArray x3 = HostLayer.ncw(input, format());
         INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, training, mgr);
         INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, training, mgr);
+        boolean after = layerConf().isResetAfter();
         int nIn = (int) w.size(0);
         int h = (int) rw.size(0);
         int g = 3 * h;
         HostLayer.checkSequence(name(), x3, nIn, format());
         int b = (int) x3.size(0);
         int steps = (int) x3.size(2);
+        float[] mask = null;
+        if (maskArray != null) {
+            HostLayer.checkMask(name(), maskArray, b, steps);
+            mask = maskF = RnnKernels.sized(maskF, b * steps);
+            RnnKernels.read(maskArray, mask);
+        }
         long t0 = RnnKernels.now();
         float[] wF = wBuf = RnnKernels.sized(wBuf, nIn * g);
         RnnKernels.read(w, wF);
         float[] rwF = rwBuf = RnnKernels.sized(rwBuf, h * g);
         RnnKernels.read(rw, rwF);
         float[] wP = wPacked = RnnKernels.pack(nIn, g, wF, 0, g, RnnKernels.sized(wPacked, nIn * g));
-        float[] rwP = rwPacked = RnnKernels.pack(h, g, rwF, 0, g, RnnKernels.sized(rwPacked, h * g));
+        int rs = after ? g : 2 * h; // the columns of h_{t−1}·RW (all of RW, or RW_rz)
+        float[] rwP = rwPacked = RnnKernels.pack(h, rs, rwF, 0, g, RnnKernels.sized(rwPacked, h * rs));
+        float[] rwNP =
+                after ? null : (rwNPacked = RnnKernels.pack(h, h, rwF, 2 * h, g, RnnKernels.sized(rwNPacked, h * h)));
         float[] bias = biasBuf = RnnKernels.sized(biasBuf, g);
         RnnKernels.read(getParamWithNoise(GruParamInitializer.BIAS, training, mgr), bias);
-        float[] bhn = bhnBuf = RnnKernels.sized(bhnBuf, h);
-        RnnKernels.read(getParamWithNoise(GruParamInitializer.CANDIDATE_RECURRENT_BIAS, training, mgr), bhn);
+        float[] bhn = null;
+        if (after) {
+            bhn = bhnBuf = RnnKernels.sized(bhnBuf, h);
+            RnnKernels.read(getParamWithNoise(GruParamInitializer.CANDIDATE_RECURRENT_BIAS, training, mgr), bhn);
+        }
         float[] x = xBuf = RnnKernels.sized(xBuf, b * nIn * steps);
         float[] xr = xrBuf = RnnKernels.sized(xrBuf, b * nIn * steps);
         RnnKernels.readTimeMajor(x3, b, nIn, steps, x, xr);
@@ -369,6 +390,8 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         float[] hidden = hiddenF = RnnKernels.sized(hiddenF, steps * b * h);
         preparePartScratch();
         t0 = RnnKernels.lap("gru fwd: read and copy in", t0);
+        float[] m = mask;
+        float[] bhnF = bhn;
         HostThreads.split(b, b * g >= SPLIT_MIN_GATES, (part, e0, e1) -> {
             int bh = e1 - e0;
             float[] px = part(partA, part, bh * g);
@@ -377,33 +400,76 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
                 RnnKernels.gemmPacked(bh, g, nIn, xr, (t * b + e0) * nIn, nIn, 1, wP, wF, 0, g, px, 0, g, false);
                 if (t > 0) {
                     RnnKernels.gemmPacked(
-                            bh, g, h, hidden, ((t - 1) * b + e0) * h, h, 1, rwP, rwF, 0, g, ph, 0, g, false);
+                            bh, rs, h, hidden, ((t - 1) * b + e0) * h, h, 1, rwP, rwF, 0, g, ph, 0, g, false);
                 } else {
                     Arrays.fill(ph, 0f);
                 }
                 for (int e = e0; e < e1; e++) {
                     int row = t * b + e;
                     int lo = (e - e0) * g;
-                    RnnKernels.gruForwardRow(
-                            h,
-                            px,
-                            lo,
-                            ph,
-                            lo,
-                            bias,
-                            bhn,
-                            hidden,
-                            t > 0 ? (row - b) * h : -1,
-                            gates,
-                            row * g,
-                            recN,
-                            hidden,
-                            row * h);
+                    int pv = t > 0 ? (row - b) * h : -1;
+                    if (after) {
+                        RnnKernels.gruForwardRow(
+                                h, px, lo, ph, lo, bias, bhnF, hidden, pv, gates, row * g, recN, hidden, row * h);
+                    } else {
+                        RnnKernels.gruSheetGatesRow(h, px, lo, ph, lo, bias, hidden, pv, gates, row * g, recN, row * h);
+                    }
+                }
+                if (!after) { // the candidate's product (r ⊙ h_{t−1})·RW_n into the last H columns of ph
+                    if (t > 0) {
+                        RnnKernels.gemmPacked(
+                                bh, h, h, recN, (t * b + e0) * h, h, 1, rwNP, rwF, 2 * h, g, ph, 2 * h, g, false);
+                    }
+                    for (int e = e0; e < e1; e++) {
+                        int row = t * b + e;
+                        int lo = (e - e0) * g;
+                        RnnKernels.gruSheetCandidateRow(
+                                h,
+                                px,
+                                lo,
+                                ph,
+                                lo + 2 * h,
+                                bias,
+                                hidden,
+                                t > 0 ? (row - b) * h : -1,
+                                gates,
+                                row * g,
+                                hidden,
+                                row * h);
+                    }
+                }
+                if (m != null) { // masked steps carry the state over
+                    for (int e = e0; e < e1; e++) {
+                        if (m[e * steps + t] == 0) {
+                            int so = (t * b + e) * h;
+                            if (t > 0) {
+                                System.arraycopy(hidden, so - b * h, hidden, so, h);
+                            } else {
+                                Arrays.fill(hidden, so, so + h, 0f);
+                            }
+                        }
+                    }
                 }
             }
         });
         RnnKernels.lap("gru fwd: recurrence", t0);
-        return new FloatForward(input, b, nIn, steps, h, xr, gates, recN, hidden);
+        return new FloatForward(input, b, nIn, steps, h, xr, gates, recN, hidden, mask == null ? null : mask.clone());
+    }
+
+    /** Zeroes the masked steps of a [B, H, T] output (c order), as the double pass writes them. */
+    private static void zeroMaskedSteps(float[] o, float[] mask, int b, int h, int steps) {
+        if (mask == null) {
+            return;
+        }
+        for (int e = 0; e < b; e++) {
+            for (int t = 0; t < steps; t++) {
+                if (mask[e * steps + t] == 0) {
+                    for (int k = 0; k < h; k++) {
+                        o[(e * h + k) * steps + t] = 0f;
+                    }
+                }
+            }
+        }
     }
 
     private void preparePartScratch() {
@@ -416,18 +482,23 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             partDb = new float[parts][];
             partDbr = new float[parts][];
             partC = new float[parts][];
+            partD = new float[parts][];
         }
     }
 
     /**
-     * The FLOAT backward pass: per part, from the last step down, the pre-activation gradients of each row
-     * ({@link RnnKernels#gruBackwardRow}), δh_{t−1} = δh_t ⊙ z + δrec_t·RWᵀ (RWᵀ packed once) and the part's
-     * dW += x_tᵀ·δzx_t, dRW += h_{t−1}ᵀ·δrec_t (δzx_t, δrec_t packed) and bias sums ({@link RnnKernels#gemmPacked});
+     * The FLOAT backward pass: per part, from the last step down, the pre-activation gradients of each row and δh_{t−1}.
+     * resetAfter: {@link RnnKernels#gruBackwardRow}, then δh_{t−1} = δh_t ⊙ z + δrec_t·RWᵀ. The sheet's form:
+     * {@link RnnKernels#gruSheetBackwardRowA} (δz, δa), δ(r ⊙ h_{t−1}) = δa·RW_nᵀ, {@link RnnKernels#gruSheetBackwardRowB}
+     * (δr, the direct terms of δh_{t−1}), then δh_{t−1} += [δr, δz]·RW_rzᵀ (RWᵀ's blocks packed once). A masked step
+     * passes δh_t on unchanged and adds nothing. Then the part's dW += x_tᵀ·δzx_t and dRW += h_{t−1}ᵀ·δrec_t (the sheet's
+     * RW_n block: (r ⊙ h_{t−1})ᵀ·δa_t; the step's gradients packed) and the bias sums ({@link RnnKernels#gemmPacked});
      * the parts' sums are added in part order, and ε_in = δZx·Wᵀ is one BLAS product.
      */
     private Pair<Gradient, INDArray> backwardFloat(FloatForward f, INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray w = getParamWithNoise(GruParamInitializer.INPUT_WEIGHTS, true, mgr);
         INDArray rw = getParamWithNoise(GruParamInitializer.RECURRENT_WEIGHTS, true, mgr);
+        boolean after = layerConf().isResetAfter();
         int b = f.b();
         int h = f.h();
         int g = 3 * h;
@@ -441,11 +512,16 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         float[] rwF = rwBuf = RnnKernels.sized(rwBuf, h * g);
         RnnKernels.read(rw, rwF);
         float[] rwT = rwTBuf = RnnKernels.transpose(rwF, h, g, RnnKernels.sized(rwTBuf, g * h));
-        float[] rwTP = rwTPacked = RnnKernels.pack(g, h, rwT, 0, h, RnnKernels.sized(rwTPacked, g * h));
+        int rs = after ? g : 2 * h; // the rows of RWᵀ that δrec multiplies (all, or RW_rzᵀ)
+        float[] rwTP = rwTPacked = RnnKernels.pack(rs, h, rwT, 0, h, RnnKernels.sized(rwTPacked, rs * h));
+        float[] rwNTP = after
+                ? null
+                : (rwNTPacked = RnnKernels.pack(h, h, rwT, 2 * h * h, h, RnnKernels.sized(rwNTPacked, h * h)));
         float[] gates = f.gates();
         float[] recN = f.recN();
         float[] hidden = f.hidden();
         float[] xr = f.xr();
+        float[] mask = f.mask();
         int nIn = f.nIn();
         float[] dzx = dzxF = RnnKernels.sized(dzxF, steps * b * g);
         float[] drec = drecF = RnnKernels.sized(drecF, steps * b * g);
@@ -461,41 +537,80 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             float[] dbr = part(partDbr, part, g);
             float[] dzxP = part(partB, part, bh * g); // the step's rows of δzx and δrec, packed
             float[] drecP = part(partC, part, bh * g);
+            float[] drh = after ? null : part(partD, part, bh * h); // the sheet's δ(r ⊙ h_{t−1}) rows
             Arrays.fill(dW, 0f);
             Arrays.fill(dRW, 0f);
             Arrays.fill(db, 0f);
             Arrays.fill(dbr, 0f);
             for (int t = steps - 1; t >= 0; t--) {
+                int zo = (t * b + e0) * g;
                 for (int e = e0; e < e1; e++) {
                     int row = t * b + e;
-                    RnnKernels.gruBackwardRow(
-                            h,
-                            eps,
-                            row * h,
-                            dh,
-                            (e - e0) * h,
-                            gates,
-                            row * g,
-                            recN,
-                            row * h,
-                            hidden,
-                            t > 0 ? (row - b) * h : -1,
-                            dzx,
-                            drec);
+                    int pv = t > 0 ? (row - b) * h : -1;
+                    if (mask != null && mask[e * steps + t] == 0) {
+                        // the state was carried over: δh_t goes to h_{t−1} whole (ε of a masked step is not used)
+                        Arrays.fill(dzx, row * g, row * g + g, 0f);
+                        Arrays.fill(drec, row * g, row * g + g, 0f);
+                    } else if (after) {
+                        RnnKernels.gruBackwardRow(
+                                h,
+                                eps,
+                                row * h,
+                                dh,
+                                (e - e0) * h,
+                                gates,
+                                row * g,
+                                recN,
+                                row * h,
+                                hidden,
+                                pv,
+                                dzx,
+                                drec);
+                    } else {
+                        RnnKernels.gruSheetBackwardRowA(
+                                h, eps, row * h, dh, (e - e0) * h, gates, row * g, hidden, pv, dzx, drec);
+                    }
                 }
-                int zo = (t * b + e0) * g;
+                if (!after) {
+                    // δ(r ⊙ h_{t−1}) = δa·RW_nᵀ, then δr and the direct terms of δh_{t−1} per live row
+                    RnnKernels.gemmPacked(bh, h, h, dzx, zo + 2 * h, g, 1, rwNTP, rwT, 2 * h * h, h, drh, 0, h, false);
+                    for (int e = e0; e < e1; e++) {
+                        int row = t * b + e;
+                        if (mask == null || mask[e * steps + t] != 0) {
+                            RnnKernels.gruSheetBackwardRowB(
+                                    h,
+                                    drh,
+                                    (e - e0) * h,
+                                    gates,
+                                    row * g,
+                                    hidden,
+                                    t > 0 ? (row - b) * h : -1,
+                                    dh,
+                                    (e - e0) * h,
+                                    dzx,
+                                    drec);
+                        }
+                    }
+                }
                 if (t > 0) {
-                    RnnKernels.gemmPacked(bh, h, g, drec, zo, g, 1, rwTP, rwT, 0, h, dh, 0, h, true);
+                    RnnKernels.gemmPacked(bh, h, rs, drec, zo, g, 1, rwTP, rwT, 0, h, dh, 0, h, true);
                 }
                 // this part's share of the weight gradients, while the step's gradients are in cache (packed)
                 RnnKernels.addRows(dzx, zo, bh, g, db);
-                RnnKernels.addRows(drec, zo, bh, g, dbr);
+                if (after) {
+                    RnnKernels.addRows(drec, zo, bh, g, dbr);
+                }
                 RnnKernels.pack(bh, g, dzx, zo, g, dzxP);
                 RnnKernels.gemmPacked(nIn, g, bh, xr, (t * b + e0) * nIn, 1, nIn, dzxP, dzx, zo, g, dW, 0, g, true);
                 if (t > 0) {
-                    RnnKernels.pack(bh, g, drec, zo, g, drecP);
+                    RnnKernels.pack(bh, rs, drec, zo, g, drecP);
                     RnnKernels.gemmPacked(
-                            h, g, bh, hidden, ((t - 1) * b + e0) * h, 1, h, drecP, drec, zo, g, dRW, 0, g, true);
+                            h, rs, bh, hidden, ((t - 1) * b + e0) * h, 1, h, drecP, drec, zo, g, dRW, 0, g, true);
+                    if (!after) { // dRW_n += (r ⊙ h_{t−1})ᵀ·δa_t
+                        RnnKernels.pack(bh, h, dzx, zo + 2 * h, g, drecP);
+                        RnnKernels.gemmPacked(
+                                h, h, bh, recN, (t * b + e0) * h, 1, h, drecP, dzx, zo + 2 * h, g, dRW, 2 * h, g, true);
+                    }
                 }
             }
         });
@@ -518,8 +633,11 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         gv.get(GruParamInitializer.RECURRENT_WEIGHTS)
                 .assign(Nd4j.createFromArray(dRW).reshape(h, g));
         gv.get(GruParamInitializer.BIAS).assign(Nd4j.createFromArray(db).reshape(1, g));
-        gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS)
-                .assign(Nd4j.createFromArray(Arrays.copyOfRange(dbr, 2 * h, g)).reshape(1, h));
+        if (after) {
+            gv.get(GruParamInitializer.CANDIDATE_RECURRENT_BIAS)
+                    .assign(Nd4j.createFromArray(Arrays.copyOfRange(dbr, 2 * h, g))
+                            .reshape(1, h));
+        }
         t0 = RnnKernels.lap("gru bwd: dW dRW db", t0);
         INDArray dX2 = dX2Buf = HostArrays.detached(dX2Buf, dataType, (long) steps * b, nIn);
         HostThreads.gemm(dZx, w, dX2, false, true);

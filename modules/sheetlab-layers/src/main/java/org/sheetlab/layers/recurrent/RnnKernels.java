@@ -390,6 +390,128 @@ final class RnnKernels {
         }
     }
 
+    /**
+     * The sheet's GRU form, first half of one row forward, gate order [r, z, h̃]: px[xo ..] = x_t·W, ph[ho ..] the first
+     * 2H columns of h_{t−1}·RW (RW_rz), r = σ(px_r + b_r + ph_r), z = σ(px_z + b_z + ph_z); writes gates[go ..] = (r, z)
+     * and rh[so ..] = r ⊙ h_{t−1} (h_{t−1} = prev[pv ..], 0 when pv &lt; 0), the left operand of the candidate's product.
+     */
+    static void gruSheetGatesRow(
+            int h,
+            float[] px,
+            int xo,
+            float[] ph,
+            int ho,
+            float[] bias,
+            float[] prev,
+            int pv,
+            float[] gates,
+            int go,
+            float[] rh,
+            int so) {
+        int j0 = vector() ? RnnVectorKernels.gruSheetGatesRow(h, px, xo, ph, ho, bias, prev, pv, gates, go, rh, so) : 0;
+        for (int j = j0; j < h; j++) {
+            float r = sigmoid(px[xo + j] + bias[j] + ph[ho + j]);
+            float z = sigmoid(px[xo + h + j] + bias[h + j] + ph[ho + h + j]);
+            float p = pv >= 0 ? prev[pv + j] : 0f;
+            gates[go + j] = r;
+            gates[go + h + j] = z;
+            rh[so + j] = r * p;
+        }
+    }
+
+    /**
+     * The sheet's GRU form, second half of one row forward: pc[co ..] = (r ⊙ h_{t−1})·RW_n, h̃ = tanh(px_h̃ + b_h̃ + pc),
+     * h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃; writes gates[go + 2H ..] = h̃ and hidden[so ..] = h_t.
+     */
+    static void gruSheetCandidateRow(
+            int h,
+            float[] px,
+            int xo,
+            float[] pc,
+            int co,
+            float[] bias,
+            float[] prev,
+            int pv,
+            float[] gates,
+            int go,
+            float[] hidden,
+            int so) {
+        int j0 = vector()
+                ? RnnVectorKernels.gruSheetCandidateRow(h, px, xo, pc, co, bias, prev, pv, gates, go, hidden, so)
+                : 0;
+        for (int j = j0; j < h; j++) {
+            float z = gates[go + h + j];
+            float n = tanh(px[xo + 2 * h + j] + bias[2 * h + j] + pc[co + j]);
+            float p = pv >= 0 ? prev[pv + j] : 0f;
+            gates[go + 2 * h + j] = n;
+            hidden[so + j] = n + z * (p - n);
+        }
+    }
+
+    /**
+     * The sheet's GRU form, first half of one row backward: δh_t = eps[eo ..] + dh[dho ..]; writes δa = δh_t ⊙ (1 − z)
+     * ⊙ (1 − h̃²) (the candidate's pre-activation) to dzx[go + 2H ..], δz to dzx[go + H ..] and drec[go + H ..], and
+     * dh[dho ..] = δh_t ⊙ z. The caller then forms δ(r ⊙ h_{t−1}) = δa·RW_nᵀ for {@link #gruSheetBackwardRowB}.
+     */
+    static void gruSheetBackwardRowA(
+            int h,
+            float[] eps,
+            int eo,
+            float[] dh,
+            int dho,
+            float[] gates,
+            int go,
+            float[] prev,
+            int pv,
+            float[] dzx,
+            float[] drec) {
+        int j0 = vector()
+                ? RnnVectorKernels.gruSheetBackwardRowA(h, eps, eo, dh, dho, gates, go, prev, pv, dzx, drec)
+                : 0;
+        for (int j = j0; j < h; j++) {
+            float dht = eps[eo + j] + dh[dho + j];
+            float z = gates[go + h + j];
+            float n = gates[go + 2 * h + j];
+            float p = pv >= 0 ? prev[pv + j] : 0f;
+            float da = dht * (1 - z) * (1 - n * n);
+            float dz = dht * (p - n) * (z - z * z);
+            dzx[go + h + j] = dz;
+            dzx[go + 2 * h + j] = da;
+            drec[go + h + j] = dz;
+            dh[dho + j] = dht * z;
+        }
+    }
+
+    /**
+     * The sheet's GRU form, second half of one row backward: drh[ro ..] = δ(r ⊙ h_{t−1}); δr = drh ⊙ h_{t−1} ⊙ r(1 − r)
+     * to dzx[go ..] and drec[go ..], and dh[dho ..] += drh ⊙ r.
+     */
+    static void gruSheetBackwardRowB(
+            int h,
+            float[] drh,
+            int ro,
+            float[] gates,
+            int go,
+            float[] prev,
+            int pv,
+            float[] dh,
+            int dho,
+            float[] dzx,
+            float[] drec) {
+        int j0 = vector()
+                ? RnnVectorKernels.gruSheetBackwardRowB(h, drh, ro, gates, go, prev, pv, dh, dho, dzx, drec)
+                : 0;
+        for (int j = j0; j < h; j++) {
+            float r = gates[go + j];
+            float p = pv >= 0 ? prev[pv + j] : 0f;
+            float d = drh[ro + j];
+            float dar = d * p * (r - r * r);
+            dzx[go + j] = dar;
+            drec[go + j] = dar;
+            dh[dho + j] += d * r;
+        }
+    }
+
     /** Column sums of src [rows, cols] (from offset off) added into out [cols]. */
     static void addRows(float[] src, int off, int rows, int cols, float[] out) {
         int j0 = vector() ? RnnVectorKernels.addRows(src, off, rows, cols, out) : 0;

@@ -378,6 +378,118 @@ final class RnnVectorKernels {
         return j;
     }
 
+    /** {@link RnnKernels#gruSheetGatesRow} for the columns below the returned index. */
+    static int gruSheetGatesRow(
+            int h,
+            float[] px,
+            int xo,
+            float[] ph,
+            int ho,
+            float[] bias,
+            float[] prev,
+            int pv,
+            float[] gates,
+            int go,
+            float[] rh,
+            int so) {
+        int j = 0;
+        for (; j + L <= h; j += L) {
+            FloatVector r = sigmoid(FloatVector.fromArray(S, px, xo + j)
+                    .add(FloatVector.fromArray(S, bias, j))
+                    .add(FloatVector.fromArray(S, ph, ho + j)));
+            FloatVector z = sigmoid(FloatVector.fromArray(S, px, xo + h + j)
+                    .add(FloatVector.fromArray(S, bias, h + j))
+                    .add(FloatVector.fromArray(S, ph, ho + h + j)));
+            FloatVector p = pv >= 0 ? FloatVector.fromArray(S, prev, pv + j) : FloatVector.zero(S);
+            r.intoArray(gates, go + j);
+            z.intoArray(gates, go + h + j);
+            r.mul(p).intoArray(rh, so + j);
+        }
+        return j;
+    }
+
+    /** {@link RnnKernels#gruSheetCandidateRow} for the columns below the returned index. */
+    static int gruSheetCandidateRow(
+            int h,
+            float[] px,
+            int xo,
+            float[] pc,
+            int co,
+            float[] bias,
+            float[] prev,
+            int pv,
+            float[] gates,
+            int go,
+            float[] hidden,
+            int so) {
+        int j = 0;
+        for (; j + L <= h; j += L) {
+            FloatVector z = FloatVector.fromArray(S, gates, go + h + j);
+            FloatVector n = tanh(FloatVector.fromArray(S, px, xo + 2 * h + j)
+                    .add(FloatVector.fromArray(S, bias, 2 * h + j))
+                    .add(FloatVector.fromArray(S, pc, co + j)));
+            FloatVector p = pv >= 0 ? FloatVector.fromArray(S, prev, pv + j) : FloatVector.zero(S);
+            n.intoArray(gates, go + 2 * h + j);
+            z.fma(p.sub(n), n).intoArray(hidden, so + j);
+        }
+        return j;
+    }
+
+    /** {@link RnnKernels#gruSheetBackwardRowA} for the columns below the returned index. */
+    static int gruSheetBackwardRowA(
+            int h,
+            float[] eps,
+            int eo,
+            float[] dh,
+            int dho,
+            float[] gates,
+            int go,
+            float[] prev,
+            int pv,
+            float[] dzx,
+            float[] drec) {
+        int j = 0;
+        for (; j + L <= h; j += L) {
+            FloatVector dht = FloatVector.fromArray(S, eps, eo + j).add(FloatVector.fromArray(S, dh, dho + j));
+            FloatVector z = FloatVector.fromArray(S, gates, go + h + j);
+            FloatVector n = FloatVector.fromArray(S, gates, go + 2 * h + j);
+            FloatVector p = pv >= 0 ? FloatVector.fromArray(S, prev, pv + j) : FloatVector.zero(S);
+            FloatVector da = dht.mul(ONE.sub(z)).mul(n.neg().fma(n, ONE));
+            FloatVector dz = dht.mul(p.sub(n)).mul(z.fma(z.neg(), z));
+            dz.intoArray(dzx, go + h + j);
+            da.intoArray(dzx, go + 2 * h + j);
+            dz.intoArray(drec, go + h + j);
+            dht.mul(z).intoArray(dh, dho + j);
+        }
+        return j;
+    }
+
+    /** {@link RnnKernels#gruSheetBackwardRowB} for the columns below the returned index. */
+    static int gruSheetBackwardRowB(
+            int h,
+            float[] drh,
+            int ro,
+            float[] gates,
+            int go,
+            float[] prev,
+            int pv,
+            float[] dh,
+            int dho,
+            float[] dzx,
+            float[] drec) {
+        int j = 0;
+        for (; j + L <= h; j += L) {
+            FloatVector r = FloatVector.fromArray(S, gates, go + j);
+            FloatVector p = pv >= 0 ? FloatVector.fromArray(S, prev, pv + j) : FloatVector.zero(S);
+            FloatVector d = FloatVector.fromArray(S, drh, ro + j);
+            FloatVector dar = d.mul(p).mul(r.fma(r.neg(), r));
+            dar.intoArray(dzx, go + j);
+            dar.intoArray(drec, go + j);
+            d.fma(r, FloatVector.fromArray(S, dh, dho + j)).intoArray(dh, dho + j);
+        }
+        return j;
+    }
+
     /** out[j] += Σ_rows src[row·cols + j] for the columns below the returned index. */
     static int addRows(float[] src, int off, int rows, int cols, float[] out) {
         int j = 0;

@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The FLOAT passes of FastLSTM and GRU (resetAfter) against the layers' double reference passes, with the Vector API
+ * The FLOAT passes of FastLSTM and GRU (both candidate forms, with and without a mask) against the layers' double
+ * reference passes, with the Vector API
  * kernels and with the scalar fallback, and {@link RnnKernels#gemm} against a double product.
  */
 class RnnKernelsTest {
@@ -198,9 +199,15 @@ class RnnKernelsTest {
 
     /** The FLOAT pass (vector and scalar kernels) equals the double reference pass of the same FLOAT layer. */
     private static void assertFloatPassMatchesReference(Layer l, int b, int nIn, int h, int steps) {
+        assertFloatPassMatchesReference(l, b, nIn, h, steps, null);
+    }
+
+    /** The same with a [B, T] mask set on the layer (null: none). */
+    private static void assertFloatPassMatchesReference(Layer l, int b, int nIn, int h, int steps, INDArray mask) {
         Nd4j.getRandom().setSeed(19);
         INDArray x = Nd4j.randn(DataType.FLOAT, b, nIn, steps);
         INDArray dy = Nd4j.randn(DataType.FLOAT, b, h, steps);
+        l.setMaskArray(mask);
         RnnKernels.referenceOnly = true;
         INDArray[] ref = pass(l, x, dy);
         RnnKernels.referenceOnly = false;
@@ -229,10 +236,42 @@ class RnnKernelsTest {
 
     @Test
     void gruFloatPassEqualsTheDoubleReferencePass() {
-        for (int h : new int[] {37, 128}) {
-            Layer l =
-                    floatLayer(new GRU.Builder().nIn(7).nOut(h).resetAfter(true).build());
-            assertFloatPassMatchesReference(l, 9, 7, h, 6);
+        // both candidate forms: PyTorch's (resetAfter) and the sheet's r ⊙ h_{t−1} inside the product
+        for (boolean resetAfter : new boolean[] {true, false}) {
+            for (int h : new int[] {37, 128}) {
+                Layer l = floatLayer(
+                        new GRU.Builder().nIn(7).nOut(h).resetAfter(resetAfter).build());
+                // 12 examples at H = 128: B·3H ≥ GruLayer.SPLIT_MIN_GATES, so the batch is split over the threads
+                assertFloatPassMatchesReference(l, h == 128 ? 12 : 9, 7, h, 6);
+            }
+        }
+    }
+
+    @Test
+    void gruFloatPassWithAMaskEqualsTheDoubleReferencePass() {
+        // padded ends (the attention experiment's words), a gap in the middle, a fully masked example and an
+        // example masked at t = 0: the state is carried over, the output is 0 and ε is not used at masked steps
+        float[][] m = {
+            {1, 1, 1, 1, 1, 1},
+            {1, 1, 1, 0, 0, 0},
+            {1, 0, 1, 1, 0, 1},
+            {0, 0, 0, 0, 0, 0},
+            {0, 1, 1, 1, 1, 1},
+            {1, 1, 1, 1, 1, 0},
+            {1, 1, 0, 0, 0, 0},
+            {1, 1, 1, 1, 1, 1},
+            {1, 0, 0, 0, 0, 0},
+            {1, 1, 1, 1, 0, 0},
+            {0, 0, 1, 1, 1, 1},
+            {1, 1, 1, 1, 1, 1}
+        };
+        INDArray mask = Nd4j.createFromArray(m);
+        for (boolean resetAfter : new boolean[] {true, false}) {
+            for (int h : new int[] {37, 128}) {
+                Layer l = floatLayer(
+                        new GRU.Builder().nIn(7).nOut(h).resetAfter(resetAfter).build());
+                assertFloatPassMatchesReference(l, 12, 7, h, 6, mask);
+            }
         }
     }
 }
