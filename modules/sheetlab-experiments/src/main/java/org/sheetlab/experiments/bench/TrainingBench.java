@@ -154,6 +154,11 @@ abstract class TrainingBench extends Bench {
         result.put("step", "fast");
         core.densePath().ifPresent(d -> result.put("densePath", d));
         core.pooling().ifPresent(d -> result.put("poolingPath", d));
+        org.deeplearning4j.nn.api.Layer[] layers =
+                net instanceof MultiLayerNetwork mln ? mln.getLayers() : ((ComputationGraph) net).getLayers();
+        if (java.util.Arrays.stream(layers).anyMatch(l -> l instanceof org.sheetlab.layers.conv.FastConvolutionLayer)) {
+            result.put("convolutionPath", org.sheetlab.layers.conv.FastConvolutionLayer.pathDescription());
+        }
         return ds -> losses.add(core.fit(
                 new INDArray[] {ds.getFeatures()},
                 new INDArray[] {ds.getLabels()},
@@ -206,6 +211,7 @@ abstract class TrainingBench extends Bench {
         if (core != null) {
             core.resetProfile();
         }
+        org.sheetlab.layers.conv.ConvProfile.reset();
         long samples = 0;
         long dataNanos = 0;
         long t0 = System.nanoTime();
@@ -231,6 +237,10 @@ abstract class TrainingBench extends Bench {
             profile.put("gradientMs", p.gradientNanos() / 1e6 / batches);
             profile.put("updateMs", p.updateNanos() / 1e6 / batches);
             profile.put("otherMs", (total - dataNanos - p.gradientNanos() - p.updateNanos()) / 1e6 / batches);
+        }
+        Map<String, Object> conv = org.sheetlab.layers.conv.ConvProfile.msPerStep(batches);
+        if (!conv.isEmpty()) { // -Dsheetlab.fast.profile=true: the convolution layers' passes
+            profile.put("convolutionMs", conv);
         }
         r.put("profile", profile);
         System.err.printf(Locale.ROOT, "%s: profile, ms per step: %s%n", label, profile);

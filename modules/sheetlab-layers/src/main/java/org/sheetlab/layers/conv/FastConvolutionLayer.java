@@ -21,6 +21,7 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sheetlab.core.backprop.InputGradientOptional;
+import org.sheetlab.core.threads.DirectGemm;
 import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.layers.LayerWiring;
 
@@ -63,6 +64,71 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         oneDnn = on && ONEDNN_BUILD;
     }
 
+    /**
+     * Whether the oneDNN path's weights-only backward pass (the input gradient skipped) runs as one host pass for δ
+     * and the bias gradient, a transposed im2col and one product per half batch ({@link #backpropWeightsGemm});
+     * {@code -Dsheetlab.fast.convGemmBackward=false} keeps libnd4j's relu_bp, the im2col + transposition and the two
+     * ND4J reductions of {@link #backpropWeightsOnly}.
+     */
+    public static final String GEMM_BACKWARD_PROPERTY = "sheetlab.fast.convGemmBackward";
+
+    private static volatile boolean gemmBackward = !"false".equals(System.getProperty(GEMM_BACKWARD_PROPERTY));
+
+    /** Whether the weights-only backward pass is the host pass + product (see {@link #GEMM_BACKWARD_PROPERTY}). */
+    public static boolean usesGemmBackward() {
+        return oneDnn && gemmBackward;
+    }
+
+    /** For tests: the weights-only backward pass as {@link #backpropWeightsGemm} (true, the default) or not. */
+    static void useGemmBackward(boolean on) {
+        gemmBackward = on;
+    }
+
+    /**
+     * Which layers of the oneDNN path run their forward convolution as a transposed im2col [K, B·P] and one product
+     * W · colsᵀ per half batch ({@link #preOutputGemm}) instead of libnd4j's conv2d: {@code auto} (the default) those
+     * whose K = C·K_h·K_w is at most {@link #GEMM_FORWARD_MAX_K} (a first layer on few channels, where oneDNN's direct
+     * convolution is slow), {@code true} every layer, {@code false} none
+     * ({@code -Dsheetlab.fast.convGemmForward=...}). The kept im2col matrix then also serves the weights-only backward
+     * pass of the same input.
+     */
+    public static final String GEMM_FORWARD_PROPERTY = "sheetlab.fast.convGemmForward";
+
+    static final int GEMM_FORWARD_MAX_K = 64;
+
+    private static volatile String gemmForward = System.getProperty(GEMM_FORWARD_PROPERTY, "auto");
+
+    /**
+     * The passes this JVM's fast convolutions take, for a run's record (run.json), e.g. "forward: transposed im2col +
+     * GEMM where K <= 64, else oneDNN conv2d (-Dsheetlab.fast.convGemmForward=auto); ...".
+     */
+    public static String pathDescription() {
+        if (!oneDnn) {
+            return "host im2col + GEMM forward and backward (no oneDNN natives, or -Dsheetlab.onednn=false)";
+        }
+        String f = gemmForward;
+        String forward = "true".equals(f)
+                ? "transposed im2col + GEMM"
+                : "false".equals(f)
+                        ? "oneDNN conv2d"
+                        : "transposed im2col + GEMM where K <= " + GEMM_FORWARD_MAX_K + ", else oneDNN conv2d";
+        String backward = gemmBackward
+                ? "weights-only: host delta+bias pass + GEMM; full: oneDNN conv2d_bp, bias summed on the host"
+                : "weights-only: relu_bp + im2col + GEMM, bias by ND4J reductions; full: oneDNN conv2d_bp";
+        return "forward: " + forward + " (-D" + GEMM_FORWARD_PROPERTY + "=" + f + "); backward " + backward + " (-D"
+                + GEMM_BACKWARD_PROPERTY + "=" + gemmBackward + ")";
+    }
+
+    /** For tests: the forward setting ("auto", "true", "false"). */
+    static void useGemmForward(String setting) {
+        gemmForward = setting;
+    }
+
+    private static boolean gemmForward(Geometry g) {
+        String s = gemmForward;
+        return "true".equals(s) || (!"false".equals(s) && g.k() <= GEMM_FORWARD_MAX_K);
+    }
+
     /** Below this many im2col elements (B·P·K) a pass runs on the calling thread alone. */
     static final long SPLIT_MIN_ELEMENTS = 1L << 16;
 
@@ -72,6 +138,13 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
     private transient INDArray cols; // [B·P, K], detached, reused
     private transient INDArray colsInput; // the input array cols was built from in a training forward pass
     private transient INDArray dcols; // [B·P, K], detached, reused
+    private transient INDArray major; // [F, B·P], detached, reused: δ channel-major (backpropWeightsGemm)
+    private transient INDArray colsT; // [K, B·P], detached, reused: the im2col matrix transposed
+    private transient int[] mapT; // map transposed: [K·P]
+    private transient int[] runs; // for each (k, output row): the input offset of a contiguous run, or -1
+    private transient boolean zCopied; // preOutputGemm wrote zCache for this training forward pass
+    private transient INDArray colsTInput; // the input colsT was built from in a training forward pass
+    private transient INDArray zMajor; // [F, B·P], detached, reused: the forward product channel-major
     private transient INDArray rows; // [B·P, F], detached, reused: z before the NCHW layout, and δ after it
     private transient java.util.Map<String, INDArray[]> partials; // per-part gradient shares, detached, reused
     private transient HostKernels[] kernels; // one per thread
@@ -155,6 +228,8 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         if (!g.sameAs(geometry)) {
             geometry = g;
             map = indexMap(g);
+            mapT = HostKernels.transpose(map, g.p());
+            runs = HostKernels.runs(mapT, g.oh(), g.ow());
             inverse = HostKernels.invert(map, g.c() * g.h() * g.w());
         }
         return g;
@@ -269,7 +344,91 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         return new Pair<>(gradient, backpropDropOutIfPresent(eps));
     }
 
+    /**
+     * The weight and bias gradients only (the input gradient skipped: {@link #skipInputGradient}) from z and ∂L/∂a,
+     * a part of the batch per host thread: δ (a plain ReLU's mask fused in) as the channel-major D [F, B·P] with its
+     * row sums (the bias gradient, each thread's in fixed lanes), the transposed im2col matrix [K, B·P] of the input,
+     * and ∂W = D · colsᵀ, each thread's share summed afterwards; ε is zeros. Replaces libnd4j's relu_bp, the
+     * im2col + transposition of {@link #backpropWeightsOnly} and its two ND4J reductions for the bias.
+     */
+    private Pair<Gradient, INDArray> backpropWeightsGemm(
+            INDArray z, INDArray epsilon, Geometry g, int f, LayerWorkspaceMgr mgr) {
+        IActivation afn = layerConf().getActivationFn();
+        boolean fused = PLAIN_RELU.equals(afn)
+                && z.dataType() == dataType
+                && epsilon.dataType() == dataType
+                && z.length() == epsilon.length();
+        INDArray zc = fused ? ConvBuffers.contiguous(z) : null;
+        INDArray d = ConvBuffers.contiguous(
+                fused ? epsilon : afn.backprop(z, epsilon).getFirst());
+        long n = (long) g.b() * g.p();
+        int block = g.c() * g.h() * g.w();
+        INDArray x = ConvBuffers.contiguous(input);
+        boolean kept = colsTInput == input && colsT != null && colsT.size(1) == n; // the forward pass's im2col
+        INDArray ct = kept ? colsT : (colsT = detached(colsT, g.k(), n));
+        colsTInput = null;
+        INDArray dm = major = detached(major, f, n);
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray dw = weightGrad.reshape('c', f, g.k());
+        INDArray[] dwPart = partials("host-dW", new long[] {f, g.k()});
+        boolean hasBias = layerConf().hasBias();
+        INDArray[] db = hasBias ? partials("gemm-db", new long[] {f}) : null;
+        long t0 = System.nanoTime();
+        int parts = split(g, (t, e0, e1) -> {
+            long r0 = (long) e0 * g.p();
+            long r1 = (long) e1 * g.p();
+            long s0 = System.nanoTime();
+            if (!kept) {
+                kernels[t].im2colT(x, mapT, runs, g.p(), block, g.b(), e0, e1, ct);
+            }
+            long s1 = System.nanoTime();
+            kernels[t].toChannelsMajor(zc, d, g.p(), f, g.b(), e0, e1, dm, hasBias ? db[t] : null);
+            long s2 = System.nanoTime();
+            boolean whole = r0 == 0 && r1 == n;
+            INDArray dBlock = whole ? dm : dm.get(NDArrayIndex.all(), NDArrayIndex.interval(r0, r1));
+            INDArray cBlock = whole ? ct : ct.get(NDArrayIndex.all(), NDArrayIndex.interval(r0, r1));
+            product(dBlock, cBlock, t == 0 ? dw : dwPart[t], false, true);
+            if (ConvProfile.ON) {
+                long s3 = System.nanoTime();
+                ConvProfile.add(index, "backward[" + t + "] im2colT", s0, s1);
+                ConvProfile.add(index, "backward[" + t + "] delta+bias", s1, s2);
+                ConvProfile.add(index, "backward[" + t + "] dW gemm", s2, s3);
+            }
+        });
+        long t1 = System.nanoTime();
+        ConvProfile.add(index, "backward split", t0, t1);
+        for (int t = 1; t < parts; t++) {
+            dw.addi(dwPart[t]);
+        }
+        Gradient gradient = new DefaultGradient();
+        if (hasBias) {
+            INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+            INDArray b = biasGrad.reshape(f).assign(db[0]);
+            for (int t = 1; t < parts; t++) {
+                b.addi(db[t]);
+            }
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        ConvProfile.add(index, "backward sums", t1);
+        weightNoiseParams.clear();
+        INDArray eps = mgr.create(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+        return new Pair<>(gradient, backpropDropOutIfPresent(eps));
+    }
+
     private transient INDArray biasGradPart;
+
+    /**
+     * C = op(A)·op(B) into c through {@link DirectGemm}; where that would fall back to {@code Nd4j.gemm} (DOUBLE, or
+     * the direct call off) and c is a view (which Nd4j.gemm refuses), through a new array copied into c.
+     */
+    private static void product(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB) {
+        if (c.isView() && !(DirectGemm.direct() && c.dataType() == DataType.FLOAT)) {
+            c.assign(Nd4j.gemm(a, b, transA, transB));
+        } else {
+            DirectGemm.gemm(a, b, c, transA, transB);
+        }
+    }
 
     /**
      * libnd4j conv2d integer arguments: kernel, stride, padding, dilation, same mode, NCHW, weights [kH, kW, C, F]
@@ -297,10 +456,62 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         return a.get(NDArrayIndex.interval(e0, e1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
     }
 
+    /**
+     * z = W · im2col(x)ᵀ + b as NCHW, a part of the batch per host thread: the transposed im2col matrix [K, B·P]
+     * (kept for the backward pass of a training input), one product into the channel-major [F, B·P], then the
+     * layout change with the bias added.
+     */
+    private INDArray preOutputGemm(Geometry g, INDArray weights, boolean training, LayerWorkspaceMgr mgr) {
+        int f = (int) weights.size(0);
+        long n = (long) g.b() * g.p();
+        int block = g.c() * g.h() * g.w();
+        INDArray x = ConvBuffers.contiguous(input);
+        INDArray bias = layerConf().hasBias()
+                ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, mgr)
+                        .reshape(f)
+                : null;
+        INDArray ct = colsT = detached(colsT, g.k(), n);
+        colsTInput = null;
+        INDArray zm = zMajor = detached(zMajor, f, n);
+        INDArray w2 = weights.reshape('c', f, g.k());
+        INDArray z =
+                mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.b(), f, g.oh(), g.ow()}, 'c');
+        // training: z also into zBuffer (the activation overwrites z in place; the backward pass needs it)
+        INDArray zc = training ? (zBuffer = detached(zBuffer, g.b(), (long) f * g.p())) : null;
+        split(g, (t, e0, e1) -> {
+            long r0 = (long) e0 * g.p();
+            long r1 = (long) e1 * g.p();
+            long s0 = System.nanoTime();
+            kernels[t].im2colT(x, mapT, runs, g.p(), block, g.b(), e0, e1, ct);
+            long s1 = System.nanoTime();
+            boolean whole = r0 == 0 && r1 == n;
+            product(
+                    w2,
+                    whole ? ct : ct.get(NDArrayIndex.all(), NDArrayIndex.interval(r0, r1)),
+                    whole ? zm : zm.get(NDArrayIndex.all(), NDArrayIndex.interval(r0, r1)),
+                    false,
+                    false);
+            long s2 = System.nanoTime();
+            kernels[t].fromChannelsMajor(zm, bias, g.p(), f, g.b(), e0, e1, z, zc);
+            if (ConvProfile.ON) {
+                long s3 = System.nanoTime();
+                ConvProfile.add(index, "forward[" + t + "] im2colT", s0, s1);
+                ConvProfile.add(index, "forward[" + t + "] gemm", s1, s2);
+                ConvProfile.add(index, "forward[" + t + "] layout+bias", s2, s3);
+            }
+        });
+        colsTInput = training ? input : null;
+        zCopied = training;
+        return z;
+    }
+
     /** z = conv2d(x, W) + b through libnd4j's op (oneDNN), a part of the batch per host thread. */
     private INDArray preOutputNative(boolean training, LayerWorkspaceMgr mgr) {
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, mgr);
         Geometry g = geometry(weights.size(0));
+        if (gemmForward(g)) {
+            return preOutputGemm(g, weights, training, mgr);
+        }
         int f = (int) weights.size(0);
         INDArray x = ConvBuffers.contiguous(input);
         INDArray bias = layerConf().hasBias()
@@ -331,7 +542,12 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         zInput = null;
         Geometry g = geometry(weights.size(0));
         int f = (int) weights.size(0);
+        if (gemmBackward && skipInputGradient) {
+            return backpropWeightsGemm(z, epsilon, g, f, mgr);
+        }
+        long t0 = System.nanoTime();
         INDArray delta = delta(z, epsilon, g, f);
+        ConvProfile.add(index, "backward relu", t0);
         if (skipInputGradient) {
             return backpropWeightsOnly(delta, g, f, gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY), mgr);
         }
@@ -345,14 +561,20 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         INDArray biasGrad = hasBias ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
         long[] hwcfShape = {weightGrad.size(2), weightGrad.size(3), weightGrad.size(1), weightGrad.size(0)};
         INDArray[] dw = partials("onednn-dW", hwcfShape);
-        INDArray[] db = hasBias ? partials("onednn-db", new long[] {f}) : null;
+        // with the host passes on, the bias gradient is summed on the host as the weights-only pass sums it
+        boolean hostBias = hasBias && gemmBackward;
+        INDArray[] db = hasBias ? partials(hostBias ? "gemm-db" : "onednn-db", new long[] {f}) : null;
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         int[] args = opArgs(g);
         INDArray w = hwcf(weights);
+        long t1 = System.nanoTime();
         int parts = split(g, (t, e0, e1) -> {
             DynamicCustomOp.DynamicCustomOpsBuilder op =
                     DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(args);
-            if (hasBias) {
+            if (hostBias) {
+                kernels[t].channelSums(delta, g.p(), f, e0, e1, db[t]);
+            }
+            if (hasBias && !hostBias) {
                 op.addInputs(examples(x, e0, e1), w, bias, examples(delta, e0, e1))
                         .addOutputs(examples(eps, e0, e1), dw[t], db[t]);
             } else {
@@ -360,6 +582,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
             }
             Nd4j.exec(op.build());
         });
+        ConvProfile.add(index, "backward conv2d_bp", t1);
         // dw is [kH, kW, C, F]: back to DL4J's [F, C, kH, kW]
         for (int t = 1; t < parts; t++) {
             dw[0].addi(dw[t]);
@@ -367,10 +590,10 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         weightGrad.assign(dw[0].permute(3, 2, 0, 1));
         Gradient gradient = new DefaultGradient();
         if (hasBias) {
+            INDArray b = biasGrad.reshape(f).assign(db[0]); // the same order of additions as backpropWeightsGemm
             for (int t = 1; t < parts; t++) {
-                db[0].addi(db[t]);
+                b.addi(db[t]);
             }
-            biasGrad.assign(db[0].reshape(biasGrad.shape()));
             gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
@@ -399,12 +622,20 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         if (!fastPath()) {
             return super.preOutput(training, forBackprop, mgr);
         }
+        long t0 = System.nanoTime();
         if (oneDnn) {
+            zCopied = false;
             INDArray z = preOutputNative(training, mgr);
-            if (training) { // the activation overwrites z in place: keep z for the backward pass
+            ConvProfile.add(index, "forward conv", t0);
+            if (training && zCopied) { // preOutputGemm wrote the copy
+                zCache = zBuffer.reshape('c', z.shape());
+                zInput = input;
+            } else if (training) { // the activation overwrites z in place: keep z for the backward pass
+                long t1 = System.nanoTime();
                 zBuffer = detached(zBuffer, z.size(0), z.length() / z.size(0));
                 zCache = zBuffer.reshape('c', z.shape()).assign(z);
                 zInput = input;
+                ConvProfile.add(index, "forward z copy", t1);
             }
             return new Pair<>(z, null);
         }
@@ -436,6 +667,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
             cols = c;
             colsInput = training ? input : null;
         }
+        ConvProfile.add(index, forBackprop ? "backward z" : "forward conv", t0);
         return new Pair<>(z, forBackprop ? c : null);
     }
 
@@ -446,8 +678,12 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
             return super.backpropGradient(epsilon, mgr);
         }
         if (oneDnn) {
-            return backpropNative(epsilon, mgr);
+            long t0 = System.nanoTime();
+            Pair<Gradient, INDArray> r = backpropNative(epsilon, mgr);
+            ConvProfile.add(index, "backward", t0);
+            return r;
         }
+        long t0 = System.nanoTime();
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, mgr);
         Pair<INDArray, INDArray> p = preOutput(true, true, mgr);
         Geometry g = geometry;
@@ -483,6 +719,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         Gradient gradient = ConvBuffers.gradient(layerConf(), gradientViews, weightGrad, () -> d2.sum(0));
         colsInput = null;
         weightNoiseParams.clear();
+        ConvProfile.add(index, "backward", t0);
         return new Pair<>(gradient, backpropDropOutIfPresent(eps));
     }
 
@@ -490,6 +727,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
     public void clear() {
         super.clear();
         colsInput = null;
+        colsTInput = null;
         zInput = null;
         zCache = null;
     }

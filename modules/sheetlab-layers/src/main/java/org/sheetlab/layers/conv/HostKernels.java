@@ -80,6 +80,89 @@ abstract sealed class HostKernels {
     abstract void toChannelsLast(INDArray d, int positions, int channels, int e0, int e1, INDArray out);
 
     /**
+     * out[f, b·P + p] = δ[b, f, p] for the examples b in [e0, e1): the gradient δ [B, F, P] as the channel-major
+     * matrix [F, B·P] ({@code batch} = B) that the weight-gradient product takes without a transpose. With {@code z}
+     * given, δ = (z &gt; 0 ? d : 0) (the ReLU's backward pass, as {@link #reluBackward}), else δ = d.
+     */
+    abstract void toChannelsMajor(
+            INDArray z,
+            INDArray d,
+            int positions,
+            int channels,
+            int batch,
+            int e0,
+            int e1,
+            INDArray out,
+            INDArray sums);
+
+    /**
+     * colsT[k, b·P + p] = x[b, map[p·K + k]] (0 where padded) for the examples b in [e0, e1): the im2col matrix
+     * transposed, [K, B·P] ({@code batch} = B), from the transposed index map {@code mapT[k·P + p] = map[p·K + k]}.
+     */
+    abstract void im2colT(
+            INDArray x, int[] mapT, int[] runs, int positions, int block, int batch, int e0, int e1, INDArray colsT);
+
+    /**
+     * For each column k and output row r of a transposed map over {@code outRows} × {@code outCols} positions: the
+     * input offset where the row's cells are one contiguous run (stride 1, no padding: {@link #im2colT} copies it with
+     * one arraycopy), else −1 (gathered cell by cell).
+     */
+    static int[] runs(int[] mapT, int outRows, int outCols) {
+        int positions = outRows * outCols;
+        int k = mapT.length / positions;
+        int[] runs = new int[k * outRows];
+        for (int j = 0; j < k; j++) {
+            for (int r = 0; r < outRows; r++) {
+                int m = j * positions + r * outCols;
+                int start = mapT[m];
+                boolean run = start >= 0;
+                for (int q = 1; run && q < outCols; q++) {
+                    run = mapT[m + q] == start + q;
+                }
+                runs[j * outRows + r] = run ? start : -1;
+            }
+        }
+        return runs;
+    }
+
+    /**
+     * out[b, f, p] = zm[f, b·P + p] + bias[f] (bias may be null) for the examples b in [e0, e1): the channel-major
+     * product [F, B·P] ({@code batch} = B) as NCHW; the same values into {@code copy} too where it is not null.
+     */
+    abstract void fromChannelsMajor(
+            INDArray zm,
+            INDArray bias,
+            int positions,
+            int channels,
+            int batch,
+            int e0,
+            int e1,
+            INDArray out,
+            INDArray copy);
+
+    /** The transposed index map (see {@link #im2colT}) of {@code map}. */
+    static int[] transpose(int[] map, int positions) {
+        int k = map.length / positions;
+        int[] t = new int[map.length];
+        for (int p = 0; p < positions; p++) {
+            for (int j = 0; j < k; j++) {
+                t[j * positions + p] = map[p * k + j];
+            }
+        }
+        return t;
+    }
+
+    /**
+     * sums[f] = Σ d[b, f, p] over the examples b in [e0, e1) and all positions: the bias gradient's share of a part of
+     * the batch, summed exactly as {@link #toChannelsMajor} sums it ({@link #SUM_LANES}), so that the full backward
+     * pass (fit) and the weights-only one (the fast step) give the same bias gradient bits.
+     */
+    abstract void channelSums(INDArray d, int positions, int channels, int e0, int e1, INDArray sums);
+
+    /** Lanes of the channel sums in {@link #toChannelsMajor}: independent partial sums, added in a fixed order. */
+    static final int SUM_LANES = 8;
+
+    /**
      * out[i] = z[i] &gt; 0 ? eps[i] : 0 for the elements [from, from + n) of the three arrays (buffer order): the
      * ReLU's backward pass as DL4J's {@code ActivationReLU} computes it (its relu_bp op), in one pass over heap copies.
      */
@@ -206,6 +289,172 @@ abstract sealed class HostKernels {
         }
 
         @Override
+        void toChannelsMajor(
+                INDArray z,
+                INDArray d,
+                int positions,
+                int channels,
+                int batch,
+                int e0,
+                int e1,
+                INDArray out,
+                INDArray sums) {
+            int per = positions * channels;
+            int n = (e1 - e0) * per;
+            float[] es = scratch(n);
+            FloatBuffer eb = d.data().asNioFloat();
+            eb.position((int) (d.offset() + (long) e0 * per));
+            eb.get(es, 0, n);
+            if (z != null) {
+                float[] zs = read(z, (long) e0 * per, n);
+                if (VECTOR_API) {
+                    ConvVectorOps.reluBackward(zs, es, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        es[i] = Float.intBitsToFloat(Float.floatToRawIntBits(es[i]) & ~notPositive(zs[i]));
+                    }
+                }
+            }
+            FloatBuffer ob = out.data().asNioFloat();
+            long row = (long) batch * positions;
+            for (int f = 0; f < channels; f++) {
+                ob.position((int) (out.offset() + f * row + (long) e0 * positions));
+                for (int e = 0; e < e1 - e0; e++) {
+                    ob.put(es, e * per + f * positions, positions);
+                }
+            }
+            if (sums != null) {
+                write(sums, 0, laneSums(es, e1 - e0, positions, channels), channels);
+            }
+        }
+
+        @Override
+        void channelSums(INDArray d, int positions, int channels, int e0, int e1, INDArray sums) {
+            int per = positions * channels;
+            int n = (e1 - e0) * per;
+            float[] es = read(d, (long) e0 * per, n);
+            write(sums, 0, laneSums(es, e1 - e0, positions, channels), channels);
+        }
+
+        /** Σ over the examples and positions of es [ne, F, P] per channel, in {@link #SUM_LANES} lanes. */
+        private static float[] laneSums(float[] es, int ne, int positions, int channels) {
+            int per = positions * channels;
+            float[] total = new float[channels];
+            float[] lane = new float[SUM_LANES];
+            for (int f = 0; f < channels; f++) {
+                java.util.Arrays.fill(lane, 0f);
+                for (int e = 0; e < ne; e++) {
+                    int o = e * per + f * positions;
+                    int p = 0;
+                    for (; p + SUM_LANES <= positions; p += SUM_LANES) {
+                        for (int l = 0; l < SUM_LANES; l++) {
+                            lane[l] += es[o + p + l];
+                        }
+                    }
+                    for (; p < positions; p++) {
+                        lane[p % SUM_LANES] += es[o + p];
+                    }
+                }
+                float t = 0f;
+                for (int l = 0; l < SUM_LANES; l++) {
+                    t += lane[l];
+                }
+                total[f] = t;
+            }
+            return total;
+        }
+
+        @Override
+        void fromChannelsMajor(
+                INDArray zm,
+                INDArray bias,
+                int positions,
+                int channels,
+                int batch,
+                int e0,
+                int e1,
+                INDArray out,
+                INDArray copy) {
+            int per = positions * channels;
+            int ne = e1 - e0;
+            int cols = ne * positions;
+            float[] bs = new float[channels];
+            if (bias != null) {
+                System.arraycopy(read(bias, 0, channels), 0, bs, 0, channels);
+            }
+            float[] src = scratch(channels * cols);
+            FloatBuffer ib = zm.data().asNioFloat();
+            long row = (long) batch * positions;
+            for (int f = 0; f < channels; f++) {
+                ib.position((int) (zm.offset() + f * row + (long) e0 * positions));
+                ib.get(src, f * cols, cols);
+            }
+            if (a.length < ne * per) {
+                a = new float[ne * per];
+            }
+            float[] dst = a; // bs holds the bias: a is free
+            for (int e = 0; e < ne; e++) {
+                for (int f = 0; f < channels; f++) {
+                    float bf = bs[f];
+                    int i = f * cols + e * positions;
+                    int o = e * per + f * positions;
+                    for (int p = 0; p < positions; p++) {
+                        dst[o + p] = src[i + p] + bf;
+                    }
+                }
+            }
+            write(out, (long) e0 * per, dst, ne * per);
+            if (copy != null) {
+                write(copy, (long) e0 * per, dst, ne * per);
+            }
+        }
+
+        @Override
+        void im2colT(
+                INDArray x,
+                int[] mapT,
+                int[] runs,
+                int positions,
+                int block,
+                int batch,
+                int e0,
+                int e1,
+                INDArray colsT) {
+            int k = mapT.length / positions;
+            int rows = runs.length / k;
+            int width = positions / rows;
+            int ne = e1 - e0;
+            int cols = ne * positions;
+            float[] src = read(x, (long) e0 * block, ne * block);
+            float[] dst = scratch(k * cols);
+            for (int j = 0; j < k; j++) {
+                int m = j * positions;
+                for (int e = 0; e < ne; e++) {
+                    int base = e * block;
+                    int o = j * cols + e * positions;
+                    for (int r = 0; r < rows; r++) {
+                        int run = runs[j * rows + r];
+                        int q0 = r * width;
+                        if (run >= 0) {
+                            System.arraycopy(src, base + run, dst, o + q0, width);
+                            continue;
+                        }
+                        for (int p = q0; p < q0 + width; p++) {
+                            int s = mapT[m + p];
+                            dst[o + p] = s < 0 ? 0f : src[base + s];
+                        }
+                    }
+                }
+            }
+            FloatBuffer ob = colsT.data().asNioFloat();
+            long row = (long) batch * positions;
+            for (int j = 0; j < k; j++) {
+                ob.position((int) (colsT.offset() + j * row + (long) e0 * positions));
+                ob.put(dst, j * cols, cols);
+            }
+        }
+
+        @Override
         void reluBackward(INDArray z, INDArray eps, long from, int n, INDArray out) {
             float[] zs = read(z, from, n);
             float[] es = scratch(n);
@@ -326,6 +575,168 @@ abstract sealed class HostKernels {
                 }
             }
             write(out, (long) e0 * per, dst, (e1 - e0) * per);
+        }
+
+        @Override
+        void toChannelsMajor(
+                INDArray z,
+                INDArray d,
+                int positions,
+                int channels,
+                int batch,
+                int e0,
+                int e1,
+                INDArray out,
+                INDArray sums) {
+            int per = positions * channels;
+            int n = (e1 - e0) * per;
+            double[] es = scratch(n);
+            DoubleBuffer eb = d.data().asNioDouble();
+            eb.position((int) (d.offset() + (long) e0 * per));
+            eb.get(es, 0, n);
+            if (z != null) {
+                double[] zs = read(z, (long) e0 * per, n);
+                for (int i = 0; i < n; i++) {
+                    es[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(es[i]) & ~notPositive(zs[i]));
+                }
+            }
+            DoubleBuffer ob = out.data().asNioDouble();
+            long row = (long) batch * positions;
+            for (int f = 0; f < channels; f++) {
+                ob.position((int) (out.offset() + f * row + (long) e0 * positions));
+                for (int e = 0; e < e1 - e0; e++) {
+                    ob.put(es, e * per + f * positions, positions);
+                }
+            }
+            if (sums != null) {
+                write(sums, 0, laneSums(es, e1 - e0, positions, channels), channels);
+            }
+        }
+
+        @Override
+        void channelSums(INDArray d, int positions, int channels, int e0, int e1, INDArray sums) {
+            int per = positions * channels;
+            int n = (e1 - e0) * per;
+            double[] es = read(d, (long) e0 * per, n);
+            write(sums, 0, laneSums(es, e1 - e0, positions, channels), channels);
+        }
+
+        /** Σ over the examples and positions of es [ne, F, P] per channel, in {@link #SUM_LANES} lanes. */
+        private static double[] laneSums(double[] es, int ne, int positions, int channels) {
+            int per = positions * channels;
+            double[] total = new double[channels];
+            double[] lane = new double[SUM_LANES];
+            for (int f = 0; f < channels; f++) {
+                java.util.Arrays.fill(lane, 0.0);
+                for (int e = 0; e < ne; e++) {
+                    int o = e * per + f * positions;
+                    int p = 0;
+                    for (; p + SUM_LANES <= positions; p += SUM_LANES) {
+                        for (int l = 0; l < SUM_LANES; l++) {
+                            lane[l] += es[o + p + l];
+                        }
+                    }
+                    for (; p < positions; p++) {
+                        lane[p % SUM_LANES] += es[o + p];
+                    }
+                }
+                double t = 0.0;
+                for (int l = 0; l < SUM_LANES; l++) {
+                    t += lane[l];
+                }
+                total[f] = t;
+            }
+            return total;
+        }
+
+        @Override
+        void fromChannelsMajor(
+                INDArray zm,
+                INDArray bias,
+                int positions,
+                int channels,
+                int batch,
+                int e0,
+                int e1,
+                INDArray out,
+                INDArray copy) {
+            int per = positions * channels;
+            int ne = e1 - e0;
+            int cols = ne * positions;
+            double[] bs = new double[channels];
+            if (bias != null) {
+                System.arraycopy(read(bias, 0, channels), 0, bs, 0, channels);
+            }
+            double[] src = scratch(channels * cols);
+            DoubleBuffer ib = zm.data().asNioDouble();
+            long row = (long) batch * positions;
+            for (int f = 0; f < channels; f++) {
+                ib.position((int) (zm.offset() + f * row + (long) e0 * positions));
+                ib.get(src, f * cols, cols);
+            }
+            if (a.length < ne * per) {
+                a = new double[ne * per];
+            }
+            double[] dst = a; // bs holds the bias: a is free
+            for (int e = 0; e < ne; e++) {
+                for (int f = 0; f < channels; f++) {
+                    double bf = bs[f];
+                    int i = f * cols + e * positions;
+                    int o = e * per + f * positions;
+                    for (int p = 0; p < positions; p++) {
+                        dst[o + p] = src[i + p] + bf;
+                    }
+                }
+            }
+            write(out, (long) e0 * per, dst, ne * per);
+            if (copy != null) {
+                write(copy, (long) e0 * per, dst, ne * per);
+            }
+        }
+
+        @Override
+        void im2colT(
+                INDArray x,
+                int[] mapT,
+                int[] runs,
+                int positions,
+                int block,
+                int batch,
+                int e0,
+                int e1,
+                INDArray colsT) {
+            int k = mapT.length / positions;
+            int rows = runs.length / k;
+            int width = positions / rows;
+            int ne = e1 - e0;
+            int cols = ne * positions;
+            double[] src = read(x, (long) e0 * block, ne * block);
+            double[] dst = scratch(k * cols);
+            for (int j = 0; j < k; j++) {
+                int m = j * positions;
+                for (int e = 0; e < ne; e++) {
+                    int base = e * block;
+                    int o = j * cols + e * positions;
+                    for (int r = 0; r < rows; r++) {
+                        int run = runs[j * rows + r];
+                        int q0 = r * width;
+                        if (run >= 0) {
+                            System.arraycopy(src, base + run, dst, o + q0, width);
+                            continue;
+                        }
+                        for (int p = q0; p < q0 + width; p++) {
+                            int s = mapT[m + p];
+                            dst[o + p] = s < 0 ? 0.0 : src[base + s];
+                        }
+                    }
+                }
+            }
+            DoubleBuffer ob = colsT.data().asNioDouble();
+            long row = (long) batch * positions;
+            for (int j = 0; j < k; j++) {
+                ob.position((int) (colsT.offset() + j * row + (long) e0 * positions));
+                ob.put(dst, j * cols, cols);
+            }
         }
 
         @Override

@@ -111,6 +111,32 @@ class FastConvolution2DTest {
 
     @Test
     void matchesPyTorchAutogradForwardAndBackward() {
+        matchesPyTorch(false);
+    }
+
+    /**
+     * Every forward setting (transposed im2col + product, and libnd4j's conv2d) and every weights-only backward pass
+     * (the host δ pass + product, and relu_bp + im2col) against PyTorch's autograd in DOUBLE: stride, padding, Same
+     * mode, 1×1 and non-square kernels; weights-only passes give PyTorch's ∂W and ∂b and a zero ε.
+     */
+    @Test
+    void everyGemmSettingMatchesPyTorchAutograd() {
+        try {
+            for (String forward : new String[] {"true", "false", "auto"}) {
+                for (boolean backward : new boolean[] {true, false}) {
+                    FastConvolutionLayer.useGemmForward(forward);
+                    FastConvolutionLayer.useGemmBackward(backward);
+                    matchesPyTorch(false);
+                    matchesPyTorch(true);
+                }
+            }
+        } finally {
+            FastConvolutionLayer.useGemmForward("auto");
+            FastConvolutionLayer.useGemmBackward(true);
+        }
+    }
+
+    private void matchesPyTorch(boolean weightsOnly) {
         List<JsonNode> cases = ReferenceValues.load("/reference/conv2d.json").cases();
         assertThat(cases).hasSize(8);
         for (JsonNode c : cases) {
@@ -143,10 +169,16 @@ class FastConvolution2DTest {
                     ConvolutionParamInitializer.BIAS_KEY,
                     ReferenceValues.array(c.get("b")).reshape(1, -1));
             LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
+            ((FastConvolutionLayer) layer).skipInputGradient(weightsOnly);
             layer.setInput(x, none);
             assertAllClose(layer.activate(true, none), ReferenceValues.array(c.get("y")), 1e-10, 1e-12);
             Pair<Gradient, INDArray> g = layer.backpropGradient(ReferenceValues.array(c.get("dy")), none);
-            assertAllClose(g.getSecond(), ReferenceValues.array(c.get("dx")), 1e-10, 1e-12);
+            if (weightsOnly) {
+                assertThat(g.getSecond().shape()).isEqualTo(x.shape());
+                assertThat(g.getSecond().amaxNumber().doubleValue()).isZero();
+            } else {
+                assertAllClose(g.getSecond(), ReferenceValues.array(c.get("dx")), 1e-10, 1e-12);
+            }
             assertAllClose(
                     g.getFirst().getGradientFor(ConvolutionParamInitializer.WEIGHT_KEY),
                     ReferenceValues.array(c.get("dw")),
@@ -188,6 +220,54 @@ class FastConvolution2DTest {
             INDArray[] d = batch(DataType.DOUBLE, mb, 2, 6, 5, 11);
             assertGradientsOk(
                     "fast conv, minibatch " + mb, org.sheetlab.testing.GradientChecks.config(net, d[0], d[1]));
+        }
+    }
+
+    /**
+     * The transposed-im2col forward pass and the host weights-only backward pass against libnd4j's conv2d and the
+     * relu_bp + im2col path, in FLOAT (relative 1e-5) and DOUBLE (1e-12), on an odd batch split over the threads and
+     * a single-thread one, with ReLU (fused mask) and tanh (DL4J's backward) layers, padding and stride 2.
+     */
+    @Test
+    void gemmPassesAgreeWithTheLibnd4jOps() {
+        try {
+            for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                double tol = type == DataType.DOUBLE ? 1e-12 : 1e-5;
+                for (int[] size : new int[][] {{6, 9, 8}, {9, 22, 19}, {64, 28, 28}}) {
+                    INDArray[] d = batch(type, size[0], 3, size[1], size[2], 41);
+                    // weights only in layer 0 (tanh: DL4J's backward pass), then in layer 2 (ReLU: the fused mask)
+                    for (int skipped : new int[] {0, 2}) {
+                        INDArray[] out = new INDArray[2];
+                        INDArray[] grad = new INDArray[2];
+                        double[] score = new double[2];
+                        for (int i = 0; i < 2; i++) {
+                            boolean gemm = i == 0;
+                            FastConvolutionLayer.useGemmForward(gemm ? "true" : "false");
+                            FastConvolutionLayer.useGemmBackward(gemm);
+                            MultiLayerNetwork n = fast(type, size[1], size[2], 3);
+                            ((FastConvolutionLayer) n.getLayer(skipped)).skipInputGradient(true);
+                            out[i] = n.output(d[0]);
+                            n.setInput(d[0]);
+                            n.setLabels(d[1]);
+                            n.computeGradientAndScore();
+                            score[i] = n.score();
+                            grad[i] = n.gradient().gradient().dup();
+                        }
+                        assertAllClose(out[0], out[1], tol, tol * 1e-3);
+                        assertThat(score[0])
+                                .isCloseTo(score[1], org.assertj.core.api.Assertions.within(tol * Math.abs(score[1])));
+                        // the gradient as a whole to tol; elementwise as the tests above (sums over the batch cancel)
+                        double norm = grad[1].norm2Number().doubleValue();
+                        assertThat(grad[0].sub(grad[1]).norm2Number().doubleValue())
+                                .isLessThanOrEqualTo(tol * norm);
+                        assertAllClose(grad[0], grad[1], tol * 20, tol);
+                        assertThat(norm).isPositive();
+                    }
+                }
+            }
+        } finally {
+            FastConvolutionLayer.useGemmForward("auto");
+            FastConvolutionLayer.useGemmBackward(true);
         }
     }
 
