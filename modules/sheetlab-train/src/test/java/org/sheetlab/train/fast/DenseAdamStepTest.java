@@ -301,7 +301,9 @@ class DenseAdamStepTest {
         // 300), never with one part
         DenseAdamStep auto = DenseAdamStep.of(mlp(9, 400, 300, 100, 10), 3);
         assertThat(auto.gemmMode()).isEqualTo(DenseAdamStep.GemmMode.AUTO);
-        assertThat(auto.onBlasThreads(512)).isTrue();
+        assertThat(auto.onBlasThreads(512))
+                .as("auto at batch 512: OpenBLAS's threads (with oneDNN: the column split)")
+                .isEqualTo(!org.sheetlab.core.threads.DirectGemm.threadsPerCall());
         assertThat(auto.onBlasThreads(64)).isFalse();
         assertThat(DenseAdamStep.of(mlp(9, 400, 300, 100, 10), 1).onBlasThreads(512))
                 .isFalse();
