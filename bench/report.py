@@ -178,6 +178,9 @@ def sgemm(r):
     if "gflopsRowSplit" in s:
         print(f"ND4J split by rows over the host threads {s['gflopsRowSplit']:.1f}; whole on OpenBLAS's own "
               f"{s['openBlasThreads']} threads {s['gflopsOpenBlasThreads']:.1f}")
+    if "gflopsDnnlOneThread" in s:
+        print(f"oneDNN dnnl_sgemm (-Dsheetlab.blas.dnnl=true) {s['gflopsDnnlOneThread']:.1f} (1 thread), "
+              f"{s['gflopsDnnlColumnSplit']:.1f} (column split over the host threads)")
     print(f"final-q5 step: {flops_per_example:,} flops per example, so at {best_ours:.0f} GFLOP/s the GEMM-bound ceiling "
           f"is {ceiling:,.0f} samples/s")
     r.record("sgemm", doc)

@@ -33,6 +33,19 @@ import org.slf4j.LoggerFactory;
  * ({@link #reason()}). Per call, arrays that are not FLOAT or whose strides BLAS cannot take (neither dimension
  * contiguous) also go to {@code Nd4j.gemm}. BLAS's thread count is ND4J's setting (one thread under
  * OMP_NUM_THREADS=1, as scripts/sheetlab runs); calls from several threads at once each run on their caller.
+ *
+ * <p><b>The oneDNN backend</b> ({@code -Dsheetlab.blas.dnnl=true}, {@value #DNNL_PROPERTY}; off by default): the
+ * same products through oneDNN's {@code dnnl_sgemm} (org.bytedeco:dnnl 2.5.2-1.5.7, the JavaCPP preset for the
+ * JavaCPP that ND4J M2.1 uses; its JIT AVX-512/AVX2 kernels), which on the 2-vCPU Xeon (AVX-512, busy machine, one
+ * thread) ran the Final Q5 products 10–25% faster than OpenBLAS 0.3.19: 512×784×300 (forward) 1.30 against 1.43 ms,
+ * the weight gradient 784×512×300 1.27 against 1.48–1.60, 512×300×100 0.155 against 0.21, and the 2048² product
+ * 178 against 164 GFLOP/s. Taken when the preset loads and computes the check product right; otherwise the OpenBLAS
+ * call above, and {@link #reason()} says why. Each call runs on its caller's thread with one OpenMP thread (the
+ * calling thread's OpenMP thread count is set for the call through libnd4j's {@code setOmpNumThreads}; oneDNN and
+ * libnd4j share one libgomp), or {@code threads} with {@link #gemm(INDArray, INDArray, INDArray, boolean, boolean,
+ * int)}. Its sums are not always in OpenBLAS's order: for some shapes (k = 784) the results differ from OpenBLAS's
+ * by float rounding (relative 5·10⁻⁷ of the largest element), for others they are the same bits; either way each
+ * call repeats itself bit for bit, whatever the operands' alignment (checked over 16 offsets per shape).
  */
 public final class DirectGemm {
     private DirectGemm() {}
@@ -40,31 +53,78 @@ public final class DirectGemm {
     /** The system property that turns the direct path off ({@code false}) for an A/B comparison. */
     public static final String PROPERTY = "sheetlab.blas.direct";
 
+    /**
+     * The system property that picks oneDNN's {@code dnnl_sgemm} for the direct products ({@code true}) or OpenBLAS's
+     * {@code cblas_sgemm} ({@code false}, the default: DL4J's fit multiplies through OpenBLAS, and the fast paths' tests
+     * against fit hold to 1e-5 with OpenBLAS's bits; with oneDNN's rounding the 1024-wide softmax network of
+     * DensePathTest.largeProductsSplitOverTheHostThreadsTrainLikeFit drifts from fit by 2.7e-4 after eight Adam steps
+     * at lr 1e-2, its forward products being as accurate as OpenBLAS's against a double reference: 5.1e-7 and 5.0e-7).
+     */
+    public static final String DNNL_PROPERTY = "sheetlab.blas.dnnl";
+
+    /** Whether the oneDNN backend is taken when {@value #DNNL_PROPERTY} is unset (not yet: see there). */
+    public static final boolean DNNL_BY_DEFAULT = false;
+
+    /** Which library computes the products. */
+    public enum Backend {
+        /** {@code Nd4j.gemm} (libnd4j's op, OpenBLAS underneath). */
+        ND4J,
+        /** {@code cblas_sgemm} of ND4J's OpenBLAS, called directly. */
+        OPENBLAS,
+        /** oneDNN's {@code dnnl_sgemm}, called directly. */
+        DNNL
+    }
+
     private static final String OPENBLAS = "org.bytedeco.openblas.global.openblas_nolapack";
+    private static final String DNNL = "org.bytedeco.dnnl.global.dnnl";
+    private static final String NATIVE_OPS_HOLDER = "org.nd4j.nativeblas.NativeOpsHolder";
+    private static final String NATIVE_OPS = "org.nd4j.nativeblas.NativeOps";
     private static final int COL_MAJOR = 102; // CblasColMajor
     private static final int NO_TRANS = 111; // CblasNoTrans
     private static final int TRANS = 112; // CblasTrans
     private static final Logger LOG = LoggerFactory.getLogger(DirectGemm.class);
 
-    /** Which path the products take, and why (for the log line, run records and tests). */
-    public record Selection(boolean direct, String reason) {}
+    /** Which library computes the products, and why (for the log line, run records and tests). */
+    public record Selection(Backend backend, String reason) {
+        /** Whether the products are direct calls (OpenBLAS's or oneDNN's), not {@code Nd4j.gemm}. */
+        public boolean direct() {
+            return backend != Backend.ND4J;
+        }
+    }
 
     /** The path, chosen once at first use ({@link #select}). */
     private static final class Chosen {
         static final MethodHandle SGEMM;
+        static final MethodHandle DNNL_SGEMM;
+        static final MethodHandle OMP_THREADS;
         static final Selection SELECTION;
 
         static {
-            MethodHandle[] handle = new MethodHandle[1];
-            SELECTION = select(System.getProperty(PROPERTY), backendName(), () -> {
-                try {
-                    handle[0] = sgemmHandle();
-                    return check(handle[0]);
-                } catch (Throwable t) { // a missing class or native library: fall back
-                    return Optional.of(t.getClass().getSimpleName() + ": " + t.getMessage());
-                }
-            });
-            SGEMM = SELECTION.direct() ? handle[0] : null;
+            MethodHandle[] handle = new MethodHandle[3];
+            SELECTION = select(
+                    System.getProperty(PROPERTY),
+                    System.getProperty(DNNL_PROPERTY),
+                    backendName(),
+                    () -> {
+                        try {
+                            handle[0] = sgemmHandle();
+                            return check(Backend.OPENBLAS, handle[0], null);
+                        } catch (Throwable t) { // a missing class or native library: fall back
+                            return Optional.of(t.getClass().getSimpleName() + ": " + t.getMessage());
+                        }
+                    },
+                    () -> {
+                        try {
+                            handle[1] = dnnlHandle();
+                            handle[2] = ompThreadsHandle();
+                            return check(Backend.DNNL, handle[1], handle[2]);
+                        } catch (Throwable t) { // a missing class or native library: fall back
+                            return Optional.of(t.getClass().getSimpleName() + ": " + t.getMessage());
+                        }
+                    });
+            SGEMM = SELECTION.backend() == Backend.OPENBLAS ? handle[0] : null;
+            DNNL_SGEMM = SELECTION.backend() == Backend.DNNL ? handle[1] : null;
+            OMP_THREADS = SELECTION.backend() == Backend.DNNL ? handle[2] : null;
             if (SELECTION.direct()) {
                 LOG.debug("sheetlab GEMM: {}", SELECTION.reason());
             } else {
@@ -74,29 +134,109 @@ public final class DirectGemm {
     }
 
     /**
-     * The selection rule: {@code setting} (the value of {@value #PROPERTY}, null when unset) {@code false} turns the
-     * direct path off; a backend other than ND4J's CPU one ({@code CpuBackend}) keeps {@code Nd4j.gemm}; else
-     * {@code probe} (load the OpenBLAS class and check a small product; it returns why it failed, or empty) decides,
-     * and is only called in that case. Any other setting than true/false is an IllegalArgumentException naming it.
+     * The selection rule without oneDNN ({@link #select(String, String, String, Supplier, Supplier)} with
+     * {@value #DNNL_PROPERTY}{@code =false}).
      */
     public static Selection select(String setting, String backend, Supplier<Optional<String>> probe) {
-        if (setting != null && !setting.isBlank()) {
-            String s = setting.trim();
-            if (s.equalsIgnoreCase("false")) {
-                return new Selection(false, "-D" + PROPERTY + "=false");
-            }
-            if (!s.equalsIgnoreCase("true")) {
-                throw new IllegalArgumentException(PROPERTY + " must be true or false, got '" + setting + "'");
-            }
+        return select(setting, "false", backend, probe, () -> Optional.of("not asked"));
+    }
+
+    /**
+     * The selection rule: {@code setting} (the value of {@value #PROPERTY}, null when unset) {@code false} turns the
+     * direct path off; a backend other than ND4J's CPU one ({@code CpuBackend}) keeps {@code Nd4j.gemm}; else
+     * {@code dnnlSetting} (the value of {@value #DNNL_PROPERTY}; unset = {@link #DNNL_BY_DEFAULT}) {@code true} tries
+     * {@code dnnlProbe} (load the oneDNN preset and check a small product; it returns why it failed, or empty) and
+     * takes oneDNN when it succeeds; otherwise {@code probe} (the same for OpenBLAS) decides. A probe is only called
+     * when its library is asked for. Any other setting than true/false is an IllegalArgumentException naming it.
+     */
+    public static Selection select(
+            String setting,
+            String dnnlSetting,
+            String backend,
+            Supplier<Optional<String>> probe,
+            Supplier<Optional<String>> dnnlProbe) {
+        boolean direct = flag(PROPERTY, setting, true);
+        boolean dnnl = flag(DNNL_PROPERTY, dnnlSetting, DNNL_BY_DEFAULT);
+        if (!direct) {
+            return new Selection(Backend.ND4J, "-D" + PROPERTY + "=false");
         }
         if (!"CpuBackend".equals(backend)) {
-            return new Selection(false, "ND4J backend " + backend + " (direct cblas_sgemm only on the CPU backend)");
+            return new Selection(
+                    Backend.ND4J, "ND4J backend " + backend + " (direct cblas_sgemm only on the CPU backend)");
+        }
+        String notDnnl = "";
+        if (dnnl) {
+            Optional<String> failure = dnnlProbe.get();
+            if (failure.isEmpty()) {
+                return new Selection(Backend.DNNL, "dnnl_sgemm called directly (" + loadedDnnl() + ")");
+            }
+            notDnnl = "; oneDNN unusable: " + failure.get();
+        } else if (dnnlSetting != null && !dnnlSetting.isBlank()) {
+            notDnnl = "; -D" + DNNL_PROPERTY + "=false";
         }
         Optional<String> failure = probe.get();
         if (failure.isPresent()) {
-            return new Selection(false, "the bundled OpenBLAS binding is unusable (" + failure.get() + ")");
+            return new Selection(
+                    Backend.ND4J, "the bundled OpenBLAS binding is unusable (" + failure.get() + ")" + notDnnl);
         }
-        return new Selection(true, "cblas_sgemm called directly (" + loadedOpenBlas() + ")");
+        return new Selection(Backend.OPENBLAS, "cblas_sgemm called directly (" + loadedOpenBlas() + ")" + notDnnl);
+    }
+
+    /** A true/false property value; null or blank gives {@code unset}; anything else an IllegalArgumentException. */
+    private static boolean flag(String property, String value, boolean unset) {
+        if (value == null || value.isBlank()) {
+            return unset;
+        }
+        String s = value.trim();
+        if (s.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (s.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException(property + " must be true or false, got '" + value + "'");
+    }
+
+    /**
+     * Both libraries' handles, loaded on first use whatever the selection (tests compare the backends, the sgemm bench
+     * times both); a library that does not load leaves its handle null.
+     */
+    static final class Both {
+        static final MethodHandle OPENBLAS_SGEMM = orNull(DirectGemm::sgemmHandle);
+        static final MethodHandle DNNL_SGEMM = orNull(DirectGemm::dnnlHandle);
+        static final MethodHandle OMP_THREADS = orNull(DirectGemm::ompThreadsHandle);
+
+        private interface Load {
+            MethodHandle load() throws ReflectiveOperationException;
+        }
+
+        private static MethodHandle orNull(Load load) {
+            try {
+                return load.load();
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * C = op(A)·op(B) through the named backend whatever this JVM selected (OpenBLAS at its process-wide thread count,
+     * oneDNN on {@code threads} OpenMP threads of the caller); false where that library did not load or the layouts
+     * do not allow a direct call. For the sgemm bench and the tests that compare the backends.
+     */
+    public static boolean gemmWith(
+            Backend backend, INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, int threads) {
+        return switch (backend) {
+            case DNNL ->
+                Both.DNNL_SGEMM != null
+                        && Both.OMP_THREADS != null
+                        && dnnl(Both.DNNL_SGEMM, Both.OMP_THREADS, Math.max(1, threads), a, b, c, transA, transB);
+            case OPENBLAS -> Both.OPENBLAS_SGEMM != null && sgemm(Both.OPENBLAS_SGEMM, a, b, c, transA, transB);
+            case ND4J -> {
+                Nd4j.gemm(a, b, c, transA, transB, 1.0, 0.0);
+                yield true;
+            }
+        };
     }
 
     /** The path the products take in this JVM (decided at first use). */
@@ -104,9 +244,31 @@ public final class DirectGemm {
         return Chosen.SELECTION;
     }
 
-    /** Whether the products go straight to cblas_sgemm in this JVM. */
+    /** Whether the products go straight to a BLAS routine (OpenBLAS's or oneDNN's) in this JVM. */
     public static boolean direct() {
         return Chosen.SELECTION.direct();
+    }
+
+    /** The library that computes the products in this JVM. */
+    public static Backend backend() {
+        return Chosen.SELECTION.backend();
+    }
+
+    /**
+     * Whether a call's thread count is its own ({@link #gemm(INDArray, INDArray, INDArray, boolean, boolean, int)}:
+     * oneDNN's OpenMP threads on the calling thread) rather than the process-wide OpenBLAS setting.
+     */
+    public static boolean threadsPerCall() {
+        return backend() == Backend.DNNL;
+    }
+
+    /** "dnnl_sgemm", "cblas_sgemm" or "Nd4j.gemm": the routine the products go to, for descriptions. */
+    public static String routine() {
+        return switch (backend()) {
+            case DNNL -> "dnnl_sgemm";
+            case OPENBLAS -> "cblas_sgemm";
+            case ND4J -> "Nd4j.gemm";
+        };
     }
 
     /** Why the products take their path, e.g. "-Dsheetlab.blas.direct=false". */
@@ -120,7 +282,21 @@ public final class DirectGemm {
      * 1, 0)}. Shapes are checked as {@code Nd4j.gemm} checks them.
      */
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB) {
-        if (!direct() || !sgemm(Chosen.SGEMM, a, b, c, transA, transB)) {
+        gemm(a, b, c, transA, transB, 1);
+    }
+
+    /**
+     * {@link #gemm(INDArray, INDArray, INDArray, boolean, boolean)} on {@code threads} threads where the backend takes
+     * a thread count per call ({@link #threadsPerCall()}: oneDNN's OpenMP threads, the caller's included); with
+     * OpenBLAS or {@code Nd4j.gemm} the count is the process-wide BLAS setting and {@code threads} is ignored.
+     */
+    public static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, int threads) {
+        boolean done = switch (backend()) {
+            case DNNL -> dnnl(Chosen.DNNL_SGEMM, Chosen.OMP_THREADS, Math.max(1, threads), a, b, c, transA, transB);
+            case OPENBLAS -> sgemm(Chosen.SGEMM, a, b, c, transA, transB);
+            case ND4J -> false;
+        };
+        if (!done) {
             Nd4j.gemm(a, b, c, transA, transB, 1.0, 0.0);
         }
     }
@@ -132,6 +308,35 @@ public final class DirectGemm {
      * computed as Cᵀ = op(B)ᵀ·op(A)ᵀ.
      */
     static boolean sgemm(MethodHandle sgemm, INDArray a, INDArray b, INDArray c, boolean transA, boolean transB) {
+        return product(sgemm, null, 0, a, b, c, transA, transB);
+    }
+
+    /**
+     * The same product through oneDNN's row-major {@code dnnl_sgemm} on {@code threads} OpenMP threads of the calling
+     * thread (set through {@code ompThreads} before the call); false where the layouts do not allow it.
+     */
+    static boolean dnnl(
+            MethodHandle sgemm,
+            MethodHandle ompThreads,
+            int threads,
+            INDArray a,
+            INDArray b,
+            INDArray c,
+            boolean transA,
+            boolean transB) {
+        return product(sgemm, ompThreads, threads, a, b, c, transA, transB);
+    }
+
+    /** {@link #sgemm} for OpenBLAS ({@code ompThreads} null) or oneDNN. */
+    private static boolean product(
+            MethodHandle sgemm,
+            MethodHandle ompThreads,
+            int threads,
+            INDArray a,
+            INDArray b,
+            INDArray c,
+            boolean transA,
+            boolean transB) {
         if (a.dataType() != DataType.FLOAT
                 || b.dataType() != DataType.FLOAT
                 || c.dataType() != DataType.FLOAT
@@ -159,14 +364,19 @@ public final class DirectGemm {
                 return false;
             }
             // row-major C: Cᵀ = op(B)ᵀ·op(A)ᵀ into the column-major Cᵀ
-            return call(sgemm, b, !transB, a, !transA, c, (int) n, (int) m, (int) k, ldcT);
+            return call(sgemm, ompThreads, threads, b, !transB, a, !transA, c, (int) n, (int) m, (int) k, ldcT);
         }
-        return call(sgemm, a, transA, b, transB, c, (int) m, (int) n, (int) k, ldc);
+        return call(sgemm, ompThreads, threads, a, transA, b, transB, c, (int) m, (int) n, (int) k, ldc);
     }
 
-    /** cblas_sgemm(ColMajor, …) for C[m, n] (column-major, leading dimension ldc) = op(A)[m, k]·op(B)[k, n]. */
+    /**
+     * cblas_sgemm(ColMajor, …) for C[m, n] (column-major, leading dimension ldc) = op(A)[m, k]·op(B)[k, n]; with
+     * {@code ompThreads} (oneDNN) the row-major {@code dnnl_sgemm} of the same memory: Cᵀ[n, m] = op(B)ᵀ·op(A)ᵀ.
+     */
     private static boolean call(
             MethodHandle sgemm,
+            MethodHandle ompThreads,
+            int threads,
             INDArray a,
             boolean transA,
             INDArray b,
@@ -195,6 +405,44 @@ public final class DirectGemm {
                 || b.data().addressPointer() == null
                 || c.data().addressPointer() == null) {
             return false;
+        }
+        if (ompThreads != null) {
+            int status;
+            try {
+                // the caller's OpenMP thread count for this call only: libnd4j's own OpenMP regions on this thread
+                // keep theirs
+                int before = (int) Omp.MAX_THREADS.invokeExact();
+                if (before != threads) {
+                    ompThreads.invokeExact(threads);
+                }
+                try {
+                    status = (int) sgemm.invokeExact(
+                            (byte) (transB != bFlip ? 'T' : 'N'),
+                            (byte) (transA != aFlip ? 'T' : 'N'),
+                            (long) n,
+                            (long) m,
+                            (long) k,
+                            1f,
+                            pointer(b),
+                            ldb,
+                            pointer(a),
+                            lda,
+                            0f,
+                            pointer(c),
+                            ldc);
+                } finally {
+                    if (before != threads) {
+                        ompThreads.invokeExact(before);
+                    }
+                }
+            } catch (Throwable t) {
+                throw new IllegalStateException("dnnl_sgemm failed: " + t, t);
+            }
+            if (status != 0) {
+                throw new IllegalStateException("dnnl_sgemm returned status " + status + " for m=" + m + " n=" + n
+                        + " k=" + k + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc);
+            }
+            return true;
         }
         try {
             sgemm.invokeExact(
@@ -263,19 +511,112 @@ public final class DirectGemm {
         return MethodHandles.publicLookup().findStatic(openblas, "cblas_sgemm", type);
     }
 
-    /** A 2×2 product through {@code sgemm} against its known result; why it failed, or empty. */
-    private static Optional<String> check(MethodHandle sgemm) {
+    /**
+     * {@code int dnnl_sgemm(char, char, dim_t M, N, K, float alpha, const float *A, dim_t lda, const float *B, dim_t
+     * ldb, float beta, float *C, dim_t ldc)} of the oneDNN preset (loading it loads libdnnl.so.2).
+     */
+    private static MethodHandle dnnlHandle() throws ReflectiveOperationException {
+        Class<?> dnnl = Class.forName(DNNL, true, DirectGemm.class.getClassLoader());
+        MethodType type = MethodType.methodType(
+                int.class,
+                byte.class,
+                byte.class,
+                long.class,
+                long.class,
+                long.class,
+                float.class,
+                FloatPointer.class,
+                long.class,
+                FloatPointer.class,
+                long.class,
+                float.class,
+                FloatPointer.class,
+                long.class);
+        return MethodHandles.publicLookup().findStatic(dnnl, "dnnl_sgemm", type);
+    }
+
+    /** libnd4j's {@code ompGetMaxThreads()} (omp_get_max_threads of the calling thread), a {@code ()int} handle. */
+    private static final class Omp {
+        static final MethodHandle MAX_THREADS = ompMaxThreadsHandleOrNull();
+    }
+
+    private static MethodHandle ompMaxThreadsHandleOrNull() {
+        try {
+            ClassLoader loader = DirectGemm.class.getClassLoader();
+            Class<?> holder = Class.forName(NATIVE_OPS_HOLDER, false, loader);
+            Class<?> nativeOps = Class.forName(NATIVE_OPS, false, loader);
+            Object instance = holder.getMethod("getInstance").invoke(null);
+            Object ops = holder.getMethod("getDeviceNativeOps").invoke(instance);
+            return MethodHandles.publicLookup()
+                    .findVirtual(nativeOps, "ompGetMaxThreads", MethodType.methodType(int.class))
+                    .bindTo(ops);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * libnd4j's {@code setOmpNumThreads(int)} (omp_set_num_threads: the calling thread's OpenMP thread count), bound to
+     * ND4J's native ops, as a {@code (int)void} handle. oneDNN's OpenMP build sizes its parallel regions by it.
+     */
+    private static MethodHandle ompThreadsHandle() throws ReflectiveOperationException {
+        if (Omp.MAX_THREADS == null) {
+            throw new ClassNotFoundException("libnd4j's ompGetMaxThreads (" + NATIVE_OPS + ") is not available");
+        }
+        ClassLoader loader = DirectGemm.class.getClassLoader();
+        Class<?> holder = Class.forName(NATIVE_OPS_HOLDER, true, loader);
+        Class<?> nativeOps = Class.forName(NATIVE_OPS, true, loader);
+        Object instance = holder.getMethod("getInstance").invoke(null);
+        Object ops = holder.getMethod("getDeviceNativeOps").invoke(instance);
+        return MethodHandles.publicLookup()
+                .findVirtual(nativeOps, "setOmpNumThreads", MethodType.methodType(void.class, int.class))
+                .bindTo(ops);
+    }
+
+    /**
+     * A 2×2 and a 7×5×3 product (transposed A, c-order C) through {@code sgemm} against their known results; why
+     * they failed, or empty.
+     */
+    private static Optional<String> check(Backend backend, MethodHandle sgemm, MethodHandle ompThreads) {
         INDArray a = Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}}); // c-order
         INDArray b = Nd4j.createFromArray(new float[][] {{5, 6}, {7, 8}}).dup('f');
         INDArray c = Nd4j.create(DataType.FLOAT, new long[] {2, 2}, 'f');
-        if (!sgemm(sgemm, a, b, c, false, false)) {
+        if (!product(sgemm, backend == Backend.DNNL ? ompThreads : null, 1, a, b, c, false, false)) {
             return Optional.of("the check product's layout was refused");
         }
         float[] got = c.dup('c').data().asFloat();
         float[] want = {19, 22, 43, 50};
-        return java.util.Arrays.equals(got, want)
-                ? Optional.empty()
-                : Optional.of("the check product gave " + java.util.Arrays.toString(got));
+        if (!java.util.Arrays.equals(got, want)) {
+            return Optional.of("the check product gave " + java.util.Arrays.toString(got));
+        }
+        // small integers: every order of summation gives the same exact result
+        INDArray at = Nd4j.create(DataType.FLOAT, new long[] {3, 7}, 'f');
+        INDArray bb = Nd4j.create(DataType.FLOAT, new long[] {3, 5}, 'c');
+        for (int p = 0; p < 3; p++) {
+            for (int i = 0; i < 7; i++) {
+                at.putScalar(p, i, (i * 3 + p) % 5 - 2);
+            }
+            for (int j = 0; j < 5; j++) {
+                bb.putScalar(p, j, (j * 2 + p) % 7 - 3);
+            }
+        }
+        INDArray cc = Nd4j.create(DataType.FLOAT, new long[] {7, 5}, 'c');
+        if (!product(sgemm, backend == Backend.DNNL ? ompThreads : null, 1, at, bb, cc, true, false)) {
+            return Optional.of("the second check product's layout was refused");
+        }
+        for (int i = 0; i < 7; i++) {
+            for (int j = 0; j < 5; j++) {
+                float e = 0;
+                for (int p = 0; p < 3; p++) {
+                    e += at.getFloat(p, i) * bb.getFloat(p, j);
+                }
+                if (cc.getFloat(i, j) != e) {
+                    return Optional.of("the second check product gave " + cc.getFloat(i, j) + " at (" + i + ", " + j
+                            + "), not " + e);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static String backendName() {
@@ -288,18 +629,38 @@ public final class DirectGemm {
 
     /** The OpenBLAS files mapped into this process (Linux: /proc/self/maps), for the record. */
     public static String loadedOpenBlas() {
+        return mapped("libopenblas", "no libopenblas mapped");
+    }
+
+    /** oneDNN's version and the libdnnl file mapped into this process, for the record. */
+    static String loadedDnnl() {
+        String version = "oneDNN";
+        try {
+            Class<?> dnnl = Class.forName(DNNL, true, DirectGemm.class.getClassLoader());
+            Object v = dnnl.getMethod("dnnl_version").invoke(null);
+            version = "oneDNN " + v.getClass().getMethod("major").invoke(v) + "."
+                    + v.getClass().getMethod("minor").invoke(v) + "."
+                    + v.getClass().getMethod("patch").invoke(v);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // the version is for the record only
+        }
+        return version + ", " + mapped("libdnnl", "no libdnnl mapped");
+    }
+
+    /** The files mapped into this process (Linux: /proc/self/maps) whose path contains {@code name}. */
+    private static String mapped(String name, String none) {
         Path maps = Path.of("/proc/self/maps");
         if (!Files.isReadable(maps)) {
             return "library not identified";
         }
         TreeSet<String> libs = new TreeSet<>();
         try (var lines = Files.lines(maps)) {
-            lines.filter(l -> l.contains("libopenblas"))
+            lines.filter(l -> l.contains(name) && l.indexOf('/') >= 0)
                     .map(l -> l.substring(l.indexOf('/')))
                     .forEach(libs::add);
         } catch (IOException | RuntimeException e) {
             return "library not identified";
         }
-        return libs.isEmpty() ? "no libopenblas mapped" : String.join(", ", libs);
+        return libs.isEmpty() ? none : String.join(", ", libs);
     }
 }

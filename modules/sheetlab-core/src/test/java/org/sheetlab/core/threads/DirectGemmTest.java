@@ -53,12 +53,126 @@ class DirectGemmTest {
                 .hasMessageContaining("'yes'");
     }
 
-    /** On this module's test classpath (nd4j-native, no property set) the direct path is taken. */
     @Test
-    void theCpuBackendTakesTheDirectPathAndNamesTheLibrary() {
+    void oneDnnIsTriedFirstUnlessSwitchedOffAndFallsBackToOpenBlas() {
+        AtomicInteger dnnlProbes = new AtomicInteger();
+        java.util.function.Supplier<Optional<String>> dnnlOk = () -> {
+            dnnlProbes.incrementAndGet();
+            return Optional.empty();
+        };
+        for (String unset : new String[] {null, ""}) {
+            DirectGemm.Selection s = DirectGemm.select(null, unset, "CpuBackend", Optional::empty, dnnlOk);
+            assertThat(s.backend())
+                    .as("dnnl setting '%s'", unset)
+                    .isEqualTo(DirectGemm.DNNL_BY_DEFAULT ? DirectGemm.Backend.DNNL : DirectGemm.Backend.OPENBLAS);
+        }
+        for (String on : new String[] {"true", " TRUE "}) {
+            DirectGemm.Selection s = DirectGemm.select(null, on, "CpuBackend", Optional::empty, dnnlOk);
+            assertThat(s.backend()).as("dnnl setting '%s'", on).isEqualTo(DirectGemm.Backend.DNNL);
+            assertThat(s.direct()).isTrue();
+            assertThat(s.reason()).contains("dnnl_sgemm");
+        }
+        DirectGemm.Selection off = DirectGemm.select(null, "false", "CpuBackend", Optional::empty, dnnlOk);
+        assertThat(off.backend()).isEqualTo(DirectGemm.Backend.OPENBLAS);
+        assertThat(off.reason()).contains("cblas_sgemm").contains("-Dsheetlab.blas.dnnl=false");
+        DirectGemm.Selection broken = DirectGemm.select(
+                null, "true", "CpuBackend", Optional::empty, () -> Optional.of("UnsatisfiedLinkError: no jnidnnl"));
+        assertThat(broken.backend()).as("oneDNN does not load: OpenBLAS").isEqualTo(DirectGemm.Backend.OPENBLAS);
+        assertThat(broken.reason()).contains("cblas_sgemm").contains("oneDNN unusable: UnsatisfiedLinkError");
+        DirectGemm.Selection neither = DirectGemm.select(
+                null, "true", "CpuBackend", () -> Optional.of("no openblas"), () -> Optional.of("no dnnl"));
+        assertThat(neither.backend()).isEqualTo(DirectGemm.Backend.ND4J);
+        assertThat(neither.reason()).contains("no openblas").contains("no dnnl");
+        int before = dnnlProbes.get();
+        assertThat(DirectGemm.select("false", "true", "CpuBackend", Optional::empty, dnnlOk)
+                        .backend())
+                .isEqualTo(DirectGemm.Backend.ND4J);
+        assertThat(DirectGemm.select(null, "true", "CudaBackend", Optional::empty, dnnlOk)
+                        .backend())
+                .isEqualTo(DirectGemm.Backend.ND4J);
+        assertThat(dnnlProbes)
+                .as("oneDNN is not loaded when the direct path is off")
+                .hasValue(before);
+        assertThatThrownBy(() -> DirectGemm.select(null, "on", "CpuBackend", Optional::empty, dnnlOk))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sheetlab.blas.dnnl")
+                .hasMessageContaining("'on'");
+    }
+
+    /**
+     * On this module's test classpath (nd4j-native and the oneDNN preset, no property set) the default backend is
+     * taken and named in the record; the oneDNN preset loads (its check product right) and names its library.
+     */
+    @Test
+    void theCpuBackendTakesTheDefaultBackendAndOneDnnLoads() {
         assertThat(System.getProperty(DirectGemm.PROPERTY)).isNull();
         assertThat(DirectGemm.direct()).as(DirectGemm.reason()).isTrue();
-        assertThat(DirectGemm.reason()).contains("libopenblas");
+        if ("true".equals(System.getProperty(DirectGemm.DNNL_PROPERTY))
+                || DirectGemm.DNNL_BY_DEFAULT && System.getProperty(DirectGemm.DNNL_PROPERTY) == null) {
+            assertThat(DirectGemm.backend()).as(DirectGemm.reason()).isEqualTo(DirectGemm.Backend.DNNL);
+            assertThat(DirectGemm.reason()).contains("libdnnl").contains("oneDNN 2.5.2");
+            assertThat(DirectGemm.routine()).isEqualTo("dnnl_sgemm");
+            assertThat(DirectGemm.threadsPerCall()).isTrue();
+        } else {
+            assertThat(DirectGemm.backend()).as(DirectGemm.reason()).isEqualTo(DirectGemm.Backend.OPENBLAS);
+            assertThat(DirectGemm.reason()).contains("libopenblas");
+            assertThat(DirectGemm.threadsPerCall()).isFalse();
+        }
+        assertThat(DirectGemm.Both.DNNL_SGEMM).as("the oneDNN preset loads").isNotNull();
+        assertThat(DirectGemm.Both.OMP_THREADS).as("libnd4j's setOmpNumThreads").isNotNull();
+        assertThat(DirectGemm.loadedDnnl()).contains("oneDNN 2.5.2").contains("libdnnl.so.2");
+    }
+
+    /**
+     * oneDNN against OpenBLAS at the Final Q5 step's shapes (batch 64 here) and layouts, on one and two OpenMP
+     * threads: the same products to float rounding, and each backend repeats its own bits on every call and for every
+     * thread count.
+     */
+    @Test
+    void oneDnnAndOpenBlasAgreeAndEachRepeatsItsBits() {
+        Nd4j.getRandom().setSeed(13);
+        int rows = 64;
+        INDArray x = Nd4j.rand(DataType.FLOAT, rows, 784); // c-order, as a gathered batch
+        INDArray w = Nd4j.randn(DataType.FLOAT, 784, 300).muli(0.05).dup('f');
+        INDArray d = Nd4j.randn(DataType.FLOAT, rows, 300).dup('f');
+        INDArray w1 = Nd4j.randn(DataType.FLOAT, 300, 100).muli(0.05).dup('f');
+        INDArray d1 = Nd4j.randn(DataType.FLOAT, rows, 100).dup('f');
+        Object[][] products = {
+            {x, w, false, false, new long[] {rows, 300}}, // forward
+            {x, d, true, false, new long[] {784, 300}}, // weight gradient
+            {d, w1, false, false, new long[] {rows, 100}},
+            {d1, w1, false, true, new long[] {rows, 300}}, // input gradient
+        };
+        for (Object[] p : products) {
+            INDArray a = (INDArray) p[0];
+            INDArray b = (INDArray) p[1];
+            boolean ta = (boolean) p[2];
+            boolean tb = (boolean) p[3];
+            long[] shape = (long[]) p[4];
+            INDArray open = Nd4j.create(DataType.FLOAT, shape, 'f');
+            assertThat(DirectGemm.gemmWith(DirectGemm.Backend.OPENBLAS, a, b, open, ta, tb, 1))
+                    .isTrue();
+            INDArray first = null;
+            for (int threads : new int[] {1, 2, 1}) {
+                for (int call = 0; call < 3; call++) {
+                    INDArray c = Nd4j.create(DataType.FLOAT, shape, 'f');
+                    c.assign(Float.NaN);
+                    assertThat(DirectGemm.gemmWith(DirectGemm.Backend.DNNL, a, b, c, ta, tb, threads))
+                            .isTrue();
+                    if (first == null) {
+                        first = c;
+                        // k up to 784 terms of size ~1: rounding ≤ k·2⁻²⁴·Σ|a||b|, far below a layout error's O(1)
+                        assertAllClose(c, open, 1e-4, 1e-4);
+                    } else {
+                        assertThat(c)
+                                .as(
+                                        "dnnl_sgemm %s, %d threads, call %d: the same bits",
+                                        java.util.Arrays.toString(shape), threads, call)
+                                .isEqualTo(first);
+                    }
+                }
+            }
+        }
     }
 
     /** The layouts: f-order, c-order (the transpose of a column-major matrix), single rows and columns, views. */
@@ -103,11 +217,20 @@ class DirectGemmTest {
                                     .dup(ob);
                             INDArray expected = Nd4j.create(DataType.FLOAT, new long[] {m, n}, oc);
                             Nd4j.gemm(a, b, expected, ta, tb, 1.0, 0.0);
+                            for (DirectGemm.Backend backend :
+                                    new DirectGemm.Backend[] {DirectGemm.Backend.OPENBLAS, DirectGemm.Backend.DNNL}) {
+                                INDArray c = Nd4j.create(DataType.FLOAT, new long[] {m, n}, oc);
+                                c.assign(Float.NaN); // overwritten, not accumulated into
+                                assertThat(DirectGemm.gemmWith(backend, a, b, c, ta, tb, 1))
+                                        .as("%s computed it", backend)
+                                        .isTrue();
+                                // the same sums, possibly in another order: float rounding is bounded by
+                                // k·2⁻²⁴·Σ|a||b| ≈ 53 · 6e-8 · 40 ≈ 1.3e-4 here (a wrong layout is off by O(1))
+                                assertAllClose(c, expected, 1e-5, 1e-4);
+                            }
                             INDArray c = Nd4j.create(DataType.FLOAT, new long[] {m, n}, oc);
-                            c.assign(Float.NaN); // overwritten, not accumulated into
+                            c.assign(Float.NaN);
                             DirectGemm.gemm(a, b, c, ta, tb);
-                            // the same sums, possibly in another order: float rounding is bounded by
-                            // k·2⁻²⁴·Σ|a||b| ≈ 53 · 6e-8 · 40 ≈ 1.3e-4 here (a wrong layout is off by O(1))
                             assertAllClose(c, expected, 1e-5, 1e-4);
                         }
                     }

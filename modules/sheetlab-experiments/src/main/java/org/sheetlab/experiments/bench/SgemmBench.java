@@ -9,6 +9,8 @@ import java.util.OptionalDouble;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sheetlab.core.threads.DirectGemm;
 import org.sheetlab.core.threads.HostThreads;
 import picocli.CommandLine.Command;
 
@@ -59,6 +61,30 @@ final class SgemmBench extends Bench {
         } finally {
             Nd4j.factory().blas().setMaxThreads(blasThreads);
         }
+        // oneDNN's dnnl_sgemm (DirectGemm's -Dsheetlab.blas.dnnl backend) on one thread, and split by columns over the
+        // host threads (one OpenMP thread each), whichever backend this JVM selected; NaN where the preset did not load
+        DirectGemm.Backend dnnl = DirectGemm.Backend.DNNL;
+        boolean dnnlLoads = DirectGemm.gemmWith(dnnl, a, b, c, false, false, 1);
+        double dnnlOne =
+                dnnlLoads ? medianGflops(() -> DirectGemm.gemmWith(dnnl, a, b, c, false, false, 1), flops) : Double.NaN;
+        double dnnlSplit = Double.NaN;
+        if (dnnlLoads) {
+            INDArray[] bs = new INDArray[cores];
+            INDArray[] cs = new INDArray[cores];
+            for (int q = 0; q < cores; q++) {
+                bs[q] = b.get(
+                        NDArrayIndex.all(), NDArrayIndex.interval((long) q * n / cores, (long) (q + 1) * n / cores));
+                cs[q] = c.get(
+                        NDArrayIndex.all(), NDArrayIndex.interval((long) q * n / cores, (long) (q + 1) * n / cores));
+            }
+            dnnlSplit = medianGflops(
+                    () -> HostThreads.split(cores, cores, (part, q0, q1) -> {
+                        for (int q = q0; q < q1; q++) {
+                            DirectGemm.gemmWith(dnnl, a, bs[q], cs[q], false, false, 1);
+                        }
+                    }),
+                    flops);
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("impl", "ND4J Nd4j.gemm, FLOAT, " + n + "x" + n);
         r.put("gflopsOneThread", single);
@@ -66,18 +92,24 @@ final class SgemmBench extends Bench {
         r.put("gflopsRowSplit", rows);
         r.put("gflopsOpenBlasThreads", openBlas);
         r.put("openBlasThreads", cores);
+        if (dnnlLoads) { // only numbers in the record: the report takes the largest gflops* figure
+            r.put("gflopsDnnlOneThread", dnnlOne);
+            r.put("gflopsDnnlColumnSplit", dnnlSplit);
+        }
         // the split variants' path (DirectGemm: cblas_sgemm directly, or Nd4j.gemm and why) and the OpenBLAS file
         r.put("gemm", org.sheetlab.core.threads.DirectGemm.reason());
         System.err.printf(
                 Locale.ROOT,
                 "sheetlab sgemm %d: %.1f GFLOP/s (1 thread), %.1f (2-thread column split), %.1f (row split), "
-                        + "%.1f (OpenBLAS's own %d threads)%n",
+                        + "%.1f (OpenBLAS's own %d threads); oneDNN dnnl_sgemm %.1f (1 thread), %.1f (column split)%n",
                 n,
                 single,
                 split,
                 rows,
                 openBlas,
-                cores);
+                cores,
+                dnnlOne,
+                dnnlSplit);
         return r;
     }
 

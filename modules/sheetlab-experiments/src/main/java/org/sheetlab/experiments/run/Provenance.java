@@ -40,6 +40,8 @@ public final class Provenance {
         p.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         p.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         p.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        // the fast paths' products: dnnl_sgemm (-Dsheetlab.blas.dnnl=true), cblas_sgemm or Nd4j.gemm, and why
+        p.put("gemm", org.sheetlab.core.threads.DirectGemm.reason());
         p.put("gitRevision", gitRevision());
         p.put("time", Instant.now().toString());
         return p;

@@ -81,6 +81,9 @@ public final class DenseAdamStep implements TrainingStep {
     private final Map<Integer, Buffers> buffers = new HashMap<>();
     private int blasThreadsBefore = -1; // OpenBLAS's thread count before this step changed it, or -1
 
+    /** The thread count each product of this step passes to {@link DirectGemm} (oneDNN's OpenMP threads). */
+    private int gemmThreads = 1;
+
     /**
      * With {@code -Dsheetlab.fast.profile=true} ({@value #PROFILE_PROPERTY}) every step adds the nanoseconds of each
      * of its parts ({@link #PROFILE_PARTS}, per layer) to {@link #profileMs()}; off by default (the checks then cost
@@ -216,6 +219,10 @@ public final class DenseAdamStep implements TrainingStep {
             case BLAS -> true;
             case SPLIT -> false;
             case AUTO -> {
+                if (DirectGemm.threadsPerCall()) {
+                    // oneDNN's OpenMP threads: measured far slower than the column split on the shared 2-vCPU Xeon
+                    yield false;
+                }
                 long largest = 0;
                 for (int l = 0; l + 1 < sizes.length; l++) {
                     largest = Math.max(largest, (long) rows * sizes[l] * sizes[l + 1]);
@@ -477,11 +484,13 @@ public final class DenseAdamStep implements TrainingStep {
                     + java.util.Arrays.toString(y.shape()));
         }
         Buffers buf = buffers.computeIfAbsent(rows, Buffers::new);
-        if (buf.onBlasThreads) {
+        if (buf.onBlasThreads && !DirectGemm.threadsPerCall()) {
             holdBlasThreads();
         } else {
             releaseBlasThreads();
         }
+        // oneDNN: each product on the BLAS's own threads takes its thread count per call, nothing process-wide
+        gemmThreads = buf.onBlasThreads && DirectGemm.threadsPerCall() ? parts : 1;
         return step(x, y, rows, buf);
     }
 
@@ -554,7 +563,7 @@ public final class DenseAdamStep implements TrainingStep {
             }
             t = PROFILE ? tick(P_COLSUM, l, t) : 0;
             if (l > 0) {
-                DirectGemm.gemm(d[l], w[l], d[l - 1], false, true);
+                DirectGemm.gemm(d[l], w[l], d[l - 1], false, true, gemmThreads);
                 t = PROFILE ? tick(P_DELTA, l, t) : 0;
                 if (relu[l - 1]) {
                     int len = rows * sizes[l];
@@ -584,7 +593,7 @@ public final class DenseAdamStep implements TrainingStep {
      */
     private void gemm(INDArray a, INDArray b, INDArray c, boolean transA, INDArray[] bBlocks, INDArray[] cBlocks) {
         if (bBlocks == null) {
-            DirectGemm.gemm(a, b, c, transA, false);
+            DirectGemm.gemm(a, b, c, transA, false, gemmThreads);
             return;
         }
         HostThreads.split(bBlocks.length, bBlocks.length, (part, k0, k1) -> {

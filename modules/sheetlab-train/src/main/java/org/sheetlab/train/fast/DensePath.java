@@ -268,7 +268,7 @@ final class DensePath {
         this.description = "dense path over " + String.join(", ", own)
                 + (theirs.isEmpty() ? "" : "; their own passes: " + String.join(", ", theirs))
                 + (hosts.isEmpty() ? "" : "; as host loops: " + String.join(", ", hosts))
-                + "; products: " + (DirectGemm.direct() ? "cblas_sgemm" : "Nd4j.gemm")
+                + "; products: " + DirectGemm.routine()
                 + (SPLIT && HostThreads.maxParts() > 1
                         ? ", split over " + HostThreads.maxParts() + " threads from " + SPLIT_MIN_MACS
                                 + " multiply-adds"
