@@ -22,12 +22,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>The handoff: a split hands part k to helper k − 1 by a volatile write that the helper sees at once when it is
  * spinning, and by {@link LockSupport#unpark} when it is parked; the caller runs part 0 and then waits for the helpers
- * the same way (spinning, then parked until the last helper unparks it). After a part a helper spins for up to
- * {@value #SPIN_PROPERTY} µs (default {@value #DEFAULT_SPIN_MICROS}) for the next one before it parks, and the caller
- * spins as long for the helpers before it parks: a training step splits every few hundred microseconds, and waking a
- * parked thread took about 150 µs on the shared 2-vCPU machine here (an executor's queue and {@code Future.get}, which
- * this replaces, paid that twice per split). {@code -Dsheetlab.threads.spinMicros=0} parks at once. Which thread runs
- * a part never changes what it computes: the parts are the same ranges, so results are the same bits either way.
+ * the same way (spinning, then parked until the last helper unparks it). {@code -Dsheetlab.threads.spinMicros=N}
+ * ({@value #SPIN_PROPERTY}, default {@value #DEFAULT_SPIN_MICROS}) lets a helper spin N µs for its next part before it
+ * parks, and the caller as long for the helpers. With the default both park at once, and a split pays a thread's
+ * wake-up on each side: about 150 µs each on the shared 2-vCPU machine here (with an executor and {@code Future.get},
+ * which this replaced, as now), against 3–9 µs for a split whose helper is awake. Spinning was measured slower on
+ * that shared machine (the other vCPU was busy with other processes) and has not been measured on a quiet one; so
+ * callers keep passes below a measured size on one thread (the fast step's {@code SplitRules}). Which thread runs a
+ * part never changes what it computes: the parts are the same ranges, so results are the same bits either way.
  *
  * <p>The threads' lifetime: the N − 1 helper threads are daemons (they never keep the JVM alive), are started on first
  * use, park when idle and end by themselves after {@value #IDLE_SECONDS} s without work, so a process that stops
