@@ -1,13 +1,8 @@
 package org.sheetlab.core.threads;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -25,12 +20,25 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * one OpenMP and one OpenBLAS thread each beat every setting with two OpenMP or OpenBLAS threads, whose pools spin
  * between calls and take the cores from each other.
  *
+ * <p>The handoff: a split hands part k to helper k − 1 by a volatile write that the helper sees at once when it is
+ * spinning, and by {@link LockSupport#unpark} when it is parked; the caller runs part 0 and then waits for the helpers
+ * the same way (spinning, then parked until the last helper unparks it). {@code -Dsheetlab.threads.spinMicros=N}
+ * ({@value #SPIN_PROPERTY}, default {@value #DEFAULT_SPIN_MICROS}) lets a helper spin N µs for its next part before it
+ * parks, and the caller as long for the helpers. With the default both park at once, and a split pays a thread's
+ * wake-up on each side: about 150 µs each on the shared 2-vCPU machine here (with an executor and {@code Future.get},
+ * which this replaced, as now), against 3–9 µs for a split whose helper is awake. Spinning was measured slower on
+ * that shared machine (the other vCPU was busy with other processes) and has not been measured on a quiet one; so
+ * callers keep passes below a measured size on one thread (the fast step's {@code SplitRules}). Which thread runs a
+ * part never changes what it computes: the parts are the same ranges, so results are the same bits either way.
+ *
  * <p>The threads' lifetime: the N − 1 helper threads are daemons (they never keep the JVM alive), are started on first
  * use, park when idle and end by themselves after {@value #IDLE_SECONDS} s without work, so a process that stops
  * training holds no sheetlab threads. {@link #shutdown()} ends them at once (a notebook or an application server that
  * unloads sheetlab calls it); a later split starts them again. No JVM shutdown hook is registered: daemon threads end
  * with the JVM, so a hook would add nothing. A split called from one of these threads runs on that thread alone, so
- * nested splits cannot deadlock the pool.
+ * nested splits cannot deadlock the helpers; a split called while another thread's split holds the helpers (two
+ * trainings in one JVM, or a split inside part 0) runs its parts one after another on its calling thread, with the
+ * same ranges and part numbers.
  */
 public final class HostThreads {
     private HostThreads() {}
@@ -45,14 +53,143 @@ public final class HostThreads {
     private static volatile int threadCount =
             threadsFor(System.getProperty(PROPERTY), Runtime.getRuntime().availableProcessors());
 
-    private static ThreadPoolExecutor pool; // guarded by HostThreads.class; null until first use and after shutdown()
+    /** The system property that sets how long (µs) a helper spins for the next part, and a caller for the helpers. */
+    public static final String SPIN_PROPERTY = "sheetlab.threads.spinMicros";
 
-    /** A helper thread of the pool (a split called on one runs inline). */
-    private static final class HostThread extends Thread {
+    /** The spin without {@value #SPIN_PROPERTY}. */
+    public static final int DEFAULT_SPIN_MICROS = 0;
+
+    private static final long SPIN_NANOS = spinNanos(System.getProperty(SPIN_PROPERTY));
+
+    private static Team team; // guarded by HostThreads.class; null until first use and after shutdown()
+
+    /** A helper thread (a split called on one runs inline). */
+    private static class HostThread extends Thread {
         HostThread(Runnable r, String name) {
             super(r, name);
             setDaemon(true);
         }
+    }
+
+    /**
+     * The helpers of one thread count, used by one split at a time ({@link #busy}). A team is retired as a whole
+     * (shutdown, override, an idle spell): whoever retires it holds {@link #busy} and never gives it back, so no split
+     * can hand a part to a helper that has ended.
+     */
+    private static final class Team {
+        final Helper[] helpers;
+        final AtomicBoolean busy = new AtomicBoolean();
+        /** Set by {@link #shutdown()}: whoever holds {@link #busy} next retires the team. */
+        volatile boolean retiring;
+
+        Team(int size) {
+            helpers = new Helper[size];
+            for (int i = 0; i < size; i++) {
+                helpers[i] = new Helper(this, "sheetlab-host-" + (i + 1));
+            }
+            for (Helper h : helpers) {
+                h.start();
+            }
+        }
+
+        /** Ends the helpers (each after its current part); the caller holds {@link #busy}. */
+        void retire() {
+            for (Helper h : helpers) {
+                h.stop = true;
+                LockSupport.unpark(h);
+            }
+        }
+    }
+
+    /** One helper: runs the part its caller publishes in {@link #posted}, then spins, then parks. */
+    private static final class Helper extends HostThread {
+        final Team team;
+        // the part, written by the caller before it publishes the generation in posted
+        Part task;
+        int part;
+        int e0;
+        int e1;
+        Throwable failure;
+        Thread caller;
+        volatile long posted;
+        volatile long finished;
+        volatile boolean parked;
+        volatile boolean callerParked;
+        volatile boolean stop;
+
+        Helper(Team team, String name) {
+            super(null, name);
+            this.team = team;
+        }
+
+        @Override
+        public void run() {
+            long seen = 0;
+            long idleSince = System.nanoTime();
+            while (true) {
+                long g = posted;
+                if (g != seen) {
+                    seen = g;
+                    try {
+                        task.run(part, e0, e1);
+                    } catch (Throwable t) {
+                        failure = t;
+                    }
+                    task = null;
+                    Thread c = caller;
+                    caller = null;
+                    finished = g;
+                    if (callerParked) {
+                        LockSupport.unpark(c);
+                    }
+                    idleSince = System.nanoTime();
+                    continue;
+                }
+                if (stop) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (now - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (now - idleSince >= TimeUnit.SECONDS.toNanos(IDLE_SECONDS) && retireIdle(team)) {
+                    return;
+                }
+                parked = true;
+                if (posted == seen && !stop) {
+                    LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(IDLE_SECONDS));
+                }
+                parked = false;
+            }
+        }
+    }
+
+    /** An idle helper's end of its team: only when no split holds it; then the next split starts a new one. */
+    private static synchronized boolean retireIdle(Team t) {
+        if (team != t || !t.busy.compareAndSet(false, true)) {
+            return t.helpers[0].stop;
+        }
+        team = null;
+        t.retire();
+        return true;
+    }
+
+    /** The spin in ns for a {@value #SPIN_PROPERTY} setting (null/blank: the default); a clear error when bad. */
+    static long spinNanos(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return TimeUnit.MICROSECONDS.toNanos(DEFAULT_SPIN_MICROS);
+        }
+        try {
+            long us = Long.parseLong(setting.trim());
+            if (us >= 0 && us <= 1_000_000) {
+                return TimeUnit.MICROSECONDS.toNanos(us);
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error
+        }
+        throw new IllegalArgumentException(
+                SPIN_PROPERTY + " must be a whole number of microseconds from 0 to 1000000, got '" + setting + "'");
     }
 
     /**
@@ -76,31 +213,30 @@ public final class HostThreads {
                 "the thread count " + PROPERTY + " must be a whole number >= 1, got '" + setting + "'");
     }
 
-    private static synchronized ThreadPoolExecutor pool() {
-        if (pool == null) {
-            AtomicInteger count = new AtomicInteger();
-            pool = new ThreadPoolExecutor(
-                    threadCount - 1,
-                    threadCount - 1,
-                    IDLE_SECONDS,
-                    TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(),
-                    r -> new HostThread(r, "sheetlab-host-" + count.incrementAndGet()));
-            pool.allowCoreThreadTimeOut(true);
+    private static synchronized Team team() {
+        if (team == null && threadCount > 1) {
+            team = new Team(threadCount - 1);
         }
-        return pool;
+        return team;
     }
 
     /**
-     * Ends the helper threads now (tasks already handed to them finish first). Later splits start new ones. Returns
-     * whether there was a pool to end.
+     * Ends the helper threads now (a split in flight finishes first, and they end when it does). Later splits start
+     * new ones. Returns whether there were helpers to end.
      */
-    public static synchronized boolean shutdown() {
-        if (pool == null) {
+    public static boolean shutdown() {
+        Team t;
+        synchronized (HostThreads.class) {
+            t = team;
+            team = null;
+        }
+        if (t == null) {
             return false;
         }
-        pool.shutdown();
-        pool = null;
+        t.retiring = true; // a split in flight retires it when it ends (its parts finish first)
+        if (t.busy.compareAndSet(false, true)) {
+            t.retire();
+        }
         return true;
     }
 
@@ -123,7 +259,14 @@ public final class HostThreads {
 
     /** The number of helper threads alive now (0 after {@link #shutdown()} or an idle spell); for tests and tools. */
     public static synchronized int liveHelpers() {
-        return pool == null ? 0 : pool.getPoolSize();
+        if (team == null) {
+            return 0;
+        }
+        int alive = 0;
+        for (Helper h : team.helpers) {
+            alive += h.isAlive() ? 1 : 0;
+        }
+        return alive;
     }
 
     /** A task over the items [e0, e1), run as part {@code part} (0 = the calling thread). */
@@ -159,30 +302,80 @@ public final class HostThreads {
             task.run(0, 0, n);
             return 1;
         }
-        ThreadPoolExecutor helpers = pool();
-        List<Future<?>> others = new ArrayList<>(parts - 1);
-        for (int k = 1; k < parts; k++) {
-            int part = k;
-            int e0 = (int) ((long) k * n / parts);
-            int e1 = (int) ((long) (k + 1) * n / parts);
-            others.add(helpers.submit(() -> task.run(part, e0, e1)));
+        Team t = team();
+        if (t == null || t.helpers.length < parts - 1 || !t.busy.compareAndSet(false, true)) {
+            return inline(n, parts, task); // another split holds the helpers (or this one's count is older)
         }
-        Throwable failure = null;
+        Thread me = Thread.currentThread();
         try {
-            task.run(0, 0, (int) ((long) n / parts));
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (Future<?> f : others) {
+            for (int k = 1; k < parts; k++) {
+                Helper h = t.helpers[k - 1];
+                h.task = task;
+                h.part = k;
+                h.e0 = (int) ((long) k * n / parts);
+                h.e1 = (int) ((long) (k + 1) * n / parts);
+                h.failure = null;
+                h.caller = me;
+                h.callerParked = false;
+                long g = h.finished + 1;
+                h.posted = g; // publishes the fields above
+                if (h.parked) {
+                    LockSupport.unpark(h);
+                }
+            }
+            Throwable failure = null;
             try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new IllegalStateException("interrupted waiting for a thread", e);
-            } catch (ExecutionException e) {
-                failure = failure != null ? failure : e.getCause();
+                task.run(0, 0, (int) ((long) n / parts));
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+            boolean interrupted = false;
+            for (int k = 1; k < parts; k++) {
+                Helper h = t.helpers[k - 1];
+                long g = h.posted;
+                long spinUntil = System.nanoTime() + SPIN_NANOS;
+                while (h.finished != g && System.nanoTime() - spinUntil < 0) {
+                    Thread.onSpinWait();
+                }
+                while (h.finished != g) {
+                    h.callerParked = true;
+                    if (h.finished != g) {
+                        LockSupport.park(h);
+                        interrupted |= Thread.interrupted(); // the parts still run: wait for them, keep the flag
+                    }
+                }
+                h.callerParked = false;
+                failure = failure != null ? failure : h.failure;
+                h.failure = null;
+            }
+            if (interrupted) {
+                me.interrupt();
+            }
+            rethrow(failure);
+            return parts;
+        } finally {
+            t.busy.set(false);
+            if (t.retiring && t.busy.compareAndSet(false, true)) {
+                t.retire();
             }
         }
+    }
+
+    /** The parts one after another on the calling thread: the same ranges and part numbers as a split. */
+    private static int inline(int n, int parts, Part task) {
+        Throwable failure = null;
+        for (int k = 0; k < parts; k++) {
+            try {
+                task.run(k, (int) ((long) k * n / parts), (int) ((long) (k + 1) * n / parts));
+            } catch (RuntimeException | Error e) {
+                failure = failure != null ? failure : e;
+            }
+        }
+        rethrow(failure);
+        return parts;
+    }
+
+    private static void rethrow(Throwable failure) {
         if (failure instanceof RuntimeException re) {
             throw re;
         }
@@ -192,7 +385,6 @@ public final class HostThreads {
         if (failure != null) {
             throw new IllegalStateException("a host thread failed: " + failure, failure);
         }
-        return parts;
     }
 
     /**

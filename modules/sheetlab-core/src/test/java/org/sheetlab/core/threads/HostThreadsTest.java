@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -187,6 +191,157 @@ class HostThreadsTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("bad part " + bad);
             assertThat(finished[0] + finished[1] + finished[2]).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anErrorInAHelperPartIsRethrownToTheCaller() {
+        assertThatThrownBy(() -> HostThreads.split(9, true, (part, e0, e1) -> {
+                    if (part == 2) {
+                        throw new AssertionError("helper part failed");
+                    }
+                }))
+                .isInstanceOf(AssertionError.class)
+                .hasMessage("helper part failed");
+        int[] seen = new int[9];
+        assertThat(HostThreads.split(9, true, (part, e0, e1) -> {
+                    for (int e = e0; e < e1; e++) {
+                        seen[e]++;
+                    }
+                }))
+                .as("the helpers work on after a failure")
+                .isEqualTo(3);
+        assertThat(seen).containsOnly(1);
+    }
+
+    /**
+     * A split while another split holds the helpers (here: inside part 0) runs all its parts on its calling thread, with
+     * the same ranges and part numbers, so per-part results are what the helpers would have computed.
+     */
+    @Test
+    void aSplitWhileTheHelpersAreHeldRunsItsPartsOnTheCaller() {
+        Thread caller = Thread.currentThread();
+        int[][] ranges = new int[3][];
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        HostThreads.split(3, true, (outer, a, b) -> {
+            if (outer == 0) {
+                assertThat(HostThreads.split(10, true, (part, e0, e1) -> {
+                            ranges[part] = new int[] {e0, e1};
+                            threads.add(Thread.currentThread());
+                        }))
+                        .isEqualTo(3);
+            }
+        });
+        assertThat(threads).containsExactly(caller);
+        assertThat(ranges).isDeepEqualTo(new int[][] {{0, 3}, {3, 6}, {6, 10}});
+    }
+
+    /** Per-part sums (a float sum in each range, the parts added in order) are the same bits as the sequential sum. */
+    @Test
+    void resultsEqualTheSequentialOrderBitForBit() {
+        float[] x = new float[100_003];
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        float[] partial = new float[3];
+        int parts = HostThreads.split(x.length, true, (part, e0, e1) -> {
+            float s = 0;
+            for (int i = e0; i < e1; i++) {
+                s += x[i] * x[i];
+            }
+            partial[part] = s;
+        });
+        float[] expected = new float[parts];
+        for (int k = 0; k < parts; k++) {
+            float s = 0;
+            for (int i = (int) ((long) k * x.length / parts); i < (int) ((long) (k + 1) * x.length / parts); i++) {
+                s += x[i] * x[i];
+            }
+            expected[k] = s;
+        }
+        for (int round = 0; round < 200; round++) {
+            float[] again = new float[3];
+            HostThreads.split(x.length, true, (part, e0, e1) -> {
+                float s = 0;
+                for (int i = e0; i < e1; i++) {
+                    s += x[i] * x[i];
+                }
+                again[part] = s;
+            });
+            assertThat(again).containsExactly(partial);
+        }
+        assertThat(java.util.Arrays.copyOf(partial, parts)).containsExactly(expected);
+    }
+
+    /** Several threads splitting at once: each split covers its range once, none waits forever. */
+    @Test
+    void concurrentCallersEachGetTheirWholeRange() throws InterruptedException {
+        int callers = 4;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < callers; c++) {
+            Thread t = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 2_000; i++) {
+                        int n = 1 + i % 17;
+                        int[] seen = new int[n];
+                        int used = HostThreads.split(n, true, (part, e0, e1) -> {
+                            for (int e = e0; e < e1; e++) {
+                                seen[e]++;
+                            }
+                        });
+                        assertThat(seen).containsOnly(1);
+                        assertThat(used).isEqualTo(Math.min(3, n));
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(t.isAlive()).as("caller %s finished", t.getName()).isFalse();
+        }
+        assertThat(failure.get()).isNull();
+    }
+
+    /** An interrupted caller still waits for its parts (they write into its arrays) and keeps its interrupt flag. */
+    @Test
+    void anInterruptedCallerWaitsForItsPartsAndKeepsTheFlag() {
+        int[] seen = new int[3];
+        try {
+            Thread.currentThread().interrupt();
+            HostThreads.split(3, true, (part, e0, e1) -> {
+                if (part > 0) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                seen[part] = 1;
+            });
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(seen).containsOnly(1);
+    }
+
+    @Test
+    void theSpinSettingIsMicrosecondsAndBadOnesAreNamed() {
+        assertThat(HostThreads.spinNanos(null)).isEqualTo(HostThreads.DEFAULT_SPIN_MICROS * 1_000L);
+        assertThat(HostThreads.spinNanos(" ")).isEqualTo(HostThreads.DEFAULT_SPIN_MICROS * 1_000L);
+        assertThat(HostThreads.spinNanos("0")).isZero();
+        assertThat(HostThreads.spinNanos(" 50 ")).isEqualTo(50_000L);
+        for (String bad : new String[] {"-1", "fast", "1.5", "1000001"}) {
+            assertThatThrownBy(() -> HostThreads.spinNanos(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("sheetlab.threads.spinMicros")
+                    .hasMessageContaining("'" + bad + "'");
         }
     }
 }

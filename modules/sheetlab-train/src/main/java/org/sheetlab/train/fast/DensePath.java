@@ -80,8 +80,8 @@ final class DensePath {
     /** The most batch sizes whose arrays are kept (a GAN core sees one or two; the last batch of an epoch another). */
     private static final int MAX_BATCH_SIZES = 4;
 
-    /** Products of at least this many multiply-adds are split over the host threads (as in {@link DenseAdamStep}). */
-    static final long SPLIT_MIN_MACS = DenseAdamStep.SPLIT_MIN_MACS;
+    /** Products of at least this many multiply-adds are split over the host threads ({@link SplitRules}). */
+    static final long SPLIT_MIN_MACS = SplitRules.DENSE_MIN_MACS;
 
     /** {@code -Dsheetlab.fast.denseSplit=false}: every product one BLAS call on the calling thread. */
     static final boolean SPLIT = !"false".equals(System.getProperty("sheetlab.fast.denseSplit"));

@@ -122,8 +122,8 @@ public final class FastCore {
      */
     private final boolean fused;
 
-    /** Adam passes over at least this many parameters are split into ranges over the host threads. */
-    static final int SPLIT_MIN_PARAMETERS = 65_536;
+    /** Adam passes over at least this many parameters are split into ranges over the host threads ({@link SplitRules}). */
+    static final int SPLIT_MIN_PARAMETERS = SplitRules.ADAM_MIN_PARAMETERS;
 
     /** The fewest parameters one part of a split Adam pass gets. */
     static final int MIN_PARAMETERS_PER_PART = 32_768;

@@ -1,0 +1,47 @@
+package org.sheetlab.train.fast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** The split thresholds: the settings' parsing, their clear errors, and the defaults against the benches' sizes. */
+class SplitRulesTest {
+    @Test
+    void settingsAreWholeNumbersAndBadOnesAreNamed() {
+        assertThat(SplitRules.size("p", null, 7)).isEqualTo(7);
+        assertThat(SplitRules.size("p", "  ", 7)).isEqualTo(7);
+        assertThat(SplitRules.size("p", " 4000000 ", 7)).isEqualTo(4_000_000L);
+        for (String bad : new String[] {"0", "-5", "many", "1e6"}) {
+            assertThatThrownBy(() -> SplitRules.size(SplitRules.DENSE_MIN_MACS_PROPERTY, bad, 7))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("-Dsheetlab.fast.denseSplitMinMacs must be a whole number >= 1, got '" + bad + "'");
+        }
+    }
+
+    /** This module's tests set the product threshold to 4 M (pom) so that their small products still split. */
+    @Test
+    void theThresholdsFollowTheirProperties() {
+        assertThat(DensePath.SPLIT_MIN_MACS)
+                .isEqualTo(SplitRules.size(
+                        SplitRules.DENSE_MIN_MACS_PROPERTY,
+                        System.getProperty(SplitRules.DENSE_MIN_MACS_PROPERTY),
+                        SplitRules.DEFAULT_DENSE_MIN_MACS));
+        assertThat((long) FastCore.SPLIT_MIN_PARAMETERS)
+                .isEqualTo(SplitRules.size(
+                        SplitRules.ADAM_MIN_PARAMETERS_PROPERTY,
+                        System.getProperty(SplitRules.ADAM_MIN_PARAMETERS_PROPERTY),
+                        SplitRules.DEFAULT_ADAM_MIN_PARAMETERS));
+    }
+
+    /**
+     * The defaults keep the dense GAN's and the VAE's passes at batch 128 on one thread (measured faster there on the
+     * 2-vCPU machine): their largest product (D's first layer on 2·128 rows, 256 × 784 × 256) and their largest Adam
+     * pass (the VAE, 784·256·2 + 256·4 + 4·256 + … < 0.41 M parameters).
+     */
+    @Test
+    void theDefaultsAreAboveTheDenseGanAndVaeSizes() {
+        assertThat(256L * 784 * 256).isLessThan(SplitRules.DEFAULT_DENSE_MIN_MACS);
+        assertThat(410_000L).isLessThan(SplitRules.DEFAULT_ADAM_MIN_PARAMETERS);
+    }
+}
