@@ -542,17 +542,21 @@ public final class DirectGemm {
 
     private static MethodHandle ompMaxThreadsHandleOrNull() {
         try {
-            ClassLoader loader = DirectGemm.class.getClassLoader();
-            Class<?> holder = Class.forName(NATIVE_OPS_HOLDER, false, loader);
-            Class<?> nativeOps = Class.forName(NATIVE_OPS, false, loader);
-            Object instance = holder.getMethod("getInstance").invoke(null);
-            Object ops = holder.getMethod("getDeviceNativeOps").invoke(instance);
-            return MethodHandles.publicLookup()
-                    .findVirtual(nativeOps, "ompGetMaxThreads", MethodType.methodType(int.class))
-                    .bindTo(ops);
+            return nativeOp("ompGetMaxThreads", MethodType.methodType(int.class), false);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return null;
         }
+    }
+
+    /** The method {@code name} of ND4J's native ops ({@code NativeOpsHolder.getInstance().getDeviceNativeOps()}), bound. */
+    private static MethodHandle nativeOp(String name, MethodType type, boolean initialize)
+            throws ReflectiveOperationException {
+        ClassLoader loader = DirectGemm.class.getClassLoader();
+        Class<?> holder = Class.forName(NATIVE_OPS_HOLDER, initialize, loader);
+        Class<?> nativeOps = Class.forName(NATIVE_OPS, initialize, loader);
+        Object instance = holder.getMethod("getInstance").invoke(null);
+        Object ops = holder.getMethod("getDeviceNativeOps").invoke(instance);
+        return MethodHandles.publicLookup().findVirtual(nativeOps, name, type).bindTo(ops);
     }
 
     /**
@@ -563,14 +567,7 @@ public final class DirectGemm {
         if (Omp.MAX_THREADS == null) {
             throw new ClassNotFoundException("libnd4j's ompGetMaxThreads (" + NATIVE_OPS + ") is not available");
         }
-        ClassLoader loader = DirectGemm.class.getClassLoader();
-        Class<?> holder = Class.forName(NATIVE_OPS_HOLDER, true, loader);
-        Class<?> nativeOps = Class.forName(NATIVE_OPS, true, loader);
-        Object instance = holder.getMethod("getInstance").invoke(null);
-        Object ops = holder.getMethod("getDeviceNativeOps").invoke(instance);
-        return MethodHandles.publicLookup()
-                .findVirtual(nativeOps, "setOmpNumThreads", MethodType.methodType(void.class, int.class))
-                .bindTo(ops);
+        return nativeOp("setOmpNumThreads", MethodType.methodType(void.class, int.class), true);
     }
 
     /**

@@ -91,7 +91,6 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
     private transient float[][] partDbr;
     private transient float[][] partC;
     private transient float[][] partD;
-    private transient float[] maskF;
     private transient INDArray dZxBuf;
     private transient INDArray dX2Buf;
     private transient float[] wBuf;
@@ -362,7 +361,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
         float[] mask = null;
         if (maskArray != null) {
             HostLayer.checkMask(name(), maskArray, b, steps);
-            mask = maskF = RnnKernels.sized(maskF, b * steps);
+            mask = new float[b * steps]; // kept with the pass for its backward pass
             RnnKernels.read(maskArray, mask);
         }
         long t0 = RnnKernels.now();
@@ -453,7 +452,7 @@ public final class GruLayer extends BaseRecurrentLayer<GRU> implements StateGrad
             }
         });
         RnnKernels.lap("gru fwd: recurrence", t0);
-        return new FloatForward(input, b, nIn, steps, h, xr, gates, recN, hidden, mask == null ? null : mask.clone());
+        return new FloatForward(input, b, nIn, steps, h, xr, gates, recN, hidden, mask);
     }
 
     /** Zeroes the masked steps of a [B, H, T] output (c order), as the double pass writes them. */
