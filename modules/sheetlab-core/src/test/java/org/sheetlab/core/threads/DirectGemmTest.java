@@ -116,7 +116,12 @@ class DirectGemmTest {
             assertThat(DirectGemm.reason()).contains("libdnnl").contains("oneDNN 2.5.2");
             assertThat(DirectGemm.routine()).isEqualTo("dnnl_sgemm");
             assertThat(DirectGemm.threadsPerCall()).isTrue();
-        } else if (DirectGemm.backend() == DirectGemm.Backend.SYSTEM) {
+        } else if (System.getProperty(DirectGemm.SYSTEM_PROPERTY) == null
+                && Files.isRegularFile(Path.of(SystemOpenBlas.DEFAULT_PATH))
+                && DirectGemm.Both.SYSTEM_SGEMM != null
+                && DirectGemm.sameBits(DirectGemm.Both.OPENBLAS_SGEMM, DirectGemm.Both.SYSTEM_SGEMM)
+                        .isEmpty()) {
+            assertThat(DirectGemm.backend()).as(DirectGemm.reason()).isEqualTo(DirectGemm.Backend.SYSTEM);
             // the system OpenBLAS (auto: it loaded, computed the check products right and gave the bundled bits)
             assertThat(Files.isRegularFile(Path.of(SystemOpenBlas.DEFAULT_PATH)))
                     .isTrue();
