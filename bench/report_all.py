@@ -61,7 +61,8 @@ def figures(name, doc):
         if name == "sgemm":
             s = doc["sheetlab"]
             ours = max(v for k, v in s.items() if k.startswith("gflops"))
-            peer = max(doc["pytorch"]["gflops"], doc["pytorch1Thread"]["gflops"])
+            peer = max(doc["pytorch"]["gflops"], doc["pytorch1Thread"]["gflops"],
+                       doc.get("pytorchOneThreadInAll", {}).get("gflops", 0))
             return fmt([ours], "GFLOP/s"), fmt([peer], "GFLOP/s")
         if name == "pooling":
             rows = rows_of(doc)

@@ -698,6 +698,16 @@ public final class DirectGemm {
         return Nd4j.createFromArray(v).dup(order);
     }
 
+    /** The library behind {@code backend} (build and file), for the record; "not loaded" where it did not load. */
+    public static String describe(Backend backend) {
+        return switch (backend) {
+            case SYSTEM -> Both.SYSTEM_SGEMM == null ? "not loaded" : loadedSystemOpenBlas();
+            case OPENBLAS -> Both.OPENBLAS_SGEMM == null ? "not loaded" : loadedOpenBlas();
+            case DNNL -> Both.DNNL_SGEMM == null ? "not loaded" : loadedDnnl();
+            case ND4J -> "Nd4j.gemm";
+        };
+    }
+
     /** The system OpenBLAS's build, kernel and file, for the record. */
     static String loadedSystemOpenBlas() {
         try {
