@@ -648,9 +648,14 @@ public final class DirectGemm {
      * loaded from {@value #SYSTEM_PATH_PROPERTY} or {@value SystemOpenBlas#DEFAULT_PATH}.
      */
     private static MethodHandle systemHandle() throws ReflectiveOperationException {
-        String path = System.getProperty(SYSTEM_PATH_PROPERTY);
-        SystemOpenBlas.load(path == null || path.isBlank() ? SystemOpenBlas.DEFAULT_PATH : path.trim());
+        SystemOpenBlas.load(systemPath());
         return SystemOpenBlas.sgemmHandle();
+    }
+
+    /** The system OpenBLAS's file: {@value #SYSTEM_PATH_PROPERTY}, else {@value SystemOpenBlas#DEFAULT_PATH}. */
+    public static String systemPath() {
+        String path = System.getProperty(SYSTEM_PATH_PROPERTY);
+        return path == null || path.isBlank() ? SystemOpenBlas.DEFAULT_PATH : path.trim();
     }
 
     /**

@@ -117,24 +117,23 @@ class DirectGemmTest {
             assertThat(DirectGemm.routine()).isEqualTo("dnnl_sgemm");
             assertThat(DirectGemm.threadsPerCall()).isTrue();
         } else if (System.getProperty(DirectGemm.SYSTEM_PROPERTY) == null
-                && Files.isRegularFile(Path.of(SystemOpenBlas.DEFAULT_PATH))
+                && Files.isRegularFile(Path.of(DirectGemm.systemPath()))
                 && DirectGemm.Both.SYSTEM_SGEMM != null
                 && DirectGemm.sameBits(DirectGemm.Both.OPENBLAS_SGEMM, DirectGemm.Both.SYSTEM_SGEMM)
                         .isEmpty()) {
             assertThat(DirectGemm.backend()).as(DirectGemm.reason()).isEqualTo(DirectGemm.Backend.SYSTEM);
             // the system OpenBLAS (auto: it loaded, computed the check products right and gave the bundled bits)
-            assertThat(Files.isRegularFile(Path.of(SystemOpenBlas.DEFAULT_PATH)))
-                    .isTrue();
+            assertThat(Files.isRegularFile(Path.of(DirectGemm.systemPath()))).isTrue();
             assertThat(DirectGemm.reason())
                     .contains("system OpenBLAS")
                     .contains("OpenBLAS 0.")
-                    .contains(SystemOpenBlas.DEFAULT_PATH);
+                    .contains(DirectGemm.systemPath());
             assertThat(DirectGemm.routine()).isEqualTo("cblas_sgemm (system OpenBLAS)");
             assertThat(DirectGemm.threadsPerCall()).isFalse();
         } else {
             assertThat(DirectGemm.backend()).as(DirectGemm.reason()).isEqualTo(DirectGemm.Backend.OPENBLAS);
             assertThat(DirectGemm.reason()).contains("libopenblas").contains("system OpenBLAS not taken");
-            if (!Files.isRegularFile(Path.of(SystemOpenBlas.DEFAULT_PATH))) {
+            if (!Files.isRegularFile(Path.of(DirectGemm.systemPath()))) {
                 assertThat(DirectGemm.reason()).contains("not found");
             }
             assertThat(DirectGemm.threadsPerCall()).isFalse();
@@ -267,11 +266,10 @@ class DirectGemmTest {
     @Test
     void systemOpenBlasGivesTheBundledBitsAndFollowsNd4jsThreads() {
         Assumptions.assumeTrue(
-                Files.isRegularFile(Path.of(SystemOpenBlas.DEFAULT_PATH)),
-                SystemOpenBlas.DEFAULT_PATH + " is not installed");
+                Files.isRegularFile(Path.of(DirectGemm.systemPath())), DirectGemm.systemPath() + " is not installed");
         assertThat(DirectGemm.Both.SYSTEM_SGEMM).as("it loads").isNotNull();
         assertThat(DirectGemm.Both.OPENBLAS_SGEMM).isNotNull();
-        assertThat(DirectGemm.loadedSystemOpenBlas()).contains("OpenBLAS 0.").contains(SystemOpenBlas.DEFAULT_PATH);
+        assertThat(DirectGemm.loadedSystemOpenBlas()).contains("OpenBLAS 0.").contains(DirectGemm.systemPath());
         assertThat(DirectGemm.loadedOpenBlas())
                 .as("the bundled one is still ND4J's")
                 .contains("libopenblas");
