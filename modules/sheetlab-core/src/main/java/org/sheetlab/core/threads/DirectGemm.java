@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * {@code auto}): the same {@code cblas_sgemm} calls into the system's OpenBLAS ({@link SystemOpenBlas}: Debian's
  * libopenblas0-pthread 0.3.21 at {@value SystemOpenBlas#DEFAULT_PATH}, or {@code -D}{@value #SYSTEM_PATH_PROPERTY}),
  * opened beside the bundled 0.3.19 without sharing its symbols. On the 2-vCPU Xeon (AVX-512; both libraries pick their
- * SkylakeX kernels) it ran the 2048² product at 181 against 166–170 GFLOP/s on one thread, the Final Q5 weight
+ * SkylakeX kernels) it ran the 2048² product at 171–181 against 162–170 GFLOP/s on one thread, the Final Q5 weight
  * gradient 784×512×300 in 1.34–1.41 against 1.53–1.55 ms and 512×300×100 in 0.187 against 0.219 ms (busy machine,
  * back to back), with the same bits for every product measured, at one and two threads. {@code auto} takes it when it
  * loads, computes the check products right and gives the bundled library's bits for the probe products of
