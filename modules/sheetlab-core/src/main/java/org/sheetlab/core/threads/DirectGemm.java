@@ -692,15 +692,14 @@ public final class DirectGemm {
         return Optional.empty();
     }
 
-    /** A [rows, cols] FLOAT matrix of Gaussian draws from {@code rng}, in order {@code order}. */
+    /** A [rows, cols] FLOAT matrix of uniform draws in [−1, 1) from {@code rng}, in order {@code order}. */
     private static INDArray random(java.util.Random rng, int rows, int cols, char order) {
-        float[][] v = new float[rows][cols];
-        for (float[] row : v) {
-            for (int j = 0; j < cols; j++) {
-                row[j] = (float) rng.nextGaussian();
-            }
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 2 * rng.nextFloat() - 1;
         }
-        return Nd4j.createFromArray(v).dup(order);
+        INDArray c = Nd4j.createFromArray(v).reshape('c', rows, cols);
+        return order == 'c' ? c : c.dup(order);
     }
 
     /** The library behind {@code backend} (build and file), for the record; "not loaded" where it did not load. */
