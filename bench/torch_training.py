@@ -4,6 +4,7 @@ import gzip, json, os, sys, time
 import numpy as np
 import torch
 from torch import nn
+from torch_blas import blas_info
 
 
 def idx(data_dir, name):
@@ -46,7 +47,8 @@ def time_steps(args, step, label, extra=None):
     print(f"{label}: {sps:.0f} samples/s (batch {args.batch_size}, {args.batches} batches, {secs:.2f} s, "
           f"{torch.get_num_threads()} threads)", file=sys.stderr)
     result = {"impl": f"PyTorch {torch.__version__} CPU", "batchSize": args.batch_size, "batches": args.batches,
-              "seconds": secs, "samplesPerSecond": sps, "finalLoss": last, "threads": torch.get_num_threads()}
+              "seconds": secs, "samplesPerSecond": sps, "finalLoss": last, "threads": torch.get_num_threads(),
+              **blas_info()}  # the BLAS's own thread count: not torch's (torch_blas.py)
     result.update(extra or {})
     print(json.dumps(result))
 

@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,17 @@ import org.slf4j.LoggerFactory;
  * int)}. Its sums are not always in OpenBLAS's order: for some shapes (k = 784) the results differ from OpenBLAS's
  * by float rounding (relative 5·10⁻⁷ of the largest element), for others they are the same bits; either way each
  * call repeats itself bit for bit, whatever the operands' alignment (checked over 16 offsets per shape).
+ *
+ * <p><b>The system OpenBLAS</b> ({@code -Dsheetlab.blas.system=auto|true|false}, {@value #SYSTEM_PROPERTY}; default
+ * {@code auto}): the same {@code cblas_sgemm} calls into the system's OpenBLAS ({@link SystemOpenBlas}: Debian's
+ * libopenblas0-pthread 0.3.21 at {@value SystemOpenBlas#DEFAULT_PATH}, or {@code -D}{@value #SYSTEM_PATH_PROPERTY}),
+ * opened beside the bundled 0.3.19 without sharing its symbols. On the 2-vCPU Xeon (AVX-512; both libraries pick their
+ * SkylakeX kernels) it ran the 2048² product at 171–181 against 162–170 GFLOP/s on one thread, the Final Q5 weight
+ * gradient 784×512×300 in 1.34–1.41 against 1.53–1.55 ms and 512×300×100 in 0.187 against 0.219 ms (busy machine,
+ * back to back), with the same bits for every product measured, at one and two threads. {@code auto} takes it when it
+ * loads, computes the check products right and gives the bundled library's bits for the probe products of
+ * {@link #sameBits} (so the fast paths keep fit's bits); {@code true} takes it when it loads and computes right, even
+ * where its bits differ; otherwise, or with {@code false}, the bundled OpenBLAS, and {@link #reason()} says why.
  */
 public final class DirectGemm {
     private DirectGemm() {}
@@ -65,6 +78,26 @@ public final class DirectGemm {
     /** Whether the oneDNN backend is taken when {@value #DNNL_PROPERTY} is unset (not yet: see there). */
     public static final boolean DNNL_BY_DEFAULT = false;
 
+    /**
+     * The system property that picks the system's OpenBLAS ({@link SystemOpenBlas}) over the bundled one: {@code auto}
+     * (the default: where it loads and gives the bundled library's bits), {@code true} (where it loads) or
+     * {@code false}.
+     */
+    public static final String SYSTEM_PROPERTY = "sheetlab.blas.system";
+
+    /** The system property naming the system OpenBLAS's file (default {@value SystemOpenBlas#DEFAULT_PATH}). */
+    public static final String SYSTEM_PATH_PROPERTY = "sheetlab.blas.system.path";
+
+    /** The settings of {@value #SYSTEM_PROPERTY}. */
+    public enum SystemSetting {
+        /** Where it loads, computes right and gives the bundled library's bits (the default). */
+        AUTO,
+        /** Where it loads and computes right. */
+        TRUE,
+        /** Never. */
+        FALSE
+    }
+
     /** Which library computes the products. */
     public enum Backend {
         /** {@code Nd4j.gemm} (libnd4j's op, OpenBLAS underneath). */
@@ -72,7 +105,9 @@ public final class DirectGemm {
         /** {@code cblas_sgemm} of ND4J's OpenBLAS, called directly. */
         OPENBLAS,
         /** oneDNN's {@code dnnl_sgemm}, called directly. */
-        DNNL
+        DNNL,
+        /** {@code cblas_sgemm} of the system's OpenBLAS ({@link SystemOpenBlas}), called directly. */
+        SYSTEM
     }
 
     private static final String OPENBLAS = "org.bytedeco.openblas.global.openblas_nolapack";
@@ -100,10 +135,11 @@ public final class DirectGemm {
         static final Selection SELECTION;
 
         static {
-            MethodHandle[] handle = new MethodHandle[3];
+            MethodHandle[] handle = new MethodHandle[4];
             SELECTION = select(
                     System.getProperty(PROPERTY),
                     System.getProperty(DNNL_PROPERTY),
+                    System.getProperty(SYSTEM_PROPERTY),
                     backendName(),
                     () -> {
                         try {
@@ -121,8 +157,24 @@ public final class DirectGemm {
                         } catch (Throwable t) { // a missing class or native library: fall back
                             return Optional.of(t.getClass().getSimpleName() + ": " + t.getMessage());
                         }
+                    },
+                    sameBitsRequired -> {
+                        try {
+                            handle[3] = systemHandle();
+                            Optional<String> wrong = check(Backend.SYSTEM, handle[3], null);
+                            if (wrong.isPresent() || !sameBitsRequired) {
+                                return wrong;
+                            }
+                            return sameBits(handle[0], handle[3]);
+                        } catch (Throwable t) { // a missing file or native library: fall back
+                            return Optional.of(t.getClass().getSimpleName() + ": " + t.getMessage());
+                        }
                     });
-            SGEMM = SELECTION.backend() == Backend.OPENBLAS ? handle[0] : null;
+            SGEMM = switch (SELECTION.backend()) {
+                case OPENBLAS -> handle[0];
+                case SYSTEM -> handle[3];
+                default -> null;
+            };
             DNNL_SGEMM = SELECTION.backend() == Backend.DNNL ? handle[1] : null;
             OMP_THREADS = SELECTION.backend() == Backend.DNNL ? handle[2] : null;
             if (SELECTION.direct()) {
@@ -142,12 +194,8 @@ public final class DirectGemm {
     }
 
     /**
-     * The selection rule: {@code setting} (the value of {@value #PROPERTY}, null when unset) {@code false} turns the
-     * direct path off; a backend other than ND4J's CPU one ({@code CpuBackend}) keeps {@code Nd4j.gemm}; else
-     * {@code dnnlSetting} (the value of {@value #DNNL_PROPERTY}; unset = {@link #DNNL_BY_DEFAULT}) {@code true} tries
-     * {@code dnnlProbe} (load the oneDNN preset and check a small product; it returns why it failed, or empty) and
-     * takes oneDNN when it succeeds; otherwise {@code probe} (the same for OpenBLAS) decides. A probe is only called
-     * when its library is asked for. Any other setting than true/false is an IllegalArgumentException naming it.
+     * The selection rule without the system OpenBLAS ({@link #select(String, String, String, String, Supplier,
+     * Supplier, Function)} with {@value #SYSTEM_PROPERTY}{@code =false}).
      */
     public static Selection select(
             String setting,
@@ -155,8 +203,32 @@ public final class DirectGemm {
             String backend,
             Supplier<Optional<String>> probe,
             Supplier<Optional<String>> dnnlProbe) {
+        return select(setting, dnnlSetting, "false", backend, probe, dnnlProbe, same -> Optional.of("not asked"));
+    }
+
+    /**
+     * The selection rule: {@code setting} (the value of {@value #PROPERTY}, null when unset) {@code false} turns the
+     * direct path off; a backend other than ND4J's CPU one ({@code CpuBackend}) keeps {@code Nd4j.gemm}; else
+     * {@code dnnlSetting} (the value of {@value #DNNL_PROPERTY}; unset = {@link #DNNL_BY_DEFAULT}) {@code true} tries
+     * {@code dnnlProbe} (load the oneDNN preset and check a small product; it returns why it failed, or empty) and
+     * takes oneDNN when it succeeds; otherwise {@code probe} (the same for OpenBLAS) decides. A probe is only called
+     * when its library is asked for. Then, when the bundled OpenBLAS works, {@code systemSetting} (the value of
+     * {@value #SYSTEM_PROPERTY}: auto, true or false, unset = auto) other than false tries {@code systemProbe} (load
+     * the system OpenBLAS, check it, and with argument true also compare its bits with the bundled library's; it
+     * returns why it failed, or empty) and takes the system library when it succeeds. Any other setting than
+     * true/false (auto/true/false for the system library) is an IllegalArgumentException naming it.
+     */
+    public static Selection select(
+            String setting,
+            String dnnlSetting,
+            String systemSetting,
+            String backend,
+            Supplier<Optional<String>> probe,
+            Supplier<Optional<String>> dnnlProbe,
+            Function<Boolean, Optional<String>> systemProbe) {
         boolean direct = flag(PROPERTY, setting, true);
         boolean dnnl = flag(DNNL_PROPERTY, dnnlSetting, DNNL_BY_DEFAULT);
+        SystemSetting system = systemSetting(systemSetting);
         if (!direct) {
             return new Selection(Backend.ND4J, "-D" + PROPERTY + "=false");
         }
@@ -179,7 +251,34 @@ public final class DirectGemm {
             return new Selection(
                     Backend.ND4J, "the bundled OpenBLAS binding is unusable (" + failure.get() + ")" + notDnnl);
         }
-        return new Selection(Backend.OPENBLAS, "cblas_sgemm called directly (" + loadedOpenBlas() + ")" + notDnnl);
+        String notSystem;
+        if (system == SystemSetting.FALSE) {
+            notSystem = "; -D" + SYSTEM_PROPERTY + "=false";
+        } else {
+            Optional<String> systemFailure = systemProbe.apply(system == SystemSetting.AUTO);
+            if (systemFailure.isEmpty()) {
+                return new Selection(
+                        Backend.SYSTEM,
+                        "cblas_sgemm of the system OpenBLAS called directly (" + loadedSystemOpenBlas() + ")"
+                                + notDnnl);
+            }
+            notSystem = "; system OpenBLAS not taken: " + systemFailure.get();
+        }
+        return new Selection(
+                Backend.OPENBLAS, "cblas_sgemm called directly (" + loadedOpenBlas() + ")" + notDnnl + notSystem);
+    }
+
+    /** {@value #SYSTEM_PROPERTY}'s value: null or blank gives AUTO; auto/true/false in any case; else an error. */
+    static SystemSetting systemSetting(String value) {
+        if (value == null || value.isBlank()) {
+            return SystemSetting.AUTO;
+        }
+        for (SystemSetting s : SystemSetting.values()) {
+            if (s.name().equalsIgnoreCase(value.trim())) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException(SYSTEM_PROPERTY + " must be auto, true or false, got '" + value + "'");
     }
 
     /** A true/false property value; null or blank gives {@code unset}; anything else an IllegalArgumentException. */
@@ -202,9 +301,13 @@ public final class DirectGemm {
      * times both); a library that does not load leaves its handle null.
      */
     static final class Both {
+        /** ND4J first (its backend loads libnd4j and the bundled OpenBLAS in its own order), then the bindings. */
+        static final String ND4J = backendName();
+
         static final MethodHandle OPENBLAS_SGEMM = orNull(DirectGemm::sgemmHandle);
         static final MethodHandle DNNL_SGEMM = orNull(DirectGemm::dnnlHandle);
         static final MethodHandle OMP_THREADS = orNull(DirectGemm::ompThreadsHandle);
+        static final MethodHandle SYSTEM_SGEMM = orNull(DirectGemm::systemHandle);
 
         private interface Load {
             MethodHandle load() throws ReflectiveOperationException;
@@ -232,6 +335,7 @@ public final class DirectGemm {
                         && Both.OMP_THREADS != null
                         && dnnl(Both.DNNL_SGEMM, Both.OMP_THREADS, Math.max(1, threads), a, b, c, transA, transB);
             case OPENBLAS -> Both.OPENBLAS_SGEMM != null && sgemm(Both.OPENBLAS_SGEMM, a, b, c, transA, transB);
+            case SYSTEM -> Both.SYSTEM_SGEMM != null && sgemm(Both.SYSTEM_SGEMM, a, b, c, transA, transB);
             case ND4J -> {
                 Nd4j.gemm(a, b, c, transA, transB, 1.0, 0.0);
                 yield true;
@@ -262,11 +366,15 @@ public final class DirectGemm {
         return backend() == Backend.DNNL;
     }
 
-    /** "dnnl_sgemm", "cblas_sgemm" or "Nd4j.gemm": the routine the products go to, for descriptions. */
+    /**
+     * "dnnl_sgemm", "cblas_sgemm", "cblas_sgemm (system OpenBLAS)" or "Nd4j.gemm": the routine the products go to, for
+     * descriptions.
+     */
     public static String routine() {
         return switch (backend()) {
             case DNNL -> "dnnl_sgemm";
             case OPENBLAS -> "cblas_sgemm";
+            case SYSTEM -> "cblas_sgemm (system OpenBLAS)";
             case ND4J -> "Nd4j.gemm";
         };
     }
@@ -293,7 +401,7 @@ public final class DirectGemm {
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, int threads) {
         boolean done = switch (backend()) {
             case DNNL -> dnnl(Chosen.DNNL_SGEMM, Chosen.OMP_THREADS, Math.max(1, threads), a, b, c, transA, transB);
-            case OPENBLAS -> sgemm(Chosen.SGEMM, a, b, c, transA, transB);
+            case OPENBLAS, SYSTEM -> sgemm(Chosen.SGEMM, a, b, c, transA, transB);
             case ND4J -> false;
         };
         if (!done) {
@@ -533,6 +641,84 @@ public final class DirectGemm {
                 FloatPointer.class,
                 long.class);
         return MethodHandles.publicLookup().findStatic(dnnl, "dnnl_sgemm", type);
+    }
+
+    /**
+     * The system OpenBLAS's {@code cblas_sgemm} ({@link SystemOpenBlas#sgemm}, the bundled binding's handle type),
+     * loaded from {@value #SYSTEM_PATH_PROPERTY} or {@value SystemOpenBlas#DEFAULT_PATH}.
+     */
+    private static MethodHandle systemHandle() throws ReflectiveOperationException {
+        SystemOpenBlas.load(systemPath());
+        return SystemOpenBlas.sgemmHandle();
+    }
+
+    /** The system OpenBLAS's file: {@value #SYSTEM_PATH_PROPERTY}, else {@value SystemOpenBlas#DEFAULT_PATH}. */
+    public static String systemPath() {
+        String path = System.getProperty(SYSTEM_PATH_PROPERTY);
+        return path == null || path.isBlank() ? SystemOpenBlas.DEFAULT_PATH : path.trim();
+    }
+
+    /**
+     * Whether two cblas_sgemm handles give the same bits for products shaped as the dense steps' (a c-order batch times
+     * f-order weights, k = 784; a weight gradient, k = the batch; an input gradient through Wᵀ) on random operands,
+     * at the bundled library's thread count; why not, or empty.
+     */
+    static Optional<String> sameBits(MethodHandle bundled, MethodHandle other) {
+        if (bundled == null || other == null) {
+            return Optional.of("no bundled OpenBLAS to compare its bits with");
+        }
+        java.util.Random rng = new java.util.Random(20261206L); // not ND4J's generator: training draws stay as they are
+        int rows = 96;
+        INDArray x = random(rng, rows, 784, 'c'); // c-order, as a gathered batch
+        INDArray w = random(rng, 784, 300, 'f');
+        INDArray d = random(rng, rows, 300, 'f');
+        INDArray[][] products = {{x, w}, {x, d}, {d, w}};
+        boolean[][] trans = {{false, false}, {true, false}, {false, true}};
+        long[][] shapes = {{rows, 300}, {784, 300}, {rows, 784}};
+        for (int p = 0; p < products.length; p++) {
+            INDArray want = Nd4j.create(DataType.FLOAT, shapes[p], 'f');
+            INDArray got = Nd4j.create(DataType.FLOAT, shapes[p], 'f');
+            if (!sgemm(bundled, products[p][0], products[p][1], want, trans[p][0], trans[p][1])
+                    || !sgemm(other, products[p][0], products[p][1], got, trans[p][0], trans[p][1])) {
+                return Optional.of("a probe product's layout was refused");
+            }
+            if (!java.util.Arrays.equals(want.data().asInt(), got.data().asInt())) {
+                float diff = Transforms.abs(want.sub(got)).maxNumber().floatValue();
+                return Optional.of(
+                        "its bits differ from the bundled OpenBLAS's (product " + java.util.Arrays.toString(shapes[p])
+                                + ": largest difference " + diff + "; -D" + SYSTEM_PROPERTY + "=true takes it)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A [rows, cols] FLOAT matrix of uniform draws in [−1, 1) from {@code rng}, in order {@code order}. */
+    private static INDArray random(java.util.Random rng, int rows, int cols, char order) {
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 2 * rng.nextFloat() - 1;
+        }
+        INDArray c = Nd4j.createFromArray(v).reshape('c', rows, cols);
+        return order == 'c' ? c : c.dup(order);
+    }
+
+    /** The library behind {@code backend} (build and file), for the record; "not loaded" where it did not load. */
+    public static String describe(Backend backend) {
+        return switch (backend) {
+            case SYSTEM -> Both.SYSTEM_SGEMM == null ? "not loaded" : loadedSystemOpenBlas();
+            case OPENBLAS -> Both.OPENBLAS_SGEMM == null ? "not loaded" : loadedOpenBlas();
+            case DNNL -> Both.DNNL_SGEMM == null ? "not loaded" : loadedDnnl();
+            case ND4J -> "Nd4j.gemm";
+        };
+    }
+
+    /** The system OpenBLAS's build, kernel and file, for the record. */
+    static String loadedSystemOpenBlas() {
+        try {
+            return SystemOpenBlas.describe();
+        } catch (RuntimeException | LinkageError e) {
+            return "library not identified";
+        }
     }
 
     /** libnd4j's {@code ompGetMaxThreads()} (omp_get_max_threads of the calling thread), a {@code ()int} handle. */

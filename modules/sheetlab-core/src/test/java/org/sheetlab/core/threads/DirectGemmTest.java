@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.sheetlab.testing.NdAssert.assertAllClose;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -113,9 +116,26 @@ class DirectGemmTest {
             assertThat(DirectGemm.reason()).contains("libdnnl").contains("oneDNN 2.5.2");
             assertThat(DirectGemm.routine()).isEqualTo("dnnl_sgemm");
             assertThat(DirectGemm.threadsPerCall()).isTrue();
+        } else if (System.getProperty(DirectGemm.SYSTEM_PROPERTY) == null
+                && Files.isRegularFile(Path.of(DirectGemm.systemPath()))
+                && DirectGemm.Both.SYSTEM_SGEMM != null
+                && DirectGemm.sameBits(DirectGemm.Both.OPENBLAS_SGEMM, DirectGemm.Both.SYSTEM_SGEMM)
+                        .isEmpty()) {
+            assertThat(DirectGemm.backend()).as(DirectGemm.reason()).isEqualTo(DirectGemm.Backend.SYSTEM);
+            // the system OpenBLAS (auto: it loaded, computed the check products right and gave the bundled bits)
+            assertThat(Files.isRegularFile(Path.of(DirectGemm.systemPath()))).isTrue();
+            assertThat(DirectGemm.reason())
+                    .contains("system OpenBLAS")
+                    .contains("OpenBLAS 0.")
+                    .contains(DirectGemm.systemPath());
+            assertThat(DirectGemm.routine()).isEqualTo("cblas_sgemm (system OpenBLAS)");
+            assertThat(DirectGemm.threadsPerCall()).isFalse();
         } else {
             assertThat(DirectGemm.backend()).as(DirectGemm.reason()).isEqualTo(DirectGemm.Backend.OPENBLAS);
-            assertThat(DirectGemm.reason()).contains("libopenblas");
+            assertThat(DirectGemm.reason()).contains("libopenblas").contains("system OpenBLAS not taken");
+            if (!Files.isRegularFile(Path.of(DirectGemm.systemPath()))) {
+                assertThat(DirectGemm.reason()).contains("not found");
+            }
             assertThat(DirectGemm.threadsPerCall()).isFalse();
         }
         assertThat(DirectGemm.Both.DNNL_SGEMM).as("the oneDNN preset loads").isNotNull();
@@ -175,6 +195,137 @@ class DirectGemmTest {
         }
     }
 
+    @Test
+    void theSystemOpenBlasIsTakenByItsSettingAndFallsBackWithItsReason() {
+        java.util.List<Boolean> asked = new java.util.ArrayList<>();
+        java.util.function.Function<Boolean, Optional<String>> ok = same -> {
+            asked.add(same);
+            return Optional.empty();
+        };
+        for (String auto : new String[] {null, " ", "auto", " AUTO "}) {
+            DirectGemm.Selection s =
+                    DirectGemm.select(null, null, auto, "CpuBackend", Optional::empty, Optional::empty, ok);
+            assertThat(s.backend()).as("system setting '%s'", auto).isEqualTo(DirectGemm.Backend.SYSTEM);
+            assertThat(s.reason()).contains("system OpenBLAS");
+        }
+        assertThat(asked).as("auto asks for the bundled library's bits").containsOnly(true);
+        asked.clear();
+        DirectGemm.Selection forced =
+                DirectGemm.select(null, null, "true", "CpuBackend", Optional::empty, Optional::empty, ok);
+        assertThat(forced.backend()).isEqualTo(DirectGemm.Backend.SYSTEM);
+        assertThat(asked).as("true takes it whatever its bits").containsExactly(false);
+        asked.clear();
+        DirectGemm.Selection off =
+                DirectGemm.select(null, null, "false", "CpuBackend", Optional::empty, Optional::empty, ok);
+        assertThat(off.backend()).isEqualTo(DirectGemm.Backend.OPENBLAS);
+        assertThat(off.reason()).contains("-Dsheetlab.blas.system=false");
+        DirectGemm.Selection dnnl =
+                DirectGemm.select(null, "true", null, "CpuBackend", Optional::empty, Optional::empty, ok);
+        assertThat(dnnl.backend()).as("oneDNN asked for: it comes first").isEqualTo(DirectGemm.Backend.DNNL);
+        DirectGemm.Selection nd4j =
+                DirectGemm.select("false", null, "true", "CpuBackend", Optional::empty, Optional::empty, ok);
+        assertThat(nd4j.backend()).isEqualTo(DirectGemm.Backend.ND4J);
+        DirectGemm.Selection noBundled = DirectGemm.select(
+                null, null, "true", "CpuBackend", () -> Optional.of("no jniopenblas"), Optional::empty, ok);
+        assertThat(noBundled.backend())
+                .as("the bundled binding sets the threads and the reference bits: without it, Nd4j.gemm")
+                .isEqualTo(DirectGemm.Backend.ND4J);
+        assertThat(asked).as("the probe is not called when not asked for").isEmpty();
+        DirectGemm.Selection missing = DirectGemm.select(
+                null,
+                null,
+                null,
+                "CpuBackend",
+                Optional::empty,
+                Optional::empty,
+                same -> Optional.of("IllegalStateException: /nowhere/libopenblas.so.0 not found"));
+        assertThat(missing.backend()).isEqualTo(DirectGemm.Backend.OPENBLAS);
+        assertThat(missing.reason())
+                .contains("cblas_sgemm called directly")
+                .contains("system OpenBLAS not taken: IllegalStateException: /nowhere/libopenblas.so.0 not found");
+        assertThatThrownBy(
+                        () -> DirectGemm.select(null, null, "yes", "CpuBackend", Optional::empty, Optional::empty, ok))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sheetlab.blas.system must be auto, true or false, got 'yes'");
+    }
+
+    /** A library file that is not there: one clear error, which the selection records as its reason. */
+    @Test
+    void aMissingSystemLibraryIsNamed() {
+        assertThatThrownBy(() -> SystemOpenBlas.load("/nowhere/libopenblas.so.0"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("/nowhere/libopenblas.so.0 not found");
+    }
+
+    /**
+     * Where the system OpenBLAS is installed (Debian's libopenblas0-pthread, which python3-torch brings): it loads
+     * beside the bundled one without taking its place (each names its own version), computes the final-q5 step's
+     * products, and on this machine gives the bundled library's bits for them at one and two threads (the auto rule's
+     * premise); its thread count follows the one ND4J sets on the bundled library.
+     */
+    @Test
+    void systemOpenBlasGivesTheBundledBitsAndFollowsNd4jsThreads() {
+        Assumptions.assumeTrue(
+                Files.isRegularFile(Path.of(DirectGemm.systemPath())), DirectGemm.systemPath() + " is not installed");
+        assertThat(DirectGemm.Both.SYSTEM_SGEMM).as("it loads").isNotNull();
+        assertThat(DirectGemm.Both.OPENBLAS_SGEMM).isNotNull();
+        assertThat(DirectGemm.loadedSystemOpenBlas()).contains("OpenBLAS 0.").contains(DirectGemm.systemPath());
+        assertThat(DirectGemm.loadedOpenBlas())
+                .as("the bundled one is still ND4J's")
+                .contains("libopenblas");
+        assertThat(DirectGemm.loadedSystemOpenBlas())
+                .as("two libraries: the system one reports its own build")
+                .doesNotContain("OpenBLAS 0.3.19");
+        Nd4j.getRandom().setSeed(14);
+        int rows = 128;
+        INDArray x = Nd4j.rand(DataType.FLOAT, rows, 784);
+        INDArray w = Nd4j.randn(DataType.FLOAT, 784, 300).muli(0.05).dup('f');
+        INDArray d = Nd4j.randn(DataType.FLOAT, rows, 300).dup('f');
+        INDArray w1 = Nd4j.randn(DataType.FLOAT, 300, 100).muli(0.05).dup('f');
+        INDArray d1 = Nd4j.randn(DataType.FLOAT, rows, 100).dup('f');
+        Object[][] products = {
+            {x, w, false, false, new long[] {rows, 300}},
+            {x, d, true, false, new long[] {784, 300}},
+            {d, w1, false, false, new long[] {rows, 100}},
+            {d, d1, true, false, new long[] {300, 100}},
+            {d1, w1, false, true, new long[] {rows, 300}},
+        };
+        org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
+        int before = blas.getMaxThreads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                blas.setMaxThreads(threads);
+                for (Object[] p : products) {
+                    long[] shape = (long[]) p[4];
+                    INDArray want = Nd4j.create(DataType.FLOAT, shape, 'f');
+                    INDArray got = Nd4j.create(DataType.FLOAT, shape, 'f');
+                    got.assign(Float.NaN);
+                    boolean ta = (boolean) p[2];
+                    boolean tb = (boolean) p[3];
+                    assertThat(DirectGemm.gemmWith(
+                                    DirectGemm.Backend.OPENBLAS, (INDArray) p[0], (INDArray) p[1], want, ta, tb, 1))
+                            .isTrue();
+                    assertThat(DirectGemm.gemmWith(
+                                    DirectGemm.Backend.SYSTEM, (INDArray) p[0], (INDArray) p[1], got, ta, tb, 1))
+                            .isTrue();
+                    assertThat(SystemOpenBlas.threads())
+                            .as("the system library runs ND4J's thread count")
+                            .isEqualTo(threads);
+                    assertThat(got.data().asInt())
+                            .as(
+                                    "%s at %d threads: the bundled library's bits",
+                                    java.util.Arrays.toString(shape), threads)
+                            .isEqualTo(want.data().asInt());
+                }
+            }
+        } finally {
+            blas.setMaxThreads(before);
+        }
+        assertThat(DirectGemm.sameBits(DirectGemm.Both.OPENBLAS_SGEMM, DirectGemm.Both.SYSTEM_SGEMM))
+                .isEmpty();
+        assertThat(DirectGemm.sameBits(null, DirectGemm.Both.SYSTEM_SGEMM)).isPresent();
+    }
+
     /** The layouts: f-order, c-order (the transpose of a column-major matrix), single rows and columns, views. */
     @Test
     void leadingDimensionsOfEachLayout() {
@@ -217,8 +368,12 @@ class DirectGemmTest {
                                     .dup(ob);
                             INDArray expected = Nd4j.create(DataType.FLOAT, new long[] {m, n}, oc);
                             Nd4j.gemm(a, b, expected, ta, tb, 1.0, 0.0);
-                            for (DirectGemm.Backend backend :
-                                    new DirectGemm.Backend[] {DirectGemm.Backend.OPENBLAS, DirectGemm.Backend.DNNL}) {
+                            for (DirectGemm.Backend backend : new DirectGemm.Backend[] {
+                                DirectGemm.Backend.OPENBLAS, DirectGemm.Backend.DNNL, DirectGemm.Backend.SYSTEM
+                            }) {
+                                if (backend == DirectGemm.Backend.SYSTEM && DirectGemm.Both.SYSTEM_SGEMM == null) {
+                                    continue; // no system OpenBLAS here (systemOpenBlasGivesTheBundledBits says so)
+                                }
                                 INDArray c = Nd4j.create(DataType.FLOAT, new long[] {m, n}, oc);
                                 c.assign(Float.NaN); // overwritten, not accumulated into
                                 assertThat(DirectGemm.gemmWith(backend, a, b, c, ta, tb, 1))

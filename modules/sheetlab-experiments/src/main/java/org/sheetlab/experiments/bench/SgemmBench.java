@@ -20,8 +20,10 @@ import picocli.CommandLine.Command;
  * Java threads ({@link HostThreads#gemmColumns} with two parts, as the fast dense step splits on two cores), split
  * by rows over the host threads ({@link HostThreads#gemm}) (both through {@link org.sheetlab.core.threads.DirectGemm},
  * so {@code -Dsheetlab.blas.direct=false} compares them with {@code Nd4j.gemm}), and whole on OpenBLAS's own threads (one per core, only
- * while these calls run), median GFLOP/s over {@code --batches} calls, against {@code torch.mm} at both thread settings; the report adds what it
- * implies for the final-q5 step.
+ * while these calls run), the same through the system OpenBLAS (DirectGemm's SYSTEM backend) on one thread and on its
+ * own threads, median GFLOP/s over {@code --batches} calls, against {@code torch.mm} at torch's two thread settings (its
+ * OpenBLAS on one thread per core either way) and on one thread in all (torch's and OpenBLAS's); the report adds what
+ * it implies for the final-q5 step.
  */
 @Command(
         name = "sgemm",
@@ -37,6 +39,9 @@ final class SgemmBench extends Bench {
         sheetlab("sheetlab.json", "--batches", batches, "--warmup", warmup);
         peer("torch.json", "sgemm_torch.py", cores, "--calls", batches, "--warmup", warmup);
         peer("torch1.json", "sgemm_torch.py", 1, "--calls", batches, "--warmup", warmup);
+        // torch.set_num_threads(1) leaves Debian's OpenBLAS on one thread per core (bench/torch_blas.py): the peer on
+        // one thread in all, for the one-thread comparison
+        peer("torch1blas1.json", "sgemm_torch.py", 1, "--calls", batches, "--warmup", warmup, "--blas-threads", 1);
         return report();
     }
 
@@ -60,6 +65,21 @@ final class SgemmBench extends Bench {
             openBlas = medianGflops(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0), flops);
         } finally {
             Nd4j.factory().blas().setMaxThreads(blasThreads);
+        }
+        // the system OpenBLAS (DirectGemm's -Dsheetlab.blas.system backend) on one thread and on its own threads (one
+        // per core), as ND4J's count is set; NaN where it did not load
+        DirectGemm.Backend system = DirectGemm.Backend.SYSTEM;
+        double systemOne = Double.NaN;
+        double systemThreads = Double.NaN;
+        if (DirectGemm.gemmWith(system, a, b, c, false, false, 1)) {
+            Nd4j.factory().blas().setMaxThreads(1);
+            try {
+                systemOne = medianGflops(() -> DirectGemm.gemmWith(system, a, b, c, false, false, 1), flops);
+                Nd4j.factory().blas().setMaxThreads(cores);
+                systemThreads = medianGflops(() -> DirectGemm.gemmWith(system, a, b, c, false, false, 1), flops);
+            } finally {
+                Nd4j.factory().blas().setMaxThreads(blasThreads);
+            }
         }
         // oneDNN's dnnl_sgemm (DirectGemm's -Dsheetlab.blas.dnnl backend) on one thread, and split by columns over the
         // host threads (one OpenMP thread each), whichever backend this JVM selected; NaN where the preset did not load
@@ -92,6 +112,11 @@ final class SgemmBench extends Bench {
         r.put("gflopsRowSplit", rows);
         r.put("gflopsOpenBlasThreads", openBlas);
         r.put("openBlasThreads", cores);
+        if (!Double.isNaN(systemOne)) { // only numbers in the record: the report takes the largest gflops* figure
+            r.put("gflopsSystemOneThread", systemOne);
+            r.put("gflopsSystemOpenBlasThreads", systemThreads);
+            r.put("systemOpenBlas", DirectGemm.describe(system));
+        }
         if (dnnlLoads) { // only numbers in the record: the report takes the largest gflops* figure
             r.put("gflopsDnnlOneThread", dnnlOne);
             r.put("gflopsDnnlColumnSplit", dnnlSplit);
@@ -101,12 +126,16 @@ final class SgemmBench extends Bench {
         System.err.printf(
                 Locale.ROOT,
                 "sheetlab sgemm %d: %.1f GFLOP/s (1 thread), %.1f (2-thread column split), %.1f (row split), "
-                        + "%.1f (OpenBLAS's own %d threads); oneDNN dnnl_sgemm %.1f (1 thread), %.1f (column split)%n",
+                        + "%.1f (OpenBLAS's own %d threads); system OpenBLAS %.1f (1 thread), %.1f (its own %d threads); "
+                        + "oneDNN dnnl_sgemm %.1f (1 thread), %.1f (column split)%n",
                 n,
                 single,
                 split,
                 rows,
                 openBlas,
+                cores,
+                systemOne,
+                systemThreads,
                 cores,
                 dnnlOne,
                 dnnlSplit);

@@ -161,6 +161,13 @@ class BenchCommandTest {
         new CommandLine(q5).parseArgs();
         assertThat(q5.batchSizes).containsExactly(32, 128, 512);
         assertThat(List.of(q5.rounds, q5.batches, q5.warmup)).containsExactly(3, 400, 50);
+        assertThat(q5.dnnl)
+                .as("sheetlab's faster configuration is taken, as the peer's")
+                .isTrue();
+        assertThat(q5.childJvmOptions()).isEmpty();
+        FinalQ5Bench noDnnl = new FinalQ5Bench();
+        new CommandLine(noDnnl).parseArgs("--no-dnnl");
+        assertThat(noDnnl.dnnl).isFalse();
         record Setting(TrainingBench bench, int batchSize, int batches, int warmup) {}
         for (Setting s : List.of(
                 new Setting(new CnnBench(), 64, 100, 10),
@@ -301,6 +308,12 @@ class BenchCommandTest {
         JsonNode s = RunDirectory.JSON.readTree(sgemm.out());
         assertThat(s.get("gflopsOneThread").asDouble()).isPositive();
         assertThat(s.get("gflopsTwoThreadSplit").asDouble()).isPositive();
+        if (Files.isRegularFile(Paths.get("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0"))) {
+            // the system OpenBLAS (DirectGemm's SYSTEM backend) beside the bundled one, named
+            assertThat(s.get("gflopsSystemOneThread").asDouble()).isPositive();
+            assertThat(s.get("gflopsSystemOpenBlasThreads").asDouble()).isPositive();
+            assertThat(s.get("systemOpenBlas").asText()).contains("OpenBLAS 0.");
+        }
 
         Run pooling = run("bench", "pooling", "--measure", "--iterations", "1", "--warmup", "0");
         assertThat(pooling.code()).as(pooling.err()).isZero();
@@ -415,7 +428,8 @@ class BenchCommandTest {
         Files.writeString(
                 q5.resolve("final-q5-2026-12-05.json"),
                 "{\"rows\": [{\"batchSize\": 32, \"sheetlabFastMedian\": 12000, \"bestPeer\": 10000},"
-                        + " {\"batchSize\": 512, \"sheetlabFastMedian\": 60000, \"bestPeer\": 80000}]}");
+                        + " {\"batchSize\": 512, \"sheetlabFastMedian\": 60000, \"bestPeer\": 80000,"
+                        + " \"sheetlabBestMedian\": 66000, \"sheetlabBestConfiguration\": \"-Dsheetlab.blas.dnnl=true\"}]}");
         Path sgemm = Files.createDirectories(tmp.resolve("parts").resolve("sgemm"));
         Files.writeString(
                 sgemm.resolve("sgemm-2026-12-05.json"),
@@ -458,7 +472,7 @@ class BenchCommandTest {
         assertThat(lines.get(header)).matches("benchmark\\s+sheetlab\\s+best peer\\s+ratio");
         assertThat(lines.get(header + 1))
                 .startsWith("final-q5")
-                .contains("12,000 / 60,000 samples/s")
+                .contains("12,000 / 66,000 samples/s") // sheetlab's faster configuration where recorded
                 .contains("10,000 / 80,000 samples/s")
                 .endsWith("0.75");
         assertThat(lines.get(header + 2)).startsWith("cnn").endsWith("n/a");
@@ -472,7 +486,9 @@ class BenchCommandTest {
                 .startsWith("geometric mean")
                 .contains(String.format(java.util.Locale.ROOT, "%.2f", geomean))
                 .contains("1 benchmark(s) without a ratio left out");
-        assertThat(out).contains("final-q5 batch 512: 60,000 samples/s, 50% of the GEMM-bound ceiling");
+        assertThat(out)
+                .contains("final-q5 batch 512: 66,000 samples/s, 55% of the GEMM-bound ceiling")
+                .contains("sheetlab's configuration: -Dsheetlab.blas.dnnl=true, the default's 60,000 samples/s");
         assertThat(RunDirectory.JSON
                         .readTree(tmp.resolve("ratio.json").toFile())
                         .get("ratio")
