@@ -598,25 +598,27 @@ public final class DirectGemm {
         return new FloatPointer(x.data().addressPointer());
     }
 
+    /** {@code cblas_sgemm}'s type with JavaCPP pointers, as the bundled binding and {@link SystemOpenBlas} take it. */
+    static final MethodType SGEMM_TYPE = MethodType.methodType(
+            void.class,
+            int.class,
+            int.class,
+            int.class,
+            int.class,
+            int.class,
+            int.class,
+            float.class,
+            FloatPointer.class,
+            int.class,
+            FloatPointer.class,
+            int.class,
+            float.class,
+            FloatPointer.class,
+            int.class);
+
     private static MethodHandle sgemmHandle() throws ReflectiveOperationException {
         Class<?> openblas = Class.forName(OPENBLAS, true, DirectGemm.class.getClassLoader());
-        MethodType type = MethodType.methodType(
-                void.class,
-                int.class,
-                int.class,
-                int.class,
-                int.class,
-                int.class,
-                int.class,
-                float.class,
-                FloatPointer.class,
-                int.class,
-                FloatPointer.class,
-                int.class,
-                float.class,
-                FloatPointer.class,
-                int.class);
-        return MethodHandles.publicLookup().findStatic(openblas, "cblas_sgemm", type);
+        return MethodHandles.publicLookup().findStatic(openblas, "cblas_sgemm", SGEMM_TYPE);
     }
 
     /**

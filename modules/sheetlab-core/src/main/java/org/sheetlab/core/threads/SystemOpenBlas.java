@@ -176,22 +176,6 @@ final class SystemOpenBlas {
 
     /** {@link #sgemm} as a method handle of the bundled binding's type. */
     static MethodHandle sgemmHandle() throws ReflectiveOperationException {
-        MethodType type = MethodType.methodType(
-                void.class,
-                int.class,
-                int.class,
-                int.class,
-                int.class,
-                int.class,
-                int.class,
-                float.class,
-                FloatPointer.class,
-                int.class,
-                FloatPointer.class,
-                int.class,
-                float.class,
-                FloatPointer.class,
-                int.class);
-        return MethodHandles.lookup().findStatic(SystemOpenBlas.class, "sgemm", type);
+        return MethodHandles.lookup().findStatic(SystemOpenBlas.class, "sgemm", DirectGemm.SGEMM_TYPE);
     }
 }
