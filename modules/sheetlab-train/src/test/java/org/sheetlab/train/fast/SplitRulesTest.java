@@ -32,6 +32,11 @@ class SplitRulesTest {
                         SplitRules.ADAM_MIN_PARAMETERS_PROPERTY,
                         System.getProperty(SplitRules.ADAM_MIN_PARAMETERS_PROPERTY),
                         SplitRules.DEFAULT_ADAM_MIN_PARAMETERS));
+        assertThat(ArgmaxPooling.SPLIT_MIN_ELEMENTS)
+                .isEqualTo(SplitRules.size(
+                        SplitRules.POOLING_MIN_ELEMENTS_PROPERTY,
+                        System.getProperty(SplitRules.POOLING_MIN_ELEMENTS_PROPERTY),
+                        SplitRules.DEFAULT_POOLING_MIN_ELEMENTS));
     }
 
     /**
