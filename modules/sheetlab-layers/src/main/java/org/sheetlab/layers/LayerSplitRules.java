@@ -15,11 +15,12 @@ package org.sheetlab.layers;
  *       sheet's window poolings (p-pooling, log-average) over at least this many input elements are split by planes.
  * </ul>
  *
- * <p>The convolution default was measured on the 2-vCPU Xeon here (the README's Speed section): the sheet CNN's two
- * convolutions at batch 64 (15 M and 52 M multiply-adds) trained 7% (max pooling) and 12% (p = 2) faster unsplit, the
- * DCGAN's step as fast as with every pass split, where its heavy passes stay split: D's second convolution (0.9 G on
- * 2·128 images) and G's first transposed convolution (0.2 G). The window pooling default is the earlier rule; the sheet
- * CNN's poolings unsplit gave no difference beyond the noise of the shared machine.
+ * <p>The defaults were measured on the 2-vCPU Xeon here (the README's Speed section; a shared machine, A/B runs back
+ * to back): the sheet CNN's two convolutions at batch 64 (15 M and 52 M multiply-adds) trained 7% (max pooling) and
+ * 12% (p = 2) faster unsplit, the DCGAN's step as fast as with every pass split, where its heavy passes stay split:
+ * D's second convolution (0.9 G on 2·128 images) and G's first transposed convolution (0.2 G). The sheet CNN's
+ * poolings (0.59 M and 0.13 M input elements) unsplit gave a further 2–4% in 8 of 10 pairs; the pooling bench's
+ * [64, 32, 28, 28] (1.6 M) and the DCGAN's poolings (≥ 3.2 M) stay split.
  */
 public final class LayerSplitRules {
     private LayerSplitRules() {}
@@ -32,7 +33,7 @@ public final class LayerSplitRules {
 
     public static final long DEFAULT_CONV_MIN_MACS = 64L << 20;
 
-    public static final long DEFAULT_WINDOW_POOLING_MIN_ELEMENTS = 1L << 14;
+    public static final long DEFAULT_WINDOW_POOLING_MIN_ELEMENTS = 1L << 20;
 
     /** Convolution passes of at least this many multiply-adds are split. */
     public static final long CONV_MIN_MACS =

@@ -49,4 +49,14 @@ class LayerSplitRulesTest {
         assertThat(Math.max(cnnConv1, cnnConv2)).isLessThan(LayerSplitRules.DEFAULT_CONV_MIN_MACS);
         assertThat(Math.min(ganDConv2, ganGDeconv1)).isGreaterThanOrEqualTo(LayerSplitRules.DEFAULT_CONV_MIN_MACS);
     }
+
+    /**
+     * The window pooling default keeps the sheet CNN's p-poolings at batch 64 unsplit (64·16 · 24² input elements)
+     * and splits the pooling bench's [64, 32, 28, 28].
+     */
+    @Test
+    void theWindowPoolingDefaultSeparatesTheCnnFromThePoolingBench() {
+        assertThat(64L * 16 * 24 * 24).isLessThan(LayerSplitRules.DEFAULT_WINDOW_POOLING_MIN_ELEMENTS);
+        assertThat(64L * 32 * 28 * 28).isGreaterThanOrEqualTo(LayerSplitRules.DEFAULT_WINDOW_POOLING_MIN_ELEMENTS);
+    }
 }

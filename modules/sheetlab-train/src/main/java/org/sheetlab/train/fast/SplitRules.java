@@ -21,7 +21,9 @@ import org.sheetlab.core.threads.HostThreads;
  * <p>Splitting or not never changes a result bit: each output element of a product is computed by one BLAS call of the
  * same shape either way, and Adam is element-wise. The defaults were measured on the 2-vCPU Xeon here
  * (the README's Speed section): the dense GAN and VAE at batch 128, whose products have 26–51 M multiply-adds and
- * whose Adam passes 0.2–0.4 M parameters, trained 15–20% faster with every pass on one thread than split in two.
+ * whose Adam passes 0.2–0.4 M parameters, trained 15–20% faster with every pass on one thread than split in two; the
+ * sheet CNN's max poolings at batch 64 (0.59 M and 0.13 M input elements) 2–4% faster unsplit (the DCGAN's average
+ * poolings, 3.2 M and more, stay split).
  */
 final class SplitRules {
     private SplitRules() {}
@@ -37,7 +39,7 @@ final class SplitRules {
 
     static final long DEFAULT_DENSE_MIN_MACS = 64L << 20;
 
-    static final long DEFAULT_POOLING_MIN_ELEMENTS = 1L << 16;
+    static final long DEFAULT_POOLING_MIN_ELEMENTS = 1L << 20;
 
     /** ArgmaxPooling's passes over at least this many input elements are split. */
     static final long POOLING_MIN_ELEMENTS = size(
