@@ -32,6 +32,10 @@ class LayerSplitRulesTest {
                         LayerSplitRules.WINDOW_POOLING_MIN_ELEMENTS_PROPERTY,
                         System.getProperty(LayerSplitRules.WINDOW_POOLING_MIN_ELEMENTS_PROPERTY),
                         LayerSplitRules.DEFAULT_WINDOW_POOLING_MIN_ELEMENTS));
+        // the run's record names the convolution rule in force
+        assertThat(org.sheetlab.layers.conv.FastConvolutionLayer.pathDescription())
+                .endsWith("from " + LayerSplitRules.CONV_MIN_MACS
+                        + " multiply-adds B*P*K*F (-Dsheetlab.fast.convSplitMinMacs)");
     }
 
     /**

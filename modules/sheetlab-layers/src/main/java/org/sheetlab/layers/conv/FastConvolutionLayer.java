@@ -100,12 +100,14 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
     private static volatile String gemmForward = System.getProperty(GEMM_FORWARD_PROPERTY, "auto");
 
     /**
-     * The passes this JVM's fast convolutions take, for a run's record (run.json), e.g. "forward: transposed im2col +
-     * GEMM where K <= 64, else oneDNN conv2d (-Dsheetlab.fast.convGemmForward=auto); ...".
+     * The passes this JVM's fast convolutions take and when they split, for a run's record (run.json), e.g. "forward:
+     * transposed im2col + GEMM where K <= 64, else oneDNN conv2d (-Dsheetlab.fast.convGemmForward=auto); ...; passes
+     * split over 2 host threads from 67108864 multiply-adds B*P*K*F (-Dsheetlab.fast.convSplitMinMacs)".
      */
     public static String pathDescription() {
         if (!oneDnn) {
-            return "host im2col + GEMM forward and backward (no oneDNN natives, or -Dsheetlab.onednn=false)";
+            return "host im2col + GEMM forward and backward (no oneDNN natives, or -Dsheetlab.onednn=false); "
+                    + splitDescription();
         }
         String f = gemmForward;
         String forward = "true".equals(f)
@@ -117,7 +119,13 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
                 ? "weights-only: host delta+bias pass + GEMM; full: oneDNN conv2d_bp, bias summed on the host"
                 : "weights-only: relu_bp + im2col + GEMM, bias by ND4J reductions; full: oneDNN conv2d_bp";
         return "forward: " + forward + " (-D" + GEMM_FORWARD_PROPERTY + "=" + f + "); backward " + backward + " (-D"
-                + GEMM_BACKWARD_PROPERTY + "=" + gemmBackward + ")";
+                + GEMM_BACKWARD_PROPERTY + "=" + gemmBackward + "); " + splitDescription();
+    }
+
+    /** The split rule of the passes, e.g. "passes split over 2 host threads from 67108864 multiply-adds (-D...)". */
+    static String splitDescription() {
+        return "passes split over " + HostThreads.maxParts() + " host threads from " + LayerSplitRules.CONV_MIN_MACS
+                + " multiply-adds B*P*K*F (-D" + LayerSplitRules.CONV_MIN_MACS_PROPERTY + ")";
     }
 
     /** For tests: the forward setting ("auto", "true", "false"). */
