@@ -35,7 +35,13 @@ class LayerSplitRulesTest {
         // the run's record names the convolution rule in force
         assertThat(org.sheetlab.layers.conv.FastConvolutionLayer.pathDescription())
                 .endsWith("from " + LayerSplitRules.CONV_MIN_MACS
-                        + " multiply-adds B*P*K*F (-Dsheetlab.fast.convSplitMinMacs)");
+                        + " multiply-adds B*P*K*F (-Dsheetlab.fast.convSplitMinMacs) or "
+                        + LayerSplitRules.CONV_MIN_OUTPUTS + " outputs B*P*F (-Dsheetlab.fast.convSplitMinOutputs)");
+        assertThat(LayerSplitRules.CONV_MIN_OUTPUTS)
+                .isEqualTo(LayerSplitRules.size(
+                        LayerSplitRules.CONV_MIN_OUTPUTS_PROPERTY,
+                        System.getProperty(LayerSplitRules.CONV_MIN_OUTPUTS_PROPERTY),
+                        LayerSplitRules.DEFAULT_CONV_MIN_OUTPUTS));
     }
 
     /**
@@ -52,6 +58,10 @@ class LayerSplitRulesTest {
         long ganGDeconv1 = 128L * 7 * 7 * 512 * 64;
         assertThat(Math.max(cnnConv1, cnnConv2)).isLessThan(LayerSplitRules.DEFAULT_CONV_MIN_MACS);
         assertThat(Math.min(ganDConv2, ganGDeconv1)).isGreaterThanOrEqualTo(LayerSplitRules.DEFAULT_CONV_MIN_MACS);
+        // D's first convolution (1 channel, 3×3, 32 outputs on 28×28: 29 M multiply-adds on 128 images) splits by its
+        // outputs, the CNN's first convolution (16 outputs on 24×24) does not
+        assertThat(64L * 24 * 24 * 16).isLessThan(LayerSplitRules.DEFAULT_CONV_MIN_OUTPUTS);
+        assertThat(128L * 28 * 28 * 32).isGreaterThanOrEqualTo(LayerSplitRules.DEFAULT_CONV_MIN_OUTPUTS);
     }
 
     /**

@@ -125,7 +125,9 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
     /** The split rule of the passes, e.g. "passes split over 2 host threads from 67108864 multiply-adds (-D...)". */
     static String splitDescription() {
         return "passes split over " + HostThreads.maxParts() + " host threads from " + LayerSplitRules.CONV_MIN_MACS
-                + " multiply-adds B*P*K*F (-D" + LayerSplitRules.CONV_MIN_MACS_PROPERTY + ")";
+                + " multiply-adds B*P*K*F (-D" + LayerSplitRules.CONV_MIN_MACS_PROPERTY + ") or "
+                + LayerSplitRules.CONV_MIN_OUTPUTS + " outputs B*P*F (-D" + LayerSplitRules.CONV_MIN_OUTPUTS_PROPERTY
+                + ")";
     }
 
     /** For tests: the forward setting ("auto", "true", "false"). */
@@ -139,11 +141,13 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
     }
 
     /**
-     * Whether a pass over {@code g} with {@code f} output channels (B·P·K·F multiply-adds) is split over the host
-     * threads ({@link LayerSplitRules#CONV_MIN_MACS}); the transposed convolution asks the same.
+     * Whether a pass over {@code g} with {@code f} output channels is split over the host threads: from
+     * {@link LayerSplitRules#CONV_MIN_MACS} multiply-adds B·P·K·F or {@link LayerSplitRules#CONV_MIN_OUTPUTS} output
+     * elements B·P·F; the transposed convolution asks the same of the convolution it inverts.
      */
     static boolean splits(Geometry g, int f) {
-        return (long) g.b() * g.p() * g.k() * f >= LayerSplitRules.CONV_MIN_MACS;
+        long outputs = (long) g.b() * g.p() * f;
+        return outputs * g.k() >= LayerSplitRules.CONV_MIN_MACS || outputs >= LayerSplitRules.CONV_MIN_OUTPUTS;
     }
 
     private transient Geometry geometry;
