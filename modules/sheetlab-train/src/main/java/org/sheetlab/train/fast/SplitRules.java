@@ -23,7 +23,7 @@ import org.sheetlab.core.threads.HostThreads;
  * (the README's Speed section): the dense GAN and VAE at batch 128, whose products have 26–51 M multiply-adds and
  * whose Adam passes 0.2–0.4 M parameters, trained 15–20% faster with every pass on one thread than split in two; the
  * sheet CNN's max poolings at batch 64 (0.59 M and 0.13 M input elements) 2–4% faster unsplit (the DCGAN's average
- * poolings, 3.2 M and more, stay split).
+ * poolings, 1.6 M input elements and more, stay split).
  */
 final class SplitRules {
     private SplitRules() {}
