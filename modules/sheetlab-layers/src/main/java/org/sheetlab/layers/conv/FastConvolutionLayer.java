@@ -23,6 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sheetlab.core.backprop.InputGradientOptional;
 import org.sheetlab.core.threads.DirectGemm;
 import org.sheetlab.core.threads.HostThreads;
+import org.sheetlab.layers.LayerSplitRules;
 import org.sheetlab.layers.LayerWiring;
 
 /**
@@ -99,12 +100,14 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
     private static volatile String gemmForward = System.getProperty(GEMM_FORWARD_PROPERTY, "auto");
 
     /**
-     * The passes this JVM's fast convolutions take, for a run's record (run.json), e.g. "forward: transposed im2col +
-     * GEMM where K <= 64, else oneDNN conv2d (-Dsheetlab.fast.convGemmForward=auto); ...".
+     * The passes this JVM's fast convolutions take and when they split, for a run's record (run.json), e.g. "forward:
+     * transposed im2col + GEMM where K <= 64, else oneDNN conv2d (-Dsheetlab.fast.convGemmForward=auto); ...; passes
+     * split over 2 host threads from 67108864 multiply-adds B*P*K*F (-Dsheetlab.fast.convSplitMinMacs)".
      */
     public static String pathDescription() {
         if (!oneDnn) {
-            return "host im2col + GEMM forward and backward (no oneDNN natives, or -Dsheetlab.onednn=false)";
+            return "host im2col + GEMM forward and backward (no oneDNN natives, or -Dsheetlab.onednn=false); "
+                    + splitDescription();
         }
         String f = gemmForward;
         String forward = "true".equals(f)
@@ -116,7 +119,15 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
                 ? "weights-only: host delta+bias pass + GEMM; full: oneDNN conv2d_bp, bias summed on the host"
                 : "weights-only: relu_bp + im2col + GEMM, bias by ND4J reductions; full: oneDNN conv2d_bp";
         return "forward: " + forward + " (-D" + GEMM_FORWARD_PROPERTY + "=" + f + "); backward " + backward + " (-D"
-                + GEMM_BACKWARD_PROPERTY + "=" + gemmBackward + ")";
+                + GEMM_BACKWARD_PROPERTY + "=" + gemmBackward + "); " + splitDescription();
+    }
+
+    /** The split rule of the passes, e.g. "passes split over 2 host threads from 67108864 multiply-adds (-D...)". */
+    static String splitDescription() {
+        return "passes split over " + HostThreads.maxParts() + " host threads from " + LayerSplitRules.CONV_MIN_MACS
+                + " multiply-adds B*P*K*F (-D" + LayerSplitRules.CONV_MIN_MACS_PROPERTY + ") or "
+                + LayerSplitRules.CONV_MIN_OUTPUTS + " outputs B*P*F (-D" + LayerSplitRules.CONV_MIN_OUTPUTS_PROPERTY
+                + ")";
     }
 
     /** For tests: the forward setting ("auto", "true", "false"). */
@@ -129,8 +140,15 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         return "true".equals(s) || (!"false".equals(s) && g.k() <= GEMM_FORWARD_MAX_K);
     }
 
-    /** Below this many im2col elements (B·P·K) a pass runs on the calling thread alone. */
-    static final long SPLIT_MIN_ELEMENTS = 1L << 16;
+    /**
+     * Whether a pass over {@code g} with {@code f} output channels is split over the host threads: from
+     * {@link LayerSplitRules#CONV_MIN_MACS} multiply-adds B·P·K·F or {@link LayerSplitRules#CONV_MIN_OUTPUTS} output
+     * elements B·P·F; the transposed convolution asks the same of the convolution it inverts.
+     */
+    static boolean splits(Geometry g, int f) {
+        long outputs = (long) g.b() * g.p() * f;
+        return outputs * g.k() >= LayerSplitRules.CONV_MIN_MACS || outputs >= LayerSplitRules.CONV_MIN_OUTPUTS;
+    }
 
     private transient Geometry geometry;
     private transient int[] map; // [P·K] offsets into one example's [C, H, W] block, -1 where padded
@@ -267,9 +285,9 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
     }
 
     /** Runs {@code task} over the batch, split over the host threads when that pays; returns the parts used. */
-    private int split(Geometry g, HostThreads.Part task) {
+    private int split(Geometry g, int f, HostThreads.Part task) {
         kernels = ConvBuffers.perThread(kernels, dataType);
-        return HostThreads.split(g.b(), (long) g.b() * g.p() * g.k() >= SPLIT_MIN_ELEMENTS, task);
+        return HostThreads.split(g.b(), splits(g, f), task);
     }
 
     private static INDArray rowBlock(INDArray a, long from, long to) {
@@ -306,7 +324,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         INDArray ec = ConvBuffers.contiguous(epsilon);
         int per = f * g.p();
         INDArray d = deltaBuffer = detached(deltaBuffer, g.b(), per);
-        split(g, (t, e0, e1) -> kernels[t].reluBackward(zc, ec, (long) e0 * per, (e1 - e0) * per, d));
+        split(g, f, (t, e0, e1) -> kernels[t].reluBackward(zc, ec, (long) e0 * per, (e1 - e0) * per, d));
         return d.reshape('c', g.b(), f, g.oh(), g.ow());
     }
 
@@ -324,7 +342,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         INDArray d2 = rows = detached(rows, n, f);
         INDArray dw = weightGrad.reshape('c', f, g.k());
         INDArray[] dwPart = partials("host-dW", new long[] {f, g.k()});
-        int parts = split(g, (t, e0, e1) -> {
+        int parts = split(g, f, (t, e0, e1) -> {
             long r0 = (long) e0 * g.p();
             long r1 = (long) e1 * g.p();
             kernels[t].im2col(x, map, block, e0, e1, c);
@@ -374,7 +392,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         boolean hasBias = layerConf().hasBias();
         INDArray[] db = hasBias ? partials("gemm-db", new long[] {f}) : null;
         long t0 = System.nanoTime();
-        int parts = split(g, (t, e0, e1) -> {
+        int parts = split(g, f, (t, e0, e1) -> {
             long r0 = (long) e0 * g.p();
             long r1 = (long) e1 * g.p();
             long s0 = System.nanoTime();
@@ -478,7 +496,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
                 mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.b(), f, g.oh(), g.ow()}, 'c');
         // training: z also into zBuffer (the activation overwrites z in place; the backward pass needs it)
         INDArray zc = training ? (zBuffer = detached(zBuffer, g.b(), (long) f * g.p())) : null;
-        split(g, (t, e0, e1) -> {
+        split(g, f, (t, e0, e1) -> {
             long r0 = (long) e0 * g.p();
             long r1 = (long) e1 * g.p();
             long s0 = System.nanoTime();
@@ -522,7 +540,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
                 mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.b(), f, g.oh(), g.ow()}, 'c');
         int[] args = opArgs(g);
         INDArray w = hwcf(weights);
-        split(g, (t, e0, e1) -> {
+        split(g, f, (t, e0, e1) -> {
             DynamicCustomOp.DynamicCustomOpsBuilder op =
                     DynamicCustomOp.builder("conv2d").addIntegerArguments(args).addOutputs(examples(z, e0, e1));
             if (bias != null) {
@@ -568,7 +586,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         int[] args = opArgs(g);
         INDArray w = hwcf(weights);
         long t1 = System.nanoTime();
-        int parts = split(g, (t, e0, e1) -> {
+        int parts = split(g, f, (t, e0, e1) -> {
             DynamicCustomOp.DynamicCustomOpsBuilder op =
                     DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(args);
             if (hostBias) {
@@ -654,7 +672,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         INDArray r = rows = detached(rows, n, f);
         INDArray z =
                 mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.b(), f, g.oh(), g.ow()}, 'c');
-        split(g, (t, e0, e1) -> {
+        split(g, f, (t, e0, e1) -> {
             if (!reuse) {
                 kernels[t].im2col(x, map, block, e0, e1, c);
             }
@@ -702,7 +720,7 @@ public final class FastConvolutionLayer extends ConvolutionLayer implements Inpu
         INDArray eps = skip
                 ? mgr.create(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c')
                 : mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
-        int parts = split(g, (t, e0, e1) -> {
+        int parts = split(g, f, (t, e0, e1) -> {
             long r0 = (long) e0 * g.p();
             long r1 = (long) e1 * g.p();
             kernels[t].toChannelsLast(delta, g.p(), f, e0, e1, d2);

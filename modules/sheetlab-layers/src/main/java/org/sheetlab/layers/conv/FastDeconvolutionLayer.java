@@ -65,9 +65,9 @@ public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
         return ConvBuffers.detached(reuse, dataType, r, c);
     }
 
-    private int split(FastConvolutionLayer.Geometry g, HostThreads.Part task) {
+    private int split(FastConvolutionLayer.Geometry g, int cIn, HostThreads.Part task) {
         kernels = ConvBuffers.perThread(kernels, dataType);
-        return HostThreads.split(g.b(), (long) g.b() * g.p() * g.k() >= FastConvolutionLayer.SPLIT_MIN_ELEMENTS, task);
+        return HostThreads.split(g.b(), FastConvolutionLayer.splits(g, cIn), task);
     }
 
     @Override
@@ -87,7 +87,7 @@ public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
         INDArray c = cols = detached(cols, n, g.k());
         INDArray z =
                 mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.b(), g.c(), g.h(), g.w()}, 'c');
-        split(g, (t, e0, e1) -> {
+        split(g, cIn, (t, e0, e1) -> {
             long r0 = (long) e0 * g.p();
             long r1 = (long) e1 * g.p();
             if (!reuse) {
@@ -128,7 +128,7 @@ public final class FastDeconvolutionLayer extends Deconvolution2DLayer {
         INDArray dw = weightGrad.reshape('c', cIn, g.k());
         dwParts = ConvBuffers.perThread(dwParts, dataType, cIn, g.k());
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
-        int parts = split(g, (t, e0, e1) -> {
+        int parts = split(g, cIn, (t, e0, e1) -> {
             long r0 = (long) e0 * g.p();
             long r1 = (long) e1 * g.p();
             kernels[t].im2col(delta, map, block, e0, e1, dc);

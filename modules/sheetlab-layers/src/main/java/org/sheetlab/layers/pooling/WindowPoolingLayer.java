@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sheetlab.core.pooling.PoolingFunction;
 import org.sheetlab.core.threads.HostThreads;
 import org.sheetlab.layers.HostArrays;
+import org.sheetlab.layers.LayerSplitRules;
 
 /**
  * The runtime layer behind {@link WindowPooling2D}. A host kernel walks the windows of each (example, channel) plane
@@ -308,9 +309,13 @@ public final class WindowPoolingLayer extends PoolingRuntimeLayer<WindowPooling2
         return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
     }
 
-    /** Splits the planes over the host threads when there is enough work to share. */
+    /**
+     * Splits the planes over the host threads when there is enough work to share
+     * ({@link LayerSplitRules#WINDOW_POOLING_MIN_ELEMENTS}).
+     */
     private static void planes(Geometry g, HostThreads.Part part) {
-        HostThreads.split(g.planes(), (long) g.planes() * g.h() * g.w() >= 1 << 14, part);
+        HostThreads.split(
+                g.planes(), (long) g.planes() * g.h() * g.w() >= LayerSplitRules.WINDOW_POOLING_MIN_ELEMENTS, part);
     }
 
     private INDArray fastActivate(FloatWindowKernel k, Geometry g, boolean training) {

@@ -48,7 +48,7 @@ final class ArgmaxPooling extends SubsamplingLayer {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     /** Pooling passes over at least this many input elements are split over the host threads by planes. */
-    static final long SPLIT_MIN_ELEMENTS = 1L << 16;
+    static final long SPLIT_MIN_ELEMENTS = SplitRules.POOLING_MIN_ELEMENTS;
 
     /** The input of the last training forward pass, and its argmax per output (null: none kept). */
     private transient INDArray argInput;

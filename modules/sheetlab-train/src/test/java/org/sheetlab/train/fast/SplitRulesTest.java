@@ -32,6 +32,11 @@ class SplitRulesTest {
                         SplitRules.ADAM_MIN_PARAMETERS_PROPERTY,
                         System.getProperty(SplitRules.ADAM_MIN_PARAMETERS_PROPERTY),
                         SplitRules.DEFAULT_ADAM_MIN_PARAMETERS));
+        assertThat(ArgmaxPooling.SPLIT_MIN_ELEMENTS)
+                .isEqualTo(SplitRules.size(
+                        SplitRules.POOLING_MIN_ELEMENTS_PROPERTY,
+                        System.getProperty(SplitRules.POOLING_MIN_ELEMENTS_PROPERTY),
+                        SplitRules.DEFAULT_POOLING_MIN_ELEMENTS));
     }
 
     /**
@@ -43,5 +48,15 @@ class SplitRulesTest {
     void theDefaultsAreAboveTheDenseGanAndVaeSizes() {
         assertThat(256L * 784 * 256).isLessThan(SplitRules.DEFAULT_DENSE_MIN_MACS);
         assertThat(410_000L).isLessThan(SplitRules.DEFAULT_ADAM_MIN_PARAMETERS);
+    }
+
+    /**
+     * The pooling default keeps the sheet CNN's max poolings at batch 64 on one thread (planes · input cells: 64·16 ·
+     * 24² and 64·32 · 8²) and splits the DCGAN's average poolings (D on 128 images: 128·32 · 28² and 128·64 · 14²).
+     */
+    @Test
+    void thePoolingDefaultSeparatesTheCnnFromTheGan() {
+        assertThat(64L * 16 * 24 * 24).isLessThan(SplitRules.DEFAULT_POOLING_MIN_ELEMENTS);
+        assertThat(128L * 64 * 14 * 14).isGreaterThanOrEqualTo(SplitRules.DEFAULT_POOLING_MIN_ELEMENTS);
     }
 }
