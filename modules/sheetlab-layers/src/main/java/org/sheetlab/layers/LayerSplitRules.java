@@ -1,5 +1,7 @@
 package org.sheetlab.layers;
 
+import org.sheetlab.core.threads.HostThreads;
+
 /**
  * The sizes from which the host layers' passes split a batch over the host threads
  * ({@link org.sheetlab.core.threads.HostThreads}): below them a pass runs on the calling thread, because handing half
@@ -64,17 +66,6 @@ public final class LayerSplitRules {
      * IllegalArgumentException naming the property and the value.
      */
     public static long size(String property, String value, long fallback) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            long v = Long.parseLong(value.trim());
-            if (v >= 1) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error
-        }
-        throw new IllegalArgumentException("-D" + property + " must be a whole number >= 1, got '" + value + "'");
+        return HostThreads.sizeSetting(property, value, fallback);
     }
 }

@@ -429,4 +429,23 @@ public final class HostThreads {
                     false);
         });
     }
+
+    /**
+     * A size setting of a system property (a split threshold): {@code value} as a whole number ≥ 1, {@code fallback}
+     * when null or blank; else an IllegalArgumentException naming the property and the value.
+     */
+    public static long sizeSetting(String property, String value, long fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error
+        }
+        throw new IllegalArgumentException("-D" + property + " must be a whole number >= 1, got '" + value + "'");
+    }
 }

@@ -66,17 +66,6 @@ final class SplitRules {
      * IllegalArgumentException naming the property and the value.
      */
     static long size(String property, String value, long fallback) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            long v = Long.parseLong(value.trim());
-            if (v >= 1) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error
-        }
-        throw new IllegalArgumentException("-D" + property + " must be a whole number >= 1, got '" + value + "'");
+        return HostThreads.sizeSetting(property, value, fallback);
     }
 }
