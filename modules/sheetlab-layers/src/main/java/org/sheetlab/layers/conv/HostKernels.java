@@ -186,6 +186,17 @@ abstract sealed class HostKernels {
     static final class Floats extends HostKernels {
         private float[] a = new float[0];
         private float[] b = new float[0];
+        /** Whether the layout kernels run on the off-heap buffers ({@link ConvVectorOps}) where they can. */
+        private final boolean direct;
+
+        Floats() {
+            this(VECTOR_API);
+        }
+
+        /** {@code direct}: the off-heap kernels (needs the Vector API); false: the heap copies and scalar loops. */
+        Floats(boolean direct) {
+            this.direct = direct && VECTOR_API;
+        }
 
         /** Elements [from, from + n) of {@code x} (buffer order) in the reused heap array {@code a}. */
         private float[] read(INDArray x, long from, int n) {
@@ -299,6 +310,10 @@ abstract sealed class HostKernels {
                 int e1,
                 INDArray out,
                 INDArray sums) {
+            if (direct && positions % SUM_LANES == 0 && ConvVectorOps.direct(z, d, out, sums)) {
+                ConvVectorOps.toChannelsMajor(z, d, positions, channels, batch, e0, e1, out, sums);
+                return;
+            }
             int per = positions * channels;
             int n = (e1 - e0) * per;
             float[] es = scratch(n);
@@ -382,6 +397,10 @@ abstract sealed class HostKernels {
             if (bias != null) {
                 System.arraycopy(read(bias, 0, channels), 0, bs, 0, channels);
             }
+            if (direct && ConvVectorOps.direct(zm, out, copy)) {
+                ConvVectorOps.fromChannelsMajor(zm, bs, positions, channels, batch, e0, e1, out, copy);
+                return;
+            }
             float[] src = scratch(channels * cols);
             FloatBuffer ib = zm.data().asNioFloat();
             long row = (long) batch * positions;
@@ -420,6 +439,10 @@ abstract sealed class HostKernels {
                 int e0,
                 int e1,
                 INDArray colsT) {
+            if (direct && ConvVectorOps.direct(x, colsT)) {
+                ConvVectorOps.im2colT(x, mapT, runs, positions, block, batch, e0, e1, colsT);
+                return;
+            }
             int k = mapT.length / positions;
             int rows = runs.length / k;
             int width = positions / rows;
@@ -456,6 +479,10 @@ abstract sealed class HostKernels {
 
         @Override
         void reluBackward(INDArray z, INDArray eps, long from, int n, INDArray out) {
+            if (direct && ConvVectorOps.direct(z, eps, out)) {
+                ConvVectorOps.reluBackward(z, eps, from, n, out);
+                return;
+            }
             float[] zs = read(z, from, n);
             float[] es = scratch(n);
             FloatBuffer eb = eps.data().asNioFloat();
