@@ -64,7 +64,7 @@ final class FinalQ5Bench extends TrainingBench {
     }
 
     FinalQ5Bench() {
-        super(128, 400, 50);
+        super(128, 400, 300); // warm-up: see TrainingBench
         step = "fit";
     }
 

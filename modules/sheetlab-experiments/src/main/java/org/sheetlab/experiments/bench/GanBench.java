@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
         description = "The dense GAN's alternating step (G 64-256-784, D 784-256-1), real samples/s vs PyTorch.")
 class GanBench extends TrainingBench {
     GanBench() {
-        this(200, 20);
+        this(200, 300); // warm-up: see TrainingBench
     }
 
     GanBench(int batches, int warmup) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "The DCGAN-style GAN's alternating step (channels 32, 64), real samples/s vs PyTorch.")
 final class GanConvBench extends GanBench {
     GanConvBench() {
-        super(60, 10);
+        super(60, 30); // warm-up (about 6 s): see TrainingBench
     }
 
     @Override

@@ -22,6 +22,13 @@ import picocli.CommandLine.Option;
  * A training-throughput benchmark: samples/s of a training step over full-size shuffled Fashion-MNIST batches, timed
  * after untimed warm-up batches, against the same network in PyTorch ({@code bench/<peer>.py}, which takes the same
  * {@code --batch-size}, {@code --batches} and {@code --warmup}).
+ *
+ * <p>The warm-ups are long enough for the JIT to have compiled the step's kernels (the Vector API code runs boxed,
+ * many times slower, until C2 has compiled it), since a training run spends its epochs in that state: cnn 500
+ * batches, final-q5, vae and gan 300, gan-conv 30 (about 6 s), lstm and gru 200, on both sides. Measured on
+ * 2026-12-06 (2-vCPU Xeon, our side alone): cnn 6,189 samples/s after 10 warm-up batches, 7,813 after 400; vae
+ * 40,157 after 20, 45,087 after 300; gan 25,314 and 27,162; gan-conv 595 after 10, 619 after 60; final-q5's fit
+ * step at batch 128 24,697 after 50, 25,925 after 500. Before that day the warm-ups were 10 to 50 batches.
  */
 abstract class TrainingBench extends Bench {
     @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")

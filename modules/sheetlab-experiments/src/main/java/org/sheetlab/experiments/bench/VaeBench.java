@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
         description = "The vae experiment's dense VAE (784-256-[2+2]-256-784) training samples/s vs PyTorch.")
 final class VaeBench extends TrainingBench {
     VaeBench() {
-        super(128, 200, 20);
+        super(128, 200, 300); // warm-up: see TrainingBench
     }
 
     @Override

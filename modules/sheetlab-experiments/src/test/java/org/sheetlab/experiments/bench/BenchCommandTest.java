@@ -108,7 +108,7 @@ class BenchCommandTest {
         Bench q5 = all.part("final-q5", tmp.resolve("results"));
         assertThat(q5)
                 .isSameAs(cli.getSubcommands().get("final-q5").getCommandSpec().userObject());
-        assertThat(List.of(q5.rounds, q5.batches, q5.warmup)).containsExactly(3, 400, 50);
+        assertThat(List.of(q5.rounds, q5.batches, q5.warmup)).containsExactly(3, 400, 300);
         assertThat(q5.seed).isEqualTo(9);
         assertThat(q5.python).isEqualTo("py");
         assertThat(q5.resultsDir).isEqualTo(tmp.resolve("results")).isDirectory();
@@ -129,7 +129,7 @@ class BenchCommandTest {
         quick.root = tmp;
         quick.out = tmp.resolve("quick-out");
         Bench gan = quick.part("gan-conv", tmp.resolve("quick-results"));
-        assertThat(List.of(gan.rounds, gan.batches, gan.warmup)).containsExactly(1, 30, 10);
+        assertThat(List.of(gan.rounds, gan.batches, gan.warmup)).containsExactly(1, 30, 30);
         Bench q5Quick = quick.part("final-q5", tmp.resolve("quick-results"));
         assertThat(List.of(q5Quick.rounds, q5Quick.batches)).containsExactly(1, 200);
 
@@ -154,13 +154,16 @@ class BenchCommandTest {
         assertThat(r.err()).contains("name a benchmark").contains("final-q5").contains("gan-conv");
     }
 
-    /** The settings scripts/bench used (its usage lines and the counts it passed to each measurement). */
+    /**
+     * The settings scripts/bench used (its usage lines and the counts it passed to each measurement; the warm-ups since
+     * 2026-12-06 long enough for the JIT, see TrainingBench).
+     */
     @Test
     void theDefaultsAreTheOnesScriptsBenchUsed() {
         FinalQ5Bench q5 = new FinalQ5Bench();
         new CommandLine(q5).parseArgs();
         assertThat(q5.batchSizes).containsExactly(32, 128, 512);
-        assertThat(List.of(q5.rounds, q5.batches, q5.warmup)).containsExactly(3, 400, 50);
+        assertThat(List.of(q5.rounds, q5.batches, q5.warmup)).containsExactly(3, 400, 300);
         assertThat(q5.dnnl)
                 .as("sheetlab's faster configuration is taken, as the peer's")
                 .isTrue();
@@ -170,12 +173,12 @@ class BenchCommandTest {
         assertThat(noDnnl.dnnl).isFalse();
         record Setting(TrainingBench bench, int batchSize, int batches, int warmup) {}
         for (Setting s : List.of(
-                new Setting(new CnnBench(), 64, 100, 10),
+                new Setting(new CnnBench(), 64, 200, 500),
                 new Setting(new LstmBench(), 64, 100, 200),
                 new Setting(new GruBench(), 64, 100, 200),
-                new Setting(new VaeBench(), 128, 200, 20),
-                new Setting(new GanBench(), 128, 200, 20),
-                new Setting(new GanConvBench(), 128, 60, 10))) {
+                new Setting(new VaeBench(), 128, 200, 300),
+                new Setting(new GanBench(), 128, 200, 300),
+                new Setting(new GanConvBench(), 128, 60, 30))) {
             new CommandLine(s.bench()).parseArgs();
             assertThat(List.of(s.bench().batchSize, s.bench().batches, s.bench().warmup))
                     .as(s.bench().name())
