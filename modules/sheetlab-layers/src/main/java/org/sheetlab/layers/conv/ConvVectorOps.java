@@ -171,7 +171,13 @@ final class ConvVectorOps {
     /**
      * {@link HostKernels#toChannelsMajor} on the off-heap buffers, for a multiple of {@link HostKernels#SUM_LANES}
      * positions (no tails; others take the heap path): δ (masked by z &gt; 0 where z is given) into the channel-major
-     * {@code out}, and where {@code sums} is given each channel's sum in the heap path's 8 lanes and order.
+     * {@code out}, and where {@code sums} is given each channel's sum in the heap path's 8 lanes and order (per lane:
+     * the examples in order, each one's positions in order).
+     *
+     * <p>Example by example, each example's F rows read in memory order (the rows scattered over F output streams):
+     * for the sheet CNN's first layer at batch 64 ([64, 16, 576]) 0.25 ms, where channel by channel (each channel's
+     * rows gathered from the B examples, one output stream) took 1.3 ms and the heap path 1.05 ms (2026-12-06, one
+     * thread). The masked and the plain pass are separate methods: a vector merged from two branches is boxed.
      */
     static void toChannelsMajor(
             INDArray z,
@@ -191,71 +197,74 @@ final class ConvVectorOps {
         ByteBuffer zb = z == null ? null : bytes(z);
         ByteBuffer ob = bytes(out);
         long row = (long) batch * positions;
-        float[] lane = new float[HostKernels.SUM_LANES];
         long dOff = d.offset();
         long zOff = z == null ? 0 : z.offset();
         long oOff = out.offset();
-        for (int f = 0; f < channels; f++) {
-            int di = (int) (dOff + (long) e0 * per + (long) f * positions);
-            int o = (int) (oOff + f * row + (long) e0 * positions);
-            FloatVector acc = zb == null
-                    ? plainRows(db, di, ob, o, e1 - e0, per, positions)
-                    : maskedRows(
-                            db,
-                            di,
-                            zb,
-                            (int) (zOff + (long) e0 * per + (long) f * positions),
-                            ob,
-                            o,
-                            e1 - e0,
-                            per,
-                            positions);
-            if (sums != null) {
-                acc.intoArray(lane, 0);
+        float[] lanes = new float[channels * HostKernels.SUM_LANES];
+        for (int e = e0; e < e1; e++) {
+            int di = (int) (dOff + (long) e * per);
+            int o = (int) (oOff + (long) e * positions);
+            if (zb == null) {
+                plainExample(db, di, ob, o, row, channels, positions, lanes);
+            } else {
+                maskedExample(db, di, zb, (int) (zOff + (long) e * per), ob, o, row, channels, positions, lanes);
+            }
+        }
+        if (sums != null) {
+            for (int f = 0; f < channels; f++) {
                 float t = 0f;
-                for (float l : lane) {
-                    t += l;
+                for (int l = 0; l < HostKernels.SUM_LANES; l++) {
+                    t += lanes[f * HostKernels.SUM_LANES + l];
                 }
                 sums.putScalar(f, t);
             }
         }
     }
 
-    /*
-     * One channel's rows of ne examples: out[o + e·n + p] = d[di + e·per + p] (masked by z[zi + e·per + p] > 0), n a
-     * multiple of 8; returns the 8 lanes' sums of the values. A vector merged from two branches is boxed, so the
-     * branch (z or not) is taken once per channel, outside the loops.
+    /**
+     * One example's F rows of n (a multiple of 8) values: out[o + f·row + p] = d[di + f·n + p], and lanes[8f + l] +=
+     * the values at p ≡ l (mod 8), in order.
      */
-
-    private static FloatVector plainRows(ByteBuffer db, int di, ByteBuffer ob, int o, int ne, int per, int n) {
-        FloatVector acc = FloatVector.zero(S8);
-        for (int e = 0; e < ne; e++) {
-            int dr = di + e * per;
-            int or = o + e * n;
+    private static void plainExample(
+            ByteBuffer db, int di, ByteBuffer ob, int o, long row, int channels, int n, float[] lanes) {
+        for (int f = 0; f < channels; f++) {
+            FloatVector acc = FloatVector.fromArray(S8, lanes, f * 8);
+            int dr = di + f * n;
+            int or = (int) (o + f * row);
             for (int p = 0; p < n; p += 8) {
                 FloatVector v = load8(db, dr + p);
                 v.intoByteBuffer(ob, (or + p) << 2, ORDER);
                 acc = acc.add(v);
             }
+            acc.intoArray(lanes, f * 8);
         }
-        return acc;
     }
 
-    private static FloatVector maskedRows(
-            ByteBuffer db, int di, ByteBuffer zb, int zi, ByteBuffer ob, int o, int ne, int per, int n) {
+    /** {@link #plainExample} with the values masked: z[zi + f·n + p] &gt; 0 ? d[..] : 0. */
+    private static void maskedExample(
+            ByteBuffer db,
+            int di,
+            ByteBuffer zb,
+            int zi,
+            ByteBuffer ob,
+            int o,
+            long row,
+            int channels,
+            int n,
+            float[] lanes) {
         FloatVector zero = FloatVector.zero(S8);
-        FloatVector acc = zero;
-        for (int e = 0; e < ne; e++) {
-            int dr = di + e * per;
-            int zr = zi + e * per;
-            int or = o + e * n;
+        for (int f = 0; f < channels; f++) {
+            FloatVector acc = FloatVector.fromArray(S8, lanes, f * 8);
+            int dr = di + f * n;
+            int zr = zi + f * n;
+            int or = (int) (o + f * row);
             for (int p = 0; p < n; p += 8) {
                 FloatVector v = zero.blend(load8(db, dr + p), load8(zb, zr + p).compare(VectorOperators.GT, 0f));
                 v.intoByteBuffer(ob, (or + p) << 2, ORDER);
                 acc = acc.add(v);
             }
+            acc.intoArray(lanes, f * 8);
         }
-        return acc;
     }
 
     /** {@link HostKernels#reluBackward} on the off-heap buffers. */
