@@ -67,8 +67,9 @@ final class ConvVectorOps {
     }
 
     /*
-     * One load per species, each with its species a constant: the JIT intrinsifies a vector operation only where the
-     * species is constant after inlining (with the species passed as an argument, im2colT took 4.6x the heap path's time).
+     * One load per species, each naming its species as a constant: C2 intrinsifies a vector operation only where the
+     * species is a constant after inlining. A precaution, not a measured gain: the one slow Vector API loop found here
+     * (im2colT's run copies, replaced by bulk copies) stayed as slow with constant species.
      */
     private static FloatVector load(ByteBuffer b, int i) {
         return FloatVector.fromByteBuffer(S, b, i << 2, ORDER);
@@ -177,7 +178,8 @@ final class ConvVectorOps {
      * <p>Example by example, each example's F rows read in memory order (the rows scattered over F output streams):
      * for the sheet CNN's first layer at batch 64 ([64, 16, 576]) 0.25 ms, where channel by channel (each channel's
      * rows gathered from the B examples, one output stream) took 1.3 ms and the heap path 1.05 ms (2026-12-06, one
-     * thread). The masked and the plain pass are separate methods: a vector merged from two branches is boxed.
+     * thread). The masked and the plain pass are separate methods, so that no vector is merged from two branches (C2
+     * may box such a vector); a precaution, not measured separately.
      */
     static void toChannelsMajor(
             INDArray z,
