@@ -45,27 +45,16 @@ public final class LayerSplitRules {
     public static final long DEFAULT_WINDOW_POOLING_MIN_ELEMENTS = 1L << 20;
 
     /** Convolution passes of at least this many multiply-adds are split. */
-    public static final long CONV_MIN_MACS =
-            size(CONV_MIN_MACS_PROPERTY, System.getProperty(CONV_MIN_MACS_PROPERTY), DEFAULT_CONV_MIN_MACS);
+    public static final long CONV_MIN_MACS = HostThreads.sizeProperty(CONV_MIN_MACS_PROPERTY, DEFAULT_CONV_MIN_MACS);
 
     /**
      * Convolution passes with at least this many output elements B·P·F (the elementwise passes' size: layout, bias,
      * ReLU) are split whatever their multiply-adds.
      */
     public static final long CONV_MIN_OUTPUTS =
-            size(CONV_MIN_OUTPUTS_PROPERTY, System.getProperty(CONV_MIN_OUTPUTS_PROPERTY), DEFAULT_CONV_MIN_OUTPUTS);
+            HostThreads.sizeProperty(CONV_MIN_OUTPUTS_PROPERTY, DEFAULT_CONV_MIN_OUTPUTS);
 
     /** Window pooling passes over at least this many input elements are split. */
-    public static final long WINDOW_POOLING_MIN_ELEMENTS = size(
-            WINDOW_POOLING_MIN_ELEMENTS_PROPERTY,
-            System.getProperty(WINDOW_POOLING_MIN_ELEMENTS_PROPERTY),
-            DEFAULT_WINDOW_POOLING_MIN_ELEMENTS);
-
-    /**
-     * A size setting: {@code value} as a whole number ≥ 1, {@code fallback} when null or blank; else an
-     * IllegalArgumentException naming the property and the value.
-     */
-    public static long size(String property, String value, long fallback) {
-        return HostThreads.sizeSetting(property, value, fallback);
-    }
+    public static final long WINDOW_POOLING_MIN_ELEMENTS =
+            HostThreads.sizeProperty(WINDOW_POOLING_MIN_ELEMENTS_PROPERTY, DEFAULT_WINDOW_POOLING_MIN_ELEMENTS);
 }

@@ -1,36 +1,24 @@
 package org.sheetlab.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.sheetlab.core.threads.HostThreads;
 
-/** The layers' split thresholds: the settings' parsing, their clear errors, and the defaults against bench sizes. */
+/**
+ * The layers' split thresholds: each follows its property (parsed by {@link HostThreads#sizeSetting}, tested in
+ * HostThreadsTest), and the defaults against bench sizes.
+ */
 class LayerSplitRulesTest {
-    @Test
-    void settingsAreWholeNumbersAndBadOnesAreNamed() {
-        assertThat(LayerSplitRules.size("p", null, 7)).isEqualTo(7);
-        assertThat(LayerSplitRules.size("p", "  ", 7)).isEqualTo(7);
-        assertThat(LayerSplitRules.size("p", " 100000 ", 7)).isEqualTo(100_000L);
-        for (String bad : new String[] {"0", "-5", "many", "1e6"}) {
-            assertThatThrownBy(() -> LayerSplitRules.size(LayerSplitRules.CONV_MIN_MACS_PROPERTY, bad, 7))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("-Dsheetlab.fast.convSplitMinMacs must be a whole number >= 1, got '" + bad + "'");
-        }
-    }
-
     /** This module's tests set the convolution threshold to 100,000 (pom) so that their small batches still split. */
     @Test
     void theThresholdsFollowTheirProperties() {
         assertThat(LayerSplitRules.CONV_MIN_MACS)
-                .isEqualTo(LayerSplitRules.size(
-                        LayerSplitRules.CONV_MIN_MACS_PROPERTY,
-                        System.getProperty(LayerSplitRules.CONV_MIN_MACS_PROPERTY),
-                        LayerSplitRules.DEFAULT_CONV_MIN_MACS));
+                .isEqualTo(HostThreads.sizeProperty(
+                        LayerSplitRules.CONV_MIN_MACS_PROPERTY, LayerSplitRules.DEFAULT_CONV_MIN_MACS));
         assertThat(LayerSplitRules.WINDOW_POOLING_MIN_ELEMENTS)
-                .isEqualTo(LayerSplitRules.size(
+                .isEqualTo(HostThreads.sizeProperty(
                         LayerSplitRules.WINDOW_POOLING_MIN_ELEMENTS_PROPERTY,
-                        System.getProperty(LayerSplitRules.WINDOW_POOLING_MIN_ELEMENTS_PROPERTY),
                         LayerSplitRules.DEFAULT_WINDOW_POOLING_MIN_ELEMENTS));
         // the run's record names the convolution rule in force
         assertThat(org.sheetlab.layers.conv.FastConvolutionLayer.pathDescription())
@@ -38,10 +26,8 @@ class LayerSplitRulesTest {
                         + " multiply-adds B*P*K*F (-Dsheetlab.fast.convSplitMinMacs) or "
                         + LayerSplitRules.CONV_MIN_OUTPUTS + " outputs B*P*F (-Dsheetlab.fast.convSplitMinOutputs)");
         assertThat(LayerSplitRules.CONV_MIN_OUTPUTS)
-                .isEqualTo(LayerSplitRules.size(
-                        LayerSplitRules.CONV_MIN_OUTPUTS_PROPERTY,
-                        System.getProperty(LayerSplitRules.CONV_MIN_OUTPUTS_PROPERTY),
-                        LayerSplitRules.DEFAULT_CONV_MIN_OUTPUTS));
+                .isEqualTo(HostThreads.sizeProperty(
+                        LayerSplitRules.CONV_MIN_OUTPUTS_PROPERTY, LayerSplitRules.DEFAULT_CONV_MIN_OUTPUTS));
     }
 
     /**

@@ -448,4 +448,9 @@ public final class HostThreads {
         }
         throw new IllegalArgumentException("-D" + property + " must be a whole number >= 1, got '" + value + "'");
     }
+
+    /** {@link #sizeSetting} of the system property {@code property}'s value: the split thresholds' one reader. */
+    public static long sizeProperty(String property, long fallback) {
+        return sizeSetting(property, System.getProperty(property), fallback);
+    }
 }

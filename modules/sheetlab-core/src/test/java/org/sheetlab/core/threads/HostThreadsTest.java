@@ -21,6 +21,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * lifetime (shutdown, restart, nested splits).
  */
 class HostThreadsTest {
+    /** The split thresholds' settings: whole numbers >= 1, the fallback when unset, bad ones named with their property. */
+    @Test
+    void sizeSettingsAreWholeNumbersAndBadOnesAreNamed() {
+        assertThat(HostThreads.sizeSetting("p", null, 7)).isEqualTo(7);
+        assertThat(HostThreads.sizeSetting("p", "  ", 7)).isEqualTo(7);
+        assertThat(HostThreads.sizeSetting("p", " 100000 ", 7)).isEqualTo(100_000L);
+        assertThat(HostThreads.sizeSetting("p", " 4000000 ", 7)).isEqualTo(4_000_000L);
+        for (String bad : new String[] {"0", "-5", "many", "1e6"}) {
+            for (String property : new String[] {"sheetlab.fast.convSplitMinMacs", "sheetlab.fast.denseSplitMinMacs"}) {
+                assertThatThrownBy(() -> HostThreads.sizeSetting(property, bad, 7))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("-D" + property + " must be a whole number >= 1, got '" + bad + "'");
+            }
+        }
+        assertThat(HostThreads.sizeProperty("sheetlab.test.unsetSizeProperty", 9))
+                .isEqualTo(9);
+    }
+
     @Test
     void theSizeFollowsTheSettingAndElseTheCores() {
         assertThat(HostThreads.maxParts()).isEqualTo(3); // -Dsheetlab.threads=3 from the pom, on a machine of any size

@@ -36,11 +36,7 @@ final class CnnBench extends TrainingBench {
                     + "ConvolutionLayer) (default: ${DEFAULT-VALUE}).")
     String convolution = "fast";
 
-    /**
-     * 200 timed batches after 500 untimed ones, on both sides: with 10 warm-up batches the timed window measured the
-     * JIT still compiling the step's kernels (the fast step at 6,189 samples/s after 10 batches, 7,372 after 100, 7,813
-     * after 400, 8,187 after 800; 2026-12-06), where a training run spends its epochs of 937 batches.
-     */
+    /** 200 timed batches after 500 warm-up ones, on both sides (why so many: {@link TrainingBench}). */
     CnnBench() {
         super(64, 200, 500);
     }

@@ -42,30 +42,15 @@ final class SplitRules {
     static final long DEFAULT_POOLING_MIN_ELEMENTS = 1L << 20;
 
     /** ArgmaxPooling's passes over at least this many input elements are split. */
-    static final long POOLING_MIN_ELEMENTS = size(
-            POOLING_MIN_ELEMENTS_PROPERTY,
-            System.getProperty(POOLING_MIN_ELEMENTS_PROPERTY),
-            DEFAULT_POOLING_MIN_ELEMENTS);
+    static final long POOLING_MIN_ELEMENTS =
+            HostThreads.sizeProperty(POOLING_MIN_ELEMENTS_PROPERTY, DEFAULT_POOLING_MIN_ELEMENTS);
 
     static final long DEFAULT_ADAM_MIN_PARAMETERS = 1L << 20;
 
     /** DensePath's products of at least this many multiply-adds are split. */
-    static final long DENSE_MIN_MACS =
-            size(DENSE_MIN_MACS_PROPERTY, System.getProperty(DENSE_MIN_MACS_PROPERTY), DEFAULT_DENSE_MIN_MACS);
+    static final long DENSE_MIN_MACS = HostThreads.sizeProperty(DENSE_MIN_MACS_PROPERTY, DEFAULT_DENSE_MIN_MACS);
 
     /** FastCore's Adam passes over at least this many parameters are split. */
     static final int ADAM_MIN_PARAMETERS = (int) Math.min(
-            Integer.MAX_VALUE,
-            size(
-                    ADAM_MIN_PARAMETERS_PROPERTY,
-                    System.getProperty(ADAM_MIN_PARAMETERS_PROPERTY),
-                    DEFAULT_ADAM_MIN_PARAMETERS));
-
-    /**
-     * A size setting: {@code value} as a whole number ≥ 1, {@code fallback} when null or blank; else an
-     * IllegalArgumentException naming the property and the value.
-     */
-    static long size(String property, String value, long fallback) {
-        return HostThreads.sizeSetting(property, value, fallback);
-    }
+            Integer.MAX_VALUE, HostThreads.sizeProperty(ADAM_MIN_PARAMETERS_PROPERTY, DEFAULT_ADAM_MIN_PARAMETERS));
 }

@@ -1,42 +1,27 @@
 package org.sheetlab.train.fast;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.sheetlab.core.threads.HostThreads;
 
-/** The split thresholds: the settings' parsing, their clear errors, and the defaults against the benches' sizes. */
+/**
+ * The split thresholds: each follows its property (parsed by {@link HostThreads#sizeSetting}, tested in
+ * HostThreadsTest), and the defaults against the benches' sizes.
+ */
 class SplitRulesTest {
-    @Test
-    void settingsAreWholeNumbersAndBadOnesAreNamed() {
-        assertThat(SplitRules.size("p", null, 7)).isEqualTo(7);
-        assertThat(SplitRules.size("p", "  ", 7)).isEqualTo(7);
-        assertThat(SplitRules.size("p", " 4000000 ", 7)).isEqualTo(4_000_000L);
-        for (String bad : new String[] {"0", "-5", "many", "1e6"}) {
-            assertThatThrownBy(() -> SplitRules.size(SplitRules.DENSE_MIN_MACS_PROPERTY, bad, 7))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("-Dsheetlab.fast.denseSplitMinMacs must be a whole number >= 1, got '" + bad + "'");
-        }
-    }
-
     /** This module's tests set the product threshold to 4 M (pom) so that their small products still split. */
     @Test
     void theThresholdsFollowTheirProperties() {
         assertThat(DensePath.SPLIT_MIN_MACS)
-                .isEqualTo(SplitRules.size(
-                        SplitRules.DENSE_MIN_MACS_PROPERTY,
-                        System.getProperty(SplitRules.DENSE_MIN_MACS_PROPERTY),
-                        SplitRules.DEFAULT_DENSE_MIN_MACS));
+                .isEqualTo(HostThreads.sizeProperty(
+                        SplitRules.DENSE_MIN_MACS_PROPERTY, SplitRules.DEFAULT_DENSE_MIN_MACS));
         assertThat((long) FastCore.SPLIT_MIN_PARAMETERS)
-                .isEqualTo(SplitRules.size(
-                        SplitRules.ADAM_MIN_PARAMETERS_PROPERTY,
-                        System.getProperty(SplitRules.ADAM_MIN_PARAMETERS_PROPERTY),
-                        SplitRules.DEFAULT_ADAM_MIN_PARAMETERS));
+                .isEqualTo(HostThreads.sizeProperty(
+                        SplitRules.ADAM_MIN_PARAMETERS_PROPERTY, SplitRules.DEFAULT_ADAM_MIN_PARAMETERS));
         assertThat(ArgmaxPooling.SPLIT_MIN_ELEMENTS)
-                .isEqualTo(SplitRules.size(
-                        SplitRules.POOLING_MIN_ELEMENTS_PROPERTY,
-                        System.getProperty(SplitRules.POOLING_MIN_ELEMENTS_PROPERTY),
-                        SplitRules.DEFAULT_POOLING_MIN_ELEMENTS));
+                .isEqualTo(HostThreads.sizeProperty(
+                        SplitRules.POOLING_MIN_ELEMENTS_PROPERTY, SplitRules.DEFAULT_POOLING_MIN_ELEMENTS));
     }
 
     /**
